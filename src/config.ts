@@ -1,0 +1,120 @@
+// The one typed config. The only reader of process.env.
+import { readFileSync } from 'node:fs'
+import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+const Secret = Type.String()
+
+const ConfigSchema = Type.Object({
+  http: Type.Object({
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+    /** Bootstrap admin API token; stored hashed at start. Optional. */
+    adminToken: Type.Optional(Secret),
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 })
+  }, { default: {} }),
+  db: Type.Object({
+    path: Type.String({ default: 'data/ringlead.db' })
+  }, { default: {} }),
+  ari: Type.Object({
+    /** Base URL of Asterisk's HTTP server, e.g. http://10.0.0.5:8088. Empty = built-in simulator. */
+    url: Type.String({ default: '' }),
+    user: Type.String({ default: 'ringlead' }),
+    password: Type.String({ default: 'ringlead' }),
+    app: Type.String({ default: 'ringlead', pattern: '^[A-Za-z0-9_-]+$' })
+  }, { default: {} }),
+  ami: Type.Object({
+    host: Type.String({ default: '' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5038 }),
+    user: Type.String({ default: 'ringlead' }),
+    secret: Type.String({ default: 'ringlead' })
+  }, { default: {} }),
+  sim: Type.Object({
+    ariPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    amiPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    callsPerMinute: Type.Number({ minimum: 0, default: 12 }),
+    operators: Type.Integer({ minimum: 1, maximum: 1000, default: 8 })
+  }, { default: {} }),
+  recordings: Type.Object({
+    dir: Type.String({ default: 'data/recordings' })
+  }, { default: {} }),
+  calls: Type.Object({
+    defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),
+    wrapUpSeconds: Type.Integer({ minimum: 0, default: 15 }),
+    /** Extra real time allowed beyond the ring timeout before we give up on an attempt ourselves. */
+    attemptGuardMs: Type.Integer({ minimum: 0, default: 5000 })
+  }, { default: {} }),
+  routing: Type.Object({
+    ringTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 20 }),
+    stickyDays: Type.Integer({ minimum: 0, default: 90 }),
+    specialistsFirst: Type.Boolean({ default: true }),
+    anyOperatorStep: Type.Boolean({ default: true }),
+    ringAllStep: Type.Boolean({ default: false }),
+    managerLast: Type.Boolean({ default: true }),
+    maxAttempts: Type.Integer({ minimum: 1, default: 6 }),
+    efficiencyWeight: Type.Number({ minimum: 0, maximum: 10, default: 0.5 })
+  }, { default: {} }),
+  log: Type.Object({
+    level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
+  }, { default: {} })
+})
+
+export type Config = Static<typeof ConfigSchema>
+export type RoutingConfig = Config['routing']
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID'
+  constructor (readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** RINGLEAD_ARI_URL → ari.url, RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS → routing.ringTimeoutSeconds */
+function envName (section: string, key: string): string {
+  return `RINGLEAD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase()
+}
+
+function coerce (schema: TSchema, raw: string): unknown {
+  const type = (schema as { type?: string }).type
+  if (type === 'integer' || type === 'number') return raw.trim() === '' ? raw : Number(raw)
+  if (type === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw
+  return raw
+}
+
+export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: DeepPartial<Config> = {}): Config {
+  const problems: string[] = []
+  let fromFile: Record<string, Record<string, unknown>> = {}
+  if (env.RINGLEAD_CONFIG) {
+    try {
+      fromFile = JSON.parse(readFileSync(env.RINGLEAD_CONFIG, 'utf8'))
+    } catch (err) {
+      problems.push(`RINGLEAD_CONFIG (${env.RINGLEAD_CONFIG}): ${(err as Error).message}`)
+    }
+  }
+  const raw: Record<string, Record<string, unknown>> = {}
+  for (const [section, sectionSchema] of Object.entries(ConfigSchema.properties)) {
+    const out: Record<string, unknown> = { ...(fromFile[section] ?? {}) }
+    for (const [key, keySchema] of Object.entries((sectionSchema as TObject).properties)) {
+      const value = env[envName(section, key)]
+      if (value !== undefined) out[key] = coerce(keySchema, value)
+    }
+    Object.assign(out, (overrides as Record<string, Record<string, unknown>>)[section] ?? {})
+    raw[section] = out
+  }
+  const config = Value.Default(ConfigSchema, raw) as Config
+  for (const error of Value.Errors(ConfigSchema, config)) {
+    const [, section, key] = error.path.split('/')
+    const where = section && key ? `${envName(section, key)} (${section}.${key})` : error.path
+    problems.push(`${where}: ${error.message}, got ${JSON.stringify(error.value)}`)
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  return Object.freeze(config)
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
+
+/** Paths pino must never print. */
+export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie']
+
+export const usesSimulator = (config: Config): boolean => config.ari.url === ''

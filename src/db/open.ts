@@ -1,0 +1,29 @@
+// Opens the database with its pragmas in one place and applies the SQL migrations.
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import * as schema from './schema.js'
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
+
+/** `path` ':memory:' gives a private in-memory database (tests). */
+export function openDb (path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  const sqlite = new Database(path)
+  sqlite.pragma('journal_mode = WAL')
+  // NORMAL under WAL keeps every committed transaction across a process crash (only an OS crash
+  // can lose the last ones), which is the failure we guard against.
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  const db = drizzle(sqlite, { schema })
+  migrate(db, { migrationsFolder })
+  return db as Db
+}
+
+export { schema }

@@ -1,0 +1,184 @@
+// Pure: the routing policy. Given the call, a snapshot of operators and the policy, returns the
+// ordered ring steps with the reason for every operator chosen or skipped.
+import type { Availability } from './operator-state.js'
+
+export interface OperatorSnapshot {
+  operatorId: string
+  endpoint: string
+  isManager: boolean
+  /** categoryId → skill level (higher is better). */
+  skills: Readonly<Record<string, number>>
+  state: Availability
+  stateReason: string
+  /** Since when the operator has been free; longest idle wins ties. */
+  idleSinceMs: number
+  today: { currentCalls: number; answeredCalls: number; talkMs: number; deals: number }
+}
+
+export interface CallFacts {
+  categoryId: string | null
+  /** The customer's last operator and when they last talked. */
+  stickyOperatorId: string | null
+  lastCallAtMs: number | null
+}
+
+export interface RoutingPolicy {
+  ringTimeoutSeconds: number
+  stickyDays: number
+  specialistsFirst: boolean
+  anyOperatorStep: boolean
+  ringAllStep: boolean
+  managerLast: boolean
+  /** Most ring steps in one plan, the manager's step included. */
+  maxAttempts: number
+  /** Weight of today's conversion in the load: higher → good sellers get fewer calls, sales even out. */
+  efficiencyWeight: number
+}
+
+export type StepKind = 'sticky' | 'specialist' | 'any' | 'ring_all' | 'manager'
+
+export interface PlanTarget { operatorId: string; endpoint: string }
+
+export interface PlanStep {
+  kind: StepKind
+  targets: PlanTarget[]
+  ringTimeoutSeconds: number
+  reasons: string[]
+}
+
+export interface RoutingPlan {
+  steps: PlanStep[]
+  skipped: Array<{ operatorId: string; reason: string }>
+  reasons: string[]
+}
+
+const dayMs = 86_400_000
+/** Talk minutes that weigh as much as one answered call in the load. */
+const talkMinutesPerCall = 3
+
+/** Load used to balance operators: lower is served first. */
+export function operatorLoad (op: OperatorSnapshot, efficiencyWeight: number): number {
+  const { currentCalls, answeredCalls, talkMs, deals } = op.today
+  const conversion = answeredCalls > 0 ? deals / answeredCalls : 0
+  return currentCalls * 100 + answeredCalls + talkMs / 60_000 / talkMinutesPerCall + efficiencyWeight * conversion * 10
+}
+
+interface Ranked { op: OperatorSnapshot; load: number; level: number }
+
+function compareRanked (a: Ranked, b: Ranked): number {
+  return b.level - a.level || a.load - b.load || a.op.idleSinceMs - b.op.idleSinceMs || (a.op.operatorId < b.op.operatorId ? -1 : 1)
+}
+
+const fmt = (n: number): string => (Math.round(n * 100) / 100).toString()
+
+export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], policy: RoutingPolicy, nowMs: number): RoutingPlan {
+  const steps: PlanStep[] = []
+  const skipped: RoutingPlan['skipped'] = []
+  const reasons: string[] = []
+  const planned = new Set<string>()
+  const timeout = policy.ringTimeoutSeconds
+  const available: Ranked[] = []
+  const managers: OperatorSnapshot[] = []
+
+  for (const op of operators) {
+    if (op.isManager) managers.push(op)
+    if (op.state !== 'available') {
+      skipped.push({ operatorId: op.operatorId, reason: op.stateReason })
+    } else if (!op.isManager) {
+      available.push({ op, load: operatorLoad(op, policy.efficiencyWeight), level: 0 })
+    }
+  }
+  const managerAvailable = policy.managerLast && managers.some((m) => m.state === 'available')
+  const budget = Math.max(1, policy.maxAttempts - (managerAvailable ? 1 : 0))
+  const idleFor = (op: OperatorSnapshot): string => `idle ${Math.max(0, Math.round((nowMs - op.idleSinceMs) / 1000))} s`
+  const addSingle = (kind: StepKind, r: Ranked, why: string): void => {
+    planned.add(r.op.operatorId)
+    steps.push({ kind, targets: [{ operatorId: r.op.operatorId, endpoint: r.op.endpoint }], ringTimeoutSeconds: timeout, reasons: [why] })
+  }
+
+  // 1. The customer's own operator, whichever number they dialled.
+  if (call.stickyOperatorId !== null) {
+    const ageMs = call.lastCallAtMs === null ? Infinity : nowMs - call.lastCallAtMs
+    const sticky = operators.find((o) => o.operatorId === call.stickyOperatorId)
+    if (ageMs > policy.stickyDays * dayMs) {
+      reasons.push(`last operator ${call.stickyOperatorId} not preferred: last call over ${policy.stickyDays} days ago`)
+    } else if (sticky === undefined) {
+      reasons.push(`last operator ${call.stickyOperatorId} no longer works here`)
+    } else if (sticky.state !== 'available') {
+      reasons.push(`last operator ${sticky.operatorId} not rung first: ${sticky.stateReason}`)
+    } else {
+      planned.add(sticky.operatorId)
+      steps.push({
+        kind: 'sticky',
+        targets: [{ operatorId: sticky.operatorId, endpoint: sticky.endpoint }],
+        ringTimeoutSeconds: timeout,
+        reasons: [`${sticky.operatorId}: served this customer ${Math.round(ageMs / dayMs)} days ago`]
+      })
+    }
+  }
+
+  // 2. Specialists for the number's category: best skill first, then least loaded.
+  const category = call.categoryId
+  if (policy.specialistsFirst && category !== null) {
+    const specialists: Ranked[] = []
+    for (const r of available) {
+      const level = r.op.skills[category] ?? 0
+      if (level > 0 && !planned.has(r.op.operatorId)) specialists.push({ ...r, level })
+    }
+    specialists.sort(compareRanked)
+    if (specialists.length === 0) reasons.push(`no free specialist for ${category}`)
+    for (const r of specialists) {
+      if (steps.length >= budget) break
+      addSingle('specialist', r, `${r.op.operatorId}: specialist for ${category} (level ${r.level}), load ${fmt(r.load)}, ${idleFor(r.op)}`)
+    }
+  }
+
+  // 3. Anyone free, least loaded first.
+  if (policy.anyOperatorStep) {
+    const rest = available.filter((r) => !planned.has(r.op.operatorId)).sort(compareRanked)
+    for (const r of rest) {
+      if (steps.length >= budget) break
+      addSingle('any', r, `${r.op.operatorId}: free, load ${fmt(r.load)}, ${idleFor(r.op)}`)
+    }
+  }
+
+  // 4. Everyone free at once, as a last chance before the manager.
+  if (policy.ringAllStep && available.length > 1 && steps.length < budget) {
+    const all = [...available].sort(compareRanked)
+    steps.push({
+      kind: 'ring_all',
+      targets: all.map((r) => ({ operatorId: r.op.operatorId, endpoint: r.op.endpoint })),
+      ringTimeoutSeconds: timeout,
+      reasons: [`ring all ${all.length} free operators at once`]
+    })
+    for (const r of all) planned.add(r.op.operatorId)
+  }
+
+  const notPlanned = available.filter((r) => !planned.has(r.op.operatorId)).length
+  if (notPlanned > 0) reasons.push(`${notPlanned} more free operators not planned: at most ${policy.maxAttempts} attempts`)
+
+  // 5. The manager (sales director) last.
+  if (policy.managerLast) {
+    const manager = managers.filter((m) => m.state === 'available' && !planned.has(m.operatorId)).sort((a, b) => a.idleSinceMs - b.idleSinceMs)[0]
+    if (manager !== undefined) {
+      steps.push({
+        kind: 'manager',
+        targets: [{ operatorId: manager.operatorId, endpoint: manager.endpoint }],
+        ringTimeoutSeconds: timeout,
+        reasons: [`${manager.operatorId}: manager, last in the chain`]
+      })
+    } else {
+      reasons.push(managers.length === 0 ? 'no manager configured' : 'no manager free')
+    }
+  }
+
+  if (steps.length === 0) reasons.push('nobody free to ring')
+  return { steps, skipped, reasons }
+}
+
+/** Overlay a partial policy (from a tracking number or category) onto the base. */
+export function mergePolicy (base: RoutingPolicy, ...overrides: Array<Partial<RoutingPolicy> | null | undefined>): RoutingPolicy {
+  let out = base
+  for (const o of overrides) if (o) out = { ...out, ...o }
+  return out
+}
