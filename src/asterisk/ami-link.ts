@@ -1,0 +1,156 @@
+// AMI through asterisk-manager: device and contact states of operators' phones, and commands.
+// Reconnects with backoff by itself; translates, never decides.
+import { EventEmitter } from 'node:events'
+import AsteriskManager, { type Manager, type AmiMessage } from 'asterisk-manager'
+import type { Logger } from 'pino'
+import type { DeviceState } from '../domain/operator-state.js'
+import { AsteriskCommandFailed } from './errors.js'
+
+export interface AmiLinkOptions {
+  host: string; port: number; user: string; secret: string
+  log: Logger
+  reconnectMinMs?: number; reconnectMaxMs?: number
+  actionTimeoutMs?: number
+}
+
+interface AmiLinkEvents {
+  /** Device is a dial string such as PJSIP/101. */
+  device: [{ device: string; state: DeviceState }]
+  /** Endpoint is a dial string such as PJSIP/101; registered false = no contact. */
+  contact: [{ endpoint: string; registered: boolean; status: string }]
+  connected: [{ reconnect: boolean }]
+  disconnected: [{ reason: string }]
+  event: [AmiMessage]
+}
+
+const deviceStates = new Set(['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'])
+const str = (v: AmiMessage[string]): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.join('\n') : '')
+
+/** ContactStatus values that mean the phone can be reached. */
+function isRegistered (status: string): boolean {
+  return ['reachable', 'created', 'nonqualified', 'updated'].includes(status.toLowerCase())
+}
+
+export class AmiLink extends EventEmitter<AmiLinkEvents> {
+  private manager: Manager | null = null
+  private up = false
+  private stopped = false
+  private everConnected = false
+  private retryTimer: NodeJS.Timeout | null = null
+  private delayMs: number
+  private readonly log: Logger
+  private actionSeq = 0
+
+  constructor (private readonly opts: AmiLinkOptions) {
+    super()
+    this.log = opts.log.child({ part: 'ami' })
+    this.delayMs = opts.reconnectMinMs ?? 500
+  }
+
+  get connected (): boolean { return this.up }
+
+  start (): Promise<void> {
+    this.stopped = false
+    return new Promise((resolve) => {
+      this.once('connected', () => { resolve() })
+      this.connect()
+    })
+  }
+
+  stop (): void {
+    this.stopped = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    const m = this.manager
+    this.manager = null
+    this.up = false
+    if (m) {
+      m.removeAllListeners('close')
+      try { m.disconnect() } catch { /* already closed */ }
+    }
+  }
+
+  private connect (): void {
+    if (this.stopped) return
+    const m = AsteriskManager(null, this.opts.host, this.opts.user, this.opts.secret, true)
+    this.manager = m
+    let settled = false
+    const fail = (reason: string): void => {
+      if (settled) return
+      settled = true
+      if (this.up) this.emit('disconnected', { reason })
+      this.up = false
+      m.removeAllListeners('close')
+      try { m.disconnect() } catch { /* already closed */ }
+      if (this.stopped) return
+      this.log.warn({ reason, retryInMs: this.delayMs }, 'AMI not connected')
+      this.retryTimer = setTimeout(() => { this.connect() }, this.delayMs)
+      this.delayMs = Math.min(this.delayMs * 2, this.opts.reconnectMaxMs ?? 15_000)
+    }
+    m.on('error', (err: Error) => { fail(err.message) })
+    m.on('close', () => { fail('connection closed') })
+    m.on('managerevent', (e: AmiMessage) => { this.onEvent(e) })
+    m.connect(this.opts.port, this.opts.host, (err) => {
+      if (err) return fail(err.message)
+      m.login((loginErr) => {
+        if (loginErr) return fail(`login refused: ${str((loginErr as AmiMessage).message) || String(loginErr)}`)
+        this.up = true
+        this.delayMs = this.opts.reconnectMinMs ?? 500
+        const reconnect = this.everConnected
+        this.everConnected = true
+        this.log.info({ reconnect }, 'AMI connected')
+        this.emit('connected', { reconnect })
+        void this.refreshStates().catch((e: Error) => { this.log.warn({ err: e.message }, 'AMI state refresh failed') })
+      })
+    })
+  }
+
+  private onEvent (e: AmiMessage): void {
+    this.emit('event', e)
+    const type = str(e.event).toLowerCase()
+    if (type === 'devicestatechange') {
+      const state = str(e.state).toUpperCase()
+      if (deviceStates.has(state)) this.emit('device', { device: str(e.device), state: state as DeviceState })
+    } else if (type === 'contactstatus') {
+      const aor = str(e.endpointname) || str(e.aor)
+      const status = str(e.contactstatus)
+      if (aor) this.emit('contact', { endpoint: `PJSIP/${aor}`, registered: isRegistered(status), status })
+    } else if (type === 'contactlist') {
+      const aor = str(e.endpoint)
+      const status = str(e.status)
+      if (aor) this.emit('contact', { endpoint: `PJSIP/${aor}`, registered: isRegistered(status), status })
+    } else if (type === 'peerstatus') {
+      const peer = str(e.peer)
+      const status = str(e.peerstatus)
+      if (peer.startsWith('PJSIP/')) this.emit('contact', { endpoint: peer, registered: isRegistered(status), status })
+    }
+  }
+
+  /** Ask Asterisk for every device and contact state; answers arrive as the usual events. */
+  async refreshStates (): Promise<void> {
+    await this.action({ action: 'DeviceStateList' })
+    await this.action({ action: 'PJSIPShowContacts' })
+  }
+
+  action (action: Record<string, string | number | undefined>): Promise<AmiMessage> {
+    const m = this.manager
+    if (!m || !this.up) return Promise.reject(new AsteriskCommandFailed(String(action.action), '', 'AMI not connected'))
+    const actionid = `rl-${++this.actionSeq}`
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new AsteriskCommandFailed(String(action.action), '', `no AMI answer in ${this.opts.actionTimeoutMs ?? 10_000} ms`))
+      }, this.opts.actionTimeoutMs ?? 10_000)
+      m.action({ ...action, actionid }, (err, res) => {
+        clearTimeout(timer)
+        if (err) reject(new AsteriskCommandFailed(String(action.action), '', str(err.message) || 'error'))
+        else resolve(res)
+      })
+    })
+  }
+
+  /** Runs a CLI command and returns its output lines. */
+  async command (cli: string): Promise<string[]> {
+    const res = await this.action({ action: 'Command', command: cli })
+    const out = res.output
+    return Array.isArray(out) ? out : typeof out === 'string' ? [out] : []
+  }
+}

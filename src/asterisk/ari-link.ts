@@ -1,0 +1,367 @@
+// ARI through ari-client: connects (retrying until Asterisk is there), keeps the Stasis app's
+// WebSocket up, turns ARI events into leg/recording events keyed by id, and sends commands.
+// It translates; it never decides.
+import { EventEmitter } from 'node:events'
+import { randomUUID } from 'node:crypto'
+import ari, { type Client } from 'ari-client'
+import type { Logger } from 'pino'
+import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
+
+export interface AriLinkOptions {
+  url: string; user: string; password: string; app: string
+  log: Logger
+  reconnectMinMs?: number; reconnectMaxMs?: number
+}
+
+/** What happened to one channel, in the words the call layer uses. */
+export type LegEvent =
+  | { kind: 'entered'; args: string[]; state: string }
+  | { kind: 'ringing' }
+  | { kind: 'up' }
+  | { kind: 'dial'; status: string }
+  | { kind: 'hangup_requested'; cause: number | null }
+  | { kind: 'left' }
+  | { kind: 'destroyed'; cause: number; causeText: string }
+  | { kind: 'dtmf'; digit: string }
+  | { kind: 'malformed'; problem: string }
+
+export type RecordingEvent =
+  | { kind: 'started' }
+  | { kind: 'finished'; durationSeconds: number | null }
+  | { kind: 'failed'; problem: string }
+
+export interface InboundChannel {
+  channelId: string
+  callerNumber: string
+  callerName: string
+  /** The dialled number: the extension the dialplan sent to Stasis. */
+  did: string
+  args: string[]
+  state: string
+}
+
+export interface ChannelView {
+  channelId: string; name: string; state: string; callerNumber: string; callerName: string; dialplanExten: string
+  /** Arguments of Stasis(<our app>,…) when the dialplan sent the channel to us; null otherwise. */
+  appArgs: string[] | null
+}
+export interface BridgeView { bridgeId: string; channelIds: string[] }
+
+interface AriEventWire {
+  type: string
+  channel?: { id: string; name?: string; state?: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string } }
+  peer?: { id: string }
+  recording?: { name: string; duration?: number; cause?: string }
+  args?: string[]
+  cause?: number
+  cause_txt?: string
+  dialstatus?: string
+  digit?: string
+}
+
+type Handler<E> = (event: E) => void
+
+interface AriLinkEvents {
+  inbound: [InboundChannel]
+  connected: [{ reconnect: boolean }]
+  disconnected: [{ reason: string }]
+}
+
+export class AriLink extends EventEmitter<AriLinkEvents> {
+  private client: Client | null = null
+  private stopped = false
+  private everConnected = false
+  private wsUp = false
+  private readonly legs = new Map<string, Handler<LegEvent>>()
+  private readonly recs = new Map<string, Handler<RecordingEvent>>()
+  private readonly log: Logger
+  private retryTimer: NodeJS.Timeout | null = null
+
+  constructor (private readonly opts: AriLinkOptions) {
+    super()
+    this.log = opts.log.child({ part: 'ari' })
+  }
+
+  get connected (): boolean { return this.wsUp }
+
+  /** Starts connecting in the background; resolves once connected the first time. */
+  start (): Promise<void> {
+    this.stopped = false
+    return new Promise((resolve) => {
+      const onFirst = (): void => { resolve() }
+      this.once('connected', onFirst)
+      void this.connectLoop(this.opts.reconnectMinMs ?? 250)
+    })
+  }
+
+  async stop (): Promise<void> {
+    this.stopped = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    const client = this.client
+    this.client = null
+    this.wsUp = false
+    if (client) {
+      try { client.stop() } catch { /* the socket was never opened */ }
+    }
+  }
+
+  private async connectLoop (delayMs: number): Promise<void> {
+    if (this.stopped) return
+    try {
+      const client = await ari.connect(this.opts.url, this.opts.user, this.opts.password)
+      if (this.stopped) return
+      this.attach(client)
+      await client.start(this.opts.app)
+    } catch (err) {
+      if (this.stopped) return
+      const next = Math.min(delayMs * 2, this.opts.reconnectMaxMs ?? 10_000)
+      this.log.warn({ err: asteriskMessageOf(err), retryInMs: delayMs }, 'ARI not reachable')
+      this.retryTimer = setTimeout(() => { void this.connectLoop(next) }, delayMs)
+    }
+  }
+
+  private attach (client: Client): void {
+    this.client = client
+    const raw = client as unknown as EventEmitter & { _ws?: EventEmitter }
+    raw.on('WebSocketConnected', () => {
+      this.guardSocket(raw._ws)
+      this.wsUp = true
+      const reconnect = this.everConnected
+      this.everConnected = true
+      this.log.info({ reconnect }, 'ARI connected')
+      this.emit('connected', { reconnect })
+    })
+    raw.on('WebSocketReconnecting', (err: Error | undefined) => {
+      if (this.wsUp) {
+        this.wsUp = false
+        this.emit('disconnected', { reason: err?.message ?? 'closed' })
+      }
+      this.log.warn({ err: err?.message }, 'ARI WebSocket reconnecting')
+    })
+    raw.on('WebSocketMaxRetries', () => {
+      // ari-client gave up; start over with a fresh client and our own backoff.
+      this.wsUp = false
+      this.client = null
+      this.log.warn('ARI WebSocket retries exhausted, reconnecting from scratch')
+      void this.connectLoop(this.opts.reconnectMinMs ?? 250)
+    })
+    raw.on('*', (event: AriEventWire) => { this.dispatch(event) })
+    raw.on('ApplicationReplaced', () => {
+      this.log.error({ app: this.opts.app }, 'another client took over the Stasis app')
+    })
+  }
+
+  /**
+   * ari-client parses each WebSocket message in a listener that throws on bad JSON or an event
+   * type missing from the served models, which would crash the process. Wrap it so a bad event is
+   * logged and reported to the channel it names instead.
+   */
+  private guardSocket (ws: EventEmitter | undefined): void {
+    if (!ws || (ws as { ringleadGuarded?: boolean }).ringleadGuarded) return
+    ;(ws as { ringleadGuarded?: boolean }).ringleadGuarded = true
+    const listeners = ws.listeners('message') as Array<(...a: unknown[]) => void>
+    ws.removeAllListeners('message')
+    for (const listener of listeners) {
+      ws.on('message', (...args: unknown[]) => {
+        try {
+          listener(...args)
+        } catch (err) {
+          this.malformed(String(args[0]), err)
+        }
+      })
+    }
+    ws.on('close', () => {
+      if (this.wsUp) {
+        this.wsUp = false
+        this.emit('disconnected', { reason: 'WebSocket closed' })
+      }
+    })
+  }
+
+  private malformed (raw: string, err: unknown): void {
+    let channelId: string | undefined
+    try {
+      const parsed = JSON.parse(raw) as AriEventWire
+      channelId = parsed.channel?.id ?? parsed.peer?.id
+    } catch { /* not JSON at all */ }
+    const problem = `malformed ARI event: ${(err as Error).message}`
+    this.log.error({ channelId, raw: raw.slice(0, 500), err: (err as Error).message }, 'malformed ARI event')
+    if (channelId) this.legs.get(channelId)?.({ kind: 'malformed', problem })
+  }
+
+  private dispatch (e: AriEventWire): void {
+    try {
+      this.route(e)
+    } catch (err) {
+      this.log.error({ err, type: e.type, channelId: e.channel?.id }, 'ARI event handler failed')
+    }
+  }
+
+  private route (e: AriEventWire): void {
+    const channelId = e.channel?.id
+    switch (e.type) {
+      case 'StasisStart': {
+        if (!channelId) return
+        const handler = this.legs.get(channelId)
+        const args = e.args ?? []
+        if (handler) return handler({ kind: 'entered', args, state: e.channel?.state ?? '' })
+        if (args[0] === 'dialed' || args[0] === 'snoop') {
+          // A leg we originated whose session is gone (e.g. the caller hung up meanwhile).
+          this.log.warn({ channelId, args }, 'orphan leg entered Stasis, hanging up')
+          void this.hangup(channelId).catch(() => undefined)
+          return
+        }
+        this.emit('inbound', {
+          channelId,
+          callerNumber: e.channel?.caller?.number ?? '',
+          callerName: e.channel?.caller?.name ?? '',
+          did: e.channel?.dialplan?.exten ?? '',
+          args,
+          state: e.channel?.state ?? ''
+        })
+        return
+      }
+      case 'StasisEnd': return this.toLeg(channelId, { kind: 'left' })
+      case 'ChannelStateChange':
+        if (e.channel?.state === 'Ringing') return this.toLeg(channelId, { kind: 'ringing' })
+        if (e.channel?.state === 'Up') return this.toLeg(channelId, { kind: 'up' })
+        return
+      case 'Dial': return this.toLeg(e.peer?.id, { kind: 'dial', status: e.dialstatus ?? '' })
+      case 'ChannelHangupRequest': return this.toLeg(channelId, { kind: 'hangup_requested', cause: typeof e.cause === 'number' ? e.cause : null })
+      case 'ChannelDestroyed': return this.toLeg(channelId, { kind: 'destroyed', cause: e.cause ?? 0, causeText: e.cause_txt ?? '' })
+      case 'ChannelDtmfReceived': return this.toLeg(channelId, { kind: 'dtmf', digit: e.digit ?? '' })
+      case 'RecordingStarted': return this.toRec(e.recording?.name, { kind: 'started' })
+      case 'RecordingFinished': return this.toRec(e.recording?.name, { kind: 'finished', durationSeconds: e.recording?.duration ?? null })
+      case 'RecordingFailed': return this.toRec(e.recording?.name, { kind: 'failed', problem: e.recording?.cause ?? 'recording failed' })
+      default:
+    }
+  }
+
+  private toLeg (channelId: string | undefined, event: LegEvent): void {
+    if (channelId) this.legs.get(channelId)?.(event)
+  }
+
+  private toRec (name: string | undefined, event: RecordingEvent): void {
+    if (name) this.recs.get(name)?.(event)
+  }
+
+  /** Listen to one channel's events. Register before originating so nothing is missed. */
+  watchLeg (channelId: string, handler: Handler<LegEvent>): () => void {
+    this.legs.set(channelId, handler)
+    return () => { if (this.legs.get(channelId) === handler) this.legs.delete(channelId) }
+  }
+
+  watchRecording (name: string, handler: Handler<RecordingEvent>): () => void {
+    this.recs.set(name, handler)
+    return () => { if (this.recs.get(name) === handler) this.recs.delete(name) }
+  }
+
+  newChannelId (): string { return `rl-${randomUUID()}` }
+
+  private api (): Client {
+    if (!this.client) throw new AsteriskCommandFailed('request', '', 'not connected to Asterisk')
+    return this.client
+  }
+
+  private async run<T> (command: string, target: string, fn: (c: Client) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.api())
+    } catch (err) {
+      if (err instanceof AsteriskCommandFailed) throw err
+      throw new AsteriskCommandFailed(command, target, asteriskMessageOf(err), { cause: err })
+    }
+  }
+
+  ring (channelId: string): Promise<void> {
+    return this.run('ring', channelId, (c) => c.channels.ring({ channelId }))
+  }
+
+  answer (channelId: string): Promise<void> {
+    return this.run('answer', channelId, (c) => c.channels.answer({ channelId }))
+  }
+
+  /** Hangs up; false when the channel was already gone. */
+  async hangup (channelId: string, reason?: 'normal' | 'busy' | 'no_answer' | 'congestion'): Promise<boolean> {
+    try {
+      await this.run('hangup', channelId, (c) => c.channels.hangup(reason ? { channelId, reason } : { channelId }))
+      return true
+    } catch (err) {
+      if (err instanceof AsteriskCommandFailed && err.isNotFound) return false
+      throw err
+    }
+  }
+
+  async originate (o: { channelId: string; endpoint: string; callerId: string; timeoutSeconds: number; appArgs: string; variables?: Record<string, string> }): Promise<void> {
+    await this.run('originate to', o.endpoint, (c) => c.channels.originate({
+      endpoint: o.endpoint,
+      app: this.opts.app,
+      appArgs: o.appArgs,
+      callerId: o.callerId,
+      timeout: o.timeoutSeconds,
+      channelId: o.channelId,
+      ...(o.variables ? { variables: o.variables } : {})
+    }))
+  }
+
+  async createBridge (bridgeId: string): Promise<void> {
+    await this.run('create bridge', bridgeId, (c) => c.bridges.create({ type: 'mixing', bridgeId, name: bridgeId }))
+  }
+
+  async addToBridge (bridgeId: string, channelIds: string[]): Promise<void> {
+    await this.run('add to bridge', bridgeId, (c) => c.bridges.addChannel({ bridgeId, channel: channelIds }))
+  }
+
+  async destroyBridge (bridgeId: string): Promise<boolean> {
+    try {
+      await this.run('destroy bridge', bridgeId, (c) => c.bridges.destroy({ bridgeId }))
+      return true
+    } catch (err) {
+      if (err instanceof AsteriskCommandFailed && err.isNotFound) return false
+      throw err
+    }
+  }
+
+  async recordBridge (bridgeId: string, name: string): Promise<void> {
+    await this.run('record bridge', bridgeId, (c) => c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'overwrite' }))
+  }
+
+  /** A snoop channel hearing what `channelId` says (spy "in"), entering our app with `appArgs`. */
+  async snoop (channelId: string, snoopId: string, appArgs: string): Promise<void> {
+    await this.run('snoop', channelId, (c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy: 'in', app: this.opts.app, appArgs }))
+  }
+
+  async recordChannel (channelId: string, name: string): Promise<void> {
+    await this.run('record', channelId, (c) => c.channels.record({ channelId, name, format: 'wav', ifExists: 'overwrite' }))
+  }
+
+  async storedRecordingFile (name: string): Promise<Buffer> {
+    return await this.run('get recording', name, async (c) => Buffer.from(await c.recordings.getStoredFile({ recordingName: name }) as unknown as Buffer))
+  }
+
+  async listChannels (): Promise<ChannelView[]> {
+    const list = await this.run('list channels', '', (c) => c.channels.list())
+    return list.map((ch) => {
+      const dialplan = ch.dialplan as unknown as { exten?: string; app_name?: string; app_data?: string } | undefined
+      return {
+        channelId: ch.id,
+        name: ch.name,
+        state: ch.state,
+        callerNumber: ch.caller?.number ?? '',
+        callerName: ch.caller?.name ?? '',
+        dialplanExten: dialplan?.exten ?? '',
+        appArgs: this.stasisArgs(dialplan?.app_name, dialplan?.app_data)
+      }
+    })
+  }
+
+  private stasisArgs (appName: string | undefined, appData: string | undefined): string[] | null {
+    if (appName !== 'Stasis' || typeof appData !== 'string') return null
+    const [app, ...args] = appData.split(',')
+    return app === this.opts.app ? args : null
+  }
+
+  async listBridges (): Promise<BridgeView[]> {
+    const list = await this.run('list bridges', '', (c) => c.bridges.list())
+    return list.map((b) => ({ bridgeId: b.id, channelIds: [...b.channels] }))
+  }
+}

@@ -1,0 +1,26 @@
+import { RingleadError } from '../errors.js'
+
+/** An ARI or AMI command Asterisk refused or could not be sent. */
+export class AsteriskCommandFailed extends RingleadError {
+  constructor (readonly command: string, readonly target: string, readonly asteriskMessage: string, options?: { cause?: unknown }) {
+    super('ASTERISK_COMMAND_FAILED', `ARI ${command} ${target} failed: ${asteriskMessage}`, options)
+  }
+
+  /** Asterisk said the channel/bridge/recording is gone: usually someone hung up first. */
+  get isNotFound (): boolean {
+    return /not found/i.test(this.asteriskMessage)
+  }
+}
+
+/** ari-client turns an HTTP error into an Error whose message is the response body. */
+export function asteriskMessageOf (err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err)
+  try {
+    const body = JSON.parse(text) as { message?: unknown; error?: unknown }
+    if (typeof body.message === 'string') return body.message
+    if (typeof body.error === 'string') return body.error
+  } catch {
+    // not JSON: a transport error such as ECONNREFUSED
+  }
+  return text
+}

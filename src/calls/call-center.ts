@@ -1,0 +1,112 @@
+// Takes every inbound call Asterisk hands to the Stasis app and runs a CallSession for it; feeds
+// AMI states to the operator board; after a restart or a WebSocket outage, squares what ringlead
+// believes with what Asterisk reports.
+import type { Logger } from 'pino'
+import type { AmiLink } from '../asterisk/ami-link.js'
+import type { AriLink, InboundChannel } from '../asterisk/ari-link.js'
+import type { CallEnded } from '../domain/call-events.js'
+import { CallSession, type CallSessionDeps } from './call-session.js'
+
+export interface CallCenterDeps extends CallSessionDeps {
+  ami: AmiLink | null
+}
+
+export class CallCenter {
+  private readonly sessions = new Map<string, CallSession>()
+  private readonly running = new Set<Promise<CallEnded>>()
+  private readonly log: Logger
+  private adopted = 0
+  private accepting = true
+
+  constructor (private readonly deps: CallCenterDeps) {
+    this.log = deps.log.child({ part: 'calls' })
+  }
+
+  /** Closes calls a previous run left open, then starts listening. */
+  start (): void {
+    const closed = this.deps.repo.closeInterrupted(this.deps.now(), 'ringlead stopped during the call')
+    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls interrupted by a restart closed')
+    this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
+    this.deps.ari.on('connected', ({ reconnect }) => {
+      void this.squareWithAsterisk(reconnect).catch((err: Error) => { this.log.error({ err: err.message }, 'reconciliation with Asterisk failed') })
+    })
+    const ami = this.deps.ami
+    if (ami) {
+      ami.on('device', ({ device, state }) => { this.deps.board.setDeviceState(device, state) })
+      ami.on('contact', ({ endpoint, registered }) => { this.deps.board.setRegistered(endpoint, registered) })
+    }
+  }
+
+  get activeCalls (): number { return this.sessions.size }
+
+  private takeCall (channel: InboundChannel): void {
+    if (!this.accepting) {
+      void this.deps.ari.hangup(channel.channelId, 'congestion').catch(() => false)
+      return
+    }
+    const session = new CallSession(this.deps, channel)
+    this.sessions.set(channel.channelId, session)
+    const done = session.run()
+    this.running.add(done)
+    void done.catch((err: Error) => { this.log.error({ err, callId: session.callId }, 'call session crashed') })
+      .finally(() => {
+        this.sessions.delete(channel.channelId)
+        this.running.delete(done)
+      })
+  }
+
+  /**
+   * After (re)connecting: channels Asterisk no longer has are settled in their sessions. On the
+   * first connection after a restart, conversations still bridged are left talking and hung up
+   * together; callers still waiting are routed again; our stray legs are hung up.
+   */
+  private async squareWithAsterisk (reconnect: boolean): Promise<void> {
+    const channels = await this.deps.ari.listChannels()
+    const live = new Set(channels.map((c) => c.channelId))
+    for (const session of this.sessions.values()) session.reconcile(live)
+    if (reconnect) return
+    const bridges = await this.deps.ari.listBridges()
+    const bridged = new Set<string>()
+    for (const bridge of bridges) {
+      if (!bridge.bridgeId.startsWith('rl-br-')) continue
+      for (const id of bridge.channelIds) bridged.add(id)
+      this.adoptBridge(bridge.bridgeId, bridge.channelIds)
+    }
+    for (const c of channels) {
+      if (bridged.has(c.channelId) || this.sessions.has(c.channelId)) continue
+      const ours = c.channelId.startsWith('rl-')
+      if (ours) {
+        this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
+        await this.deps.ari.hangup(c.channelId).catch(() => false)
+      } else if (c.appArgs !== null) {
+        this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
+        this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state })
+      }
+    }
+  }
+
+  /** A conversation from before a restart: when one side leaves, the other is hung up too. */
+  private adoptBridge (bridgeId: string, channelIds: string[]): void {
+    this.adopted++
+    this.log.warn({ bridgeId, channelIds }, 'conversation from before the restart adopted')
+    const unwatch: Array<() => void> = []
+    let over = false
+    const end = (): void => {
+      if (over) return
+      over = true
+      for (const u of unwatch) u()
+      void Promise.all(channelIds.map((id) => this.deps.ari.hangup(id).catch(() => false)))
+        .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))
+    }
+    for (const id of channelIds) {
+      unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end() }))
+    }
+    if (channelIds.length < 2) end()
+  }
+
+  /** Stop taking calls and wait for the running ones to finish. */
+  async drain (): Promise<void> {
+    this.accepting = false
+    await Promise.allSettled([...this.running])
+  }
+}

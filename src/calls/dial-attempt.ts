@@ -1,0 +1,139 @@
+// One ring of one operator's phone: originate, then follow the leg until it answers or fails.
+import type { AriLink, LegEvent } from '../asterisk/ari-link.js'
+import { AsteriskCommandFailed } from '../asterisk/errors.js'
+import { attemptResultOfCause, type AttemptResult } from '../domain/hangup-cause.js'
+
+export interface AttemptOutcome { result: AttemptResult; cause: number | null; causeText: string }
+
+export interface DialAttemptOptions {
+  endpoint: string
+  callerId: string
+  timeoutSeconds: number
+  appArgs: string
+  /** Extra real time past the ring timeout before we stop waiting for Asterisk. */
+  guardMs: number
+}
+
+export class DialAttempt {
+  readonly channelId: string
+  readonly outcome: Promise<AttemptOutcome>
+  /** Settles once the answered leg has left. */
+  readonly ended: Promise<{ cause: number | null }>
+  private settle!: (o: AttemptOutcome) => void
+  private finish!: (e: { cause: number | null }) => void
+  private answered = false
+  private done = false
+  private gone = false
+  private cancelled = false
+  private lastCause: number | null = null
+  private dialStatus = ''
+  private guard: NodeJS.Timeout | null = null
+  private readonly unwatch: () => void
+
+  constructor (private readonly ari: AriLink, private readonly opts: DialAttemptOptions) {
+    this.channelId = ari.newChannelId()
+    this.outcome = new Promise((resolve) => { this.settle = resolve })
+    this.ended = new Promise((resolve) => { this.finish = resolve })
+    this.unwatch = ari.watchLeg(this.channelId, (e) => { this.onEvent(e) })
+  }
+
+  get isAnswered (): boolean { return this.answered }
+  get isGone (): boolean { return this.gone }
+
+  async start (): Promise<void> {
+    this.guard = setTimeout(() => {
+      if (this.done) return
+      this.resolve({ result: 'no_answer', cause: null, causeText: 'no answer reported by Asterisk in time' })
+      void this.ari.hangup(this.channelId).catch(() => undefined)
+    }, this.opts.timeoutSeconds * 1000 + this.opts.guardMs)
+    try {
+      await this.ari.originate({
+        channelId: this.channelId,
+        endpoint: this.opts.endpoint,
+        callerId: this.opts.callerId,
+        timeoutSeconds: this.opts.timeoutSeconds,
+        appArgs: this.opts.appArgs
+      })
+    } catch (err) {
+      const message = err instanceof AsteriskCommandFailed ? err.asteriskMessage : (err as Error).message
+      // Asterisk answers "Allocation failed" for an endpoint it cannot dial at all.
+      const result: AttemptResult = /allocation failed|endpoint/i.test(message) ? 'unreachable' : 'failed'
+      this.resolve({ result, cause: null, causeText: `originate refused: ${message}` })
+      this.markGone(null)
+    }
+  }
+
+  private onEvent (e: LegEvent): void {
+    switch (e.kind) {
+      case 'entered':
+        if (this.done) {
+          // Answered after we gave up on it (cancel or guard): nobody is waiting for this leg.
+          void this.ari.hangup(this.channelId).catch(() => undefined)
+          return
+        }
+        this.answered = true
+        this.resolve({ result: 'answered', cause: null, causeText: '' })
+        return
+      case 'dial': this.dialStatus = e.status; return
+      case 'hangup_requested': if (e.cause !== null) this.lastCause = e.cause; return
+      case 'left': if (this.answered) this.markGone(this.lastCause); return
+      case 'destroyed':
+        this.lastCause = e.cause
+        if (!this.answered) {
+          const result = this.cancelled ? 'cancelled' : attemptResultOfCause(e.cause, this.dialStatus)
+          this.resolve({ result, cause: e.cause, causeText: e.causeText })
+        }
+        this.markGone(e.cause)
+        return
+      case 'malformed':
+        if (!this.answered) this.resolve({ result: 'failed', cause: null, causeText: e.problem })
+        void this.ari.hangup(this.channelId).catch(() => undefined)
+        this.markGone(null)
+        return
+      default:
+    }
+  }
+
+  private resolve (o: AttemptOutcome): void {
+    if (this.done) return
+    this.done = true
+    if (this.guard) clearTimeout(this.guard)
+    this.settle(o)
+  }
+
+  private markGone (cause: number | null): void {
+    if (this.gone) return
+    this.gone = true
+    this.unwatch()
+    this.finish({ cause })
+  }
+
+  /** Stop ringing: the caller left or someone else answered. */
+  async cancel (): Promise<void> {
+    if (this.done) return
+    this.cancelled = true
+    this.resolve({ result: 'cancelled', cause: null, causeText: 'ringing stopped by ringlead' })
+    const existed = await this.ari.hangup(this.channelId).catch(() => false)
+    if (!existed) this.markGone(null)
+  }
+
+  /** Hang up the leg (answered or not). */
+  async hangup (): Promise<void> {
+    if (this.gone) return
+    if (!this.done) this.cancelled = true
+    this.resolve({ result: 'cancelled', cause: null, causeText: 'hung up by ringlead' })
+    const existed = await this.ari.hangup(this.channelId).catch(() => false)
+    if (!existed) this.markGone(null)
+  }
+
+  /** The leg is known to be gone (Asterisk no longer lists it): settle as Asterisk would have. */
+  vanished (): void {
+    this.resolve({ result: this.cancelled ? 'cancelled' : 'no_answer', cause: null, causeText: 'channel gone while events were not received' })
+    this.markGone(null)
+  }
+
+  dispose (): void {
+    if (this.guard) clearTimeout(this.guard)
+    this.unwatch()
+  }
+}

@@ -1,0 +1,188 @@
+// Live state of every operator: Asterisk's device/contact states, ringlead's own legs, pause and
+// wrap-up, combined by domain/operator-state into the snapshot the routing policy reads.
+import type { Bus } from '../bus.js'
+import { decideAvailability, type Availability, type DeviceState, type OperatorSignals } from '../domain/operator-state.js'
+import type { OperatorSnapshot } from '../domain/routing.js'
+
+export interface OperatorRecord {
+  operatorId: string; name: string; endpoint: string; isManager: boolean
+  paused: boolean; pausedReason: string | null
+  skills: Record<string, number>
+}
+
+interface Live extends OperatorSignals {
+  record: OperatorRecord
+  state: Availability
+  reason: string
+  sinceMs: number
+  idleSinceMs: number
+  today: { currentCalls: number; answeredCalls: number; talkMs: number; deals: number }
+}
+
+export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
+
+export interface OperatorBoardDeps {
+  loadOperators: () => OperatorRecord[]
+  /** Answered calls and talk time per operator since a moment. */
+  statsSince: (sinceMs: number) => Map<string, { answeredCalls: number; talkMs: number }>
+  bus: Bus
+  now: () => number
+  wrapUpMs: number
+}
+
+const upperEndpoint = (endpoint: string): string => {
+  const slash = endpoint.indexOf('/')
+  return slash < 0 ? endpoint : `${endpoint.slice(0, slash).toUpperCase()}${endpoint.slice(slash)}`
+}
+
+function startOfDay (ms: number): number {
+  const d = new Date(ms)
+  d.setHours(0, 0, 0, 0)
+  return d.getTime()
+}
+
+export class OperatorBoard {
+  private readonly live = new Map<string, Live>()
+  private readonly byEndpoint = new Map<string, string>()
+  /** Device states reported for endpoints not (yet) known as operators. */
+  private readonly devices = new Map<string, { deviceState?: DeviceState; registered?: boolean }>()
+  private dayStartMs = 0
+
+  constructor (private readonly deps: OperatorBoardDeps) {}
+
+  /** (Re)load operators from the database, keeping live signals of those that stay. */
+  reload (): void {
+    const now = this.deps.now()
+    const records = this.deps.loadOperators()
+    const seen = new Set<string>()
+    this.byEndpoint.clear()
+    const dayStart = startOfDay(now)
+    const stats = this.deps.statsSince(dayStart)
+    this.dayStartMs = dayStart
+    for (const record of records) {
+      seen.add(record.operatorId)
+      const endpoint = upperEndpoint(record.endpoint)
+      this.byEndpoint.set(endpoint, record.operatorId)
+      const existing = this.live.get(record.operatorId)
+      const today = stats.get(record.operatorId)
+      if (existing) {
+        existing.record = record
+        existing.paused = record.paused
+        existing.today = { ...existing.today, ...(today ?? { answeredCalls: 0, talkMs: 0 }) }
+      } else {
+        const device = this.devices.get(endpoint) ?? {}
+        this.live.set(record.operatorId, {
+          record, paused: record.paused, ringingLegs: 0, talkingLegs: 0, lastCallEndedMs: null,
+          ...device, state: 'available', reason: 'free', sinceMs: now, idleSinceMs: now,
+          today: { currentCalls: 0, answeredCalls: today?.answeredCalls ?? 0, talkMs: today?.talkMs ?? 0, deals: 0 }
+        })
+      }
+      this.recompute(record.operatorId)
+    }
+    for (const operatorId of [...this.live.keys()]) if (!seen.has(operatorId)) this.live.delete(operatorId)
+  }
+
+  operatorIdOf (endpoint: string): string | undefined { return this.byEndpoint.get(upperEndpoint(endpoint)) }
+
+  setDeviceState (device: string, state: DeviceState): void {
+    const endpoint = upperEndpoint(device)
+    this.devices.set(endpoint, { ...this.devices.get(endpoint), deviceState: state })
+    const operatorId = this.byEndpoint.get(endpoint)
+    const live = operatorId ? this.live.get(operatorId) : undefined
+    if (!live || !operatorId) return
+    live.deviceState = state
+    // A phone that reports a state is reachable; only Removed/Unreachable contacts say otherwise.
+    if (state !== 'UNAVAILABLE' && state !== 'INVALID' && live.registered === false) live.registered = undefined
+    this.recompute(operatorId)
+  }
+
+  setRegistered (endpoint: string, registered: boolean): void {
+    const key = upperEndpoint(endpoint)
+    this.devices.set(key, { ...this.devices.get(key), registered })
+    const operatorId = this.byEndpoint.get(key)
+    const live = operatorId ? this.live.get(operatorId) : undefined
+    if (!live || !operatorId) return
+    live.registered = registered
+    this.recompute(operatorId)
+  }
+
+  legRinging (operatorId: string): void { this.bump(operatorId, (l) => { l.ringingLegs++ }) }
+  legStoppedRinging (operatorId: string): void { this.bump(operatorId, (l) => { l.ringingLegs = Math.max(0, l.ringingLegs - 1) }) }
+  talkStarted (operatorId: string): void {
+    this.bump(operatorId, (l) => { l.talkingLegs++; l.today.currentCalls++ })
+  }
+
+  talkEnded (operatorId: string, talkMs: number): void {
+    this.bump(operatorId, (l) => {
+      l.talkingLegs = Math.max(0, l.talkingLegs - 1)
+      l.today.currentCalls = Math.max(0, l.today.currentCalls - 1)
+      l.today.answeredCalls++
+      l.today.talkMs += talkMs
+      l.lastCallEndedMs = this.deps.now()
+    })
+  }
+
+  /** Operators whose state says nothing to ringlead's own legs (after a restart). */
+  resetLegs (): void {
+    for (const [operatorId, l] of this.live) { l.ringingLegs = 0; l.talkingLegs = 0; l.today.currentCalls = 0; this.recompute(operatorId) }
+  }
+
+  private bump (operatorId: string, change: (l: Live) => void): void {
+    const l = this.live.get(operatorId)
+    if (!l) return
+    change(l)
+    this.recompute(operatorId)
+  }
+
+  private recompute (operatorId: string): void {
+    const l = this.live.get(operatorId)
+    if (!l) return
+    const now = this.deps.now()
+    const d = decideAvailability(l, now, this.deps.wrapUpMs)
+    if (d.state !== l.state || d.reason !== l.reason) {
+      if (d.state !== l.state) {
+        l.sinceMs = now
+        if (d.state === 'available' || d.state === 'wrap_up') l.idleSinceMs = l.lastCallEndedMs ?? now
+      }
+      l.state = d.state
+      l.reason = d.reason
+      this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
+    }
+  }
+
+  /** The routing snapshot at `nowMs`: time-based states (wrap-up) are decided afresh. */
+  snapshot (nowMs: number): OperatorSnapshot[] {
+    if (startOfDay(nowMs) !== this.dayStartMs) this.rollDay(nowMs)
+    const out: OperatorSnapshot[] = []
+    for (const l of this.live.values()) {
+      const d = decideAvailability(l, nowMs, this.deps.wrapUpMs)
+      out.push({
+        operatorId: l.record.operatorId,
+        endpoint: l.record.endpoint,
+        isManager: l.record.isManager,
+        skills: l.record.skills,
+        state: d.state,
+        stateReason: d.reason,
+        idleSinceMs: l.idleSinceMs,
+        today: l.today
+      })
+    }
+    return out
+  }
+
+  private rollDay (nowMs: number): void {
+    this.dayStartMs = startOfDay(nowMs)
+    for (const l of this.live.values()) l.today = { currentCalls: l.today.currentCalls, answeredCalls: 0, talkMs: 0, deals: 0 }
+  }
+
+  record (operatorId: string): OperatorRecord | undefined { return this.live.get(operatorId)?.record }
+
+  view (operatorId: string): OperatorView | undefined {
+    const l = this.live.get(operatorId)
+    if (!l) return undefined
+    const d = decideAvailability(l, this.deps.now(), this.deps.wrapUpMs)
+    return { operatorId, name: l.record.name, endpoint: l.record.endpoint, state: d.state, reason: d.reason, sinceMs: d.state === l.state ? l.sinceMs : this.deps.now() }
+  }
+
+  views (): OperatorView[] { return [...this.live.keys()].map((id) => this.view(id)).filter((v): v is OperatorView => v !== undefined) }
+}

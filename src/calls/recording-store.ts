@@ -1,0 +1,24 @@
+// Local copies of call recordings, laid out by date: <dir>/YYYY/MM/DD/<name>.wav
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { join, dirname } from 'node:path'
+
+export class RecordingStore {
+  constructor (readonly dir: string) {}
+
+  relativePath (name: string, atMs: number): string {
+    const d = new Date(atMs)
+    const pad = (n: number): string => String(n).padStart(2, '0')
+    return join(String(d.getUTCFullYear()), pad(d.getUTCMonth() + 1), pad(d.getUTCDate()), `${name}.wav`)
+  }
+
+  /** Writes atomically (temp file then rename) so a crash never leaves half a recording. */
+  async save (name: string, atMs: number, bytes: Buffer): Promise<{ path: string; bytes: number }> {
+    const path = this.relativePath(name, atMs)
+    const full = join(this.dir, path)
+    await mkdir(dirname(full), { recursive: true })
+    const tmp = `${full}.part`
+    await writeFile(tmp, bytes)
+    await rename(tmp, full)
+    return { path, bytes: bytes.length }
+  }
+}

@@ -1,0 +1,126 @@
+// Write side of calls: what a CallSession records as the call happens.
+import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm'
+import type { Db } from './open.js'
+import { calls, callAttempts, recordings, customers, trackingNumbers, categories } from './schema.js'
+import type { RoutingPolicy } from '../domain/routing.js'
+
+export type CallRow = typeof calls.$inferSelect
+export type NewCall = typeof calls.$inferInsert
+export type AttemptRow = typeof callAttempts.$inferSelect
+export type NewAttempt = typeof callAttempts.$inferInsert
+export type RecordingRow = typeof recordings.$inferSelect
+export type NewRecording = typeof recordings.$inferInsert
+
+export interface TrackingNumberFacts {
+  did: string; source: string | null; categoryId: string | null
+  numberPolicy: Partial<RoutingPolicy> | null; categoryPolicy: Partial<RoutingPolicy> | null
+}
+
+export interface CustomerFacts { customerId: string; phone: string; name: string | null; lastOperatorId: string | null; lastCallAt: number | null }
+
+function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> | null {
+  if (!text) return null
+  try { return JSON.parse(text) as Partial<RoutingPolicy> } catch { return null }
+}
+
+export class CallsRepo {
+  constructor (private readonly db: Db) {}
+
+  /** Finds the tracking number by its digits, whether stored with a leading + or not. */
+  trackingNumber (did: string): TrackingNumberFacts | null {
+    const digits = did.replace(/\D/g, '')
+    if (digits === '') return null
+    const row = this.db.select({
+      did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId,
+      numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
+    }).from(trackingNumbers)
+      .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
+      .where(inArray(trackingNumbers.did, [digits, `+${digits}`])).get()
+    if (!row) return null
+    return { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) }
+  }
+
+  customerByPhone (phone: string): CustomerFacts | null {
+    return this.db.select({
+      customerId: customers.customerId, phone: customers.phone, name: customers.name,
+      lastOperatorId: customers.lastOperatorId, lastCallAt: customers.lastCallAt
+    }).from(customers).where(eq(customers.phone, phone)).get() ?? null
+  }
+
+  /** The customer with this phone, created when first heard of. */
+  ensureCustomer (phone: string, customerId: string, nowMs: number): CustomerFacts {
+    this.db.insert(customers).values({ customerId, phone, createdAt: nowMs }).onConflictDoNothing().run()
+    const found = this.customerByPhone(phone)
+    if (!found) throw new Error(`customer with phone ${phone} vanished`)
+    return found
+  }
+
+  /** After a call: remember who served the customer and when. */
+  rememberCustomerCall (customerId: string, operatorId: string | null, atMs: number): void {
+    this.db.update(customers).set(operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
+      .where(eq(customers.customerId, customerId)).run()
+  }
+
+  insertCall (row: NewCall): void { this.db.insert(calls).values(row).run() }
+  updateCall (callId: string, patch: Partial<NewCall>): void { this.db.update(calls).set(patch).where(eq(calls.callId, callId)).run() }
+  call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
+
+  insertAttempt (row: NewAttempt): void { this.db.insert(callAttempts).values(row).run() }
+  updateAttempt (attemptId: string, patch: Partial<NewAttempt>): void {
+    this.db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
+  }
+
+  attempts (callId: string): AttemptRow[] {
+    return this.db.select().from(callAttempts).where(eq(callAttempts.callId, callId)).orderBy(callAttempts.startedAt).all()
+  }
+
+  insertRecording (row: NewRecording): void { this.db.insert(recordings).values(row).run() }
+  updateRecording (recordingId: string, patch: Partial<NewRecording>): void {
+    this.db.update(recordings).set(patch).where(eq(recordings.recordingId, recordingId)).run()
+  }
+
+  recordingsOf (callId: string): RecordingRow[] {
+    return this.db.select().from(recordings).where(eq(recordings.callId, callId)).all()
+  }
+
+  /** Several writes as one: a call is never half-written. */
+  transaction<T> (fn: () => T): T {
+    return this.db.$client.transaction(fn)()
+  }
+
+  /**
+   * After a crash: calls still ringing or talking are closed as interrupted with what is known.
+   * Returns the ids closed.
+   */
+  closeInterrupted (nowMs: number, reason: string): string[] {
+    return this.transaction(() => {
+      const open = this.db.select({ callId: calls.callId, startedAt: calls.startedAt, answeredAt: calls.answeredAt })
+        .from(calls).where(inArray(calls.status, ['ringing', 'talking'])).all()
+      for (const c of open) {
+        this.db.update(calls).set({
+          status: 'interrupted', endedAt: nowMs, endReason: reason, hangupBy: 'system',
+          ringMs: (c.answeredAt ?? nowMs) - c.startedAt,
+          talkMs: c.answeredAt === null ? 0 : nowMs - c.answeredAt
+        }).where(eq(calls.callId, c.callId)).run()
+        this.db.update(callAttempts).set({ result: 'interrupted', endedAt: nowMs })
+          .where(and(eq(callAttempts.callId, c.callId), eq(callAttempts.result, 'ringing'))).run()
+      }
+      return open.map((c) => c.callId)
+    })
+  }
+
+  /** Recordings left "recording" by an interrupted call: their files may still be in Asterisk. */
+  unfinishedRecordings (): RecordingRow[] {
+    return this.db.select().from(recordings).where(eq(recordings.status, 'recording')).all()
+  }
+
+  /** Answered calls and talk time per operator since a moment (start of today). */
+  statsSince (sinceMs: number): Map<string, { answeredCalls: number; talkMs: number }> {
+    const rows = this.db.select({
+      operatorId: calls.answeredBy,
+      answered: sql<number>`count(*)`,
+      talkMs: sql<number>`coalesce(sum(${calls.talkMs}), 0)`
+    }).from(calls).where(and(gte(calls.startedAt, sinceMs), isNotNull(calls.answeredBy))).groupBy(calls.answeredBy).all()
+    return new Map(rows.map((r) => [r.operatorId as string, { answeredCalls: Number(r.answered), talkMs: Number(r.talkMs) }]))
+  }
+}
