@@ -48,7 +48,8 @@ export interface PlanStep {
 
 export interface RoutingPlan {
   steps: PlanStep[]
-  skipped: Array<{ operatorId: string; reason: string }>
+  /** Operators not considered, grouped by the reason. */
+  skipped: Array<{ reason: string; operatorIds: string[] }>
   reasons: string[]
 }
 
@@ -69,25 +70,54 @@ function compareRanked (a: Ranked, b: Ranked): number {
   return b.level - a.level || a.load - b.load || a.op.idleSinceMs - b.op.idleSinceMs || (a.op.operatorId < b.op.operatorId ? -1 : 1)
 }
 
+/**
+ * The k best candidates in order, without sorting them all: k is a handful, candidates may be
+ * thousands, and plan() runs on every call. Only candidates that enter the top k are allocated.
+ */
+class TopK {
+  readonly best: Ranked[] = []
+  constructor (private readonly k: number) {}
+  offer (op: OperatorSnapshot, load: number, level: number): void {
+    const { best, k } = this
+    if (k <= 0) return
+    if (best.length === k) {
+      const worst = best[k - 1]!
+      if ((worst.level - level || load - worst.load || op.idleSinceMs - worst.op.idleSinceMs || (op.operatorId < worst.op.operatorId ? -1 : 1)) >= 0) return
+    }
+    const r: Ranked = { op, load, level }
+    let i = best.length === k ? k - 1 : best.length
+    while (i > 0 && compareRanked(r, best[i - 1]!) < 0) { best[i] = best[i - 1]!; i-- }
+    best[i] = r
+  }
+}
+
 const fmt = (n: number): string => (Math.round(n * 100) / 100).toString()
 
 export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], policy: RoutingPolicy, nowMs: number): RoutingPlan {
   const steps: PlanStep[] = []
-  const skipped: RoutingPlan['skipped'] = []
+  const skippedByReason = new Map<string, string[]>()
   const reasons: string[] = []
   const planned = new Set<string>()
   const timeout = policy.ringTimeoutSeconds
-  const available: Ranked[] = []
+  // Indexes into `operators` and their loads: typed arrays keep plan() nearly allocation-free.
+  const availableIdx = new Int32Array(operators.length)
+  const loads = new Float64Array(operators.length)
+  let availableCount = 0
   const managers: OperatorSnapshot[] = []
 
-  for (const op of operators) {
+  for (let i = 0; i < operators.length; i++) {
+    const op = operators[i]!
     if (op.isManager) managers.push(op)
     if (op.state !== 'available') {
-      skipped.push({ operatorId: op.operatorId, reason: op.stateReason })
+      const group = skippedByReason.get(op.stateReason)
+      if (group) group.push(op.operatorId)
+      else skippedByReason.set(op.stateReason, [op.operatorId])
     } else if (!op.isManager) {
-      available.push({ op, load: operatorLoad(op, policy.efficiencyWeight), level: 0 })
+      availableIdx[availableCount] = i
+      loads[availableCount++] = operatorLoad(op, policy.efficiencyWeight)
     }
   }
+  const availableAt = (n: number): OperatorSnapshot => operators[availableIdx[n]!]!
   const managerAvailable = policy.managerLast && managers.some((m) => m.state === 'available')
   const budget = Math.max(1, policy.maxAttempts - (managerAvailable ? 1 : 0))
   const idleFor = (op: OperatorSnapshot): string => `idle ${Math.max(0, Math.round((nowMs - op.idleSinceMs) / 1000))} s`
@@ -120,31 +150,34 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
   // 2. Specialists for the number's category: best skill first, then least loaded.
   const category = call.categoryId
   if (policy.specialistsFirst && category !== null) {
-    const specialists: Ranked[] = []
-    for (const r of available) {
-      const level = r.op.skills[category] ?? 0
-      if (level > 0 && !planned.has(r.op.operatorId)) specialists.push({ ...r, level })
+    const top = new TopK(budget - steps.length)
+    let found = 0
+    for (let i = 0; i < availableCount; i++) {
+      const op = availableAt(i)
+      const level = op.skills[category] ?? 0
+      if (level > 0 && !planned.has(op.operatorId)) { found++; top.offer(op, loads[i]!, level) }
     }
-    specialists.sort(compareRanked)
-    if (specialists.length === 0) reasons.push(`no free specialist for ${category}`)
-    for (const r of specialists) {
-      if (steps.length >= budget) break
+    if (found === 0) reasons.push(`no free specialist for ${category}`)
+    for (const r of top.best) {
       addSingle('specialist', r, `${r.op.operatorId}: specialist for ${category} (level ${r.level}), load ${fmt(r.load)}, ${idleFor(r.op)}`)
     }
   }
 
   // 3. Anyone free, least loaded first.
   if (policy.anyOperatorStep) {
-    const rest = available.filter((r) => !planned.has(r.op.operatorId)).sort(compareRanked)
-    for (const r of rest) {
-      if (steps.length >= budget) break
+    const top = new TopK(budget - steps.length)
+    for (let i = 0; i < availableCount; i++) {
+      const op = availableAt(i)
+      if (!planned.has(op.operatorId)) top.offer(op, loads[i]!, 0)
+    }
+    for (const r of top.best) {
       addSingle('any', r, `${r.op.operatorId}: free, load ${fmt(r.load)}, ${idleFor(r.op)}`)
     }
   }
 
   // 4. Everyone free at once, as a last chance before the manager.
-  if (policy.ringAllStep && available.length > 1 && steps.length < budget) {
-    const all = [...available].sort(compareRanked)
+  if (policy.ringAllStep && availableCount > 1 && steps.length < budget) {
+    const all = Array.from({ length: availableCount }, (_, i) => ({ op: availableAt(i), load: loads[i]!, level: 0 })).sort(compareRanked)
     steps.push({
       kind: 'ring_all',
       targets: all.map((r) => ({ operatorId: r.op.operatorId, endpoint: r.op.endpoint })),
@@ -154,7 +187,8 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
     for (const r of all) planned.add(r.op.operatorId)
   }
 
-  const notPlanned = available.filter((r) => !planned.has(r.op.operatorId)).length
+  let notPlanned = 0
+  for (let i = 0; i < availableCount; i++) if (!planned.has(availableAt(i).operatorId)) notPlanned++
   if (notPlanned > 0) reasons.push(`${notPlanned} more free operators not planned: at most ${policy.maxAttempts} attempts`)
 
   // 5. The manager (sales director) last.
@@ -173,6 +207,8 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
   }
 
   if (steps.length === 0) reasons.push('nobody free to ring')
+  const skipped: RoutingPlan['skipped'] = []
+  for (const [reason, operatorIds] of skippedByReason) skipped.push({ reason, operatorIds })
   return { steps, skipped, reasons }
 }
 

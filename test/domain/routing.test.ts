@@ -39,9 +39,9 @@ t.test('skips busy, paused, ringing, wrap-up and unregistered operators and says
   const p = plan(call(), ops, policy, now)
   t.same(order(p), ['any:fay'])
   t.same(p.skipped, [
-    { operatorId: 'ana', reason: 'on a call' }, { operatorId: 'ben', reason: 'paused' },
-    { operatorId: 'cat', reason: 'ringing' }, { operatorId: 'dan', reason: 'in wrap-up for 5 s more' },
-    { operatorId: 'eve', reason: 'phone not registered' }
+    { reason: 'on a call', operatorIds: ['ana'] }, { reason: 'paused', operatorIds: ['ben'] },
+    { reason: 'ringing', operatorIds: ['cat'] }, { reason: 'in wrap-up for 5 s more', operatorIds: ['dan'] },
+    { reason: 'phone not registered', operatorIds: ['eve'] }
   ])
   t.ok(p.reasons.includes('no manager configured'))
 })

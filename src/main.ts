@@ -1,0 +1,34 @@
+// Entry point: config, logger, daemon, signals.
+import pino from 'pino'
+import { ConfigError, loadConfig, secretPaths, usesSimulator } from './config.js'
+import { startDaemon } from './daemon.js'
+
+async function main (): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const log = pino({ level: config.log.level, redact: { paths: secretPaths, censor: '[redacted]' } })
+  const daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
+  log.info({ url: daemon.url, asterisk: daemon.sim ? 'built-in simulator' : config.ari.url }, 'ringlead is running')
+  process.stdout.write(`\nringlead is running: ${daemon.url}/api/health\n` +
+    (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
+    `Calls: GET ${daemon.url}/api/calls with an API token (see README, "API tokens").\n\n`)
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'stopping')
+    void daemon.stop().then(() => process.exit(0), (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
+  }
+  process.on('SIGINT', () => { stop('SIGINT') })
+  process.on('SIGTERM', () => { stop('SIGTERM') })
+}
+
+void main()

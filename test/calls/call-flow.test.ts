@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { startWorld, until } from '../helpers/world.js'
+
+const story = async (w: Awaited<ReturnType<typeof startWorld>>, callId: string): Promise<any> => {
+  const res = await w.daemon.app.inject({ method: 'GET', url: `/api/calls/${callId}`, headers: { authorization: `Bearer ${w.token}` } })
+  if (res.statusCode !== 200) throw new Error(`GET /api/calls/${callId}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+t.test('an answered call is bridged, recorded per party and told whole by GET /api/calls/:id', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addCategory('dishwashers')
+  w.addNumber('74951234567', { source: 'google-ads', categoryId: 'dishwashers' })
+  const ana = w.addOperator('101', { skills: { dishwashers: 5 }, name: 'Ana' })
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', callerName: 'Ivan', did: '74951234567', hangupAfterMs: 400 })
+  const e = await ended
+  t.equal(e.status, 'answered')
+  t.equal(e.answeredBy, ana)
+  t.equal(e.callerPhone, '+79031112233')
+  t.equal(e.categoryId, 'dishwashers')
+  t.equal(e.hangupBy, 'caller')
+  t.ok(e.talkMs > 0, 'talk time measured')
+  t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'mixed', 'operator'])
+
+  const s = await story(w, e.callId)
+  t.equal(s.status, 'answered')
+  t.match(s.trackingNumber, { did: '74951234567', source: 'google-ads', categoryId: 'dishwashers' })
+  t.match(s.customer, { phone: '+79031112233' })
+  t.equal(s.plan.steps[0].kind, 'specialist')
+  t.match(s.plan.steps[0].reasons[0], /specialist for dishwashers/)
+  t.equal(s.attempts.length, 1)
+  t.match(s.attempts[0], { operatorId: ana, result: 'answered' })
+  t.equal(s.recordings.length, 3)
+  for (const r of s.recordings) {
+    t.equal(r.status, 'stored', `${r.kind} recording stored`)
+    t.ok(existsSync(join(w.daemon.config.recordings.dir, r.path)), `${r.kind} file exists`)
+  }
+  t.equal(w.sim.bridges().length, 0, 'bridge destroyed')
+  t.equal(w.sim.channels().length, 0, 'no channel left')
+})
+
+t.test('falls back operator to operator to the manager, recording each attempt with its cause', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  const a = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
+  const b = w.addOperator('102', { behaviour: { kind: 'busy' } })
+  const dir = w.addOperator('109', { isManager: true, behaviour: { kind: 'answer', afterMs: 10 } })
+  w.daemon.board.reload()
+  const ended = w.ended()
+  w.sim.placeCall({ from: '89031112233', did: '74950000000', hangupAfterMs: 1500 })
+  const e = await ended
+  t.equal(e.status, 'answered')
+  t.equal(e.answeredBy, dir)
+  const s = await story(w, e.callId)
+  t.same(s.attempts.map((x: any) => [x.operatorId, x.result]), [[a, 'no_answer'], [b, 'busy'], [dir, 'answered']])
+  const byOp = Object.fromEntries(s.attempts.map((x: any) => [x.operatorId, x]))
+  t.match(byOp[a], { result: 'no_answer', cause: 19 })
+  t.match(byOp[b], { result: 'busy', cause: 17 })
+  t.match(byOp[dir], { result: 'answered', stepKind: 'manager' })
+  t.equal(s.attempts.at(-1).operatorId, dir, 'manager rung last')
+})
+
+t.test('a returning caller goes back to their operator whichever number they dial', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  w.addOperator('102')
+  const first = await (async () => { const p = w.ended(); w.sim.placeCall({ from: '+79035550001', did: '74950000001', hangupAfterMs: 200 }); return p })()
+  t.equal(first.status, 'answered')
+  const again = w.ended()
+  w.sim.placeCall({ from: '+79035550001', did: '74950000002', hangupAfterMs: 200 })
+  const second = await again
+  t.equal(second.answeredBy, first.answeredBy)
+  const s = await story(w, second.callId)
+  t.equal(s.plan.steps[0].kind, 'sticky')
+})
+
+t.test('the caller hanging up while an operator rings stops the ringing at once', async (t) => {
+  const w = await startWorld({ routing: { ringTimeoutSeconds: 60 } })
+  t.teardown(() => w.close())
+  const a = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 150 })
+  const e = await ended
+  t.equal(e.status, 'abandoned')
+  t.equal(e.hangupBy, 'caller')
+  t.same(e.attempts, [{ operatorId: a, result: 'cancelled' }])
+  await until('operator leg gone', () => w.sim.channels().length === 0)
+  t.equal(w.daemon.board.view(a)?.state, 'available', 'operator not left ringing')
+})
+
+t.test('a call nobody answers is written as missed with its attempts', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'noanswer' } })
+  w.addOperator('102', { behaviour: { kind: 'unreachable' } })
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  const e = await ended
+  t.equal(e.status, 'missed')
+  t.equal(e.hangupBy, 'system')
+  t.equal(e.attempts.length, 2)
+  t.ok(e.attempts.every((x) => x.result !== 'answered'))
+  const s = await story(w, e.callId)
+  t.equal(s.endReason, 'nobody answered')
+  await call.ended
+})
+
+t.test('an operator hanging up first ends the call for the caller too', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 10, hangupAfterMs: 200 } })
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  const e = await ended
+  t.equal(e.status, 'answered')
+  t.equal(e.hangupBy, 'operator')
+  await call.ended
+  t.equal(w.sim.channels().length, 0)
+})
+
+t.test('unknown DID and garbage caller id: the call is still routed, with warnings', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const ended = w.ended()
+  w.sim.placeCall({ from: 'not-a-number', did: '70000000000', hangupAfterMs: 200 })
+  const e = await ended
+  t.equal(e.status, 'answered')
+  t.equal(e.customerId, null)
+  t.equal(e.callerPhone, null)
+  const s = await story(w, e.callId)
+  t.match(s.warnings.join('\n'), /unknown DID "70000000000"/)
+  t.match(s.warnings.join('\n'), /caller id "not-a-number"/)
+})
+
+t.test('paused and unregistered operators are skipped with the reason in the plan', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  const paused = w.addOperator('101')
+  const away = w.addOperator('102', { registered: false })
+  const free = w.addOperator('103')
+  w.pause(paused)
+  await until('AMI reports 102 unavailable', () => w.daemon.board.view(away)?.state === 'unregistered')
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 200 })
+  const e = await ended
+  t.equal(e.answeredBy, free)
+  const s = await story(w, e.callId)
+  const reasonOf = (id: string): string => s.plan.skipped.find((x: any) => x.operatorIds.includes(id))?.reason
+  t.match(reasonOf(paused), /paused/)
+  t.match(reasonOf(away), /not registered|unavailable/)
+  t.equal(reasonOf(free), undefined)
+})
+
+t.test('an operator whose endpoint Asterisk cannot dial is an unreachable attempt, and the next is tried', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  const ghost = w.addOperator('150', { inSim: false })
+  const real = w.addOperator('101')
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  const e = await ended
+  t.equal(e.answeredBy, real)
+  const s = await story(w, e.callId)
+  t.match(s.attempts.find((x: any) => x.operatorId === ghost), { result: 'unreachable' })
+})

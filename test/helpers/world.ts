@@ -1,0 +1,82 @@
+// A simulator plus an in-process daemon on loopback, for end-to-end call tests.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { loadConfig, type Config, type DeepPartial } from '../../src/config.js'
+import { startDaemon, type Daemon } from '../../src/daemon.js'
+import { createCategory, createOperator, createTrackingNumber, pauseOperator, randomId } from '../../src/db/catalog-repo.js'
+import type { CallEnded } from '../../src/domain/call-events.js'
+import { startSimulator, type PhoneBehaviour, type Simulator } from '../../src/sim/simulator.js'
+
+export const secondsMs = 50
+
+export interface World {
+  sim: Simulator
+  daemon: Daemon
+  dir: string
+  addOperator (resource: string, o?: { behaviour?: PhoneBehaviour; registered?: boolean; skills?: Record<string, number>; isManager?: boolean; name?: string; inSim?: boolean }): string
+  addCategory (categoryId: string): void
+  addNumber (did: string, o: { source?: string; categoryId?: string }): void
+  pause (operatorId: string): void
+  /** Resolves with the next call.ended whose call matches. */
+  ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
+  token: string
+  close (): Promise<void>
+}
+
+export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
+
+export async function startWorld (overrides: DeepPartial<Config> = {}): Promise<World> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }) })
+  const config = loadConfig({}, {
+    ...overrides,
+    db: { path: ':memory:', ...overrides.db },
+    ari: { url: sim.ariUrl, ...overrides.ari },
+    ami: { host: '127.0.0.1', port: sim.amiPort, ...overrides.ami },
+    recordings: { dir: join(dir, 'recordings'), ...overrides.recordings },
+    routing: { ringTimeoutSeconds: 2, ...overrides.routing },
+    calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
+    http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http }
+  })
+  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 3000 })
+  const ctx = { db: daemon.db, bus: daemon.bus, now: Date.now, newId: randomId }
+  const world: World = {
+    sim, daemon, dir, token: 'test-admin-token-0123456789abcdef',
+    addOperator (resource, o = {}) {
+      if (o.inSim !== false) sim.addEndpoint(resource, { registered: o.registered ?? true, behaviour: o.behaviour ?? { kind: 'answer', afterMs: 10 } })
+      const op = createOperator(ctx, {
+        name: o.name ?? `Operator ${resource}`, endpoint: `PJSIP/${resource}`, isManager: o.isManager ?? false, skills: o.skills ?? {}
+      }, `op_${resource}`)
+      return op.operatorId
+    },
+    addCategory (categoryId) { createCategory(ctx, { categoryId, name: categoryId }) },
+    addNumber (did, o) { createTrackingNumber(ctx, { did, source: o.source ?? null, categoryId: o.categoryId ?? null }) },
+    pause (operatorId) { pauseOperator(ctx, operatorId, 'lunch') },
+    ended (match = () => true) {
+      return new Promise((resolve) => {
+        const on = (e: CallEnded): void => {
+          if (!match(e)) return
+          daemon.bus.off('call.ended', on)
+          resolve(e)
+        }
+        daemon.bus.on('call.ended', on)
+      })
+    },
+    async close () {
+      await daemon.stop()
+      await sim.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+  return world
+}
+
+export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
