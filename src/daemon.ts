@@ -88,13 +88,27 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       const resource = endpoint.split('/')[1]!
       sim.addEndpoint(resource, { registered: true, behaviour: { kind: 'answer', afterMs: 2000 + Math.round(Math.random() * 4000) } })
     }
-    stopTraffic = startTraffic(sim, { dids: world.dids, callsPerMinute: config.sim.callsPerMinute, endpoints: world.endpoints.map((e) => e.split('/')[1]!) }).stop
+    const traffic = startTraffic(sim, {
+      dids: world.dids,
+      callsPerMinute: config.sim.callsPerMinute,
+      returningShare: 0.3,
+      talkMs: { min: 15_000, max: 90_000 },
+      abandonShare: 0.1,
+      anonymousShare: 0.05,
+      operators: world.endpoints.map((e) => e.split('/')[1]!)
+    })
+    stopTraffic = () => { traffic.stop() }
   }
   board.reload()
-  bus.on('catalog.changed', ({ what }) => { if (what === 'operators') board.reload() })
 
-  const ari = new AriLink({ url: ariUrl, user: ariUser, password: ariPassword, app: config.ari.app, log })
   const amiLink = ami ? new AmiLink({ ...ami, log }) : null
+  bus.on('catalog.changed', ({ what }) => {
+    if (what !== 'operators') return
+    board.reload()
+    // A new or changed phone: ask Asterisk for its state instead of guessing.
+    if (amiLink?.connected) void amiLink.refreshStates().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
+  })
+  const ari = new AriLink({ url: ariUrl, user: ariUser, password: ariPassword, app: config.ari.app, log })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, now, newId,
     store: new RecordingStore(resolve(config.recordings.dir)),

@@ -199,6 +199,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
 
   private route (e: AriEventWire): void {
     const channelId = e.channel?.id
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ type: e.type, channelId, peer: e.peer?.id, recording: e.recording?.name, cause: e.cause }, 'ARI event')
     switch (e.type) {
       case 'StasisStart': {
         if (!channelId) return

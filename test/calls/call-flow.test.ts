@@ -27,7 +27,7 @@ t.test('an answered call is bridged, recorded per party and told whole by GET /a
   t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'mixed', 'operator'])
 
   const s = await story(w, e.callId)
-  t.equal(s.status, 'answered')
+  t.equal(s.call.status, 'answered')
   t.match(s.trackingNumber, { did: '74951234567', source: 'google-ads', categoryId: 'dishwashers' })
   t.match(s.customer, { phone: '+79031112233' })
   t.equal(s.plan.steps[0].kind, 'specialist')
@@ -106,7 +106,7 @@ t.test('a call nobody answers is written as missed with its attempts', async (t)
   t.equal(e.attempts.length, 2)
   t.ok(e.attempts.every((x) => x.result !== 'answered'))
   const s = await story(w, e.callId)
-  t.equal(s.endReason, 'nobody answered')
+  t.equal(s.call.endReason, 'nobody answered')
   await call.ended
 })
 
@@ -134,8 +134,8 @@ t.test('unknown DID and garbage caller id: the call is still routed, with warnin
   t.equal(e.customerId, null)
   t.equal(e.callerPhone, null)
   const s = await story(w, e.callId)
-  t.match(s.warnings.join('\n'), /unknown DID "70000000000"/)
-  t.match(s.warnings.join('\n'), /caller id "not-a-number"/)
+  t.match(s.call.warnings.join('\n'), /unknown DID "70000000000"/)
+  t.match(s.call.warnings.join('\n'), /caller id "not-a-number"/)
 })
 
 t.test('paused and unregistered operators are skipped with the reason in the plan', async (t) => {
