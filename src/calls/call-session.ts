@@ -41,8 +41,11 @@ export class CallSession {
   private readonly log: Logger
   private readonly startedAt: number
   private callerGone = false
-  private callerLeft!: () => void
-  private readonly callerGonePromise: Promise<void>
+  /** Set when the call cannot go on (a malformed event): ringlead ends it. */
+  private broken = false
+  private stopNow!: () => void
+  /** Settles when the caller is gone or the call must end: stops ringing and talking. */
+  private readonly stopSignal: Promise<void>
   private readonly unwatchCaller: () => void
   private readonly ringing = new Map<string, Answered>()
   private readonly recorder: CallRecorder
@@ -61,7 +64,7 @@ export class CallSession {
     this.callId = deps.newId('call')
     this.startedAt = deps.now()
     this.log = deps.log.child({ callId: this.callId, channelId: caller.channelId })
-    this.callerGonePromise = new Promise((resolve) => { this.callerLeft = resolve })
+    this.stopSignal = new Promise((resolve) => { this.stopNow = resolve })
     this.unwatchCaller = deps.ari.watchLeg(caller.channelId, (e) => { this.onCallerEvent(e) })
     this.recorder = new CallRecorder({
       ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, now: deps.now,
@@ -78,14 +81,14 @@ export class CallSession {
       await this.ringCaller()
       const route = this.planRoute()
       for (const [index, step] of route.steps.entries()) {
-        if (this.callerGone) break
+        if (this.callerGone || this.broken) break
         const operator = await this.ringStep(step, index)
         if (operator) {
           await this.talk(operator)
           break
         }
       }
-      status = this.answered ? 'answered' : this.callerGone ? 'abandoned' : 'missed'
+      status = this.broken ? 'failed' : this.answered ? 'answered' : this.callerGone ? 'abandoned' : 'missed'
       if (status === 'missed') this.log.info('nobody answered')
     } catch (err) {
       this.problem = (err as Error).message
@@ -101,7 +104,9 @@ export class CallSession {
     if (e.kind === 'hangup_requested' || e.kind === 'left' || e.kind === 'destroyed') this.markCallerGone()
     else if (e.kind === 'malformed') {
       this.problem = e.problem
-      this.markCallerGone()
+      this.broken = true
+      this.log.error({ problem: e.problem }, 'ending the call: malformed event')
+      this.stopNow()
     }
   }
 
@@ -110,7 +115,7 @@ export class CallSession {
     this.callerGone = true
     if (this.hangupBy === null) this.hangupBy = 'caller'
     this.log.info('caller hung up')
-    this.callerLeft()
+    this.stopNow()
   }
 
   /** Caller id → E.164 and customer; DID → tracking number; then the call row. */
@@ -142,7 +147,13 @@ export class CallSession {
 
   /** The caller hears ringback while we look for an operator; we answer when one does. */
   private async ringCaller (): Promise<void> {
-    await this.deps.ari.ring(this.caller.channelId)
+    try {
+      await this.deps.ari.ring(this.caller.channelId)
+    } catch (err) {
+      // Gone already: the caller hung up before we could start ringback.
+      if (err instanceof AsteriskCommandFailed && err.isNotFound) return this.markCallerGone()
+      throw err
+    }
   }
 
   private planRoute (): RoutingPlan {
@@ -195,13 +206,13 @@ export class CallSession {
       const onCallerGone = (): void => {
         for (const e of pending) void e.attempt.cancel()
       }
-      void this.callerGonePromise.then(onCallerGone)
+      void this.stopSignal.then(onCallerGone)
       for (const entry of started) {
         void entry.attempt.outcome.then((outcome) => {
           pending.delete(entry)
           this.recordAttempt(entry, outcome)
           if (outcome.result === 'answered') {
-            if (winner || this.callerGone) {
+            if (winner || this.callerGone || this.broken) {
               void entry.attempt.hangup()
             } else {
               winner = entry
@@ -231,7 +242,7 @@ export class CallSession {
 
   /** Answer the caller, bridge both, record, and wait until one of them hangs up. */
   private async talk (operator: Answered): Promise<void> {
-    if (this.callerGone) {
+    if (this.callerGone || this.broken) {
       await operator.attempt.hangup()
       return
     }
@@ -258,8 +269,8 @@ export class CallSession {
       this.recorder.recordParty('caller', this.caller.channelId),
       this.recorder.recordParty('operator', operator.attempt.channelId)
     ])
-    await Promise.race([this.callerGonePromise, operator.attempt.ended])
-    if (!this.callerGone) this.hangupBy = 'operator'
+    await Promise.race([this.stopSignal, operator.attempt.ended])
+    if (!this.callerGone && !this.broken) this.hangupBy = 'operator'
   }
 
   /** Every leg, bridge, watcher and ringing mark this session holds, freed in one place. */

@@ -1,0 +1,90 @@
+// The HTTP API as a Fastify instance (not listening): auth, validation, one error handler, routes.
+import type { TSchema } from '@sinclair/typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Bus } from '../bus.js'
+import type { Config } from '../config.js'
+import { randomId } from '../db/catalog-repo.js'
+import type { Db } from '../db/open.js'
+import { ensureAdminToken } from '../db/tokens-repo.js'
+import { authenticate } from './auth.js'
+import { errorHandler, notFoundHandler } from './error-handler.js'
+import callRoutes from './routes/calls.js'
+import categoryRoutes from './routes/categories.js'
+import healthRoutes from './routes/health.js'
+import operatorRoutes from './routes/operators.js'
+import tokenRoutes from './routes/tokens.js'
+import trackingNumberRoutes from './routes/tracking-numbers.js'
+import { services, type Board } from './services.js'
+import { validatorCompiler } from './validation.js'
+
+export interface AppDeps {
+  db: Db
+  bus: Bus
+  config: Config
+  log: Logger
+  now?: () => number
+  /** Live operator state for GET /api/operators. */
+  board?: Board
+  /** Extra facts for GET /api/health (link states, active calls…). */
+  health?: () => Record<string, unknown>
+  /** Id generator for new rows; random by default. */
+  newId?: (prefix: string) => string
+}
+
+/** What the HTTP logger must never print. */
+export const httpRedactPaths = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'token']
+
+/** Authenticated resources, each one plugin under /api. */
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes]
+
+export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now
+  const log = deps.log.child({ part: 'http' }, { redact: { paths: httpRedactPaths, censor: '[redacted]' } })
+
+  const adminToken = deps.config.http.adminToken
+  if (adminToken !== undefined && adminToken !== '') {
+    const ensured = ensureAdminToken(deps.db, adminToken, now())
+    if (ensured.status === 'revoked') log.warn({ tokenId: ensured.tokenId }, 'configured admin token was revoked; it stays revoked')
+    else log.info({ tokenId: ensured.tokenId, status: ensured.status }, 'configured admin token ready')
+    if (adminToken.length < 24) log.warn('configured admin token is short; use at least 24 random characters')
+  }
+
+  const app = Fastify({
+    loggerInstance: log,
+    bodyLimit: deps.config.http.bodyLimitBytes,
+    return503OnClosing: true
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // JSON only: anything else is a 415. An empty JSON body (clients that always send the header,
+  // e.g. on DELETE or pause) counts as no body; the route's schema decides whether that is fine.
+  app.removeContentTypeParser(['text/plain', 'application/json'])
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined)
+    return parseJson(req, body as string, done) // parseAs string
+  })
+  app.setValidatorCompiler<TSchema>(validatorCompiler)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler(notFoundHandler)
+  app.decorateRequest('auth', null)
+
+  await app.register(services, {
+    db: deps.db,
+    bus: deps.bus,
+    config: deps.config,
+    now,
+    board: deps.board,
+    health: deps.health,
+    catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
+  })
+
+  await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(async (api) => {
+    api.addHook('onRequest', authenticate)
+    for (const resource of resources) await api.register(resource)
+  }, { prefix: '/api' })
+
+  return app as unknown as FastifyInstance
+}

@@ -1,0 +1,41 @@
+// /api/calls: every call, and the whole story of one.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { callStory, isOperatorOnCall, listCalls } from '../../db/calls-read.js'
+import { NotFound } from '../../errors.js'
+import { authOf } from '../auth.js'
+import { Forbidden } from '../errors.js'
+import { CallListQuery, CallPage, CallParams, CallStory } from '../schemas/calls.js'
+import { authErrors, ErrorBody } from '../schemas/common.js'
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.services
+
+  app.get('/calls', {
+    schema: { querystring: CallListQuery, response: { 200: CallPage, ...authErrors } }
+  }, async (req) => {
+    const auth = authOf(req)
+    const { from, to, ...rest } = req.query
+    let operatorId = rest.operatorId
+    if (auth.role === 'operator') {
+      if (operatorId !== undefined && operatorId !== auth.operatorId) {
+        throw new Forbidden(`an operator token may list only its own calls (${auth.operatorId ?? 'none'}); other operators' calls need role supervisor or admin`)
+      }
+      operatorId = auth.operatorId ?? undefined
+    }
+    return listCalls(db, { ...rest, operatorId, fromMs: from, toMs: to })
+  })
+
+  app.get('/calls/:callId', {
+    schema: { params: CallParams, response: { 200: CallStory, 404: ErrorBody, ...authErrors } }
+  }, async (req) => {
+    const auth = authOf(req)
+    const story = callStory(db, req.params.callId)
+    if (story === undefined) throw new NotFound('call', req.params.callId)
+    if (auth.role === 'operator' && (auth.operatorId === null || !isOperatorOnCall(db, req.params.callId, auth.operatorId))) {
+      throw new Forbidden(`an operator token may read only calls its operator answered or was rung for; call ${req.params.callId} needs role supervisor or admin`)
+    }
+    return story
+  })
+}
+
+export default routes

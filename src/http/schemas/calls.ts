@@ -1,0 +1,123 @@
+import { Type } from '@sinclair/typebox'
+import { maxCallPageSize } from '../../db/calls-read.js'
+import { CategoryId, EpochMs, Nullable, OperatorId } from './common.js'
+
+export const CallStatus = Type.Union([
+  Type.Literal('ringing'), Type.Literal('talking'), Type.Literal('answered'), Type.Literal('missed'),
+  Type.Literal('abandoned'), Type.Literal('interrupted'), Type.Literal('failed')
+])
+const Direction = Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])
+const HangupBy = Nullable(Type.Union([Type.Literal('caller'), Type.Literal('operator'), Type.Literal('system')]))
+const OperatorRef = Type.Object({ operatorId: Type.String(), name: Type.String() })
+
+export const CallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }) })
+
+export const CallListQuery = Type.Object({
+  from: Type.Optional(Type.Integer({ minimum: 0, description: 'started at or after (epoch ms)' })),
+  to: Type.Optional(Type.Integer({ minimum: 0, description: 'started before (epoch ms)' })),
+  status: Type.Optional(CallStatus),
+  operatorId: Type.Optional(OperatorId),
+  did: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  categoryId: Type.Optional(CategoryId),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxCallPageSize, default: 50 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 }))
+}, { additionalProperties: false })
+
+export const CallSummary = Type.Object({
+  callId: Type.String(),
+  direction: Direction,
+  status: CallStatus,
+  callerRaw: Type.String(),
+  callerPhone: Nullable(Type.String()),
+  callerName: Nullable(Type.String()),
+  customerId: Nullable(Type.String()),
+  did: Type.String(),
+  trackingDid: Nullable(Type.String()),
+  source: Nullable(Type.String()),
+  categoryId: Nullable(Type.String()),
+  categoryName: Nullable(Type.String()),
+  answeredBy: Nullable(OperatorRef),
+  startedAt: EpochMs,
+  answeredAt: Nullable(EpochMs),
+  endedAt: Nullable(EpochMs),
+  ringMs: Nullable(Type.Integer()),
+  talkMs: Nullable(Type.Integer()),
+  hangupBy: HangupBy,
+  endReason: Nullable(Type.String())
+})
+
+export const CallPage = Type.Object({
+  calls: Type.Array(CallSummary),
+  nextCursor: Nullable(Type.String({ description: 'pass as cursor for the next (older) page' }))
+})
+
+const PlanStep = Type.Object({
+  kind: Type.String(),
+  targets: Type.Array(Type.Object({ operatorId: Type.String(), endpoint: Type.String() })),
+  ringTimeoutSeconds: Type.Number(),
+  reasons: Type.Array(Type.String())
+})
+
+export const RoutingPlan = Type.Object({
+  steps: Type.Array(PlanStep),
+  skipped: Type.Array(Type.Object({ reason: Type.String(), operatorIds: Type.Array(Type.String()) })),
+  reasons: Type.Array(Type.String())
+})
+
+export const CallStory = Type.Object({
+  call: Type.Object({
+    callId: Type.String(),
+    direction: Direction,
+    status: CallStatus,
+    callerRaw: Type.String(),
+    callerPhone: Nullable(Type.String()),
+    callerName: Nullable(Type.String()),
+    did: Type.String(),
+    startedAt: EpochMs,
+    answeredAt: Nullable(EpochMs),
+    endedAt: Nullable(EpochMs),
+    ringMs: Nullable(Type.Integer()),
+    talkMs: Nullable(Type.Integer()),
+    hangupBy: HangupBy,
+    endReason: Nullable(Type.String()),
+    warnings: Type.Array(Type.String())
+  }),
+  customer: Nullable(Type.Object({ customerId: Type.String(), phone: Type.String(), name: Nullable(Type.String()) })),
+  trackingNumber: Nullable(Type.Object({
+    did: Type.String(),
+    source: Nullable(Type.String()),
+    categoryId: Nullable(Type.String()),
+    categoryName: Nullable(Type.String())
+  })),
+  plan: Nullable(RoutingPlan),
+  attempts: Type.Array(Type.Object({
+    attemptId: Type.String(),
+    stepIndex: Type.Integer(),
+    stepKind: Type.String(),
+    operatorId: Type.String(),
+    operatorName: Type.String(),
+    endpoint: Type.String(),
+    result: Type.String(),
+    cause: Nullable(Type.Integer()),
+    causeText: Nullable(Type.String()),
+    ringMs: Nullable(Type.Integer()),
+    startedAt: EpochMs,
+    answeredAt: Nullable(EpochMs),
+    endedAt: Nullable(EpochMs)
+  })),
+  answeredBy: Nullable(OperatorRef),
+  recordings: Type.Array(Type.Object({
+    recordingId: Type.String(),
+    kind: Type.String(),
+    name: Type.String(),
+    format: Type.String(),
+    status: Type.String(),
+    path: Nullable(Type.String()),
+    durationMs: Nullable(Type.Integer()),
+    bytes: Nullable(Type.Integer()),
+    error: Nullable(Type.String()),
+    startedAt: EpochMs,
+    endedAt: Nullable(EpochMs)
+  }))
+})

@@ -1,0 +1,35 @@
+import { Type } from '@sinclair/typebox'
+import { Did, EpochMs, Nullable, RoutingPolicyOverrides } from './common.js'
+
+export const DidParams = Type.Object({ did: Did })
+
+const Source = Type.String({ minLength: 1, maxLength: 100, description: 'traffic source, e.g. google-ads' })
+const Label = Type.String({ maxLength: 200 })
+/** Any text here; an unknown category is answered with 400 naming it. */
+const CategoryRef = Type.String({ minLength: 1, maxLength: 100 })
+
+export const TrackingNumberView = Type.Object({
+  did: Type.String(),
+  source: Nullable(Type.String()),
+  categoryId: Nullable(Type.String()),
+  label: Nullable(Type.String()),
+  routingPolicy: Nullable(RoutingPolicyOverrides),
+  createdAt: EpochMs
+})
+
+export const TrackingNumberList = Type.Object({ trackingNumbers: Type.Array(TrackingNumberView) })
+
+export const NewTrackingNumberBody = Type.Object({
+  did: Did,
+  source: Type.Optional(Nullable(Source)),
+  categoryId: Type.Optional(Nullable(CategoryRef)),
+  label: Type.Optional(Nullable(Label)),
+  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides))
+}, { additionalProperties: false })
+
+export const TrackingNumberPatchBody = Type.Object({
+  source: Type.Optional(Nullable(Source)),
+  categoryId: Type.Optional(Nullable(CategoryRef)),
+  label: Type.Optional(Nullable(Label)),
+  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides))
+}, { additionalProperties: false, minProperties: 1 })

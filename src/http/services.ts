@@ -1,0 +1,34 @@
+// What the routes work with, as typed decorators: `app.services.db`, `app.services.catalog`, …
+import fp from 'fastify-plugin'
+import type { Bus } from '../bus.js'
+import type { Config } from '../config.js'
+import type { CatalogContext } from '../db/catalog-repo.js'
+import type { Db } from '../db/open.js'
+import type { TokenAuth } from '../db/tokens-repo.js'
+
+/** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
+export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
+export interface Board { view (operatorId: string): OperatorLiveView | undefined }
+
+export interface Services {
+  db: Db
+  bus: Bus
+  config: Config
+  now: () => number
+  board?: Board
+  health?: () => Record<string, unknown>
+  /** Context for catalog writes (operators, categories, tracking numbers). */
+  catalog: CatalogContext
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { services: Services }
+  interface FastifyRequest {
+    /** Who the bearer token speaks for; set on every authenticated /api route. */
+    auth: TokenAuth | null
+  }
+}
+
+export const services = fp<Services>(async (app, options) => {
+  app.decorate('services', options)
+}, { name: 'ringlead-services', fastify: '5.x' })

@@ -1,0 +1,304 @@
+// ARI over HTTP: authentication, the api-docs, routing by our Swagger declarations, Asterisk's error shapes.
+import { readFileSync } from 'node:fs'
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Logger } from 'pino'
+import { AriError, ariFail } from './ari-error.js'
+import type { AriEventHub } from './ari-events.js'
+import { asteriskTimestamp, HANGUP_REASONS } from './asterisk-text.js'
+import { DECLARATIONS, RESOURCE_LISTING } from './api-docs/resources.js'
+import type { ApiDeclaration, SwaggerOperation } from './api-docs/swagger.js'
+import type { WireLog } from './wire-log.js'
+import type { World } from './world.js'
+
+export interface AriServerOptions { user: string; password: string; log?: Logger }
+
+interface Route {
+  resource: string
+  pathTemplate: string
+  pattern: RegExp
+  paramNames: string[]
+  operations: SwaggerOperation[]
+}
+
+/** What a handler sees: path and query/body parameters by name, plus channel variables from the JSON body. */
+export interface AriRequest {
+  path: Record<string, string>
+  params: Record<string, string>
+  variables: Record<string, string> | undefined
+}
+
+type Reply = { status: number; body?: unknown; file?: string }
+type Handler = (req: AriRequest) => Reply
+
+const WWW_AUTHENTICATE = 'Basic realm="Asterisk REST Interface"'
+
+function buildRoutes (): Route[] {
+  const routes: Route[] = []
+  for (const [resource, decl] of Object.entries(DECLARATIONS)) {
+    if (resource === 'events') continue // the WebSocket is served on upgrade
+    for (const api of decl.apis) {
+      const paramNames: string[] = []
+      const source = api.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => { paramNames.push(name); return '([^/]+)' })
+      routes.push({ resource, pathTemplate: api.path, pattern: new RegExp(`^${source}$`), paramNames, operations: api.operations })
+    }
+  }
+  return routes
+}
+
+export class AriServer {
+  readonly http: Server
+  private readonly routes = buildRoutes()
+  private readonly handlers: Record<string, Handler>
+
+  constructor (private readonly world: World, private readonly hub: AriEventHub, private readonly wire: WireLog, private readonly opts: AriServerOptions) {
+    this.handlers = ariHandlers(world)
+    this.http = createServer((req, res) => { this.onRequest(req, res).catch((err: unknown) => this.internalError(res, err)) })
+    this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
+  }
+
+  private authorized (req: IncomingMessage, query: URLSearchParams): boolean {
+    const expected = `${this.opts.user}:${this.opts.password}`
+    const apiKey = query.get('api_key')
+    if (apiKey !== null) return apiKey === expected
+    const header = req.headers.authorization ?? ''
+    const m = /^Basic\s+(.+)$/i.exec(header)
+    return m !== null && Buffer.from(m[1] ?? '', 'base64').toString('utf8') === expected
+  }
+
+  private onUpgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== '/ari/events') { socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'); return }
+    if (!this.authorized(req, url.searchParams)) {
+      const body = '{"message":"Authentication required"}'
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nServer: Asterisk/22.10.1\r\nCache-Control: no-cache, no-store\r\nWWW-Authenticate: ${WWW_AUTHENTICATE}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`)
+      return
+    }
+    this.hub.handleUpgrade(req, socket, head, url.searchParams)
+  }
+
+  private async onRequest (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const method = (req.method ?? 'GET').toUpperCase()
+    const rawBody = await readBody(req)
+    if (!url.pathname.startsWith('/ari/')) return this.send(res, method, null, 404, { message: 'Resource not found' })
+    if (!this.authorized(req, url.searchParams)) {
+      return this.send(res, method, null, 401, { message: 'Authentication required' }, { 'WWW-Authenticate': WWW_AUTHENTICATE })
+    }
+    const path = url.pathname.slice('/ari'.length)
+    if (path.startsWith('/api-docs/')) return this.serveDocs(req, res, path.slice('/api-docs/'.length))
+
+    const matching = this.routes.map((r) => ({ route: r, m: r.pattern.exec(path) })).filter((x) => x.m !== null)
+    if (matching.length === 0) return this.send(res, method, null, 404, { message: 'Resource not found' })
+    for (const { route, m } of matching) {
+      const op = route.operations.find((o) => o.httpMethod === method)
+      if (!op) continue
+      const pathParams: Record<string, string> = {}
+      route.paramNames.forEach((name, i) => { pathParams[name] = decodeURIComponent(m?.[i + 1] ?? '') })
+      const match = { route, op }
+      let ariReq: AriRequest
+      try {
+        ariReq = parseParams(pathParams, url.searchParams, rawBody)
+      } catch (err) {
+        return this.reply(res, method, match, err)
+      }
+      const handler = this.handlers[`${route.resource}.${op.nickname}`]
+      if (!handler) return this.send(res, method, match, 501, { message: 'Not implemented' })
+      try {
+        const out = handler(ariReq)
+        if (out.file) return this.sendFile(res, method, match, out.file)
+        return this.send(res, method, match, out.status, out.body)
+      } catch (err) {
+        return this.reply(res, method, match, err)
+      }
+    }
+    const allowed = ['OPTIONS', ...new Set(matching.flatMap((x) => x.route.operations.map((o) => o.httpMethod)))]
+    return this.send(res, method, null, 405, { message: 'Invalid method' }, { Allow: allowed.join(',') })
+  }
+
+  private reply (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, err: unknown): void {
+    if (err instanceof AriError) return this.send(res, method, match, err.status, err.body)
+    this.internalError(res, err)
+  }
+
+  private internalError (res: ServerResponse, err: unknown): void {
+    this.opts.log?.error({ err }, 'ari handler failed')
+    if (!res.headersSent) {
+      res.writeHead(500, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ message: 'Internal Server Error' }))
+    }
+  }
+
+  private serveDocs (req: IncomingMessage, res: ServerResponse, file: string): void {
+    // Asterisk rewrites basePath to the address the client used.
+    const basePath = `http://${req.headers.host ?? '127.0.0.1'}/ari`
+    let doc: unknown
+    if (file === 'resources.json') doc = { ...RESOURCE_LISTING, basePath }
+    else {
+      const decl: ApiDeclaration | undefined = file.endsWith('.json') ? DECLARATIONS[file.slice(0, -'.json'.length)] : undefined
+      if (decl) doc = { ...decl, basePath }
+    }
+    if (doc === undefined) {
+      res.writeHead(404, { 'Content-Type': 'application/json' })
+      res.end(JSON.stringify({ message: 'Resource not found' }))
+      return
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(doc))
+  }
+
+  private send (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation } | null, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.wire.add({
+      kind: 'response', method, status, body: body ?? null,
+      pathTemplate: match?.route.pathTemplate ?? null, nickname: match?.op.nickname ?? null, resource: match?.route.resource ?? null
+    })
+    if (status === 204 || body === undefined) {
+      res.writeHead(status, headers)
+      res.end()
+      return
+    }
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers })
+    res.end(JSON.stringify(body))
+  }
+
+  private sendFile (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, file: string): void {
+    const bytes = readFileSync(file)
+    this.wire.add({ kind: 'response', method, status: 200, body: null, pathTemplate: match.route.pathTemplate, nickname: match.op.nickname, resource: match.route.resource })
+    res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': String(bytes.length) })
+    res.end(bytes)
+  }
+}
+
+async function readBody (req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** ARI takes parameters from the query string or from a JSON object body; "variables" only from the body. */
+function parseParams (path: Record<string, string>, query: URLSearchParams, rawBody: string): AriRequest {
+  const params: Record<string, string> = {}
+  for (const [k, v] of query) if (k !== 'api_key') params[k] = params[k] !== undefined ? `${params[k]},${v}` : v
+  let variables: Record<string, string> | undefined
+  if (rawBody.trim() !== '') {
+    let body: unknown
+    try { body = JSON.parse(rawBody) } catch { throw ariFail(400, 'Error parsing request body') }
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+      for (const [k, v] of Object.entries(body)) {
+        if (k === 'variables') continue
+        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = String(v)
+      }
+      variables = parseVariables((body as Record<string, unknown>).variables)
+    }
+  }
+  return { path, params, variables }
+}
+
+function parseVariables (raw: unknown): Record<string, string> | undefined {
+  // Anything but an object is ignored (observed: "variables": "notAnObject" is accepted silently).
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') out[k] = v
+    else if (v !== null && typeof v === 'object' && typeof (v as { value?: unknown }).value === 'string') out[k] = (v as { value: string }).value
+    else throw ariFail(400, "Each value in 'variables' must be a string or an object with 'value' and optional 'report_events'")
+  }
+  return out
+}
+
+function optionalInt (raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined
+  const n = Number.parseInt(raw, 10)
+  return Number.isFinite(n) ? n : undefined
+}
+
+function channelList (raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+}
+
+function hangupCause (params: Record<string, string>): number {
+  if (params.reason_code !== undefined) {
+    const n = Number.parseInt(params.reason_code, 10)
+    if (!Number.isFinite(n)) throw ariFail(400, 'Invalid reason for hangup provided')
+    return n
+  }
+  if (params.reason !== undefined) {
+    const cause = HANGUP_REASONS[params.reason]
+    if (cause === undefined) throw ariFail(400, 'Invalid reason for hangup provided')
+    return cause
+  }
+  return 16
+}
+
+function ariHandlers (world: World): Record<string, Handler> {
+  const ok = (body: unknown): Reply => ({ status: 200, body })
+  const noContent: Reply = { status: 204 }
+  const originate = (r: AriRequest, channelId: string | undefined): Reply => ok(world.originate({
+    endpoint: r.params.endpoint, app: r.params.app, appArgs: r.params.appArgs, extension: r.params.extension,
+    callerId: r.params.callerId, timeout: r.params.timeout, channelId, variables: r.variables
+  }))
+  const record = (r: AriRequest) => ({
+    name: r.params.name, format: r.params.format, ifExists: r.params.ifExists, maxDurationSeconds: optionalInt(r.params.maxDurationSeconds)
+  })
+  const snoop = (r: AriRequest, snoopId: string | undefined): Reply =>
+    ok(world.snoop(r.path.channelId ?? '', r.params.spy, r.params.whisper, r.params.app, r.params.appArgs, snoopId))
+  const play = (r: AriRequest, playbackId: string | undefined): Reply => ({
+    status: 201, body: world.play(r.path.channelId ?? '', channelList(r.params.media), r.params.lang, playbackId)
+  })
+  return {
+    'asterisk.getInfo': () => ok({
+      build: { os: 'Linux', kernel: '6.1.0-sim', machine: 'x86_64', options: 'OPTIONAL_API', date: '2026-01-01 00:00:00 UTC', user: 'ringlead' },
+      system: { version: '22.10.1', entity_id: world.asteriskId },
+      config: { name: '', default_language: 'en', setid: { user: '', group: '' } },
+      status: { startup_time: asteriskTimestamp(world.startedAt), last_reload_time: asteriskTimestamp(world.lastReloadAt) }
+    }),
+    'asterisk.ping': () => ok({ ping: 'pong', timestamp: asteriskTimestamp(), asterisk_id: world.asteriskId }),
+    'endpoints.list': () => ok(world.endpointList()),
+    'endpoints.listByTech': (r) => ok(world.endpointList(r.path.tech)),
+    'endpoints.get': (r) => ok(world.endpointGet(r.path.tech ?? '', r.path.resource ?? '')),
+    'applications.list': () => ok(world.applicationList()),
+    'applications.get': (r) => ok(world.applicationGet(r.path.applicationName ?? '')),
+    'channels.list': () => ok(world.channelList()),
+    'channels.originate': (r) => originate(r, r.params.channelId),
+    'channels.originateWithId': (r) => originate(r, r.path.channelId),
+    'channels.get': (r) => ok(world.channelGet(r.path.channelId ?? '')),
+    'channels.hangup': (r) => {
+      world.channelOr404(r.path.channelId ?? '')
+      world.appHangup(r.path.channelId ?? '', hangupCause(r.params))
+      return noContent
+    },
+    'channels.answer': (r) => { world.answer(r.path.channelId ?? ''); return noContent },
+    'channels.ring': (r) => { world.ring(r.path.channelId ?? ''); return noContent },
+    'channels.ringStop': (r) => { world.ring(r.path.channelId ?? ''); return noContent },
+    'channels.sendDTMF': (r) => {
+      world.inStasisOr409(r.path.channelId ?? '')
+      if (!r.params.dtmf) throw ariFail(400, 'DTMF is required')
+      return noContent
+    },
+    'channels.startMoh': (r) => { world.inStasisOr409(r.path.channelId ?? ''); return noContent },
+    'channels.stopMoh': (r) => { world.inStasisOr409(r.path.channelId ?? ''); return noContent },
+    'channels.play': (r) => play(r, r.params.playbackId),
+    'channels.playWithId': (r) => play(r, r.path.playbackId),
+    'channels.record': (r) => ({ status: 201, body: world.recordChannel(r.path.channelId ?? '', record(r)) }),
+    'channels.getChannelVar': (r) => ok({ value: world.getVariable(r.path.channelId ?? '', r.params.variable) }),
+    'channels.setChannelVar': (r) => { world.setVariable(r.path.channelId ?? '', r.params.variable, r.params.value ?? ''); return noContent },
+    'channels.snoopChannel': (r) => snoop(r, r.params.snoopId),
+    'channels.snoopChannelWithId': (r) => snoop(r, r.path.snoopId),
+    'bridges.list': () => ok(world.bridgeList()),
+    'bridges.create': (r) => ok(world.createBridge(r.params.type, r.params.bridgeId, r.params.name)),
+    'bridges.createWithId': (r) => ok(world.createBridge(r.params.type, r.path.bridgeId, r.params.name)),
+    'bridges.get': (r) => ok(world.bridgeGet(r.path.bridgeId ?? '')),
+    'bridges.destroy': (r) => { world.destroyBridge(r.path.bridgeId ?? ''); return noContent },
+    'bridges.addChannel': (r) => { world.addToBridge(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
+    'bridges.removeChannel': (r) => { world.removeFromBridge(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
+    'bridges.record': (r) => ({ status: 201, body: world.recordBridge(r.path.bridgeId ?? '', record(r)) }),
+    'recordings.listStored': () => ok(world.recorder.listStored()),
+    'recordings.getStored': (r) => ok(world.recorder.getStored(r.path.recordingName ?? '')),
+    'recordings.deleteStored': (r) => { world.recorder.deleteStored(r.path.recordingName ?? ''); return noContent },
+    'recordings.getStoredFile': (r) => ({ status: 200, file: world.recorder.storedFile(r.path.recordingName ?? '') }),
+    'recordings.getLive': (r) => ok(world.recorder.getLive(r.path.recordingName ?? '')),
+    'recordings.stop': (r) => { world.recorder.stop(r.path.recordingName ?? ''); return noContent },
+    'playbacks.get': (r) => ok(world.player.get(r.path.playbackId ?? '')),
+    'playbacks.stop': (r) => { world.player.stop(r.path.playbackId ?? ''); return noContent }
+  }
+}

@@ -1,0 +1,124 @@
+// A stand-in for Asterisk 22 on loopback: ARI (HTTP + WebSocket) and AMI with simulated phones and carrier.
+import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
+import { AmiServer } from './ami-server.js'
+import { AriEventHub } from './ari-events.js'
+import { AriServer } from './ari-server.js'
+import type { SimBridgeView, SimChannelView } from './model.js'
+import { WireLog } from './wire-log.js'
+import { type PhoneBehaviour, World } from './world.js'
+
+export type { PhoneBehaviour } from './world.js'
+export type { SimBridgeView, SimChannelView } from './model.js'
+export { WireLog } from './wire-log.js'
+
+export interface SimOptions {
+  host?: string
+  ariPort?: number
+  amiPort?: number
+  ariUser?: string
+  ariPassword?: string
+  amiUser?: string
+  amiSecret?: string
+  recordingsDir: string
+  /** Real milliseconds per protocol second (originate timeout, timer B, recording and sound lengths). */
+  secondsMs?: number
+  /** Stasis app the sim's dialplan sends inbound calls to; default "ringlead". */
+  stasisApp?: string
+  /** Extra sound files (name -> length in protocol seconds) that sound: playbacks can find. */
+  sounds?: Record<string, number>
+  log?: Logger
+}
+
+export interface PlaceCallOptions {
+  from: string
+  callerName?: string
+  did: string
+  /** Caller hangs up this long (real ms) after entering Stasis: CANCEL while ringing, BYE once answered. */
+  hangupAfterMs?: number
+  /** Digits the caller presses; afterMs counts from when the app answers the call. */
+  dtmf?: Array<{ digit: string; afterMs: number }>
+}
+
+export interface SimCall { channelId: string; ended: Promise<{ cause: number; declined: boolean }> }
+
+export interface Simulator {
+  readonly ariUrl: string
+  readonly amiPort: number
+  readonly wire: WireLog
+  addEndpoint (resource: string, opts?: { registered?: boolean; behaviour?: PhoneBehaviour }): void
+  setBehaviour (resource: string, behaviour: PhoneBehaviour): void
+  register (resource: string): void
+  unregister (resource: string): void
+  placeCall (opts: PlaceCallOptions): SimCall
+  hangup (channelId: string): void
+  sendDtmf (channelId: string, digit: string): void
+  dropWebSockets (): void
+  /** Sends raw text over every ARI WebSocket (malformed-event tests). */
+  sendRawEvent (text: string): void
+  channels (): SimChannelView[]
+  bridges (): SimBridgeView[]
+  /** Whether an ARI WebSocket currently owns the app (default: the Stasis app). */
+  isAppConnected (app?: string): boolean
+  close (): Promise<void>
+}
+
+/** Entity id reported as asterisk_id (a MAC address, as Asterisk uses). */
+const ASTERISK_ID = '02:52:4c:00:00:01'
+
+export async function startSimulator (opts: SimOptions): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1'
+  const log = opts.log
+  const stasisApp = opts.stasisApp ?? 'ringlead'
+  const wire = new WireLog()
+  const world = new World({
+    secondsMs: opts.secondsMs ?? 1000, recordingsDir: opts.recordingsDir, asteriskId: ASTERISK_ID, stasisApp,
+    ...(opts.sounds ? { sounds: opts.sounds } : {}), ...(log ? { log } : {})
+  })
+  const hub = new AriEventHub(ASTERISK_ID, wire, (app) => world.appRegistered(app), log)
+  const ari = new AriServer(world, hub, wire, { user: opts.ariUser ?? 'ringlead', password: opts.ariPassword ?? 'ringlead', ...(log ? { log } : {}) })
+  const ami = new AmiServer(world, { user: opts.amiUser ?? 'ringlead', secret: opts.amiSecret ?? 'ringlead', ...(log ? { log } : {}) })
+  world.sinks = {
+    ari: (event) => hub.deliver(event),
+    ami: (event, fields) => ami.broadcast(event, fields),
+    isAppActive: (app) => hub.isAppActive(app)
+  }
+
+  const listen = (server: { listen: (port: number, host: string, cb: () => void) => unknown; once: (ev: 'error', cb: (err: Error) => void) => unknown; address: () => AddressInfo | string | null }, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
+    })
+  const ariPort = await listen(ari.http, opts.ariPort ?? 0)
+  const amiPort = await listen(ami.tcp, opts.amiPort ?? 0)
+  const ariUrl = `http://${host}:${ariPort}`
+  log?.info({ ariUrl, amiPort }, 'asterisk simulator listening')
+
+  let closed = false
+  return {
+    ariUrl,
+    amiPort,
+    wire,
+    addEndpoint: (resource, o) => world.addEndpoint(resource, o),
+    setBehaviour: (resource, behaviour) => world.setBehaviour(resource, behaviour),
+    register: (resource) => world.register(resource),
+    unregister: (resource) => world.unregister(resource),
+    placeCall: (o) => world.placeCall(o),
+    hangup: (channelId) => world.remoteHangup(channelId),
+    sendDtmf: (channelId, digit) => world.sendDtmf(channelId, digit),
+    dropWebSockets: () => hub.dropAll(),
+    sendRawEvent: (text: string) => { hub.sendRaw(text) },
+    channels: () => world.channelViews(),
+    bridges: () => world.bridgeViews(),
+    isAppConnected: (app = stasisApp) => hub.isAppActive(app),
+    async close () {
+      if (closed) return
+      closed = true
+      world.close()
+      ami.close()
+      await hub.close()
+      ari.http.closeAllConnections()
+      await new Promise<void>((resolve) => ari.http.close(() => resolve()))
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Synthetic inbound traffic for the demo: Poisson arrivals, returning callers, abandons, talk times.
+import type { Simulator } from './simulator.js'
+
+export interface TrafficOptions {
+  dids: string[]
+  callsPerMinute: number
+  /** Share of calls (0..1) from callers who called before. */
+  returningShare: number
+  /** Known caller numbers to draw returning callers from; grows with new callers when omitted. */
+  callerPool?: string[]
+  /** Caller's talk time once answered, real ms. */
+  talkMs: { min: number; max: number }
+  /** Share of calls (0..1) where the caller gives up while still waiting. */
+  abandonShare: number
+  /** How long an abandoning caller waits, real ms. */
+  patienceMs?: { min: number; max: number }
+  /** Share of calls (0..1) that come with a withheld number. */
+  anonymousShare?: number
+  /** Operators (PJSIP resources) whose behaviour the generator varies between calls. */
+  operators?: string[]
+  /** Mix of operator behaviours; weights need not sum to 1. */
+  operatorMix?: { answer: number; slow: number; noanswer: number; busy: number; away: number }
+  /** Real ms per protocol second, used to scale answer delays; default 1000. */
+  secondsMs?: number
+}
+
+export interface Traffic { stop (): void; readonly placed: number }
+
+const NAMES = ['Ivan Petrov', 'Anna Smirnova', 'Oleg Sokolov', 'Maria Ivanova', 'Dmitry Orlov', 'Elena Volkova', '']
+
+export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () => number = Math.random): Traffic {
+  const pool = [...(opts.callerPool ?? [])]
+  const secondsMs = opts.secondsMs ?? 1000
+  const patience = opts.patienceMs ?? { min: 5 * secondsMs, max: 40 * secondsMs }
+  const mix = opts.operatorMix ?? { answer: 6, slow: 2, noanswer: 1, busy: 1, away: 0.5 }
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let placed = 0
+  const between = (r: { min: number; max: number }) => r.min + random() * Math.max(0, r.max - r.min)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length) % items.length] as T
+
+  const newCaller = () => `+7${pick(['903', '916', '926', '985', '495'])}${String(Math.floor(random() * 1e7)).padStart(7, '0')}`
+
+  const varyOperator = () => {
+    if (!opts.operators?.length) return
+    const resource = pick(opts.operators)
+    const total = mix.answer + mix.slow + mix.noanswer + mix.busy + mix.away
+    let r = random() * total
+    // Registration changes go through register/unregister so AMI and ARI see them.
+    if ((r -= mix.away) < 0) { sim.unregister(resource); return }
+    sim.register(resource)
+    if ((r -= mix.busy) < 0) sim.setBehaviour(resource, { kind: 'busy' })
+    else if ((r -= mix.noanswer) < 0) sim.setBehaviour(resource, { kind: 'noanswer' })
+    else if ((r -= mix.slow) < 0) sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 6 * secondsMs, max: 15 * secondsMs }) })
+    else sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 1 * secondsMs, max: 4 * secondsMs }) })
+  }
+
+  const placeOne = () => {
+    const returning = pool.length > 0 && random() < opts.returningShare
+    const anonymous = !returning && random() < (opts.anonymousShare ?? 0.05)
+    const from = returning ? pick(pool) : anonymous ? 'anonymous' : newCaller()
+    if (!returning && !anonymous && !opts.callerPool) pool.push(from)
+    const abandons = random() < opts.abandonShare
+    // A caller who stays hangs up after waiting plus talking; one who abandons, after their patience runs out.
+    const hangupAfterMs = abandons ? between(patience) : between(patience) * 0.5 + between(opts.talkMs)
+    const dtmf = random() < 0.2 ? [{ digit: pick(['1', '2', '3']), afterMs: 2 * secondsMs }] : undefined
+    varyOperator()
+    sim.placeCall({ from, callerName: pick(NAMES), did: pick(opts.dids), hangupAfterMs, ...(dtmf ? { dtmf } : {}) })
+    placed++
+  }
+
+  const schedule = () => {
+    if (stopped || opts.callsPerMinute <= 0) return
+    // Exponential gaps give Poisson arrivals.
+    const meanMs = 60_000 / opts.callsPerMinute
+    const gapMs = -Math.log(1 - random()) * meanMs
+    timer = setTimeout(() => {
+      if (stopped) return
+      placeOne()
+      schedule()
+    }, gapMs)
+  }
+  schedule()
+  return {
+    stop () { stopped = true; if (timer) clearTimeout(timer) },
+    get placed () { return placed }
+  }
+}

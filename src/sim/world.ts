@@ -1,0 +1,853 @@
+// The simulated Asterisk: phones, channels, bridges and calls, raising ARI and AMI events the way
+// Asterisk 22 does (see /shared/asterisk/traces/FINDINGS.txt for the observed behaviour).
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import type { Logger } from 'pino'
+import { allocationFailed, ariFail } from './ari-error.js'
+import { AMI_STATE_NUMBER, asteriskTimestamp, causeText, channelSuffix, sipTechCause } from './asterisk-text.js'
+import type { EmitOptions, MediaHost } from './media-host.js'
+import {
+  type CallerId, type ChannelState, type SimBridge, type SimBridgeView, type SimChannel, type SimChannelView,
+  bridgeSnapshot, channelSnapshot, channelView
+} from './model.js'
+import { DEFAULT_SOUNDS, Player } from './player.js'
+import { type RecordParams, Recorder } from './recorder.js'
+
+export type PhoneBehaviour =
+  | { kind: 'answer'; afterMs: number; hangupAfterMs?: number }
+  | { kind: 'noanswer' }
+  | { kind: 'busy'; afterMs?: number }
+  | { kind: 'unreachable' }
+
+export type DeviceState = 'NOT_INUSE' | 'INUSE' | 'RINGING' | 'RINGINUSE' | 'UNAVAILABLE' | 'BUSY'
+
+export interface AriOutEvent { body: Record<string, unknown>; apps: ReadonlySet<string>; allOnly: boolean }
+export type AmiFields = Array<[string, string]>
+
+/** Where the world's events go; the ARI WebSocket hub and the AMI server plug in here. */
+export interface WorldSinks {
+  ari (event: AriOutEvent): void
+  ami (event: string, fields: AmiFields): void
+  isAppActive (app: string): boolean
+}
+
+export interface WorldOptions {
+  secondsMs: number
+  recordingsDir: string
+  asteriskId: string
+  stasisApp: string
+  sounds?: Record<string, number>
+  log?: Logger
+}
+
+export interface OriginateParams {
+  endpoint?: string
+  app?: string
+  appArgs?: string
+  extension?: string
+  callerId?: string
+  timeout?: string
+  channelId?: string
+  variables?: Record<string, string>
+}
+
+export interface InboundCall {
+  from: string
+  callerName?: string
+  did: string
+  hangupAfterMs?: number
+  dtmf?: Array<{ digit: string; afterMs: number }>
+}
+
+export interface InboundHandle { channelId: string; ended: Promise<{ cause: number; declined: boolean }> }
+
+interface Endpoint { resource: string; registered: boolean; behaviour: PhoneBehaviour; device: DeviceState; contactPort: number }
+
+/** Outcome hooks for a dial, shared by ARI originate and AMI Originate. */
+interface DialHooks {
+  answered (ch: SimChannel): void
+  failed (ch: SimChannel, reason: 'busy' | 'noanswer' | 'unreachable'): void
+}
+
+const TIMER_B_SECONDS = 32
+const DEFAULT_RING_SECONDS = 30
+const DTMF_DURATION_MS = 280
+
+export class World implements MediaHost {
+  readonly secondsMs: number
+  readonly recordingsDir: string
+  readonly log: Logger | undefined
+  readonly asteriskId: string
+  readonly stasisApp: string
+  readonly startedAt = new Date()
+  readonly lastReloadAt = new Date()
+  sinks: WorldSinks = { ari: () => {}, ami: () => {}, isAppActive: () => false }
+
+  private readonly channelsById = new Map<string, SimChannel>()
+  private readonly bridgesById = new Map<string, SimBridge>()
+  private readonly endpoints = new Map<string, Endpoint>()
+  private readonly knownApps = new Set<string>()
+  private readonly worldTimers = new Set<NodeJS.Timeout>()
+  private uniqueSeq = 1
+  private nameSeq = 1
+  private snoopSeq = 0
+  private closed = false
+  readonly player: Player
+  readonly recorder: Recorder
+
+  constructor (opts: WorldOptions) {
+    this.secondsMs = opts.secondsMs
+    this.recordingsDir = opts.recordingsDir
+    this.log = opts.log
+    this.asteriskId = opts.asteriskId
+    this.stasisApp = opts.stasisApp
+    this.recorder = new Recorder(this)
+    this.player = new Player(this, { ...DEFAULT_SOUNDS, ...opts.sounds }, (name) => this.recorder.storedSeconds(name))
+    this.endpoints.set('carrier', { resource: 'carrier', registered: true, behaviour: { kind: 'answer', afterMs: 0 }, device: 'NOT_INUSE', contactPort: 5070 })
+  }
+
+  // ---- introspection -------------------------------------------------------------------------
+
+  getChannel (channelId: string): SimChannel | undefined { return this.channelsById.get(channelId) }
+  getBridge (bridgeId: string): SimBridge | undefined { return this.bridgesById.get(bridgeId) }
+  channelViews (): SimChannelView[] { return [...this.channelsById.values()].map(channelView) }
+  bridgeViews (): SimBridgeView[] {
+    return [...this.bridgesById.values()].map((b) => ({ bridgeId: b.id, name: b.name, technology: b.technology, channelIds: [...b.channels], channels: [...b.channels] }))
+  }
+
+  // ---- phones --------------------------------------------------------------------------------
+
+  addEndpoint (resource: string, opts: { registered?: boolean; behaviour?: PhoneBehaviour } = {}): void {
+    const registered = opts.registered ?? true
+    const port = 5061 + this.endpoints.size
+    this.endpoints.set(resource, { resource, registered, behaviour: opts.behaviour ?? { kind: 'answer', afterMs: this.secondsMs }, device: registered ? 'NOT_INUSE' : 'UNAVAILABLE', contactPort: port })
+  }
+
+  setBehaviour (resource: string, behaviour: PhoneBehaviour): void {
+    this.endpointOrThrow(resource).behaviour = behaviour
+  }
+
+  register (resource: string): void {
+    const ep = this.endpointOrThrow(resource)
+    if (ep.registered) return
+    ep.registered = true
+    this.amiContactEvents(ep, 'Reachable', 'Created')
+    this.emit('EndpointStateChange', { endpoint: this.endpointSnapshot(ep) }, new Set(), { allOnly: true })
+    this.refreshDevice(resource)
+  }
+
+  unregister (resource: string): void {
+    const ep = this.endpointOrThrow(resource)
+    if (!ep.registered) return
+    ep.registered = false
+    this.amiContactEvents(ep, 'Unreachable', 'Removed')
+    this.emit('EndpointStateChange', { endpoint: this.endpointSnapshot(ep) }, new Set(), { allOnly: true })
+    this.refreshDevice(resource)
+  }
+
+  endpointList (tech?: string): Array<Record<string, unknown>> {
+    if (tech !== undefined && tech !== 'PJSIP') throw ariFail(404, `No Endpoints found - invalid tech ${tech}`)
+    return [...this.endpoints.values()].reverse().map((ep) => this.endpointSnapshot(ep))
+  }
+
+  endpointGet (tech: string, resource: string): Record<string, unknown> {
+    const ep = tech === 'PJSIP' ? this.endpoints.get(resource) : undefined
+    if (!ep) throw ariFail(404, 'Endpoint not found')
+    return this.endpointSnapshot(ep)
+  }
+
+  contacts (): Array<{ resource: string; uri: string; port: number }> {
+    return [...this.endpoints.values()].filter((ep) => ep.registered && ep.resource !== 'carrier')
+      .map((ep) => ({ resource: ep.resource, uri: `sip:${ep.resource}@127.0.0.1:${ep.contactPort}`, port: ep.contactPort }))
+  }
+
+  deviceStates (): Array<{ device: string; state: DeviceState }> {
+    return [...this.endpoints.values()].map((ep) => ({ device: `PJSIP/${ep.resource}`, state: ep.device }))
+  }
+
+  private endpointOrThrow (resource: string): Endpoint {
+    const ep = this.endpoints.get(resource)
+    if (!ep) throw new Error(`endpoint PJSIP/${resource} not configured in the simulator`)
+    return ep
+  }
+
+  private endpointSnapshot (ep: Endpoint): Record<string, unknown> {
+    const channelIds = [...this.channelsById.values()].filter((c) => c.endpoint === ep.resource).map((c) => c.id)
+    return { technology: 'PJSIP', resource: ep.resource, state: ep.registered ? 'online' : 'offline', channel_ids: channelIds }
+  }
+
+  // ---- applications ---------------------------------------------------------------------------
+
+  appRegistered (app: string): void { this.knownApps.add(app) }
+
+  applicationList (): Array<Record<string, unknown>> {
+    return [...this.knownApps].map((name) => this.applicationGet(name))
+  }
+
+  applicationGet (name: string): Record<string, unknown> {
+    if (!this.knownApps.has(name)) throw ariFail(404, 'Application not found')
+    return {
+      name,
+      channel_ids: [...this.channelsById.values()].filter((c) => c.apps.has(name)).map((c) => c.id),
+      bridge_ids: [...this.bridgesById.values()].filter((b) => b.apps.has(name)).map((b) => b.id),
+      endpoint_ids: [],
+      device_names: [],
+      events_allowed: [],
+      events_disallowed: []
+    }
+  }
+
+  // ---- inbound calls ------------------------------------------------------------------------------
+
+  placeCall (call: InboundCall): InboundHandle {
+    let settle: (v: { cause: number; declined: boolean }) => void = () => {}
+    const ended = new Promise<{ cause: number; declined: boolean }>((resolve) => { settle = resolve })
+    const ch = this.newChannel({
+      origin: 'inbound',
+      endpoint: 'carrier',
+      name: `PJSIP/carrier-${channelSuffix(this.nameSeq++)}`,
+      protocolId: `${this.uniqueSeq}-${10000 + Math.floor(Math.random() * 90000)}@127.0.0.1`,
+      state: 'Ring',
+      caller: { name: call.callerName ?? '', number: call.from },
+      connected: { name: '', number: '' },
+      dialplan: { context: 'from-carrier', exten: call.did, priority: 2, app_name: 'Stasis', app_data: `${this.stasisApp},inbound` },
+      toneHz: 440
+    })
+    ch.onGone = (cause, declined) => settle({ cause, declined })
+    const app = this.stasisApp
+    if (!this.sinks.isAppActive(app)) {
+      // Stasis() fails without a connected app: the dialplan declines the call (603, Q.850 cause 16).
+      this.log?.info({ channelId: ch.id, did: call.did }, 'inbound call declined: no ARI WebSocket')
+      this.destroy(ch, 16, { declined: true })
+      return { channelId: ch.id, ended }
+    }
+    ch.apps.add(app)
+    ch.stasisApp = app
+    this.emit('StasisStart', { args: ['inbound'], channel: channelSnapshot(ch) }, ch.apps)
+    if (call.hangupAfterMs !== undefined) this.after(ch, call.hangupAfterMs, () => this.remoteHangup(ch.id))
+    if (call.dtmf?.length) this.pendingDtmf.set(ch.id, call.dtmf)
+    return { channelId: ch.id, ended }
+  }
+
+  /** Digits the caller presses, counted from the moment the call is answered (media flows only then). */
+  private readonly pendingDtmf = new Map<string, Array<{ digit: string; afterMs: number }>>()
+
+  sendDtmf (channelId: string, digit: string): void {
+    const ch = this.channelsById.get(channelId)
+    if (!ch || ch.gone) return
+    this.emit('ChannelDtmfReceived', { digit, duration_ms: DTMF_DURATION_MS, channel: channelSnapshot(ch) }, ch.apps)
+  }
+
+  // ---- originate --------------------------------------------------------------------------------
+
+  originate (params: OriginateParams): Record<string, unknown> {
+    const endpoint = params.endpoint
+    if (!endpoint) throw ariFail(400, 'Endpoint must be specified')
+    if (!params.app && !params.extension) throw ariFail(400, 'Application or extension must be specified')
+    const slash = endpoint.indexOf('/')
+    if (slash < 0) throw ariFail(400, 'Invalid endpoint specified')
+    const tech = endpoint.slice(0, slash)
+    const resource = endpoint.slice(slash + 1)
+    const ep = tech === 'PJSIP' ? this.endpoints.get(resource) : undefined
+    // chan_pjsip cannot build a dialog without a contact: the channel is never allocated.
+    if (!ep || !ep.registered || resource === 'carrier') throw allocationFailed()
+    if (params.channelId && this.channelsById.has(params.channelId)) throw ariFail(409, 'Channel with given unique ID already exists')
+    const caller = parseCallerId(params.callerId)
+    const vars = params.variables ?? {}
+    if (vars['CALLERID(name)'] !== undefined) caller.name = vars['CALLERID(name)']
+    if (vars['CALLERID(num)'] !== undefined) caller.number = vars['CALLERID(num)']
+    const ch = this.newChannel({
+      id: params.channelId,
+      origin: 'originated',
+      endpoint: resource,
+      name: `PJSIP/${resource}-${channelSuffix(this.nameSeq++)}`,
+      protocolId: randomUUID(),
+      state: 'Down',
+      caller,
+      connected: { ...caller },
+      dialplan: { context: 'from-operators', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
+      toneHz: operatorTone(resource)
+    })
+    for (const [k, v] of Object.entries(vars)) ch.variables.set(k, v)
+    const app = params.app
+    if (app) ch.apps.add(app)
+    const args = params.appArgs ? params.appArgs.split(',') : []
+    const snapshot = channelSnapshot(ch)
+    this.amiDialBegin(ch)
+    this.dial(ch, ep.behaviour, ringSeconds(params.timeout), {
+      answered: (c) => {
+        if (!app) return this.later(c, 0, () => this.appHangup(c.id, 16))
+        if (!this.sinks.isAppActive(app)) {
+          // The phone answers, Stasis finds no app and Asterisk sends BYE at once (flow12).
+          this.later(c, 0, () => this.destroy(c, 16))
+          return
+        }
+        c.dialplan = { ...c.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') }
+        this.emit('ChannelVarset', { variable: 'STASISSTATUS', value: '', channel: channelSnapshot(c) }, c.apps)
+        c.stasisApp = app
+        this.emit('StasisStart', { args, channel: channelSnapshot(c) }, c.apps)
+        if (ep.behaviour.kind === 'answer' && ep.behaviour.hangupAfterMs !== undefined) {
+          this.after(c, ep.behaviour.hangupAfterMs, () => this.remoteHangup(c.id))
+        }
+      },
+      failed: () => {}
+    })
+    return snapshot
+  }
+
+  /** AMI Originate: the same phone behaviour, reported through OriginateResponse. */
+  amiOriginate (channel: string, callerId: string | undefined, timeoutMs: number | undefined, waitSeconds: number,
+    done: (ok: boolean, reason: number, ch: SimChannel | undefined) => void): void {
+    const slash = channel.indexOf('/')
+    const resource = channel.slice(slash + 1)
+    const ep = channel.slice(0, slash) === 'PJSIP' ? this.endpoints.get(resource) : undefined
+    if (slash < 0 || !ep || !ep.registered) { done(false, 0, undefined); return }
+    const caller = parseCallerId(callerId)
+    const ch = this.newChannel({
+      origin: 'originated',
+      endpoint: resource,
+      name: `PJSIP/${resource}-${channelSuffix(this.nameSeq++)}`,
+      protocolId: randomUUID(),
+      state: 'Down',
+      caller,
+      connected: { ...caller },
+      dialplan: { context: 'from-operators', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
+      toneHz: operatorTone(resource)
+    })
+    this.amiDialBegin(ch)
+    const seconds = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs / 1000 : DEFAULT_RING_SECONDS
+    this.dial(ch, ep.behaviour, seconds, {
+      answered: (c) => {
+        done(true, 4, c)
+        this.later(c, waitSeconds * this.secondsMs, () => this.appHangup(c.id, 16))
+      },
+      // AMI reports a busy or failed dial as reason 0 (observed), a ring timeout as 3.
+      failed: (c, why) => done(false, why === 'noanswer' ? 3 : 0, c)
+    })
+  }
+
+  /** Drives one outgoing SIP dial according to the phone's behaviour. */
+  private dial (ch: SimChannel, behaviour: PhoneBehaviour, timeoutSeconds: number, hooks: DialHooks): void {
+    this.later(ch, 0, () => {
+      this.emitDial(ch, '')
+      const ringTimeout = () => {
+        if (timeoutSeconds > 0) {
+          // after(): the answer clears it; a ring timeout must never end an answered call.
+          this.after(ch, timeoutSeconds * this.secondsMs, () => {
+            // Originate timeout: only ChannelDestroyed 19/480, no hang-up request, no Dial NOANSWER.
+            this.destroy(ch, 19)
+            hooks.failed(ch, 'noanswer')
+          })
+        }
+      }
+      switch (behaviour.kind) {
+        case 'answer':
+        case 'noanswer': {
+          this.setState(ch, 'Ringing')
+          this.emitDial(ch, 'RINGING')
+          ringTimeout()
+          if (behaviour.kind === 'answer') {
+            this.after(ch, behaviour.afterMs, () => {
+              this.clearTimers(ch)
+              this.setState(ch, 'Up')
+              ch.answeredAtMs = performance.now()
+              this.emitDial(ch, 'ANSWER')
+              hooks.answered(ch)
+            })
+          }
+          return
+        }
+        case 'busy':
+          this.after(ch, behaviour.afterMs ?? this.secondsMs / 2, () => {
+            this.clearTimers(ch)
+            this.hangupRequest(ch, { cause: 17, tech_cause: 486 })
+            this.emitDial(ch, 'BUSY')
+            this.destroy(ch, 17)
+            hooks.failed(ch, 'busy')
+          })
+          return
+        case 'unreachable':
+          // No 1xx ever: SIP timer B (32 s) ends it with 18/408, unless the originate timeout comes first.
+          if (timeoutSeconds > 0 && timeoutSeconds < TIMER_B_SECONDS) { ringTimeout(); return }
+          this.later(ch, TIMER_B_SECONDS * this.secondsMs, () => {
+            this.hangupRequest(ch, { cause: 18, tech_cause: 408 })
+            this.emitDial(ch, 'NOANSWER')
+            this.destroy(ch, 18)
+            hooks.failed(ch, 'unreachable')
+          })
+      }
+    })
+  }
+
+  // ---- channel operations (ARI) ----------------------------------------------------------------------
+
+  channelList (): Array<Record<string, unknown>> {
+    return [...this.channelsById.values()].map(channelSnapshot)
+  }
+
+  channelGet (channelId: string): Record<string, unknown> {
+    return channelSnapshot(this.channelOr404(channelId))
+  }
+
+  channelOr404 (channelId: string, message = 'Channel not found'): SimChannel {
+    const ch = this.channelsById.get(channelId)
+    if (!ch || ch.gone) throw ariFail(404, message)
+    return ch
+  }
+
+  inStasisOr409 (channelId: string): SimChannel {
+    const ch = this.channelOr404(channelId)
+    if (ch.stasisApp === undefined) throw ariFail(409, 'Channel not in Stasis application')
+    return ch
+  }
+
+  answer (channelId: string): void {
+    const ch = this.inStasisOr409(channelId)
+    if (ch.state === 'Up') return
+    this.setState(ch, 'Up')
+    ch.answeredAtMs = performance.now()
+    const digits = this.pendingDtmf.get(ch.id)
+    this.pendingDtmf.delete(ch.id)
+    for (const d of digits ?? []) this.after(ch, d.afterMs, () => this.sendDtmf(ch.id, d.digit))
+  }
+
+  ring (channelId: string): void { this.inStasisOr409(channelId) }
+
+  setVariable (channelId: string, variable: string | undefined, value: string): void {
+    const ch = this.inStasisOr409(channelId)
+    if (!variable) throw ariFail(400, 'Variable name is required')
+    ch.variables.set(variable, value)
+    this.emit('ChannelVarset', { variable, value, channel: channelSnapshot(ch) }, ch.apps)
+  }
+
+  getVariable (channelId: string, variable: string | undefined): string {
+    const ch = this.channelOr404(channelId)
+    if (!variable) throw ariFail(400, 'Variable name is required')
+    const value = readVariable(ch, variable)
+    if (value === undefined) throw ariFail(404, 'Provided variable was not found')
+    return value
+  }
+
+  /** DELETE /channels/{id}: the app hangs up (Asterisk reports cause 32, the soft-hangup flag, first). */
+  appHangup (channelId: string, cause: number): void {
+    const ch = this.channelOr404(channelId)
+    this.hangupRequest(ch, { cause: 32, soft: true })
+    if (ch.stasisApp === undefined && ch.origin === 'originated' && ch.state !== 'Up') this.emitDial(ch, 'NOANSWER')
+    this.tearDown(ch, cause)
+  }
+
+  /** The far end hangs up: BYE when talking, CANCEL while the caller is still ringing. */
+  remoteHangup (channelId: string): void {
+    const ch = this.channelsById.get(channelId)
+    if (!ch || ch.gone) return
+    if (ch.origin === 'inbound' && ch.state !== 'Up') {
+      this.hangupRequest(ch, { cause: 127, tech_cause: 487 })
+      this.tearDown(ch, 127)
+      return
+    }
+    if (ch.origin === 'originated' && ch.state !== 'Up') {
+      // A ringing phone that rejects the call answers 486.
+      this.clearTimers(ch)
+      this.hangupRequest(ch, { cause: 17, tech_cause: 486 })
+      this.emitDial(ch, 'BUSY')
+      this.destroy(ch, 17)
+      return
+    }
+    this.hangupRequest(ch, {})
+    this.tearDown(ch, 16)
+  }
+
+  /** Leaves bridge and Stasis, ends media and snoops, then destroys; the event order follows the traces. */
+  private tearDown (ch: SimChannel, cause: number): void {
+    this.clearTimers(ch)
+    this.player.channelGone(ch.id)
+    if (ch.bridgeId) this.leaveBridge(ch)
+    const wasInStasis = ch.stasisApp !== undefined
+    if (wasInStasis) {
+      if (ch.origin !== 'originated') this.recorder.channelGone(ch.id) // snoop: RecordingFinished, then StasisEnd
+      this.stasisEnd(ch)
+    }
+    for (const snoopId of [...ch.snoops]) {
+      const snoop = this.channelsById.get(snoopId)
+      if (snoop && !snoop.gone) this.tearDown(snoop, 16)
+    }
+    if (wasInStasis && ch.origin === 'originated') {
+      this.emit('ChannelVarset', { variable: 'STASISSTATUS', value: 'SUCCESS', channel: channelSnapshot(ch) }, ch.apps)
+    }
+    if (ch.origin !== 'originated' && ch.origin !== 'snoop' && wasInStasis) {
+      // Only subscribeAll sockets learn that a dialplan-entered channel is really gone.
+      this.hangupRequest(ch, { cause: 16, soft: true }, { allOnly: true })
+    }
+    this.destroy(ch, cause)
+  }
+
+  private stasisEnd (ch: SimChannel): void {
+    this.emit('StasisEnd', { channel: channelSnapshot(ch) }, ch.apps)
+    const app = ch.stasisApp
+    ch.stasisApp = undefined
+    if (ch.origin === 'originated') {
+      ch.dialplan = { ...ch.dialplan, app_name: 'AppDial2', app_data: '(Outgoing Line)' }
+    } else if (app) {
+      ch.apps.delete(app)
+    }
+  }
+
+  private destroy (ch: SimChannel, cause: number, opts: { declined?: boolean } = {}): void {
+    if (ch.gone) return
+    this.clearTimers(ch)
+    this.recorder.channelGone(ch.id)
+    this.player.channelGone(ch.id)
+    const tech = sipTechCause(cause)
+    const fields: Record<string, unknown> = { cause, cause_txt: causeText(cause), ...(tech !== undefined ? { tech_cause: tech } : {}), channel: channelSnapshot(ch) }
+    this.emit('ChannelDestroyed', fields, ch.apps, { allOnly: ch.origin !== 'originated' })
+    ch.gone = true
+    this.channelsById.delete(ch.id)
+    this.pendingDtmf.delete(ch.id)
+    if (ch.snoopOf) this.channelsById.get(ch.snoopOf)?.snoops.delete(ch.id)
+    this.ami('Hangup', [...amiChannelFields(ch), ['Cause', String(cause)], ['Cause-txt', causeText(cause)], ...(tech !== undefined ? [['TechCause', String(tech)] as [string, string]] : [])])
+    if (ch.endpoint) this.refreshDevice(ch.endpoint)
+    ch.onGone?.(cause, opts.declined ?? false)
+  }
+
+  // ---- snoop ------------------------------------------------------------------------------------
+
+  snoop (channelId: string, spy: string | undefined, whisper: string | undefined, app: string | undefined, appArgs: string | undefined, snoopId: string | undefined): Record<string, unknown> {
+    const directions = ['none', 'in', 'out', 'both']
+    if (spy !== undefined && !directions.includes(spy)) throw ariFail(400, 'Invalid direction specified for spy')
+    if (whisper !== undefined && !directions.includes(whisper)) throw ariFail(400, 'Invalid direction specified for whisper')
+    if (!app) throw ariFail(400, 'Application name is required')
+    const target = this.channelOr404(channelId, 'Provided channel was not found')
+    if (snoopId && this.channelsById.has(snoopId)) throw ariFail(409, 'Channel with given unique ID already exists')
+    const args = appArgs ? appArgs.split(',') : []
+    const ch = this.newChannel({
+      id: snoopId,
+      origin: 'snoop',
+      name: `Snoop/${target.id}-${channelSuffix(this.snoopSeq++)}`,
+      protocolId: '',
+      state: 'Up',
+      caller: { name: '', number: '' },
+      connected: { name: '', number: '' },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [app, ...args].join(',') },
+      toneHz: target.toneHz
+    })
+    ch.snoopOf = target.id
+    ch.spy = (spy ?? 'none') as SimChannel['spy']
+    target.snoops.add(ch.id)
+    ch.apps.add(app)
+    ch.stasisApp = app
+    // Asterisk's StasisStart for the snoop can beat the HTTP response; emit it first.
+    this.emit('StasisStart', { args, channel: channelSnapshot(ch) }, ch.apps)
+    return channelSnapshot(ch)
+  }
+
+  // ---- playback and recording -----------------------------------------------------------------
+
+  play (channelId: string, media: string[], lang: string | undefined, playbackId: string | undefined): Record<string, unknown> {
+    const ch = this.inStasisOr409(channelId)
+    return this.player.play(ch, media, lang, playbackId)
+  }
+
+  recordChannel (channelId: string, params: RecordParams): Record<string, unknown> {
+    return this.recorder.recordChannel(this.inStasisOr409(channelId), params)
+  }
+
+  recordBridge (bridgeId: string, params: RecordParams): Record<string, unknown> {
+    const bridge = this.bridgeOr404(bridgeId)
+    return this.recorder.recordBridge(bridge.id, bridge.apps, params)
+  }
+
+  // ---- bridges ------------------------------------------------------------------------------------
+
+  createBridge (type: string | undefined, bridgeId: string | undefined, name: string | undefined): Record<string, unknown> {
+    const features = (type ?? 'mixing').split(',').map((s) => s.trim()).filter((s) => s !== '')
+    const known = ['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label']
+    if (features.some((f) => !known.includes(f))) {
+      throw ariFail(500, `Unable to create bridge. Possible duplicate bridge id '${bridgeId ?? '(null)'}'`)
+    }
+    if (bridgeId && this.bridgesById.has(bridgeId)) throw ariFail(409, `Bridge with id '${bridgeId}' already exists`)
+    const bridge: SimBridge = {
+      id: bridgeId ?? randomUUID(),
+      name: name ?? '',
+      type: features.includes('holding') ? 'holding' : 'mixing',
+      technology: features.includes('holding') ? 'holding_bridge' : 'simple_bridge',
+      channels: [],
+      createdAt: new Date(),
+      apps: new Set()
+    }
+    this.bridgesById.set(bridge.id, bridge)
+    this.emit('BridgeCreated', { bridge: bridgeSnapshot(bridge) }, bridge.apps, { allOnly: true })
+    return bridgeSnapshot(bridge)
+  }
+
+  bridgeList (): Array<Record<string, unknown>> { return [...this.bridgesById.values()].map((b) => bridgeSnapshot(b)) }
+  bridgeGet (bridgeId: string): Record<string, unknown> { return bridgeSnapshot(this.bridgeOr404(bridgeId)) }
+
+  bridgeOr404 (bridgeId: string): SimBridge {
+    const bridge = this.bridgesById.get(bridgeId)
+    if (!bridge) throw ariFail(404, 'Bridge not found')
+    return bridge
+  }
+
+  addToBridge (bridgeId: string, channelIds: string[]): void {
+    const bridge = this.bridgeOr404(bridgeId)
+    if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
+    // The whole call fails if any id is unknown or not in Stasis; nothing is added.
+    const chans = channelIds.map((id) => {
+      const ch = this.channelsById.get(id)
+      if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
+      return ch
+    })
+    if (chans.some((ch) => ch.stasisApp === undefined)) throw ariFail(422, 'Channel not in Stasis application')
+    for (const ch of chans) {
+      if (ch.bridgeId === bridge.id) continue
+      if (ch.bridgeId) this.leaveBridge(ch)
+      bridge.channels.push(ch.id)
+      ch.bridgeId = bridge.id
+      if (ch.stasisApp) bridge.apps.add(ch.stasisApp)
+      this.emit('ChannelEnteredBridge', { bridge: bridgeSnapshot(bridge), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
+      this.recorder.bridgeJoined(bridge.id, ch)
+    }
+    this.setBridgePeers(bridge)
+    this.bridgeChanged(bridge.id)
+  }
+
+  removeFromBridge (bridgeId: string, channelIds: string[]): void {
+    const bridge = this.bridgeOr404(bridgeId)
+    if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
+    const chans = channelIds.map((id) => {
+      const ch = this.channelsById.get(id)
+      if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
+      return ch
+    })
+    if (chans.some((ch) => ch.bridgeId !== bridge.id)) throw ariFail(422, 'Channel not in this bridge')
+    for (const ch of chans) this.leaveBridge(ch)
+  }
+
+  destroyBridge (bridgeId: string): void {
+    const bridge = this.bridgeOr404(bridgeId)
+    for (const id of [...bridge.channels]) {
+      const ch = this.channelsById.get(id)
+      if (ch) this.leaveBridge(ch)
+    }
+    this.recorder.bridgeGone(bridge.id)
+    this.bridgesById.delete(bridge.id)
+    this.emit('BridgeDestroyed', { bridge: bridgeSnapshot(bridge) }, bridge.apps)
+  }
+
+  private leaveBridge (ch: SimChannel): void {
+    const bridge = ch.bridgeId ? this.bridgesById.get(ch.bridgeId) : undefined
+    ch.bridgeId = undefined
+    if (!bridge) return
+    const technologyBefore = bridge.technology
+    bridge.channels = bridge.channels.filter((id) => id !== ch.id)
+    if (ch.variables.has('BRIDGEPEER')) {
+      ch.variables.set('BRIDGEPEER', '')
+      this.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: '', channel: channelSnapshot(ch) }, ch.apps)
+    }
+    this.emit('ChannelLeftBridge', { bridge: bridgeSnapshot(bridge, technologyBefore), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
+    this.recorder.bridgeLeft(bridge.id, ch.id, bridge.channels.length)
+    this.bridgeChanged(bridge.id)
+  }
+
+  /** Asterisk re-picks the bridge technology as the mix changes: native RTP for two plain legs, softmix for recordings or 3+. */
+  bridgeChanged (bridgeId: string): void {
+    const bridge = this.bridgesById.get(bridgeId)
+    if (!bridge || bridge.type === 'holding') return
+    const chans = bridge.channels.map((id) => this.channelsById.get(id)).filter((c): c is SimChannel => c !== undefined)
+    if (this.recorder.hasLiveOnBridge(bridge.id) || chans.length >= 3) bridge.technology = 'softmix'
+    else if (chans.length === 2 && chans.every((c) => c.origin !== 'snoop' && c.snoops.size === 0)) bridge.technology = 'native_rtp'
+    else bridge.technology = 'simple_bridge'
+  }
+
+  private setBridgePeers (bridge: SimBridge): void {
+    if (bridge.channels.length !== 2) return
+    const [a, b] = bridge.channels.map((id) => this.channelsById.get(id))
+    if (!a || !b) return
+    for (const [ch, peer] of [[a, b], [b, a]] as const) {
+      if (ch.variables.get('BRIDGEPEER') === peer.name) continue
+      ch.variables.set('BRIDGEPEER', peer.name)
+      this.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: peer.name, channel: channelSnapshot(ch) }, ch.apps)
+    }
+  }
+
+  // ---- shared helpers --------------------------------------------------------------------------
+
+  emit (type: string, fields: Record<string, unknown>, apps: ReadonlySet<string>, opts: EmitOptions = {}): void {
+    if (this.closed) return
+    const body = { type, timestamp: asteriskTimestamp(), ...fields, asterisk_id: this.asteriskId }
+    this.sinks.ari({ body, apps, allOnly: opts.allOnly ?? false })
+  }
+
+  ami (event: string, fields: AmiFields): void {
+    if (!this.closed) this.sinks.ami(event, fields)
+  }
+
+  private emitDial (ch: SimChannel, dialstatus: string): void {
+    this.emit('Dial', { dialstatus, forward: '', dialstring: ch.dialstring, peer: channelSnapshot(ch) }, ch.apps)
+    if (dialstatus !== '' && dialstatus !== 'RINGING') {
+      this.ami('DialEnd', [...prefixed('Dest', amiChannelFields(ch)), ['DialStatus', dialstatus]])
+    }
+  }
+
+  private amiDialBegin (ch: SimChannel): void {
+    this.ami('DialBegin', [...prefixed('Dest', amiChannelFields(ch)), ['DialString', ch.dialstring]])
+  }
+
+  private hangupRequest (ch: SimChannel, fields: { cause?: number; tech_cause?: number; soft?: boolean }, opts: EmitOptions = {}): void {
+    this.emit('ChannelHangupRequest', { ...fields, channel: channelSnapshot(ch) }, ch.apps, opts)
+    if (opts.allOnly) return
+    const cause = fields.cause ?? 16
+    this.ami(fields.soft ? 'SoftHangupRequest' : 'HangupRequest', [...amiChannelFields(ch), ['Cause', String(cause)], ...(fields.tech_cause !== undefined ? [['TechCause', String(fields.tech_cause)] as [string, string]] : [])])
+  }
+
+  private setState (ch: SimChannel, state: ChannelState): void {
+    if (ch.state === state) return
+    ch.state = state
+    this.emit('ChannelStateChange', { channel: channelSnapshot(ch) }, ch.apps)
+    this.ami('Newstate', amiChannelFields(ch))
+    if (ch.endpoint) this.refreshDevice(ch.endpoint)
+  }
+
+  private newChannel (init: Omit<SimChannel, 'id' | 'createdAt' | 'apps' | 'variables' | 'timers' | 'gone' | 'snoops' | 'dialstring'> & { id?: string | undefined }): SimChannel {
+    const id = init.id ?? `${Math.floor(Date.now() / 1000)}.${this.uniqueSeq++}`
+    const ch: SimChannel = {
+      ...init,
+      id,
+      dialstring: init.endpoint ?? '',
+      createdAt: new Date(),
+      apps: new Set(),
+      variables: new Map(),
+      timers: new Set(),
+      gone: false,
+      snoops: new Set()
+    }
+    this.channelsById.set(id, ch)
+    this.emit('ChannelCreated', { channel: channelSnapshot(ch) }, ch.apps, { allOnly: true })
+    this.ami('Newchannel', amiChannelFields(ch))
+    if (ch.endpoint) this.refreshDevice(ch.endpoint)
+    return ch
+  }
+
+  /** Device state of a phone as chan_pjsip aggregates it from registration and channels. */
+  private refreshDevice (resource: string): void {
+    const ep = this.endpoints.get(resource)
+    if (!ep) return
+    const chans = [...this.channelsById.values()].filter((c) => c.endpoint === resource && !c.gone)
+    const ringing = chans.some((c) => c.state === 'Ringing')
+    const inUse = chans.some((c) => c.state === 'Up' || c.state === 'Ring')
+    let next: DeviceState
+    if (ringing && inUse) next = 'RINGINUSE'
+    else if (inUse) next = 'INUSE'
+    else if (ringing) next = 'RINGING'
+    else next = ep.registered ? 'NOT_INUSE' : 'UNAVAILABLE'
+    if (next === ep.device) return
+    ep.device = next
+    this.ami('DeviceStateChange', [['Device', `PJSIP/${resource}`], ['State', next]])
+  }
+
+  private amiContactEvents (ep: Endpoint, peerStatus: string, contactStatus: string): void {
+    this.ami('PeerStatus', [['ChannelType', 'PJSIP'], ['Peer', `PJSIP/${ep.resource}`], ['PeerStatus', peerStatus]])
+    const uri = `sip:${ep.resource}@127.0.0.1:${ep.contactPort}`
+    this.ami('ContactStatus', [['URI', uri], ['ContactStatus', contactStatus], ['AOR', ep.resource], ['EndpointName', ep.resource], ['RoundtripUsec', '0']])
+    if (contactStatus === 'Created') {
+      // A fresh registration without qualify is reported NonQualified right after Created.
+      this.ami('ContactStatus', [['URI', uri], ['ContactStatus', 'NonQualified'], ['AOR', ep.resource], ['EndpointName', ep.resource], ['RoundtripUsec', '0']])
+    }
+  }
+
+  /** Runs fn after ms unless the channel is gone first (timer owned by the channel). */
+  private after (ch: SimChannel, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      ch.timers.delete(t)
+      if (!ch.gone && !this.closed) fn()
+    }, Math.max(0, ms))
+    ch.timers.add(t)
+  }
+
+  /** Like after(), but not cancelled by clearTimers(): for steps that must follow an answer. */
+  private later (ch: SimChannel, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.worldTimers.delete(t)
+      if (!ch.gone && !this.closed) fn()
+    }, Math.max(0, ms))
+    this.worldTimers.add(t)
+  }
+
+  private clearTimers (ch: SimChannel): void {
+    for (const t of ch.timers) clearTimeout(t)
+    ch.timers.clear()
+  }
+
+  close (): void {
+    this.closed = true
+    for (const ch of this.channelsById.values()) this.clearTimers(ch)
+    for (const t of this.worldTimers) clearTimeout(t)
+    this.worldTimers.clear()
+  }
+
+  coreShowChannels (): SimChannel[] { return [...this.channelsById.values()] }
+
+  uptimeSeconds (): number { return Math.floor((Date.now() - this.startedAt.getTime()) / 1000) }
+}
+
+// ---- pure helpers -----------------------------------------------------------------------------------
+
+export function parseCallerId (raw: string | undefined): CallerId {
+  if (!raw) return { name: '', number: '' }
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$/.exec(raw)
+  if (m) return { name: (m[1] ?? '').trim(), number: (m[2] ?? '').trim() }
+  return { name: '', number: raw.trim() }
+}
+
+/** Originate timeout: Asterisk reads it with atoi, so garbage means 0, and 0 or -1 mean "ring until timer B". */
+function ringSeconds (raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_RING_SECONDS
+  const n = Number.parseInt(raw, 10)
+  return Number.isFinite(n) && n > 0 ? n : 0
+}
+
+function operatorTone (resource: string): number {
+  let h = 0
+  for (const c of resource) h = (h * 31 + c.charCodeAt(0)) >>> 0
+  return 700 + (h % 8) * 50
+}
+
+function readVariable (ch: SimChannel, name: string): string | undefined {
+  switch (name) {
+    case 'CALLERID(all)': return ch.caller.name ? `"${ch.caller.name}" <${ch.caller.number}>` : `<${ch.caller.number}>`
+    case 'CALLERID(name)': return ch.caller.name
+    case 'CALLERID(num)': case 'CALLERID(number)': return ch.caller.number
+    case 'UNIQUEID': return ch.id
+    case 'CHANNEL(name)': case 'CHANNEL': return ch.name
+    case 'EXTEN': return ch.dialplan.exten
+    default: return ch.variables.get(name)
+  }
+}
+
+function union (a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> { return new Set([...a, ...b]) }
+
+const unknownIfEmpty = (s: string) => (s === '' ? '<unknown>' : s)
+
+export function amiChannelFields (ch: SimChannel): AmiFields {
+  return [
+    ['Channel', ch.name],
+    ['ChannelState', String(AMI_STATE_NUMBER[ch.state] ?? 0)],
+    ['ChannelStateDesc', ch.state],
+    ['CallerIDNum', unknownIfEmpty(ch.caller.number)],
+    ['CallerIDName', unknownIfEmpty(ch.caller.name)],
+    ['ConnectedLineNum', unknownIfEmpty(ch.connected.number)],
+    ['ConnectedLineName', unknownIfEmpty(ch.connected.name)],
+    ['Language', 'en'],
+    ['AccountCode', ''],
+    ['Context', ch.dialplan.context],
+    ['Exten', ch.dialplan.exten],
+    ['Priority', String(ch.dialplan.priority)],
+    ['Uniqueid', ch.id],
+    ['Linkedid', ch.id]
+  ]
+}
+
+function prefixed (prefix: string, fields: AmiFields): AmiFields {
+  return fields.map(([k, v]) => [`${prefix}${k}`, v])
+}
+

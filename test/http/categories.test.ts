@@ -1,0 +1,63 @@
+import t from 'tap'
+import { createTrackingNumber } from '../../src/db/catalog-repo.js'
+import { bearer, t0, testApp } from './helpers.js'
+
+t.test('an admin creates, reads, renames and deletes a category', async (t) => {
+  const w = await testApp()
+  t.teardown(w.close)
+  const h = bearer(w.admin)
+  const created = await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'fridges', name: 'Fridges', routingPolicy: { ringTimeoutSeconds: 12 } } })
+  t.equal(created.statusCode, 201)
+  t.same(created.json(), { categoryId: 'fridges', name: 'Fridges', routingPolicy: { ringTimeoutSeconds: 12 }, createdAt: t0 })
+  t.same(w.changes, ['categories'])
+  t.same((await w.app.inject({ url: '/api/categories', headers: h })).json(), { categories: [created.json()] })
+  t.equal((await w.app.inject({ url: '/api/categories/fridges', headers: h })).json().name, 'Fridges')
+  const renamed = await w.app.inject({ method: 'PATCH', url: '/api/categories/fridges', headers: h, payload: { name: 'Refrigerators', routingPolicy: null } })
+  t.match(renamed.json(), { name: 'Refrigerators', routingPolicy: null })
+  const deleted = await w.app.inject({ method: 'DELETE', url: '/api/categories/fridges', headers: h })
+  t.equal(deleted.statusCode, 204)
+  t.same((await w.app.inject({ url: '/api/categories/fridges', headers: h })).json(), { error: 'NOT_FOUND', message: 'category fridges not found' })
+})
+
+t.test('a category id must be a slug and unique', async (t) => {
+  const w = await testApp()
+  t.teardown(w.close)
+  const h = bearer(w.admin)
+  const bad = await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'Big Fridges', name: 'x' } })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().message, /^categoryId: must be a slug/)
+  const policy = await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'ovens', name: 'Ovens', routingPolicy: { ringTimeoutSeconds: 0 } } })
+  t.same(policy.json(), { error: 'INVALID_INPUT', message: 'routingPolicy.ringTimeoutSeconds: must be a whole number from 1 to 300' })
+  await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'ovens', name: 'Ovens' } })
+  const again = await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'ovens', name: 'Ovens' } })
+  t.same(again.json(), { error: 'CONFLICT', message: 'category ovens already exists' })
+  t.equal(again.statusCode, 409)
+})
+
+t.test('deleting a category still in use is a 409 naming the numbers and operators using it', async (t) => {
+  const w = await testApp()
+  t.teardown(w.close)
+  const h = bearer(w.admin)
+  await w.app.inject({ method: 'POST', url: '/api/categories', headers: h, payload: { categoryId: 'fridges', name: 'Fridges' } })
+  const ana = w.addOperator({ skills: { fridges: 2 } })
+  createTrackingNumber(w.catalog, { did: '+74950000001', categoryId: 'fridges' })
+  createTrackingNumber(w.catalog, { did: '+74950000002', categoryId: 'fridges' })
+  const res = await w.app.inject({ method: 'DELETE', url: '/api/categories/fridges', headers: h })
+  t.equal(res.statusCode, 409)
+  t.same(res.json(), { error: 'CONFLICT', message: `category fridges is still used by tracking numbers +74950000001, +74950000002 and operator ${ana}` })
+})
+
+t.test('supervisors read categories, operators do not, and only admins change them', async (t) => {
+  const w = await testApp()
+  t.teardown(w.close)
+  const supervisor = bearer(w.tokenFor('supervisor'))
+  const operator = bearer(w.tokenFor('operator', w.addOperator()))
+  t.equal((await w.app.inject({ url: '/api/categories', headers: supervisor })).statusCode, 200)
+  const read = await w.app.inject({ url: '/api/categories', headers: operator })
+  t.equal(read.statusCode, 403)
+  t.match(read.json().message, 'needs role supervisor or admin')
+  const write = await w.app.inject({ method: 'POST', url: '/api/categories', headers: supervisor, payload: { categoryId: 'x', name: 'x' } })
+  t.equal(write.statusCode, 403)
+  t.match(write.json().message, 'needs role admin')
+  t.equal((await w.app.inject({ method: 'DELETE', url: '/api/categories/x', headers: supervisor })).statusCode, 403)
+})
