@@ -33,7 +33,7 @@ const ConfigSchema = Type.Object({
   sim: Type.Object({
     ariPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
     amiPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
-    callsPerMinute: Type.Number({ minimum: 0, default: 12 }),
+    callsPerMinute: Type.Number({ minimum: 0, default: 5 }),
     operators: Type.Integer({ minimum: 1, maximum: 1000, default: 8 })
   }, { default: {} }),
   recordings: Type.Object({

@@ -92,7 +92,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       dids: world.dids,
       callsPerMinute: config.sim.callsPerMinute,
       returningShare: 0.3,
-      talkMs: { min: 15_000, max: 90_000 },
+      talkMs: { min: 8_000, max: 40_000 },
       abandonShare: 0.1,
       anonymousShare: 0.05,
       operators: world.endpoints.map((e) => e.split('/')[1]!)

@@ -2,6 +2,7 @@
 import pino from 'pino'
 import { ConfigError, loadConfig, secretPaths, usesSimulator } from './config.js'
 import { startDaemon } from './daemon.js'
+import { createToken, listTokens } from './db/tokens-repo.js'
 
 async function main (): Promise<void> {
   let config
@@ -17,9 +18,16 @@ async function main (): Promise<void> {
   const log = pino({ level: config.log.level, redact: { paths: secretPaths, censor: '[redacted]' } })
   const daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
   log.info({ url: daemon.url, asterisk: daemon.sim ? 'built-in simulator' : config.ari.url }, 'ringlead is running')
+  // Demo only: the first start on an empty database makes an admin token and shows it once on the
+  // terminal (never in the log), so a newcomer can read the API at once.
+  let demoToken = ''
+  if (daemon.sim && !config.http.adminToken && listTokens(daemon.db).every((tok) => tok.revokedAt !== null)) {
+    demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, Date.now()).token
+  }
   process.stdout.write(`\nringlead is running: ${daemon.url}/api/health\n` +
     (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
-    `Calls: GET ${daemon.url}/api/calls with an API token (see README, "API tokens").\n\n`)
+    (demoToken ? `An admin API token was created for this demo (shown only now): ${demoToken}\n` +
+      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) + '\n')
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

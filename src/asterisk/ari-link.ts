@@ -61,6 +61,19 @@ interface AriEventWire {
 
 type Handler<E> = (event: E) => void
 
+/**
+ * swagger-client prints a notice about Swagger 1.2 with console.log on every connect; it is not
+ * ours to print and would land unstructured in the log.
+ */
+async function quietly<T> (fn: () => Promise<T>): Promise<T> {
+  const original = console.log
+  console.log = (...args: unknown[]) => {
+    if (/deprecated version of Swagger/.test(String(args[0]))) return
+    original(...args)
+  }
+  try { return await fn() } finally { console.log = original }
+}
+
 interface AriLinkEvents {
   inbound: [InboundChannel]
   connected: [{ reconnect: boolean }]
@@ -108,7 +121,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private async connectLoop (delayMs: number): Promise<void> {
     if (this.stopped) return
     try {
-      const client = await ari.connect(this.opts.url, this.opts.user, this.opts.password)
+      const client = await quietly(() => ari.connect(this.opts.url, this.opts.user, this.opts.password))
       if (this.stopped) return
       this.attach(client)
       await client.start(this.opts.app)

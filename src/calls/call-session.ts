@@ -129,7 +129,7 @@ export class CallSession {
       this.log.warn({ did: this.caller.did }, 'unknown DID, default policy')
     }
     this.deps.repo.transaction(() => {
-      if (this.callerPhone) this.customer = this.deps.repo.ensureCustomer(this.callerPhone, this.deps.newId('cus'), this.startedAt)
+      if (this.callerPhone) this.customer = this.deps.repo.ensureCustomer(this.callerPhone, this.deps.newId('cus'), this.startedAt, this.caller.callerName.trim() || null)
       this.deps.repo.insertCall({
         callId: this.callId, direction: 'inbound', status: 'ringing', channelId: this.caller.channelId,
         callerRaw: this.caller.callerNumber, callerPhone: this.callerPhone, callerName: this.caller.callerName || this.customer?.name || null,

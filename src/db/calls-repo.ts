@@ -48,8 +48,8 @@ export class CallsRepo {
   }
 
   /** The customer with this phone, created when first heard of. */
-  ensureCustomer (phone: string, customerId: string, nowMs: number): CustomerFacts {
-    this.db.insert(customers).values({ customerId, phone, createdAt: nowMs }).onConflictDoNothing().run()
+  ensureCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null = null): CustomerFacts {
+    this.db.insert(customers).values({ customerId, phone, name: callerName, createdAt: nowMs }).onConflictDoNothing().run()
     const found = this.customerByPhone(phone)
     if (!found) throw new Error(`customer with phone ${phone} vanished`)
     return found
