@@ -1,6 +1,6 @@
 // Opens the database with its pragmas in one place and applies the SQL migrations.
-import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -9,7 +9,10 @@ import * as schema from './schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
-export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
+const here = dirname(fileURLToPath(import.meta.url))
+/** `migrations/` at the repository root, whether this runs from src/ or from the built dist/src/. */
+export const migrationsFolder = [resolve(here, '../../migrations'), resolve(here, '../../../migrations')]
+  .find((dir) => existsSync(join(dir, 'meta', '_journal.json'))) ?? resolve(here, '../../migrations')
 
 /** `path` ':memory:' gives a private in-memory database (tests). */
 export function openDb (path: string): Db {
