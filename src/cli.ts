@@ -102,7 +102,7 @@ export function runCli (argv: string[], io: CliIo): number {
   let opened: Db | undefined
   const db = (): Db => {
     if (opened === undefined) {
-      const config = loadConfig(io.env ?? process.env)
+      const config = io.env ? loadConfig(io.env) : loadConfig()
       opened = (io.openDb ?? openDb)(config.db.path)
     }
     return opened
