@@ -15,7 +15,7 @@ export class CallCenter {
   private readonly sessions = new Map<string, CallSession>()
   private readonly running = new Set<Promise<CallEnded>>()
   private readonly log: Logger
-  private adopted = 0
+  private readonly adopted = new Set<string>()
   private accepting = true
 
   constructor (private readonly deps: CallCenterDeps) {
@@ -28,7 +28,8 @@ export class CallCenter {
     if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls interrupted by a restart closed')
     this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
     this.deps.ari.on('connected', ({ reconnect }) => {
-      void this.squareWithAsterisk(reconnect).catch((err: Error) => { this.log.error({ err: err.message }, 'reconciliation with Asterisk failed') })
+      this.log.info({ reconnect }, 'squaring calls with Asterisk')
+      void this.squareWithAsterisk().catch((err: Error) => { this.log.error({ err: err.message }, 'reconciliation with Asterisk failed') })
     })
     const ami = this.deps.ami
     if (ami) {
@@ -40,6 +41,7 @@ export class CallCenter {
   get activeCalls (): number { return this.sessions.size }
 
   private takeCall (channel: InboundChannel): void {
+    if (this.sessions.has(channel.channelId)) return // already taken (listed and announced at once)
     if (!this.accepting) {
       void this.deps.ari.hangup(channel.channelId, 'congestion').catch(() => false)
       return
@@ -56,26 +58,27 @@ export class CallCenter {
   }
 
   /**
-   * After (re)connecting: channels Asterisk no longer has are settled in their sessions. On the
-   * first connection after a restart, conversations still bridged are left talking and hung up
-   * together; callers still waiting are routed again; our stray legs are hung up.
+   * After (re)connecting: channels Asterisk no longer has are settled in their sessions (Asterisk
+   * does not replay missed events). Whatever Asterisk still has that no session owns is from before
+   * a restart: conversations still bridged are left talking and hung up together; callers still
+   * waiting are routed again; our stray legs are hung up.
    */
-  private async squareWithAsterisk (reconnect: boolean): Promise<void> {
+  private async squareWithAsterisk (): Promise<void> {
     const channels = await this.deps.ari.listChannels()
     const live = new Set(channels.map((c) => c.channelId))
     for (const session of this.sessions.values()) session.reconcile(live)
-    if (reconnect) return
     const bridges = await this.deps.ari.listBridges()
+    const sessions = [...this.sessions.values()]
+    const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId))
     const bridged = new Set<string>()
     for (const bridge of bridges) {
-      if (!bridge.bridgeId.startsWith('rl-br-')) continue
+      if (!bridge.bridgeId.startsWith('rl-br-') || sessions.some((s) => s.bridge === bridge.bridgeId)) continue
       for (const id of bridge.channelIds) bridged.add(id)
       this.adoptBridge(bridge.bridgeId, bridge.channelIds)
     }
     for (const c of channels) {
-      if (bridged.has(c.channelId) || this.sessions.has(c.channelId)) continue
-      const ours = c.channelId.startsWith('rl-')
-      if (ours) {
+      if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId)) continue
+      if (c.channelId.startsWith('rl-')) {
         this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
         await this.deps.ari.hangup(c.channelId).catch(() => false)
       } else if (c.appArgs !== null) {
@@ -87,13 +90,15 @@ export class CallCenter {
 
   /** A conversation from before a restart: when one side leaves, the other is hung up too. */
   private adoptBridge (bridgeId: string, channelIds: string[]): void {
-    this.adopted++
+    if (this.adopted.has(bridgeId)) return
+    this.adopted.add(bridgeId)
     this.log.warn({ bridgeId, channelIds }, 'conversation from before the restart adopted')
     const unwatch: Array<() => void> = []
     let over = false
     const end = (): void => {
       if (over) return
       over = true
+      this.adopted.delete(bridgeId)
       for (const u of unwatch) u()
       void Promise.all(channelIds.map((id) => this.deps.ari.hangup(id).catch(() => false)))
         .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))

@@ -73,6 +73,13 @@ export class CallSession {
   }
 
   get channelId (): string { return this.caller.channelId }
+  get bridge (): string | null { return this.bridgeId }
+
+  /** Whether a channel Asterisk lists belongs to this call (caller, operator legs, snoops). */
+  owns (channelId: string): boolean {
+    const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId
+    return base === this.caller.channelId || this.ringing.has(base) || this.answered?.attempt.channelId === base
+  }
 
   async run (): Promise<CallEnded> {
     let status: CallStatus = 'failed'

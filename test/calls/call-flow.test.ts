@@ -169,3 +169,26 @@ t.test('an operator whose endpoint Asterisk cannot dial is an unreachable attemp
   const s = await story(w, e.callId)
   t.match(s.attempts.find((x: any) => x.operatorId === ghost), { result: 'unreachable' })
 })
+
+t.test('a tracking number\'s own policy rings everyone at once; the first to answer gets the call', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  const slow = w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 1500 } })
+  const fast = w.addOperator('102', { behaviour: { kind: 'answer', afterMs: 20 } })
+  w.addNumber('74957770000', { source: 'billboard' })
+  const res = await w.daemon.app.inject({
+    method: 'PATCH', url: '/api/tracking-numbers/74957770000', headers: { authorization: `Bearer ${w.token}` },
+    payload: { routingPolicy: { anyOperatorStep: false, ringAllStep: true, ringTimeoutSeconds: 60 } }
+  })
+  t.equal(res.statusCode, 200, res.body)
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74957770000', hangupAfterMs: 500 })
+  const e = await ended
+  t.equal(e.answeredBy, fast)
+  const s = await story(w, e.callId)
+  t.same(s.plan.steps.map((x: any) => x.kind), ['ring_all'])
+  t.equal(s.plan.steps[0].ringTimeoutSeconds, 60)
+  const byOp = Object.fromEntries(s.attempts.map((x: any) => [x.operatorId, x.result]))
+  t.same(byOp, { [slow]: 'cancelled', [fast]: 'answered' })
+  await until('the slow phone stopped ringing', () => w.sim.channels().length === 0)
+})

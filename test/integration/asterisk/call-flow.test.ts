@@ -1,0 +1,243 @@
+// The scenarios of test/calls/call-flow.test.ts against a real Asterisk 22, with sipp playing the
+// carrier and the operators' phones. Skipped unless RINGLEAD_IT_ARI_URL is set (README.md).
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { labSettings, skipMessage } from './lab-settings.js'
+
+const settings = labSettings()
+
+if (settings === null) {
+  t.plan(0, skipMessage)
+} else {
+  t.setTimeout(15 * 60_000)
+  const { checkAsterisk, clearAsterisk, startLab, until, within } = await import('./lab.js')
+  type Lab = Awaited<ReturnType<typeof startLab>>
+  const dids = settings.dids
+
+  const version = await checkAsterisk(settings)
+  t.comment(`real Asterisk ${version} at ${settings.ari.url}, SIP ${settings.sip.host}:${settings.sip.port}`)
+
+  /** A lab for one test; on failure its sipp logs are kept and named. */
+  const labFor = async (t: Test, overrides: Parameters<typeof startLab>[1] = {}): Promise<Lab> => {
+    const leftovers = await clearAsterisk(settings)
+    if (leftovers.length > 0) t.comment(`hung up leftovers of an earlier test: ${leftovers.join(', ')}`)
+    const lab = await startLab(settings, overrides)
+    t.teardown(async () => {
+      const failed = !t.passing()
+      if (failed) t.comment(`sipp logs kept in ${lab.dir}\n${lab.diagnostics()}`)
+      else if (settings.keepLogs) t.comment(`sipp logs kept in ${lab.dir}`)
+      await lab.close(failed || settings.keepLogs)
+    })
+    return lab
+  }
+
+  const noChannelsLeft = async (t: Test, lab: Lab): Promise<void> => {
+    await until('Asterisk to have no channel left', async () => (await lab.channels()).length === 0)
+      .catch(async (err: Error) => { t.fail(`${err.message}: ${JSON.stringify(await lab.channels())}`) })
+    t.same(await lab.bridges(), [], 'no bridge left in Asterisk')
+  }
+
+  const sippOk = async (t: Test, lab: Lab, run: { name: string; exited: Promise<{ code: number | null }> }, what: string): Promise<void> => {
+    const exit = await within(15_000, `${run.name} exit`, run.exited)
+    t.equal(exit.code, 0, what)
+  }
+
+  t.test('the daemon reports both links to the real Asterisk as connected', async (t) => {
+    const lab = await labFor(t)
+    const res = await lab.daemon.app.inject({ method: 'GET', url: '/api/health' })
+    t.equal(res.statusCode, 200)
+    t.match(res.json(), { status: 'ok', ari: 'connected', ami: 'connected', asterisk: 'real', activeCalls: 0 })
+  })
+
+  t.test('an answered call is bridged, recorded per party and told whole by GET /api/calls/:id', async (t) => {
+    const lab = await labFor(t)
+    await lab.addCategory('dishwashers')
+    await lab.addNumber(dids.tracked, { source: 'google-ads', categoryId: 'dishwashers' })
+    const ana = await lab.addOperator('101', { skills: { dishwashers: 5 }, name: 'Ana', behaviour: { kind: 'answer', afterMs: 1000 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', callerName: 'Ivan', did: dids.tracked, caller: { kind: 'talk', talkMs: 3000 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.equal(e.answeredBy, ana)
+    t.equal(e.callerPhone, '+79031112233')
+    t.equal(e.did, dids.tracked)
+    t.equal(e.categoryId, 'dishwashers')
+    t.equal(e.hangupBy, 'caller')
+    t.ok(e.talkMs >= 2000, `talk time measured (${e.talkMs} ms)`)
+    t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'mixed', 'operator'])
+
+    const s = await lab.story(e.callId)
+    t.equal(s.call.status, 'answered')
+    t.equal(s.call.callerName, 'Ivan', 'caller name from the carrier\'s P-Asserted-Identity')
+    t.match(s.trackingNumber, { did: dids.tracked, source: 'google-ads', categoryId: 'dishwashers' })
+    t.match(s.customer, { phone: '+79031112233' })
+    t.equal(s.plan.steps[0].kind, 'specialist')
+    t.match(s.plan.steps[0].reasons[0], /specialist for dishwashers/)
+    t.equal(s.attempts.length, 1)
+    t.match(s.attempts[0], { operatorId: ana, result: 'answered' })
+    t.equal(s.recordings.length, 3)
+    for (const r of s.recordings) {
+      t.equal(r.status, 'stored', `${r.kind} recording stored (${r.error ?? 'no error'})`)
+      const file = join(lab.daemon.config.recordings.dir, r.path ?? '')
+      t.ok(r.path !== null && existsSync(file), `${r.kind} file exists`)
+      if (r.path !== null && existsSync(file)) {
+        const bytes = readFileSync(file)
+        t.equal(bytes.subarray(0, 4).toString('latin1'), 'RIFF', `${r.kind} file is a WAV`)
+        t.ok(bytes.length > 44, `${r.kind} file has audio after the header (${bytes.length} bytes)`)
+        const original = await lab.storedRecording(r.name)
+        t.ok(original.equals(bytes), `${r.kind} copy is byte for byte what Asterisk stored (${original.length} bytes there, ${bytes.length} here)`)
+      }
+      t.ok(r.durationMs !== null, `${r.kind} RecordingFinished reported a duration (${r.durationMs} ms)`)
+    }
+    await sippOk(t, lab, carrier, 'the carrier hung up and got 200 OK')
+    await sippOk(t, lab, lab.phone('101')!, 'the phone answered and was hung up by Asterisk')
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('falls back operator to operator to the manager, recording each attempt with its cause', async (t) => {
+    const lab = await labFor(t)
+    const a = await lab.addOperator('101', { behaviour: { kind: 'no_answer' } })
+    const b = await lab.addOperator('102', { behaviour: { kind: 'busy' } })
+    const dir = await lab.addOperator('103', { isManager: true, behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '89031112233', did: dids.unknown, caller: { kind: 'talk', talkMs: 2000 } })
+    const e = await within(40_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.equal(e.answeredBy, dir)
+    const s = await lab.story(e.callId)
+    t.same(s.attempts.map((x: any) => [x.operatorId, x.result]), [[a, 'no_answer'], [b, 'busy'], [dir, 'answered']])
+    const byOp = Object.fromEntries(s.attempts.map((x: any) => [x.operatorId, x]))
+    t.match(byOp[a], { result: 'no_answer', cause: 19 })
+    t.match(byOp[b], { result: 'busy', cause: 17 })
+    t.match(byOp[dir], { result: 'answered', stepKind: 'manager' })
+    t.equal(s.attempts.at(-1).operatorId, dir, 'manager rung last')
+    await sippOk(t, lab, lab.phone('101')!, 'the unanswered phone got CANCEL at the ring timeout')
+    await sippOk(t, lab, lab.phone('102')!, 'the busy phone got its ACK')
+    await sippOk(t, lab, carrier, 'the carrier call went through')
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('a returning caller goes back to their operator whichever number they dial', async (t) => {
+    const lab = await labFor(t)
+    await lab.addNumber(dids.second, { source: 'site' })
+    await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500, calls: 2 } })
+    await lab.addOperator('102', { behaviour: { kind: 'answer', afterMs: 500, calls: 2 } })
+    const firstEnded = lab.ended()
+    lab.call({ from: '+79035550001', did: dids.unknown, caller: { kind: 'talk', talkMs: 1500 } })
+    const first = await within(30_000, 'first call.ended', firstEnded)
+    t.equal(first.status, 'answered')
+    const operatorId = first.answeredBy!
+    // Real phones report INUSE until Asterisk has torn the first call down.
+    await until('the operator to be free again', () => lab.daemon.board.view(operatorId)?.state === 'available')
+    const again = lab.ended()
+    lab.call({ from: '+79035550001', did: dids.second, caller: { kind: 'talk', talkMs: 1500 } })
+    const second = await within(30_000, 'second call.ended', again)
+    t.equal(second.answeredBy, operatorId)
+    t.equal(second.customerId, first.customerId)
+    const s = await lab.story(second.callId)
+    t.equal(s.plan.steps[0].kind, 'sticky')
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('the caller hanging up while an operator rings stops the ringing at once', async (t) => {
+    const lab = await labFor(t, { routing: { ringTimeoutSeconds: 60 } })
+    const a = await lab.addOperator('101', { behaviour: { kind: 'no_answer' } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', did: dids.unknown, caller: { kind: 'abandon', ringMs: 2000 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'abandoned')
+    t.equal(e.hangupBy, 'caller')
+    t.same(e.attempts, [{ operatorId: a, result: 'cancelled' }])
+    const callerExit = await within(15_000, 'carrier exit', carrier.exited)
+    t.equal(callerExit.code, 0, 'the carrier CANCEL got 200 and 487')
+    const phoneExit = await within(15_000, 'phone exit', lab.phone('101')!.exited)
+    t.equal(phoneExit.code, 0, 'the phone got CANCEL')
+    t.ok(phoneExit.atMs - callerExit.atMs < 3000, `the phone stopped ringing ${phoneExit.atMs - callerExit.atMs} ms after the caller left, not at the 60 s ring timeout`)
+    await noChannelsLeft(t, lab)
+    t.equal(lab.daemon.board.view(a)?.state, 'available', 'operator not left ringing')
+  })
+
+  t.test('a call nobody answers is written as missed with its attempts', async (t) => {
+    const lab = await labFor(t)
+    await lab.addOperator('101', { behaviour: { kind: 'no_answer' } })
+    // 102's contact points at a port nobody listens on: the INVITE is never answered.
+    await lab.addOperator('102')
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', did: dids.unknown, caller: { kind: 'wait_for_refusal' } })
+    const e = await within(40_000, 'call.ended', ended)
+    t.equal(e.status, 'missed')
+    t.equal(e.hangupBy, 'system')
+    t.equal(e.attempts.length, 2)
+    t.ok(e.attempts.every((x) => x.result !== 'answered'), 'no attempt answered')
+    const s = await lab.story(e.callId)
+    t.equal(s.call.endReason, 'nobody answered')
+    t.comment(`attempts: ${s.attempts.map((x: any) => `${x.endpoint} ${x.result} cause ${x.cause} ${x.causeText}`).join('; ')}`)
+    await sippOk(t, lab, carrier, 'the carrier got a final refusal for its INVITE')
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('an operator hanging up first ends the call for the caller too', async (t) => {
+    const lab = await labFor(t)
+    await lab.addOperator('101', { behaviour: { kind: 'answer_then_hang_up', talkMs: 2000 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', did: dids.unknown, caller: { kind: 'wait_for_bye' } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.equal(e.hangupBy, 'operator')
+    await sippOk(t, lab, carrier, 'the caller got a BYE from Asterisk')
+    await sippOk(t, lab, lab.phone('101')!, 'the phone\'s BYE got 200 OK')
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('unknown DID and garbage caller id: the call is still routed, with warnings', async (t) => {
+    const lab = await labFor(t)
+    await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    lab.call({ from: 'not-a-number', did: dids.unknown, caller: { kind: 'talk', talkMs: 1500 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.equal(e.customerId, null)
+    t.equal(e.callerPhone, null)
+    t.equal(e.callerRaw, 'not-a-number')
+    const s = await lab.story(e.callId)
+    t.match(s.call.warnings.join('\n'), new RegExp(`unknown DID "${dids.unknown}"`))
+    t.match(s.call.warnings.join('\n'), /caller id "not-a-number"/)
+    t.equal(s.trackingNumber, null)
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('paused and unregistered operators are skipped with the reason in the plan', async (t) => {
+    const lab = await labFor(t)
+    const paused = await lab.addOperator('101')
+    const away = await lab.addOperator(settings.awayEndpoint)
+    const free = await lab.addOperator('103', { behaviour: { kind: 'answer', afterMs: 500 } })
+    await lab.pause(paused)
+    await until(`AMI to report PJSIP/${settings.awayEndpoint} unavailable`, () => lab.daemon.board.view(away)?.state === 'unregistered')
+    t.equal(lab.daemon.board.view(free)?.state, 'available', 'a static contact counts as registered')
+    const ended = lab.ended()
+    lab.call({ from: '+79031112233', did: dids.unknown, caller: { kind: 'talk', talkMs: 1500 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.answeredBy, free)
+    const s = await lab.story(e.callId)
+    const reasonOf = (id: string): string => s.plan.skipped.find((x: any) => x.operatorIds.includes(id))?.reason
+    t.match(reasonOf(paused), /paused/)
+    t.match(reasonOf(away), /not registered|unavailable/)
+    t.equal(reasonOf(free), undefined)
+    await noChannelsLeft(t, lab)
+  })
+
+  t.test('an operator whose endpoint Asterisk cannot dial is an unreachable attempt, and the next is tried', async (t) => {
+    const lab = await labFor(t)
+    // No such endpoint in pjsip.conf: Asterisk refuses the originate.
+    const ghost = await lab.addOperator('rl-it-no-such-endpoint')
+    const real = await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    lab.call({ from: '+79031112233', did: dids.unknown, caller: { kind: 'talk', talkMs: 1500 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.answeredBy, real)
+    const s = await lab.story(e.callId)
+    t.match(s.attempts.find((x: any) => x.operatorId === ghost), { result: 'unreachable' })
+    await noChannelsLeft(t, lab)
+  })
+}
