@@ -2,10 +2,23 @@
 import { EventEmitter } from 'node:events'
 import type { CallEnded, CallStarted, OperatorStateChanged } from './domain/call-events.js'
 
+/** What lead events carry: the lead as it is after the change, and what changed. */
+export interface LeadChanged {
+  leadId: string
+  lead: Record<string, unknown>
+  change: { kind: string; from?: string | null; to?: string | null; reason?: string | null; actor: string }
+  atMs: number
+}
+
 export interface BusEvents {
   'call.started': [CallStarted]
   'call.ended': [CallEnded]
   'operator.state': [OperatorStateChanged]
+  'lead.created': [LeadChanged]
+  'lead.updated': [LeadChanged]
+  'lead.status_changed': [LeadChanged]
+  'lead.escalated': [LeadChanged]
+  'disposition.recorded': [LeadChanged]
   /** Operators, skills, categories or tracking numbers changed in the database. */
   'catalog.changed': [{ what: 'operators' | 'categories' | 'tracking_numbers' }]
 }

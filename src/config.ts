@@ -55,6 +55,53 @@ const ConfigSchema = Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 6 }),
     efficiencyWeight: Type.Number({ minimum: 0, maximum: 10, default: 0.5 })
   }, { default: {} }),
+  leads: Type.Object({
+    /** Response deadline in working minutes. */
+    responseMinutes: Type.Integer({ minimum: 1, default: 40 }),
+    /** JSON: per source or category deadline overrides, e.g. {"source:site": 20, "category:ovens": 60}. */
+    responseMinutesBy: Type.String({ default: '{}' }),
+    /** Same customer with an open lead within this window → that lead is updated, not duplicated. */
+    dedupWindowHours: Type.Integer({ minimum: 0, default: 72 }),
+    timeZone: Type.String({ default: 'Europe/Moscow' }),
+    /** Working hours: JSON of weekday (1 = Monday … 7) → [["09:00","18:00"], …]. Empty day = closed. */
+    workingHours: Type.String({ default: '{"1":[["09:00","20:00"]],"2":[["09:00","20:00"]],"3":[["09:00","20:00"]],"4":[["09:00","20:00"]],"5":[["09:00","20:00"]],"6":[["10:00","18:00"]],"7":[]}' }),
+    /** JSON status matrix; empty = the built-in default (see README). */
+    statusMatrix: Type.String({ default: '' }),
+    refusalReasons: Type.String({ default: 'price,not_in_stock,delivery_terms,changed_mind,other' }),
+    reminderBeforeMinutes: Type.Integer({ minimum: 0, default: 10 }),
+    ownerCallRetries: Type.Integer({ minimum: 0, default: 2 }),
+    retryEveryMinutes: Type.Integer({ minimum: 1, default: 5 }),
+    managerGraceMinutes: Type.Integer({ minimum: 0, default: 15 }),
+    /** How an operator's mobile is dialled through the trunk: {number} is replaced. Empty = SIP endpoint only. */
+    mobileDialString: Type.String({ default: '' }),
+    /** How a customer's number is dialled when someone presses 1: {number} is replaced. */
+    customerDialString: Type.String({ default: 'PJSIP/{number}@carrier' }),
+    /** Caller id shown to customers we call back. */
+    outboundCallerId: Type.String({ default: '' }),
+    dispositionTimeoutSeconds: Type.Integer({ minimum: 1, default: 8 }),
+    sweepEverySeconds: Type.Integer({ minimum: 1, maximum: 59, default: 5 }),
+    /** Lease on a claimed ladder step; a step claimed by a dead daemon runs again after it. */
+    leaseSeconds: Type.Integer({ minimum: 5, default: 120 })
+  }, { default: {} }),
+  webhooks: Type.Object({
+    /** Comma-separated receiver URLs; empty = no webhooks. */
+    urls: Type.String({ default: '' }),
+    secret: Type.String({ default: '' }),
+    maxAttempts: Type.Integer({ minimum: 1, default: 12 }),
+    timeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+    backoffBaseMs: Type.Integer({ minimum: 10, default: 2000 }),
+    backoffMaxMs: Type.Integer({ minimum: 100, default: 3_600_000 }),
+    pumpEveryMs: Type.Integer({ minimum: 10, default: 1000 })
+  }, { default: {} }),
+  telegram: Type.Object({
+    /** Secret the Bot API sends in X-Telegram-Bot-Api-Secret-Token; empty = webhook off. */
+    secretToken: Type.String({ default: '' }),
+    source: Type.String({ default: 'telegram' })
+  }, { default: {} }),
+  forms: Type.Object({
+    thankYouUrl: Type.String({ default: '/thanks.html' }),
+    source: Type.String({ default: 'site-form' })
+  }, { default: {} }),
   log: Type.Object({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })
@@ -115,6 +162,6 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
 
 /** Paths pino must never print. */
-export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie']
+export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
 
 export const usesSimulator = (config: Config): boolean => config.ari.url === ''

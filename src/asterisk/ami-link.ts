@@ -127,21 +127,24 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
 
   /** Ask Asterisk for every device and contact state; answers arrive as the usual events. */
   async refreshStates (): Promise<void> {
-    await this.action({ action: 'DeviceStateList' })
-    await this.action({ action: 'PJSIPShowContacts' })
+    // Each list stands alone: DeviceStateList needs res_manager_devicestate, and Asterisk answers
+    // PJSIPShowContacts with an error when only static contacts exist ("No Contacts found").
+    const results = await Promise.allSettled([this.action({ action: 'DeviceStateList' }), this.action({ action: 'PJSIPShowContacts' })])
+    const problems = results.flatMap((r) => r.status === 'rejected' && !/No Contacts found/i.test((r.reason as Error).message) ? [(r.reason as Error).message] : [])
+    if (problems.length > 0) throw new Error(problems.join('; '))
   }
 
   action (action: Record<string, string | number | undefined>): Promise<AmiMessage> {
     const m = this.manager
-    if (!m || !this.up) return Promise.reject(new AsteriskCommandFailed(String(action.action), '', 'AMI not connected'))
+    if (!m || !this.up) return Promise.reject(new AsteriskCommandFailed(String(action.action), '', 'AMI not connected', { protocol: 'AMI' }))
     const actionid = `rl-${++this.actionSeq}`
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new AsteriskCommandFailed(String(action.action), '', `no AMI answer in ${this.opts.actionTimeoutMs ?? 10_000} ms`))
+        reject(new AsteriskCommandFailed(String(action.action), '', `no AMI answer in ${this.opts.actionTimeoutMs ?? 10_000} ms`, { protocol: 'AMI' }))
       }, this.opts.actionTimeoutMs ?? 10_000)
       m.action({ ...action, actionid }, (err, res) => {
         clearTimeout(timer)
-        if (err) reject(new AsteriskCommandFailed(String(action.action), '', str(err.message) || 'error'))
+        if (err) reject(new AsteriskCommandFailed(String(action.action), '', str(err.message) || 'error', { protocol: 'AMI' }))
         else resolve(res)
       })
     })

@@ -25,6 +25,8 @@ export type LegEvent =
   | { kind: 'dtmf'; digit: string }
   | { kind: 'malformed'; problem: string }
 
+export type PlaybackEvent = { kind: 'finished'; state: string }
+
 export type RecordingEvent =
   | { kind: 'started' }
   | { kind: 'finished'; durationSeconds: number | null }
@@ -52,6 +54,7 @@ interface AriEventWire {
   channel?: { id: string; name?: string; state?: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string } }
   peer?: { id: string }
   recording?: { name: string; duration?: number; cause?: string }
+  playback?: { id: string; state?: string }
   args?: string[]
   cause?: number
   cause_txt?: string
@@ -60,6 +63,9 @@ interface AriEventWire {
 }
 
 type Handler<E> = (event: E) => void
+
+/** First Stasis argument of the legs ringlead originates itself (never a new inbound call). */
+const ourLegKinds = new Set(['dialed', 'snoop', 'escalation', 'customer'])
 
 /**
  * swagger-client prints a notice about Swagger 1.2 with console.log on every connect; it is not
@@ -87,6 +93,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private wsUp = false
   private readonly legs = new Map<string, Handler<LegEvent>>()
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
+  private readonly playbacks = new Map<string, Handler<PlaybackEvent>>()
   private readonly log: Logger
   private retryTimer: NodeJS.Timeout | null = null
 
@@ -219,7 +226,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
         const handler = this.legs.get(channelId)
         const args = e.args ?? []
         if (handler) return handler({ kind: 'entered', args, state: e.channel?.state ?? '' })
-        if (args[0] === 'dialed' || args[0] === 'snoop') {
+        if (args[0] !== undefined && ourLegKinds.has(args[0])) {
           // A leg we originated whose session is gone (e.g. the caller hung up meanwhile).
           this.log.warn({ channelId, args }, 'orphan leg entered Stasis, hanging up')
           void this.hangup(channelId).catch(() => undefined)
@@ -247,6 +254,11 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
       case 'RecordingStarted': return this.toRec(e.recording?.name, { kind: 'started' })
       case 'RecordingFinished': return this.toRec(e.recording?.name, { kind: 'finished', durationSeconds: e.recording?.duration ?? null })
       case 'RecordingFailed': return this.toRec(e.recording?.name, { kind: 'failed', problem: e.recording?.cause ?? 'recording failed' })
+      case 'PlaybackFinished': {
+        const id = e.playback?.id
+        if (id) this.playbacks.get(id)?.({ kind: 'finished', state: e.playback?.state ?? '' })
+        return
+      }
       default:
     }
   }
@@ -271,6 +283,29 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   newChannelId (): string { return `rl-${randomUUID()}` }
+
+  /**
+   * Plays media (sound:, number:, digits: …) to a channel; resolves with the final playback state
+   * ("done", "failed", or "stopped" when the channel left first).
+   */
+  async play (channelId: string, media: string[], lang: string): Promise<string> {
+    const playbackId = `rl-pb-${randomUUID()}`
+    const finished = new Promise<string>((resolve) => {
+      this.playbacks.set(playbackId, (e) => { this.playbacks.delete(playbackId); resolve(e.state) })
+    })
+    try {
+      await this.run('play', channelId, (c) => c.channels.playWithId({ channelId, playbackId, media, lang }))
+    } catch (err) {
+      this.playbacks.delete(playbackId)
+      throw err
+    }
+    return await finished
+  }
+
+  /** Stops a playback early (a key pressed during a prompt). */
+  async stopPlayback (playbackId: string): Promise<void> {
+    await this.run('stop playback', playbackId, (c) => c.playbacks.stop({ playbackId })).catch(() => undefined)
+  }
 
   private api (): Client {
     if (!this.client) throw new AsteriskCommandFailed('request', '', 'not connected to Asterisk')

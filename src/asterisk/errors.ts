@@ -2,8 +2,8 @@ import { RingleadError } from '../errors.js'
 
 /** An ARI or AMI command Asterisk refused or could not be sent. */
 export class AsteriskCommandFailed extends RingleadError {
-  constructor (readonly command: string, readonly target: string, readonly asteriskMessage: string, options?: { cause?: unknown }) {
-    super('ASTERISK_COMMAND_FAILED', `ARI ${command} ${target} failed: ${asteriskMessage}`, options)
+  constructor (readonly command: string, readonly target: string, readonly asteriskMessage: string, options?: { cause?: unknown; protocol?: 'ARI' | 'AMI' }) {
+    super('ASTERISK_COMMAND_FAILED', `${options?.protocol ?? 'ARI'} ${[command, target].filter(Boolean).join(' ')} failed: ${asteriskMessage}`, options)
   }
 
   /** Asterisk said the channel/bridge/recording is gone: usually someone hung up first. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
+import { wavDurationMs } from './wav-duration.js'
 
 type Kind = 'mixed' | 'caller' | 'operator'
 
@@ -101,7 +102,7 @@ export class CallRecorder {
       try {
         const bytes = await this.deps.ari.storedRecordingFile(t.name)
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
-        this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs, endedAt })
+        this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
         out.push({ kind: t.kind, name: t.name })
       } catch (err) {
         const message = (err as Error).message

@@ -30,6 +30,11 @@ export interface CallSessionDeps {
   now: () => number
   newId: (prefix: string) => string
   settings: CallSessionSettings
+  /**
+   * Runs after an answered call the customer ended, with the operator's leg still up (the
+   * disposition menu). It owns the leg and hangs it up.
+   */
+  afterCall?: (info: { callId: string; operatorId: string; channelId: string }) => Promise<unknown>
 }
 
 type CallStatus = CallEnded['status']
@@ -59,6 +64,7 @@ export class CallSession {
   private readonly warnings: string[] = []
   private readonly attemptLog: CallEnded['attempts'] = []
   private problem: string | null = null
+  private handingOver = false
 
   constructor (private readonly deps: CallSessionDeps, private readonly caller: InboundChannel) {
     this.callId = deps.newId('call')
@@ -104,7 +110,30 @@ export class CallSession {
     } finally {
       await this.releaseEverything()
     }
-    return await this.finish(status)
+    const afterCall = this.handOver()
+    const [ended] = await Promise.all([this.finish(status), afterCall])
+    return ended
+  }
+
+  /** The operator stays on the line for the disposition menu when the customer hung up first. */
+  private keepsOperator (): boolean {
+    return this.deps.afterCall !== undefined && this.answered !== null && this.hangupBy === 'caller' && !this.broken && !this.answered.attempt.isGone
+  }
+
+  private async handOver (): Promise<void> {
+    const operator = this.answered
+    const afterCall = this.deps.afterCall
+    if (!operator || !afterCall || !this.handingOver) return
+    operator.attempt.dispose()
+    this.deps.board.dispositionStarted(operator.operatorId)
+    try {
+      await afterCall({ callId: this.callId, operatorId: operator.operatorId, channelId: operator.attempt.channelId })
+    } catch (err) {
+      this.log.error({ err }, 'after-call menu failed')
+      await this.deps.ari.hangup(operator.attempt.channelId).catch(() => false)
+    } finally {
+      this.deps.board.dispositionEnded(operator.operatorId)
+    }
   }
 
   private onCallerEvent (e: LegEvent): void {
@@ -288,17 +317,20 @@ export class CallSession {
     }
     this.ringing.clear()
     const hangups: Array<Promise<unknown>> = []
-    if (this.answered) {
+    this.handingOver = this.keepsOperator()
+    if (this.answered && !this.handingOver) {
       hangups.push(this.answered.attempt.hangup().catch(() => undefined))
     }
     if (!this.callerGone) {
       if (this.hangupBy === null) this.hangupBy = 'system'
-      hangups.push(this.deps.ari.hangup(this.caller.channelId).catch(() => false))
+      // Unanswered: cause 19 makes Asterisk answer the carrier 480, not 603 Decline (which tells a
+      // carrier not to try other routes).
+      hangups.push(this.deps.ari.hangup(this.caller.channelId, this.answered ? undefined : 'no_answer').catch(() => false))
     }
     await Promise.all(hangups)
     await this.recorder.hangupSnoops()
     if (this.bridgeId) await this.deps.ari.destroyBridge(this.bridgeId).catch((err: Error) => { this.log.warn({ err: err.message }, 'bridge not destroyed') })
-    this.answered?.attempt.dispose()
+    if (!this.handingOver) this.answered?.attempt.dispose()
     this.unwatchCaller()
   }
 

@@ -27,6 +27,7 @@ export class DialAttempt {
   private cancelled = false
   private lastCause: number | null = null
   private dialStatus = ''
+  private rang = false
   private guard: NodeJS.Timeout | null = null
   private readonly unwatch: () => void
 
@@ -74,13 +75,19 @@ export class DialAttempt {
         this.answered = true
         this.resolve({ result: 'answered', cause: null, causeText: '' })
         return
-      case 'dial': this.dialStatus = e.status; return
+      case 'dial':
+        this.dialStatus = e.status
+        if (e.status === 'RINGING') this.rang = true
+        return
+      case 'ringing': this.rang = true; return
       case 'hangup_requested': if (e.cause !== null) this.lastCause = e.cause; return
       case 'left': if (this.answered) this.markGone(this.lastCause); return
       case 'destroyed':
         this.lastCause = e.cause
         if (!this.answered) {
-          const result = this.cancelled ? 'cancelled' : attemptResultOfCause(e.cause, this.dialStatus)
+          let result = this.cancelled ? 'cancelled' : attemptResultOfCause(e.cause, this.dialStatus)
+          // A timeout on a phone that never even rang: it did not answer the INVITE at all.
+          if (result === 'no_answer' && !this.rang) result = 'unreachable'
           this.resolve({ result, cause: e.cause, causeText: e.causeText })
         }
         this.markGone(e.cause)

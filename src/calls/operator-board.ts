@@ -122,6 +122,11 @@ export class OperatorBoard {
     })
   }
 
+  dispositionStarted (operatorId: string): void { this.bump(operatorId, (l) => { l.inDisposition = true }) }
+  dispositionEnded (operatorId: string): void {
+    this.bump(operatorId, (l) => { l.inDisposition = false; l.lastCallEndedMs = this.deps.now() })
+  }
+
   /** Operators whose state says nothing to ringlead's own legs (after a restart). */
   resetLegs (): void {
     for (const [operatorId, l] of this.live) { l.ringingLegs = 0; l.talkingLegs = 0; l.today.currentCalls = 0; this.recompute(operatorId) }

@@ -15,6 +15,8 @@ export interface OperatorSignals {
   ringingLegs: number
   talkingLegs: number
   lastCallEndedMs: number | null
+  /** Still on the line after a call, keying in its outcome. */
+  inDisposition?: boolean
 }
 
 export interface AvailabilityDecision { state: Availability; reason: string }
@@ -24,6 +26,7 @@ export function decideAvailability (s: OperatorSignals, nowMs: number, wrapUpMs:
   if (s.registered === false) return { state: 'unregistered', reason: 'phone not registered' }
   if (s.deviceState === 'UNAVAILABLE' || s.deviceState === 'INVALID') return { state: 'unregistered', reason: `phone ${s.deviceState.toLowerCase()}` }
   if (s.talkingLegs > 0) return { state: 'talking', reason: 'on a call' }
+  if (s.inDisposition) return { state: 'wrap_up', reason: 'recording the call outcome' }
   if (s.deviceState === 'INUSE' || s.deviceState === 'BUSY' || s.deviceState === 'ONHOLD' || s.deviceState === 'RINGINUSE') {
     return { state: 'talking', reason: `on a call (phone ${s.deviceState.toLowerCase()})` }
   }

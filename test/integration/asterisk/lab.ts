@@ -20,7 +20,7 @@ export interface AriBridge { id: string; channels: string[] }
 export interface Lab {
   settings: LabSettings
   daemon: Daemon
-  /** Scratch directory: database-free copies of recordings, sipp logs. */
+  /** Scratch directory: the recordings ringlead copied, sipp logs. */
   dir: string
   /** An operator on PJSIP/<endpoint>; with a behaviour, a sipp phone answers for it. */
   addOperator (endpoint: string, o?: { behaviour?: PhoneBehaviour; skills?: Record<string, number>; isManager?: boolean; name?: string }): Promise<string>

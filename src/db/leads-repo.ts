@@ -1,0 +1,109 @@
+// Leads, their append-only events and their escalation ladder rows.
+import { and, asc, desc, eq, gte, inArray, isNull, lte, or, lt, sql, type SQL } from 'drizzle-orm'
+import type { Db } from './open.js'
+import { escalations, leadEvents, leads } from './schema.js'
+
+export type LeadRow = typeof leads.$inferSelect
+export type NewLead = typeof leads.$inferInsert
+export type LeadEventRow = typeof leadEvents.$inferSelect
+export type EscalationRow = typeof escalations.$inferSelect
+export type NewEscalation = typeof escalations.$inferInsert
+
+export interface LeadFilters {
+  status?: string; ownerId?: string; source?: string; categoryId?: string; channel?: string
+  open?: boolean; overdueAt?: number; phone?: string
+  limit?: number; beforeCreatedAt?: number
+}
+
+export class LeadsRepo {
+  constructor (readonly db: Db) {}
+
+  transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
+
+  insert (row: NewLead): void { this.db.insert(leads).values(row).run() }
+  update (leadId: string, patch: Partial<NewLead>): void { this.db.update(leads).set(patch).where(eq(leads.leadId, leadId)).run() }
+  get (leadId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.leadId, leadId)).get() }
+  byCall (callId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.callId, callId)).get() }
+
+  /** The customer's open lead touched within the window, by phone or e-mail. */
+  openLeadOf (phone: string | null, email: string | null, sinceMs: number): LeadRow | undefined {
+    const who: SQL[] = []
+    if (phone) who.push(eq(leads.phone, phone))
+    if (email) who.push(eq(leads.email, email))
+    if (who.length === 0) return undefined
+    return this.db.select().from(leads)
+      .where(and(or(...who), isNull(leads.closedAt), gte(leads.updatedAt, sinceMs)))
+      .orderBy(desc(leads.updatedAt)).get()
+  }
+
+  addEvent (row: typeof leadEvents.$inferInsert): void { this.db.insert(leadEvents).values(row).run() }
+  events (leadId: string): LeadEventRow[] {
+    return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(leadEvents.at), asc(leadEvents.eventId)).all()
+  }
+
+  list (f: LeadFilters): LeadRow[] {
+    const where: SQL[] = []
+    if (f.status) where.push(eq(leads.status, f.status))
+    if (f.ownerId) where.push(eq(leads.ownerId, f.ownerId))
+    if (f.source) where.push(eq(leads.source, f.source))
+    if (f.categoryId) where.push(eq(leads.categoryId, f.categoryId))
+    if (f.channel) where.push(eq(leads.channel, f.channel))
+    if (f.phone) where.push(eq(leads.phone, f.phone))
+    if (f.open === true) where.push(isNull(leads.closedAt))
+    if (f.open === false) where.push(sql`${leads.closedAt} IS NOT NULL`)
+    if (f.overdueAt !== undefined) where.push(lt(leads.deadlineAt, f.overdueAt))
+    if (f.beforeCreatedAt !== undefined) where.push(lt(leads.createdAt, f.beforeCreatedAt))
+    return this.db.select().from(leads).where(where.length ? and(...where) : undefined)
+      .orderBy(desc(leads.createdAt), desc(leads.leadId)).limit(f.limit ?? 50).all()
+  }
+
+  // ---- the ladder ----
+
+  addStep (row: NewEscalation): void { this.db.insert(escalations).values(row).run() }
+  steps (leadId: string): EscalationRow[] {
+    return this.db.select().from(escalations).where(eq(escalations.leadId, leadId)).orderBy(asc(escalations.dueAt), asc(escalations.createdAt)).all()
+  }
+
+  /** Cancels every step still waiting (the lead was answered or closed). */
+  cancelPendingSteps (leadId: string, nowMs: number, why: string, steps?: string[]): void {
+    this.db.update(escalations).set({ state: 'cancelled', result: why, updatedAt: nowMs })
+      .where(and(eq(escalations.leadId, leadId), eq(escalations.state, 'pending'), steps ? inArray(escalations.step, steps) : undefined)).run()
+  }
+
+  /**
+   * Claims up to `limit` due steps for `worker`: pending ones due now, and claimed ones whose lease
+   * ran out (their worker died). One UPDATE … RETURNING over the (state, due_at) index, so two
+   * workers never get the same step.
+   */
+  claimDue (nowMs: number, worker: string, leaseMs: number, limit: number): EscalationRow[] {
+    return this.db.$client.prepare(`
+      UPDATE escalations SET state = 'claimed', claimed_by = @worker, lease_until = @lease, updated_at = @now
+      WHERE escalation_id IN (
+        SELECT escalation_id FROM escalations WHERE state = 'pending' AND due_at <= @now
+        UNION ALL
+        SELECT escalation_id FROM escalations WHERE state = 'claimed' AND due_at <= @now AND lease_until < @now
+        LIMIT @limit)
+      RETURNING escalation_id AS escalationId, lead_id AS leadId, step, state, due_at AS dueAt, attempt,
+        claimed_by AS claimedBy, lease_until AS leaseUntil, target_operator_id AS targetOperatorId, result,
+        created_at AS createdAt, updated_at AS updatedAt`)
+      .all({ now: nowMs, worker, lease: nowMs + leaseMs, limit }) as EscalationRow[]
+  }
+
+  /** Finishes a claimed step; false when the claim was lost (lease expired and taken by another). */
+  finishStep (escalationId: string, worker: string, state: 'done' | 'failed' | 'cancelled', result: string, nowMs: number, targetOperatorId?: string | null): boolean {
+    const r = this.db.update(escalations).set({ state, result, updatedAt: nowMs, leaseUntil: null, ...(targetOperatorId !== undefined ? { targetOperatorId } : {}) })
+      .where(and(eq(escalations.escalationId, escalationId), eq(escalations.state, 'claimed'), eq(escalations.claimedBy, worker))).run()
+    return r.changes === 1
+  }
+
+  /** Keeps the lease alive while a phone step is still in progress. */
+  extendLease (escalationId: string, worker: string, untilMs: number): void {
+    this.db.update(escalations).set({ leaseUntil: untilMs })
+      .where(and(eq(escalations.escalationId, escalationId), eq(escalations.claimedBy, worker), eq(escalations.state, 'claimed'))).run()
+  }
+
+  /** Steps due by `nowMs` still waiting: the sweep's backlog (for health and tests). */
+  dueCount (nowMs: number): number {
+    return this.db.select({ n: sql<number>`count(*)` }).from(escalations).where(and(eq(escalations.state, 'pending'), lte(escalations.dueAt, nowMs))).get()?.n ?? 0
+  }
+}

@@ -1,0 +1,65 @@
+// A voice menu on one channel: plays prompts over ARI and collects DTMF digits. Owns the channel's
+// events while it runs.
+import type { Logger } from 'pino'
+import type { AriLink } from '../asterisk/ari-link.js'
+
+export class PhoneMenu {
+  private readonly keys: string[] = []
+  private waiter: (() => void) | null = null
+  private isGone = false
+  private readonly unwatch: () => void
+  readonly ended: Promise<void>
+  private endedResolve!: () => void
+
+  constructor (private readonly ari: AriLink, readonly channelId: string, private readonly lang: string, private readonly log: Logger) {
+    this.ended = new Promise((resolve) => { this.endedResolve = resolve })
+    this.unwatch = ari.watchLeg(channelId, (e) => {
+      if (e.kind === 'dtmf') { this.keys.push(e.digit); this.waiter?.() } else if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested' || e.kind === 'malformed') {
+        this.isGone = true
+        this.endedResolve()
+        this.waiter?.()
+      }
+    })
+  }
+
+  get gone (): boolean { return this.isGone }
+
+  /** Plays the prompt; a key pressed during it counts. */
+  async say (media: string[]): Promise<void> {
+    if (this.isGone) return
+    await Promise.race([this.ari.play(this.channelId, media, this.lang).catch((err: Error) => { this.log.warn({ err: err.message }, 'prompt not played') }), this.ended])
+  }
+
+  /**
+   * Plays the prompt and waits for one of `digits`, up to `timeoutMs` after the prompt ends.
+   * Other keys are ignored. Null: no valid key in time, or the person hung up.
+   */
+  async ask (media: string[], digits: string, timeoutMs: number): Promise<string | null> {
+    this.keys.length = 0
+    const pick = (): string | null => this.keys.find((k) => digits.includes(k)) ?? null
+    await Promise.race([this.say(media), this.keyIn(digits)])
+    const early = pick()
+    if (early || this.isGone) return early
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { this.waiter = null; resolve() }, timeoutMs)
+      this.waiter = () => {
+        if (pick() !== null || this.isGone) { clearTimeout(timer); this.waiter = null; resolve() }
+      }
+    })
+    return pick()
+  }
+
+  private keyIn (digits: string): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (): void => { if (this.keys.some((k) => digits.includes(k)) || this.isGone) { this.waiter = null; resolve() } }
+      this.waiter = check
+    })
+  }
+
+  async hangup (): Promise<void> {
+    this.unwatch()
+    if (!this.isGone) await this.ari.hangup(this.channelId).catch(() => false)
+  }
+
+  dispose (): void { this.unwatch() }
+}

@@ -1,0 +1,435 @@
+// Outgoing webhooks through a durable outbox: a row per event and receiver URL, written in the
+// database (inside the caller's transaction when there is one), then delivered by a pump that claims
+// due rows with a lease, POSTs them signed, and records the outcome. Delivery is at least once; the
+// event id is the receiver's idempotency key.
+//
+// Order: per URL, events are delivered one at a time in order of creation. A failing event holds back
+// the later events for its URL until it is delivered or dead-lettered; a dead event no longer holds
+// anything back. Different URLs are independent and are served concurrently (up to `concurrency`).
+//
+// Which path each event takes: every event type in `busEventTypes` is enqueued from the bus by
+// `subscribe()`. The producers (calls, leads) write their own rows first and emit after the commit,
+// so the outbox row is written just after the change, not atomically with it: a crash between the
+// producer's commit and the emit loses that one webhook. Producers that cannot accept that window
+// call `enqueue()` inside their own transaction instead, and leave that type out of `subscribe()`.
+//
+// Rows are ordered by (created_at, rowid): SQLite's rowid breaks ties within a millisecond. On
+// PostgreSQL that tie-break would need a sequence column.
+import { randomBytes } from 'node:crypto'
+import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
+import type { Bus, BusEvents } from '../bus.js'
+import type { Config } from '../config.js'
+import type { Db } from '../db/open.js'
+import { outbox } from '../db/schema.js'
+import { Conflict, InvalidInput, NotFound } from '../errors.js'
+import { signWebhook } from './webhook-signature.js'
+
+export type WebhooksConfig = Config['webhooks']
+export type OutboxState = 'pending' | 'delivering' | 'delivered' | 'dead'
+export const outboxStates: readonly OutboxState[] = ['pending', 'delivering', 'delivered', 'dead']
+
+/** Bus events sent to the CRM, by `subscribe()`. */
+export const busEventTypes = [
+  'call.started', 'call.ended',
+  'lead.created', 'lead.updated', 'lead.status_changed', 'lead.escalated',
+  'disposition.recorded'
+] as const satisfies ReadonlyArray<keyof BusEvents>
+
+export interface WebhookPayload {
+  id: string
+  type: string
+  createdAt: string
+  data: Record<string, unknown>
+}
+
+/** One delivery of one event to one URL, as the API shows it (the payload and URL query are left out). */
+export interface OutboxEntry {
+  outboxId: string
+  eventId: string
+  type: string
+  url: string
+  state: OutboxState
+  attempts: number
+  nextAttemptAt: number
+  leaseUntil: number | null
+  lastError: string | null
+  createdAt: number
+  deliveredAt: number | null
+}
+
+export interface OutboxOptions {
+  db: Db
+  config: WebhooksConfig
+  log: Logger
+  now?: () => number
+  newId?: (prefix: string) => string
+  /** In [0, 1); spreads retries ±20% so receivers coming back are not hit by every sender at once. */
+  random?: () => number
+  /** URLs served at the same time. */
+  concurrency?: number
+  /** Events claimed per URL in one pass; they are sent one after another, so the lease covers them all. */
+  batchPerUrl?: number
+}
+
+type Row = typeof outbox.$inferSelect
+type Attempt =
+  | { ok: true; status: number }
+  | { ok: false; status: number | null; error: string }
+
+const jitterShare = 0.2
+const errorBodyChars = 200
+const live = ['pending', 'delivering'] as const
+
+/** Delay before attempt `attempts + 1`, after `attempts` failed ones (1, 2, …): doubling, capped, jittered. */
+export function retryDelayMs (attempts: number, config: Pick<WebhooksConfig, 'backoffBaseMs' | 'backoffMaxMs'>, random: number): number {
+  const base = Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** Math.max(0, attempts - 1))
+  return Math.round(base * (1 + jitterShare * (2 * random - 1)))
+}
+
+/** Comma-separated URLs from the config, trimmed, without empties or repeats. Throws on one that is not http(s). */
+export function parseWebhookUrls (urls: string): string[] {
+  const list = [...new Set(urls.split(',').map((u) => u.trim()).filter((u) => u !== ''))]
+  for (const url of list) {
+    let parsed: URL
+    try { parsed = new URL(url) } catch { throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not a URL`) }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not http(s)`)
+  }
+  return list
+}
+
+/** A URL fit for logs: no user info, no query (receivers often put a token there). */
+export function safeUrl (url: string): string {
+  try {
+    const u = new URL(url)
+    return `${u.protocol}//${u.host}${u.pathname}${u.search === '' ? '' : '?…'}`
+  } catch {
+    return '[not a URL]'
+  }
+}
+
+const defaultNewId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
+
+export class Outbox {
+  private readonly db: Db
+  private readonly config: WebhooksConfig
+  private readonly log: Logger
+  private readonly now: () => number
+  private readonly newId: (prefix: string) => string
+  private readonly random: () => number
+  private readonly concurrency: number
+  private readonly batchPerUrl: number
+  private readonly urls: readonly string[]
+  private timer: NodeJS.Timeout | null = null
+  private pass: Promise<void> | null = null
+  private running = false
+  /** Set while stop() waits: the pass in flight sends nothing more. */
+  private stopping = false
+
+  constructor (opts: OutboxOptions) {
+    this.db = opts.db
+    this.config = opts.config
+    this.log = opts.log.child({ part: 'webhooks' })
+    this.now = opts.now ?? Date.now
+    this.newId = opts.newId ?? defaultNewId
+    this.random = opts.random ?? Math.random
+    this.concurrency = opts.concurrency ?? 4
+    this.batchPerUrl = opts.batchPerUrl ?? 10
+    this.urls = parseWebhookUrls(opts.config.urls)
+  }
+
+  /** How long a claim lasts: every claimed event of a URL may take the full timeout. */
+  get leaseMs (): number {
+    return this.config.timeoutMs * (this.batchPerUrl + 1)
+  }
+
+  /**
+   * Writes the event for every configured URL and returns its event id (null when no URL is
+   * configured). Synchronous: call it inside your own transaction, on the same Db, and the webhook
+   * is written or rolled back with the change it announces.
+   */
+  enqueue (type: string, data: Record<string, unknown>): string | null {
+    if (this.urls.length === 0) return null
+    const nowMs = this.now()
+    const eventId = this.newId('evt')
+    const payload: WebhookPayload = { id: eventId, type, createdAt: new Date(nowMs).toISOString(), data }
+    const body = JSON.stringify(payload)
+    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
+    this.db.insert(outbox).values(this.urls.map((url) => ({
+      outboxId: this.newId('obx'), eventId, type, url, payload: body,
+      state: 'pending', attempts: 0, nextAttemptAt: nowMs, createdAt: nowMs
+    }))).run()
+    return eventId
+  }
+
+  /**
+   * Enqueues the bus events in `types` (all of `busEventTypes` unless told otherwise: leave out a type
+   * whose producer enqueues it in its own transaction). Returns the unsubscribe function.
+   */
+  subscribe (bus: Bus, types: ReadonlyArray<typeof busEventTypes[number]> = busEventTypes): () => void {
+    const off: Array<() => void> = []
+    for (const type of types) {
+      const listener = (event: BusEvents[typeof type][0]): void => {
+        try {
+          this.enqueue(type, { ...event })
+        } catch (err) {
+          // The producer's change is committed; a lost webhook must not fail it, but a person must know.
+          this.log.error({ err, type }, 'webhook not enqueued')
+        }
+      }
+      bus.on(type, listener)
+      off.push(() => { bus.off(type, listener) })
+    }
+    return () => { for (const f of off) f() }
+  }
+
+  start (): void {
+    if (this.running) return
+    if (this.urls.length === 0) {
+      this.log.info('no webhook URLs configured: webhooks off')
+      return
+    }
+    if (this.config.secret === '') this.log.warn('RINGLEAD_WEBHOOKS_SECRET is empty: webhooks are sent unsigned')
+    const parked = this.parkedCount()
+    if (parked > 0) this.log.warn({ parked }, 'undelivered webhooks for URLs no longer configured are kept but not sent')
+    this.log.info({ urls: this.urls.map(safeUrl) }, 'webhooks on')
+    this.running = true
+    this.schedule(0)
+  }
+
+  /** Stops claiming; a delivery in flight finishes (at most timeoutMs) and the rest of its batch is released. */
+  async stop (): Promise<void> {
+    this.running = false
+    this.stopping = true
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    try {
+      await this.pass
+    } finally {
+      this.stopping = false
+    }
+  }
+
+  /** One pump pass at `nowMs`: claims due events and delivers them. Resolves when all are settled. */
+  async deliverDue (nowMs: number = this.now()): Promise<{ claimed: number; delivered: number; failed: number }> {
+    const started = this.now()
+    // Times after I/O: the pass's `nowMs` moved on by what the injected clock saw pass.
+    const clockAt = (): number => nowMs + Math.max(0, this.now() - started)
+    const claimed = this.claimDue(nowMs)
+    const byUrl = new Map<string, Row[]>()
+    for (const row of claimed) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row])
+    const queues = [...byUrl.values()]
+    const totals = { claimed: claimed.length, delivered: 0, failed: 0 }
+    const worker = async (): Promise<void> => {
+      for (let rows = queues.shift(); rows !== undefined; rows = queues.shift()) {
+        const result = await this.deliverInOrder(rows, clockAt)
+        totals.delivered += result.delivered
+        totals.failed += result.failed
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, queues.length) }, worker))
+    return totals
+  }
+
+  /**
+   * Claims, per configured URL, the oldest live events that are due and not leased by anyone, stopping
+   * at the first one that is not (it holds back the rest). Claimed rows become `delivering` with a
+   * lease; a daemon that dies holding them leaves them to be claimed again once the lease runs out.
+   */
+  claimDue (nowMs: number): Row[] {
+    const leaseUntil = nowMs + this.leaseMs
+    return this.db.transaction((tx) => {
+      const claimed: Row[] = []
+      for (const url of this.urls) {
+        const head = tx.select().from(outbox)
+          .where(and(eq(outbox.url, url), inArray(outbox.state, live)))
+          .orderBy(asc(outbox.createdAt), sql`rowid`)
+          .limit(this.batchPerUrl).all()
+        const due: Row[] = []
+        for (const row of head) {
+          if (row.nextAttemptAt > nowMs || (row.leaseUntil !== null && row.leaseUntil >= nowMs)) break
+          due.push(row)
+        }
+        if (due.length === 0) continue
+        tx.update(outbox).set({ state: 'delivering', leaseUntil })
+          .where(inArray(outbox.outboxId, due.map((r) => r.outboxId))).run()
+        claimed.push(...due.map((r) => ({ ...r, state: 'delivering', leaseUntil })))
+      }
+      return claimed
+    }, { behavior: 'immediate' })
+  }
+
+  /** Newest first. */
+  list (query: { state?: OutboxState; limit?: number } = {}): OutboxEntry[] {
+    const limit = query.limit ?? 50
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new InvalidInput('limit', 'must be an integer from 1 to 1000')
+    if (query.state !== undefined && !outboxStates.includes(query.state)) throw new InvalidInput('state', `must be one of ${outboxStates.join(', ')}`)
+    return this.db.select().from(outbox)
+      .where(query.state === undefined ? undefined : eq(outbox.state, query.state))
+      .orderBy(desc(outbox.createdAt), desc(sql`rowid`))
+      .limit(limit).all().map(entry)
+  }
+
+  /** Sends a dead-lettered delivery again, now, with a fresh attempt count. */
+  retry (outboxId: string): OutboxEntry {
+    const row = this.db.select().from(outbox).where(eq(outbox.outboxId, outboxId)).get()
+    if (row === undefined) throw new NotFound('webhook delivery', outboxId)
+    if (row.state !== 'dead') throw new Conflict(`webhook delivery ${outboxId} is ${row.state}, not dead`)
+    this.db.update(outbox).set({ state: 'pending', attempts: 0, nextAttemptAt: this.now(), leaseUntil: null })
+      .where(and(eq(outbox.outboxId, outboxId), eq(outbox.state, 'dead'))).run()
+    this.log.info({ outboxId, eventId: row.eventId, type: row.type }, 'dead webhook queued again')
+    return entry(this.db.select().from(outbox).where(eq(outbox.outboxId, outboxId)).get()!)
+  }
+
+  private schedule (delayMs: number): void {
+    if (!this.running) return
+    this.timer = setTimeout(() => {
+      this.timer = null
+      this.pass = this.deliverDue()
+        .then(
+          ({ claimed }) => claimed,
+          (err: unknown) => { this.log.error({ err }, 'webhook pump failed'); return 0 }
+        )
+        .then((claimed) => {
+          this.pass = null
+          // A full batch means more may be waiting: go again at once.
+          this.schedule(claimed >= this.batchPerUrl ? 0 : this.config.pumpEveryMs)
+        })
+    }, delayMs)
+    this.timer.unref()
+  }
+
+  /** Sends one URL's claimed events in order; stops at the first failure and releases the rest. */
+  private async deliverInOrder (rows: Row[], clockAt: () => number): Promise<{ delivered: number; failed: number }> {
+    let delivered = 0
+    for (const [i, row] of rows.entries()) {
+      if (this.stopping) {
+        this.release(rows.slice(i))
+        return { delivered, failed: 0 }
+      }
+      const log = this.log.child({ eventId: row.eventId, type: row.type, outboxId: row.outboxId, url: safeUrl(row.url) })
+      const attempt = await this.post(row, clockAt)
+      const atMs = clockAt()
+      if (attempt.ok) {
+        this.markDelivered(row, atMs)
+        log.info({ status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
+        delivered++
+        continue
+      }
+      this.markFailed(row, attempt, atMs, log)
+      this.release(rows.slice(i + 1))
+      return { delivered, failed: 1 }
+    }
+    return { delivered, failed: 0 }
+  }
+
+  private async post (row: Row, clockAt: () => number): Promise<Attempt> {
+    const timestamp = Math.floor(clockAt() / 1000)
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'ringlead-webhooks/1',
+      'x-ringlead-event': row.type,
+      'x-ringlead-event-id': row.eventId,
+      'x-ringlead-timestamp': String(timestamp)
+    }
+    if (this.config.secret !== '') headers['x-ringlead-signature'] = signWebhook(this.config.secret, timestamp, row.payload)
+    try {
+      const res = await fetch(row.url, {
+        method: 'POST', headers, body: row.payload,
+        // A redirected POST would arrive as a GET elsewhere: a 3xx is a failed attempt instead.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.timeoutMs)
+      })
+      const text = await readStart(res, errorBodyChars)
+      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status }
+      return { ok: false, status: res.status, error: `HTTP ${res.status}${text === '' ? '' : `: ${text}`}` }
+    } catch (err) {
+      return { ok: false, status: null, error: describeFailure(err, this.config.timeoutMs) }
+    }
+  }
+
+  private markDelivered (row: Row, atMs: number): void {
+    // Delivered is delivered, whoever's lease: no guard on leaseUntil here.
+    this.db.update(outbox)
+      .set({ state: 'delivered', deliveredAt: atMs, attempts: row.attempts + 1, leaseUntil: null, lastError: null })
+      .where(and(eq(outbox.outboxId, row.outboxId), inArray(outbox.state, live))).run()
+  }
+
+  private markFailed (row: Row, attempt: Extract<Attempt, { ok: false }>, atMs: number, log: Logger): void {
+    const attempts = row.attempts + 1
+    // 410 Gone: the receiver says the endpoint is gone for good; retrying cannot help.
+    const isDead = attempts >= this.config.maxAttempts || attempt.status === 410
+    const nextAttemptAt = isDead ? row.nextAttemptAt : atMs + retryDelayMs(attempts, this.config, this.random())
+    const changed = this.db.update(outbox)
+      .set({ state: isDead ? 'dead' : 'pending', attempts, lastError: attempt.error, nextAttemptAt, leaseUntil: null })
+      .where(ours(row)).run().changes
+    if (changed === 0) {
+      log.warn({ error: attempt.error }, 'webhook failed after its lease ran out; left to whoever holds it now')
+      return
+    }
+    if (isDead) log.error({ attempts, error: attempt.error }, 'webhook dead-lettered')
+    else log.warn({ attempts, error: attempt.error, retryInMs: nextAttemptAt - atMs }, 'webhook attempt failed')
+  }
+
+  /** Claimed but not attempted (an earlier event of the URL failed, or we are stopping): back to pending as they were. */
+  private release (rows: Row[]): void {
+    for (const row of rows) {
+      this.db.update(outbox).set({ state: 'pending', leaseUntil: null }).where(ours(row)).run()
+    }
+  }
+
+  private parkedCount (): number {
+    const row = this.db.select({ n: sql<number>`count(*)` }).from(outbox)
+      .where(and(inArray(outbox.state, live), notInArray(outbox.url, [...this.urls]))).get()
+    return row?.n ?? 0
+  }
+}
+
+/** The row is still ours: delivering under the lease we took. */
+const ours = (row: Row) => and(eq(outbox.outboxId, row.outboxId), eq(outbox.state, 'delivering'), eq(outbox.leaseUntil, row.leaseUntil ?? -1))
+
+function entry (row: Row): OutboxEntry {
+  return {
+    outboxId: row.outboxId,
+    eventId: row.eventId,
+    type: row.type,
+    url: safeUrl(row.url),
+    state: row.state as OutboxState,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    leaseUntil: row.leaseUntil,
+    lastError: row.lastError,
+    createdAt: row.createdAt,
+    deliveredAt: row.deliveredAt
+  }
+}
+
+/** The first `maxChars` of the response body, without reading the rest. */
+async function readStart (res: Response, maxChars: number): Promise<string> {
+  if (res.body === null) return ''
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  try {
+    while (text.length < maxChars) {
+      const { done, value } = await reader.read()
+      if (done) break
+      text += decoder.decode(value, { stream: true })
+    }
+  } catch {
+    // The body broke off (timeout or reset) after the status arrived: the status is the answer.
+  } finally {
+    // Cancelling a finished or broken stream can reject; there is nothing left to free then.
+    void reader.cancel().catch(() => undefined)
+  }
+  return text.replace(/\s+/g, ' ').trim().slice(0, maxChars)
+}
+
+function describeFailure (err: unknown, timeoutMs: number): string {
+  if (!(err instanceof Error)) return String(err)
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timeout: no answer within ${timeoutMs} ms`
+  const cause = err.cause as { code?: string; message?: string } | undefined
+  if (cause === undefined) return err.message
+  const detail = [cause.code, cause.message].filter((s) => s !== undefined && s !== '')
+  return detail.length === 0 ? err.message : `${err.message}: ${detail.join(' ')}`
+}
