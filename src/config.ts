@@ -79,6 +79,10 @@ const ConfigSchema = Type.Object({
     /** Caller id shown to customers we call back. */
     outboundCallerId: Type.String({ default: '' }),
     dispositionTimeoutSeconds: Type.Integer({ minimum: 1, default: 8 }),
+    /** Keep the operator on the line after the customer hangs up, for the outcome menu. */
+    dispositionPrompt: Type.Boolean({ default: true }),
+    /** Language of the prompts (Asterisk looks for sounds/<lang>/ringlead/…). */
+    promptLanguage: Type.String({ default: 'ru', pattern: '^[a-z]{2}$' }),
     sweepEverySeconds: Type.Integer({ minimum: 1, maximum: 59, default: 5 }),
     /** Lease on a claimed ladder step; a step claimed by a dead daemon runs again after it. */
     leaseSeconds: Type.Integer({ minimum: 5, default: 120 })

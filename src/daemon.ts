@@ -16,6 +16,20 @@ import { openDb, type Db } from './db/open.js'
 import { seedDemo } from './demo-seed.js'
 import { buildApp } from './http/app.js'
 import { startSimulator, type Simulator } from './sim/simulator.js'
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { ScheduledTask } from 'node-cron'
+import { wavDurationMs } from './calls/wav-duration.js'
+import { getOperator, listOperators } from './db/catalog-repo.js'
+import { LeadsRepo } from './db/leads-repo.js'
+import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
+import { CallLeads } from './leads/call-leads.js'
+import { runDispositionPrompt } from './leads/disposition-prompt.js'
+import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
+import { LeadService } from './leads/lead-service.js'
+import { ownerPicker } from './leads/owner-picker.js'
+import { leadSettingsFrom } from './leads/settings.js'
+import { Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
 
 export interface Daemon {
@@ -27,6 +41,10 @@ export interface Daemon {
   board: OperatorBoard
   center: CallCenter
   repo: CallsRepo
+  leads: LeadService
+  leadsRepo: LeadsRepo
+  escalations: EscalationRunner
+  outbox: Outbox
   app: FastifyInstance
   sim: Simulator | null
   /** Where the HTTP API listens, once listening. */
@@ -45,6 +63,19 @@ export interface DaemonOptions {
   waitForAsterisk?: boolean
   /** Real ms to wait for Asterisk to finish recordings. */
   recordingSettleMs?: number
+  /** Run the escalation sweep on its schedule (tests call tick() themselves). */
+  escalationSchedule?: boolean
+}
+
+/** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
+export function promptLengths (): Record<string, number> {
+  const dir = fileURLToPath(new URL('../sounds/en/ringlead/', import.meta.url))
+  const out: Record<string, number> = {}
+  for (const file of readdirSync(dir)) {
+    if (!file.endsWith('.wav')) continue
+    out[`ringlead/${file.slice(0, -4)}`] = (wavDurationMs(readFileSync(`${dir}${file}`)) ?? 1000) / 1000
+  }
+  return out
 }
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
@@ -54,6 +85,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const now = opts.now ?? Date.now
   const db = openDb(config.db.path)
   const bus = new Bus()
+  const leadSettings = leadSettingsFrom(config)
+  const outbox = new Outbox({ db, config: config.webhooks, log, now, newId })
+  const stopWebhookFeed = outbox.subscribe(bus)
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
 
   let sim: Simulator | null = null
@@ -66,7 +100,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     sim = await startSimulator({
       ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser, ariPassword,
       amiUser: config.ami.user, amiSecret: config.ami.secret,
-      recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' })
+      recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
+      sounds: promptLengths()
     })
     ariUrl = sim.ariUrl
     ariUser = config.ari.user
@@ -109,8 +144,22 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     if (amiLink?.connected) void amiLink.refreshStates().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
   })
   const ari = new AriLink({ url: ariUrl, user: ariUser, password: ariPassword, app: config.ari.app, log })
+  const leadsRepo = new LeadsRepo(db)
+  const pickOwner = ownerPicker(board, repo, config.routing, now)
+  const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
+  const callLeads = new CallLeads(leads, log)
+  callLeads.subscribe(bus)
+  const phoneOf = (operatorId: string): OperatorPhone | undefined => {
+    const op = getOperator(db, operatorId)
+    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
+  }
+  const promptLang = config.leads.promptLanguage
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, now, newId,
+    afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
+      ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
+      timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
+    }, info),
     store: new RecordingStore(resolve(config.recordings.dir)),
     settings: {
       defaultRegion: config.calls.defaultRegion,
@@ -120,17 +169,34 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   center.start()
+  const escalations = new EscalationRunner({
+    repo: leadsRepo, leads, ari, board, bus, log, now, newId, pickOwner, phoneOf,
+    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
+    worker: newId('worker'),
+    settings: {
+      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000,
+      ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
+      guardMs: config.calls.attemptGuardMs, customerDialString: config.leads.customerDialString,
+      mobileDialString: config.leads.mobileDialString, outboundCallerId: config.leads.outboundCallerId,
+      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 200
+    }
+  })
+  let sweep: ScheduledTask | null = null
+  if (opts.escalationSchedule !== false) sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
+  outbox.start()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now,
+    db, bus, config, log, now, leads,
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
       asterisk: sim ? 'simulator' : 'real',
-      activeCalls: center.activeCalls
+      activeCalls: center.activeCalls,
+      escalationsDue: leadsRepo.dueCount(now()),
+      escalationsRunning: escalations.running
     })
   })
   let url: string | null = null
@@ -141,15 +207,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, repo, app, sim, url,
+    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
     stop: async () => {
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      await sweep?.stop()
       await app.close()
       await center.drain()
+      await escalations.drain()
       await ari.stop()
       amiLink?.stop()
+      stopWebhookFeed()
+      await outbox.stop()
       await sim?.close()
       db.$client.close()
     }

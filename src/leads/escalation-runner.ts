@@ -218,8 +218,7 @@ export class EscalationRunner {
       const key = await menu.ask(prompt, isManager ? '12' : '1', s.keyTimeoutMs)
       if (key === null) return { outcome: menu.gone ? 'no_answer' : 'no_key', detail: {} }
       if (key === '2') {
-        const pick = this.deps.pickOwner({ categoryId: lead.categoryId, phone: null })
-        const next = pick && pick.operatorId !== lead.ownerId ? pick : null
+        const next = this.deps.pickOwner({ categoryId: lead.categoryId, phone: null, exclude: [lead.ownerId ?? '', who.operatorId] })
         if (!next) return { outcome: 'no_key', detail: { problem: 'nobody else to give the lead to' } }
         this.deps.leads.assignOwner(lead.leadId, next.operatorId, `phone:${who.operatorId}`, 'reassigned by the manager from the escalation call')
         await menu.say(['sound:ringlead/reassigned'])

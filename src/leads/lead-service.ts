@@ -25,7 +25,7 @@ export interface LeadSettings {
 }
 
 /** Who should own a lead now, by the same policy that routes calls. */
-export type OwnerPicker = (facts: { categoryId: string | null; phone: string | null }) => { operatorId: string; reasons: string[] } | null
+export type OwnerPicker = (facts: { categoryId: string | null; phone: string | null; exclude?: readonly string[] }) => { operatorId: string; reasons: string[] } | null
 
 export interface LeadServiceDeps {
   repo: LeadsRepo

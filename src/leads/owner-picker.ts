@@ -8,11 +8,11 @@ import type { OwnerPicker } from './lead-service.js'
 const busyNow = new Set(['talking', 'ringing', 'wrap_up'])
 
 export function ownerPicker (board: OperatorBoard, calls: CallsRepo, policy: RoutingPolicy, now: () => number): OwnerPicker {
-  return ({ categoryId, phone }) => {
+  return ({ categoryId, phone, exclude = [] }) => {
     const customer = phone ? calls.customerByPhone(phone) : null
     const facts = { categoryId, stickyOperatorId: customer?.lastOperatorId ?? null, lastCallAtMs: customer?.lastCallAt ?? null }
     const t = now()
-    const snapshot = board.snapshot(t)
+    const snapshot = board.snapshot(t).filter((o) => !exclude.includes(o.operatorId))
     const first = (p: ReturnType<typeof plan>): string | undefined => p.steps[0]?.targets[0]?.operatorId
     const free = plan(facts, snapshot, { ...policy, ringAllStep: false }, t)
     const pick = first(free)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.js'
-import { startDaemon, type Daemon } from '../../src/daemon.js'
+import { promptLengths, startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon.js'
 import { createCategory, createOperator, createTrackingNumber, pauseOperator, randomId } from '../../src/db/catalog-repo.js'
 import type { CallEnded } from '../../src/domain/call-events.js'
 import { startSimulator, type PhoneBehaviour, type Simulator } from '../../src/sim/simulator.js'
@@ -15,7 +15,7 @@ export interface World {
   sim: Simulator
   daemon: Daemon
   dir: string
-  addOperator (resource: string, o?: { behaviour?: PhoneBehaviour; registered?: boolean; skills?: Record<string, number>; isManager?: boolean; name?: string; inSim?: boolean }): string
+  addOperator (resource: string, o?: { behaviour?: PhoneBehaviour; registered?: boolean; skills?: Record<string, number>; isManager?: boolean; name?: string; inSim?: boolean; mobile?: string }): string
   addCategory (categoryId: string): void
   addNumber (did: string, o: { source?: string; categoryId?: string }): void
   pause (operatorId: string): void
@@ -27,9 +27,9 @@ export interface World {
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-export async function startWorld (overrides: DeepPartial<Config> = {}): Promise<World> {
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }) })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }), sounds: promptLengths() })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
@@ -38,16 +38,17 @@ export async function startWorld (overrides: DeepPartial<Config> = {}): Promise<
     recordings: { dir: join(dir, 'recordings'), ...overrides.recordings },
     routing: { ringTimeoutSeconds: 2, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
-    http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http }
+    http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http },
+    leads: { dispositionPrompt: false, ...overrides.leads }
   })
-  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 3000 })
+  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 3000, escalationSchedule: false, ...options })
   const ctx = { db: daemon.db, bus: daemon.bus, now: Date.now, newId: randomId }
   const world: World = {
     sim, daemon, dir, token: 'test-admin-token-0123456789abcdef',
     addOperator (resource, o = {}) {
       if (o.inSim !== false) sim.addEndpoint(resource, { registered: o.registered ?? true, behaviour: o.behaviour ?? { kind: 'answer', afterMs: 10 } })
       const op = createOperator(ctx, {
-        name: o.name ?? `Operator ${resource}`, endpoint: `PJSIP/${resource}`, isManager: o.isManager ?? false, skills: o.skills ?? {}
+        name: o.name ?? `Operator ${resource}`, endpoint: `PJSIP/${resource}`, isManager: o.isManager ?? false, skills: o.skills ?? {}, mobile: o.mobile ?? null
       }, `op_${resource}`)
       return op.operatorId
     },
