@@ -1,0 +1,40 @@
+import t from 'tap'
+import { DateTime } from 'luxon'
+import { addWorkingTime, alwaysOpen, isWorkingTime, nextWorkingMoment, parseCalendar, workingTimeBetween } from '../../src/domain/sla-clock.js'
+
+const cal = parseCalendar('Europe/Moscow', JSON.stringify({ 1: [['09:00', '18:00']], 2: [['09:00', '18:00']], 3: [['09:00', '18:00']], 4: [['09:00', '18:00']], 5: [['09:00', '18:00']], 6: [], 7: [] }))
+const msk = (iso: string): number => DateTime.fromISO(iso, { zone: 'Europe/Moscow' }).toMillis()
+const show = (ms: number): string => DateTime.fromMillis(ms, { zone: 'Europe/Moscow' }).toFormat("ccc yyyy-MM-dd HH:mm")
+
+t.test('a deadline inside working hours is simply 40 minutes later', async (t) => {
+  t.equal(show(addWorkingTime(cal, msk('2026-11-23T10:00'), 40 * 60_000)), 'Mon 2026-11-23 10:40')
+})
+
+t.test('the clock pauses at night: a lead at 17:50 is due at 09:30 the next morning', async (t) => {
+  t.equal(show(addWorkingTime(cal, msk('2026-11-23T17:50'), 40 * 60_000)), 'Tue 2026-11-24 09:30')
+})
+
+t.test('the clock pauses over the weekend', async (t) => {
+  t.equal(show(addWorkingTime(cal, msk('2026-11-27T17:30'), 40 * 60_000)), 'Mon 2026-11-30 09:10')
+  t.equal(show(addWorkingTime(cal, msk('2026-11-28T12:00'), 40 * 60_000)), 'Mon 2026-11-30 09:40')
+})
+
+t.test('nobody is called outside working hours: the next working moment', async (t) => {
+  t.equal(isWorkingTime(cal, msk('2026-11-23T03:00')), false)
+  t.equal(show(nextWorkingMoment(cal, msk('2026-11-23T03:00'))), 'Mon 2026-11-23 09:00')
+  t.equal(show(nextWorkingMoment(cal, msk('2026-11-23T12:34'))), 'Mon 2026-11-23 12:34')
+})
+
+t.test('counts working time between two moments', async (t) => {
+  t.equal(workingTimeBetween(cal, msk('2026-11-23T17:00'), msk('2026-11-24T10:00')), 2 * 3_600_000)
+})
+
+t.test('an always-open calendar counts plain time', async (t) => {
+  t.equal(addWorkingTime(alwaysOpen(), 1000, 5000), 6000)
+})
+
+t.test('bad working hours and time zones are refused with the entry named', async (t) => {
+  t.throws(() => parseCalendar('Mars/Base', '{}'), /unknown time zone "Mars\/Base"/)
+  t.throws(() => parseCalendar('UTC', '{"1":[["9am","18:00"]]}'), /day 1 #1: "9am" is not HH:MM/)
+  t.throws(() => parseCalendar('UTC', '{"1":[["18:00","09:00"]]}'), /ends before it starts/)
+})
