@@ -84,6 +84,8 @@ const ConfigSchema = Type.Object({
     /** Language of the prompts (Asterisk looks for sounds/<lang>/ringlead/…). */
     promptLanguage: Type.String({ default: 'ru', pattern: '^[a-z]{2}$' }),
     sweepEverySeconds: Type.Integer({ minimum: 1, maximum: 59, default: 5 }),
+    /** Escalation steps (phone calls) running at once; the rest wait their turn. */
+    escalationConcurrency: Type.Integer({ minimum: 1, default: 20 }),
     /** Lease on a claimed ladder step; a step claimed by a dead daemon runs again after it. */
     leaseSeconds: Type.Integer({ minimum: 5, default: 120 })
   }, { default: {} }),

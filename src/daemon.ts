@@ -178,7 +178,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
       guardMs: config.calls.attemptGuardMs, customerDialString: config.leads.customerDialString,
       mobileDialString: config.leads.mobileDialString, outboundCallerId: config.leads.outboundCallerId,
-      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 200
+      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
     }
   })
   let sweep: ScheduledTask | null = null

@@ -16,13 +16,18 @@ export interface LeadFilters {
 }
 
 export class LeadsRepo {
-  constructor (readonly db: Db) {}
+  // Prepared once: the sweep reads a lead per due step, and building the query each time costs more
+  // than running it.
+  private readonly byId
+  constructor (readonly db: Db) {
+    this.byId = db.select().from(leads).where(eq(leads.leadId, sql.placeholder('leadId'))).prepare()
+  }
 
   transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
 
   insert (row: NewLead): void { this.db.insert(leads).values(row).run() }
   update (leadId: string, patch: Partial<NewLead>): void { this.db.update(leads).set(patch).where(eq(leads.leadId, leadId)).run() }
-  get (leadId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.leadId, leadId)).get() }
+  get (leadId: string): LeadRow | undefined { return this.byId.get({ leadId }) }
   byCall (callId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.callId, callId)).get() }
 
   /** The customer's open lead touched within the window, by phone or e-mail. */
@@ -96,10 +101,11 @@ export class LeadsRepo {
     return r.changes === 1
   }
 
-  /** Keeps the lease alive while a phone step is still in progress. */
-  extendLease (escalationId: string, worker: string, untilMs: number): void {
+  /** Keeps the leases of steps still queued or in progress alive. */
+  extendLeases (escalationIds: string[], worker: string, untilMs: number): void {
+    if (escalationIds.length === 0) return
     this.db.update(escalations).set({ leaseUntil: untilMs })
-      .where(and(eq(escalations.escalationId, escalationId), eq(escalations.claimedBy, worker), eq(escalations.state, 'claimed'))).run()
+      .where(and(inArray(escalations.escalationId, escalationIds), eq(escalations.claimedBy, worker), eq(escalations.state, 'claimed'))).run()
   }
 
   /** Steps due by `nowMs` still waiting: the sweep's backlog (for health and tests). */

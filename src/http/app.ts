@@ -8,11 +8,16 @@ import type { Config } from '../config.js'
 import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
+import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
+import type { LeadService } from '../leads/lead-service.js'
+import { leadSettingsFrom } from '../leads/settings.js'
 import { authenticate } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import callRoutes from './routes/calls.js'
 import categoryRoutes from './routes/categories.js'
 import healthRoutes from './routes/health.js'
+import intakeRoutes from './routes/intake.js'
+import leadRoutes from './routes/leads.js'
 import operatorRoutes from './routes/operators.js'
 import tokenRoutes from './routes/tokens.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
@@ -31,10 +36,17 @@ export interface AppDeps {
   health?: () => Record<string, unknown>
   /** Id generator for new rows; random by default. */
   newId?: (prefix: string) => string
+  /** The lead lifecycle. Without it there are no lead or intake routes (they answer 404). */
+  leads?: LeadService
+  /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
+  statusMatrix?: StatusMatrix
 }
 
 /** What the HTTP logger must never print. */
-export const httpRedactPaths = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'token']
+export const httpRedactPaths = [
+  'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'token',
+  'req.headers["x-telegram-bot-api-secret-token"]', 'headers["x-telegram-bot-api-secret-token"]'
+]
 
 /** Authenticated resources, each one plugin under /api. */
 const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes]
@@ -77,13 +89,18 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     now,
     board: deps.board,
     health: deps.health,
-    catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
+    catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId },
+    leads: deps.leads,
+    statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
   })
 
   await app.register(healthRoutes, { prefix: '/api' })
+  // Intake checks its own callers: an API token, nothing (the web form) or Telegram's secret.
+  if (deps.leads !== undefined) await app.register(intakeRoutes, { prefix: '/api' })
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate)
     for (const resource of resources) await api.register(resource)
+    if (deps.leads !== undefined) await api.register(leadRoutes)
   }, { prefix: '/api' })
 
   return app as unknown as FastifyInstance

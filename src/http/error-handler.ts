@@ -8,7 +8,9 @@ const statusOfCode: Record<string, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
-  CONFLICT: 409
+  CONFLICT: 409,
+  TRANSITION_REFUSED: 409,
+  IDEMPOTENCY_KEY_REUSED: 422
 }
 
 /** Fastify's own request errors (before our code runs) in our words. */

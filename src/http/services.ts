@@ -5,6 +5,8 @@ import type { Config } from '../config.js'
 import type { CatalogContext } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
+import type { StatusMatrix } from '../domain/lead-status.js'
+import type { LeadService } from '../leads/lead-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -19,6 +21,10 @@ export interface Services {
   health?: () => Record<string, unknown>
   /** Context for catalog writes (operators, categories, tracking numbers). */
   catalog: CatalogContext
+  /** The lead lifecycle; lead routes exist only when it is given. */
+  leads?: LeadService
+  /** The status matrix the lead service works with (for the overdue-in-status flag). */
+  statusMatrix: StatusMatrix
 }
 
 declare module 'fastify' {

@@ -28,6 +28,8 @@ export interface EscalationSettings {
   lang: string
   responseMinutes: number
   maxPerTick: number
+  /** Steps (phone calls) running at once. */
+  concurrency: number
 }
 
 export interface EscalationDeps {
@@ -50,29 +52,73 @@ export interface EscalationDeps {
 const phoneSteps = new Set<string>(['reminder', 'owner_call', 'manager_call'])
 
 export class EscalationRunner {
-  private readonly inFlight = new Set<Promise<void>>()
+  /** Claimed steps waiting for a free line, then running: their leases are kept alive. */
+  private readonly queue: EscalationRow[] = []
+  private readonly held = new Set<string>()
+  private active = 0
+  private idle: Array<() => void> = []
+  private leaseKeeper: NodeJS.Timeout | null = null
   private readonly log: Logger
 
   constructor (private readonly deps: EscalationDeps) {
     this.log = deps.log.child({ part: 'escalation' })
   }
 
-  get running (): number { return this.inFlight.size }
+  get running (): number { return this.active + this.queue.length }
 
-  /** One sweep: claim what is due and start it. Returns how many steps were claimed. */
+  /**
+   * One sweep: claim what is due and queue it. Steps run at most `concurrency` at a time (each
+   * may be a phone call); the rest wait their turn with their leases kept alive.
+   */
   tick (nowMs = this.deps.now()): number {
     const claimed = this.deps.repo.claimDue(nowMs, this.deps.worker, this.deps.settings.leaseMs, this.deps.settings.maxPerTick)
     for (const row of claimed) {
-      const run = this.run(row).catch((err: Error) => {
-        this.log.error({ err, leadId: row.leadId, escalationId: row.escalationId }, 'escalation step failed')
-        this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'failed', `error: ${err.message}`, this.deps.now())
-      }).finally(() => { this.inFlight.delete(run) })
-      this.inFlight.add(run)
+      this.held.add(row.escalationId)
+      this.queue.push(row)
+    }
+    if (claimed.length > 0) {
+      this.keepLeases()
+      setImmediate(() => { this.pump() })
     }
     return claimed.length
   }
 
-  async drain (): Promise<void> { await Promise.allSettled([...this.inFlight]) }
+  private pump (): void {
+    while (this.active < this.deps.settings.concurrency && this.queue.length > 0) {
+      const row = this.queue.shift()!
+      this.active++
+      void this.run(row).catch((err: Error) => {
+        this.log.error({ err, leadId: row.leadId, escalationId: row.escalationId }, 'escalation step failed')
+        this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'failed', `error: ${err.message}`, this.deps.now())
+      }).finally(() => {
+        this.active--
+        this.held.delete(row.escalationId)
+        this.pump()
+        if (this.active === 0 && this.queue.length === 0) {
+          for (const resolve of this.idle.splice(0)) resolve()
+        }
+      })
+    }
+  }
+
+  private keepLeases (): void {
+    if (this.leaseKeeper) return
+    this.leaseKeeper = setInterval(() => {
+      if (this.held.size === 0) {
+        clearInterval(this.leaseKeeper!)
+        this.leaseKeeper = null
+        return
+      }
+      this.deps.repo.extendLeases([...this.held], this.deps.worker, this.deps.now() + this.deps.settings.leaseMs)
+    }, Math.max(1000, this.deps.settings.leaseMs / 3))
+    this.leaseKeeper.unref()
+  }
+
+  /** Resolves when nothing is queued or running. */
+  drain (): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0) return Promise.resolve()
+    return new Promise((resolve) => { this.idle.push(resolve) })
+  }
 
   private async run (row: EscalationRow): Promise<void> {
     const log = this.log.child({ leadId: row.leadId, escalationId: row.escalationId, step: row.step })
@@ -157,16 +203,9 @@ export class EscalationRunner {
       outcome = 'skipped'
       detail = { problem: row.step === 'owner_call' ? 'the lead has no owner' : 'no manager configured' }
     } else {
-      const keepAlive = setInterval(() => {
-        this.deps.repo.extendLease(row.escalationId, this.deps.worker, this.deps.now() + this.deps.settings.leaseMs)
-      }, Math.max(1000, this.deps.settings.leaseMs / 3))
-      try {
-        const r = await this.ringPerson(row, lead, who, log)
-        outcome = r.outcome
-        detail = { operatorId: who.operatorId, ...r.detail }
-      } finally {
-        clearInterval(keepAlive)
-      }
+      const r = await this.ringPerson(row, lead, who, log)
+      outcome = r.outcome
+      detail = { operatorId: who.operatorId, ...r.detail }
     }
     const now = this.deps.now()
     const fresh = this.deps.repo.get(lead.leadId) ?? lead

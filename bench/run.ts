@@ -1,0 +1,108 @@
+// `npm run bench`: every benchmark in turn, then one table. A failing benchmark prints its error
+// and the rest still run. All traffic stays on 127.0.0.1.
+import { readFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
+import { benchPlan } from './plan.js'
+import { printFigures } from './stats.js'
+
+const results = new Map<string, Record<string, string>>()
+/** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
+const load = (): string => {
+  let psi = ''
+  try { psi = `, CPU pressure avg60 ${/some avg10=[\d.]+ avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? '?'}%` } catch { /* no PSI here */ }
+  return `${loadavg().map((n) => n.toFixed(2)).join(' ')}${psi}`
+}
+const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
+
+async function step (title: string, run: () => Promise<Record<string, string>> | Record<string, string>): Promise<void> {
+  const started = Date.now()
+  console.log(`\n-- running: ${title} (load average ${load()})`)
+  try {
+    const figures = await run()
+    figures['took s'] = ((Date.now() - started) / 1000).toFixed(1)
+    results.set(title, figures)
+    printFigures(title, figures)
+  } catch (err) {
+    const message = (err as Error).stack ?? String(err)
+    results.set(title, { FAILED: (err as Error).message ?? String(err) })
+    console.log(`\n== ${title}\n  FAILED: ${message}`)
+  }
+}
+
+const RAMP_HEADER = 'offered/s | achieved/s | p50 ms | p99 ms | errors (+leg errors) | CPU% daemon (main thread) | CPU% sim (main thread) | CPU% other load | daemon loop p99 ms'
+
+function rampFigures (r: RampResult): Record<string, string> {
+  const out: Record<string, string> = { 'talk time per call ms': String(r.talkMs), 'operators': '1000' }
+  out[RAMP_HEADER] = ''
+  for (const s of r.steps) {
+    out[`  ${s.offered}/s`] = [s.achieved.toFixed(1), ms(s.p50), ms(s.p99), `${s.errors} (+${s.legErrors})`, cpuText(s.daemonCpu, s.daemonMainCpu), cpuText(s.simCpu, s.simMainCpu), pctText(s.othersCpu), ms(s.loopP99)].join(' | ')
+  }
+  out['main-thread CPU ms per call: daemon | sim'] = ''
+  for (const s of r.steps) out[`  at ${s.offered}/s`] = `${s.daemonMainMsPerCall === null ? 'n/a' : s.daemonMainMsPerCall.toFixed(2)} | ${s.simMainMsPerCall === null ? 'n/a' : s.simMainMsPerCall.toFixed(2)}`
+  // From the highest step that kept up: the cost of a whole call when nothing is shed.
+  const kept = r.steps.filter((s) => s.achieved >= 0.95 * s.offered && s.daemonMainMsPerCall !== null).at(-1)
+  if (kept?.daemonMainMsPerCall && kept.simMainMsPerCall) {
+    out['ceiling with one free core per main thread: daemon | sim'] =
+      `≈ ${(1000 / kept.daemonMainMsPerCall).toFixed(0)} | ${(1000 / kept.simMainMsPerCall).toFixed(0)} calls/s (1000 / ms per call at ${kept.offered}/s)`
+  }
+  out['errors: calls that never rang an operator or ended failed/missed; leg errors: later ARI 4xx (bridge/snoop/record on a leg already gone)'] = ''
+  for (const s of r.steps) if (s.errors + s.legErrors > 0) out[`  errors at ${s.offered}/s`] = s.errorText
+  if (r.skipped.length > 0) out['  not run (already saturated)'] = r.skipped.map((n) => `${n}/s`).join(', ')
+  const meeting = r.steps.filter((s) => s.p99 <= 20 && s.achieved >= 0.95 * s.offered && s.errors === 0)
+  out['highest step meeting p99 ≤ 20 ms, no errors (target 200/s)'] = meeting.length > 0 ? `${meeting.at(-1)!.offered}/s` : 'none'
+  const behind = r.steps.find((s) => s.achieved < 0.95 * s.offered)
+  out['first step falling behind (achieved < 95% offered)'] = behind ? `${behind.offered}/s (achieved ${behind.achieved.toFixed(1)}/s)` : 'none'
+  const best = r.steps.reduce((m, s) => Math.max(m, s.achieved), 0)
+  out['peak achieved setups/s'] = best.toFixed(1)
+  if (behind) {
+    const daemonBound = behind.daemonCpu >= behind.simCpu
+    out['saturating side (CPU at that step)'] = `${daemonBound ? 'daemon' : 'simulator'}: daemon ${cpuText(behind.daemonCpu, behind.daemonMainCpu)}%, sim ${cpuText(behind.simCpu, behind.simMainCpu)}% of one core, other load ${pctText(behind.othersCpu)}% (${cpus().length} cores)`
+  }
+  const p = r.profile
+  if (p && 'error' in p) out['daemon profile'] = `FAILED: ${p.error}`
+  else if (p) {
+    out[`daemon profile at ${p.rate}/s`] = `${p.path} (idle ${p.idlePct.toFixed(0)}%; achieved ${p.step.achieved.toFixed(1)}/s, daemon CPU ${p.step.daemonCpu.toFixed(0)}%)`
+    out['  top self time (% of busy samples)'] = ''
+    for (const f of p.top) out[`    ${f.name}`] = f.pct.toFixed(1)
+    out['  inclusive by package / source file'] = ''
+    for (const g of p.inclusive) out[`    ${g.name} `] = g.pct.toFixed(1)
+  }
+  return out
+}
+
+const started = Date.now()
+const startLoad = load()
+// A hard stop, whatever hangs.
+setTimeout(() => { console.log('\nbench: time budget of 6 minutes exceeded, stopping'); process.exit(1) }, 6 * 60_000).unref()
+console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
+
+// Memory first, while this process holds nothing else.
+await step('4. daemon memory: 1,000 operators, 500 live calls', () => benchMemory(1000, 500))
+await step('1. plan() over 1,000 operators', () => benchPlan())
+await step('2. StasisStart → operator originate (ARI on loopback, sim in a child process)', () => benchSetupLatency(1000, 50))
+await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
+
+const get = (prefix: string, key: string): string => {
+  const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
+  return figures?.FAILED !== undefined ? `FAILED: ${figures.FAILED}` : figures?.[key] ?? 'n/a'
+}
+const summary: Record<string, string> = {
+  '1. plan() 1,000 operators p50 / p99 ms': `${get('1.', 'plan() p50 ms')} / ${get('1.', 'plan() p99 ms')}`,
+  '2. setup, 50 callers p50 / p99 ms': `${get('2.', '  setup p50 ms')} / ${get('2.', '  setup p99 ms')}`,
+  '2. setup, bursts of 50 p50 / p99 ms': `${get('2.', '  burst setup p50 ms')} / ${get('2.', '  burst setup p99 ms')}`,
+  [`3. ${RAMP_HEADER}`]: ''
+}
+const ramp = [...results.entries()].find(([t]) => t.startsWith('3.'))?.[1] ?? {}
+if (ramp.FAILED !== undefined) summary['   FAILED'] = ramp.FAILED
+for (const [k, v] of Object.entries(ramp)) if (/^ {2}\d+\/s$/.test(k)) summary[`  ${k}`] = v
+summary['3. peak achieved setups/s'] = ramp['peak achieved setups/s'] ?? 'n/a'
+summary['3. highest step meeting p99 ≤ 20 ms (target 200/s)'] = ramp['highest step meeting p99 ≤ 20 ms, no errors (target 200/s)'] ?? 'n/a'
+summary['3. saturating side'] = ramp['saturating side (CPU at that step)'] ?? 'n/a'
+summary['3. ceiling, one free core per main thread: daemon | sim'] = ramp['ceiling with one free core per main thread: daemon | sim'] ?? 'n/a'
+summary['4. rss MB before / with 500 live'] = `${get('4.', 'rss before traffic MB')} / ${get('4.', 'rss with 500 live MB')}`
+summary['4. heapUsed MB before / with 500 live'] = `${get('4.', 'heapUsed before traffic MB')} / ${get('4.', 'heapUsed with 500 live MB')}`
+summary['load average at start / end'] = `${startLoad} / ${load()}`
+summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
+printFigures('summary', summary)
+process.exit(0)

@@ -1,0 +1,280 @@
+// How leads come in over HTTP: the JSON API for any system (an API token, Idempotency-Key), the
+// shop's web form (public, answers people with a redirect or a short page) and the Telegram Bot API
+// webhook (Telegram's secret header). Registered outside the token scope: the JSON route checks the
+// token itself.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { and, desc, eq, gte, isNull } from 'drizzle-orm'
+import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { getCategory } from '../../db/catalog-repo.js'
+import type { LeadRow } from '../../db/leads-repo.js'
+import type { Db } from '../../db/open.js'
+import { idempotencyKeys, leads as leadsTable } from '../../db/schema.js'
+import { InvalidInput, RingleadError } from '../../errors.js'
+import { viewLead, type LeadView } from '../../leads/lead-service.js'
+import { authenticate, authOf } from '../auth.js'
+import { InvalidRequest, Unauthorized } from '../errors.js'
+import { authErrors, ErrorBody } from '../schemas/common.js'
+import { FormProblemPage, LeadForm, TelegramAnswer, TelegramUpdate } from '../schemas/intake.js'
+import { IntakeAnswer, IntakeHeaders, NewLeadBody } from '../schemas/leads.js'
+import { actorOf, leadServiceOf, presentLead } from './leads.js'
+
+/** An Idempotency-Key sent again with another request. */
+export class IdempotencyKeyReused extends RingleadError {
+  constructor (key: string) {
+    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}": already used with a different body; send a new key for a new request`)
+  }
+}
+
+// ---- idempotency: (scope, key) → the lead, written in the lead's own transaction ----
+
+function canonical (value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
+  }
+  return value
+}
+
+/** The same request hashes the same whatever the order of its fields. */
+function hashRequest (body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(canonical(body) ?? null)).digest('hex')
+}
+
+function priorRequest (db: Db, scope: string, key: string) {
+  return db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))).get()
+}
+
+/**
+ * Runs `fn` as one write transaction, taking the write lock first: a retry racing its original (in
+ * this process or another) waits, then finds the key.
+ */
+function inWriteTransaction<T> (db: Db, fn: () => T): T {
+  return db.$client.transaction(fn).immediate()
+}
+
+// ---- the web form ----
+
+/** application/x-www-form-urlencoded → fields, trimmed; the first of repeated fields counts. */
+function parseForm (body: string): Record<string, string> {
+  const fields = new Map<string, string>()
+  for (const [name, value] of new URLSearchParams(body)) if (!fields.has(name)) fields.set(name, value.trim())
+  return Object.fromEntries(fields) // own properties only: a field named __proto__ stays a field
+}
+
+const sameSite = 'http://ringlead.invalid'
+
+/**
+ * Where a person goes after sending the form: the form's `redirect` when it is a path on this site or
+ * a URL on the thank-you page's site; anything else would make us an open redirect, so it is refused
+ * and the thank-you page used.
+ */
+function landingOf (redirect: string | undefined, thankYouUrl: string, log: FastifyBaseLogger): string {
+  if (redirect === undefined || redirect === '') return thankYouUrl
+  if (!/[\\\u0000-\u001f]/.test(redirect)) {
+    try {
+      if (redirect.startsWith('/') && !redirect.startsWith('//') && new URL(redirect, sameSite).origin === sameSite) return redirect
+      const target = new URL(redirect)
+      const thanks = new URL(thankYouUrl, sameSite)
+      if ((target.protocol === 'https:' || target.protocol === 'http:') && thanks.origin !== sameSite && target.origin === thanks.origin) return target.href
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err // not a URL
+    }
+  }
+  log.warn({ redirect }, 'form redirect refused: not this site or the thank-you page\'s')
+  return thankYouUrl
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c]!)
+
+function sendPage (reply: FastifyReply, status: number, title: string, lines: string[], after: string): FastifyReply {
+  const items = lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')
+  return reply.status(status).type('text/html; charset=utf-8').send(
+    `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body><h1>${escapeHtml(title)}</h1><ul>${items}</ul><p>${escapeHtml(after)}</p></body></html>\n`)
+}
+
+/** The form's refusals as a page a person can read; the app's JSON answers would mean nothing to them. */
+async function formErrorHandler (err: FastifyError | RingleadError, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const fix = 'Please go back, correct the form and send it again.'
+  if (err instanceof InvalidRequest) {
+    req.log.info({ code: err.code, status: 400 }, 'form refused')
+    return sendPage(reply, 400, 'Please check the form', err.problems.map((p) => (p.field === 'body' ? 'the form arrived empty' : `${p.field}: ${p.message}`)), fix)
+  }
+  if (err instanceof RingleadError && err.code === 'INVALID_INPUT') {
+    req.log.info({ code: err.code, status: 400 }, 'form refused')
+    return sendPage(reply, 400, 'Please check the form', [err.message], fix)
+  }
+  const status = err instanceof RingleadError ? undefined : err.statusCode
+  if (status !== undefined && status >= 400 && status < 500) {
+    req.log.info({ code: err.code, status }, 'form refused')
+    const line = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+      ? `the form is larger than ${req.server.services.config.http.bodyLimitBytes} bytes; please shorten the message`
+      : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? `the form must be sent as application/x-www-form-urlencoded (got ${req.headers['content-type'] ?? 'none'})`
+        : err.message
+    return sendPage(reply, status, 'The form was not accepted', [line], fix)
+  }
+  req.log.error({ err }, 'request failed')
+  return sendPage(reply, 500, 'Something went wrong on our side', [`your request was not saved (request ${req.id})`], 'Please try again later, or call us.')
+}
+
+// ---- Telegram ----
+
+/** Compares in constant time, whatever the lengths. */
+function isSecret (given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string' || expected === '') return false
+  const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest()
+  return timingSafeEqual(digest(given), digest(expected))
+}
+
+/** The customer's open lead started in this chat (`tg:<chat id>`), touched within the dedup window. */
+function openLeadOfChat (db: Db, externalId: string, sinceMs: number): LeadRow | undefined {
+  return db.select().from(leadsTable)
+    .where(and(eq(leadsTable.externalId, externalId), isNull(leadsTable.closedAt), gte(leadsTable.updatedAt, sinceMs)))
+    .orderBy(desc(leadsTable.updatedAt)).get()
+}
+
+/** Telegram sends contacts' numbers in international form, usually without the +. */
+const internationalPhone = (phone: string): string => (/^\d+$/.test(phone) ? `+${phone}` : phone)
+
+const displayName = (from: { first_name: string; last_name?: string; username?: string }): string =>
+  ([from.first_name, from.last_name].filter((s) => s !== undefined && s !== '').join(' ') + (from.username ? ` (@${from.username})` : '')).slice(0, 200)
+
+export const askForPhoneText = 'Thank you for your message! Please share your phone number so that we can call you back.'
+export const sharePhoneButton = 'Share my phone number'
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, now, config, statusMatrix: matrix } = app.services
+  const leads = leadServiceOf(app)
+  const unknownCategory = (field: string, categoryId: string | null | undefined): void => {
+    if (categoryId && getCategory(db, categoryId) === undefined) throw new InvalidInput(field, `unknown category ${categoryId}`)
+  }
+
+  // JSON, any system with an API token. A retry with the same Idempotency-Key and body gets the
+  // same lead (200, Idempotent-Replayed: true); the same key with another body is a 422.
+  app.post('/leads', {
+    onRequest: authenticate,
+    schema: { headers: IntakeHeaders, body: NewLeadBody, response: { 200: IntakeAnswer, 201: IntakeAnswer, 422: ErrorBody, ...authErrors } }
+  }, async (req, reply) => {
+    const auth = authOf(req)
+    const key = req.headers['idempotency-key']
+    const body = req.body
+    const requestHash = hashRequest(body)
+    const utm = Object.fromEntries(Object.entries(body.utm ?? {}).filter(([, v]) => v !== undefined && v !== ''))
+    const answer = inWriteTransaction(db, (): { lead: LeadView; created: boolean; replayed: boolean } => {
+      if (key !== undefined) {
+        const prior = priorRequest(db, auth.tokenId, key)
+        if (prior !== undefined) {
+          if (prior.requestHash !== requestHash) throw new IdempotencyKeyReused(key)
+          return { lead: viewLead(leads.get(prior.leadId)), created: false, replayed: true }
+        }
+      }
+      unknownCategory('categoryId', body.categoryId)
+      const { lead, created } = leads.intake({
+        channel: 'api', name: body.name, phone: body.phone, email: body.email, message: body.message, source: body.source,
+        categoryId: body.categoryId, utm: Object.keys(utm).length > 0 ? utm : null, externalId: body.externalId
+      }, actorOf(auth))
+      if (key !== undefined) db.insert(idempotencyKeys).values({ scope: auth.tokenId, key, requestHash, leadId: lead.leadId, createdAt: now() }).run()
+      return { lead, created, replayed: false }
+    })
+    req.log.info({ leadId: answer.lead.leadId, created: answer.created, replayed: answer.replayed }, 'api lead taken')
+    if (answer.replayed) void reply.header('idempotent-replayed', 'true')
+    return reply.status(answer.created ? 201 : 200).send({ lead: presentLead(answer.lead, now(), matrix), created: answer.created })
+  })
+
+  // The shop's HTML form: no token, urlencoded, a honeypot; people get a redirect or a short page.
+  const formScope: FastifyPluginAsyncTypebox = async (form) => {
+    form.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, parseForm(body as string))
+    })
+    form.setErrorHandler(formErrorHandler)
+
+    form.post('/forms/lead', {
+      schema: { body: LeadForm, response: { 303: Type.Null(), 400: FormProblemPage, 413: FormProblemPage, 415: FormProblemPage, 500: FormProblemPage } }
+    }, async (req, reply) => {
+      const f = req.body
+      const to = landingOf(f.redirect, config.forms.thankYouUrl, req.log)
+      if (f.website !== undefined && f.website !== '') {
+        req.log.info('form honeypot filled: nothing created')
+        return reply.redirect(to, 303)
+      }
+      const given = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value)
+      const categoryId = given(f.category)
+      unknownCategory('category', categoryId)
+      const utm: Record<string, string> = {}
+      for (const name of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const) {
+        const value = given(f[name])
+        if (value !== null) utm[name] = value
+      }
+      const { lead, created } = leads.intake({
+        channel: 'form', name: given(f.name), phone: given(f.phone), email: given(f.email), message: given(f.message),
+        source: given(f.source) ?? config.forms.source, categoryId, utm: Object.keys(utm).length > 0 ? utm : null
+      }, 'form')
+      req.log.info({ leadId: lead.leadId, created }, 'form lead taken')
+      return reply.redirect(to, 303)
+    })
+  }
+  await app.register(formScope)
+
+  // Telegram Bot API webhook; off (404) while no secret is configured.
+  const secret = config.telegram.secretToken
+  if (secret === '') return
+  const dedupWindowMs = config.leads.dedupWindowHours * 3_600_000
+
+  app.post('/telegram/webhook', {
+    onRequest: async (req) => {
+      if (!isSecret(req.headers['x-telegram-bot-api-secret-token'], secret)) throw new Unauthorized('X-Telegram-Bot-Api-Secret-Token is missing or wrong')
+    },
+    schema: { body: TelegramUpdate, response: { 200: TelegramAnswer, ...authErrors } }
+  }, async (req) => {
+    const update = req.body
+    const m = update.message
+    const ignored = (why: string) => {
+      req.log.info({ updateId: update.update_id, why }, 'telegram update ignored')
+      return { ok: true as const, outcome: 'ignored' as const, leadId: null }
+    }
+    if (m === undefined) return ignored('not a new message')
+    if (m.chat.type !== 'private') return ignored(`a ${m.chat.type} chat`)
+    if (m.from === undefined || m.from.is_bot === true) return ignored('not from a person')
+
+    const externalId = `tg:${m.chat.id}`
+    const phone = m.contact === undefined ? null : internationalPhone(m.contact.phone_number)
+    const key = String(update.update_id)
+    const requestHash = hashRequest(update)
+    const from = m.from
+    const answer = inWriteTransaction(db, () => {
+      const prior = priorRequest(db, 'telegram', key)
+      if (prior !== undefined) {
+        if (prior.requestHash !== requestHash) req.log.warn({ updateId: update.update_id }, 'telegram resent an update with other content; kept the first')
+        return { ok: true as const, outcome: 'replayed' as const, leadId: prior.leadId }
+      }
+      const open = openLeadOfChat(db, externalId, now() - dedupWindowMs)
+      // The lead service needs a phone or an e-mail to know the customer by: a chat that has given
+      // neither is asked for the phone, and the lead starts when it is shared.
+      if (phone === null && open === undefined) {
+        return {
+          ok: true as const, outcome: 'asked_for_contact' as const, leadId: null,
+          method: 'sendMessage' as const, chat_id: m.chat.id, text: askForPhoneText,
+          reply_markup: { keyboard: [[{ text: sharePhoneButton, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
+        }
+      }
+      // With an open lead from this chat, its phone or e-mail leads the service to that same lead.
+      const { lead, created } = leads.intake({
+        channel: 'telegram', name: displayName(from), phone: phone ?? open?.phone ?? null, email: open?.email ?? null,
+        message: m.text ?? m.caption ?? null, source: config.telegram.source, externalId
+      }, 'telegram')
+      // A lead the service matched by phone (from a call, the form…) learns the chat, so that the
+      // customer's next messages find it without a phone.
+      if (lead.externalId === null) db.update(leadsTable).set({ externalId }).where(eq(leadsTable.leadId, lead.leadId)).run()
+      db.insert(idempotencyKeys).values({ scope: 'telegram', key, requestHash, leadId: lead.leadId, createdAt: now() }).run()
+      return { ok: true as const, outcome: created ? 'created' as const : 'updated' as const, leadId: lead.leadId }
+    })
+    req.log.info({ updateId: update.update_id, leadId: answer.leadId, outcome: answer.outcome }, 'telegram update taken')
+    return answer
+  })
+}
+
+export default routes
