@@ -1,6 +1,7 @@
 // Takes every inbound call Asterisk hands to the Stasis app and runs a CallSession for it; feeds
 // AMI states to the operator board; after a restart or a WebSocket outage, squares what ringlead
 // believes with what Asterisk reports.
+import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { AriLink, InboundChannel } from '../asterisk/ari-link.js'
@@ -64,9 +65,10 @@ export class CallCenter {
    * waiting are routed again; our stray legs are hung up.
    */
   private async squareWithAsterisk (): Promise<void> {
+    const listedAt = performance.now()
     const channels = await this.deps.ari.listChannels()
     const live = new Set(channels.map((c) => c.channelId))
-    for (const session of this.sessions.values()) session.reconcile(live)
+    for (const session of this.sessions.values()) session.reconcile(live, listedAt)
     const bridges = await this.deps.ari.listBridges()
     const sessions = [...this.sessions.values()]
     const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId))

@@ -1,4 +1,5 @@
 // One inbound call, from StasisStart to call.ended. run() reads as the call.
+import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { AriLink, InboundChannel, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
@@ -45,6 +46,7 @@ export class CallSession {
   readonly callId: string
   private readonly log: Logger
   private readonly startedAt: number
+  private readonly createdAtPerf = performance.now()
   private callerGone = false
   /** Set when the call cannot go on (a malformed event): ringlead ends it. */
   private broken = false
@@ -65,6 +67,7 @@ export class CallSession {
   private readonly attemptLog: CallEnded['attempts'] = []
   private problem: string | null = null
   private handingOver = false
+  private ringback: Promise<void> = Promise.resolve()
 
   constructor (private readonly deps: CallSessionDeps, private readonly caller: InboundChannel) {
     this.callId = deps.newId('call')
@@ -91,8 +94,10 @@ export class CallSession {
     let status: CallStatus = 'failed'
     try {
       this.identifyCaller()
-      await this.ringCaller()
+      // Ringback goes out while we plan and dial: no need to wait for Asterisk's answer first.
+      this.ringback = this.ringCaller()
       const route = this.planRoute()
+      this.writeCall(route)
       for (const [index, step] of route.steps.entries()) {
         if (this.callerGone || this.broken) break
         const operator = await this.ringStep(step, index)
@@ -164,20 +169,7 @@ export class CallSession {
       this.warnings.push(`unknown DID "${this.caller.did}": default routing policy`)
       this.log.warn({ did: this.caller.did }, 'unknown DID, default policy')
     }
-    this.deps.repo.transaction(() => {
-      if (this.callerPhone) this.customer = this.deps.repo.ensureCustomer(this.callerPhone, this.deps.newId('cus'), this.startedAt, this.caller.callerName.trim() || null)
-      this.deps.repo.insertCall({
-        callId: this.callId, direction: 'inbound', status: 'ringing', channelId: this.caller.channelId,
-        callerRaw: this.caller.callerNumber, callerPhone: this.callerPhone, callerName: this.caller.callerName || this.customer?.name || null,
-        customerId: this.customer?.customerId ?? null, did: this.caller.did, trackingDid: this.tracking?.did ?? null,
-        source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null,
-        startedAt: this.startedAt, warnings: this.warnings.length ? JSON.stringify(this.warnings) : null
-      })
-    })
-    this.deps.bus.emit('call.started', {
-      callId: this.callId, callerPhone: this.callerPhone, did: this.caller.did,
-      source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null, startedAt: this.startedAt
-    })
+    if (this.callerPhone) this.customer = this.deps.repo.ensureCustomer(this.callerPhone, this.deps.newId('cus'), this.startedAt, this.caller.callerName.trim() || null)
     this.log.info({ callerPhone: this.callerPhone, did: this.caller.did, customerId: this.customer?.customerId, categoryId: this.tracking?.categoryId }, 'call started')
   }
 
@@ -188,8 +180,24 @@ export class CallSession {
     } catch (err) {
       // Gone already: the caller hung up before we could start ringback.
       if (err instanceof AsteriskCommandFailed && err.isNotFound) return this.markCallerGone()
-      throw err
+      // No ringback is not a reason to drop the call: route it anyway.
+      this.log.warn({ err: (err as Error).message }, 'ringback not started')
     }
+  }
+
+  /** The call row, with the plan it will follow, and call.started. */
+  private writeCall (route: RoutingPlan): void {
+    this.deps.repo.insertCall({
+      callId: this.callId, direction: 'inbound', status: 'ringing', channelId: this.caller.channelId,
+      callerRaw: this.caller.callerNumber, callerPhone: this.callerPhone, callerName: this.caller.callerName || this.customer?.name || null,
+      customerId: this.customer?.customerId ?? null, did: this.caller.did, trackingDid: this.tracking?.did ?? null,
+      source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null,
+      plan: JSON.stringify(route), startedAt: this.startedAt, warnings: this.warnings.length ? JSON.stringify(this.warnings) : null
+    })
+    this.deps.bus.emit('call.started', {
+      callId: this.callId, callerPhone: this.callerPhone, did: this.caller.did,
+      source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null, startedAt: this.startedAt
+    })
   }
 
   private planRoute (): RoutingPlan {
@@ -200,7 +208,6 @@ export class CallSession {
       stickyOperatorId: this.customer?.lastOperatorId ?? null,
       lastCallAtMs: this.customer?.lastCallAt ?? null
     }, this.deps.board.snapshot(now), policy, now)
-    this.deps.repo.updateCall(this.callId, { plan: JSON.stringify(route) })
     this.log.info({ steps: route.steps.map((s) => `${s.kind}:${s.targets.map((t) => t.operatorId).join('+')}`), reasons: route.reasons }, 'route planned')
     return route
   }
@@ -288,6 +295,7 @@ export class CallSession {
     this.deps.repo.updateCall(this.callId, { status: 'talking', answeredBy: operator.operatorId, answeredAt: this.answeredAt, ringMs: this.answeredAt - this.startedAt })
     this.bridgeId = `rl-br-${this.callId}`
     try {
+      await this.ringback
       await this.deps.ari.answer(this.caller.channelId)
       await this.deps.ari.createBridge(this.bridgeId)
       await this.deps.ari.addToBridge(this.bridgeId, [this.caller.channelId, operator.attempt.channelId])
@@ -360,12 +368,14 @@ export class CallSession {
   }
 
   /** After a WebSocket outage: settle whatever Asterisk no longer has. */
-  reconcile (liveChannelIds: ReadonlySet<string>): void {
-    if (!liveChannelIds.has(this.caller.channelId)) {
+  reconcile (liveChannelIds: ReadonlySet<string>, listedAtPerf: number): void {
+    // Only what existed when Asterisk was asked can be missing from its answer.
+    if (this.createdAtPerf < listedAtPerf && !liveChannelIds.has(this.caller.channelId)) {
       this.log.warn('caller channel gone while events were not received')
       this.markCallerGone()
     }
-    for (const entry of this.ringing.values()) if (!liveChannelIds.has(entry.attempt.channelId)) entry.attempt.vanished()
-    if (this.answered && !this.answered.attempt.isGone && !liveChannelIds.has(this.answered.attempt.channelId)) this.answered.attempt.vanished()
+    const missing = (a: DialAttempt): boolean => a.createdAtPerf < listedAtPerf && !liveChannelIds.has(a.channelId)
+    for (const entry of this.ringing.values()) if (missing(entry.attempt)) entry.attempt.vanished()
+    if (this.answered && !this.answered.attempt.isGone && missing(this.answered.attempt)) this.answered.attempt.vanished()
   }
 }

@@ -1,4 +1,5 @@
 // One ring of one operator's phone: originate, then follow the leg until it answers or fails.
+import { performance } from 'node:perf_hooks'
 import type { AriLink, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import { attemptResultOfCause, type AttemptResult } from '../domain/hangup-cause.js'
@@ -16,6 +17,8 @@ export interface DialAttemptOptions {
 
 export class DialAttempt {
   readonly channelId: string
+  /** Monotonic time the leg was created: a channel list taken earlier cannot show it. */
+  readonly createdAtPerf = performance.now()
   readonly outcome: Promise<AttemptOutcome>
   /** Settles once the answered leg has left. */
   readonly ended: Promise<{ cause: number | null }>

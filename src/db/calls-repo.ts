@@ -1,5 +1,5 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, eq, gte, inArray, isNotNull, sql } from 'drizzle-orm'
+import { and, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db } from './open.js'
 import { calls, callAttempts, recordings, customers, trackingNumbers, categories } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
@@ -23,32 +23,53 @@ function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> |
   try { return JSON.parse(text) as Partial<RoutingPolicy> } catch { return null }
 }
 
+/** An INSERT of every column of `table`, prepared once; rows fill missing columns with null. */
+function preparedInsert<T extends typeof calls | typeof callAttempts> (db: Db, table: T): (row: Record<string, unknown>) => void {
+  const keys = Object.keys(getTableColumns(table))
+  const stmt = db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).prepare()
+  return (row) => { stmt.run(Object.fromEntries(keys.map((k) => [k, row[k] ?? null]))) }
+}
+
 export class CallsRepo {
-  constructor (private readonly db: Db) {}
+  // The queries of every call set-up are prepared once: building them each time costs more than
+  // running them.
+  private readonly trackingByDigits
+  private readonly customerByPhoneStmt
+  private readonly insertCallStmt
+  private readonly insertAttemptStmt
+
+  constructor (private readonly db: Db) {
+    this.trackingByDigits = db.select({
+      did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId,
+      numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
+    }).from(trackingNumbers)
+      .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
+      .where(or(eq(trackingNumbers.did, sql.placeholder('digits')), eq(trackingNumbers.did, sql.placeholder('plus')))).prepare()
+    this.customerByPhoneStmt = db.select({
+      customerId: customers.customerId, phone: customers.phone, name: customers.name,
+      lastOperatorId: customers.lastOperatorId, lastCallAt: customers.lastCallAt
+    }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
+    this.insertCallStmt = preparedInsert(db, calls)
+    this.insertAttemptStmt = preparedInsert(db, callAttempts)
+  }
 
   /** Finds the tracking number by its digits, whether stored with a leading + or not. */
   trackingNumber (did: string): TrackingNumberFacts | null {
     const digits = did.replace(/\D/g, '')
     if (digits === '') return null
-    const row = this.db.select({
-      did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId,
-      numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
-    }).from(trackingNumbers)
-      .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
-      .where(inArray(trackingNumbers.did, [digits, `+${digits}`])).get()
+    const row = this.trackingByDigits.get({ digits, plus: `+${digits}` })
     if (!row) return null
     return { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) }
   }
 
   customerByPhone (phone: string): CustomerFacts | null {
-    return this.db.select({
-      customerId: customers.customerId, phone: customers.phone, name: customers.name,
-      lastOperatorId: customers.lastOperatorId, lastCallAt: customers.lastCallAt
-    }).from(customers).where(eq(customers.phone, phone)).get() ?? null
+    return this.customerByPhoneStmt.get({ phone }) ?? null
   }
 
   /** The customer with this phone, created when first heard of. */
   ensureCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null = null): CustomerFacts {
+    const known = this.customerByPhone(phone)
+    if (known) return known
     this.db.insert(customers).values({ customerId, phone, name: callerName, createdAt: nowMs }).onConflictDoNothing().run()
     const found = this.customerByPhone(phone)
     if (!found) throw new Error(`customer with phone ${phone} vanished`)
@@ -61,11 +82,11 @@ export class CallsRepo {
       .where(eq(customers.customerId, customerId)).run()
   }
 
-  insertCall (row: NewCall): void { this.db.insert(calls).values(row).run() }
+  insertCall (row: NewCall): void { this.insertCallStmt(row as Record<string, unknown>) }
   updateCall (callId: string, patch: Partial<NewCall>): void { this.db.update(calls).set(patch).where(eq(calls.callId, callId)).run() }
   call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
 
-  insertAttempt (row: NewAttempt): void { this.db.insert(callAttempts).values(row).run() }
+  insertAttempt (row: NewAttempt): void { this.insertAttemptStmt(row as Record<string, unknown>) }
   updateAttempt (attemptId: string, patch: Partial<NewAttempt>): void {
     this.db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
   }

@@ -2,6 +2,7 @@
 // that follows a call find that call's lead.
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
+import type { CallEnded } from '../domain/call-events.js'
 import type { LeadService } from './lead-service.js'
 
 export class CallLeads {
@@ -11,7 +12,12 @@ export class CallLeads {
   constructor (private readonly leads: LeadService, private readonly log: Logger) {}
 
   subscribe (bus: Bus): void {
-    bus.on('call.ended', (e) => {
+    // Off the emitting call's path: a call session's set-up never waits for lead bookkeeping.
+    bus.on('call.ended', (e) => { setImmediate(() => { this.take(e) }) })
+  }
+
+  private take (e: CallEnded): void {
+    {
       let leadId: string | null = null
       try {
         leadId = this.leads.fromCall(e)?.leadId ?? null
@@ -24,7 +30,7 @@ export class CallLeads {
       this.waiting.delete(e.callId)
       // Only the phone menu right after the call asks; keep the map small.
       setTimeout(() => { this.byCall.delete(e.callId) }, 10 * 60_000).unref()
-    })
+    }
   }
 
   /** The lead made from a call, waiting for call.ended if it has not come yet. */
