@@ -33,6 +33,8 @@ async function main (): Promise<void> {
     if (stopping) return
     stopping = true
     log.info({ signal }, 'stopping')
+    // Whatever hangs in shutdown, the process still ends; the next start squares the rest.
+    setTimeout(() => { log.error('shutdown took too long, exiting'); process.exit(1) }, 30_000).unref()
     void daemon.stop().then(() => process.exit(0), (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
   }
   process.on('SIGINT', () => { stop('SIGINT') })

@@ -111,9 +111,19 @@ export class CallCenter {
     if (channelIds.length < 2) end()
   }
 
-  /** Stop taking calls and wait for the running ones to finish. */
-  async drain (): Promise<void> {
+  /**
+   * Stop taking calls and give the running ones `graceMs` to finish; what is still up then is hung
+   * up (the next start closes those calls as interrupted).
+   */
+  async drain (graceMs = 10_000): Promise<void> {
     this.accepting = false
-    await Promise.allSettled([...this.running])
+    let timer: NodeJS.Timeout | undefined
+    const settled = Promise.allSettled([...this.running]).then(() => true)
+    const late = await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
+    clearTimeout(timer)
+    if (!late) {
+      this.log.warn({ calls: this.sessions.size }, 'calls still up at shutdown: hanging up')
+      await Promise.allSettled([...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)))
+    }
   }
 }

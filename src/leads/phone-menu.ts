@@ -3,6 +3,8 @@
 import type { Logger } from 'pino'
 import type { AriLink } from '../asterisk/ari-link.js'
 
+const maxPromptMs = 60_000
+
 export class PhoneMenu {
   private readonly keys: string[] = []
   private waiter: (() => void) | null = null
@@ -27,7 +29,11 @@ export class PhoneMenu {
   /** Plays the prompt; a key pressed during it counts. */
   async say (media: string[]): Promise<void> {
     if (this.isGone) return
-    await Promise.race([this.ari.play(this.channelId, media, this.lang).catch((err: Error) => { this.log.warn({ err: err.message }, 'prompt not played') }), this.ended])
+    let timer: NodeJS.Timeout | undefined
+    // A prompt whose end Asterisk never reports (link lost) must not hold the line forever.
+    const cap = new Promise<void>((resolve) => { timer = setTimeout(resolve, maxPromptMs) })
+    await Promise.race([this.ari.play(this.channelId, media, this.lang).catch((err: Error) => { this.log.warn({ err: err.message }, 'prompt not played') }), this.ended, cap])
+    clearTimeout(timer)
   }
 
   /**
