@@ -78,6 +78,9 @@ export function promptLengths (): Record<string, number> {
   return out
 }
 
+/** Demo operators answer voice menus: mostly deals and "call the customer now", some refusals and call-backs. */
+const demoMenuKeys = '1111223'
+
 const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
 
 export async function startDaemon (config: Config, opts: DaemonOptions): Promise<Daemon> {
@@ -121,7 +124,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     const world = seedDemo(db, config.sim.operators, now())
     for (const endpoint of world.endpoints) {
       const resource = endpoint.split('/')[1]!
-      sim.addEndpoint(resource, { registered: true, behaviour: { kind: 'answer', afterMs: 2000 + Math.round(Math.random() * 4000) } })
+      sim.addEndpoint(resource, { registered: true, behaviour: { kind: 'answer', afterMs: 2000 + Math.round(Math.random() * 4000), menuKeys: demoMenuKeys } })
     }
     const traffic = startTraffic(sim, {
       dids: world.dids,
@@ -130,7 +133,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       talkMs: { min: 8_000, max: 40_000 },
       abandonShare: 0.1,
       anonymousShare: 0.05,
-      operators: world.endpoints.map((e) => e.split('/')[1]!)
+      operators: world.endpoints.map((e) => e.split('/')[1]!),
+      menuKeys: demoMenuKeys
     })
     stopTraffic = () => { traffic.stop() }
   }

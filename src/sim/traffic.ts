@@ -20,6 +20,8 @@ export interface TrafficOptions {
   operators?: string[]
   /** Mix of operator behaviours; weights need not sum to 1. */
   operatorMix?: { answer: number; slow: number; noanswer: number; busy: number; away: number }
+  /** Keys operators press in voice menus (disposition, escalation calls); none = they never press. */
+  menuKeys?: string
   /** Real ms per protocol second, used to scale answer delays; default 1000. */
   secondsMs?: number
 }
@@ -33,6 +35,7 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
   const secondsMs = opts.secondsMs ?? 1000
   const patience = opts.patienceMs ?? { min: 5 * secondsMs, max: 40 * secondsMs }
   const mix = opts.operatorMix ?? { answer: 6, slow: 2, noanswer: 1, busy: 1, away: 0.5 }
+  const keys = opts.menuKeys ? { menuKeys: opts.menuKeys } : {}
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let placed = 0
@@ -51,8 +54,8 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     sim.register(resource)
     if ((r -= mix.busy) < 0) sim.setBehaviour(resource, { kind: 'busy' })
     else if ((r -= mix.noanswer) < 0) sim.setBehaviour(resource, { kind: 'noanswer' })
-    else if ((r -= mix.slow) < 0) sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 6 * secondsMs, max: 15 * secondsMs }) })
-    else sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 1 * secondsMs, max: 4 * secondsMs }) })
+    else if ((r -= mix.slow) < 0) sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 6 * secondsMs, max: 15 * secondsMs }), ...keys })
+    else sim.setBehaviour(resource, { kind: 'answer', afterMs: between({ min: 1 * secondsMs, max: 4 * secondsMs }), ...keys })
   }
 
   const placeOne = () => {

@@ -14,7 +14,8 @@ import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
 
 export type PhoneBehaviour =
-  | { kind: 'answer'; afterMs: number; hangupAfterMs?: number }
+  /** menuKeys: the person answers voice menus, pressing one of these keys (at random) after each prompt starts. */
+  | { kind: 'answer'; afterMs: number; hangupAfterMs?: number; menuKeys?: string }
   | { kind: 'noanswer' }
   | { kind: 'busy'; afterMs?: number }
   | { kind: 'unreachable' }
@@ -248,6 +249,11 @@ export class World implements MediaHost {
     if (slash < 0) throw ariFail(400, 'Invalid endpoint specified')
     const tech = endpoint.slice(0, slash)
     const resource = endpoint.slice(slash + 1)
+    // Numbers dialled through the carrier trunk ("PJSIP/79031112233@carrier") reach simulated
+    // customers, who answer and talk for a while.
+    if (tech === 'PJSIP' && /^\+?\d{3,20}@carrier$/.test(resource) && !this.endpoints.has(resource)) {
+      this.addEndpoint(resource, { registered: true, behaviour: { kind: 'answer', afterMs: 2 * this.secondsMs, hangupAfterMs: 20 * this.secondsMs } })
+    }
     const ep = tech === 'PJSIP' ? this.endpoints.get(resource) : undefined
     // chan_pjsip cannot build a dialog without a contact: the channel is never allocated.
     if (!ep || !ep.registered || resource === 'carrier') throw allocationFailed()
@@ -676,6 +682,18 @@ export class World implements MediaHost {
     if (this.closed) return
     const body = { type, timestamp: asteriskTimestamp(), ...fields, asterisk_id: this.asteriskId }
     this.sinks.ari({ body, apps, allOnly: opts.allOnly ?? false })
+    if (type === 'PlaybackStarted') this.answerMenu(fields.playback as { target_uri?: string } | undefined)
+  }
+
+  /** A phone whose person answers menus presses a key a moment after a prompt starts. */
+  private answerMenu (playback: { target_uri?: string } | undefined): void {
+    const channelId = playback?.target_uri?.startsWith('channel:') ? playback.target_uri.slice('channel:'.length) : undefined
+    const ch = channelId ? this.channelsById.get(channelId) : undefined
+    const ep = ch?.endpoint ? this.endpoints.get(ch.endpoint) : undefined
+    const keys = ep?.behaviour.kind === 'answer' ? ep.behaviour.menuKeys : undefined
+    if (!ch || !keys) return
+    const digit = keys[Math.floor(Math.random() * keys.length)]!
+    this.after(ch, this.secondsMs, () => { this.sendDtmf(ch.id, digit) })
   }
 
   ami (event: string, fields: AmiFields): void {
