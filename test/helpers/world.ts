@@ -36,7 +36,7 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     ari: { url: sim.ariUrl, ...overrides.ari },
     ami: { host: '127.0.0.1', port: sim.amiPort, ...overrides.ami },
     recordings: { dir: join(dir, 'recordings'), ...overrides.recordings },
-    routing: { ringTimeoutSeconds: 2, ...overrides.routing },
+    routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
     http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http },
     leads: { dispositionPrompt: false, ...overrides.leads }

@@ -57,6 +57,20 @@ t.test('news from a customer with an open lead updates that lead: 200 and create
   t.equal(count(w.db, 'leads'), 1)
 })
 
+t.test('a system may send a lead known only by its external id; later news with the id joins it', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const token = w.tokenFor('admin')
+  const first = await postLead(w, token, { name: 'Irina', externalId: 'crm-7', message: 'Need a fridge' })
+  t.equal(first.statusCode, 201)
+  t.match(first.json().lead, { externalId: 'crm-7', phone: null, email: null, name: 'Irina', status: 'new' })
+  w.clock.ms += 60_000
+  const again = await postLead(w, token, { externalId: 'crm-7', phone: '89991234567' })
+  t.equal(again.statusCode, 200)
+  t.match(again.json(), { created: false, lead: { leadId: first.json().lead.leadId, phone: '+79991234567', flags: { phoneProblem: false } } })
+  t.equal(count(w.db, 'leads'), 1)
+})
+
 t.test('bad intake input is a 400 naming the field', async (t) => {
   const w = await leadsTestApp()
   t.teardown(w.close)
@@ -315,28 +329,66 @@ t.test('a shared contact becomes a lead; the same update sent again makes no sec
   t.same(w.repo.events(leadId).map((e) => e.kind), ['created'])
 })
 
-t.test('a chat that writes without a phone is asked for it; later messages join its open lead', async (t) => {
+const askedForPhone = {
+  method: 'sendMessage', chat_id: chat.id, text: askForPhoneText,
+  reply_markup: { keyboard: [[{ text: 'Share my phone number', request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
+}
+
+t.test('a first message without a phone makes a lead known by the chat, and asks for the phone', async (t) => {
   const w = await leadsTestApp()
   t.teardown(w.close)
   const hello = await sendUpdate(w, update({ text: 'Do you have the Bosch KGN39?' }))
   t.equal(hello.statusCode, 200)
-  t.same(hello.json(), {
-    ok: true, outcome: 'asked_for_contact', leadId: null, method: 'sendMessage', chat_id: chat.id, text: askForPhoneText,
-    reply_markup: { keyboard: [[{ text: 'Share my phone number', request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
+  const leadId = hello.json().leadId
+  t.same(hello.json(), { ok: true, outcome: 'created', leadId, ...askedForPhone })
+  t.match(w.repo.get(leadId), {
+    channel: 'telegram', source: 'telegram', phone: null, phoneProblem: null, email: null, customerId: null, name: 'Irina K (@irina_k)',
+    message: 'Do you have the Bosch KGN39?', externalId: 'tg:5550001', status: 'new', ownerId: anaId, deadlineAt: t0 + 40 * 60_000
   })
-  t.equal(count(w.db, 'leads'), 0)
+  t.same(w.emitted, ['lead.created'])
+  t.same(w.repo.steps(leadId).map((s) => s.step), ['reminder', 'owner_call'], 'the SLA ladder runs as for any lead')
+})
 
-  const shared = (await sendUpdate(w, update({ contact }))).json()
-  t.equal(shared.outcome, 'created')
+t.test('the contact shared later fills in the phone of the same lead; the next message is added to it', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const { leadId } = (await sendUpdate(w, update({ text: 'Do you have the Bosch KGN39?' }))).json()
+  w.clock.ms += 60_000
+  const shared = await sendUpdate(w, update({ contact }))
+  t.same(shared.json(), { ok: true, outcome: 'updated', leadId }, 'no more asking once the phone is known')
+  t.match(w.repo.get(leadId), { phone: '+79991234567', phoneProblem: null, customerId: /^cus_/, message: 'Do you have the Bosch KGN39?' })
   w.clock.ms += 60_000
   const more = await sendUpdate(w, update({ text: 'In white, please' }))
-  t.same(more.json(), { ok: true, outcome: 'updated', leadId: shared.leadId })
+  t.same(more.json(), { ok: true, outcome: 'updated', leadId })
   w.clock.ms += 60_000
   const photo = await sendUpdate(w, update({ caption: 'Like this one', photo: [{ file_id: 'abc', width: 90, height: 90 }] }))
-  t.equal(photo.json().outcome, 'updated')
+  t.same(photo.json(), { ok: true, outcome: 'updated', leadId })
   t.equal(count(w.db, 'leads'), 1)
-  t.equal(w.repo.get(shared.leadId)?.message, 'In white, please\n---\nLike this one')
-  t.same(w.repo.events(shared.leadId).map((e) => [e.kind, e.actor]), [['created', 'telegram'], ['updated', 'telegram'], ['updated', 'telegram']])
+  t.equal(w.repo.get(leadId)?.message, 'Do you have the Bosch KGN39?\n---\nIn white, please\n---\nLike this one')
+  const events = w.repo.events(leadId)
+  t.same(events.map((e) => [e.kind, e.actor]), [['created', 'telegram'], ['updated', 'telegram'], ['updated', 'telegram'], ['updated', 'telegram']])
+  t.same(JSON.parse(events[1]!.data!).filled, ['phone'])
+  t.same(w.emitted, ['lead.created', 'lead.updated', 'lead.updated', 'lead.updated'])
+})
+
+t.test('messages before the phone is shared join the lead and ask again; a replay asks again too', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const { leadId } = (await sendUpdate(w, update({ text: 'Hello' }))).json()
+  const second = update({ text: 'Anyone there?' })
+  t.same((await sendUpdate(w, second)).json(), { ok: true, outcome: 'updated', leadId, ...askedForPhone })
+  t.same((await sendUpdate(w, second)).json(), { ok: true, outcome: 'replayed', leadId, ...askedForPhone })
+  t.equal(w.repo.get(leadId)?.message, 'Hello\n---\nAnyone there?')
+  t.equal(count(w.db, 'leads'), 1)
+})
+
+t.test('a shared number that is not a phone is kept as given, with its problem', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const { leadId } = (await sendUpdate(w, update({ text: 'Hello' }))).json()
+  const shared = (await sendUpdate(w, update({ contact: { ...contact, phone_number: '12' } }))).json()
+  t.same(shared, { ok: true, outcome: 'updated', leadId })
+  t.match(w.repo.get(leadId), { phone: '+12', phoneProblem: 'not a phone number', customerId: null })
 })
 
 t.test('a Telegram contact joins the customer\'s open lead from another channel, which then knows the chat', async (t) => {
@@ -356,11 +408,23 @@ t.test('a chat whose lead is closed starts a new lead', async (t) => {
   t.teardown(w.close)
   const first = (await sendUpdate(w, update({ contact }))).json()
   w.leads.changeStatus(first.leadId, 'closed', { actor: 'system' })
-  const again = await sendUpdate(w, update({ text: 'Me again' }))
-  t.equal(again.json().outcome, 'asked_for_contact')
-  const second = (await sendUpdate(w, update({ contact }))).json()
-  t.equal(second.outcome, 'created')
-  t.not(second.leadId, first.leadId)
+  const again = (await sendUpdate(w, update({ text: 'Me again' }))).json()
+  t.same(again, { ok: true, outcome: 'created', leadId: again.leadId, ...askedForPhone })
+  t.not(again.leadId, first.leadId)
+  t.match(w.repo.get(again.leadId), { externalId: 'tg:5550001', phone: null, message: 'Me again' })
+  const shared = (await sendUpdate(w, update({ contact }))).json()
+  t.same(shared, { ok: true, outcome: 'updated', leadId: again.leadId })
+  t.equal(count(w.db, 'leads'), 2)
+})
+
+t.test('another chat is another customer', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const mine = (await sendUpdate(w, update({ text: 'Hello' }))).json()
+  const theirs = (await sendUpdate(w, update({ chat: { ...chat, id: 5550002 }, from: { ...from, id: 5550002, username: 'oleg' }, text: 'Hi' }))).json()
+  t.equal(theirs.outcome, 'created')
+  t.not(theirs.leadId, mine.leadId)
+  t.equal(w.repo.get(theirs.leadId)?.externalId, 'tg:5550002')
 })
 
 t.test('updates that are not a person\'s private message are answered 200 and ignored', async (t) => {

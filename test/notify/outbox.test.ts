@@ -36,7 +36,7 @@ async function world (t: Test, webhooks: Partial<WebhooksConfig> = {}, extra: Pa
   const config = loadConfig({}, {
     webhooks: {
       urls: paths.map((p) => receiver.url(p)).join(', '), secret,
-      timeoutMs: 150, backoffBaseMs: 1000, backoffMaxMs: 60_000, maxAttempts: 10, pumpEveryMs: 10,
+      timeoutMs: 1500, backoffBaseMs: 1000, backoffMaxMs: 60_000, maxAttempts: 10, pumpEveryMs: 10,
       ...webhooks
     }
   }).webhooks
@@ -107,7 +107,7 @@ t.test('delivers every event exactly once to an idempotent receiver, in creation
   const e3 = w.outbox.enqueue('lead.updated', { leadId: 'ld_1' })!
   w.receiver.mode = 'hang'
   t.match(await w.passAt(t0 + 1000), { claimed: 6, failed: 2 })
-  t.match(w.rows().find((r) => r.event_id === e1), { attempts: 2, next_attempt_at: t0 + 1000 + 2000, last_error: 'timeout: no answer within 150 ms' })
+  t.match(w.rows().find((r) => r.event_id === e1), { attempts: 2, next_attempt_at: t0 + 1000 + 2000, last_error: 'timeout: no answer within 1500 ms' })
   for (const p of paths) t.same(w.receiver.stored(p), [e1], 'the receiver kept e1 though its answer never came')
 
   await w.receiver.down()
