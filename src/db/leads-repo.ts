@@ -12,8 +12,15 @@ export type NewEscalation = typeof escalations.$inferInsert
 export interface LeadFilters {
   status?: string; ownerId?: string; source?: string; categoryId?: string; channel?: string
   open?: boolean; overdueAt?: number; phone?: string
-  limit?: number; beforeCreatedAt?: number
+  limit?: number
+  /** Keyset cursor, newest first: only leads older than this one (by createdAt, then leadId). */
+  before?: { createdAt: number; leadId: string }
+  /** Only leads created before this instant; coarser than `before` (leads in one millisecond are not told apart). */
+  beforeCreatedAt?: number
 }
+
+/** Ways to know a customer: any one of them finds their open lead. */
+export interface CustomerKeys { phone: string | null; email: string | null; externalId: string | null }
 
 export class LeadsRepo {
   // Prepared once: the sweep reads a lead per due step, and building the query each time costs more
@@ -30,11 +37,12 @@ export class LeadsRepo {
   get (leadId: string): LeadRow | undefined { return this.byId.get({ leadId }) }
   byCall (callId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.callId, callId)).get() }
 
-  /** The customer's open lead touched within the window, by phone or e-mail. */
-  openLeadOf (phone: string | null, email: string | null, sinceMs: number): LeadRow | undefined {
+  /** The customer's open lead touched within the window, by phone, e-mail or external id (a chat, a CRM record). */
+  openLeadOf (keys: CustomerKeys, sinceMs: number): LeadRow | undefined {
     const who: SQL[] = []
-    if (phone) who.push(eq(leads.phone, phone))
-    if (email) who.push(eq(leads.email, email))
+    if (keys.phone) who.push(eq(leads.phone, keys.phone))
+    if (keys.email) who.push(eq(leads.email, keys.email))
+    if (keys.externalId) who.push(eq(leads.externalId, keys.externalId))
     if (who.length === 0) return undefined
     return this.db.select().from(leads)
       .where(and(or(...who), isNull(leads.closedAt), gte(leads.updatedAt, sinceMs)))
@@ -42,8 +50,10 @@ export class LeadsRepo {
   }
 
   addEvent (row: typeof leadEvents.$inferInsert): void { this.db.insert(leadEvents).values(row).run() }
+  /** A lead's history in the order it was written: events of one millisecond keep their order. */
   events (leadId: string): LeadEventRow[] {
-    return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(leadEvents.at), asc(leadEvents.eventId)).all()
+    // The table is append-only, so rowid grows with every insert.
+    return this.db.select().from(leadEvents).where(eq(leadEvents.leadId, leadId)).orderBy(asc(sql`rowid`)).all()
   }
 
   list (f: LeadFilters): LeadRow[] {
@@ -58,6 +68,9 @@ export class LeadsRepo {
     if (f.open === false) where.push(sql`${leads.closedAt} IS NOT NULL`)
     if (f.overdueAt !== undefined) where.push(lt(leads.deadlineAt, f.overdueAt))
     if (f.beforeCreatedAt !== undefined) where.push(lt(leads.createdAt, f.beforeCreatedAt))
+    if (f.before !== undefined) {
+      where.push(or(lt(leads.createdAt, f.before.createdAt), and(eq(leads.createdAt, f.before.createdAt), lt(leads.leadId, f.before.leadId)))!)
+    }
     return this.db.select().from(leads).where(where.length ? and(...where) : undefined)
       .orderBy(desc(leads.createdAt), desc(leads.leadId)).limit(f.limit ?? 50).all()
   }

@@ -167,6 +167,7 @@ export const leads = sqliteTable('leads', {
 }, (t) => [
   index('leads_phone_open').on(t.phone, t.closedAt),
   index('leads_email_open').on(t.email, t.closedAt),
+  index('leads_external_id_open').on(t.externalId, t.closedAt),
   index('leads_owner').on(t.ownerId, t.status),
   index('leads_status').on(t.status, t.statusSince),
   index('leads_created').on(t.createdAt)

@@ -117,8 +117,10 @@ export class LeadService {
     const phone = input.phone ? normalisePhone(input.phone, this.deps.settings.defaultRegion) : null
     const phoneValue = phone ? (phone.e164 ?? phone.raw) : null
     const email = input.email ? input.email.trim().toLowerCase() : null
-    if (!phoneValue && !email && !input.callId) throw new InvalidInput('phone', 'a lead needs a phone or an e-mail')
-    const existing = this.deps.repo.openLeadOf(phone?.e164 ?? null, email, now - this.deps.settings.dedupWindowMs)
+    const externalId = input.externalId ? input.externalId.trim() || null : null
+    // No dropped lead: any one way to reach or recognise the customer is enough.
+    if (!phoneValue && !email && !externalId && !input.callId) throw new InvalidInput('phone', 'a lead needs a phone or an e-mail')
+    const existing = this.deps.repo.openLeadOf({ phone: phone?.e164 ?? null, email, externalId }, now - this.deps.settings.dedupWindowMs)
     if (existing) return { lead: this.update(existing, input, actor, now), created: false }
 
     const leadId = this.deps.newId('lead')
@@ -138,7 +140,7 @@ export class LeadService {
       this.deps.repo.insert({
         leadId, customerId, phone: phoneValue, phoneProblem: phone?.problem ?? null, email, name: input.name ?? null,
         channel: input.channel, source, categoryId, message: input.message ?? null,
-        utm: input.utm ? JSON.stringify(input.utm) : null, externalId: input.externalId ?? null, callId: input.callId ?? null,
+        utm: input.utm ? JSON.stringify(input.utm) : null, externalId, callId: input.callId ?? null,
         status, statusSince: now, ownerId, ownerReasons: JSON.stringify(ownerReasons), deadlineAt,
         respondedAt: input.answered ? now : null, awaitingDisposition: input.answered === true,
         createdAt: now, updatedAt: now
@@ -153,8 +155,16 @@ export class LeadService {
 
   private update (lead: LeadRow, input: LeadInput, actor: string, now: number): LeadView {
     const patch: Partial<LeadRow> = { updatedAt: now }
+    // The customer's phone, as intake keeps it, when the lead came without one (a chat, an e-mail).
+    const phone = !lead.phone && input.phone ? normalisePhone(input.phone, this.deps.settings.defaultRegion) : null
+    if (phone) {
+      patch.phone = phone.e164 ?? phone.raw
+      patch.phoneProblem = phone.problem ?? null
+    }
     if (!lead.name && input.name) patch.name = input.name
     if (!lead.email && input.email) patch.email = input.email.trim().toLowerCase()
+    const externalId = input.externalId ? input.externalId.trim() : ''
+    if (!lead.externalId && externalId) patch.externalId = externalId
     if (!lead.categoryId && input.categoryId) patch.categoryId = input.categoryId
     if (input.message) patch.message = lead.message ? `${lead.message}\n---\n${input.message}` : input.message
     if (input.answered && lead.ownerId !== input.ownerId && input.ownerId) {
@@ -165,11 +175,13 @@ export class LeadService {
       patch.awaitingDisposition = true
       patch.respondedAt = lead.respondedAt ?? now
     }
+    const filled = (['phone', 'email', 'externalId'] as const).filter((k) => patch[k] !== undefined)
     this.deps.repo.transaction(() => {
+      if (phone?.e164 && !lead.customerId) patch.customerId = this.deps.calls.ensureCustomer(phone.e164, this.deps.newId('cus'), now, lead.name ?? input.name ?? null).customerId
       this.deps.repo.update(lead.leadId, patch)
-      this.event(lead.leadId, now, actor, 'updated', { data: { channel: input.channel, callId: input.callId ?? null, message: input.message ?? null, source: input.source ?? null } })
+      this.event(lead.leadId, now, actor, 'updated', { data: { channel: input.channel, callId: input.callId ?? null, message: input.message ?? null, source: input.source ?? null, ...(filled.length > 0 ? { filled } : {}) } })
     })
-    this.log.info({ leadId: lead.leadId, channel: input.channel }, 'lead updated by a new request')
+    this.log.info({ leadId: lead.leadId, channel: input.channel, filled }, 'lead updated by a new request')
     this.announce('lead.updated', lead.leadId, { kind: 'updated', actor })
     return viewLead(this.deps.repo.get(lead.leadId)!)
   }

@@ -5,12 +5,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { and, desc, eq, gte, isNull } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { getCategory } from '../../db/catalog-repo.js'
-import type { LeadRow } from '../../db/leads-repo.js'
 import type { Db } from '../../db/open.js'
-import { idempotencyKeys, leads as leadsTable } from '../../db/schema.js'
+import { idempotencyKeys } from '../../db/schema.js'
 import { InvalidInput, RingleadError } from '../../errors.js'
 import { viewLead, type LeadView } from '../../leads/lead-service.js'
 import { authenticate, authOf } from '../auth.js'
@@ -130,13 +129,6 @@ function isSecret (given: string | string[] | undefined, expected: string): bool
   return timingSafeEqual(digest(given), digest(expected))
 }
 
-/** The customer's open lead started in this chat (`tg:<chat id>`), touched within the dedup window. */
-function openLeadOfChat (db: Db, externalId: string, sinceMs: number): LeadRow | undefined {
-  return db.select().from(leadsTable)
-    .where(and(eq(leadsTable.externalId, externalId), isNull(leadsTable.closedAt), gte(leadsTable.updatedAt, sinceMs)))
-    .orderBy(desc(leadsTable.updatedAt)).get()
-}
-
 /** Telegram sends contacts' numbers in international form, usually without the +. */
 const internationalPhone = (phone: string): string => (/^\d+$/.test(phone) ? `+${phone}` : phone)
 
@@ -145,6 +137,12 @@ const displayName = (from: { first_name: string; last_name?: string; username?: 
 
 export const askForPhoneText = 'Thank you for your message! Please share your phone number so that we can call you back.'
 export const sharePhoneButton = 'Share my phone number'
+
+/** The Bot API call, in the webhook answer, that asks the chat for its phone with a one-tap button. */
+const askForPhone = (chatId: number) => ({
+  method: 'sendMessage' as const, chat_id: chatId, text: askForPhoneText,
+  reply_markup: { keyboard: [[{ text: sharePhoneButton, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
+})
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, now, config, statusMatrix: matrix } = app.services
@@ -222,7 +220,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Telegram Bot API webhook; off (404) while no secret is configured.
   const secret = config.telegram.secretToken
   if (secret === '') return
-  const dedupWindowMs = config.leads.dedupWindowHours * 3_600_000
 
   app.post('/telegram/webhook', {
     onRequest: async (req) => {
@@ -249,31 +246,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       const prior = priorRequest(db, 'telegram', key)
       if (prior !== undefined) {
         if (prior.requestHash !== requestHash) req.log.warn({ updateId: update.update_id }, 'telegram resent an update with other content; kept the first')
-        return { ok: true as const, outcome: 'replayed' as const, leadId: prior.leadId }
+        return { outcome: 'replayed' as const, lead: leads.get(prior.leadId) }
       }
-      const open = openLeadOfChat(db, externalId, now() - dedupWindowMs)
-      // The lead service needs a phone or an e-mail to know the customer by: a chat that has given
-      // neither is asked for the phone, and the lead starts when it is shared.
-      if (phone === null && open === undefined) {
-        return {
-          ok: true as const, outcome: 'asked_for_contact' as const, leadId: null,
-          method: 'sendMessage' as const, chat_id: m.chat.id, text: askForPhoneText,
-          reply_markup: { keyboard: [[{ text: sharePhoneButton, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
-        }
-      }
-      // With an open lead from this chat, its phone or e-mail leads the service to that same lead.
+      // The chat is the customer's id until they share a phone: the first message makes the lead,
+      // later ones (and the shared contact, which fills in the phone) find it by the chat or the phone.
       const { lead, created } = leads.intake({
-        channel: 'telegram', name: displayName(from), phone: phone ?? open?.phone ?? null, email: open?.email ?? null,
-        message: m.text ?? m.caption ?? null, source: config.telegram.source, externalId
+        channel: 'telegram', name: displayName(from), phone, message: m.text ?? m.caption ?? null, source: config.telegram.source, externalId
       }, 'telegram')
-      // A lead the service matched by phone (from a call, the form…) learns the chat, so that the
-      // customer's next messages find it without a phone.
-      if (lead.externalId === null) db.update(leadsTable).set({ externalId }).where(eq(leadsTable.leadId, lead.leadId)).run()
       db.insert(idempotencyKeys).values({ scope: 'telegram', key, requestHash, leadId: lead.leadId, createdAt: now() }).run()
-      return { ok: true as const, outcome: created ? 'created' as const : 'updated' as const, leadId: lead.leadId }
+      return { outcome: created ? 'created' as const : 'updated' as const, lead }
     })
-    req.log.info({ updateId: update.update_id, leadId: answer.leadId, outcome: answer.outcome }, 'telegram update taken')
-    return answer
+    // Until the lead has a phone, every answer asks for it (a replay too: Telegram resends an update
+    // only when our first answer, and the question in it, did not reach it).
+    const askPhone = answer.lead.phone === null
+    req.log.info({ updateId: update.update_id, leadId: answer.lead.leadId, outcome: answer.outcome, askPhone }, 'telegram update taken')
+    return { ok: true as const, outcome: answer.outcome, leadId: answer.lead.leadId, ...(askPhone ? askForPhone(m.chat.id) : {}) }
   })
 }
 

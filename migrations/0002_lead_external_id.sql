@@ -1,0 +1,1 @@
+CREATE INDEX `leads_external_id_open` ON `leads` (`external_id`,`closed_at`);
