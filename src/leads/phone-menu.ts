@@ -41,15 +41,22 @@ export class PhoneMenu {
    * Other keys are ignored. Null: no valid key in time, or the person hung up.
    */
   async ask (media: string[], digits: string, timeoutMs: number): Promise<string | null> {
-    this.keys.length = 0
-    const pick = (): string | null => this.keys.find((k) => digits.includes(k)) ?? null
-    await Promise.race([this.say(media), this.keyIn(digits)])
-    const early = pick()
-    if (early || this.isGone) return early
+    // Keys are taken in the order pressed: one pressed quickly after the previous answer belongs
+    // to this question, not to the bin.
+    const pick = (): string | null => {
+      const i = this.keys.findIndex((k) => digits.includes(k))
+      if (i < 0) return null
+      const key = this.keys[i]!
+      this.keys.splice(0, i + 1)
+      return key
+    }
+    const peek = (): boolean => this.keys.some((k) => digits.includes(k))
+    if (!peek()) await Promise.race([this.say(media), this.keyIn(digits)])
+    if (peek() || this.isGone) return pick()
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => { this.waiter = null; resolve() }, timeoutMs)
       this.waiter = () => {
-        if (pick() !== null || this.isGone) { clearTimeout(timer); this.waiter = null; resolve() }
+        if (peek() || this.isGone) { clearTimeout(timer); this.waiter = null; resolve() }
       }
     })
     return pick()
