@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
+import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
+import { benchSweep } from './sweep.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -74,7 +76,7 @@ function rampFigures (r: RampResult): Record<string, string> {
 const started = Date.now()
 const startLoad = load()
 // A hard stop, whatever hangs.
-setTimeout(() => { console.log('\nbench: time budget of 6 minutes exceeded, stopping'); process.exit(1) }, 6 * 60_000).unref()
+setTimeout(() => { console.log('\nbench: time budget of 10 minutes exceeded, stopping'); process.exit(1) }, 10 * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 
 // Memory first, while this process holds nothing else.
@@ -82,6 +84,8 @@ await step('4. daemon memory: 1,000 operators, 500 live calls', () => benchMemor
 await step('1. plan() over 1,000 operators', () => benchPlan())
 await step('2. StasisStart → operator originate (ARI on loopback, sim in a child process)', () => benchSetupLatency(1000, 50))
 await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
+await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
+await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -102,6 +106,16 @@ summary['3. saturating side'] = ramp['saturating side (CPU at that step)'] ?? 'n
 summary['3. ceiling, one free core per main thread: daemon | sim'] = ramp['ceiling with one free core per main thread: daemon | sim'] ?? 'n/a'
 summary['4. rss MB before / with 500 live'] = `${get('4.', 'rss before traffic MB')} / ${get('4.', 'rss with 500 live MB')}`
 summary['4. heapUsed MB before / with 500 live'] = `${get('4.', 'heapUsed before traffic MB')} / ${get('4.', 'heapUsed with 500 live MB')}`
+const sweepTick = (label: string): string => `${get('5.', `tick ${label}: p50 ms`)} / ${get('5.', `tick ${label}: max ms`)}`
+summary['5. sweep tick 10,000 open / 1000 due p50 / max ms'] = sweepTick('10,000 open / 1000 due')
+summary['5. sweep tick 100,000 open / 1000 due p50 / max ms'] = sweepTick('100,000 open / 1000 due')
+summary['5. sweep tick 100,000 open / 0 due p50 / max ms'] = sweepTick('100,000 open / 0 due')
+summary[`6. ${INTAKE_HEADER}`] = ''
+const intake = [...results.entries()].find(([t]) => t.startsWith('6.'))?.[1] ?? {}
+if (intake.FAILED !== undefined) summary['   FAILED '] = intake.FAILED
+for (const [k, v] of Object.entries(intake)) if (/^ {2}\d+$/.test(k)) summary[`  ${k}`] = v
+summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/a'
+summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)
