@@ -5,7 +5,10 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import ari, { type Client } from 'ari-client'
 import type { Logger } from 'pino'
+import { AriRest } from './ari-rest.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
+
+const enc = encodeURIComponent
 
 export interface AriLinkOptions {
   url: string; user: string; password: string; app: string
@@ -100,6 +103,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   constructor (private readonly opts: AriLinkOptions) {
     super()
     this.log = opts.log.child({ part: 'ari' })
+    this.rest = new AriRest(opts.url, opts.user, opts.password)
   }
 
   get connected (): boolean { return this.wsUp }
@@ -123,6 +127,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     if (client) {
       try { client.stop() } catch { /* the socket was never opened */ }
     }
+    this.rest.close()
   }
 
   private async connectLoop (delayMs: number): Promise<void> {
@@ -294,7 +299,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
       this.playbacks.set(playbackId, (e) => { this.playbacks.delete(playbackId); resolve(e.state) })
     })
     try {
-      await this.run('play', channelId, (c) => c.channels.playWithId({ channelId, playbackId, media, lang }))
+      await this.cmd('play', channelId, 'POST', `channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(','), lang })
     } catch (err) {
       this.playbacks.delete(playbackId)
       throw err
@@ -304,35 +309,27 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
 
   /** Stops a playback early (a key pressed during a prompt). */
   async stopPlayback (playbackId: string): Promise<void> {
-    await this.run('stop playback', playbackId, (c) => c.playbacks.stop({ playbackId })).catch(() => undefined)
+    await this.cmd('stop playback', playbackId, 'DELETE', `playbacks/${enc(playbackId)}`).catch(() => undefined)
   }
 
-  private api (): Client {
-    if (!this.client) throw new AsteriskCommandFailed('request', '', 'not connected to Asterisk')
-    return this.client
-  }
-
-  private async run<T> (command: string, target: string, fn: (c: Client) => Promise<T>): Promise<T> {
-    try {
-      return await fn(this.api())
-    } catch (err) {
-      if (err instanceof AsteriskCommandFailed) throw err
-      throw new AsteriskCommandFailed(command, target, asteriskMessageOf(err), { cause: err })
-    }
-  }
+  private readonly rest: AriRest
 
   ring (channelId: string): Promise<void> {
-    return this.run('ring', channelId, (c) => c.channels.ring({ channelId }))
+    return this.cmd('ring', channelId, 'POST', `channels/${enc(channelId)}/ring`)
   }
 
   answer (channelId: string): Promise<void> {
-    return this.run('answer', channelId, (c) => c.channels.answer({ channelId }))
+    return this.cmd('answer', channelId, 'POST', `channels/${enc(channelId)}/answer`)
+  }
+
+  private async cmd (command: string, target: string, method: string, path: string, query?: Record<string, string | number | undefined>, body?: unknown): Promise<void> {
+    await this.rest.send(command, target, method, path, query, body)
   }
 
   /** Hangs up; false when the channel was already gone. */
   async hangup (channelId: string, reason?: 'normal' | 'busy' | 'no_answer' | 'congestion'): Promise<boolean> {
     try {
-      await this.run('hangup', channelId, (c) => c.channels.hangup(reason ? { channelId, reason } : { channelId }))
+      await this.cmd('hangup', channelId, 'DELETE', `channels/${enc(channelId)}`, { reason })
       return true
     } catch (err) {
       if (err instanceof AsteriskCommandFailed && err.isNotFound) return false
@@ -341,28 +338,22 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async originate (o: { channelId: string; endpoint: string; callerId: string; timeoutSeconds: number; appArgs: string; variables?: Record<string, string> }): Promise<void> {
-    await this.run('originate to', o.endpoint, (c) => c.channels.originate({
-      endpoint: o.endpoint,
-      app: this.opts.app,
-      appArgs: o.appArgs,
-      callerId: o.callerId,
-      timeout: o.timeoutSeconds,
-      channelId: o.channelId,
-      ...(o.variables ? { variables: o.variables } : {})
-    }))
+    await this.cmd('originate to', o.endpoint, 'POST', 'channels', {
+      endpoint: o.endpoint, app: this.opts.app, appArgs: o.appArgs, callerId: o.callerId, timeout: o.timeoutSeconds, channelId: o.channelId
+    }, o.variables ? { variables: o.variables } : undefined)
   }
 
   async createBridge (bridgeId: string): Promise<void> {
-    await this.run('create bridge', bridgeId, (c) => c.bridges.create({ type: 'mixing', bridgeId, name: bridgeId }))
+    await this.cmd('create bridge', bridgeId, 'POST', 'bridges', { type: 'mixing', bridgeId, name: bridgeId })
   }
 
   async addToBridge (bridgeId: string, channelIds: string[]): Promise<void> {
-    await this.run('add to bridge', bridgeId, (c) => c.bridges.addChannel({ bridgeId, channel: channelIds }))
+    await this.cmd('add to bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') })
   }
 
   async destroyBridge (bridgeId: string): Promise<boolean> {
     try {
-      await this.run('destroy bridge', bridgeId, (c) => c.bridges.destroy({ bridgeId }))
+      await this.cmd('destroy bridge', bridgeId, 'DELETE', `bridges/${enc(bridgeId)}`)
       return true
     } catch (err) {
       if (err instanceof AsteriskCommandFailed && err.isNotFound) return false
@@ -371,36 +362,33 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async recordBridge (bridgeId: string, name: string): Promise<void> {
-    await this.run('record bridge', bridgeId, (c) => c.bridges.record({ bridgeId, name, format: 'wav', ifExists: 'overwrite' }))
+    await this.cmd('record bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/record`, { name, format: 'wav', ifExists: 'overwrite' })
   }
 
   /** A snoop channel hearing what `channelId` says (spy "in"), entering our app with `appArgs`. */
   async snoop (channelId: string, snoopId: string, appArgs: string): Promise<void> {
-    await this.run('snoop', channelId, (c) => c.channels.snoopChannelWithId({ channelId, snoopId, spy: 'in', app: this.opts.app, appArgs }))
+    await this.cmd('snoop', channelId, 'POST', `channels/${enc(channelId)}/snoop/${enc(snoopId)}`, { spy: 'in', app: this.opts.app, appArgs })
   }
 
   async recordChannel (channelId: string, name: string): Promise<void> {
-    await this.run('record', channelId, (c) => c.channels.record({ channelId, name, format: 'wav', ifExists: 'overwrite' }))
+    await this.cmd('record', channelId, 'POST', `channels/${enc(channelId)}/record`, { name, format: 'wav', ifExists: 'overwrite' })
   }
 
   async storedRecordingFile (name: string): Promise<Buffer> {
-    return await this.run('get recording', name, async (c) => Buffer.from(await c.recordings.getStoredFile({ recordingName: name }) as unknown as Buffer))
+    return await this.rest.send('get recording', name, 'GET', `recordings/stored/${enc(name)}/file`, {}, undefined, true) as Buffer
   }
 
   async listChannels (): Promise<ChannelView[]> {
-    const list = await this.run('list channels', '', (c) => c.channels.list())
-    return list.map((ch) => {
-      const dialplan = ch.dialplan as unknown as { exten?: string; app_name?: string; app_data?: string } | undefined
-      return {
-        channelId: ch.id,
-        name: ch.name,
-        state: ch.state,
-        callerNumber: ch.caller?.number ?? '',
-        callerName: ch.caller?.name ?? '',
-        dialplanExten: dialplan?.exten ?? '',
-        appArgs: this.stasisArgs(dialplan?.app_name, dialplan?.app_data)
-      }
-    })
+    const list = await this.rest.send('list channels', '', 'GET', 'channels') as Array<{ id: string; name: string; state: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string; app_name?: string; app_data?: string } }>
+    return list.map((ch) => ({
+      channelId: ch.id,
+      name: ch.name,
+      state: ch.state,
+      callerNumber: ch.caller?.number ?? '',
+      callerName: ch.caller?.name ?? '',
+      dialplanExten: ch.dialplan?.exten ?? '',
+      appArgs: this.stasisArgs(ch.dialplan?.app_name, ch.dialplan?.app_data)
+    }))
   }
 
   private stasisArgs (appName: string | undefined, appData: string | undefined): string[] | null {
@@ -410,7 +398,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async listBridges (): Promise<BridgeView[]> {
-    const list = await this.run('list bridges', '', (c) => c.bridges.list())
+    const list = await this.rest.send('list bridges', '', 'GET', 'bridges') as Array<{ id: string; channels: string[] }>
     return list.map((b) => ({ bridgeId: b.id, channelIds: [...b.channels] }))
   }
+
 }

@@ -2,13 +2,16 @@ import { RingleadError } from '../errors.js'
 
 /** An ARI or AMI command Asterisk refused or could not be sent. */
 export class AsteriskCommandFailed extends RingleadError {
-  constructor (readonly command: string, readonly target: string, readonly asteriskMessage: string, options?: { cause?: unknown; protocol?: 'ARI' | 'AMI' }) {
+  readonly status: number | undefined
+
+  constructor (readonly command: string, readonly target: string, readonly asteriskMessage: string, options?: { cause?: unknown; protocol?: 'ARI' | 'AMI'; status?: number }) {
     super('ASTERISK_COMMAND_FAILED', `${options?.protocol ?? 'ARI'} ${[command, target].filter(Boolean).join(' ')} failed: ${asteriskMessage}`, options)
+    this.status = options?.status
   }
 
   /** Asterisk said the channel/bridge/recording is gone: usually someone hung up first. */
   get isNotFound (): boolean {
-    return /not found/i.test(this.asteriskMessage)
+    return this.status === 404 || /not found/i.test(this.asteriskMessage)
   }
 }
 
