@@ -12,6 +12,8 @@ export interface OperatorRecord {
 
 interface Live extends OperatorSignals {
   record: OperatorRecord
+  /** The routing view of this operator, kept up to date in place (plan() runs on every call). */
+  snap: OperatorSnapshot
   state: Availability
   reason: string
   sinceMs: number
@@ -47,6 +49,10 @@ export class OperatorBoard {
   /** Device states reported for endpoints not (yet) known as operators. */
   private readonly devices = new Map<string, { deviceState?: DeviceState; registered?: boolean }>()
   private dayStartMs = 0
+  /** Every live operator's snapshot, rebuilt only when the set of operators changes. */
+  private snaps: OperatorSnapshot[] = []
+  /** Operators whose availability depends on the clock (wrap-up ends by itself). */
+  private readonly timed = new Set<Live>()
 
   constructor (private readonly deps: OperatorBoardDeps) {}
 
@@ -69,17 +75,24 @@ export class OperatorBoard {
         existing.record = record
         existing.paused = record.paused
         existing.today = { ...existing.today, ...(today ?? { answeredCalls: 0, talkMs: 0 }) }
+        Object.assign(existing.snap, { endpoint: record.endpoint, isManager: record.isManager, skills: record.skills, today: existing.today })
       } else {
         const device = this.devices.get(endpoint) ?? {}
+        const todayStats = { currentCalls: 0, answeredCalls: today?.answeredCalls ?? 0, talkMs: today?.talkMs ?? 0, deals: 0 }
         this.live.set(record.operatorId, {
           record, paused: record.paused, ringingLegs: 0, talkingLegs: 0, lastCallEndedMs: null,
           ...device, state: 'available', reason: 'free', sinceMs: now, idleSinceMs: now,
-          today: { currentCalls: 0, answeredCalls: today?.answeredCalls ?? 0, talkMs: today?.talkMs ?? 0, deals: 0 }
+          today: todayStats,
+          snap: {
+            operatorId: record.operatorId, endpoint: record.endpoint, isManager: record.isManager, skills: record.skills,
+            state: 'available', stateReason: 'free', idleSinceMs: now, today: todayStats
+          }
         })
       }
       this.recompute(record.operatorId)
     }
-    for (const operatorId of [...this.live.keys()]) if (!seen.has(operatorId)) this.live.delete(operatorId)
+    for (const [operatorId, l] of [...this.live]) if (!seen.has(operatorId)) { this.live.delete(operatorId); this.timed.delete(l) }
+    this.snaps = [...this.live.values()].map((l) => l.snap)
   }
 
   operatorIdOf (endpoint: string): string | undefined { return this.byEndpoint.get(upperEndpoint(endpoint)) }
@@ -153,31 +166,45 @@ export class OperatorBoard {
       l.reason = d.reason
       this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
     }
+    this.mirror(l, d.state, d.reason)
   }
 
-  /** The routing snapshot at `nowMs`: time-based states (wrap-up) are decided afresh. */
-  snapshot (nowMs: number): OperatorSnapshot[] {
+  /** Keeps the operator's routing view in step; notes whether the clock alone can change it. */
+  private mirror (l: Live, state: Availability, reason: string): void {
+    l.snap.state = state
+    l.snap.stateReason = reason
+    l.snap.idleSinceMs = l.idleSinceMs
+    l.snap.today = l.today
+    if (state === 'wrap_up' && !l.inDisposition) this.timed.add(l)
+    else this.timed.delete(l)
+  }
+
+  /**
+   * The routing snapshot at `nowMs`. Signals update each operator's view as they come; only
+   * operators in a timed wrap-up are decided afresh here, so a call does not pay for every operator.
+   * The array is shared and read-only.
+   */
+  snapshot (nowMs: number): readonly OperatorSnapshot[] {
     if (startOfDay(nowMs) !== this.dayStartMs) this.rollDay(nowMs)
-    const out: OperatorSnapshot[] = []
-    for (const l of this.live.values()) {
+    for (const l of [...this.timed]) {
       const d = decideAvailability(l, nowMs, this.deps.wrapUpMs)
-      out.push({
-        operatorId: l.record.operatorId,
-        endpoint: l.record.endpoint,
-        isManager: l.record.isManager,
-        skills: l.record.skills,
-        state: d.state,
-        stateReason: d.reason,
-        idleSinceMs: l.idleSinceMs,
-        today: l.today
-      })
+      if (d.state !== 'wrap_up') {
+        this.timed.delete(l)
+        l.snap.state = d.state
+        l.snap.stateReason = d.reason
+      } else {
+        l.snap.stateReason = d.reason
+      }
     }
-    return out
+    return this.snaps
   }
 
   private rollDay (nowMs: number): void {
     this.dayStartMs = startOfDay(nowMs)
-    for (const l of this.live.values()) l.today = { currentCalls: l.today.currentCalls, answeredCalls: 0, talkMs: 0, deals: 0 }
+    for (const l of this.live.values()) {
+      l.today = { currentCalls: l.today.currentCalls, answeredCalls: 0, talkMs: 0, deals: 0 }
+      l.snap.today = l.today
+    }
   }
 
   record (operatorId: string): OperatorRecord | undefined { return this.live.get(operatorId)?.record }

@@ -33,10 +33,22 @@ export function parseCalendar (timeZone: string, json: string): WorkingCalendar 
 export const alwaysOpen = (timeZone = 'UTC'): WorkingCalendar =>
   ({ timeZone, days: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [[0, 1440]]])) })
 
-/** Working intervals (epoch ms) of the local day containing `ms`. */
+/**
+ * Working intervals (epoch ms) of the local day containing `ms`. Memoised per calendar by
+ * 15-minute slot (no time zone offset splits one): every lead's deadline asks for the same few days.
+ */
+const dayCache = new WeakMap<WorkingCalendar, Map<number, Array<[number, number]>>>()
 function dayIntervals (cal: WorkingCalendar, ms: number): Array<[number, number]> {
+  let cache = dayCache.get(cal)
+  if (!cache) dayCache.set(cal, cache = new Map())
+  const slot = Math.floor(ms / 900_000)
+  const hit = cache.get(slot)
+  if (hit) return hit
   const day = DateTime.fromMillis(ms, { zone: cal.timeZone }).startOf('day')
-  return (cal.days[day.weekday] ?? []).map(([a, b]) => [day.plus({ minutes: a }).toMillis(), day.plus({ minutes: b }).toMillis()])
+  const intervals = (cal.days[day.weekday] ?? []).map(([a, b]) => [day.plus({ minutes: a }).toMillis(), day.plus({ minutes: b }).toMillis()] as [number, number])
+  if (cache.size > 5000) cache.clear()
+  cache.set(slot, intervals)
+  return intervals
 }
 
 const hasAnyHours = (cal: WorkingCalendar): boolean => Object.values(cal.days).some((d) => d.length > 0)
