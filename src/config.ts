@@ -62,6 +62,8 @@ const ConfigSchema = Type.Object({
     responseMinutesBy: Type.String({ default: '{}' }),
     /** Same customer with an open lead within this window → that lead is updated, not duplicated. */
     dedupWindowHours: Type.Integer({ minimum: 0, default: 72 }),
+    /** Idempotency keys (and Telegram update ids) are remembered this long, then forgotten. */
+    idempotencyKeyDays: Type.Integer({ minimum: 1, default: 7 }),
     timeZone: Type.String({ default: 'Europe/Moscow' }),
     /** Working hours: JSON of weekday (1 = Monday … 7) → [["09:00","18:00"], …]. Empty day = closed. */
     workingHours: Type.String({ default: '{"1":[["09:00","20:00"]],"2":[["09:00","20:00"]],"3":[["09:00","20:00"]],"4":[["09:00","20:00"]],"5":[["09:00","20:00"]],"6":[["10:00","18:00"]],"7":[]}' }),

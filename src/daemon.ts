@@ -23,6 +23,7 @@ import { wavDurationMs } from './calls/wav-duration.js'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
+import { scheduleForgetIdempotencyKeys } from './jobs/forget-idempotency-keys.js'
 import { CallLeads } from './leads/call-leads.js'
 import { runDispositionPrompt } from './leads/disposition-prompt.js'
 import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
@@ -186,7 +187,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   let sweep: ScheduledTask | null = null
-  if (opts.escalationSchedule !== false) sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
+  let forgetKeys: ScheduledTask | null = null
+  if (opts.escalationSchedule !== false) {
+    sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
+    forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
+  }
   outbox.start()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
@@ -217,6 +222,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       stopped = true
       stopTraffic?.()
       await sweep?.stop()
+      await forgetKeys?.stop()
       await app.close()
       await center.drain()
       await escalations.drain()
