@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs'
 import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 
-const Port = Type.Integer({ minimum: 0, maximum: 65535 })
+/** A TCP port; 0 = any free one, where allowed. */
+const port = (defaultPort: number, minimum = 0): ReturnType<typeof Type.Integer> => Type.Integer({ minimum, maximum: 65535, default: defaultPort })
 const Secret = Type.String()
 
 const ConfigSchema = Type.Object({
   http: Type.Object({
     host: Type.String({ default: '127.0.0.1' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+    port: port(3000),
     /** Bootstrap admin API token; stored hashed at start. Optional. */
     adminToken: Type.Optional(Secret),
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 })
@@ -26,13 +27,13 @@ const ConfigSchema = Type.Object({
   }, { default: {} }),
   ami: Type.Object({
     host: Type.String({ default: '' }),
-    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5038 }),
+    port: port(5038, 1),
     user: Type.String({ default: 'ringlead' }),
     secret: Type.String({ default: 'ringlead' })
   }, { default: {} }),
   sim: Type.Object({
-    ariPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
-    amiPort: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
+    ariPort: port(0),
+    amiPort: port(0),
     callsPerMinute: Type.Number({ minimum: 0, default: 5 }),
     operators: Type.Integer({ minimum: 1, maximum: 1000, default: 8 })
   }, { default: {} }),

@@ -98,18 +98,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   let stopTraffic: (() => void) | null = null
   let ariUrl = config.ari.url
   let ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret }
-  let ariUser = config.ari.user
-  let ariPassword = config.ari.password
   if (usesSimulator(config)) {
     sim = await startSimulator({
-      ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser, ariPassword,
+      ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
       amiUser: config.ami.user, amiSecret: config.ami.secret,
       recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
       sounds: promptLengths()
     })
     ariUrl = sim.ariUrl
-    ariUser = config.ari.user
-    ariPassword = config.ari.password
     ami = { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret }
     log.info({ ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
   }
@@ -148,11 +144,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     // A new or changed phone: ask Asterisk for its state instead of guessing.
     if (amiLink?.connected) void amiLink.refreshStates().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
   })
-  const ari = new AriLink({ url: ariUrl, user: ariUser, password: ariPassword, app: config.ari.app, log })
+  const ari = new AriLink({ url: ariUrl, user: config.ari.user, password: config.ari.password, app: config.ari.app, log })
   const leadsRepo = new LeadsRepo(db)
   const pickOwner = ownerPicker(board, repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
-  const callLeads = new CallLeads(leads, log)
+  const callLeads = new CallLeads(leads, log, now)
   callLeads.subscribe(bus)
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
-import type { AriLink, InboundChannel } from '../asterisk/ari-link.js'
+import type { InboundChannel } from '../asterisk/ari-link.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 

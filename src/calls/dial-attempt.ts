@@ -121,17 +121,18 @@ export class DialAttempt {
   /** Stop ringing: the caller left or someone else answered. */
   async cancel (): Promise<void> {
     if (this.done) return
-    this.cancelled = true
-    this.resolve({ result: 'cancelled', cause: null, causeText: 'ringing stopped by ringlead' })
-    const existed = await this.ari.hangup(this.channelId).catch(() => false)
-    if (!existed) this.markGone(null)
+    await this.end('ringing stopped by ringlead')
   }
 
   /** Hang up the leg (answered or not). */
   async hangup (): Promise<void> {
     if (this.gone) return
+    await this.end('hung up by ringlead')
+  }
+
+  private async end (why: string): Promise<void> {
     if (!this.done) this.cancelled = true
-    this.resolve({ result: 'cancelled', cause: null, causeText: 'hung up by ringlead' })
+    this.resolve({ result: 'cancelled', cause: null, causeText: why })
     const existed = await this.ari.hangup(this.channelId).catch(() => false)
     if (!existed) this.markGone(null)
   }

@@ -5,11 +5,15 @@ import type { Bus } from '../bus.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { LeadService } from './lead-service.js'
 
+/** How long a call's lead stays findable: only the phone menu right after the call asks. */
+const keepMs = 10 * 60_000
+
 export class CallLeads {
-  private readonly byCall = new Map<string, string | null>()
+  /** callId → its lead, in the order calls ended (so the oldest are pruned from the front). */
+  private readonly byCall = new Map<string, { leadId: string | null; atMs: number }>()
   private readonly waiting = new Map<string, Array<(leadId: string | null) => void>>()
 
-  constructor (private readonly leads: LeadService, private readonly log: Logger) {}
+  constructor (private readonly leads: LeadService, private readonly log: Logger, private readonly now: () => number) {}
 
   subscribe (bus: Bus): void {
     // Off the emitting call's path: a call session's set-up never waits for lead bookkeeping.
@@ -17,25 +21,27 @@ export class CallLeads {
   }
 
   private take (e: CallEnded): void {
-    {
-      let leadId: string | null = null
-      try {
-        leadId = this.leads.fromCall(e)?.leadId ?? null
-      } catch (err) {
-        // The call is written; a lead that failed is logged with the call so nothing is silent.
-        this.log.error({ err, callId: e.callId }, 'lead from call failed')
-      }
-      this.byCall.set(e.callId, leadId)
-      for (const resolve of this.waiting.get(e.callId) ?? []) resolve(leadId)
-      this.waiting.delete(e.callId)
-      // Only the phone menu right after the call asks; keep the map small.
-      setTimeout(() => { this.byCall.delete(e.callId) }, 10 * 60_000).unref()
+    let leadId: string | null = null
+    try {
+      leadId = this.leads.fromCall(e)?.leadId ?? null
+    } catch (err) {
+      // The call is written; a lead that failed is logged with the call so nothing is silent.
+      this.log.error({ err, callId: e.callId }, 'lead from call failed')
     }
+    const atMs = this.now()
+    for (const [callId, entry] of this.byCall) {
+      if (atMs - entry.atMs < keepMs) break
+      this.byCall.delete(callId)
+    }
+    this.byCall.set(e.callId, { leadId, atMs })
+    for (const resolve of this.waiting.get(e.callId) ?? []) resolve(leadId)
+    this.waiting.delete(e.callId)
   }
 
   /** The lead made from a call, waiting for call.ended if it has not come yet. */
   leadOf (callId: string, timeoutMs: number): Promise<string | null> {
-    if (this.byCall.has(callId)) return Promise.resolve(this.byCall.get(callId) ?? null)
+    const known = this.byCall.get(callId)
+    if (known) return Promise.resolve(known.leadId)
     return new Promise((resolve) => {
       const timer = setTimeout(() => { resolve(null) }, timeoutMs)
       const list = this.waiting.get(callId) ?? []

@@ -51,7 +51,7 @@ export class AriServer {
   private readonly routes = buildRoutes()
   private readonly handlers: Record<string, Handler>
 
-  constructor (private readonly world: World, private readonly hub: AriEventHub, private readonly wire: WireLog, private readonly opts: AriServerOptions) {
+  constructor (world: World, private readonly hub: AriEventHub, private readonly wire: WireLog, private readonly opts: AriServerOptions) {
     this.handlers = ariHandlers(world)
     this.http = createServer((req, res) => { this.onRequest(req, res).catch((err: unknown) => this.internalError(res, err)) })
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))

@@ -262,18 +262,7 @@ export class World implements MediaHost {
     const vars = params.variables ?? {}
     if (vars['CALLERID(name)'] !== undefined) caller.name = vars['CALLERID(name)']
     if (vars['CALLERID(num)'] !== undefined) caller.number = vars['CALLERID(num)']
-    const ch = this.newChannel({
-      id: params.channelId,
-      origin: 'originated',
-      endpoint: resource,
-      name: `PJSIP/${resource}-${channelSuffix(this.nameSeq++)}`,
-      protocolId: randomUUID(),
-      state: 'Down',
-      caller,
-      connected: { ...caller },
-      dialplan: { context: 'from-operators', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
-      toneHz: operatorTone(resource)
-    })
+    const ch = this.newOutgoingChannel(resource, caller, params.channelId)
     for (const [k, v] of Object.entries(vars)) ch.variables.set(k, v)
     const app = params.app
     if (app) ch.apps.add(app)
@@ -301,15 +290,10 @@ export class World implements MediaHost {
     return snapshot
   }
 
-  /** AMI Originate: the same phone behaviour, reported through OriginateResponse. */
-  amiOriginate (channel: string, callerId: string | undefined, timeoutMs: number | undefined, waitSeconds: number,
-    done: (ok: boolean, reason: number, ch: SimChannel | undefined) => void): void {
-    const slash = channel.indexOf('/')
-    const resource = channel.slice(slash + 1)
-    const ep = channel.slice(0, slash) === 'PJSIP' ? this.endpoints.get(resource) : undefined
-    if (slash < 0 || !ep || !ep.registered) { done(false, 0, undefined); return }
-    const caller = parseCallerId(callerId)
-    const ch = this.newChannel({
+  /** A channel to a phone, as Asterisk creates it for ARI and AMI originates alike. */
+  private newOutgoingChannel (resource: string, caller: CallerId, channelId?: string): SimChannel {
+    return this.newChannel({
+      id: channelId,
       origin: 'originated',
       endpoint: resource,
       name: `PJSIP/${resource}-${channelSuffix(this.nameSeq++)}`,
@@ -320,6 +304,16 @@ export class World implements MediaHost {
       dialplan: { context: 'from-operators', exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' },
       toneHz: operatorTone(resource)
     })
+  }
+
+  /** AMI Originate: the same phone behaviour, reported through OriginateResponse. */
+  amiOriginate (channel: string, callerId: string | undefined, timeoutMs: number | undefined, waitSeconds: number,
+    done: (ok: boolean, reason: number, ch: SimChannel | undefined) => void): void {
+    const slash = channel.indexOf('/')
+    const resource = channel.slice(slash + 1)
+    const ep = channel.slice(0, slash) === 'PJSIP' ? this.endpoints.get(resource) : undefined
+    if (slash < 0 || !ep || !ep.registered) { done(false, 0, undefined); return }
+    const ch = this.newOutgoingChannel(resource, parseCallerId(callerId))
     this.amiDialBegin(ch)
     const seconds = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs / 1000 : DEFAULT_RING_SECONDS
     this.dial(ch, ep.behaviour, seconds, {

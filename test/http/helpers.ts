@@ -1,5 +1,5 @@
 // Builds the real app on a fresh in-memory database, with a clock and ids the test controls.
-import { pino } from 'pino'
+import { pino, type Logger } from 'pino'
 import { Bus } from '../../src/bus.js'
 import { loadConfig, type DeepPartial, type Config } from '../../src/config.js'
 import { createOperator, type CatalogContext, type NewOperator } from '../../src/db/catalog-repo.js'
@@ -27,19 +27,28 @@ export interface TestApp {
   close (): Promise<void>
 }
 
-export async function testApp (overrides: DeepPartial<Config> = {}, health: () => Record<string, unknown> = () => ({ ari: 'connected', activeCalls: 2 })): Promise<TestApp> {
-  const db = openDb(':memory:')
-  const bus = new Bus()
+/** What every HTTP test app is built on: an in-memory database, a bus, a clock and ids the test controls, a captured log. */
+export function testBase (): { db: Db; bus: Bus; clock: { ms: number }; now: () => number; newId: (prefix: string) => string; logLines: string[]; log: Logger } {
   const clock = { ms: t0 }
-  const now = (): number => clock.ms
   let seq = 0
-  const newId = (prefix: string): string => `${prefix}_${++seq}`
+  const logLines: string[] = []
+  return {
+    db: openDb(':memory:'),
+    bus: new Bus(),
+    clock,
+    now: () => clock.ms,
+    newId: (prefix) => `${prefix}_${++seq}`,
+    logLines,
+    log: pino({ level: 'trace' }, { write: (line: string) => { logLines.push(line) } })
+  }
+}
+
+export async function testApp (overrides: DeepPartial<Config> = {}, health: () => Record<string, unknown> = () => ({ ari: 'connected', activeCalls: 2 })): Promise<TestApp> {
+  const { db, bus, clock, now, newId, logLines, log } = testBase()
   const live = new Map<string, OperatorLiveView>()
   const board: Board = { view: (operatorId) => live.get(operatorId) }
   const changes: string[] = []
   bus.on('catalog.changed', ({ what }) => changes.push(what))
-  const logLines: string[] = []
-  const log = pino({ level: 'trace' }, { write: (line: string) => { logLines.push(line) } })
   const config = loadConfig({}, { ...overrides, http: { adminToken: adminSecret, ...overrides.http } })
   const app = await buildApp({ db, bus, config, log, now, newId, board, health })
   const catalog: CatalogContext = { db, bus, now, newId }

@@ -1,21 +1,20 @@
 // The real app with the real lead service, on a fresh in-memory database, with a clock and ids the
 // test controls. Every new lead goes to Ana, the one operator.
-import { pino } from 'pino'
-import { Bus } from '../../src/bus.js'
+import type { Bus } from '../../src/bus.js'
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
 import { createOperator, type CatalogContext, type NewOperator } from '../../src/db/catalog-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
-import { openDb, type Db } from '../../src/db/open.js'
+import type { Db } from '../../src/db/open.js'
 import { createToken } from '../../src/db/tokens-repo.js'
 import { alwaysOpen } from '../../src/domain/sla-clock.js'
 import { buildApp } from '../../src/http/app.js'
 import { LeadService, type LeadSettings } from '../../src/leads/lead-service.js'
 import { leadSettingsFrom } from '../../src/leads/settings.js'
+import { adminSecret, testBase } from './helpers.js'
 
-export const adminSecret = 'test-admin-token-0123456789abcdef'
+export { adminSecret, bearer, t0 } from './helpers.js'
 export const telegramSecret = 'tg-secret_0123456789'
-export const t0 = 1_700_000_000_000
 export const anaId = 'op_ana'
 
 export interface LeadsTestApp {
@@ -40,14 +39,7 @@ export interface LeadsTestApp {
 export const leadSettings = (config: Config): LeadSettings => ({ ...leadSettingsFrom(config), calendar: alwaysOpen('UTC') })
 
 export async function leadsTestApp (overrides: DeepPartial<Config> = {}): Promise<LeadsTestApp> {
-  const db = openDb(':memory:')
-  const bus = new Bus()
-  const clock = { ms: t0 }
-  const now = (): number => clock.ms
-  let seq = 0
-  const newId = (prefix: string): string => `${prefix}_${++seq}`
-  const logLines: string[] = []
-  const log = pino({ level: 'trace' }, { write: (line: string) => { logLines.push(line) } })
+  const { db, bus, clock, now, newId, logLines, log } = testBase()
   const config = loadConfig({}, {
     ...overrides,
     http: { adminToken: adminSecret, ...overrides.http },
@@ -74,7 +66,6 @@ export async function leadsTestApp (overrides: DeepPartial<Config> = {}): Promis
   }
 }
 
-export const bearer = (token: string): { authorization: string } => ({ authorization: `Bearer ${token}` })
 
 /** Rows of a table, counted. */
 export const count = (db: Db, table: 'leads' | 'lead_events' | 'idempotency_keys' | 'escalations'): number =>

@@ -38,7 +38,7 @@ if (settings === null) {
     t.same(await lab.bridges(), [], 'no bridge left in Asterisk')
   }
 
-  const sippOk = async (t: Test, lab: Lab, run: { name: string; exited: Promise<{ code: number | null }> }, what: string): Promise<void> => {
+  const sippOk = async (t: Test, run: { name: string; exited: Promise<{ code: number | null }> }, what: string): Promise<void> => {
     const exit = await within(15_000, `${run.name} exit`, run.exited)
     t.equal(exit.code, 0, what)
   }
@@ -90,8 +90,8 @@ if (settings === null) {
       }
       t.ok(r.durationMs !== null, `${r.kind} RecordingFinished reported a duration (${r.durationMs} ms)`)
     }
-    await sippOk(t, lab, carrier, 'the carrier hung up and got 200 OK')
-    await sippOk(t, lab, lab.phone('101')!, 'the phone answered and was hung up by Asterisk')
+    await sippOk(t, carrier, 'the carrier hung up and got 200 OK')
+    await sippOk(t, lab.phone('101')!, 'the phone answered and was hung up by Asterisk')
     await noChannelsLeft(t, lab)
   })
 
@@ -112,9 +112,9 @@ if (settings === null) {
     t.match(byOp[b], { result: 'busy', cause: 17 })
     t.match(byOp[dir], { result: 'answered', stepKind: 'manager' })
     t.equal(s.attempts.at(-1).operatorId, dir, 'manager rung last')
-    await sippOk(t, lab, lab.phone('101')!, 'the unanswered phone got CANCEL at the ring timeout')
-    await sippOk(t, lab, lab.phone('102')!, 'the busy phone got its ACK')
-    await sippOk(t, lab, carrier, 'the carrier call went through')
+    await sippOk(t, lab.phone('101')!, 'the unanswered phone got CANCEL at the ring timeout')
+    await sippOk(t, lab.phone('102')!, 'the busy phone got its ACK')
+    await sippOk(t, carrier, 'the carrier call went through')
     await noChannelsLeft(t, lab)
   })
 
@@ -175,7 +175,7 @@ if (settings === null) {
     const s = await lab.story(e.callId)
     t.equal(s.call.endReason, 'nobody answered')
     t.comment(`attempts: ${s.attempts.map((x: any) => `${x.endpoint} ${x.result} cause ${x.cause} ${x.causeText}`).join('; ')}`)
-    await sippOk(t, lab, carrier, 'the carrier got a final refusal for its INVITE')
+    await sippOk(t, carrier, 'the carrier got a final refusal for its INVITE')
     await noChannelsLeft(t, lab)
   })
 
@@ -187,8 +187,8 @@ if (settings === null) {
     const e = await within(30_000, 'call.ended', ended)
     t.equal(e.status, 'answered')
     t.equal(e.hangupBy, 'operator')
-    await sippOk(t, lab, carrier, 'the caller got a BYE from Asterisk')
-    await sippOk(t, lab, lab.phone('101')!, 'the phone\'s BYE got 200 OK')
+    await sippOk(t, carrier, 'the caller got a BYE from Asterisk')
+    await sippOk(t, lab.phone('101')!, 'the phone\'s BYE got 200 OK')
     await noChannelsLeft(t, lab)
   })
 
