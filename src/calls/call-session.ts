@@ -35,7 +35,7 @@ export interface CallSessionDeps {
    * Runs after an answered call the customer ended, with the operator's leg still up (the
    * disposition menu). It owns the leg and hangs it up.
    */
-  afterCall?: (info: { callId: string; operatorId: string; channelId: string }) => Promise<unknown>
+  afterCall?: (info: { callId: string; operatorId: string; channelId: string; pressed: string[] }) => Promise<unknown>
 }
 
 type CallStatus = CallEnded['status']
@@ -132,7 +132,7 @@ export class CallSession {
     operator.attempt.dispose()
     this.deps.board.dispositionStarted(operator.operatorId)
     try {
-      await afterCall({ callId: this.callId, operatorId: operator.operatorId, channelId: operator.attempt.channelId })
+      await afterCall({ callId: this.callId, operatorId: operator.operatorId, channelId: operator.attempt.channelId, pressed: operator.attempt.takeKeys() })
     } catch (err) {
       this.log.error({ err }, 'after-call menu failed')
       await this.deps.ari.hangup(operator.attempt.channelId).catch(() => false)
@@ -155,6 +155,8 @@ export class CallSession {
     if (this.callerGone) return
     this.callerGone = true
     if (this.hangupBy === null) this.hangupBy = 'caller'
+    // Keys pressed while talking were for the customer; only the ones after this count for the menu.
+    this.answered?.attempt.takeKeys()
     this.log.info('caller hung up')
     this.stopNow()
   }

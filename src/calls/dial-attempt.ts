@@ -33,6 +33,8 @@ export class DialAttempt {
   private rang = false
   private guard: NodeJS.Timeout | null = null
   private readonly unwatch: () => void
+  /** Keys pressed on the answered leg that nobody has taken yet (they can arrive in the same tick as the answer). */
+  private pressed: string[] = []
 
   constructor (private readonly ari: AriLink, private readonly opts: DialAttemptOptions) {
     this.channelId = ari.newChannelId()
@@ -83,6 +85,7 @@ export class DialAttempt {
         if (e.status === 'RINGING') this.rang = true
         return
       case 'ringing': this.rang = true; return
+      case 'dtmf': if (this.answered) this.pressed.push(e.digit); return
       case 'hangup_requested': if (e.cause !== null) this.lastCause = e.cause; return
       case 'left': if (this.answered) this.markGone(this.lastCause); return
       case 'destroyed':
@@ -141,6 +144,13 @@ export class DialAttempt {
   vanished (): void {
     this.resolve({ result: this.cancelled ? 'cancelled' : 'no_answer', cause: null, causeText: 'channel gone while events were not received' })
     this.markGone(null)
+  }
+
+  /** Hands the keys pressed so far to whoever takes the leg over, and forgets them. */
+  takeKeys (): string[] {
+    const keys = this.pressed
+    this.pressed = []
+    return keys
   }
 
   dispose (): void {

@@ -25,9 +25,9 @@ const callbackDays: Record<string, number> = { 1: 1, 2: 3, 3: 7 }
 
 export type DispositionResult = 'deal' | 'refused' | 'callback' | 'no_key' | 'hung_up' | 'no_lead'
 
-export async function runDispositionPrompt (deps: DispositionPromptDeps, call: { callId: string; operatorId: string; channelId: string }): Promise<DispositionResult> {
+export async function runDispositionPrompt (deps: DispositionPromptDeps, call: { callId: string; operatorId: string; channelId: string; pressed?: string[] }): Promise<DispositionResult> {
   const log = deps.log.child({ callId: call.callId, operatorId: call.operatorId, channelId: call.channelId })
-  const menu = new PhoneMenu(deps.ari, call.channelId, deps.lang, log)
+  const menu = new PhoneMenu(deps.ari, call.channelId, deps.lang, log, call.pressed)
   const actor = `phone:${call.operatorId}`
   try {
     const choice = await menu.ask(['sound:ringlead/disposition-menu'], '123', deps.timeoutMs)

@@ -242,7 +242,7 @@ export class EscalationRunner {
       return { outcome: 'no_answer', detail: { result: answered.result, cause: answered.cause } }
     }
     leg.dispose()
-    const menu = new PhoneMenu(this.deps.ari, leg.channelId, s.lang, log)
+    const menu = new PhoneMenu(this.deps.ari, leg.channelId, s.lang, log, leg.takeKeys())
     this.deps.board.talkStarted(who.operatorId)
     const startedAt = this.deps.now()
     try {

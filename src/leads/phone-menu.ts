@@ -13,7 +13,9 @@ export class PhoneMenu {
   readonly ended: Promise<void>
   private endedResolve!: () => void
 
-  constructor (private readonly ari: AriLink, readonly channelId: string, private readonly lang: string, private readonly log: Logger) {
+  /** `pressed`: keys the person pressed before the menu took the channel over. */
+  constructor (private readonly ari: AriLink, readonly channelId: string, private readonly lang: string, private readonly log: Logger, pressed: readonly string[] = []) {
+    this.keys.push(...pressed)
     this.ended = new Promise((resolve) => { this.endedResolve = resolve })
     this.unwatch = ari.watchLeg(channelId, (e) => {
       if (e.kind === 'dtmf') { this.keys.push(e.digit); this.waiter?.() } else if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested' || e.kind === 'malformed') {

@@ -14,8 +14,11 @@ import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
 
 export type PhoneBehaviour =
-  /** menuKeys: the person answers voice menus, pressing one of these keys (at random) after each prompt starts. */
-  | { kind: 'answer'; afterMs: number; hangupAfterMs?: number; menuKeys?: string }
+  /**
+   * menuKeys: the person answers voice menus, pressing one of these keys (at random) after each prompt starts.
+   * keysOnAnswer: keys pressed the instant the phone is picked up.
+   */
+  | { kind: 'answer'; afterMs: number; hangupAfterMs?: number; menuKeys?: string; keysOnAnswer?: string }
   | { kind: 'noanswer' }
   | { kind: 'busy'; afterMs?: number }
   | { kind: 'unreachable' }
@@ -281,6 +284,8 @@ export class World implements MediaHost {
         this.emit('ChannelVarset', { variable: 'STASISSTATUS', value: '', channel: channelSnapshot(c) }, c.apps)
         c.stasisApp = app
         this.emit('StasisStart', { args, channel: channelSnapshot(c) }, c.apps)
+        // A person who knows the menu keys it the instant they pick up, before any prompt.
+        if (ep.behaviour.kind === 'answer') for (const digit of ep.behaviour.keysOnAnswer ?? '') this.sendDtmf(c.id, digit)
         if (ep.behaviour.kind === 'answer' && ep.behaviour.hangupAfterMs !== undefined) {
           this.after(c, ep.behaviour.hangupAfterMs, () => this.remoteHangup(c.id))
         }

@@ -64,7 +64,7 @@ t.test('after the customer hangs up, the operator keys 1 and the lead is a deal'
   t.equal(d.change.to, 'deal')
   t.match(w.daemon.leadsRepo.get(lead.leadId), { status: 'deal', awaitingDisposition: false })
   await until('operator leg hung up after the thank-you', () => w.sim.channels().length === 0)
-  t.equal(w.daemon.board.view(op)?.state, 'available')
+  await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
 })
 
 t.test('the operator keys a refusal with its reason, or nothing and the lead stays awaiting disposition', async (t) => {
@@ -119,6 +119,20 @@ t.test('at the deadline the owner\'s phone rings with the summary; pressing 1 ca
   t.match(steps.find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
   t.notOk(steps.some((s) => s.state === 'pending'), 'nothing more on the ladder')
   t.ok(w.daemon.leadsRepo.events(lead.leadId).some((e) => e.kind === 'response'))
+  await until('all hung up', () => w.sim.channels().length === 0)
+})
+
+t.test('a key pressed the instant the owner picks up is not lost', async (t) => {
+  const c = clock()
+  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now })
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 20, keysOnAnswer: '1' } })
+  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 300 } })
+  const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233' }, 'test')
+  c.advance(41 * 60_000)
+  t.equal(w.daemon.escalations.tick(c.now()), 1)
+  await w.daemon.escalations.drain()
+  t.match(w.daemon.leadsRepo.steps(lead.leadId).find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
   await until('all hung up', () => w.sim.channels().length === 0)
 })
 
