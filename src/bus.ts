@@ -14,13 +14,15 @@ export interface BusEvents {
   'call.started': [CallStarted]
   'call.ended': [CallEnded]
   'operator.state': [OperatorStateChanged]
+  /** A caller started or stopped waiting for a free operator. */
+  'queue.changed': [{ waiting: number }]
   'lead.created': [LeadChanged]
   'lead.updated': [LeadChanged]
   'lead.status_changed': [LeadChanged]
   'lead.escalated': [LeadChanged]
   'disposition.recorded': [LeadChanged]
   /** Operators, skills, categories or tracking numbers changed in the database. */
-  'catalog.changed': [{ what: 'operators' | 'categories' | 'tracking_numbers' }]
+  'catalog.changed': [{ what: 'operators' | 'categories' | 'tracking_numbers' | 'menus' }]
 }
 
 export class Bus extends EventEmitter<BusEvents> {

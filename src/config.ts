@@ -56,6 +56,24 @@ const ConfigSchema = Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 6 }),
     efficiencyWeight: Type.Number({ minimum: 0, maximum: 10, default: 0.5 })
   }, { default: {} }),
+  queue: Type.Object({
+    /** Callers wait for a busy operator instead of being dropped. */
+    enabled: Type.Boolean({ default: true }),
+    /** After this long waiting, the caller is offered a callback and the call ends politely. */
+    maxWaitSeconds: Type.Number({ minimum: 1, default: 300 }),
+    /** How often a waiting caller hears their position and expected wait. */
+    announceEverySeconds: Type.Number({ minimum: 1, default: 45 }),
+    /** The key a waiting caller presses to be called back instead (empty: no key). */
+    callbackKey: Type.String({ default: '1', pattern: '^[0-9*#]?$' }),
+    /** Returning customers are served before new ones. */
+    priorityReturning: Type.Boolean({ default: false }),
+    /** Music-on-hold class Asterisk plays to waiting callers. */
+    mohClass: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_-]+$' }),
+    /** Average handling time assumed before today's calls give one, for the expected wait. */
+    defaultHandleSeconds: Type.Integer({ minimum: 1, default: 180 }),
+    /** How often waiting callers are matched with operators whose wrap-up ran out. */
+    pollMs: Type.Integer({ minimum: 10, default: 1000 })
+  }, { default: {} }),
   leads: Type.Object({
     /** Response deadline in working minutes. */
     responseMinutes: Type.Integer({ minimum: 1, default: 40 }),

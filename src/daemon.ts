@@ -22,6 +22,9 @@ import type { ScheduledTask } from 'node-cron'
 import { wavDurationMs } from './calls/wav-duration.js'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
+import { MenusRepo } from './db/menus-repo.js'
+import { CallQueue } from './calls/call-queue.js'
+import { isWorkingTime } from './domain/sla-clock.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
 import { scheduleForgetIdempotencyKeys } from './jobs/forget-idempotency-keys.js'
 import { CallLeads } from './leads/call-leads.js'
@@ -41,6 +44,8 @@ export interface Daemon {
   ami: AmiLink | null
   board: OperatorBoard
   center: CallCenter
+  queue: CallQueue
+  menus: MenusRepo
   repo: CallsRepo
   leads: LeadService
   leadsRepo: LeadsRepo
@@ -155,8 +160,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
   }
   const promptLang = config.leads.promptLanguage
+  const menus = new MenusRepo({ db, bus, now, newId })
+  const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
+  queue.start()
   const center = new CallCenter({
-    ari, ami: amiLink, repo, board, bus, log, now, newId,
+    ari, ami: amiLink, repo, board, bus, log, now, newId, menus, queue,
+    isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
@@ -166,7 +175,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       defaultRegion: config.calls.defaultRegion,
       basePolicy: config.routing,
       attemptGuardMs: config.calls.attemptGuardMs,
-      recordingSettleMs: opts.recordingSettleMs ?? 15_000
+      recordingSettleMs: opts.recordingSettleMs ?? 15_000,
+      promptLang,
+      queue: {
+        enabled: config.queue.enabled, maxWaitMs: config.queue.maxWaitSeconds * 1000, announceEveryMs: config.queue.announceEverySeconds * 1000,
+        callbackKey: config.queue.callbackKey, mohClass: config.queue.mohClass, defaultHandleMs: config.queue.defaultHandleSeconds * 1000
+      }
     }
   })
   center.start()
@@ -193,13 +207,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads,
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
       asterisk: sim ? 'simulator' : 'real',
       activeCalls: center.activeCalls,
+      waitingCallers: queue.size,
       escalationsDue: leadsRepo.dueCount(now()),
       escalationsRunning: escalations.running
     })
@@ -212,11 +227,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
     stop: async () => {
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()
       await app.close()

@@ -94,7 +94,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private stopped = false
   private everConnected = false
   private wsUp = false
-  private readonly legs = new Map<string, Handler<LegEvent>>()
+  /** Several parts may follow one channel at once (the call and a voice menu on the caller's leg). */
+  private readonly legs = new Map<string, Array<Handler<LegEvent>>>()
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
   private readonly playbacks = new Map<string, Handler<PlaybackEvent>>()
   private readonly log: Logger
@@ -211,7 +212,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     } catch { /* not JSON at all */ }
     const problem = `malformed ARI event: ${(err as Error).message}`
     this.log.error({ channelId, raw: raw.slice(0, 500), err: (err as Error).message }, 'malformed ARI event')
-    if (channelId) this.legs.get(channelId)?.({ kind: 'malformed', problem })
+    if (channelId) this.toLeg(channelId, { kind: 'malformed', problem })
   }
 
   private dispatch (e: AriEventWire): void {
@@ -228,9 +229,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     switch (e.type) {
       case 'StasisStart': {
         if (!channelId) return
-        const handler = this.legs.get(channelId)
         const args = e.args ?? []
-        if (handler) return handler({ kind: 'entered', args, state: e.channel?.state ?? '' })
+        if (this.legs.has(channelId)) return this.toLeg(channelId, { kind: 'entered', args, state: e.channel?.state ?? '' })
         if (args[0] !== undefined && ourLegKinds.has(args[0])) {
           // A leg we originated whose session is gone (e.g. the caller hung up meanwhile).
           this.log.warn({ channelId, args }, 'orphan leg entered Stasis, hanging up')
@@ -269,7 +269,10 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   private toLeg (channelId: string | undefined, event: LegEvent): void {
-    if (channelId) this.legs.get(channelId)?.(event)
+    const handlers = channelId === undefined ? undefined : this.legs.get(channelId)
+    if (!handlers) return
+    if (handlers.length === 1) return handlers[0]!(event)
+    for (const h of [...handlers]) h(event)
   }
 
   private toRec (name: string | undefined, event: RecordingEvent): void {
@@ -278,8 +281,16 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
 
   /** Listen to one channel's events. Register before originating so nothing is missed. */
   watchLeg (channelId: string, handler: Handler<LegEvent>): () => void {
-    this.legs.set(channelId, handler)
-    return () => { if (this.legs.get(channelId) === handler) this.legs.delete(channelId) }
+    const handlers = this.legs.get(channelId)
+    if (handlers) handlers.push(handler)
+    else this.legs.set(channelId, [handler])
+    return () => {
+      const list = this.legs.get(channelId)
+      const i = list ? list.indexOf(handler) : -1
+      if (i < 0) return
+      list!.splice(i, 1)
+      if (list!.length === 0) this.legs.delete(channelId)
+    }
   }
 
   watchRecording (name: string, handler: Handler<RecordingEvent>): () => void {
@@ -316,6 +327,15 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
 
   ring (channelId: string): Promise<void> {
     return this.cmd('ring', channelId, 'POST', `channels/${enc(channelId)}/ring`)
+  }
+
+  /** Music on hold for a caller who waits; stopped before a prompt or the bridge. */
+  startMoh (channelId: string, mohClass?: string): Promise<void> {
+    return this.cmd('start music on hold', channelId, 'POST', `channels/${enc(channelId)}/moh`, mohClass ? { mohClass } : undefined)
+  }
+
+  stopMoh (channelId: string): Promise<void> {
+    return this.cmd('stop music on hold', channelId, 'DELETE', `channels/${enc(channelId)}/moh`)
   }
 
   answer (channelId: string): Promise<void> {

@@ -8,6 +8,10 @@ import type { CallsRepo, CustomerFacts, TrackingNumberFacts } from '../db/calls-
 import type { CallEnded } from '../domain/call-events.js'
 import { normalisePhone } from '../domain/phone.js'
 import { plan, mergePolicy, type PlanStep, type RoutingPlan, type RoutingPolicy } from '../domain/routing.js'
+import { answerMenu, enterMenu, validDigits, type Menu, type MenuAction, type MenuStep } from '../domain/ivr.js'
+import { expectedWaitMinutes, shouldWait, type WaitingCall } from '../domain/wait-queue.js'
+import { PhoneMenu } from '../asterisk/phone-menu.js'
+import type { CallQueue } from './call-queue.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
 import type { OperatorBoard } from './operator-board.js'
@@ -19,6 +23,23 @@ export interface CallSessionSettings {
   attemptGuardMs: number
   /** Real ms to wait for recordings to be finished by Asterisk after hang-up. */
   recordingSettleMs: number
+  /** Language of the built-in prompts. */
+  promptLang: string
+  queue: {
+    enabled: boolean
+    maxWaitMs: number
+    announceEveryMs: number
+    /** '' = no key for a callback. */
+    callbackKey: string
+    mohClass: string
+    defaultHandleMs: number
+  }
+}
+
+/** Voice menus as the calls read them. */
+export interface MenuSource {
+  all: () => ReadonlyMap<string, Menu>
+  defaultMenuId: () => string | null
 }
 
 export interface CallSessionDeps {
@@ -36,7 +57,14 @@ export interface CallSessionDeps {
    * disposition menu). It owns the leg and hangs it up.
    */
   afterCall?: (info: { callId: string; operatorId: string; channelId: string; pressed: string[] }) => Promise<unknown>
+  menus?: MenuSource
+  /** Callers wait here when nobody is free; without it they are not kept. */
+  queue?: CallQueue
+  /** Working hours: menus have after-hours variants. Always working when not given. */
+  isWorkingTime?: (ms: number) => boolean
 }
+
+type QueueOutcome = 'connected' | 'abandoned' | 'callback_key' | 'callback_timeout' | 'nobody_left'
 
 type CallStatus = CallEnded['status']
 
@@ -68,6 +96,19 @@ export class CallSession {
   private problem: string | null = null
   private handingOver = false
   private ringback: Promise<void> = Promise.resolve()
+  /** The caller's channel is answered (menu, waiting, or picked up again after a restart). */
+  private callerAnswered = false
+  private mohOn = false
+  private menuPath: string[] = []
+  /** What the voice menu chose; null without a menu. */
+  private menuChoice: Exclude<MenuAction, { kind: 'menu' }> | null = null
+  private categoryId: string | null = null
+  private policy: RoutingPolicy | null = null
+  private queuedAt: number | null = null
+  private queueOutcome: QueueOutcome | null = null
+  private callbackWhy: string | null = null
+  private resumedFrom: string | null = null
+  private stepCount = 0
 
   constructor (private readonly deps: CallSessionDeps, private readonly caller: InboundChannel) {
     this.callId = deps.newId('call')
@@ -94,19 +135,35 @@ export class CallSession {
     let status: CallStatus = 'failed'
     try {
       this.identifyCaller()
-      // Ringback goes out while we plan and dial: no need to wait for Asterisk's answer first.
-      this.ringback = this.ringCaller()
-      const route = this.planRoute()
-      this.writeCall(route)
-      for (const [index, step] of route.steps.entries()) {
-        if (this.callerGone || this.broken) break
-        const operator = await this.ringStep(step, index)
-        if (operator) {
-          await this.talk(operator)
-          break
-        }
+      this.resumeAfterRestart()
+      const menuId = this.resumedFrom === null ? this.menuOf() : null
+      if (menuId === null) {
+        // Ringback goes out while we plan and dial: no need to wait for Asterisk's answer first.
+        if (!this.callerAnswered) this.ringback = this.ringCaller()
+        else await this.startMusic()
+      } else {
+        this.writeCall(null, 'menu')
+        await this.walkMenu(menuId)
       }
-      status = this.broken ? 'failed' : this.answered ? 'answered' : this.callerGone ? 'abandoned' : 'missed'
+      if (this.menuChoice?.kind === 'callback') {
+        this.callbackWhy = 'the caller chose a callback in the voice menu'
+      } else if (!this.callerGone && !this.broken) {
+        const route = this.planRoute()
+        if (menuId === null) this.writeCall(route, 'ringing')
+        else this.deps.repo.updateCall(this.callId, { status: 'ringing', plan: JSON.stringify(route), categoryId: this.categoryId, menuPath: JSON.stringify(this.menuPath) })
+        let operator: Answered | null = null
+        for (const step of route.steps) {
+          if (this.callerGone || this.broken) break
+          operator = await this.ringStep(step, this.stepCount++)
+          if (operator) break
+        }
+        if (!operator && !this.callerGone && !this.broken) operator = await this.waitForOperator(route)
+        if (operator) await this.talk(operator)
+      }
+      if (this.callbackWhy !== null && !this.callerGone) await this.sayToCaller(['sound:ringlead/callback-taken'])
+      status = this.broken
+        ? 'failed'
+        : this.answered ? 'answered' : this.callbackWhy !== null ? 'callback' : this.callerGone ? 'abandoned' : 'missed'
       if (status === 'missed') this.log.info('nobody answered')
     } catch (err) {
       this.problem = (err as Error).message
@@ -118,6 +175,210 @@ export class CallSession {
     const afterCall = this.handOver()
     const [ended] = await Promise.all([this.finish(status), afterCall])
     return ended
+  }
+
+  /** A caller Asterisk still held when ringlead restarted: continue their call, not a new one. */
+  private resumeAfterRestart (): void {
+    if (this.caller.state !== 'Up') return
+    this.callerAnswered = true
+    const previous = this.deps.repo.lastCallOfChannel(this.caller.channelId)
+    if (!previous) return
+    this.resumedFrom = previous.callId
+    this.categoryId = previous.categoryId
+    this.queuedAt = previous.queuedAt
+    try { this.menuPath = previous.menuPath ? JSON.parse(previous.menuPath) as string[] : [] } catch { this.menuPath = [] }
+    this.log.warn({ resumedFrom: previous.callId, queuedAt: previous.queuedAt }, 'caller picked up again after a restart')
+  }
+
+  /** The menu callers on this number hear, if any. */
+  private menuOf (): string | null {
+    const menus = this.deps.menus
+    if (!menus) return null
+    const own = this.tracking?.menuId ?? null
+    const id = own ?? menus.defaultMenuId()
+    if (id !== null && !menus.all().has(id)) {
+      this.warnings.push(`menu ${id} not found: no menu`)
+      return null
+    }
+    return id
+  }
+
+  /** Plays the menu and follows the caller's keys until it leads somewhere. */
+  private async walkMenu (menuId: string): Promise<void> {
+    const menus = this.deps.menus!.all()
+    const working = this.deps.isWorkingTime?.(this.deps.now()) ?? true
+    if (!await this.answerCaller()) return
+    const keys = new PhoneMenu(this.deps.ari, this.caller.channelId, this.deps.settings.promptLang, this.log)
+    try {
+      let step: MenuStep = enterMenu(menus, menuId, working)
+      while (step.kind === 'ask') {
+        const invalid = step.walk.path.at(-1)?.endsWith(':invalid') === true
+        const media = invalid ? ['sound:ringlead/invalid-key', ...step.media] : step.media
+        const key = await keys.ask(media, validDigits, step.timeoutSeconds * 1000)
+        if (this.callerGone || this.broken) {
+          this.menuPath = step.walk.path
+          return
+        }
+        step = answerMenu(menus, step.walk, key === null ? { kind: 'timeout' } : { kind: 'key', digit: key }, working)
+      }
+      this.menuPath = step.path
+      this.log.info({ path: step.path, action: step.action, reason: step.reason }, 'voice menu done')
+      this.menuChoice = step.action
+      if (step.action.kind === 'callback' && !this.callerPhone) {
+        // Nobody could call back a hidden number: route the call instead.
+        this.warnings.push('callback chosen in the menu, but the caller\'s number is unknown: routed instead')
+        this.menuChoice = { kind: 'route' }
+      }
+      if (step.action.kind === 'category') this.categoryId = step.action.categoryId
+    } finally {
+      keys.dispose()
+    }
+  }
+
+  /** Answers the caller's channel once; false when they are gone. */
+  private async answerCaller (): Promise<boolean> {
+    if (this.callerAnswered) return true
+    try {
+      await this.ringback
+      await this.deps.ari.answer(this.caller.channelId)
+      this.callerAnswered = true
+      return true
+    } catch (err) {
+      if (err instanceof AsteriskCommandFailed && err.isNotFound) {
+        this.markCallerGone()
+        return false
+      }
+      throw err
+    }
+  }
+
+  private async startMusic (): Promise<void> {
+    if (this.mohOn || this.callerGone) return
+    try {
+      await this.deps.ari.startMoh(this.caller.channelId, this.deps.settings.queue.mohClass)
+      this.mohOn = true
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'music on hold not started')
+    }
+  }
+
+  private async stopMusic (): Promise<void> {
+    if (!this.mohOn) return
+    this.mohOn = false
+    await this.deps.ari.stopMoh(this.caller.channelId).catch(() => undefined)
+  }
+
+  /** A prompt to the caller over the music, which resumes after it when it was on. */
+  private async sayToCaller (media: string[]): Promise<void> {
+    if (this.callerGone) return
+    const music = this.mohOn
+    await this.stopMusic()
+    const voice = new PhoneMenu(this.deps.ari, this.caller.channelId, this.deps.settings.promptLang, this.log)
+    try { await voice.say(media) } finally { voice.dispose() }
+    if (music) await this.startMusic()
+  }
+
+  /**
+   * Nobody free took the call: when someone who could is busy, the caller waits (music, position,
+   * a callback key) and the first such operator to become free is rung. Returns who answered.
+   */
+  private async waitForOperator (route: RoutingPlan): Promise<Answered | null> {
+    const queue = this.deps.queue
+    const q = this.deps.settings.queue
+    if (!queue || !q.enabled) return null
+    const now = this.deps.now()
+    const waiting: WaitingCall = {
+      callId: this.callId, arrivedAtMs: this.queuedAt ?? now, returning: this.customer?.lastCallAt != null,
+      categoryId: this.categoryId, stickyOperatorId: this.customer?.lastOperatorId ?? null,
+      onlyOperatorIds: null, triedOperatorIds: new Set()
+    }
+    const policy = this.policy!
+    const verdict = shouldWait(waiting, this.deps.board.snapshot(now), policy)
+    this.log.info({ wait: verdict.wait, reason: verdict.reason }, verdict.wait ? 'caller waits for an operator' : 'caller not kept waiting')
+    route.reasons.push(verdict.wait ? `waiting: ${verdict.reason}` : `not waiting: ${verdict.reason}`)
+    if (!verdict.wait) return null
+    if (!await this.answerCaller()) return null
+    this.queuedAt = waiting.arrivedAtMs
+    this.deps.repo.updateCall(this.callId, { status: 'waiting', queuedAt: this.queuedAt, plan: JSON.stringify(route) })
+    queue.join(waiting, policy, this.callerPhone)
+    const keys = new PhoneMenu(this.deps.ari, this.caller.channelId, this.deps.settings.promptLang, this.log)
+    const callbackKey = q.callbackKey !== '' && this.callerPhone ? q.callbackKey : ''
+    const pressed = callbackKey ? keys.nextKey(callbackKey).then((k) => ({ kind: 'key' as const, k })) : new Promise<never>(() => {})
+    const gone = this.stopSignal.then(() => ({ kind: 'gone' as const }))
+    const waitStarted = performance.now() - (now - this.queuedAt)
+    let offer: Promise<{ kind: 'offer'; operator: Answered | null; operatorId: string }> | null = null
+    let nextAnnouncement = performance.now()
+    let outcome: QueueOutcome = 'abandoned'
+    let winner: Answered | null = null
+    try {
+      await this.startMusic()
+      for (;;) {
+        if (!offer) {
+          offer = new Promise((resolve) => {
+            queue.ready(this.callId, (op) => {
+              const step: PlanStep = { kind: 'queue', targets: [{ operatorId: op.operatorId, endpoint: op.endpoint }], ringTimeoutSeconds: policy.ringTimeoutSeconds, reasons: [`${op.operatorId}: free again, first waiting caller they can take`] }
+              route.steps.push(step)
+              void this.ringStep(step, this.stepCount++).then((operator) => { resolve({ kind: 'offer', operator, operatorId: op.operatorId }) })
+            })
+          })
+        }
+        const elapsed = performance.now() - waitStarted
+        const tick = Math.max(0, Math.min(q.maxWaitMs - elapsed, nextAnnouncement - performance.now()))
+        let timer: NodeJS.Timeout | undefined
+        const timeout = new Promise<{ kind: 'tick' }>((resolve) => { timer = setTimeout(() => { resolve({ kind: 'tick' }) }, tick) })
+        const event = await Promise.race([offer, pressed, gone, timeout])
+        clearTimeout(timer)
+        if (event.kind === 'gone') break
+        if (event.kind === 'offer') {
+          if (event.operator) { winner = event.operator; outcome = 'connected'; break }
+          queue.notAnswered(this.callId, event.operatorId)
+          offer = null
+          continue
+        }
+        if (event.kind === 'key' || performance.now() - waitStarted >= q.maxWaitMs) {
+          // An operator already ringing for this caller gets the chance to answer first.
+          const ringing = queue.waiting().find((w) => w.callId === this.callId)?.ringingOperatorId
+          if (ringing && offer) {
+            const last = await Promise.race([offer, gone])
+            if (last.kind === 'offer' && last.operator) { winner = last.operator; outcome = 'connected'; break }
+            if (last.kind === 'gone') break
+          }
+          const byKey = event.kind === 'key'
+          if (this.callerPhone) {
+            outcome = byKey ? 'callback_key' : 'callback_timeout'
+            this.callbackWhy = byKey ? `the caller pressed ${callbackKey} for a callback while waiting` : `no operator within ${Math.round(q.maxWaitMs / 1000)} s of waiting: callback offered`
+          } else {
+            outcome = 'nobody_left'
+          }
+          break
+        }
+        if (performance.now() >= nextAnnouncement && !queue.waiting().find((w) => w.callId === this.callId)?.ringingOperatorId) {
+          await this.announcePosition(queue, callbackKey)
+          nextAnnouncement = performance.now() + q.announceEveryMs
+        }
+      }
+    } finally {
+      queue.leave(this.callId)
+      keys.dispose()
+      if (outcome === 'abandoned' && !this.callerGone) outcome = this.broken ? 'nobody_left' : outcome
+      this.queueOutcome = outcome
+      const waitMs = this.deps.now() - this.queuedAt
+      this.deps.repo.updateCall(this.callId, { waitMs, queueOutcome: outcome })
+      this.log.info({ outcome, waitMs }, 'wait over')
+    }
+    return winner
+  }
+
+  /** "You are number N in the queue; about M minutes" (and the callback key). */
+  private async announcePosition (queue: CallQueue, callbackKey: string): Promise<void> {
+    const position = queue.position(this.callId)
+    if (position === 0) return
+    const handle = this.deps.repo.averageTalkMs(this.deps.now() - 86_400_000) ?? this.deps.settings.queue.defaultHandleMs
+    const minutes = expectedWaitMinutes(position, handle, queue.servingCount(this.callId))
+    await this.sayToCaller([
+      'sound:ringlead/queue-position', `number:${position}`, 'sound:ringlead/queue-wait-minutes', `number:${minutes}`,
+      ...(callbackKey === '1' ? ['sound:ringlead/queue-press-1'] : [])
+    ])
   }
 
   /** The operator stays on the line for the disposition menu when the customer hung up first. */
@@ -167,6 +428,7 @@ export class CallSession {
     this.callerPhone = phone.e164
     if (phone.problem) this.warnings.push(`caller id "${phone.raw}": ${phone.problem}`)
     this.tracking = this.deps.repo.trackingNumber(this.caller.did)
+    this.categoryId = this.tracking?.categoryId ?? null
     if (!this.tracking) {
       this.warnings.push(`unknown DID "${this.caller.did}": default routing policy`)
       this.log.warn({ did: this.caller.did }, 'unknown DID, default policy')
@@ -187,29 +449,53 @@ export class CallSession {
     }
   }
 
-  /** The call row, with the plan it will follow, and call.started. */
-  private writeCall (route: RoutingPlan): void {
+  /** The call row, with the plan it will follow (none yet while in a menu), and call.started. */
+  private writeCall (route: RoutingPlan | null, status: 'menu' | 'ringing'): void {
     this.deps.repo.insertCall({
-      callId: this.callId, direction: 'inbound', status: 'ringing', channelId: this.caller.channelId,
+      callId: this.callId, direction: 'inbound', status, channelId: this.caller.channelId,
       callerRaw: this.caller.callerNumber, callerPhone: this.callerPhone, callerName: this.caller.callerName || this.customer?.name || null,
       customerId: this.customer?.customerId ?? null, did: this.caller.did, trackingDid: this.tracking?.did ?? null,
-      source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null,
-      plan: JSON.stringify(route), startedAt: this.startedAt, warnings: this.warnings.length ? JSON.stringify(this.warnings) : null
+      source: this.tracking?.source ?? null, categoryId: this.categoryId,
+      plan: route ? JSON.stringify(route) : null, startedAt: this.startedAt, warnings: this.warnings.length ? JSON.stringify(this.warnings) : null,
+      menuPath: this.menuPath.length ? JSON.stringify(this.menuPath) : null, queuedAt: this.queuedAt, resumedFrom: this.resumedFrom
     })
     this.deps.bus.emit('call.started', {
       callId: this.callId, callerPhone: this.callerPhone, did: this.caller.did,
-      source: this.tracking?.source ?? null, categoryId: this.tracking?.categoryId ?? null, startedAt: this.startedAt
+      source: this.tracking?.source ?? null, categoryId: this.categoryId, startedAt: this.startedAt
     })
   }
 
+  /** The routing plan: the number's (or the menu's) category and policy; a chosen operator or group first. */
   private planRoute (): RoutingPlan {
-    const policy = mergePolicy(this.deps.settings.basePolicy, this.tracking?.categoryPolicy, this.tracking?.numberPolicy)
+    const choice = this.menuChoice
+    const menuCategory = choice?.kind === 'category' ? choice.categoryId : null
+    const categoryPolicy = menuCategory !== null && menuCategory !== this.tracking?.categoryId
+      ? this.deps.repo.categoryPolicy(menuCategory)
+      : this.tracking?.categoryPolicy
+    const policy = mergePolicy(this.deps.settings.basePolicy, categoryPolicy, this.tracking?.numberPolicy)
+    this.policy = policy
     const now = this.deps.now()
+    const operators = this.deps.board.snapshot(now)
     const route = plan({
-      categoryId: this.tracking?.categoryId ?? null,
+      categoryId: this.categoryId,
       stickyOperatorId: this.customer?.lastOperatorId ?? null,
       lastCallAtMs: this.customer?.lastCallAt ?? null
-    }, this.deps.board.snapshot(now), policy, now)
+    }, operators, policy, now)
+    if (choice?.kind === 'operator' || choice?.kind === 'group') {
+      const wanted = choice.kind === 'operator' ? [choice.operatorId] : choice.operatorIds
+      const free = operators.filter((o) => wanted.includes(o.operatorId) && o.state === 'available')
+      if (free.length > 0) {
+        const chosen = new Set(free.map((o) => o.operatorId))
+        for (const step of route.steps) step.targets = step.targets.filter((t) => !chosen.has(t.operatorId))
+        route.steps = route.steps.filter((step) => step.targets.length > 0)
+        route.steps.unshift({
+          kind: 'menu', targets: free.map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint })), ringTimeoutSeconds: policy.ringTimeoutSeconds,
+          reasons: [`chosen in the voice menu: ${wanted.join('+')}`]
+        })
+      } else {
+        route.reasons.unshift(`chosen in the voice menu: ${wanted.join('+')}, but none of them is free: the usual plan`)
+      }
+    }
     this.log.info({ steps: route.steps.map((s) => `${s.kind}:${s.targets.map((t) => t.operatorId).join('+')}`), reasons: route.reasons }, 'route planned')
     return route
   }
@@ -217,7 +503,7 @@ export class CallSession {
   private displayedCallerId (): string {
     const number = this.callerPhone ?? (this.caller.callerNumber || 'unknown')
     const name = this.customer?.name ?? this.caller.callerName
-    const label = [name, this.tracking?.categoryId].filter(Boolean).join(' · ')
+    const label = [name, this.categoryId].filter(Boolean).join(' · ')
     // Quotes and angle brackets would break the caller id Asterisk parses.
     const clean = label.replace(/["<>\\]/g, '').slice(0, 60)
     return clean ? `"${clean}" <${number}>` : number
@@ -297,8 +583,12 @@ export class CallSession {
     this.deps.repo.updateCall(this.callId, { status: 'talking', answeredBy: operator.operatorId, answeredAt: this.answeredAt, ringMs: this.answeredAt - this.startedAt })
     this.bridgeId = `rl-br-${this.callId}`
     try {
-      await this.ringback
-      await this.deps.ari.answer(this.caller.channelId)
+      await this.stopMusic()
+      if (!this.callerAnswered) {
+        await this.ringback
+        await this.deps.ari.answer(this.caller.channelId)
+        this.callerAnswered = true
+      }
       await this.deps.ari.createBridge(this.bridgeId)
       await this.deps.ari.addToBridge(this.bridgeId, [this.caller.channelId, operator.attempt.channelId])
     } catch (err) {
@@ -335,7 +625,7 @@ export class CallSession {
       if (this.hangupBy === null) this.hangupBy = 'system'
       // Unanswered: cause 19 makes Asterisk answer the carrier 480, not 603 Decline (which tells a
       // carrier not to try other routes).
-      hangups.push(this.deps.ari.hangup(this.caller.channelId, this.answered ? undefined : 'no_answer').catch(() => false))
+      hangups.push(this.deps.ari.hangup(this.caller.channelId, this.answered || this.callerAnswered ? undefined : 'no_answer').catch(() => false))
     }
     await Promise.all(hangups)
     await this.recorder.hangupSnoops()
@@ -352,7 +642,7 @@ export class CallSession {
     this.deps.repo.transaction(() => {
       this.deps.repo.updateCall(this.callId, {
         status, endedAt, talkMs, ringMs: (this.answeredAt ?? endedAt) - this.startedAt, hangupBy: this.hangupBy,
-        endReason: this.problem ?? (status === 'missed' ? 'nobody answered' : status === 'abandoned' ? 'caller hung up while ringing' : null)
+        endReason: this.problem ?? this.endReason(status)
       })
       if (this.customer) this.deps.repo.rememberCustomerCall(this.customer.customerId, operatorId, endedAt)
     })
@@ -361,12 +651,24 @@ export class CallSession {
     const event: CallEnded = {
       callId: this.callId, direction: 'inbound', status, callerPhone: this.callerPhone, callerRaw: this.caller.callerNumber,
       customerId: this.customer?.customerId ?? null, did: this.caller.did, source: this.tracking?.source ?? null,
-      categoryId: this.tracking?.categoryId ?? null, answeredBy: operatorId, attempts: this.attemptLog,
+      categoryId: this.categoryId, answeredBy: operatorId, attempts: this.attemptLog,
       startedAt: this.startedAt, answeredAt: this.answeredAt, endedAt, ringMs: (this.answeredAt ?? endedAt) - this.startedAt,
-      talkMs, hangupBy: this.hangupBy, recordings
+      talkMs, hangupBy: this.hangupBy, recordings, menuPath: this.menuPath,
+      waitMs: this.queuedAt === null ? null : (this.answeredAt ?? endedAt) - this.queuedAt, endReason: this.problem ?? this.endReason(status)
     }
     this.deps.bus.emit('call.ended', event)
     return event
+  }
+
+  private endReason (status: CallStatus): string | null {
+    switch (status) {
+      case 'missed': return this.queueOutcome === 'nobody_left' ? 'nobody answered while the caller waited' : 'nobody answered'
+      case 'abandoned':
+        if (this.queueOutcome === 'abandoned') return 'caller hung up while waiting for an operator'
+        return this.menuChoice === null && this.menuPath.length > 0 ? 'caller hung up in the voice menu' : 'caller hung up while ringing'
+      case 'callback': return this.callbackWhy
+      default: return null
+    }
   }
 
   /** After a WebSocket outage: settle whatever Asterisk no longer has. */

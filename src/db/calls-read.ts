@@ -7,7 +7,7 @@ import { callAttempts, calls, categories, customers, operators, recordings } fro
 
 type CallRow = typeof calls.$inferSelect
 export type CallStatus = CallRow['status']
-export const callStatuses: readonly CallStatus[] = ['ringing', 'talking', 'answered', 'missed', 'abandoned', 'interrupted', 'failed']
+export const callStatuses: readonly CallStatus[] = ['menu', 'ringing', 'waiting', 'talking', 'answered', 'missed', 'abandoned', 'callback', 'interrupted', 'failed']
 
 export interface OperatorRef { operatorId: string; name: string }
 
@@ -28,6 +28,12 @@ export interface CallStory {
     hangupBy: CallRow['hangupBy']
     endReason: string | null
     warnings: string[]
+    /** The voice-menu choices the caller made, in order (`menu:key`, `menu:timeout`…). */
+    menuPath: string[]
+    /** The wait for a free operator, when the caller had one. */
+    queue: { queuedAt: number; waitMs: number | null; outcome: CallRow['queueOutcome'] } | null
+    /** The call this one continues after a restart. */
+    resumedFrom: string | null
   }
   customer: { customerId: string; phone: string; name: string | null } | null
   /** The tracking number as it was when the call came in (source and category are copied onto the call). */
@@ -83,6 +89,14 @@ function isPlan (value: unknown): value is RoutingPlan {
   return p !== null && typeof p === 'object' && Array.isArray(p.steps) && Array.isArray(p.skipped) && Array.isArray(p.reasons)
 }
 
+function parseMenuPath (text: string | null): string[] {
+  if (!text) return []
+  try {
+    const v: unknown = JSON.parse(text)
+    return Array.isArray(v) ? v.map(String) : []
+  } catch { return [] }
+}
+
 function parsePlan (text: string | null, warnings: string[]): RoutingPlan | null {
   if (text === null) return null
   try {
@@ -132,7 +146,10 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
       talkMs: c.talkMs,
       hangupBy: c.hangupBy,
       endReason: c.endReason,
-      warnings
+      warnings,
+      menuPath: parseMenuPath(c.menuPath),
+      queue: c.queuedAt === null ? null : { queuedAt: c.queuedAt, waitMs: c.waitMs, outcome: c.queueOutcome },
+      resumedFrom: c.resumedFrom
     },
     customer: customer === null ? null : { customerId: customer.customerId, phone: customer.phone, name: customer.name },
     trackingNumber: trackingDid === null

@@ -1,5 +1,5 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db } from './open.js'
 import { calls, callAttempts, recordings, customers, trackingNumbers, categories } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
@@ -12,7 +12,7 @@ export type RecordingRow = typeof recordings.$inferSelect
 export type NewRecording = typeof recordings.$inferInsert
 
 export interface TrackingNumberFacts {
-  did: string; source: string | null; categoryId: string | null
+  did: string; source: string | null; categoryId: string | null; menuId: string | null
   numberPolicy: Partial<RoutingPolicy> | null; categoryPolicy: Partial<RoutingPolicy> | null
 }
 
@@ -40,7 +40,7 @@ export class CallsRepo {
 
   constructor (private readonly db: Db) {
     this.trackingByDigits = db.select({
-      did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId,
+      did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId, menuId: trackingNumbers.menuId,
       numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
     }).from(trackingNumbers)
       .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
@@ -82,6 +82,24 @@ export class CallsRepo {
       .where(eq(customers.customerId, customerId)).run()
   }
 
+  /** A category's routing overrides, for a call whose category a voice menu chose. */
+  categoryPolicy (categoryId: string): Partial<RoutingPolicy> | null {
+    const row = this.db.select({ policy: categories.routingPolicy }).from(categories).where(eq(categories.categoryId, categoryId)).get()
+    return parsePolicy(row?.policy)
+  }
+
+  /** The latest call of a channel: a caller Asterisk still holds after a restart continues it. */
+  lastCallOfChannel (channelId: string): CallRow | undefined {
+    return this.db.select().from(calls).where(eq(calls.channelId, channelId)).orderBy(desc(calls.startedAt)).limit(1).get()
+  }
+
+  /** Average talk time of answered calls since a moment, for a waiting caller's expected wait. */
+  averageTalkMs (sinceMs: number): number | null {
+    const row = this.db.select({ avg: sql<number | null>`avg(${calls.talkMs})` }).from(calls)
+      .where(and(eq(calls.status, 'answered'), gte(calls.startedAt, sinceMs))).get()
+    return row?.avg ?? null
+  }
+
   insertCall (row: NewCall): void { this.insertCallStmt(row as Record<string, unknown>) }
   updateCall (callId: string, patch: Partial<NewCall>): void { this.db.update(calls).set(patch).where(eq(calls.callId, callId)).run() }
   call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
@@ -115,13 +133,14 @@ export class CallsRepo {
    */
   closeInterrupted (nowMs: number, reason: string): string[] {
     return this.transaction(() => {
-      const open = this.db.select({ callId: calls.callId, startedAt: calls.startedAt, answeredAt: calls.answeredAt })
-        .from(calls).where(inArray(calls.status, ['ringing', 'talking'])).all()
+      const open = this.db.select({ callId: calls.callId, startedAt: calls.startedAt, answeredAt: calls.answeredAt, queuedAt: calls.queuedAt })
+        .from(calls).where(inArray(calls.status, ['menu', 'ringing', 'waiting', 'talking'])).all()
       for (const c of open) {
         this.db.update(calls).set({
           status: 'interrupted', endedAt: nowMs, endReason: reason, hangupBy: 'system',
           ringMs: (c.answeredAt ?? nowMs) - c.startedAt,
-          talkMs: c.answeredAt === null ? 0 : nowMs - c.answeredAt
+          talkMs: c.answeredAt === null ? 0 : nowMs - c.answeredAt,
+          ...(c.queuedAt !== null && c.answeredAt === null ? { waitMs: nowMs - c.queuedAt, queueOutcome: 'interrupted' as const } : {})
         }).where(eq(calls.callId, c.callId)).run()
         this.db.update(callAttempts).set({ result: 'interrupted', endedAt: nowMs })
           .where(and(eq(callAttempts.callId, c.callId), eq(callAttempts.result, 'ringing'))).run()

@@ -9,7 +9,7 @@ import type { RoutingPolicy } from '../domain/routing.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import type { Db } from './open.js'
 import type * as schema from './schema.js'
-import { categories, operatorSkills, operators, trackingNumbers } from './schema.js'
+import { categories, menus, operatorSkills, operators, trackingNumbers } from './schema.js'
 
 /** The database or a transaction on it. */
 export type Sql = BaseSQLiteDatabase<'sync', RunResult, typeof schema>
@@ -223,7 +223,7 @@ function writeSkills (db: Sql, operatorId: string, skills: Record<string, number
   if (rows.length > 0) db.insert(operatorSkills).values(rows).run()
 }
 
-const changed = (ctx: CatalogContext, what: 'operators' | 'categories' | 'tracking_numbers'): void => {
+export const changed = (ctx: CatalogContext, what: 'operators' | 'categories' | 'tracking_numbers' | 'menus'): void => {
   ctx.bus.emit('catalog.changed', { what })
 }
 
@@ -385,6 +385,7 @@ export interface TrackingNumber {
   categoryId: string | null
   label: string | null
   routingPolicy: Partial<RoutingPolicy> | null
+  menuId: string | null
   createdAt: number
 }
 
@@ -394,6 +395,7 @@ export interface NewTrackingNumber {
   categoryId?: string | null
   label?: string | null
   routingPolicy?: Partial<RoutingPolicy> | null
+  menuId?: string | null
 }
 
 export interface TrackingNumberChanges {
@@ -401,6 +403,14 @@ export interface TrackingNumberChanges {
   categoryId?: string | null
   label?: string | null
   routingPolicy?: Partial<RoutingPolicy> | null
+  menuId?: string | null
+}
+
+function checkMenu (db: Sql, menuId: string | null): void {
+  if (menuId === null) return
+  if (db.select({ menuId: menus.menuId }).from(menus).where(eq(menus.menuId, menuId)).get() === undefined) {
+    throw new InvalidInput('menuId', `unknown menu ${menuId}`)
+  }
 }
 
 const toTrackingNumber = (row: typeof trackingNumbers.$inferSelect): TrackingNumber => ({ ...row, routingPolicy: parsePolicy(row.routingPolicy) })
@@ -446,7 +456,8 @@ export function createTrackingNumber (ctx: CatalogContext, input: NewTrackingNum
       throw new Conflict(`tracking number ${input.did} already exists${existing.did === input.did ? '' : ` as ${existing.did}`}`)
     }
     checkTrackingTarget(db, source, categoryId)
-    db.insert(trackingNumbers).values({ did: input.did, source, categoryId, label: cleanText(input.label), routingPolicy, createdAt: ctx.now() }).run()
+    checkMenu(db, input.menuId ?? null)
+    db.insert(trackingNumbers).values({ did: input.did, source, categoryId, label: cleanText(input.label), routingPolicy, menuId: input.menuId ?? null, createdAt: ctx.now() }).run()
   })
   changed(ctx, 'tracking_numbers')
   return getTrackingNumber(ctx.db, input.did) as TrackingNumber
@@ -462,9 +473,11 @@ export function updateTrackingNumber (ctx: CatalogContext, did: string, changes:
     const source = changes.source === undefined ? current.source : cleanText(changes.source)
     const categoryId = changes.categoryId === undefined ? current.categoryId : changes.categoryId
     checkTrackingTarget(db, source, categoryId)
+    if (changes.menuId !== undefined) checkMenu(db, changes.menuId)
     db.update(trackingNumbers).set({
       source,
       categoryId,
+      ...(changes.menuId !== undefined ? { menuId: changes.menuId } : {}),
       ...(changes.label !== undefined ? { label: cleanText(changes.label) } : {}),
       ...(routingPolicy !== undefined ? { routingPolicy } : {})
     }).where(eq(trackingNumbers.did, current.did)).run()

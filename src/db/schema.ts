@@ -40,7 +40,19 @@ export const trackingNumbers = sqliteTable('tracking_numbers', {
   categoryId: text('category_id').references(() => categories.categoryId),
   label: text('label'),
   routingPolicy: text('routing_policy'),
+  /** Voice menu callers on this number hear first; none → the default menu, if any. */
+  menuId: text('menu_id'),
   createdAt: integer('created_at').notNull()
+})
+
+export const menus = sqliteTable('menus', {
+  menuId: text('menu_id').primaryKey(),
+  name: text('name').notNull(),
+  /** JSON: greeting, prompt, options, timeout, repeats, default and after-hours actions. */
+  definition: text('definition').notNull(),
+  /** The menu for numbers that name none. At most one. */
+  isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+  updatedAt: integer('updated_at').notNull()
 })
 
 export const customers = sqliteTable('customers', {
@@ -55,7 +67,7 @@ export const customers = sqliteTable('customers', {
 export const calls = sqliteTable('calls', {
   callId: text('call_id').primaryKey(),
   direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
-  status: text('status', { enum: ['ringing', 'talking', 'answered', 'missed', 'abandoned', 'interrupted', 'failed'] }).notNull(),
+  status: text('status', { enum: ['menu', 'ringing', 'waiting', 'talking', 'answered', 'missed', 'abandoned', 'callback', 'interrupted', 'failed'] }).notNull(),
   channelId: text('channel_id').notNull(),
   callerRaw: text('caller_raw').notNull(),
   callerPhone: text('caller_phone'),
@@ -75,12 +87,22 @@ export const calls = sqliteTable('calls', {
   talkMs: integer('talk_ms'),
   hangupBy: text('hangup_by', { enum: ['caller', 'operator', 'system'] }),
   endReason: text('end_reason'),
-  warnings: text('warnings')
+  warnings: text('warnings'),
+  /** JSON: the voice-menu path the caller took (`menu:key`…). */
+  menuPath: text('menu_path'),
+  /** When the caller started waiting for a free operator, and how it ended. */
+  queuedAt: integer('queued_at'),
+  waitMs: integer('wait_ms'),
+  queueOutcome: text('queue_outcome', { enum: ['connected', 'abandoned', 'callback_key', 'callback_timeout', 'nobody_left', 'interrupted'] }),
+  /** The call this one continues: the same caller, picked up again after a restart. */
+  resumedFrom: text('resumed_from')
 }, (t) => [
   index('calls_started').on(t.startedAt),
   index('calls_status').on(t.status),
   index('calls_customer').on(t.customerId),
-  index('calls_answered_by').on(t.answeredBy, t.startedAt)
+  index('calls_answered_by').on(t.answeredBy, t.startedAt),
+  index('calls_channel').on(t.channelId),
+  index('calls_queued').on(t.queuedAt)
 ])
 
 export const callAttempts = sqliteTable('call_attempts', {

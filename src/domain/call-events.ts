@@ -3,7 +3,8 @@
 export interface CallEnded {
   callId: string
   direction: 'inbound' | 'outbound'
-  status: 'answered' | 'missed' | 'abandoned' | 'interrupted' | 'failed'
+  /** callback: the caller asked to be called back (voice menu, or while waiting) and was let go. */
+  status: 'answered' | 'missed' | 'abandoned' | 'callback' | 'interrupted' | 'failed'
   callerPhone: string | null
   callerRaw: string
   customerId: string | null
@@ -20,6 +21,11 @@ export interface CallEnded {
   talkMs: number
   hangupBy: 'caller' | 'operator' | 'system' | null
   recordings: Array<{ kind: 'mixed' | 'caller' | 'operator'; name: string }>
+  /** The voice-menu choices the caller made (`menu:key`…). */
+  menuPath: string[]
+  /** How long the caller waited for a free operator; null when they did not wait. */
+  waitMs: number | null
+  endReason: string | null
 }
 
 export interface CallStarted {

@@ -35,7 +35,8 @@ export interface RoutingPolicy {
   efficiencyWeight: number
 }
 
-export type StepKind = 'sticky' | 'specialist' | 'any' | 'ring_all' | 'manager'
+/** `menu`: whom the caller chose in a voice menu; `queue`: a freed operator rung for a waiting caller. */
+export type StepKind = 'sticky' | 'specialist' | 'any' | 'ring_all' | 'manager' | 'menu' | 'queue'
 
 export interface PlanTarget { operatorId: string; endpoint: string }
 

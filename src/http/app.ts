@@ -20,6 +20,10 @@ import intakeRoutes from './routes/intake.js'
 import leadRoutes from './routes/leads.js'
 import operatorRoutes from './routes/operators.js'
 import tokenRoutes from './routes/tokens.js'
+import menuRoutes from './routes/menus.js'
+import queueRoutes from './routes/queue.js'
+import { MenusRepo } from '../db/menus-repo.js'
+import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import { services, type Board } from './services.js'
 import { validatorCompiler } from './validation.js'
@@ -40,6 +44,10 @@ export interface AppDeps {
   leads?: LeadService
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
+  /** Voice menus; by default a repository over `db`. */
+  menus?: MenusRepo
+  /** Callers waiting for a free operator (GET /api/queue). */
+  waiting?: () => WaitingView[]
 }
 
 /** What the HTTP logger must never print. */
@@ -49,7 +57,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes, menuRoutes, queueRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -82,6 +90,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler)
   app.decorateRequest('auth', null)
 
+  const catalog = { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
   await app.register(services, {
     db: deps.db,
     bus: deps.bus,
@@ -89,8 +98,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     now,
     board: deps.board,
     health: deps.health,
-    catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId },
+    catalog,
     leads: deps.leads,
+    menus: deps.menus ?? new MenusRepo(catalog),
+    waiting: deps.waiting ?? (() => []),
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
   })
 

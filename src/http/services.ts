@@ -7,6 +7,8 @@ import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { LeadService } from '../leads/lead-service.js'
+import type { MenusRepo } from '../db/menus-repo.js'
+import type { WaitingView } from '../calls/call-queue.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -25,6 +27,9 @@ export interface Services {
   leads?: LeadService
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
+  menus: MenusRepo
+  /** Callers waiting for a free operator, in serving order; none without a call center. */
+  waiting: () => WaitingView[]
 }
 
 declare module 'fastify' {

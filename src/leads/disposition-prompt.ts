@@ -5,7 +5,7 @@ import type { AriLink } from '../asterisk/ari-link.js'
 import { addWorkingTime, nextWorkingMoment, type WorkingCalendar } from '../domain/sla-clock.js'
 import type { CallLeads } from './call-leads.js'
 import type { LeadService } from './lead-service.js'
-import { PhoneMenu } from './phone-menu.js'
+import { PhoneMenu } from '../asterisk/phone-menu.js'
 
 export interface DispositionPromptDeps {
   ari: AriLink

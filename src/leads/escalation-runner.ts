@@ -11,7 +11,7 @@ import { decideAfterStep, initialLadder, type LadderPolicy, type LadderStep, typ
 import { addWorkingTime, type WorkingCalendar } from '../domain/sla-clock.js'
 import type { LeadService, OwnerPicker } from './lead-service.js'
 import { viewLead } from './lead-service.js'
-import { PhoneMenu } from './phone-menu.js'
+import { PhoneMenu } from '../asterisk/phone-menu.js'
 
 export interface OperatorPhone { operatorId: string; endpoint: string; mobile: string | null; isManager: boolean }
 

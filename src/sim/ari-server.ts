@@ -275,8 +275,8 @@ function ariHandlers (world: World): Record<string, Handler> {
       if (!r.params.dtmf) throw ariFail(400, 'DTMF is required')
       return noContent
     },
-    'channels.startMoh': (r) => { world.inStasisOr409(r.path.channelId ?? ''); return noContent },
-    'channels.stopMoh': (r) => { world.inStasisOr409(r.path.channelId ?? ''); return noContent },
+    'channels.startMoh': (r) => { world.inStasisOr409(r.path.channelId ?? '').moh = r.params.mohClass ?? 'default'; return noContent },
+    'channels.stopMoh': (r) => { delete world.inStasisOr409(r.path.channelId ?? '').moh; return noContent },
     'channels.play': (r) => play(r, r.params.playbackId),
     'channels.playWithId': (r) => play(r, r.path.playbackId),
     'channels.record': (r) => ({ status: 201, body: world.recordChannel(r.path.channelId ?? '', record(r)) }),

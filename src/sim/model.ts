@@ -41,6 +41,8 @@ export interface SimChannel {
   spy?: 'none' | 'in' | 'out' | 'both'
   snoops: Set<string>
   answeredAtMs?: number
+  /** Music on hold playing to the channel (its class). */
+  moh?: string
   /** Called once when the channel is destroyed. */
   onGone?: (cause: number, declined: boolean) => void
 }
@@ -95,6 +97,8 @@ export interface SimChannelView {
   bridgeId?: string
   caller: CallerId
   toneHz: number
+  /** The music-on-hold class playing, when one is. */
+  moh?: string
 }
 
 /** channels repeats channelIds under the ARI property name, for callers used to the Bridge model. */
@@ -108,6 +112,7 @@ export function channelView (ch: SimChannel): SimChannelView {
     origin: ch.origin,
     ...(ch.endpoint !== undefined ? { endpoint: ch.endpoint } : {}),
     inStasis: ch.stasisApp !== undefined,
+    ...(ch.moh !== undefined ? { moh: ch.moh } : {}),
     ...(ch.bridgeId !== undefined ? { bridgeId: ch.bridgeId } : {}),
     caller: { ...ch.caller },
     toneHz: ch.toneHz

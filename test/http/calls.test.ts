@@ -53,7 +53,8 @@ t.test('the story of a call tells who called, on which number, the plan, every r
   t.same(story.call, {
     callId: 'call_1', direction: 'inbound', status: 'answered', callerRaw: '89991234567', callerPhone: '+79991234567', callerName: 'Irina',
     did: '74951234567', startedAt: t0, answeredAt: t0 + 26_000, endedAt: t0 + 146_000, ringMs: 26_000, talkMs: 120_000,
-    hangupBy: 'caller', endReason: 'caller hung up', warnings: ['caller id "89991234567": rewritten']
+    hangupBy: 'caller', endReason: 'caller hung up', warnings: ['caller id "89991234567": rewritten'],
+    menuPath: [], queue: null, resumedFrom: null
   })
   t.same(story.customer, { customerId: 'cus_1', phone: '+79991234567', name: 'Irina' })
   t.same(story.trackingNumber, { did: '+74951234567', source: 'google-ads', categoryId: 'fridges', categoryName: 'Fridges' })
@@ -134,7 +135,7 @@ t.test('bad list filters are 400s naming the filter', async (t) => {
   t.teardown(w.close)
   const h = bearer(w.admin)
   t.same((await w.app.inject({ url: '/api/calls?status=lost', headers: h })).json(),
-    { error: 'INVALID_INPUT', message: 'status: must be one of ringing, talking, answered, missed, abandoned, interrupted, failed' })
+    { error: 'INVALID_INPUT', message: 'status: must be one of menu, ringing, waiting, talking, answered, missed, abandoned, callback, interrupted, failed' })
   t.same((await w.app.inject({ url: '/api/calls?limit=1000', headers: h })).json(), { error: 'INVALID_INPUT', message: 'limit: must be a whole number from 1 to 200' })
   t.match((await w.app.inject({ url: '/api/calls?cursor=garbage', headers: h })).json(), { error: 'INVALID_INPUT', message: /^cursor: / })
   t.match((await w.app.inject({ url: '/api/calls?colour=red', headers: h })).json(), { error: 'INVALID_INPUT', message: /^query: unknown field colour/ })

@@ -254,7 +254,8 @@ t.test('enqueues the call, lead and disposition events from the bus, and nothing
   const ended: CallEnded = {
     callId: 'call_1', direction: 'inbound', status: 'missed', callerPhone: '+79990000000', callerRaw: '89990000000',
     customerId: null, did: '74950000000', source: 'site', categoryId: null, answeredBy: null, attempts: [],
-    startedAt: t0, answeredAt: null, endedAt: t0 + 20_000, ringMs: 20_000, talkMs: 0, hangupBy: 'caller', recordings: []
+    startedAt: t0, answeredAt: null, endedAt: t0 + 20_000, ringMs: 20_000, talkMs: 0, hangupBy: 'caller', recordings: [],
+    menuPath: [], waitMs: null, endReason: 'nobody answered'
   }
   bus.emit('call.started', { callId: 'call_1', callerPhone: null, did: '74950000000', source: null, categoryId: null, startedAt: t0 })
   bus.emit('call.ended', ended)

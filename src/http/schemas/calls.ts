@@ -3,9 +3,10 @@ import { maxCallPageSize } from '../../db/calls-read.js'
 import { CategoryId, EpochMs, Nullable, OperatorId } from './common.js'
 
 export const CallStatus = Type.Union([
-  Type.Literal('ringing'), Type.Literal('talking'), Type.Literal('answered'), Type.Literal('missed'),
-  Type.Literal('abandoned'), Type.Literal('interrupted'), Type.Literal('failed')
+  Type.Literal('menu'), Type.Literal('ringing'), Type.Literal('waiting'), Type.Literal('talking'), Type.Literal('answered'),
+  Type.Literal('missed'), Type.Literal('abandoned'), Type.Literal('callback'), Type.Literal('interrupted'), Type.Literal('failed')
 ])
+const QueueOutcome = Type.Union(['connected', 'abandoned', 'callback_key', 'callback_timeout', 'nobody_left', 'interrupted'].map((o) => Type.Literal(o)))
 const Direction = Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])
 const HangupBy = Nullable(Type.Union([Type.Literal('caller'), Type.Literal('operator'), Type.Literal('system')]))
 const OperatorRef = Type.Object({ operatorId: Type.String(), name: Type.String() })
@@ -81,7 +82,10 @@ export const CallStory = Type.Object({
     talkMs: Nullable(Type.Integer()),
     hangupBy: HangupBy,
     endReason: Nullable(Type.String()),
-    warnings: Type.Array(Type.String())
+    warnings: Type.Array(Type.String()),
+    menuPath: Type.Array(Type.String(), { description: 'voice-menu choices in order: menu:key, menu:timeout, menu:invalid, menu:after_hours' }),
+    queue: Nullable(Type.Object({ queuedAt: EpochMs, waitMs: Nullable(Type.Integer()), outcome: Nullable(QueueOutcome) })),
+    resumedFrom: Nullable(Type.String({ description: 'the call this one continues after a restart' }))
   }),
   customer: Nullable(Type.Object({ customerId: Type.String(), phone: Type.String(), name: Nullable(Type.String()) })),
   trackingNumber: Nullable(Type.Object({

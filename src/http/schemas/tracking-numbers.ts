@@ -7,6 +7,8 @@ const Source = Type.String({ minLength: 1, maxLength: 100, description: 'traffic
 const Label = Type.String({ maxLength: 200 })
 /** Any text here; an unknown category is answered with 400 naming it. */
 const CategoryRef = Type.String({ minLength: 1, maxLength: 100 })
+/** The voice menu callers on this number hear; an unknown one is answered with 400 naming it. */
+const MenuRef = Type.String({ minLength: 1, maxLength: 64 })
 
 export const TrackingNumberView = Type.Object({
   did: Type.String(),
@@ -14,6 +16,7 @@ export const TrackingNumberView = Type.Object({
   categoryId: Nullable(Type.String()),
   label: Nullable(Type.String()),
   routingPolicy: Nullable(RoutingPolicyOverrides),
+  menuId: Nullable(Type.String()),
   createdAt: EpochMs
 })
 
@@ -24,12 +27,14 @@ export const NewTrackingNumberBody = Type.Object({
   source: Type.Optional(Nullable(Source)),
   categoryId: Type.Optional(Nullable(CategoryRef)),
   label: Type.Optional(Nullable(Label)),
-  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides))
+  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides)),
+  menuId: Type.Optional(Nullable(MenuRef))
 }, { additionalProperties: false })
 
 export const TrackingNumberPatchBody = Type.Object({
   source: Type.Optional(Nullable(Source)),
   categoryId: Type.Optional(Nullable(CategoryRef)),
   label: Type.Optional(Nullable(Label)),
-  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides))
+  routingPolicy: Type.Optional(Nullable(RoutingPolicyOverrides)),
+  menuId: Type.Optional(Nullable(MenuRef))
 }, { additionalProperties: false, minProperties: 1 })

@@ -1,0 +1,152 @@
+// Callers waiting for a free operator. Keeps them in serving order and, whenever an operator
+// becomes free, offers that operator to the first waiting call they fit (domain/wait-queue decides).
+import type { Logger } from 'pino'
+import type { Bus } from '../bus.js'
+import type { OperatorSnapshot, RoutingPolicy } from '../domain/routing.js'
+import { insertionIndex, pickCallFor, positionOf, type QueuePolicy, type WaitingCall } from '../domain/wait-queue.js'
+import type { OperatorBoard } from './operator-board.js'
+
+export interface WaitingView {
+  callId: string
+  callerPhone: string | null
+  categoryId: string | null
+  returning: boolean
+  position: number
+  arrivedAt: number
+  waitedMs: number
+  /** The operator being rung for this caller right now. */
+  ringingOperatorId: string | null
+}
+
+interface Entry {
+  call: WaitingCall & { triedOperatorIds: Set<string> }
+  policy: RoutingPolicy
+  callerPhone: string | null
+  /** Set while the call is ready for an operator; called at most once per offer. */
+  offer: ((op: OperatorSnapshot) => void) | null
+  offeredTo: string | null
+}
+
+export interface CallQueueDeps {
+  board: OperatorBoard
+  bus: Bus
+  now: () => number
+  log: Logger
+  settings: QueuePolicy & { pollMs: number }
+}
+
+export class CallQueue {
+  private readonly ordered: WaitingCall[] = []
+  private readonly entries = new Map<string, Entry>()
+  private timer: NodeJS.Timeout | null = null
+  private readonly onState = ({ operatorId, state }: { operatorId: string; state: string }): void => {
+    if (state !== 'available' || this.entries.size === 0) return
+    const op = this.deps.board.snapshot(this.deps.now()).find((o) => o.operatorId === operatorId)
+    if (op) this.offerOperator(op)
+  }
+
+  constructor (private readonly deps: CallQueueDeps) {}
+
+  start (): void {
+    this.deps.bus.on('operator.state', this.onState)
+  }
+
+  stop (): void {
+    this.deps.bus.off('operator.state', this.onState)
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  get size (): number { return this.entries.size }
+
+  /** A caller starts waiting (or, after a restart, waits again from their first arrival). */
+  join (call: WaitingCall, policy: RoutingPolicy, callerPhone: string | null): void {
+    const entry: Entry = { call: { ...call, triedOperatorIds: new Set(call.triedOperatorIds) }, policy, callerPhone, offer: null, offeredTo: null }
+    this.entries.set(call.callId, entry)
+    this.ordered.splice(insertionIndex(this.ordered, entry.call, this.deps.settings), 0, entry.call)
+    // Wrap-up ends by the clock, with no event: while anyone waits, look for such operators.
+    this.timer ??= setInterval(() => { this.dispatch() }, this.deps.settings.pollMs)
+    this.deps.log.info({ callId: call.callId, position: this.position(call.callId), waiting: this.entries.size }, 'caller waiting for an operator')
+    this.deps.bus.emit('queue.changed', { waiting: this.entries.size })
+  }
+
+  /**
+   * The call is ready for an operator: `offer` runs (synchronously, once) with the first operator
+   * free for it. Offers made while the call rings someone are held back.
+   */
+  ready (callId: string, offer: (op: OperatorSnapshot) => void): void {
+    const entry = this.entries.get(callId)
+    if (!entry) return
+    entry.offer = offer
+    entry.offeredTo = null
+    setImmediate(() => { this.dispatch() })
+  }
+
+  /** The operator offered did not answer: they are not offered this caller again. */
+  notAnswered (callId: string, operatorId: string): void {
+    const entry = this.entries.get(callId)
+    if (!entry) return
+    entry.call.triedOperatorIds.add(operatorId)
+    entry.offeredTo = null
+  }
+
+  leave (callId: string): void {
+    if (!this.entries.delete(callId)) return
+    const i = this.ordered.findIndex((c) => c.callId === callId)
+    if (i >= 0) this.ordered.splice(i, 1)
+    if (this.entries.size === 0 && this.timer) {
+      clearInterval(this.timer)
+      this.timer = null
+    }
+    this.deps.bus.emit('queue.changed', { waiting: this.entries.size })
+  }
+
+  position (callId: string): number { return positionOf(this.ordered, callId) }
+
+  /** How many operators at work (any state but paused or offline) could take this call. */
+  servingCount (callId: string): number {
+    const entry = this.entries.get(callId)
+    if (!entry) return 0
+    let n = 0
+    for (const op of this.deps.board.snapshot(this.deps.now())) {
+      if (op.state === 'paused' || op.state === 'unregistered') continue
+      if (pickCallFor({ ...op, state: 'available' }, [entry.call], () => entry.policy, () => true) !== null) n++
+    }
+    return n
+  }
+
+  waiting (): WaitingView[] {
+    const now = this.deps.now()
+    return this.ordered.map((c, i) => {
+      const e = this.entries.get(c.callId)!
+      return {
+        callId: c.callId, callerPhone: e.callerPhone, categoryId: c.categoryId, returning: c.returning,
+        position: i + 1, arrivedAt: c.arrivedAtMs, waitedMs: Math.max(0, now - c.arrivedAtMs), ringingOperatorId: e.offeredTo
+      }
+    })
+  }
+
+  /** Every free operator takes the first waiting call they fit. */
+  dispatch (): void {
+    if (this.entries.size === 0) return
+    for (const op of this.deps.board.snapshot(this.deps.now())) {
+      if (op.state === 'available') this.offerOperator(op)
+    }
+  }
+
+  /** One operator just became free: the decision the queue makes most often. */
+  offerOperator (op: OperatorSnapshot): string | null {
+    const call = pickCallFor(op, this.ordered, (c) => this.entries.get(c.callId)!.policy, (c) => {
+      const e = this.entries.get(c.callId)!
+      return e.offer !== null && e.offeredTo === null
+    })
+    if (!call) return null
+    const entry = this.entries.get(call.callId)!
+    const offer = entry.offer!
+    entry.offer = null
+    entry.offeredTo = op.operatorId
+    this.deps.log.info({ callId: call.callId, operatorId: op.operatorId }, 'free operator offered to a waiting caller')
+    offer(op)
+    return call.callId
+  }
+}
