@@ -100,6 +100,7 @@ export class CallSession {
   private callerAnswered = false
   private mohOn = false
   private menuPath: string[] = []
+  private menuEntered = false
   /** What the voice menu chose; null without a menu. */
   private menuChoice: Exclude<MenuAction, { kind: 'menu' }> | null = null
   private categoryId: string | null = null
@@ -207,6 +208,7 @@ export class CallSession {
   private async walkMenu (menuId: string): Promise<void> {
     const menus = this.deps.menus!.all()
     const working = this.deps.isWorkingTime?.(this.deps.now()) ?? true
+    this.menuEntered = true
     if (!await this.answerCaller()) return
     const keys = new PhoneMenu(this.deps.ari, this.caller.channelId, this.deps.settings.promptLang, this.log)
     try {
@@ -665,7 +667,7 @@ export class CallSession {
       case 'missed': return this.queueOutcome === 'nobody_left' ? 'nobody answered while the caller waited' : 'nobody answered'
       case 'abandoned':
         if (this.queueOutcome === 'abandoned') return 'caller hung up while waiting for an operator'
-        return this.menuChoice === null && this.menuPath.length > 0 ? 'caller hung up in the voice menu' : 'caller hung up while ringing'
+        return this.menuEntered && this.menuChoice === null ? 'caller hung up in the voice menu' : 'caller hung up while ringing'
       case 'callback': return this.callbackWhy
       default: return null
     }

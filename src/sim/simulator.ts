@@ -53,6 +53,8 @@ export interface Simulator {
   placeCall (opts: PlaceCallOptions): SimCall
   hangup (channelId: string): void
   sendDtmf (channelId: string, digit: string): void
+  /** Media played to a channel so far, in order. */
+  heard (channelId: string): string[]
   dropWebSockets (): void
   /** Sends raw text over every ARI WebSocket (malformed-event tests). */
   sendRawEvent (text: string): void
@@ -106,6 +108,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     placeCall: (o) => world.placeCall(o),
     hangup: (channelId) => world.remoteHangup(channelId),
     sendDtmf: (channelId, digit) => world.sendDtmf(channelId, digit),
+    heard: (channelId) => world.heard(channelId),
     dropWebSockets: () => hub.dropAll(),
     sendRawEvent: (text: string) => { hub.sendRaw(text) },
     channels: () => world.channelViews(),

@@ -547,8 +547,18 @@ export class World implements MediaHost {
 
   // ---- playback and recording -----------------------------------------------------------------
 
+  /** Media played to each channel, in order (what the simulated person heard), for tests and the demo. */
+  private readonly heardBy = new Map<string, string[]>()
+
+  heard (channelId: string): string[] { return [...(this.heardBy.get(channelId) ?? [])] }
+
   play (channelId: string, media: string[], lang: string | undefined, playbackId: string | undefined): Record<string, unknown> {
     const ch = this.inStasisOr409(channelId)
+    const list = this.heardBy.get(channelId) ?? []
+    list.push(...media)
+    this.heardBy.set(channelId, list.slice(-200))
+    // Only the latest channels are remembered: the demo runs for days.
+    if (this.heardBy.size > 1000) this.heardBy.delete(this.heardBy.keys().next().value!)
     return this.player.play(ch, media, lang, playbackId)
   }
 
