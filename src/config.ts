@@ -60,9 +60,9 @@ const ConfigSchema = Type.Object({
     /** Callers wait for a busy operator instead of being dropped. */
     enabled: Type.Boolean({ default: true }),
     /** After this long waiting, the caller is offered a callback and the call ends politely. */
-    maxWaitSeconds: Type.Number({ minimum: 1, default: 300 }),
+    maxWaitSeconds: Type.Number({ minimum: 0.1, default: 300 }),
     /** How often a waiting caller hears their position and expected wait. */
-    announceEverySeconds: Type.Number({ minimum: 1, default: 45 }),
+    announceEverySeconds: Type.Number({ minimum: 0.1, default: 45 }),
     /** The key a waiting caller presses to be called back instead (empty: no key). */
     callbackKey: Type.String({ default: '1', pattern: '^[0-9*#]?$' }),
     /** Returning customers are served before new ones. */

@@ -298,14 +298,18 @@ export class CallSession {
     const verdict = shouldWait(waiting, this.deps.board.snapshot(now), policy)
     this.log.info({ wait: verdict.wait, reason: verdict.reason }, verdict.wait ? 'caller waits for an operator' : 'caller not kept waiting')
     route.reasons.push(verdict.wait ? `waiting: ${verdict.reason}` : `not waiting: ${verdict.reason}`)
-    if (!verdict.wait) return null
+    if (!verdict.wait) {
+      this.deps.repo.updateCall(this.callId, { plan: JSON.stringify(route) })
+      return null
+    }
     if (!await this.answerCaller()) return null
     this.queuedAt = waiting.arrivedAtMs
     this.deps.repo.updateCall(this.callId, { status: 'waiting', queuedAt: this.queuedAt, plan: JSON.stringify(route) })
     queue.join(waiting, policy, this.callerPhone)
     const keys = new PhoneMenu(this.deps.ari, this.caller.channelId, this.deps.settings.promptLang, this.log)
     const callbackKey = q.callbackKey !== '' && this.callerPhone ? q.callbackKey : ''
-    const pressed = callbackKey ? keys.nextKey(callbackKey).then((k) => ({ kind: 'key' as const, k })) : new Promise<never>(() => {})
+    // A hang-up also ends nextKey (with null): that is the caller leaving, which `gone` reports.
+    const pressed = callbackKey ? keys.nextKey(callbackKey).then((k) => k === null ? new Promise<never>(() => {}) : { kind: 'key' as const, k }) : new Promise<never>(() => {})
     const gone = this.stopSignal.then(() => ({ kind: 'gone' as const }))
     const waitStarted = performance.now() - (now - this.queuedAt)
     let offer: Promise<{ kind: 'offer'; operator: Answered | null; operatorId: string }> | null = null
@@ -320,6 +324,7 @@ export class CallSession {
             queue.ready(this.callId, (op) => {
               const step: PlanStep = { kind: 'queue', targets: [{ operatorId: op.operatorId, endpoint: op.endpoint }], ringTimeoutSeconds: policy.ringTimeoutSeconds, reasons: [`${op.operatorId}: free again, first waiting caller they can take`] }
               route.steps.push(step)
+              this.deps.repo.updateCall(this.callId, { plan: JSON.stringify(route) })
               void this.ringStep(step, this.stepCount++).then((operator) => { resolve({ kind: 'offer', operator, operatorId: op.operatorId }) })
             })
           })
