@@ -50,7 +50,7 @@ t.test('a malformed ARI event for a call ends that call cleanly and leaves no op
   t.match(row?.endReason, /malformed ARI event/)
   t.same(e.attempts, [{ operatorId: op, result: 'cancelled' }])
   await until('every leg gone', () => w.sim.channels().length === 0)
-  t.equal(w.daemon.board.view(op)?.state, 'available')
+  await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
   t.ok(w.daemon.ari.connected, 'the link stayed up')
 })
 
