@@ -1,5 +1,5 @@
 // Voice menus end to end: the simulated caller hears the menu and presses keys over ARI DTMF.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { MenuDefinition } from '../../src/db/menus-repo.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
@@ -18,7 +18,7 @@ const serviceMenu: MenuDefinition = {
   timeoutSeconds: 0.3, repeats: 0, defaultAction: { kind: 'route' }, afterHours: null
 }
 
-async function shop (t: Tap.Test): Promise<World> {
+async function shop (t: Test): Promise<World> {
   const w = await startWorld({ routing: { ringTimeoutSeconds: 2 } })
   t.teardown(() => w.close())
   w.addCategory('ovens')

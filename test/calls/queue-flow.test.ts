@@ -1,10 +1,10 @@
 // Callers waiting when nobody is free, end to end in the simulator.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 const queueOn = { enabled: true, maxWaitSeconds: 30, announceEverySeconds: 0.5, pollMs: 50 }
 
-async function busyShop (t: Tap.Test, queue: Record<string, unknown> = {}): Promise<{ w: World; first: { channelId: string } }> {
+async function busyShop (t: Test, queue: Record<string, unknown> = {}): Promise<{ w: World; first: { channelId: string } }> {
   const w = await startWorld({ queue: { ...queueOn, ...queue }, routing: { ringTimeoutSeconds: 2 } })
   t.teardown(async () => {
     // Calls still up would hold the daemon's shutdown for its grace period.

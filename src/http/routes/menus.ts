@@ -28,9 +28,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('admin'),
     schema: { params: MenuParams, body: MenuBody, response: { 200: MenuView, 201: MenuView, ...authErrors } }
   }, async (req, reply) => {
-    const { isDefault, ...definition } = req.body
+    const b = req.body
     const current = menus.get(req.params.menuId)
-    const { menu, created } = menus.save(req.params.menuId, { ...definition, afterHours: definition.afterHours ?? null }, isDefault ?? current?.isDefault ?? false)
+    const { menu, created } = menus.save(req.params.menuId, {
+      name: b.name, greeting: b.greeting ?? [], prompt: b.prompt ?? [], options: b.options ?? {},
+      timeoutSeconds: b.timeoutSeconds ?? 5, repeats: b.repeats ?? 2, defaultAction: b.defaultAction, afterHours: b.afterHours ?? null
+    }, b.isDefault ?? current?.isDefault ?? false)
     return reply.status(created ? 201 : 200).send(menu)
   })
 

@@ -20,11 +20,11 @@ export const MenuParams = Type.Object({ menuId: Type.String({ minLength: 1, maxL
 
 export const MenuBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 200 }),
-  greeting: Type.Array(MediaUri, { maxItems: 20, default: [] }),
-  prompt: Type.Array(MediaUri, { maxItems: 20, default: [] }),
-  options: Type.Record(Type.String({ pattern: '^[0-9*#]$' }), MenuAction, { default: {}, description: 'key → action' }),
-  timeoutSeconds: Type.Number({ minimum: 0.1, maximum: 60, default: 5 }),
-  repeats: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
+  greeting: Type.Optional(Type.Array(MediaUri, { maxItems: 20, description: 'played once on entry; default none' })),
+  prompt: Type.Optional(Type.Array(MediaUri, { maxItems: 20, description: 'the choices, played on entry and on every repeat' })),
+  options: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9*#]$' }), MenuAction, { description: 'key → action' })),
+  timeoutSeconds: Type.Optional(Type.Number({ minimum: 0.1, maximum: 60, description: 'wait for a key after the prompt; default 5' })),
+  repeats: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'prompts again after silence or a wrong key; default 2' })),
   defaultAction: MenuAction,
   afterHours: Type.Optional(Nullable(MenuAction)),
   isDefault: Type.Optional(Type.Boolean({ description: 'the menu of every number that names none' }))
