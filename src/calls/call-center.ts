@@ -76,11 +76,20 @@ export class CallCenter {
     for (const bridge of bridges) {
       if (!bridge.bridgeId.startsWith('rl-br-') || sessions.some((s) => s.bridge === bridge.bridgeId)) continue
       for (const id of bridge.channelIds) bridged.add(id)
-      this.adoptBridge(bridge.bridgeId, bridge.channelIds)
+      // The operator in it is busy: the board must say so before waiting callers are routed again.
+      const operatorIds = bridge.channelIds.flatMap((id) => {
+        const name = channels.find((c) => c.channelId === id)?.name ?? ''
+        const operatorId = this.deps.board.operatorIdOf(name.replace(/-[0-9a-f]+$/i, ''))
+        return operatorId ? [operatorId] : []
+      })
+      this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
     }
     for (const c of channels) {
       if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId)) continue
-      if (c.channelId.startsWith('rl-')) {
+      // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
+      const snoopOf = c.channelId.endsWith('-snoop') ? c.channelId.slice(0, -'-snoop'.length) : null
+      if (snoopOf !== null && bridged.has(snoopOf)) continue
+      if (c.channelId.startsWith('rl-') || snoopOf !== null || c.appArgs?.[0] === 'snoop') {
         this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
         await this.deps.ari.hangup(c.channelId).catch(() => false)
       } else if (c.appArgs !== null) {
@@ -91,18 +100,20 @@ export class CallCenter {
   }
 
   /** A conversation from before a restart: when one side leaves, the other is hung up too. */
-  private adoptBridge (bridgeId: string, channelIds: string[]): void {
+  private adoptBridge (bridgeId: string, channelIds: string[], operatorIds: string[]): void {
     if (this.adopted.has(bridgeId)) return
     this.adopted.add(bridgeId)
-    this.log.warn({ bridgeId, channelIds }, 'conversation from before the restart adopted')
+    this.log.warn({ bridgeId, channelIds, operatorIds }, 'conversation from before the restart adopted')
+    for (const id of operatorIds) this.deps.board.adoptedTalk(id, +1)
     const unwatch: Array<() => void> = []
     let over = false
     const end = (): void => {
       if (over) return
       over = true
       this.adopted.delete(bridgeId)
+      for (const id of operatorIds) this.deps.board.adoptedTalk(id, -1)
       for (const u of unwatch) u()
-      void Promise.all(channelIds.map((id) => this.deps.ari.hangup(id).catch(() => false)))
+      void Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
         .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))
     }
     for (const id of channelIds) {

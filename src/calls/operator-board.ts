@@ -135,6 +135,14 @@ export class OperatorBoard {
     })
   }
 
+  /** A conversation from before a restart, found in Asterisk: the operator talks until it ends. */
+  adoptedTalk (operatorId: string, delta: 1 | -1): void {
+    this.bump(operatorId, (l) => {
+      l.talkingLegs = Math.max(0, l.talkingLegs + delta)
+      if (delta < 0) l.lastCallEndedMs = this.deps.now()
+    })
+  }
+
   dispositionStarted (operatorId: string): void { this.bump(operatorId, (l) => { l.inDisposition = true }) }
   dispositionEnded (operatorId: string): void {
     this.bump(operatorId, (l) => { l.inDisposition = false; l.lastCallEndedMs = this.deps.now() })
