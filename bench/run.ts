@@ -7,6 +7,7 @@ import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
+import { benchQueue } from './queue.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -86,6 +87,7 @@ await step('2. StasisStart → operator originate (ARI on loopback, sim in a chi
 await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
 await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
+await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -116,6 +118,7 @@ if (intake.FAILED !== undefined) summary['   FAILED '] = intake.FAILED
 for (const [k, v] of Object.entries(intake)) if (/^ {2}\d+$/.test(k)) summary[`  ${k}`] = v
 summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/a'
 summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
+summary['7. queue event → offer p50 / p99 / max ms (target ≤ 1)'] = `${get('7.', 'event → offer p50 ms')} / ${get('7.', 'event → offer p99 ms')} / ${get('7.', 'event → offer max ms')}`
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)
