@@ -136,7 +136,10 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       abandonShare: 0.1,
       anonymousShare: 0.05,
       operators: world.endpoints.map((e) => e.split('/')[1]!),
-      menuKeys: demoMenuKeys
+      menuKeys: demoMenuKeys,
+      menu: { dids: world.menuDids, keys: '11223999' },
+      burst: { everyMinutes: 3, calls: config.sim.operators + 3 },
+      callbackShare: 0.3
     })
     stopTraffic = () => { traffic.stop() }
   }

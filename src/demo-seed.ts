@@ -2,11 +2,28 @@
 // Only written into an empty database.
 import { count } from 'drizzle-orm'
 import type { Db } from './db/open.js'
-import { categories, operators, operatorSkills, trackingNumbers } from './db/schema.js'
+import { categories, menus, operators, operatorSkills, trackingNumbers } from './db/schema.js'
+import type { MenuDefinition } from './db/menus-repo.js'
 
 export interface DemoWorld {
   endpoints: string[]
   dids: string[]
+  /** Numbers whose callers meet the demo voice menu. */
+  menuDids: string[]
+}
+
+/** The shop's main number greets callers with a menu; the product numbers go straight to specialists. */
+function demoMenu (directorId: string): MenuDefinition {
+  return {
+    name: 'Main number', greeting: ['sound:ringlead/welcome'], prompt: ['sound:ringlead/demo-menu'],
+    options: {
+      1: { kind: 'category', categoryId: 'ovens' },
+      2: { kind: 'category', categoryId: 'fridges' },
+      3: { kind: 'operator', operatorId: directorId },
+      9: { kind: 'callback' }
+    },
+    timeoutSeconds: 4, repeats: 1, defaultAction: { kind: 'route' }, afterHours: null
+  }
 }
 
 const demoCategories = [
@@ -39,15 +56,17 @@ export function seedDemo (db: Db, operatorCount: number, nowMs: number): DemoWor
           db.insert(operatorSkills).values({ operatorId, categoryId: category.categoryId, level: 3 + (i % 3) }).run()
         }
       }
+      const menu = demoMenu(`op_${100 + operatorCount}`)
+      db.insert(menus).values({ menuId: 'main', name: menu.name, definition: JSON.stringify(menu), isDefault: false, updatedAt: nowMs }).run()
       db.insert(trackingNumbers).values([
         { did: '74951234567', source: 'google-ads', categoryId: 'dishwashers', label: 'Dishwashers landing', createdAt: nowMs },
         { did: '74951234568', source: 'yandex-direct', categoryId: 'fridges', label: 'Fridges landing', createdAt: nowMs },
         { did: '74951234569', source: 'site', categoryId: 'ovens', label: 'Ovens page', createdAt: nowMs },
-        { did: '74951230000', source: 'site', categoryId: null, label: 'Main number', createdAt: nowMs }
+        { did: '74951230000', source: 'site', categoryId: null, label: 'Main number', menuId: 'main', createdAt: nowMs }
       ]).run()
     })()
   }
   const endpoints = db.select({ endpoint: operators.endpoint }).from(operators).all().map((o) => o.endpoint)
-  const dids = db.select({ did: trackingNumbers.did }).from(trackingNumbers).all().map((t) => t.did)
-  return { endpoints, dids }
+  const numbers = db.select({ did: trackingNumbers.did, menuId: trackingNumbers.menuId }).from(trackingNumbers).all()
+  return { endpoints, dids: numbers.map((t) => t.did), menuDids: numbers.filter((t) => t.menuId !== null).map((t) => t.did) }
 }

@@ -24,6 +24,12 @@ export interface TrafficOptions {
   menuKeys?: string
   /** Real ms per protocol second, used to scale answer delays; default 1000. */
   secondsMs?: number
+  /** Numbers with a voice menu: their callers press one of these keys (or, sometimes, nothing). */
+  menu?: { dids: string[]; keys: string }
+  /** Now and then several callers at once, more than the operators can take: some have to wait. */
+  burst?: { everyMinutes: number; calls: number }
+  /** Share of callers (0..1) who press 1 for a callback if they are kept waiting. */
+  callbackShare?: number
 }
 
 export interface Traffic { stop (): void; readonly placed: number }
@@ -66,10 +72,24 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     const abandons = random() < opts.abandonShare
     // A caller who stays hangs up after waiting plus talking; one who abandons, after their patience runs out.
     const hangupAfterMs = abandons ? between(patience) : between(patience) * 0.5 + between(opts.talkMs)
-    const dtmf = random() < 0.2 ? [{ digit: pick(['1', '2', '3']), afterMs: 2 * secondsMs }] : undefined
+    const did = pick(opts.dids)
+    const dtmf: Array<{ digit: string; afterMs: number }> = []
+    // Keys count from the moment ringlead answers: a menu answers at once, a wait when it starts.
+    if (opts.menu?.dids.includes(did) && random() < 0.85) dtmf.push({ digit: pick([...opts.menu.keys]), afterMs: 2 * secondsMs })
+    else if (random() < 0.2) dtmf.push({ digit: pick(['1', '2', '3']), afterMs: 2 * secondsMs })
+    if (random() < (opts.callbackShare ?? 0)) dtmf.push({ digit: '1', afterMs: 12 * secondsMs })
     varyOperator()
-    sim.placeCall({ from, callerName: pick(NAMES), did: pick(opts.dids), hangupAfterMs, ...(dtmf ? { dtmf } : {}) })
+    sim.placeCall({ from, callerName: pick(NAMES), did, hangupAfterMs, ...(dtmf.length ? { dtmf } : {}) })
     placed++
+  }
+
+  let burstTimer: NodeJS.Timeout | undefined
+  if (opts.burst && opts.burst.everyMinutes > 0) {
+    const burst = opts.burst
+    burstTimer = setInterval(() => {
+      if (stopped) return
+      for (let i = 0; i < burst.calls; i++) setTimeout(() => { if (!stopped) placeOne() }, i * 300)
+    }, burst.everyMinutes * 60_000)
   }
 
   const schedule = () => {
@@ -85,7 +105,7 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
   }
   schedule()
   return {
-    stop () { stopped = true; if (timer) clearTimeout(timer) },
+    stop () { stopped = true; if (timer) clearTimeout(timer); if (burstTimer) clearInterval(burstTimer) },
     get placed () { return placed }
   }
 }
