@@ -32,6 +32,8 @@ import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
 import { Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
+import { FastAgiServer } from './asterisk/fastagi.js'
+import { agiScripts } from '../agi/scripts.js'
 
 export interface Daemon {
   config: Config
@@ -48,6 +50,8 @@ export interface Daemon {
   outbox: Outbox
   app: FastifyInstance
   sim: Simulator | null
+  /** The FastAGI server and its port; null when agi.enabled is false. */
+  agi: { server: FastAgiServer; port: number } | null
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -189,6 +193,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
   }
   outbox.start()
+  let agi: Daemon['agi'] = null
+  if (config.agi.enabled) {
+    const server = new FastAgiServer({
+      log,
+      replyTimeoutMs: config.agi.idleSeconds * 1000,
+      scripts: agiScripts({
+        db, repo, board, leads, log, now, catalog: { db, bus, now, newId },
+        routing: config.routing, defaultRegion: config.calls.defaultRegion, calendar: leadSettings.calendar,
+        refusalReasons: leadSettings.refusalReasons, timeoutMs: config.leads.dispositionTimeoutSeconds * 1000
+      })
+    })
+    agi = { server, port: await server.listen(config.agi.port, config.agi.host) }
+  }
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
@@ -212,7 +229,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
+    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, url,
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -220,6 +237,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       await sweep?.stop()
       await forgetKeys?.stop()
       await app.close()
+      await agi?.server.close()
       await center.drain()
       await escalations.drain()
       await ari.stop()

@@ -39,7 +39,8 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
     http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http },
-    leads: { dispositionPrompt: false, ...overrides.leads }
+    leads: { dispositionPrompt: false, ...overrides.leads },
+    agi: { port: 0, ...overrides.agi }
   })
   const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 3000, escalationSchedule: false, ...options })
   const ctx = { db: daemon.db, bus: daemon.bus, now: Date.now, newId: randomId }
