@@ -34,6 +34,8 @@ import { Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
 import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
+import { DialplanRenderer } from './pbx/dialplan-render.js'
+import { DialplanService } from './pbx/dialplan-service.js'
 
 export interface Daemon {
   config: Config
@@ -52,6 +54,7 @@ export interface Daemon {
   sim: Simulator | null
   /** The FastAGI server and its port; null when agi.enabled is false. */
   agi: { server: FastAgiServer; port: number } | null
+  dialplan: DialplanService
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -107,6 +110,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
       amiUser: config.ami.user, amiSecret: config.ami.secret,
       recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
+      dialplanFiles: [resolve(config.dialplan.includeFile)],
       sounds: promptLengths()
     })
     ariUrl = sim.ariUrl
@@ -206,11 +210,16 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     })
     agi = { server, port: await server.listen(config.agi.port, config.agi.host) }
   }
+  const dialplan = new DialplanService({
+    db, log, now, newId, ami: () => amiLink,
+    renderer: new DialplanRenderer(config.dialplan.templatesDir),
+    settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
+  })
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads,
+    db, bus, config, log, now, leads, dialplan,
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
@@ -229,7 +238,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, url,
+    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, url,
     stop: async () => {
       if (stopped) return
       stopped = true
