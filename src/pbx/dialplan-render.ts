@@ -49,7 +49,8 @@ export class DialplanRenderer {
 
   constructor (readonly templatesDir: string) {
     // autoescape off: this is dialplan, not HTML; the values are checked before rendering instead.
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(resolve(templatesDir)), {
+    // noCache: an admin's edit to a template counts at the next preview, without a restart.
+    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(resolve(templatesDir), { noCache: true }), {
       autoescape: false, throwOnUndefined: true, trimBlocks: false, lstripBlocks: false
     })
   }

@@ -62,7 +62,7 @@ export interface Simulator {
   bridges (): SimBridgeView[]
   /** Files `dialplan reload` reads from now on. */
   setDialplanFiles (files: string[]): void
-  /** Makes the next reloads fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or work again (null). */
+  /** Makes the next reload fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or not (null). */
   setReloadFault (fault: 'reject' | 'ignore' | null): void
   /** What a call ran in the dialplan when Stasis did not take it. */
   dialplanTrace (channelId: string): string[]

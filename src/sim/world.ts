@@ -96,7 +96,7 @@ export class World implements MediaHost {
   private uniqueSeq = 1
   /** Files `dialplan reload` reads (the include files ringlead writes). */
   dialplanFiles: string[] = []
-  /** Tests make the next reloads fail: 'reject' answers an error, 'ignore' claims success but loads nothing. */
+  /** Tests make the next reload fail: 'reject' answers an error, 'ignore' claims success but loads nothing. */
   reloadFault: 'reject' | 'ignore' | null = null
   private contexts: Contexts = loadDialplan([])
   /** What each channel ran in the dialplan when Stasis did not take it, by channel id. */
@@ -251,8 +251,10 @@ export class World implements MediaHost {
 
   /** `dialplan reload`: reads the dialplan files again, unless a test told it to fail. */
   reloadDialplan (): { ok: boolean; lines: string[] } {
-    if (this.reloadFault === 'reject') return { ok: false, lines: ['Unable to reload dialplan: pbx_config declined the reload'] }
-    if (this.reloadFault !== 'ignore') this.contexts = loadDialplan(this.dialplanFiles)
+    const fault = this.reloadFault
+    this.reloadFault = null // one reload fails; the one that puts the previous version back works
+    if (fault === 'reject') return { ok: false, lines: ['Unable to reload dialplan: pbx_config declined the reload'] }
+    if (fault !== 'ignore') this.contexts = loadDialplan(this.dialplanFiles)
     return { ok: true, lines: ['Dialplan reloaded.'] }
   }
 
