@@ -33,6 +33,8 @@ function displayText (text: string): string {
   return text.replace(/[\p{Cc}"\\<>]/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 60)
 }
 
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+
 /** PJSIP/101-0000001b → PJSIP/101 */
 export function endpointOfChannel (channel: string): string {
   return channel.replace(/-[0-9a-f]+$/i, '')
@@ -48,7 +50,7 @@ export function callerName (deps: AgiDeps): AgiScript {
       await ch.setVariable('RINGLEAD_CUSTOMER', '')
       return
     }
-    const name = displayText([customer.name ?? customer.phone, `${customer.orders} orders`, `${customer.calls} calls`].join(' · '))
+    const name = displayText([customer.name ?? customer.phone, count(customer.orders, 'order'), count(customer.calls, 'call')].join(' · '))
     await ch.setVariable('CALLERID(name)', name)
     await ch.setVariable('RINGLEAD_CUSTOMER', customer.customerId)
     ch.log.info({ customerId: customer.customerId, name }, 'caller named')

@@ -216,6 +216,7 @@ export class FastAgiServer {
     let buffer = ''
     const envLines: string[] = []
     let channel: AgiChannel | null = null
+    const timer = setTimeout(() => { if (!channel) drop('no environment block in time') }, this.replyTimeoutMs)
     const log = this.log.child({ remote: `${socket.remoteAddress}:${socket.remotePort}` })
     const drop = (why: string): void => {
       log.warn({ why }, 'AGI session closed: bad input')
@@ -224,11 +225,11 @@ export class FastAgiServer {
     }
     socket.on('error', (err) => { log.debug({ err: err.message }, 'AGI socket error') })
     socket.on('close', () => {
+      clearTimeout(timer)
       this.sockets.delete(socket)
       if (channel) channel.fail(new AgiHangup('connection closed'))
       else if (envLines.length > 0 || buffer !== '') log.warn({ lines: envLines.length }, 'AGI session closed before its environment was complete')
     })
-    const timer = setTimeout(() => { if (!channel) drop('no environment block in time') }, this.replyTimeoutMs)
     socket.on('data', (chunk: string) => {
       buffer += chunk
       for (;;) {

@@ -1,18 +1,16 @@
 // Dialplan templates against the simulator's AMI: preview, apply with reload and check, faults and
 // roll-backs, the safety net when Stasis is not there, the CLI and the admin API.
-import { mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { runCli } from '../../src/cli.js'
 import { createToken } from '../../src/db/tokens-repo.js'
 import { DialplanRenderer } from '../../src/pbx/dialplan-render.js'
-import { DialplanService } from '../../src/pbx/dialplan-service.js'
 import { loadConfig } from '../../src/config.js'
-import { startWorld, testLog, until, type World } from '../helpers/world.js'
+import { startWorld, until, type World } from '../helpers/world.js'
 
-async function world (t: Tap.Test): Promise<World & { include: string }> {
-  const dir0 = join(process.cwd(), 'data')
-  mkdirSync(dir0, { recursive: true })
+async function world (t: Test): Promise<World & { include: string }> {
   const w = await startWorld({ dialplan: { includeFile: join(await tmp(t), 'extensions-ringlead.conf') } })
   t.teardown(() => w.close())
   const include = w.daemon.dialplan.includeFile
@@ -26,9 +24,7 @@ async function world (t: Tap.Test): Promise<World & { include: string }> {
   return Object.assign(w, { include })
 }
 
-async function tmp (t: Tap.Test): Promise<string> {
-  const { mkdtempSync, rmSync } = await import('node:fs')
-  const { tmpdir } = await import('node:os')
+async function tmp (t: Test): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-dialplan-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   return dir
@@ -185,5 +181,3 @@ t.test('the API: admin only, diff, apply, versions, rollback; 400 names the fiel
   t.match(failed.json().message, /previous version was put back/)
 })
 
-void DialplanService
-void testLog
