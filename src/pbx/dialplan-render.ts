@@ -44,6 +44,11 @@ export function fingerprintOf (text: string): string | null {
   return /^exten => v,1,NoOp\(ringlead dialplan ([0-9a-f]{16})\)$/m.exec(text)?.[1] ?? null
 }
 
+/** Contexts `dialplan show` must list once Asterisk has loaded ringlead's dialplan. */
+export function dialplanContexts (d: Config['dialplan']): string[] {
+  return [d.inboundContext, 'ringlead-fallback', d.operatorContext, 'ringlead-mobile', 'ringlead-agi', versionContext]
+}
+
 export class DialplanRenderer {
   private readonly env: nunjucks.Environment
 
@@ -94,7 +99,7 @@ export class DialplanRenderer {
     return {
       text,
       fingerprint,
-      contexts: [d.inboundContext, 'ringlead-fallback', d.operatorContext, 'ringlead-mobile', 'ringlead-agi', versionContext]
+      contexts: dialplanContexts(d)
     }
   }
 }

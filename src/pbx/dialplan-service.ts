@@ -12,7 +12,7 @@ import type { Db } from '../db/open.js'
 import { dialplanVersions } from '../db/schema.js'
 import { NotFound } from '../errors.js'
 import { DialplanNotApplied, DialplanRolledBack } from './errors.js'
-import { fingerprintOf, type DialplanData, type DialplanRenderer, type DialplanSettings, type RenderedDialplan } from './dialplan-render.js'
+import { dialplanContexts, fingerprintOf, type DialplanData, type DialplanRenderer, type DialplanSettings, type RenderedDialplan } from './dialplan-render.js'
 
 /** The part of the AMI link apply needs: AmiLink fits. */
 export interface AsteriskCli {
@@ -92,8 +92,8 @@ export class DialplanService {
   rollback (versionId: string, actor: string): Promise<VersionRow> {
     return this.serial(async () => {
       const target = this.version(versionId)
-      const contexts = this.render().contexts
-      return await this.install(target.content, contexts, actor, target.versionId)
+      // Not rendered: an old version must go back even when today's data would not render.
+      return await this.install(target.content, dialplanContexts(this.deps.settings.dialplan), actor, target.versionId)
     })
   }
 

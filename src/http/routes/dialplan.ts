@@ -1,6 +1,6 @@
 // /api/dialplan: preview the rendered dialplan as a diff, apply it, its versions, roll back. Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { assertRole, requireRole } from '../auth.js'
+import { authOf, requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { DialplanHistory, DialplanPreview, DialplanVersion, HistoryQuery, VersionParams } from '../schemas/pbx.js'
 
@@ -14,11 +14,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => dialplan.preview())
 
   app.post('/dialplan/apply', {
+    onRequest: requireRole('admin'),
     schema: { response: { 200: DialplanVersion, ...failures, ...authErrors } }
-  }, async (req) => {
-    const auth = assertRole(req, 'admin')
-    return await dialplan.apply(`token:${auth.tokenId}`)
-  })
+  }, async (req) => await dialplan.apply(`token:${authOf(req).tokenId}`))
 
   app.get('/dialplan/versions', {
     onRequest: requireRole('admin'),
@@ -31,11 +29,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => dialplan.version(req.params.versionId))
 
   app.post('/dialplan/versions/:versionId/rollback', {
+    onRequest: requireRole('admin'),
     schema: { params: VersionParams, response: { 200: DialplanVersion, 404: ErrorBody, ...failures, ...authErrors } }
-  }, async (req) => {
-    const auth = assertRole(req, 'admin')
-    return await dialplan.rollback(req.params.versionId, `token:${auth.tokenId}`)
-  })
+  }, async (req) => await dialplan.rollback(req.params.versionId, `token:${authOf(req).tokenId}`))
 }
 
 export default routes

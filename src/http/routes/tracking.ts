@@ -1,13 +1,20 @@
 // Call tracking: pools of numbers per traffic source (admin), and for shops' pages the number a
 // visitor should see plus the script that swaps it in (no token: these are public).
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { listPools, numberForVisitor, putPool } from '../../pbx/tracking-pools.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { NumberQuery, NumberView, PoolBody, PoolList, PoolView, SourceParams } from '../schemas/pbx.js'
 
-const swapScript = readFileSync(new URL('../../pbx/tracking-script.js', import.meta.url), 'utf8')
+/** The script beside its module, or in the checkout's src/ when running from a build in dist/. */
+function readSwapScript (): string {
+  const candidates = ['../../pbx/tracking-script.js', '../../../../src/pbx/tracking-script.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)))
+  const found = candidates.find((p) => existsSync(p))
+  if (found === undefined) throw new Error(`tracking-script.js not found (looked in ${candidates.join(', ')})`)
+  return readFileSync(found, 'utf8')
+}
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, catalog, now } = app.services
@@ -25,6 +32,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
 export const trackingPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config, now } = app.services
+  const swapScript = readSwapScript()
 
   app.get('/api/tracking/number', {
     schema: { querystring: NumberQuery, response: { 200: NumberView, 400: ErrorBody, 404: ErrorBody } }
