@@ -227,7 +227,8 @@ export class World implements MediaHost {
     })
     ch.onGone = (cause, declined) => settle({ cause, declined })
     const app = this.stasisApp
-    if (!this.sinks.isAppActive(app) && this.dialplanFiles.length > 0) {
+    const entry = this.contexts.get('from-carrier')
+    if (!this.sinks.isAppActive(app) && this.dialplanFiles.length > 0 && entry !== undefined && findExtension(entry, call.did) !== undefined) {
       // A loaded dialplan decides what a failed Stasis() leads to (ringlead's safety net).
       if (call.hangupAfterMs !== undefined) this.after(ch, call.hangupAfterMs, () => this.remoteHangup(ch.id))
       void this.runDialplan(ch, 'from-carrier', call.did)
@@ -276,6 +277,7 @@ export class World implements MediaHost {
   private async runDialplan (ch: SimChannel, context: string, exten: string): Promise<void> {
     const trace: string[] = []
     this.dialplanTraces.set(ch.id, trace)
+    if (this.dialplanTraces.size > 1000) this.dialplanTraces.delete(this.dialplanTraces.keys().next().value!) // a long demo keeps the latest only
     const vars = new Map<string, string>([['EXTEN', exten]])
     const expand = (text: string): string => text.replace(/\$\{([A-Za-z_()]+)\}/g, (_, name: string) => vars.get(name) ?? '')
     let ext = findExtension(this.contexts.get(context) ?? [], exten)
