@@ -76,7 +76,8 @@ export class AgiChannel {
     if (!m) throw new Error(`not an AGI reply: ${JSON.stringify(line.slice(0, 80))}`)
     const code = Number(m[1])
     const body = m[2] ?? ''
-    const r = /^result=(-?[0-9*#A-D]*)(?: \(([^)]*)\))?\s*(.*)$/.exec(body)
+    // Greedy up to the last ")": a variable's value may hold parentheses itself, e.g. a caller name.
+    const r = /^result=(-?[0-9*#A-D]*)(?: \((.*)\))?\s*(.*)$/.exec(body)
     this.settle({ code, result: r?.[1] ?? '', data: r?.[2] ?? null, rest: r ? r[3] ?? '' : body, raw: line })
   }
 
@@ -107,6 +108,8 @@ export class AgiChannel {
 
   private async ok (line: string): Promise<AgiReply> {
     const reply = await this.command(line)
+    // 511: "Command Not Permitted on a dead channel": the caller is gone, not a fault of ours.
+    if (reply.code === 511) { this.hungUp = true; throw new AgiHangup('channel hung up') }
     if (reply.code !== 200) throw new RingleadError('AGI_COMMAND_FAILED', `AGI ${line.split(' ').slice(0, 2).join(' ')} failed: ${reply.raw}`)
     if (reply.result === '-1') { this.hungUp = true; throw new AgiHangup('channel hung up') }
     return reply

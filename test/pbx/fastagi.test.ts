@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
-import { startWorld, until, type World } from '../helpers/world.js'
+import { AgiChannel } from '../../src/asterisk/fastagi.js'
+import { startWorld, testLog, until, type World } from '../helpers/world.js'
 
 const recorded = JSON.parse(readFileSync(new URL('../fixtures/fastagi/route-env.json', import.meta.url), 'utf8')) as { chunks: string[] }
 
@@ -161,4 +162,21 @@ t.test('malformed or truncated input closes that session and never the server', 
   s.reply('200 result=1')
   await s.closed
   await until('no sessions left', () => w.daemon.agi!.server.running === 0)
+})
+
+t.test('replies keep values with parentheses; a command on a dead channel (511) ends the script quietly', async (t) => {
+  const w = await world(t)
+  const lead = w.daemon.leads.intake({ channel: 'call', phone: '+79031112233', ownerId: 'op_101', ownerReasons: ['answered'], answered: true }, 'system').lead
+  const s = session(w, envChunks('disposition', { channel: 'PJSIP/101-0000002c' }))
+  t.equal(await s.next(), 'ANSWER')
+  s.reply('511 Command Not Permitted on a dead channel or intercept routine')
+  await s.closed
+  t.match(w.daemon.leads.get(lead.leadId), { awaitingDisposition: true })
+  const written: string[] = []
+  const fake = { write: (l: string) => { written.push(l) }, destroy: () => {}, end: () => {} }
+  const ch = new AgiChannel({ script: 'x', env: {}, args: [] }, fake as never, 1000, testLog)
+  const got = ch.getVariable('CALLERID(name)')
+  ch.onLine('200 result=1 (Ivan (VIP) Petrov)')
+  t.equal(await got, 'Ivan (VIP) Petrov')
+  t.same(written, ['GET VARIABLE CALLERID(name)\n'])
 })
