@@ -225,6 +225,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
       asterisk: sim ? 'simulator' : 'real',
+      fastAgi: agi ? { port: agi.port, sessions: agi.server.running } : 'off',
       activeCalls: center.activeCalls,
       escalationsDue: leadsRepo.dueCount(now()),
       escalationsRunning: escalations.running
