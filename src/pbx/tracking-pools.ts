@@ -1,7 +1,7 @@
 // Dynamic number insertion: each traffic source has a pool of tracking numbers; a site visitor
 // gets a free one for a hold time (the same one on every page view), so a call to it is that
 // visit's. When every number is held, the source's default number is shown and the miss counted.
-import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, max, ne, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import { didPattern, getTrackingNumber, type CatalogContext } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
@@ -55,7 +55,7 @@ export function putPool (ctx: CatalogContext, source: string, input: PoolInput):
     const dids = input.numbers.map(stored)
     const taken = dids.length === 0
       ? []
-      : db.select().from(trackingPoolNumbers).where(and(inArray(trackingPoolNumbers.did, dids), sql`${trackingPoolNumbers.source} <> ${source}`)).all()
+      : db.select().from(trackingPoolNumbers).where(and(inArray(trackingPoolNumbers.did, dids), ne(trackingPoolNumbers.source, source))).all()
     if (taken.length > 0) throw new Conflict(`${taken.map((t) => `${t.did} is in the pool of ${t.source}`).join('; ')}`)
     const existing = db.select().from(trackingPools).where(eq(trackingPools.source, source)).get()
     if (existing === undefined) {
