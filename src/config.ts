@@ -112,7 +112,7 @@ const ConfigSchema = Type.Object({
     source: Type.String({ default: 'site-form' })
   }, { default: {} }),
   dialplan: Type.Object({
-    /** Folder of the dialplan templates (nunjucks); main.conf.njk is rendered. */
+    /** Folder of the dialplan templates (nunjucks): extensions-ringlead.conf.njk and its parts. */
     templatesDir: Type.String({ default: 'dialplan' }),
     /** The include file Asterisk reads (#include it from extensions.conf); written atomically on apply. */
     includeFile: Type.String({ default: 'data/asterisk/extensions-ringlead.conf' }),
