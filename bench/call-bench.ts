@@ -76,7 +76,8 @@ export async function startBenchWorld (o: { operators: number; behaviour: PhoneB
       ami: { host: '127.0.0.1', port: sim.amiPort },
       recordings: { dir: join(dir, 'recordings') },
       calls: { wrapUpSeconds: 0 },
-      log: { level: 'silent' }
+      log: { level: 'silent' },
+      agi: { enabled: false }
     })
     daemon = await startDaemon(config, { log: pino({ level: 'silent' }), listen: false, waitForAsterisk: true, recordingSettleMs: 2000 })
     await daemon.ami?.refreshStates()

@@ -136,7 +136,8 @@ export async function benchIntake (levels = [1, 8, 32], durationMs = 8000, opera
       http: { host: '127.0.0.1', port: 0, adminToken: token },
       recordings: { dir: join(dir, 'recordings') },
       log: { level: 'silent' },
-      sim: { callsPerMinute: 0 }
+      sim: { callsPerMinute: 0 },
+      agi: { enabled: false }
     })
     daemon = await startDaemon(config, { log: pino({ level: 'silent' }), listen: true })
     if (daemon.url === null) throw new Error('daemon is not listening')

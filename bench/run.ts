@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
+import { benchDialplan } from './dialplan.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
@@ -88,6 +89,7 @@ await step('3. sustained call setups per second (daemon here, sim in a child pro
 await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
+await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -119,6 +121,7 @@ for (const [k, v] of Object.entries(intake)) if (/^ {2}\d+$/.test(k)) summary[` 
 summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/a'
 summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
 summary['7. queue event → offer p50 / p99 / max ms (target ≤ 1)'] = `${get('7.', 'event → offer p50 ms')} / ${get('7.', 'event → offer p99 ms')} / ${get('7.', 'event → offer max ms')}`
+summary['8. dialplan preview p50 / p99 ms (target ≤ 100)'] = get('8.', 'preview (db read + render + diff, 1 number changed) p50 / p99 / max ms')
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

@@ -3,11 +3,17 @@
 //   ringlead token create --name NAME --role admin|supervisor|operator [--operator op_x]
 //   ringlead token list
 //   ringlead token revoke TOKEN_ID
+//   ringlead dialplan diff|apply|history|rollback VERSION_ID
 import { realpathSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import pino from 'pino'
+import { AmiLink } from './asterisk/ami-link.js'
+import { DialplanRenderer } from './pbx/dialplan-render.js'
+import { DialplanService, type AsteriskCli } from './pbx/dialplan-service.js'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadConfig, ConfigError } from './config.js'
-import { roles, type Role } from './db/catalog-repo.js'
+import { loadConfig, ConfigError, type Config } from './config.js'
+import { randomId, roles, type Role } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
 import { RingleadError } from './errors.js'
@@ -19,13 +25,15 @@ export interface CliIo {
   /** Opens the database named by the config; tests pass an in-memory one. */
   openDb?: (path: string) => Db
   now?: () => number
+  /** Connects to Asterisk's AMI for dialplan apply/rollback; by default the config's AMI, waiting a few seconds. */
+  connectAmi?: (config: Config) => Promise<(AsteriskCli & { stop: () => void }) | null>
 }
 
-interface CliContext { io: CliIo; db: () => Db; now: () => number }
+interface CliContext { io: CliIo; db: () => Db; config: () => Config; now: () => number }
 
 interface Command {
   usage: string[]
-  run: (args: string[], ctx: CliContext) => number
+  run: (args: string[], ctx: CliContext) => number | Promise<number>
 }
 
 class UsageError extends Error {}
@@ -78,17 +86,83 @@ const tokenCommand: Command = {
   }
 }
 
-/** Commands by name. Others (dialplan …) join here. */
+/** AMI from the config; null when none is configured. Not connected after `waitMs`: returned anyway, apply says so. */
+async function connectAmi (config: Config, waitMs = 5000): Promise<(AsteriskCli & { stop: () => void }) | null> {
+  if (config.ami.host === '') return null
+  const link = new AmiLink({ ...config.ami, log: pino({ level: 'silent' }), reconnectMinMs: waitMs * 2 })
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([link.start(), new Promise((resolve) => { timer = setTimeout(resolve, waitMs) })])
+  clearTimeout(timer)
+  return link
+}
+
+const dialplanCommand: Command = {
+  usage: [
+    'dialplan diff              show what apply would change (unified diff)',
+    'dialplan apply             render, write, reload Asterisk and check it',
+    'dialplan history           every applied or failed version',
+    'dialplan rollback VERSION_ID   apply an earlier version again'
+  ],
+  async run (args, { io, db, config, now }) {
+    const [sub, ...rest] = args
+    const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true })
+    const cfg = config()
+    let ami: (AsteriskCli & { stop: () => void }) | null = null
+    const service = new DialplanService({
+      db: db(), now, newId: randomId, log: pino({ level: 'silent' }), ami: () => ami,
+      renderer: new DialplanRenderer(cfg.dialplan.templatesDir),
+      settings: { dialplan: cfg.dialplan, app: cfg.ari.app, agiUrl: `agi://${cfg.agi.publicHost}:${cfg.agi.port}` }
+    })
+    const actor = `cli:${userInfo().username}`
+    const show = (v: { versionId: string; seq: number; status: string; appliedAt: number; appliedBy: string; rollbackOf: string | null; reason: string | null }): string =>
+      [v.versionId, `#${v.seq}`, v.status, date(v.appliedAt), v.appliedBy, v.rollbackOf ? `rollback of ${v.rollbackOf}` : '-', v.reason ?? ''].join('\t')
+    try {
+      switch (sub) {
+        case 'diff': {
+          if (positionals.length > 0) throw new UsageError('dialplan diff: takes no arguments')
+          const preview = service.preview()
+          if (!preview.changed) io.err('no changes: the applied dialplan is what the database renders')
+          else io.out(preview.diff.trimEnd())
+          return 0
+        }
+        case 'apply':
+        case 'rollback': {
+          if (sub === 'apply' && positionals.length > 0) throw new UsageError('dialplan apply: takes no arguments')
+          if (sub === 'rollback' && positionals.length !== 1) throw new UsageError('dialplan rollback: give exactly one VERSION_ID (see dialplan history)')
+          ami = await (io.connectAmi ?? connectAmi)(cfg)
+          const version = sub === 'apply' ? await service.apply(actor) : await service.rollback(positionals[0]!, actor)
+          if (version.diff !== '') io.out(version.diff.trimEnd())
+          io.err(`dialplan version ${version.versionId} (#${version.seq}) applied and loaded by Asterisk${version.diff === '' ? ' (no changes)' : ''}`)
+          return 0
+        }
+        case 'history': {
+          if (positionals.length > 0) throw new UsageError('dialplan history: takes no arguments')
+          const versions = service.history(500)
+          if (versions.length === 0) io.err('no dialplan applied yet')
+          for (const v of versions) io.out(show(v))
+          return 0
+        }
+        default:
+          throw new UsageError(sub === undefined ? 'dialplan: missing subcommand' : `dialplan: unknown subcommand ${sub}`)
+      }
+    } finally {
+      ami?.stop()
+    }
+  }
+}
+
+/** Commands by name. */
 export const commands: Record<string, Command> = {
-  token: tokenCommand
+  token: tokenCommand,
+  dialplan: dialplanCommand
 }
 
 function usage (): string {
   return ['usage:', ...Object.values(commands).flatMap((c) => c.usage.map((u) => `  ringlead ${u}`))].join('\n')
 }
 
-/** Runs one command line; returns the exit code (0 ok, 1 failed, 2 bad usage). */
-export function runCli (argv: string[], io: CliIo): number {
+/** Runs one command line; resolves to the exit code (0 ok, 1 failed, 2 bad usage). */
+export async function runCli (argv: string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.err(usage())
@@ -100,15 +174,17 @@ export function runCli (argv: string[], io: CliIo): number {
     return 2
   }
   let opened: Db | undefined
+  let loaded: Config | undefined
+  const config = (): Config => {
+    loaded ??= io.env ? loadConfig(io.env) : loadConfig()
+    return loaded
+  }
   const db = (): Db => {
-    if (opened === undefined) {
-      const config = io.env ? loadConfig(io.env) : loadConfig()
-      opened = (io.openDb ?? openDb)(config.db.path)
-    }
+    opened ??= (io.openDb ?? openDb)(config().db.path)
     return opened
   }
   try {
-    return command.run(args, { io, db, now: io.now ?? Date.now })
+    return await command.run(args, { io, db, config, now: io.now ?? Date.now })
   } catch (err) {
     if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) {
       io.err(`${err.message}\n${usage()}`)
@@ -136,7 +212,7 @@ function isMain (): boolean {
 }
 
 if (isMain()) {
-  process.exitCode = runCli(process.argv.slice(2), {
+  process.exitCode = await runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`)
   })

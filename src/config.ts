@@ -129,6 +129,39 @@ const ConfigSchema = Type.Object({
     thankYouUrl: Type.String({ default: '/thanks.html' }),
     source: Type.String({ default: 'site-form' })
   }, { default: {} }),
+  dialplan: Type.Object({
+    /** Folder of the dialplan templates (nunjucks): extensions-ringlead.conf.njk and its parts. */
+    templatesDir: Type.String({ default: 'dialplan' }),
+    /** The include file Asterisk reads (#include it from extensions.conf); written atomically on apply. */
+    includeFile: Type.String({ default: 'data/asterisk/extensions-ringlead.conf' }),
+    /** Context the carrier's calls arrive in (pjsip.conf: context = …). */
+    inboundContext: Type.String({ default: 'from-carrier', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** Context operators' phones dial from (feature codes live there). */
+    operatorContext: Type.String({ default: 'from-operators', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+    /** The carrier trunk's PJSIP endpoint, for calls to customers' and operators' mobiles. */
+    trunk: Type.String({ default: 'carrier', pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    /** Safety net when ringlead is down: ring every operator this long, then the managers. */
+    ringAllSeconds: Type.Integer({ minimum: 5, maximum: 300, default: 25 }),
+    managerRingSeconds: Type.Integer({ minimum: 5, maximum: 300, default: 30 }),
+    /** Feature codes dialled on an operator's phone. */
+    pauseCode: Type.String({ default: '*71', pattern: '^[*#0-9]{2,8}$' }),
+    unpauseCode: Type.String({ default: '*72', pattern: '^[*#0-9]{2,8}$' }),
+    dispositionCode: Type.String({ default: '*73', pattern: '^[*#0-9]{2,8}$' })
+  }, { default: {} }),
+  agi: Type.Object({
+    /** FastAGI server; the dialplan reaches it as agi://<host>:<port>/<script>. */
+    enabled: Type.Boolean({ default: true }),
+    host: Type.String({ default: '127.0.0.1' }),
+    port: port(4573),
+    /** Host name Asterisk uses to reach the FastAGI server (rendered into the dialplan). */
+    publicHost: Type.String({ default: '127.0.0.1', pattern: '^[A-Za-z0-9_.:-]{1,253}$' }),
+    /** A session idle this long (no reply from Asterisk) is closed. */
+    idleSeconds: Type.Integer({ minimum: 1, default: 60 })
+  }, { default: {} }),
+  tracking: Type.Object({
+    /** How long a pool number stays with a site visitor after their last page view. */
+    holdMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30 })
+  }, { default: {} }),
   log: Type.Object({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })

@@ -35,6 +35,10 @@ import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
 import { Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
+import { FastAgiServer } from './asterisk/fastagi.js'
+import { agiScripts } from '../agi/scripts.js'
+import { DialplanRenderer } from './pbx/dialplan-render.js'
+import { DialplanService } from './pbx/dialplan-service.js'
 
 export interface Daemon {
   config: Config
@@ -53,6 +57,9 @@ export interface Daemon {
   outbox: Outbox
   app: FastifyInstance
   sim: Simulator | null
+  /** The FastAGI server and its port; null when agi.enabled is false. */
+  agi: { server: FastAgiServer; port: number } | null
+  dialplan: DialplanService
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -108,6 +115,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
       amiUser: config.ami.user, amiSecret: config.ami.secret,
       recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
+      dialplanFiles: [resolve(config.dialplan.includeFile)],
       sounds: promptLengths()
     })
     ariUrl = sim.ariUrl
@@ -206,16 +214,35 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
   }
   outbox.start()
+  let agi: Daemon['agi'] = null
+  if (config.agi.enabled) {
+    const server = new FastAgiServer({
+      log,
+      replyTimeoutMs: config.agi.idleSeconds * 1000,
+      scripts: agiScripts({
+        db, repo, board, leads, log, now, catalog: { db, bus, now, newId },
+        routing: config.routing, defaultRegion: config.calls.defaultRegion, calendar: leadSettings.calendar,
+        refusalReasons: leadSettings.refusalReasons, timeoutMs: config.leads.dispositionTimeoutSeconds * 1000
+      })
+    })
+    agi = { server, port: await server.listen(config.agi.port, config.agi.host) }
+  }
+  const dialplan = new DialplanService({
+    db, log, now, newId, ami: () => amiLink,
+    renderer: new DialplanRenderer(config.dialplan.templatesDir),
+    settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
+  })
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(),
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan,
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
       asterisk: sim ? 'simulator' : 'real',
+      fastAgi: agi ? { port: agi.port, sessions: agi.server.running } : 'off',
       activeCalls: center.activeCalls,
       waitingCallers: queue.size,
       escalationsDue: leadsRepo.dueCount(now()),
@@ -230,7 +257,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, url,
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -239,6 +266,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       await sweep?.stop()
       await forgetKeys?.stop()
       await app.close()
+      await agi?.server.close()
       await center.drain()
       await escalations.drain()
       await ari.stop()

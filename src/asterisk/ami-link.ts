@@ -144,7 +144,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
       }, this.opts.actionTimeoutMs ?? 10_000)
       m.action({ ...action, actionid }, (err, res) => {
         clearTimeout(timer)
-        if (err) reject(new AsteriskCommandFailed(String(action.action), '', str(err.message) || 'error', { protocol: 'AMI' }))
+        // A failed Command carries Asterisk's words in its Output lines, not in Message.
+        if (err) reject(new AsteriskCommandFailed(String(action.action), '', [str(err.message), str(err.output)].filter((s) => s !== '').join(': ') || 'error', { protocol: 'AMI' }))
         else resolve(res)
       })
     })

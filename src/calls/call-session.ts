@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { AriLink, InboundChannel, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import type { Bus } from '../bus.js'
-import type { CallsRepo, CustomerFacts, TrackingNumberFacts } from '../db/calls-repo.js'
+import type { CallsRepo, CustomerFacts, TrackingNumberFacts, VisitFacts } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { normalisePhone } from '../domain/phone.js'
 import { plan, mergePolicy, type PlanStep, type RoutingPlan, type RoutingPolicy } from '../domain/routing.js'
@@ -87,6 +87,8 @@ export class CallSession {
   private bridgeId: string | null = null
   private customer: CustomerFacts | null = null
   private tracking: TrackingNumberFacts | null = null
+  /** The site visit this pool number was handed to, when the call came within its hold time. */
+  private visit: VisitFacts | null = null
   private callerPhone: string | null = null
   private answered: Answered | null = null
   private answeredAt: number | null = null
@@ -429,6 +431,9 @@ export class CallSession {
     this.stopNow()
   }
 
+  /** The visit's source wins over the number's: a pool number is shared by one source anyway, but the visit is what was seen. */
+  private get source (): string | null { return this.visit?.source ?? this.tracking?.source ?? null }
+
   /** Caller id → E.164 and customer; DID → tracking number; then the call row. */
   private identifyCaller (): void {
     const phone = normalisePhone(this.caller.callerNumber, this.deps.settings.defaultRegion)
@@ -440,8 +445,9 @@ export class CallSession {
       this.warnings.push(`unknown DID "${this.caller.did}": default routing policy`)
       this.log.warn({ did: this.caller.did }, 'unknown DID, default policy')
     }
+    this.visit = this.tracking ? this.deps.repo.visitFor(this.tracking.did, this.startedAt) : null
     if (this.callerPhone) this.customer = this.deps.repo.ensureCustomer(this.callerPhone, this.deps.newId('cus'), this.startedAt, this.caller.callerName.trim() || null)
-    this.log.info({ callerPhone: this.callerPhone, did: this.caller.did, customerId: this.customer?.customerId, categoryId: this.tracking?.categoryId }, 'call started')
+    this.log.info({ callerPhone: this.callerPhone, did: this.caller.did, customerId: this.customer?.customerId, categoryId: this.tracking?.categoryId, visitId: this.visit?.visitId }, 'call started')
   }
 
   /** The caller hears ringback while we look for an operator; we answer when one does. */
@@ -462,13 +468,14 @@ export class CallSession {
       callId: this.callId, direction: 'inbound', status, channelId: this.caller.channelId,
       callerRaw: this.caller.callerNumber, callerPhone: this.callerPhone, callerName: this.caller.callerName || this.customer?.name || null,
       customerId: this.customer?.customerId ?? null, did: this.caller.did, trackingDid: this.tracking?.did ?? null,
-      source: this.tracking?.source ?? null, categoryId: this.categoryId,
+      source: this.source, categoryId: this.categoryId,
+      visitId: this.visit?.visitId ?? null, campaign: this.visit?.campaign ?? null, utm: this.visit ? JSON.stringify(this.visit.utm) : null,
       plan: route ? JSON.stringify(route) : null, startedAt: this.startedAt, warnings: this.warnings.length ? JSON.stringify(this.warnings) : null,
       menuPath: this.menuPath.length ? JSON.stringify(this.menuPath) : null, queuedAt: this.queuedAt, resumedFrom: this.resumedFrom
     })
     this.deps.bus.emit('call.started', {
       callId: this.callId, callerPhone: this.callerPhone, did: this.caller.did,
-      source: this.tracking?.source ?? null, categoryId: this.categoryId, startedAt: this.startedAt
+      source: this.source, categoryId: this.categoryId, startedAt: this.startedAt
     })
   }
 
@@ -657,8 +664,9 @@ export class CallSession {
     const recordings = this.answered ? await this.recorder.settle() : []
     const event: CallEnded = {
       callId: this.callId, direction: 'inbound', status, callerPhone: this.callerPhone, callerRaw: this.caller.callerNumber,
-      customerId: this.customer?.customerId ?? null, did: this.caller.did, source: this.tracking?.source ?? null,
-      categoryId: this.categoryId, answeredBy: operatorId, attempts: this.attemptLog,
+      customerId: this.customer?.customerId ?? null, did: this.caller.did, source: this.source,
+      categoryId: this.categoryId, campaign: this.visit?.campaign ?? null, utm: this.visit?.utm ?? null,
+      answeredBy: operatorId, attempts: this.attemptLog,
       startedAt: this.startedAt, answeredAt: this.answeredAt, endedAt, ringMs: (this.answeredAt ?? endedAt) - this.startedAt,
       talkMs, hangupBy: this.hangupBy, recordings, menuPath: this.menuPath,
       waitMs: this.queuedAt === null ? null : (this.answeredAt ?? endedAt) - this.queuedAt, endReason: this.problem ?? this.endReason(status)

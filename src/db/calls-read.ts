@@ -38,6 +38,8 @@ export interface CallStory {
   customer: { customerId: string; phone: string; name: string | null } | null
   /** The tracking number as it was when the call came in (source and category are copied onto the call). */
   trackingNumber: { did: string; source: string | null; categoryId: string | null; categoryName: string | null } | null
+  /** The site visit a pool number was handed to, when the call came within its hold time. */
+  attribution: { visitId: string; source: string | null; campaign: string | null; categoryId: string | null; utm: Record<string, string> } | null
   /** The routing plan as decided, with every reason; null when none was stored or it cannot be read. */
   plan: RoutingPlan | null
   attempts: Array<{
@@ -155,6 +157,9 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
     trackingNumber: trackingDid === null
       ? null
       : { did: trackingDid, source: c.source, categoryId: c.categoryId, categoryName: c.categoryId === null ? null : head.categoryName },
+    attribution: c.visitId === null
+      ? null
+      : { visitId: c.visitId, source: c.source, campaign: c.campaign, categoryId: c.categoryId, utm: parseUtm(c.utm) },
     plan,
     attempts: attempts.map(({ attempt: a, operatorName }) => ({
       attemptId: a.attemptId,
@@ -232,6 +237,7 @@ export interface CallSummary {
   did: string
   trackingDid: string | null
   source: string | null
+  campaign: string | null
   categoryId: string | null
   categoryName: string | null
   answeredBy: OperatorRef | null
@@ -303,6 +309,7 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
       did: c.did,
       trackingDid: c.trackingDid,
       source: c.source,
+      campaign: c.campaign,
       categoryId: c.categoryId,
       categoryName: c.categoryId === null ? null : categoryName,
       answeredBy: c.answeredBy === null ? null : { operatorId: c.answeredBy, name: answererName ?? c.answeredBy },
@@ -315,5 +322,15 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
       endReason: c.endReason
     })),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.call.startedAt, last.call.callId) : null
+  }
+}
+
+function parseUtm (text: string | null): Record<string, string> {
+  if (text === null) return {}
+  try {
+    const value = JSON.parse(text) as unknown
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, string> : {}
+  } catch {
+    return {} // written by CallsRepo as JSON; unreadable text means no utm fields to show
   }
 }

@@ -1,7 +1,7 @@
 // Write side of calls: what a CallSession records as the call happens.
 import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db } from './open.js'
-import { calls, callAttempts, recordings, customers, trackingNumbers, categories } from './schema.js'
+import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
 
 export type CallRow = typeof calls.$inferSelect
@@ -14,6 +14,12 @@ export type NewRecording = typeof recordings.$inferInsert
 export interface TrackingNumberFacts {
   did: string; source: string | null; categoryId: string | null; menuId: string | null
   numberPolicy: Partial<RoutingPolicy> | null; categoryPolicy: Partial<RoutingPolicy> | null
+}
+
+/** The site visit a pool number was handed to (dynamic number insertion). */
+export interface VisitFacts {
+  visitId: string; source: string; campaign: string | null
+  utm: Record<string, string>
 }
 
 export interface CustomerFacts { customerId: string; phone: string; name: string | null; lastOperatorId: string | null; lastCallAt: number | null }
@@ -35,6 +41,7 @@ export class CallsRepo {
   // running them.
   private readonly trackingByDigits
   private readonly customerByPhoneStmt
+  private readonly visitByDidStmt
   private readonly insertCallStmt
   private readonly insertAttemptStmt
 
@@ -49,6 +56,9 @@ export class CallsRepo {
       customerId: customers.customerId, phone: customers.phone, name: customers.name,
       lastOperatorId: customers.lastOperatorId, lastCallAt: customers.lastCallAt
     }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
+    this.visitByDidStmt = db.select().from(trackingVisits)
+      .where(and(or(eq(trackingVisits.did, sql.placeholder('digits')), eq(trackingVisits.did, sql.placeholder('plus'))), gte(trackingVisits.expiresAt, sql.placeholder('atMs'))))
+      .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
     this.insertCallStmt = preparedInsert(db, calls)
     this.insertAttemptStmt = preparedInsert(db, callAttempts)
   }
@@ -60,6 +70,18 @@ export class CallsRepo {
     const row = this.trackingByDigits.get({ digits, plus: `+${digits}` })
     if (!row) return null
     return { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) }
+  }
+
+  /** The visit holding this pool number at `atMs`, if any: the call is attributed to it. */
+  visitFor (did: string, atMs: number): VisitFacts | null {
+    const digits = did.replace(/\D/g, '')
+    if (digits === '') return null
+    const row = this.visitByDidStmt.get({ digits, plus: `+${digits}`, atMs })
+    if (!row) return null
+    const utm: Record<string, string> = {}
+    const fields = { utm_source: row.utmSource, utm_medium: row.utmMedium, utm_campaign: row.utmCampaign, utm_term: row.utmTerm, utm_content: row.utmContent }
+    for (const [k, v] of Object.entries(fields)) if (v !== null) utm[k] = v
+    return { visitId: row.visitId, source: row.source, campaign: row.utmCampaign, utm }
   }
 
   customerByPhone (phone: string): CustomerFacts | null {

@@ -9,7 +9,7 @@ import type { RoutingPolicy } from '../domain/routing.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import type { Db } from './open.js'
 import type * as schema from './schema.js'
-import { categories, menus, operatorSkills, operators, trackingNumbers } from './schema.js'
+import { categories, menus, operatorSkills, operators, trackingNumbers, trackingPoolNumbers, trackingPools } from './schema.js'
 
 /** The database or a transaction on it. */
 export type Sql = BaseSQLiteDatabase<'sync', RunResult, typeof schema>
@@ -490,6 +490,9 @@ export function updateTrackingNumber (ctx: CatalogContext, did: string, changes:
 export function deleteTrackingNumber (ctx: CatalogContext, did: string): void {
   const current = getTrackingNumber(ctx.db, did)
   if (current === undefined) throw new NotFound('tracking number', did)
+  const pool = ctx.db.select({ source: trackingPoolNumbers.source }).from(trackingPoolNumbers).where(eq(trackingPoolNumbers.did, current.did)).get() ??
+    ctx.db.select({ source: trackingPools.source }).from(trackingPools).where(eq(trackingPools.defaultDid, current.did)).get()
+  if (pool !== undefined) throw new Conflict(`tracking number ${current.did} is used by the tracking pool of ${pool.source}; change the pool first`)
   ctx.db.delete(trackingNumbers).where(eq(trackingNumbers.did, current.did)).run()
   changed(ctx, 'tracking_numbers')
 }

@@ -11,6 +11,9 @@ export interface CallEnded {
   did: string
   source: string | null
   categoryId: string | null
+  /** Attribution of a pool number's visit: utm_campaign and every utm field; null without a visit. */
+  campaign?: string | null
+  utm?: Record<string, string> | null
   answeredBy: string | null
   /** Operators rung, in order, with their results. */
   attempts: Array<{ operatorId: string; result: string }>

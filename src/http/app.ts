@@ -10,6 +10,9 @@ import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { LeadService } from '../leads/lead-service.js'
+import type { DialplanService } from '../pbx/dialplan-service.js'
+import dialplanRoutes from './routes/dialplan.js'
+import trackingRoutes, { trackingPublicRoutes } from './routes/tracking.js'
 import { leadSettingsFrom } from '../leads/settings.js'
 import { authenticate } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
@@ -42,6 +45,8 @@ export interface AppDeps {
   newId?: (prefix: string) => string
   /** The lead lifecycle. Without it there are no lead or intake routes (they answer 404). */
   leads?: LeadService
+  /** Dialplan preview/apply/rollback; without it the dialplan routes answer 404. */
+  dialplan?: DialplanService
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
   /** Voice menus; by default a repository over `db`. */
@@ -102,16 +107,21 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     leads: deps.leads,
     menus: deps.menus ?? new MenusRepo(catalog),
     waiting: deps.waiting ?? (() => []),
+    dialplan: deps.dialplan,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
   })
 
   await app.register(healthRoutes, { prefix: '/api' })
+  // Shops' pages ask for a number without a token: the tracking script and its number endpoint.
+  await app.register(trackingPublicRoutes)
   // Intake checks its own callers: an API token, nothing (the web form) or Telegram's secret.
   if (deps.leads !== undefined) await app.register(intakeRoutes, { prefix: '/api' })
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate)
     for (const resource of resources) await api.register(resource)
     if (deps.leads !== undefined) await api.register(leadRoutes)
+    if (deps.dialplan !== undefined) await api.register(dialplanRoutes)
+    await api.register(trackingRoutes)
   }, { prefix: '/api' })
 
   return app as unknown as FastifyInstance

@@ -9,6 +9,7 @@ import type { StatusMatrix } from '../domain/lead-status.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
+import type { DialplanService } from '../pbx/dialplan-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -25,6 +26,7 @@ export interface Services {
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
+  dialplan?: DialplanService
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
   menus: MenusRepo

@@ -278,6 +278,7 @@ export class LeadService {
     const answered = e.status === 'answered' || (e.status === 'interrupted' && e.answeredBy !== null)
     const input: LeadInput = {
       channel: 'call', phone: e.callerPhone ?? e.callerRaw, source: e.source, categoryId: e.categoryId, callId: e.callId,
+      ...(e.utm ? { utm: e.utm } : {}),
       message: answered ? null : e.status === 'callback' ? `callback requested: ${e.endReason ?? 'by the caller'} (${e.did})` : `missed call (${e.status}) to ${e.did}`,
       ...(answered ? { ownerId: e.answeredBy, ownerReasons: ['answered the call'], answered: true } : {})
     }

@@ -13,20 +13,6 @@ const PRIVILEGE: Record<string, string> = {
   PeerStatus: 'system,all', ContactStatus: 'system,all', FullyBooted: 'system,all', Reload: 'system,all'
 }
 
-/** Dialplan the simulated Asterisk runs (what "dialplan show" prints). */
-const DIALPLAN: Record<string, string[]> = {
-  'from-carrier': [
-    "[ Context 'from-carrier' created by 'pbx_config' ]",
-    "  '_X.' =>          1. NoOp(inbound ${EXTEN} from ${CALLERID(num)})      [extensions.conf:10]",
-    '                    2. Stasis(ringlead,inbound)                   [extensions.conf:11]',
-    '                    3. Hangup()                                   [extensions.conf:12]'
-  ],
-  'from-operators': [
-    "[ Context 'from-operators' created by 'pbx_config' ]",
-    "  '_X.' =>          1. Hangup()                                   [extensions.conf:20]"
-  ]
-}
-
 export class AmiServer {
   readonly tcp: Server
   private readonly sessions = new Set<Session>()
@@ -161,7 +147,7 @@ export class AmiServer {
     const words = cmd.split(/\s+/).filter((w) => w !== '')
     const lower = words.map((w) => w.toLowerCase())
     const is = (...prefix: string[]) => prefix.every((w, i) => lower[i] === w)
-    if (is('dialplan', 'reload') && words.length === 2) return { ok: true, lines: ['Dialplan reloaded.'] }
+    if (is('dialplan', 'reload') && words.length === 2) return this.world.reloadDialplan()
     if (is('core', 'show', 'version')) return { ok: true, lines: ['Asterisk 22.10.1 built by ringlead @ sim on a x86_64 running Linux'] }
     if (is('core', 'show', 'channels', 'concise')) {
       return {
@@ -173,17 +159,7 @@ export class AmiServer {
         })
       }
     }
-    if (is('dialplan', 'show')) {
-      const ctx = words[2]
-      if (ctx === undefined) {
-        const all = Object.values(DIALPLAN).flatMap((lines) => [...lines, ''])
-        return { ok: true, lines: [...all, `-= ${Object.keys(DIALPLAN).length} contexts =-`] }
-      }
-      const lines = DIALPLAN[ctx]
-      if (!lines) return { ok: false, lines: [`There is no existence of '${ctx}' context`] }
-      const priorities = lines.length - 1
-      return { ok: true, lines: [...lines, '', `-= 1 extension (${priorities} priorit${priorities === 1 ? 'y' : 'ies'}) in 1 context. =-`] }
-    }
+    if (is('dialplan', 'show')) return this.world.showDialplan(words[2])
     return { ok: false, lines: [`No such command '${cmd}' (type 'core show help ${words.slice(0, 2).join(' ')}' for other possible commands)`] }
   }
 

@@ -25,6 +25,8 @@ export interface SimOptions {
   secondsMs?: number
   /** Stasis app the sim's dialplan sends inbound calls to; default "ringlead". */
   stasisApp?: string
+  /** Extensions files `dialplan reload` reads (ringlead's include file); none = the built-in dialplan only. */
+  dialplanFiles?: string[]
   /** Extra sound files (name -> length in protocol seconds) that sound: playbacks can find. */
   sounds?: Record<string, number>
   log?: Logger
@@ -60,6 +62,12 @@ export interface Simulator {
   sendRawEvent (text: string): void
   channels (): SimChannelView[]
   bridges (): SimBridgeView[]
+  /** Files `dialplan reload` reads from now on. */
+  setDialplanFiles (files: string[]): void
+  /** Makes the next reload fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or not (null). */
+  setReloadFault (fault: 'reject' | 'ignore' | null): void
+  /** What a call ran in the dialplan when Stasis did not take it. */
+  dialplanTrace (channelId: string): string[]
   /** Whether an ARI WebSocket currently owns the app (default: the Stasis app). */
   isAppConnected (app?: string): boolean
   close (): Promise<void>
@@ -80,6 +88,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
   const hub = new AriEventHub(ASTERISK_ID, wire, (app) => world.appRegistered(app), log)
   const ari = new AriServer(world, hub, wire, { user: opts.ariUser ?? 'ringlead', password: opts.ariPassword ?? 'ringlead', ...(log ? { log } : {}) })
   const ami = new AmiServer(world, { user: opts.amiUser ?? 'ringlead', secret: opts.amiSecret ?? 'ringlead', ...(log ? { log } : {}) })
+  world.dialplanFiles = opts.dialplanFiles ?? []
   world.sinks = {
     ari: (event) => hub.deliver(event),
     ami: (event, fields) => ami.broadcast(event, fields),
@@ -113,6 +122,9 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     sendRawEvent: (text: string) => { hub.sendRaw(text) },
     channels: () => world.channelViews(),
     bridges: () => world.bridgeViews(),
+    setDialplanFiles: (files) => { world.dialplanFiles = files },
+    setReloadFault: (fault) => { world.reloadFault = fault },
+    dialplanTrace: (channelId) => world.dialplanTrace(channelId),
     isAppConnected: (app = stasisApp) => hub.isAppActive(app),
     async close () {
       if (closed) return

@@ -10,6 +10,7 @@ import {
   type CallerId, type ChannelState, type SimBridge, type SimBridgeView, type SimChannel, type SimChannelView,
   bridgeSnapshot, channelSnapshot, channelView
 } from './model.js'
+import { type Contexts, findExtension, loadDialplan, showContext } from './dialplan.js'
 import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
 
@@ -93,6 +94,13 @@ export class World implements MediaHost {
   private readonly knownApps = new Set<string>()
   private readonly worldTimers = new Set<NodeJS.Timeout>()
   private uniqueSeq = 1
+  /** Files `dialplan reload` reads (the include files ringlead writes). */
+  dialplanFiles: string[] = []
+  /** Tests make the next reload fail: 'reject' answers an error, 'ignore' claims success but loads nothing. */
+  reloadFault: 'reject' | 'ignore' | null = null
+  private contexts: Contexts = loadDialplan([])
+  /** What each channel ran in the dialplan when Stasis did not take it, by channel id. */
+  private readonly dialplanTraces = new Map<string, string[]>()
   private nameSeq = 1
   private snoopSeq = 0
   private closed = false
@@ -219,6 +227,13 @@ export class World implements MediaHost {
     })
     ch.onGone = (cause, declined) => settle({ cause, declined })
     const app = this.stasisApp
+    const entry = this.contexts.get('from-carrier')
+    if (!this.sinks.isAppActive(app) && this.dialplanFiles.length > 0 && entry !== undefined && findExtension(entry, call.did) !== undefined) {
+      // A loaded dialplan decides what a failed Stasis() leads to (ringlead's safety net).
+      if (call.hangupAfterMs !== undefined) this.after(ch, call.hangupAfterMs, () => this.remoteHangup(ch.id))
+      void this.runDialplan(ch, 'from-carrier', call.did)
+      return { channelId: ch.id, ended }
+    }
     if (!this.sinks.isAppActive(app)) {
       // Stasis() fails without a connected app: the dialplan declines the call (603, Q.850 cause 16).
       this.log?.info({ channelId: ch.id, did: call.did }, 'inbound call declined: no ARI WebSocket')
@@ -231,6 +246,126 @@ export class World implements MediaHost {
     if (call.hangupAfterMs !== undefined) this.after(ch, call.hangupAfterMs, () => this.remoteHangup(ch.id))
     if (call.dtmf?.length) this.pendingDtmf.set(ch.id, call.dtmf)
     return { channelId: ch.id, ended }
+  }
+
+  // ---- dialplan ------------------------------------------------------------------------------------
+
+  /** `dialplan reload`: reads the dialplan files again, unless a test told it to fail. */
+  reloadDialplan (): { ok: boolean; lines: string[] } {
+    const fault = this.reloadFault
+    this.reloadFault = null // one reload fails; the one that puts the previous version back works
+    if (fault === 'reject') return { ok: false, lines: ['Unable to reload dialplan: pbx_config declined the reload'] }
+    if (fault !== 'ignore') this.contexts = loadDialplan(this.dialplanFiles)
+    return { ok: true, lines: ['Dialplan reloaded.'] }
+  }
+
+  /** `dialplan show [context]`. */
+  showDialplan (context?: string): { ok: boolean; lines: string[] } {
+    if (context === undefined) {
+      const all = [...this.contexts].flatMap(([name, exts]) => [...showContext(name, exts), ''])
+      return { ok: true, lines: [...all, `-= ${this.contexts.size} contexts =-`] }
+    }
+    const exts = this.contexts.get(context)
+    if (!exts) return { ok: false, lines: [`There is no existence of '${context}' context`] }
+    const priorities = exts.reduce((n, e) => n + e.priorities.length, 0)
+    return { ok: true, lines: [...showContext(context, exts), '', `-= ${exts.length} extension${exts.length === 1 ? '' : 's'} (${priorities} priorit${priorities === 1 ? 'y' : 'ies'}) in 1 context. =-`] }
+  }
+
+  dialplanTrace (channelId: string): string[] { return [...this.dialplanTraces.get(channelId) ?? []] }
+
+  /** Walks the dialplan for a channel Stasis did not take: NoOp, Set, Goto, GotoIf on STASISSTATUS, Dial, Hangup. */
+  private async runDialplan (ch: SimChannel, context: string, exten: string): Promise<void> {
+    const trace: string[] = []
+    this.dialplanTraces.set(ch.id, trace)
+    if (this.dialplanTraces.size > 1000) this.dialplanTraces.delete(this.dialplanTraces.keys().next().value!) // a long demo keeps the latest only
+    const vars = new Map<string, string>([['EXTEN', exten]])
+    const expand = (text: string): string => text.replace(/\$\{([A-Za-z_()]+)\}/g, (_, name: string) => vars.get(name) ?? '')
+    let ext = findExtension(this.contexts.get(context) ?? [], exten)
+    let index = 0
+    for (let steps = 0; ext && steps < 100 && !ch.gone; steps++) {
+      const p = ext.priorities[index]
+      if (!p) break
+      const data = expand(p.data)
+      index++
+      if (p.app === 'Stasis') {
+        vars.set('STASISSTATUS', 'FAILED') // the app is not registered: that is why we walk the dialplan
+        trace.push(`Stasis(${data}) FAILED`)
+      } else if (p.app === 'Goto' || p.app === 'GotoIf') {
+        let target = data
+        if (p.app === 'GotoIf') {
+          const m = /^\$\["([^"]*)"\s*=\s*"([^"]*)"\]\?([^:]*)(?::(.*))?$/.exec(data)
+          target = m ? (m[1] === m[2] ? m[3]! : m[4] ?? '') : ''
+          if (target === '') continue
+        }
+        const parts = target.split(',')
+        const [ctxName, extName, prio] = parts.length >= 3 ? parts : parts.length === 2 ? [context, ...parts] : [context, exten, parts[0]]
+        if (ctxName !== context || extName !== exten) {
+          context = ctxName!
+          exten = extName!
+          vars.set('EXTEN', exten)
+          ext = findExtension(this.contexts.get(context) ?? [], exten)
+        }
+        const byLabel = ext?.priorities.findIndex((q) => q.label === prio) ?? -1
+        index = byLabel >= 0 ? byLabel : Math.max(0, Number(prio) - 1)
+        trace.push(`Goto(${context},${exten},${prio})`)
+      } else if (p.app === 'Dial') {
+        const [targets = '', seconds = '30'] = data.split(',')
+        const result = await this.dialplanDial(ch, targets.split('&').filter((t) => t !== ''), Number(seconds) || 30)
+        vars.set('DIALSTATUS', result.status)
+        trace.push(`Dial(${targets},${seconds}) ${result.status}${result.answeredBy ? ` ${result.answeredBy}` : ''}`)
+        if (result.status === 'ANSWER') return // the call is connected; it ends when either side hangs up
+      } else if (p.app === 'Hangup') {
+        trace.push('Hangup()')
+        this.tearDown(ch, 16)
+        return
+      } else if (p.app === 'Set') {
+        const eq = data.indexOf('=')
+        if (eq > 0) vars.set(data.slice(0, eq), data.slice(eq + 1))
+      }
+    }
+    if (!ch.gone) { trace.push('end of dialplan'); this.tearDown(ch, 16) }
+  }
+
+  /** Dial(PJSIP/a&PJSIP/b,seconds): rings all at once, the first to answer takes the call. */
+  private dialplanDial (caller: SimChannel, targets: string[], seconds: number): Promise<{ status: string; answeredBy?: string }> {
+    return new Promise((resolve) => {
+      const legs: SimChannel[] = []
+      let done = false
+      let failed = 0
+      const finish = (status: string, answeredBy?: string): void => {
+        if (done) return
+        done = true
+        resolve(answeredBy ? { status, answeredBy } : { status })
+      }
+      for (const target of targets) {
+        const resource = target.startsWith('PJSIP/') ? target.slice(6) : ''
+        const ep = this.endpoints.get(resource)
+        if (!ep || !ep.registered) { failed++; continue }
+        const leg = this.newOutgoingChannel(resource, { ...caller.caller })
+        legs.push(leg)
+        this.amiDialBegin(leg)
+        this.dial(leg, ep.behaviour, seconds, {
+          answered: (c) => {
+            if (done || caller.gone) { this.tearDown(c, 26); return }
+            for (const other of legs) if (other !== c && !other.gone) this.tearDown(other, 26) // answered elsewhere
+            this.setState(caller, 'Up')
+            // Connected: whoever hangs up first ends the other leg too.
+            const callerGone = caller.onGone
+            caller.onGone = (cause, declined) => { if (!c.gone) this.tearDown(c, 16); callerGone?.(cause, declined) }
+            c.onGone = () => { if (!caller.gone) this.tearDown(caller, 16) }
+            if (ep.behaviour.kind === 'answer' && ep.behaviour.hangupAfterMs !== undefined) this.after(c, ep.behaviour.hangupAfterMs, () => this.remoteHangup(c.id))
+            finish('ANSWER', target)
+          },
+          failed: () => { if (++failed === targets.length) finish('NOANSWER') }
+        })
+      }
+      if (failed === targets.length) finish(targets.length === 0 ? 'INVALIDARGS' : 'CHANUNAVAIL')
+      caller.onGone = ((prev) => (cause: number, declined: boolean) => {
+        for (const leg of legs) if (!leg.gone) this.tearDown(leg, 16)
+        finish('CANCEL')
+        prev?.(cause, declined)
+      })(caller.onGone)
+    })
   }
 
   /** Digits the caller presses, counted from the moment the call is answered (media flows only then). */

@@ -26,7 +26,7 @@ interface Running { child: ChildProcess; url: Promise<string> }
 
 function startDaemonProcess (env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, ...env },
+    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const url = new Promise<string>((resolve, reject) => {

@@ -80,16 +80,16 @@ t.test('the CLI creates, lists and revokes tokens and prints the secret once', a
   const out: string[] = []
   const err: string[] = []
   const io = { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, openDb: () => db, now: () => 7_000 }
-  t.equal(runCli(['token', 'create', '--name', 'ops laptop', '--role', 'supervisor'], io), 0)
+  t.equal(await runCli(['token', 'create', '--name', 'ops laptop', '--role', 'supervisor'], io), 0)
   const secret = out.pop()!
   t.match(verifyToken(db, secret, 8_000), { role: 'supervisor' })
   t.match(err.pop(), /created \(role supervisor\); store it now/)
-  t.equal(runCli(['token', 'list'], io), 0)
+  t.equal(await runCli(['token', 'list'], io), 0)
   const [line] = out.splice(0)
   t.match(line, /^tok_[0-9a-f]{16}\tsupervisor\t-\tactive\tlast used .*\tops laptop$/)
   t.notMatch(line, secret)
   const tokenId = line!.split('\t')[0]!
-  t.equal(runCli(['token', 'revoke', tokenId], io), 0)
+  t.equal(await runCli(['token', 'revoke', tokenId], io), 0)
   t.match(out.pop(), `token ${tokenId} revoked`)
   t.equal(verifyToken(db, secret, 9_000), null)
 })
@@ -98,13 +98,13 @@ t.test('the CLI explains bad usage and refused input with exit codes', async (t)
   const { db } = world()
   const err: string[] = []
   const io = { out: () => {}, err: (l: string) => err.push(l), env: {}, openDb: () => db }
-  t.equal(runCli(['token', 'create', '--name', 'x', '--role', 'boss'], io), 2)
+  t.equal(await runCli(['token', 'create', '--name', 'x', '--role', 'boss'], io), 2)
   t.match(err.pop(), /--role must be one of operator, supervisor, admin/)
-  t.equal(runCli(['token', 'create', '--name', 'x', '--role', 'operator'], io), 1)
+  t.equal(await runCli(['token', 'create', '--name', 'x', '--role', 'operator'], io), 1)
   t.match(err.pop(), /operatorId: an operator token must name/)
-  t.equal(runCli(['token', 'revoke', 'tok_x'], io), 1)
+  t.equal(await runCli(['token', 'revoke', 'tok_x'], io), 1)
   t.equal(err.pop(), 'token tok_x not found')
-  t.equal(runCli(['token', 'create', '--bogus'], io), 2)
-  t.equal(runCli(['dance'], io), 2)
+  t.equal(await runCli(['token', 'create', '--bogus'], io), 2)
+  t.equal(await runCli(['dance'], io), 2)
   t.match(err.pop(), /unknown command dance/)
 })

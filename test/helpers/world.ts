@@ -41,7 +41,8 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http },
     leads: { dispositionPrompt: false, ...overrides.leads },
     // Tests of the call core expect a missed call when nobody is free; the queue's tests turn it on.
-    queue: { enabled: false, pollMs: 50, ...overrides.queue }
+    queue: { enabled: false, pollMs: 50, ...overrides.queue },
+    agi: { port: 0, ...overrides.agi }
   })
   const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 3000, escalationSchedule: false, ...options })
   const ctx = { db: daemon.db, bus: daemon.bus, now: Date.now, newId: randomId }

@@ -12,7 +12,7 @@ t.test('an admin maps a DID to a source and category with its own routing policy
     payload: { did: '+74951234567', source: 'google-ads', categoryId: 'fridges', label: 'landing page', routingPolicy: { maxAttempts: 3, ringAllStep: true } }
   })
   t.equal(created.statusCode, 201)
-  t.same(created.json(), { did: '+74951234567', source: 'google-ads', categoryId: 'fridges', label: 'landing page', routingPolicy: { maxAttempts: 3, ringAllStep: true }, createdAt: t0 })
+  t.same(created.json(), { did: '+74951234567', source: 'google-ads', categoryId: 'fridges', label: 'landing page', routingPolicy: { maxAttempts: 3, ringAllStep: true }, menuId: null, createdAt: t0 })
   t.same(w.changes.at(-1), 'tracking_numbers')
   t.same((await w.app.inject({ url: '/api/tracking-numbers', headers: h })).json().trackingNumbers.map((n: { did: string }) => n.did), ['+74951234567'])
   t.equal((await w.app.inject({ url: '/api/tracking-numbers/+74951234567', headers: h })).json().source, 'google-ads')

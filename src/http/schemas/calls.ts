@@ -36,6 +36,7 @@ export const CallSummary = Type.Object({
   did: Type.String(),
   trackingDid: Nullable(Type.String()),
   source: Nullable(Type.String()),
+  campaign: Nullable(Type.String()),
   categoryId: Nullable(Type.String()),
   categoryName: Nullable(Type.String()),
   answeredBy: Nullable(OperatorRef),
@@ -93,6 +94,13 @@ export const CallStory = Type.Object({
     source: Nullable(Type.String()),
     categoryId: Nullable(Type.String()),
     categoryName: Nullable(Type.String())
+  })),
+  attribution: Nullable(Type.Object({
+    visitId: Type.String(),
+    source: Nullable(Type.String()),
+    campaign: Nullable(Type.String()),
+    categoryId: Nullable(Type.String()),
+    utm: Type.Record(Type.String(), Type.String())
   })),
   plan: Nullable(RoutingPlan),
   attempts: Type.Array(Type.Object({

@@ -89,7 +89,8 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     recordings: { dir: join(dir, 'recordings') },
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
-    http: { adminToken }
+    http: { adminToken },
+    agi: { port: 0 }
   })
   const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 5000 })
   const phones = new Map<string, SippRun>()
