@@ -7,6 +7,7 @@ import { AmiLink } from './asterisk/ami-link.js'
 import { AriLink } from './asterisk/ari-link.js'
 import { Bus } from './bus.js'
 import { CallCenter } from './calls/call-center.js'
+import { clickToCall } from './calls/click-to-call.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -162,6 +163,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
     }, info),
     store: new RecordingStore(resolve(config.recordings.dir)),
+    outbound: {
+      operatorRingSeconds: config.routing.ringTimeoutSeconds,
+      customerRingSeconds: config.calls.outboundRingSeconds,
+      customerDialString: config.leads.customerDialString,
+      attemptGuardMs: config.calls.attemptGuardMs,
+      recordingSettleMs: opts.recordingSettleMs ?? 15_000
+    },
     settings: {
       defaultRegion: config.calls.defaultRegion,
       basePolicy: config.routing,
@@ -194,6 +202,10 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const app = await buildApp({
     db, bus, config, log, now, leads,
+    outbound: (input) => clickToCall({
+      db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), now, newId,
+      defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
+    }, input),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',

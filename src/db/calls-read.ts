@@ -28,6 +28,9 @@ export interface CallStory {
     hangupBy: CallRow['hangupBy']
     endReason: string | null
     warnings: string[]
+    leadId: string | null
+    dialledPhone: string | null
+    placedBy: CallRow['placedBy']
   }
   customer: { customerId: string; phone: string; name: string | null } | null
   /** The tracking number as it was when the call came in (source and category are copied onto the call). */
@@ -132,7 +135,10 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
       talkMs: c.talkMs,
       hangupBy: c.hangupBy,
       endReason: c.endReason,
-      warnings
+      warnings,
+      leadId: c.leadId,
+      dialledPhone: c.dialledPhone,
+      placedBy: c.placedBy
     },
     customer: customer === null ? null : { customerId: customer.customerId, phone: customer.phone, name: customer.name },
     trackingNumber: trackingDid === null

@@ -9,12 +9,14 @@ import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
+import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
 import { leadSettingsFrom } from '../leads/settings.js'
 import { authenticate } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import callRoutes from './routes/calls.js'
 import categoryRoutes from './routes/categories.js'
+import customerRoutes from './routes/customers.js'
 import healthRoutes from './routes/health.js'
 import intakeRoutes from './routes/intake.js'
 import leadRoutes from './routes/leads.js'
@@ -38,6 +40,8 @@ export interface AppDeps {
   newId?: (prefix: string) => string
   /** The lead lifecycle. Without it there are no lead or intake routes (they answer 404). */
   leads?: LeadService
+  /** Click-to-call; without it POST /api/calls/outbound answers 503. */
+  outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
 }
@@ -49,7 +53,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -91,6 +95,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health,
     catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId },
     leads: deps.leads,
+    outbound: deps.outbound,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
   })
 

@@ -6,6 +6,7 @@ import type { CatalogContext } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
+import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
@@ -23,6 +24,8 @@ export interface Services {
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
+  /** Click-to-call (POST /api/calls/outbound); absent when the app runs without the call center. */
+  outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
 }

@@ -81,7 +81,10 @@ export const CallStory = Type.Object({
     talkMs: Nullable(Type.Integer()),
     hangupBy: HangupBy,
     endReason: Nullable(Type.String()),
-    warnings: Type.Array(Type.String())
+    warnings: Type.Array(Type.String()),
+    leadId: Nullable(Type.String({ description: 'outbound: the lead the call was made for' })),
+    dialledPhone: Nullable(Type.String({ description: 'outbound: the customer number dialled' })),
+    placedBy: Nullable(Type.Union([Type.Literal('api'), Type.Literal('phone')], { description: 'outbound: through ringlead (api) or dialled on the phone (phone)' }))
   }),
   customer: Nullable(Type.Object({ customerId: Type.String(), phone: Type.String(), name: Nullable(Type.String()) })),
   trackingNumber: Nullable(Type.Object({
@@ -120,4 +123,19 @@ export const CallStory = Type.Object({
     startedAt: EpochMs,
     endedAt: Nullable(EpochMs)
   }))
+})
+
+export const OutboundBody = Type.Object({
+  phone: Type.String({ minLength: 1, maxLength: 40, description: 'the customer\'s number; normalised to E.164' }),
+  operatorId: Type.Optional(OperatorId),
+  leadId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  categoryId: Type.Optional(CategoryId)
+}, { additionalProperties: false })
+
+export const OutboundAccepted = Type.Object({
+  callId: Type.String(),
+  operatorId: Type.String(),
+  status: Type.Literal('ringing_operator')
 })
