@@ -8,6 +8,7 @@ import { AriLink } from './asterisk/ari-link.js'
 import { Bus } from './bus.js'
 import { CallCenter } from './calls/call-center.js'
 import { clickToCall } from './calls/click-to-call.js'
+import { DirectDials } from './calls/direct-dials.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -178,6 +179,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   center.start()
+  if (amiLink && config.calls.trackDirectDials) {
+    new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
+  }
   const escalations = new EscalationRunner({
     repo: leadsRepo, leads, ari, board, bus, log, now, newId, pickOwner, phoneOf,
     managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
