@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
+import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
@@ -86,6 +87,7 @@ await step('2. StasisStart → operator originate (ARI on loopback, sim in a chi
 await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
 await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
+await step('7. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

@@ -28,9 +28,13 @@ export interface CustomerFacts {
   earlierCalls: number; deals: number
 }
 
-/** Ids of a customer and of every customer merged into it (a correlated subquery on `customerId`). */
+/**
+ * Ids of a customer and of every customer merged into it (a correlated subquery on `customerId`).
+ * Its own alias: unqualified `customers` inside would be the subquery's table, not the outer one.
+ */
+const family = alias(customers, 'family')
 function customerIdsOf (customerId: SQL | string): SQL {
-  return sql`(select ${customers.customerId} from ${customers} where ${customers.customerId} = ${customerId} or ${customers.mergedInto} = ${customerId})`
+  return sql`(select ${family.customerId} from ${customers} ${sql.identifier('family')} where ${family.customerId} = ${customerId} or ${family.mergedInto} = ${customerId})`
 }
 
 function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> | null {
