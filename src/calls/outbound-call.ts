@@ -236,7 +236,8 @@ export class OutboundCall {
     const talkMs = this.answeredAt === null ? 0 : endedAt - this.answeredAt
     const r = this.req
     const answeredBy = this.answeredAt === null ? null : r.operator.operatorId
-    if (this.operatorAnswered) this.deps.board.talkEnded(r.operator.operatorId, talkMs)
+    // Today's answered calls count only calls the customer picked up, as the stored stats do.
+    if (this.operatorAnswered) this.deps.board.talkEnded(r.operator.operatorId, talkMs, answeredBy !== null)
     const ringMs = (this.answeredAt ?? endedAt) - this.startedAt
     this.deps.repo.transaction(() => {
       this.deps.repo.updateCall(this.callId, {

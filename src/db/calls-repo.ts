@@ -1,5 +1,5 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, asc, eq, getTableColumns, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import type { Db } from './open.js'
 import type { SQL } from 'drizzle-orm'
@@ -79,11 +79,8 @@ export class CallsRepo {
       .leftJoin(primary, eq(primary.customerId, customers.mergedInto))
       .where(eq(customers.phone, sql.placeholder('phone'))).prepare()
     this.trackingForStmt = db.select({ did: trackingNumbers.did }).from(trackingNumbers)
-      .where(and(
-        or(isNull(sql.placeholder('categoryId')), eq(trackingNumbers.categoryId, sql.placeholder('categoryId'))),
-        or(isNull(sql.placeholder('source')), eq(trackingNumbers.source, sql.placeholder('source')))
-      ))
-      // Most specific first: a number with exactly that category and source beats a looser match.
+      .where(or(eq(trackingNumbers.categoryId, sql.placeholder('categoryId')), eq(trackingNumbers.source, sql.placeholder('source'))))
+      // Best match first: category and source, then the category alone, then the source alone.
       .orderBy(sql`(case when ${trackingNumbers.categoryId} = ${sql.placeholder('categoryId')} then 0 else 1 end)`,
         sql`(case when ${trackingNumbers.source} = ${sql.placeholder('source')} then 0 else 1 end)`, asc(trackingNumbers.createdAt), asc(trackingNumbers.did))
       .limit(1).prepare()
@@ -106,8 +103,8 @@ export class CallsRepo {
   }
 
   /**
-   * The shop's number for a category or source: the DID of a tracking number with that category
-   * and/or source (both when both are given), or null.
+   * The shop's number for a category or source: the DID of the tracking number that fits best
+   * (same category and source, else same category, else same source; the oldest first), or null.
    */
   trackingNumberFor (categoryId: string | null, source: string | null): string | null {
     if (categoryId === null && source === null) return null
