@@ -133,7 +133,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       abandonShare: 0.1,
       anonymousShare: 0.05,
       operators: world.endpoints.map((e) => e.split('/')[1]!),
-      menuKeys: demoMenuKeys
+      menuKeys: demoMenuKeys,
+      directDialShare: 0.1
     })
     stopTraffic = () => { traffic.stop() }
   }
