@@ -198,6 +198,7 @@ export interface CallFilters {
   /** Calls started before this time (epoch ms). */
   toMs?: number
   status?: CallStatus
+  direction?: CallRow['direction']
   /** Calls the operator answered or was rung for. */
   operatorId?: string
   /** The dialled number or the tracking number it matched. */
@@ -263,6 +264,7 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
   if (filters.fromMs !== undefined) where.push(gte(calls.startedAt, filters.fromMs))
   if (filters.toMs !== undefined) where.push(lt(calls.startedAt, filters.toMs))
   if (filters.status !== undefined) where.push(eq(calls.status, filters.status))
+  if (filters.direction !== undefined) where.push(eq(calls.direction, filters.direction))
   if (filters.operatorId !== undefined) where.push(operatorTouched(db, filters.operatorId))
   if (filters.did !== undefined) where.push(or(eq(calls.did, filters.did), eq(calls.trackingDid, filters.did)))
   if (filters.source !== undefined) where.push(eq(calls.source, filters.source))

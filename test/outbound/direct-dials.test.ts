@@ -51,6 +51,9 @@ t.test('unanswered and busy direct calls are written too, ringlead\'s own legs a
   await w.daemon.center.drain(0)
   const all = await api(w, 'GET', '/api/calls')
   t.equal(all.body.calls.length, 3, 'one row per call, none for ringlead\'s own legs')
+  const placedByPhone = await api(w, 'GET', '/api/calls?direction=outbound')
+  t.equal(placedByPhone.body.calls.length, 3, 'all three are outbound')
+  t.same((await api(w, 'GET', '/api/calls?direction=inbound')).body.calls, [])
 })
 
 t.test('channel names map to endpoints', async (t) => {

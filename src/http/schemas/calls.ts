@@ -16,6 +16,7 @@ export const CallListQuery = Type.Object({
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'started at or after (epoch ms)' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'started before (epoch ms)' })),
   status: Type.Optional(CallStatus),
+  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])),
   operatorId: Type.Optional(OperatorId),
   did: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
