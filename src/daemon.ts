@@ -208,7 +208,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const app = await buildApp({
     db, bus, config, log, now, leads,
     outbound: (input) => clickToCall({
-      db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), now, newId,
+      db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
     board: { view: (operatorId: string) => board.view(operatorId) },

@@ -5,7 +5,7 @@ import { getOperator } from '../db/catalog-repo.js'
 import type { LeadsRepo } from '../db/leads-repo.js'
 import type { Db } from '../db/open.js'
 import { normalisePhone } from '../domain/phone.js'
-import { InvalidInput, NotFound } from '../errors.js'
+import { InvalidInput, NotFound, Unavailable } from '../errors.js'
 import type { OutboundRequest } from './outbound-call.js'
 
 export interface ClickToCallInput {
@@ -24,6 +24,8 @@ export interface ClickToCallDeps {
   repo: CallsRepo
   leads: LeadsRepo
   place: (req: OutboundRequest) => string
+  /** Whether Asterisk can be asked to dial now (ARI connected). */
+  ready: () => boolean
   now: () => number
   newId: (prefix: string) => string
   defaultRegion: string
@@ -38,6 +40,7 @@ export function clickToCall (deps: ClickToCallDeps, input: ClickToCallInput): { 
   if (operator === undefined || operator.removedAt !== null) throw new NotFound('operator', input.operatorId)
   const lead = input.leadId === undefined ? undefined : deps.leads.get(input.leadId)
   if (input.leadId !== undefined && lead === undefined) throw new NotFound('lead', input.leadId)
+  if (!deps.ready()) throw new Unavailable('Asterisk is not connected: nothing can be dialled now; try again shortly')
   const customer = deps.repo.ensureCustomer(phone.e164, deps.newId('cus'), deps.now(), lead?.name ?? null)
   if (input.customerId !== undefined && input.customerId !== customer.customerId) {
     if (deps.repo.customerById(input.customerId) === null) throw new NotFound('customer', input.customerId)

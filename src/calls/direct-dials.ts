@@ -89,11 +89,19 @@ export class DirectDials {
     }
     this.open.set(b.uniqueid, call)
     if (b.destUniqueid !== '') this.byDest.set(b.destUniqueid, b.uniqueid)
-    this.deps.repo.insertCall({
-      callId, direction: 'outbound', status: 'ringing', channelId: b.uniqueid, callerRaw: endpoint, callerPhone: null,
-      callerName: this.deps.board.record(operatorId)?.name ?? null, customerId: call.customerId, did: phone ?? raw,
-      startedAt: now, dialledPhone: phone ?? raw, placedBy: 'phone',
-      warnings: phone ? null : JSON.stringify([`dialled number "${raw}" is not a phone number`])
+    this.deps.repo.transaction(() => {
+      this.deps.repo.insertCall({
+        callId, direction: 'outbound', status: 'ringing', channelId: b.uniqueid, callerRaw: endpoint, callerPhone: null,
+        callerName: this.deps.board.record(operatorId)?.name ?? null, customerId: call.customerId, did: phone ?? raw,
+        startedAt: now, dialledPhone: phone ?? raw, placedBy: 'phone',
+        warnings: phone ? null : JSON.stringify([`dialled number "${raw}" is not a phone number`])
+      })
+      // The operator's own leg, off-hook from the start: it ties the call to them (their call list,
+      // the story, the customer card) whether or not the customer answers.
+      this.deps.repo.insertAttempt({
+        attemptId: this.deps.newId('att'), callId, stepIndex: 0, stepKind: 'direct', operatorId, endpoint, channelId: b.uniqueid,
+        startedAt: now, answeredAt: now, endedAt: now, ringMs: 0, result: 'answered'
+      })
     })
     this.log.info({ callId, operatorId, phone: phone ?? raw, uniqueid: b.uniqueid }, 'operator dialled directly')
   }
@@ -138,7 +146,8 @@ export class DirectDials {
     this.log.info({ callId: call.callId, status, talkMs, dialStatus: call.dialStatus }, 'direct call ended')
     this.deps.bus.emit('call.ended', {
       callId: call.callId, direction: 'outbound', status, callerPhone: null, callerRaw: call.endpoint,
-      customerId: call.customerId, did: call.phone ?? call.raw, source: null, categoryId: null, answeredBy, attempts: [],
+      customerId: call.customerId, did: call.phone ?? call.raw, source: null, categoryId: null, answeredBy,
+      attempts: [{ operatorId: call.operatorId, result: 'answered' }],
       startedAt: call.startedAt, answeredAt: call.answeredAt, endedAt, ringMs, talkMs, hangupBy: call.hangupBy, recordings: [],
       leadId: null, dialledPhone: call.phone ?? call.raw
     })

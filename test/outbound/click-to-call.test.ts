@@ -118,3 +118,14 @@ t.test('operators may call only as themselves', async (t) => {
   const story = await api(w, 'GET', `/api/calls/${self.body.callId}`, undefined, token)
   t.equal(story.status, 200, 'the operator reads the story of their own outbound call')
 })
+
+t.test('without Asterisk nothing is dialled: 503', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  const ana = w.addOperator('101')
+  await w.daemon.ari.stop()
+  const res = await api(w, 'POST', '/api/calls/outbound', { phone: '+79031112233', operatorId: ana })
+  t.equal(res.status, 503)
+  t.match(res.body, { error: 'UNAVAILABLE', message: /Asterisk is not connected/ })
+  t.same((await api(w, 'GET', '/api/calls')).body.calls, [], 'no call written')
+})

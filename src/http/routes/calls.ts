@@ -7,7 +7,7 @@ import { Forbidden } from '../errors.js'
 import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, OutboundBody } from '../schemas/calls.js'
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
-import { InvalidInput } from '../../errors.js'
+import { InvalidInput, Unavailable } from '../../errors.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services
@@ -44,7 +44,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (operatorId === undefined) throw new InvalidInput('operatorId', 'name the operator whose phone places the call')
     const place = app.services.outbound
-    if (place === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'outbound calls are not available: no call center runs in this process' })
+    if (place === undefined) throw new Unavailable('outbound calls are not available: no call center runs in this process')
     const { callId } = place({
       phone: body.phone, operatorId, leadId: body.leadId, customerId: body.customerId, source: body.source, categoryId: body.categoryId, actor: actorOf(auth)
     })
