@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { InboundChannel } from '../asterisk/ari-link.js'
 import type { CallEnded } from '../domain/call-events.js'
+import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 
@@ -53,7 +54,7 @@ export class CallCenter {
 
   /** Starts an outbound call (the operator's phone rings first); returns its call id at once. */
   placeOutbound (req: OutboundRequest): string {
-    if (!this.accepting) throw new Error('ringlead is shutting down: no new calls')
+    if (!this.accepting) throw new Unavailable('ringlead is shutting down: no new calls')
     const d = this.deps
     const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, now: d.now, newId: d.newId, settings: d.outbound }, req)
     this.outbound.set(call.callId, call)
