@@ -48,10 +48,11 @@ export function clickToCall (deps: ClickToCallDeps, input: ClickToCallInput): { 
   }
   const categoryId = input.categoryId ?? lead?.categoryId ?? null
   const source = input.source ?? lead?.source ?? null
+  const trackingDid = deps.repo.trackingNumberFor(categoryId, source)
   const callId = deps.place({
     operator: { operatorId: operator.operatorId, name: operator.name, endpoint: operator.endpoint },
     phone: phone.e164, customer, leadId: lead?.leadId ?? null, source, categoryId,
-    shopCallerId: deps.repo.trackingNumberFor(categoryId, source) ?? deps.outboundCallerId,
+    shopCallerId: trackingDid ?? deps.outboundCallerId, trackingDid,
     actor: input.actor
   })
   return { callId }

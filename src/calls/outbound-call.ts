@@ -46,6 +46,8 @@ export interface OutboundRequest {
   categoryId: string | null
   /** The shop's number the customer sees; empty = Asterisk's default for the trunk. */
   shopCallerId: string
+  /** The tracking number the shop's number came from, when it came from one. */
+  trackingDid: string | null
   /** Who asked (operator:<id> or token:<id>), for the log. */
   actor: string
 }
@@ -123,7 +125,7 @@ export class OutboundCall {
     this.deps.repo.insertCall({
       callId: this.callId, direction: 'outbound', status: 'ringing', channelId: this.operatorLeg.channelId,
       callerRaw: r.operator.endpoint, callerPhone: null, callerName: r.operator.name,
-      customerId: r.customer.customerId, did: r.phone, trackingDid: r.shopCallerId || null,
+      customerId: r.customer.customerId, did: r.phone, trackingDid: r.trackingDid,
       source: r.source, categoryId: r.categoryId, plan: null, startedAt: this.startedAt, warnings: null,
       leadId: r.leadId, dialledPhone: r.phone, placedBy: 'api'
     })

@@ -35,6 +35,7 @@ t.test('click-to-call rings the operator, then the customer with the shop number
   t.equal(story.status, 200)
   t.match(story.body.call, { direction: 'outbound', status: 'answered', dialledPhone: '+79031112233', placedBy: 'api', leadId: null, did: '+79031112233' })
   t.match(story.body.customer, { phone: '+79031112233' })
+  t.match(story.body.trackingNumber, { did: '74957770011', categoryId: 'ovens', source: null }, 'the shop number shown, from its tracking number')
   t.match(story.body.attempts, [{ operatorId: ana, result: 'answered', stepKind: 'operator' }])
   t.equal(story.body.recordings.length, 3)
   await until('operator free again', () => w.daemon.board.view(ana)?.state === 'available')
