@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
 import { benchDialplan } from './dialplan.js'
+import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
@@ -90,6 +91,7 @@ await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 d
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
+await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

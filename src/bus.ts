@@ -1,6 +1,6 @@
 // The in-process event bus: calls publish, leads, speech and the console subscribe.
 import { EventEmitter } from 'node:events'
-import type { CallEnded, CallStarted, OperatorStateChanged } from './domain/call-events.js'
+import type { CallEnded, CallOffered, CallStarted, OperatorStateChanged } from './domain/call-events.js'
 
 /** What lead events carry: the lead as it is after the change, and what changed. */
 export interface LeadChanged {
@@ -13,6 +13,7 @@ export interface LeadChanged {
 export interface BusEvents {
   'call.started': [CallStarted]
   'call.ended': [CallEnded]
+  'call.offered': [CallOffered]
   'operator.state': [OperatorStateChanged]
   /** A caller started or stopped waiting for a free operator. */
   'queue.changed': [{ waiting: number }]

@@ -44,7 +44,11 @@ const ConfigSchema = Type.Object({
     defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),
     wrapUpSeconds: Type.Integer({ minimum: 0, default: 15 }),
     /** Extra real time allowed beyond the ring timeout before we give up on an attempt ourselves. */
-    attemptGuardMs: Type.Integer({ minimum: 0, default: 5000 })
+    attemptGuardMs: Type.Integer({ minimum: 0, default: 5000 }),
+    /** Click-to-call: how long the customer's phone rings once the operator has picked up. */
+    outboundRingSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 40 }),
+    /** Record calls operators dial on their phones directly (seen over AMI) as outbound calls. */
+    trackDirectDials: Type.Boolean({ default: true })
   }, { default: {} }),
   routing: Type.Object({
     ringTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 20 }),

@@ -7,6 +7,8 @@ import { AmiLink } from './asterisk/ami-link.js'
 import { AriLink } from './asterisk/ari-link.js'
 import { Bus } from './bus.js'
 import { CallCenter } from './calls/call-center.js'
+import { clickToCall } from './calls/click-to-call.js'
+import { DirectDials } from './calls/direct-dials.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -147,7 +149,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       menuKeys: demoMenuKeys,
       menu: { dids: world.menuDids, keys: '11223999' },
       burst: { everyMinutes: 3, calls: config.sim.operators + 3 },
-      callbackShare: 0.3
+      callbackShare: 0.3,
+      directDialShare: 0.1
     })
     stopTraffic = () => { traffic.stop() }
   }
@@ -182,6 +185,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
     }, info),
     store: new RecordingStore(resolve(config.recordings.dir)),
+    outbound: {
+      operatorRingSeconds: config.routing.ringTimeoutSeconds,
+      customerRingSeconds: config.calls.outboundRingSeconds,
+      customerDialString: config.leads.customerDialString,
+      attemptGuardMs: config.calls.attemptGuardMs,
+      recordingSettleMs: opts.recordingSettleMs ?? 15_000
+    },
     settings: {
       defaultRegion: config.calls.defaultRegion,
       basePolicy: config.routing,
@@ -195,6 +205,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   center.start()
+  if (amiLink && config.calls.trackDirectDials) {
+    new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
+  }
   const escalations = new EscalationRunner({
     repo: leadsRepo, leads, ari, board, bus, log, now, newId, pickOwner, phoneOf,
     managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
@@ -237,6 +250,10 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const app = await buildApp({
     db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan,
+    outbound: (input) => clickToCall({
+      db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
+      defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
+    }, input),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',

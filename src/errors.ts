@@ -24,3 +24,10 @@ export class Conflict extends RingleadError {
     super('CONFLICT', message)
   }
 }
+
+/** Something ringlead needs is not there right now (Asterisk not connected); worth retrying. */
+export class Unavailable extends RingleadError {
+  constructor (message: string) {
+    super('UNAVAILABLE', message)
+  }
+}

@@ -18,9 +18,23 @@ interface AmiLinkEvents {
   device: [{ device: string; state: DeviceState }]
   /** Endpoint is a dial string such as PJSIP/101; registered false = no contact. */
   contact: [{ endpoint: string; registered: boolean; status: string }]
+  /** A Dial() began: `uniqueid`/`channel` is the dialling side (empty for originates), `dest*` the side dialled. */
+  dialBegin: [DialBegin]
+  /** A Dial() ended with DialStatus (ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL…). */
+  dialEnd: [{ uniqueid: string; destUniqueid: string; dialStatus: string }]
+  /** A channel is gone. */
+  hangup: [{ uniqueid: string; linkedid: string; channel: string; cause: number | null; causeText: string }]
   connected: [{ reconnect: boolean }]
   disconnected: [{ reason: string }]
   event: [AmiMessage]
+}
+
+export interface DialBegin {
+  uniqueid: string; linkedid: string; channel: string
+  /** The dialling channel's extension: for a phone's own call, the number it dialled. */
+  exten: string
+  destUniqueid: string; destLinkedid: string; destChannel: string
+  dialString: string
 }
 
 const deviceStates = new Set(['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'])
@@ -118,6 +132,16 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
       const aor = str(e.endpoint)
       const status = str(e.status)
       if (aor) this.emit('contact', { endpoint: `PJSIP/${aor}`, registered: isRegistered(status), status })
+    } else if (type === 'dialbegin') {
+      this.emit('dialBegin', {
+        uniqueid: str(e.uniqueid), linkedid: str(e.linkedid), channel: str(e.channel), exten: str(e.exten),
+        destUniqueid: str(e.destuniqueid), destLinkedid: str(e.destlinkedid), destChannel: str(e.destchannel), dialString: str(e.dialstring)
+      })
+    } else if (type === 'dialend') {
+      this.emit('dialEnd', { uniqueid: str(e.uniqueid), destUniqueid: str(e.destuniqueid), dialStatus: str(e.dialstatus).toUpperCase() })
+    } else if (type === 'hangup') {
+      const cause = Number.parseInt(str(e.cause), 10)
+      this.emit('hangup', { uniqueid: str(e.uniqueid), linkedid: str(e.linkedid), channel: str(e.channel), cause: Number.isNaN(cause) ? null : cause, causeText: str(e['cause-txt']) })
     } else if (type === 'peerstatus') {
       const peer = str(e.peer)
       const status = str(e.peerstatus)

@@ -1,19 +1,30 @@
-// Takes every inbound call Asterisk hands to the Stasis app and runs a CallSession for it; feeds
-// AMI states to the operator board; after a restart or a WebSocket outage, squares what ringlead
+// Takes every inbound call Asterisk hands to the Stasis app and runs a CallSession for it; runs
+// the outbound calls placed through ringlead; feeds AMI states to the operator board; after a restart or a WebSocket outage, squares what ringlead
 // believes with what Asterisk reports.
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { InboundChannel } from '../asterisk/ari-link.js'
 import type { CallEnded } from '../domain/call-events.js'
+import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
+import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 
 export interface CallCenterDeps extends CallSessionDeps {
   ami: AmiLink | null
+  outbound: OutboundCallSettings
+}
+
+/** What squaring with Asterisk needs of a running call, inbound or outbound. */
+interface LiveCall {
+  readonly bridge: string | null
+  owns (channelId: string): boolean
+  reconcile (liveChannelIds: ReadonlySet<string>, listedAtPerf: number): void
 }
 
 export class CallCenter {
   private readonly sessions = new Map<string, CallSession>()
+  private readonly outbound = new Map<string, OutboundCall>()
   private readonly running = new Set<Promise<CallEnded>>()
   private readonly log: Logger
   private readonly adopted = new Set<string>()
@@ -39,7 +50,25 @@ export class CallCenter {
     }
   }
 
-  get activeCalls (): number { return this.sessions.size }
+  get activeCalls (): number { return this.sessions.size + this.outbound.size }
+
+  /** Starts an outbound call (the operator's phone rings first); returns its call id at once. */
+  placeOutbound (req: OutboundRequest): string {
+    if (!this.accepting) throw new Unavailable('ringlead is shutting down: no new calls')
+    const d = this.deps
+    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, now: d.now, newId: d.newId, settings: d.outbound }, req)
+    this.outbound.set(call.callId, call)
+    const done = call.run()
+    this.running.add(done)
+    void done.catch((err: Error) => { this.log.error({ err, callId: call.callId }, 'outbound call crashed') })
+      .finally(() => {
+        this.outbound.delete(call.callId)
+        this.running.delete(done)
+      })
+    return call.callId
+  }
+
+  private liveCalls (): LiveCall[] { return [...this.sessions.values(), ...this.outbound.values()] }
 
   private takeCall (channel: InboundChannel): void {
     if (this.sessions.has(channel.channelId)) return // already taken (listed and announced at once)
@@ -68,9 +97,9 @@ export class CallCenter {
     const listedAt = performance.now()
     const channels = await this.deps.ari.listChannels()
     const live = new Set(channels.map((c) => c.channelId))
-    for (const session of this.sessions.values()) session.reconcile(live, listedAt)
+    for (const call of this.liveCalls()) call.reconcile(live, listedAt)
     const bridges = await this.deps.ari.listBridges()
-    const sessions = [...this.sessions.values()]
+    const sessions = this.liveCalls()
     const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId))
     const bridged = new Set<string>()
     for (const bridge of bridges) {
@@ -133,8 +162,11 @@ export class CallCenter {
     const late = await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
     clearTimeout(timer)
     if (!late) {
-      this.log.warn({ calls: this.sessions.size }, 'calls still up at shutdown: hanging up')
-      await Promise.allSettled([...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)))
+      this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
+      await Promise.allSettled([
+        ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
+        ...[...this.outbound.values()].map((call) => call.hangup())
+      ])
     }
   }
 }

@@ -514,10 +514,14 @@ export class CallSession {
     return route
   }
 
+  /** What the operator's phone shows: who calls, how well we know them (earlier calls, deals), what about. */
   private displayedCallerId (): string {
     const number = this.callerPhone ?? (this.caller.callerNumber || 'unknown')
     const name = this.customer?.name ?? this.caller.callerName
-    const label = [name, this.categoryId].filter(Boolean).join(' · ')
+    const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+    const c = this.customer
+    const history = c === null ? null : c.earlierCalls === 0 ? 'new' : [plural(c.earlierCalls, 'call'), c.deals > 0 ? plural(c.deals, 'deal') : ''].filter(Boolean).join(' ')
+    const label = [name, history, this.categoryId].filter(Boolean).join(' · ')
     // Quotes and angle brackets would break the caller id Asterisk parses.
     const clean = label.replace(/["<>\\]/g, '').slice(0, 60)
     return clean ? `"${clean}" <${number}>` : number
@@ -538,6 +542,7 @@ export class CallSession {
         endpoint: target.endpoint, channelId: attempt.channelId, startedAt, result: 'ringing'
       })
       this.deps.board.legRinging(target.operatorId)
+      this.deps.bus.emit('call.offered', { callId: this.callId, operatorId: target.operatorId, customerId: this.customer?.customerId ?? null, direction: 'inbound' })
       const entry = { attempt, operatorId: target.operatorId, attemptId, startedAt }
       this.ringing.set(attempt.channelId, entry)
       started.push(entry)

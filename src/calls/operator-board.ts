@@ -125,11 +125,12 @@ export class OperatorBoard {
     this.bump(operatorId, (l) => { l.talkingLegs++; l.today.currentCalls++ })
   }
 
-  talkEnded (operatorId: string, talkMs: number): void {
+  /** `answered` false: the operator was on the line but nobody answered (an outbound call not picked up). */
+  talkEnded (operatorId: string, talkMs: number, answered = true): void {
     this.bump(operatorId, (l) => {
       l.talkingLegs = Math.max(0, l.talkingLegs - 1)
       l.today.currentCalls = Math.max(0, l.today.currentCalls - 1)
-      l.today.answeredCalls++
+      if (answered) l.today.answeredCalls++
       l.today.talkMs += talkMs
       l.lastCallEndedMs = this.deps.now()
     })

@@ -34,6 +34,9 @@ export interface CallStory {
     queue: { queuedAt: number; waitMs: number | null; outcome: CallRow['queueOutcome'] } | null
     /** The call this one continues after a restart. */
     resumedFrom: string | null
+    leadId: string | null
+    dialledPhone: string | null
+    placedBy: CallRow['placedBy']
   }
   customer: { customerId: string; phone: string; name: string | null } | null
   /** The tracking number as it was when the call came in (source and category are copied onto the call). */
@@ -151,7 +154,10 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
       warnings,
       menuPath: parseMenuPath(c.menuPath),
       queue: c.queuedAt === null ? null : { queuedAt: c.queuedAt, waitMs: c.waitMs, outcome: c.queueOutcome },
-      resumedFrom: c.resumedFrom
+      resumedFrom: c.resumedFrom,
+      leadId: c.leadId,
+      dialledPhone: c.dialledPhone,
+      placedBy: c.placedBy
     },
     customer: customer === null ? null : { customerId: customer.customerId, phone: customer.phone, name: customer.name },
     trackingNumber: trackingDid === null
@@ -214,6 +220,7 @@ export interface CallFilters {
   /** Calls started before this time (epoch ms). */
   toMs?: number
   status?: CallStatus
+  direction?: CallRow['direction']
   /** Calls the operator answered or was rung for. */
   operatorId?: string
   /** The dialled number or the tracking number it matched. */
@@ -280,6 +287,7 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
   if (filters.fromMs !== undefined) where.push(gte(calls.startedAt, filters.fromMs))
   if (filters.toMs !== undefined) where.push(lt(calls.startedAt, filters.toMs))
   if (filters.status !== undefined) where.push(eq(calls.status, filters.status))
+  if (filters.direction !== undefined) where.push(eq(calls.direction, filters.direction))
   if (filters.operatorId !== undefined) where.push(operatorTouched(db, filters.operatorId))
   if (filters.did !== undefined) where.push(or(eq(calls.did, filters.did), eq(calls.trackingDid, filters.did)))
   if (filters.source !== undefined) where.push(eq(calls.source, filters.source))

@@ -1,7 +1,9 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, desc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import type { Db } from './open.js'
-import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories } from './schema.js'
+import type { SQL } from 'drizzle-orm'
+import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories, leads } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
 
 export type CallRow = typeof calls.$inferSelect
@@ -22,7 +24,24 @@ export interface VisitFacts {
   utm: Record<string, string>
 }
 
-export interface CustomerFacts { customerId: string; phone: string; name: string | null; lastOperatorId: string | null; lastCallAt: number | null }
+/**
+ * A customer as a call sees it. For a number merged into another customer, the facts are that
+ * customer's (`phone` stays the number looked up). `earlierCalls` and `deals` count over every
+ * number of the customer.
+ */
+export interface CustomerFacts {
+  customerId: string; phone: string; name: string | null; lastOperatorId: string | null; lastCallAt: number | null
+  earlierCalls: number; deals: number
+}
+
+/**
+ * Ids of a customer and of every customer merged into it (a correlated subquery on `customerId`).
+ * Its own alias: unqualified `customers` inside would be the subquery's table, not the outer one.
+ */
+const family = alias(customers, 'family')
+function customerIdsOf (customerId: SQL | string): SQL {
+  return sql`(select ${family.customerId} from ${customers} ${sql.identifier('family')} where ${family.customerId} = ${customerId} or ${family.mergedInto} = ${customerId})`
+}
 
 function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> | null {
   if (!text) return null
@@ -42,6 +61,7 @@ export class CallsRepo {
   private readonly trackingByDigits
   private readonly customerByPhoneStmt
   private readonly visitByDidStmt
+  private readonly trackingForStmt
   private readonly insertCallStmt
   private readonly insertAttemptStmt
 
@@ -52,10 +72,25 @@ export class CallsRepo {
     }).from(trackingNumbers)
       .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
       .where(or(eq(trackingNumbers.did, sql.placeholder('digits')), eq(trackingNumbers.did, sql.placeholder('plus')))).prepare()
+    // One indexed lookup follows a merged number to its customer; the counts are index ranges.
+    const primary = alias(customers, 'primary_customer')
+    const effectiveId = sql<string>`coalesce(${primary.customerId}, ${customers.customerId})`
     this.customerByPhoneStmt = db.select({
-      customerId: customers.customerId, phone: customers.phone, name: customers.name,
-      lastOperatorId: customers.lastOperatorId, lastCallAt: customers.lastCallAt
-    }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
+      customerId: effectiveId, phone: customers.phone,
+      name: sql<string | null>`coalesce(${primary.name}, ${customers.name})`,
+      lastOperatorId: sql<string | null>`case when ${primary.customerId} is null then ${customers.lastOperatorId} else ${primary.lastOperatorId} end`,
+      lastCallAt: sql<number | null>`case when ${primary.customerId} is null then ${customers.lastCallAt} else ${primary.lastCallAt} end`,
+      earlierCalls: sql<number>`(select count(*) from ${calls} where ${calls.customerId} in ${customerIdsOf(effectiveId)})`,
+      deals: sql<number>`(select count(*) from ${leads} where ${leads.customerId} in ${customerIdsOf(effectiveId)} and ${leads.status} = 'deal')`
+    }).from(customers)
+      .leftJoin(primary, eq(primary.customerId, customers.mergedInto))
+      .where(eq(customers.phone, sql.placeholder('phone'))).prepare()
+    this.trackingForStmt = db.select({ did: trackingNumbers.did }).from(trackingNumbers)
+      .where(or(eq(trackingNumbers.categoryId, sql.placeholder('categoryId')), eq(trackingNumbers.source, sql.placeholder('source'))))
+      // Best match first: category and source, then the category alone, then the source alone.
+      .orderBy(sql`(case when ${trackingNumbers.categoryId} = ${sql.placeholder('categoryId')} then 0 else 1 end)`,
+        sql`(case when ${trackingNumbers.source} = ${sql.placeholder('source')} then 0 else 1 end)`, asc(trackingNumbers.createdAt), asc(trackingNumbers.did))
+      .limit(1).prepare()
     this.visitByDidStmt = db.select().from(trackingVisits)
       .where(and(or(eq(trackingVisits.did, sql.placeholder('digits')), eq(trackingVisits.did, sql.placeholder('plus'))), gte(trackingVisits.expiresAt, sql.placeholder('atMs'))))
       .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
@@ -85,7 +120,22 @@ export class CallsRepo {
   }
 
   customerByPhone (phone: string): CustomerFacts | null {
-    return this.customerByPhoneStmt.get({ phone }) ?? null
+    const row = this.customerByPhoneStmt.get({ phone })
+    return row === undefined ? null : { ...row, earlierCalls: Number(row.earlierCalls), deals: Number(row.deals) }
+  }
+
+  /**
+   * The shop's number for a category or source: the DID of the tracking number that fits best
+   * (same category and source, else same category, else same source; the oldest first), or null.
+   */
+  trackingNumberFor (categoryId: string | null, source: string | null): string | null {
+    if (categoryId === null && source === null) return null
+    return this.trackingForStmt.get({ categoryId, source })?.did ?? null
+  }
+
+  customerById (customerId: string): { customerId: string; phone: string; mergedInto: string | null } | null {
+    return this.db.select({ customerId: customers.customerId, phone: customers.phone, mergedInto: customers.mergedInto })
+      .from(customers).where(eq(customers.customerId, customerId)).get() ?? null
   }
 
   /** The customer with this phone, created when first heard of. */

@@ -61,8 +61,36 @@ export const customers = sqliteTable('customers', {
   name: text('name'),
   lastOperatorId: text('last_operator_id').references(() => operators.operatorId),
   lastCallAt: integer('last_call_at'),
-  createdAt: integer('created_at').notNull()
-}, (t) => [uniqueIndex('customers_phone').on(t.phone)])
+  createdAt: integer('created_at').notNull(),
+  /**
+   * Set when this customer was merged into another (one person, two numbers): calls from this
+   * phone then belong to that customer. Always points at a customer that is not merged itself.
+   */
+  mergedInto: text('merged_into'),
+  mergedAt: integer('merged_at')
+}, (t) => [uniqueIndex('customers_phone').on(t.phone), index('customers_merged_into').on(t.mergedInto)])
+
+/** Notes on a customer, written by operators; edits keep who and when. */
+export const customerNotes = sqliteTable('customer_notes', {
+  noteId: text('note_id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.customerId),
+  text: text('text').notNull(),
+  /** operator:<id> | token:<id> */
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedBy: text('updated_by'),
+  updatedAt: integer('updated_at')
+}, (t) => [index('customer_notes_customer').on(t.customerId, t.createdAt)])
+
+/** Every merge, append-only: which customer was folded into which, by whom. */
+export const customerMerges = sqliteTable('customer_merges', {
+  mergeId: text('merge_id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.customerId),
+  mergedId: text('merged_id').notNull().references(() => customers.customerId),
+  mergedPhone: text('merged_phone').notNull(),
+  actor: text('actor').notNull(),
+  at: integer('at').notNull()
+}, (t) => [index('customer_merges_customer').on(t.customerId, t.at)])
 
 export const calls = sqliteTable('calls', {
   callId: text('call_id').primaryKey(),
@@ -100,8 +128,15 @@ export const calls = sqliteTable('calls', {
   waitMs: integer('wait_ms'),
   queueOutcome: text('queue_outcome', { enum: ['connected', 'abandoned', 'callback_key', 'callback_timeout', 'nobody_left', 'interrupted'] }),
   /** The call this one continues: the same caller, picked up again after a restart. */
-  resumedFrom: text('resumed_from')
+  resumedFrom: text('resumed_from'),
+  /** Outbound calls: the lead the call was made for. */
+  leadId: text('lead_id'),
+  /** Outbound calls: the customer's number as dialled (E.164 when it could be normalised). */
+  dialledPhone: text('dialled_phone'),
+  /** Outbound calls: placed through ringlead (api) or dialled on the phone itself (phone). */
+  placedBy: text('placed_by', { enum: ['api', 'phone'] })
 }, (t) => [
+  index('calls_lead').on(t.leadId),
   index('calls_started').on(t.startedAt),
   index('calls_status').on(t.status),
   index('calls_customer').on(t.customerId),
@@ -197,7 +232,8 @@ export const leads = sqliteTable('leads', {
   index('leads_external_id_open').on(t.externalId, t.closedAt),
   index('leads_owner').on(t.ownerId, t.status),
   index('leads_status').on(t.status, t.statusSince),
-  index('leads_created').on(t.createdAt)
+  index('leads_created').on(t.createdAt),
+  index('leads_customer').on(t.customerId, t.status)
 ])
 
 /** Append-only history of every lead. */

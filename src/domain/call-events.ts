@@ -29,6 +29,21 @@ export interface CallEnded {
   /** How long the caller waited for a free operator; null when they did not wait. */
   waitMs: number | null
   endReason: string | null
+  /** Outbound calls: the lead the call was made for, when it was made for one. */
+  leadId?: string | null
+  /**
+   * Outbound calls: the customer's number as dialled. For outbound calls `callerRaw` is the
+   * operator's endpoint and `did` the number dialled.
+   */
+  dialledPhone?: string | null
+}
+
+/** An operator's phone starts ringing for a call (the console pops the customer's card). */
+export interface CallOffered {
+  callId: string
+  operatorId: string
+  customerId: string | null
+  direction: 'inbound' | 'outbound'
 }
 
 export interface CallStarted {

@@ -9,6 +9,7 @@ import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
+import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
 import dialplanRoutes from './routes/dialplan.js'
@@ -18,6 +19,7 @@ import { authenticate } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import callRoutes from './routes/calls.js'
 import categoryRoutes from './routes/categories.js'
+import customerRoutes from './routes/customers.js'
 import healthRoutes from './routes/health.js'
 import intakeRoutes from './routes/intake.js'
 import leadRoutes from './routes/leads.js'
@@ -47,6 +49,8 @@ export interface AppDeps {
   leads?: LeadService
   /** Dialplan preview/apply/rollback; without it the dialplan routes answer 404. */
   dialplan?: DialplanService
+  /** Click-to-call; without it POST /api/calls/outbound answers 503. */
+  outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
   /** Voice menus; by default a repository over `db`. */
@@ -62,7 +66,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, tokenRoutes, menuRoutes, queueRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -108,6 +112,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     menus: deps.menus ?? new MenusRepo(catalog),
     waiting: deps.waiting ?? (() => []),
     dialplan: deps.dialplan,
+    outbound: deps.outbound,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
   })
 

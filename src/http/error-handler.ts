@@ -13,7 +13,8 @@ const statusOfCode: Record<string, number> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   DIALPLAN_TEMPLATE: 422,
   DIALPLAN_ROLLED_BACK: 502,
-  DIALPLAN_NOT_APPLIED: 503
+  DIALPLAN_NOT_APPLIED: 503,
+  UNAVAILABLE: 503
 }
 
 /** Fastify's own request errors (before our code runs) in our words. */

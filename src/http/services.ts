@@ -6,6 +6,7 @@ import type { CatalogContext } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
+import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
@@ -27,6 +28,8 @@ export interface Services {
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
   dialplan?: DialplanService
+  /** Click-to-call (POST /api/calls/outbound); absent when the app runs without the call center. */
+  outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
   menus: MenusRepo

@@ -272,8 +272,13 @@ export class LeadService {
     }
   }
 
-  /** call.ended → a lead: missed calls become callback leads, answered ones await the disposition. */
+  /**
+   * call.ended → a lead: missed calls become callback leads, answered ones await the disposition.
+   * Outbound calls never make a lead: an answered one is the response to the lead it was made for
+   * (or to the customer's open lead).
+   */
   fromCall (e: CallEnded): LeadView | null {
+    if (e.direction === 'outbound') return this.fromOutboundCall(e)
     if (!e.callerPhone && !e.callerRaw) return null
     const answered = e.status === 'answered' || (e.status === 'interrupted' && e.answeredBy !== null)
     const input: LeadInput = {
@@ -291,5 +296,13 @@ export class LeadService {
       }
       throw err
     }
+  }
+
+  private fromOutboundCall (e: CallEnded): LeadView | null {
+    if (e.status !== 'answered' || e.answeredBy === null) return null
+    const lead = e.leadId ? this.deps.repo.get(e.leadId) : e.dialledPhone ? this.deps.repo.openLeadOf({ phone: e.dialledPhone, email: null, externalId: null }, this.deps.now() - this.deps.settings.dedupWindowMs) : undefined
+    if (!lead) return null
+    this.recordResponse(lead.leadId, `operator:${e.answeredBy}`, `outbound call ${e.callId} answered by the customer`)
+    return viewLead(this.deps.repo.get(lead.leadId)!)
   }
 }

@@ -6,9 +6,11 @@ export type ChannelState = 'Down' | 'Ring' | 'Ringing' | 'Up'
 /**
  * How a channel came to be, which decides what Asterisk tells the app about it:
  * originated channels stay subscribed until destroyed (ChannelDestroyed is delivered);
- * channels that entered Stasis from the dialplan (inbound, snoop) are unsubscribed at StasisEnd.
+ * channels that entered Stasis from the dialplan (inbound, snoop) are unsubscribed at StasisEnd;
+ * channels of a call a phone dials itself (direct: the phone's leg and the trunk leg Dial() makes)
+ * never meet the app and are seen over AMI only.
  */
-export type ChannelOrigin = 'inbound' | 'originated' | 'snoop'
+export type ChannelOrigin = 'inbound' | 'originated' | 'snoop' | 'direct'
 
 export interface CallerId { name: string; number: string }
 
@@ -43,6 +45,8 @@ export interface SimChannel {
   answeredAtMs?: number
   /** Music on hold playing to the channel (its class). */
   moh?: string
+  /** Linkedid of the call the channel belongs to (the first channel's id); its own id when unset. */
+  linkedId?: string
   /** Called once when the channel is destroyed. */
   onGone?: (cause: number, declined: boolean) => void
 }

@@ -6,9 +6,9 @@ import { AriEventHub } from './ari-events.js'
 import { AriServer } from './ari-server.js'
 import type { SimBridgeView, SimChannelView } from './model.js'
 import { WireLog } from './wire-log.js'
-import { type PhoneBehaviour, World } from './world.js'
+import { type DirectDial, type DirectDialHandle, type PhoneBehaviour, World } from './world.js'
 
-export type { PhoneBehaviour } from './world.js'
+export type { DirectDial, DirectDialHandle, PhoneBehaviour } from './world.js'
 export type { SimBridgeView, SimChannelView } from './model.js'
 export { WireLog } from './wire-log.js'
 
@@ -54,6 +54,8 @@ export interface Simulator {
   unregister (resource: string): void
   placeCall (opts: PlaceCallOptions): SimCall
   hangup (channelId: string): void
+  /** The operator's phone dials a number itself (seen by ringlead over AMI only). */
+  operatorDials (resource: string, number: string, o?: DirectDial): DirectDialHandle
   sendDtmf (channelId: string, digit: string): void
   /** Media played to a channel so far, in order. */
   heard (channelId: string): string[]
@@ -116,6 +118,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     unregister: (resource) => world.unregister(resource),
     placeCall: (o) => world.placeCall(o),
     hangup: (channelId) => world.remoteHangup(channelId),
+    operatorDials: (resource, number, o) => world.operatorDials(resource, number, o),
     sendDtmf: (channelId, digit) => world.sendDtmf(channelId, digit),
     heard: (channelId) => world.heard(channelId),
     dropWebSockets: () => hub.dropAll(),

@@ -22,6 +22,8 @@ export interface TrafficOptions {
   operatorMix?: { answer: number; slow: number; noanswer: number; busy: number; away: number }
   /** Keys operators press in voice menus (disposition, escalation calls); none = they never press. */
   menuKeys?: string
+  /** Share of arrivals (0..1) that are instead an operator dialling a customer on the phone itself. */
+  directDialShare?: number
   /** Real ms per protocol second, used to scale answer delays; default 1000. */
   secondsMs?: number
   /** Numbers with a voice menu: their callers press one of these keys (or, sometimes, nothing). */
@@ -92,6 +94,20 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     }, burst.everyMinutes * 60_000)
   }
 
+  /** An operator calls a known customer back from the phone, outside ringlead (seen over AMI). */
+  const dialOne = () => {
+    if (!opts.operators?.length) return
+    const number = pool.length > 0 ? pick(pool) : newCaller()
+    const answers = random() < 0.7
+    try {
+      sim.operatorDials(pick(opts.operators), number.replace(/^\+/, ''), answers
+        ? { answerAfterMs: between({ min: 2 * secondsMs, max: 8 * secondsMs }), talkMs: between(opts.talkMs), hangupBy: random() < 0.5 ? 'operator' : 'customer' }
+        : { giveUpAfterMs: between({ min: 5 * secondsMs, max: 20 * secondsMs }) })
+    } catch {
+      // That phone is not registered right now: no call.
+    }
+  }
+
   const schedule = () => {
     if (stopped || opts.callsPerMinute <= 0) return
     // Exponential gaps give Poisson arrivals.
@@ -99,7 +115,10 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     const gapMs = -Math.log(1 - random()) * meanMs
     timer = setTimeout(() => {
       if (stopped) return
-      placeOne()
+      // No draw at all without direct dials: seeded traffic stays as it was.
+      const share = opts.directDialShare ?? 0
+      if (share > 0 && random() < share) dialOne()
+      else placeOne()
       schedule()
     }, gapMs)
   }

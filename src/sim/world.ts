@@ -64,6 +64,22 @@ export interface InboundCall {
   dtmf?: Array<{ digit: string; afterMs: number }>
 }
 
+/** A call an operator dials on the phone itself, through the dialplan to the trunk (not through ringlead). */
+export interface DirectDial {
+  /** The customer answers after this long; unset = nobody answers and the operator gives up. */
+  answerAfterMs?: number
+  /** Talk time once answered (default 2 simulated seconds). */
+  talkMs?: number
+  /** Who hangs up after talking (default the customer). */
+  hangupBy?: 'operator' | 'customer'
+  /** The number is busy: 486 from the trunk after a moment. */
+  busy?: boolean
+  /** Unanswered: the operator hangs up after this long (default 3 simulated seconds). */
+  giveUpAfterMs?: number
+}
+
+export interface DirectDialHandle { channelId: string; ended: Promise<void> }
+
 export interface InboundHandle { channelId: string; ended: Promise<{ cause: number; declined: boolean }> }
 
 interface Endpoint { resource: string; registered: boolean; behaviour: PhoneBehaviour; device: DeviceState; contactPort: number }
@@ -375,6 +391,70 @@ export class World implements MediaHost {
     const ch = this.channelsById.get(channelId)
     if (!ch || ch.gone) return
     this.emit('ChannelDtmfReceived', { digit, duration_ms: DTMF_DURATION_MS, channel: channelSnapshot(ch) }, ch.apps)
+  }
+
+  // ---- direct dialling -------------------------------------------------------------------------------
+
+  /**
+   * The operator's phone dials a number itself: from-operators runs Dial(PJSIP/<number>@carrier).
+   * AMI sees Newchannel (phone), Newchannel (trunk leg, same Linkedid), DialBegin with both sides,
+   * DialState RINGING, DialEnd with the status, Hangup of each leg (as in traces/ami).
+   */
+  operatorDials (resource: string, number: string, o: DirectDial = {}): DirectDialHandle {
+    const ep = this.endpoints.get(resource)
+    if (!ep || !ep.registered) throw new Error(`phone ${resource} is not registered: it cannot dial`)
+    let settle: () => void = () => {}
+    const ended = new Promise<void>((resolve) => { settle = resolve })
+    const dialString = `${number}@carrier`
+    const phone = this.newChannel({
+      origin: 'direct', endpoint: resource, name: `PJSIP/${resource}-${channelSuffix(this.nameSeq++)}`, protocolId: randomUUID(),
+      state: 'Ring', caller: { name: '', number: resource }, connected: { name: '', number: '' },
+      dialplan: { context: 'from-operators', exten: number, priority: 1, app_name: 'Dial', app_data: `PJSIP/${dialString},60` },
+      toneHz: operatorTone(resource)
+    })
+    const trunk = this.newChannel({
+      origin: 'direct', endpoint: 'carrier', name: `PJSIP/carrier-${channelSuffix(this.nameSeq++)}`, protocolId: randomUUID(),
+      state: 'Down', caller: { name: '', number: resource }, connected: { name: '', number: resource },
+      dialplan: { context: 'from-carrier', exten: number, priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' },
+      toneHz: 440, linkedId: phone.id
+    })
+    phone.onGone = () => settle()
+    const both = (): AmiFields => [...amiChannelFields(phone), ...prefixed('Dest', amiChannelFields(trunk))]
+    const end = (first: SimChannel, second: SimChannel, cause: number): void => {
+      this.hangupRequest(first, { cause })
+      this.destroy(first, cause)
+      this.destroy(second, cause)
+    }
+    this.ami('DialBegin', [...both(), ['DialString', dialString]])
+    this.after(phone, 0, () => {
+      if (o.busy) {
+        this.after(phone, this.secondsMs / 2, () => {
+          this.ami('DialEnd', [...both(), ['DialStatus', 'BUSY']])
+          end(trunk, phone, 17)
+        })
+        return
+      }
+      this.setState(trunk, 'Ringing')
+      this.ami('DialState', [...both(), ['DialStatus', 'RINGING']])
+      if (o.answerAfterMs === undefined) {
+        this.after(phone, o.giveUpAfterMs ?? 3 * this.secondsMs, () => {
+          this.ami('DialEnd', [...both(), ['DialStatus', 'CANCEL']])
+          end(phone, trunk, 16)
+        })
+        return
+      }
+      this.after(phone, o.answerAfterMs, () => {
+        this.setState(trunk, 'Up')
+        this.ami('DialEnd', [...both(), ['DialStatus', 'ANSWER']])
+        this.setState(phone, 'Up')
+        phone.answeredAtMs = performance.now()
+        this.after(phone, o.talkMs ?? 2 * this.secondsMs, () => {
+          if (o.hangupBy === 'operator') end(phone, trunk, 16)
+          else end(trunk, phone, 16)
+        })
+      })
+    })
+    return { channelId: phone.id, ended }
   }
 
   // ---- originate --------------------------------------------------------------------------------
@@ -1005,7 +1085,7 @@ export function amiChannelFields (ch: SimChannel): AmiFields {
     ['Exten', ch.dialplan.exten],
     ['Priority', String(ch.dialplan.priority)],
     ['Uniqueid', ch.id],
-    ['Linkedid', ch.id]
+    ['Linkedid', ch.linkedId ?? ch.id]
   ]
 }
 

@@ -54,7 +54,8 @@ t.test('the story of a call tells who called, on which number, the plan, every r
     callId: 'call_1', direction: 'inbound', status: 'answered', callerRaw: '89991234567', callerPhone: '+79991234567', callerName: 'Irina',
     did: '74951234567', startedAt: t0, answeredAt: t0 + 26_000, endedAt: t0 + 146_000, ringMs: 26_000, talkMs: 120_000,
     hangupBy: 'caller', endReason: 'caller hung up', warnings: ['caller id "89991234567": rewritten'],
-    menuPath: [], queue: null, resumedFrom: null
+    menuPath: [], queue: null, resumedFrom: null,
+    leadId: null, dialledPhone: null, placedBy: null
   })
   t.same(story.customer, { customerId: 'cus_1', phone: '+79991234567', name: 'Irina' })
   t.same(story.trackingNumber, { did: '+74951234567', source: 'google-ads', categoryId: 'fridges', categoryName: 'Fridges' })

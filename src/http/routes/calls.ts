@@ -4,8 +4,10 @@ import { callStory, isOperatorOnCall, listCalls } from '../../db/calls-read.js'
 import { NotFound } from '../../errors.js'
 import { authOf } from '../auth.js'
 import { Forbidden } from '../errors.js'
-import { CallListQuery, CallPage, CallParams, CallStory } from '../schemas/calls.js'
+import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, OutboundBody } from '../schemas/calls.js'
+import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
+import { InvalidInput, Unavailable } from '../../errors.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services
@@ -23,6 +25,30 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       operatorId = auth.operatorId ?? undefined
     }
     return listCalls(db, { ...rest, operatorId, fromMs: from, toMs: to })
+  })
+
+  // Click-to-call: the operator's phone rings first, then the customer's. 202: the call is under way;
+  // its story is GET /api/calls/:callId.
+  app.post('/calls/outbound', {
+    schema: { body: OutboundBody, response: { 202: OutboundAccepted, 404: ErrorBody, 503: ErrorBody, ...authErrors } }
+  }, async (req, reply) => {
+    const auth = authOf(req)
+    const body = req.body
+    let operatorId = body.operatorId
+    if (auth.role === 'operator') {
+      if (auth.operatorId === null) throw new Forbidden('this operator token is bound to no operator; it cannot place calls')
+      if (operatorId !== undefined && operatorId !== auth.operatorId) {
+        throw new Forbidden(`an operator token may call only as its own operator (${auth.operatorId}); calling as ${operatorId} needs role supervisor or admin`)
+      }
+      operatorId = auth.operatorId
+    }
+    if (operatorId === undefined) throw new InvalidInput('operatorId', 'name the operator whose phone places the call')
+    const place = app.services.outbound
+    if (place === undefined) throw new Unavailable('outbound calls are not available: no call center runs in this process')
+    const { callId } = place({
+      phone: body.phone, operatorId, leadId: body.leadId, customerId: body.customerId, source: body.source, categoryId: body.categoryId, actor: actorOf(auth)
+    })
+    return reply.code(202).send({ callId, operatorId, status: 'ringing_operator' as const })
   })
 
   app.get('/calls/:callId', {

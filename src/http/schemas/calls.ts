@@ -17,6 +17,7 @@ export const CallListQuery = Type.Object({
   from: Type.Optional(Type.Integer({ minimum: 0, description: 'started at or after (epoch ms)' })),
   to: Type.Optional(Type.Integer({ minimum: 0, description: 'started before (epoch ms)' })),
   status: Type.Optional(CallStatus),
+  direction: Type.Optional(Type.Union([Type.Literal('inbound'), Type.Literal('outbound')])),
   operatorId: Type.Optional(OperatorId),
   did: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -86,7 +87,10 @@ export const CallStory = Type.Object({
     warnings: Type.Array(Type.String()),
     menuPath: Type.Array(Type.String(), { description: 'voice-menu choices in order: menu:key, menu:timeout, menu:invalid, menu:after_hours' }),
     queue: Nullable(Type.Object({ queuedAt: EpochMs, waitMs: Nullable(Type.Integer()), outcome: Nullable(QueueOutcome) })),
-    resumedFrom: Nullable(Type.String({ description: 'the call this one continues after a restart' }))
+    resumedFrom: Nullable(Type.String({ description: 'the call this one continues after a restart' })),
+    leadId: Nullable(Type.String({ description: 'outbound: the lead the call was made for' })),
+    dialledPhone: Nullable(Type.String({ description: 'outbound: the customer number dialled' })),
+    placedBy: Nullable(Type.Union([Type.Literal('api'), Type.Literal('phone')], { description: 'outbound: through ringlead (api) or dialled on the phone (phone)' }))
   }),
   customer: Nullable(Type.Object({ customerId: Type.String(), phone: Type.String(), name: Nullable(Type.String()) })),
   trackingNumber: Nullable(Type.Object({
@@ -132,4 +136,19 @@ export const CallStory = Type.Object({
     startedAt: EpochMs,
     endedAt: Nullable(EpochMs)
   }))
+})
+
+export const OutboundBody = Type.Object({
+  phone: Type.String({ minLength: 1, maxLength: 40, description: 'the customer\'s number; normalised to E.164' }),
+  operatorId: Type.Optional(OperatorId),
+  leadId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  categoryId: Type.Optional(CategoryId)
+}, { additionalProperties: false })
+
+export const OutboundAccepted = Type.Object({
+  callId: Type.String(),
+  operatorId: Type.String(),
+  status: Type.Literal('ringing_operator')
 })
