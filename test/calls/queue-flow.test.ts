@@ -127,3 +127,33 @@ t.test('GET /api/queue shows waiting callers to operators and up', async (t) => 
   t.match(res.json(), { waiting: [{ position: 1, callerPhone: '+79030000002', returning: false, ringingOperatorId: null }] })
   t.equal((await w.daemon.app.inject({ url: '/api/queue' })).statusCode, 401)
 })
+
+t.test('an operator who lets a waiting call ring out is not offered it again; the caller keeps their place', async (t) => {
+  const w = await startWorld({ queue: queueOn, routing: { ringTimeoutSeconds: 1 } })
+  t.teardown(async () => {
+    for (const c of w.sim.channels()) if (c.origin === 'inbound') w.sim.hangup(c.channelId)
+    await until('lines free', () => w.daemon.center.activeCalls === 0)
+    await w.close()
+  })
+  w.addOperator('101')
+  const first = w.sim.placeCall({ from: '+79030000001', did: '74950000000' })
+  await until('first call talking', () => w.sim.bridges().some((b) => b.channelIds.length === 2))
+  w.addOperator('102', { behaviour: { kind: 'noanswer' } })
+  await until('board knows 102', () => w.daemon.board.view('op_102')?.state === 'available')
+  const ended = w.ended((e) => e.callerPhone === '+79030000002')
+  const second = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
+  await until('waiting', () => w.daemon.queue.waiting().length === 1, 15_000)
+  await until('102 rung from the queue and let it ring out', () => {
+    const row = w.daemon.repo.lastCallOfChannel(second.channelId)
+    return row !== undefined && w.daemon.repo.attempts(row.callId).filter((a) => a.stepKind === 'queue' && a.result !== 'ringing').length === 1
+  }, 15_000)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.match(w.daemon.queue.waiting(), [{ position: 1, ringingOperatorId: null }], 'still first in line, nobody ringing')
+  w.sim.hangup(first.channelId)
+  await until('connected to 101', () => w.sim.bridges().some((b) => b.channelIds.includes(second.channelId) && b.channelIds.length === 2))
+  w.sim.hangup(second.channelId)
+  const call = await ended
+  t.equal(call.answeredBy, 'op_101')
+  const attempts = w.daemon.repo.attempts(call.callId).map((a) => [a.stepKind, a.operatorId, a.result])
+  t.same(attempts, [['any', 'op_102', 'no_answer'], ['queue', 'op_102', 'no_answer'], ['queue', 'op_101', 'answered']])
+})
