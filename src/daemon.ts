@@ -32,6 +32,10 @@ import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
 import { Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
+import { SpeechRepo } from './db/speech-repo.js'
+import { scheduleRecordingRetention } from './jobs/recording-retention.js'
+import { WorkerTranscriber } from './speech/transcriber.js'
+import { TranscriptionRunner } from './speech/transcription-runner.js'
 
 export interface Daemon {
   config: Config
@@ -46,6 +50,8 @@ export interface Daemon {
   leadsRepo: LeadsRepo
   escalations: EscalationRunner
   outbox: Outbox
+  speechRepo: SpeechRepo
+  transcription: TranscriptionRunner
   app: FastifyInstance
   sim: Simulator | null
   /** Where the HTTP API listens, once listening. */
@@ -66,6 +72,8 @@ export interface DaemonOptions {
   recordingSettleMs?: number
   /** Run the escalation sweep on its schedule (tests call tick() themselves). */
   escalationSchedule?: boolean
+  /** Worker id of the transcription queue (a restarted daemon is another worker). */
+  speechWorker?: string
 }
 
 /** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
@@ -111,6 +119,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   }
 
   const repo = new CallsRepo(db)
+  const recordingsDir = resolve(config.recordings.dir)
+  const speechRepo = new SpeechRepo(db)
+  const transcription = new TranscriptionRunner({
+    repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency }),
+    worker: opts.speechWorker ?? newId('speech')
+  })
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
@@ -161,7 +176,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
     }, info),
-    store: new RecordingStore(resolve(config.recordings.dir)),
+    store: new RecordingStore(recordingsDir),
     settings: {
       defaultRegion: config.calls.defaultRegion,
       basePolicy: config.routing,
@@ -189,11 +204,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
   }
   outbox.start()
+  transcription.start()
+  const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
     db, bus, config, log, now, leads,
+    speech: { repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } },
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
@@ -201,7 +219,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       asterisk: sim ? 'simulator' : 'real',
       activeCalls: center.activeCalls,
       escalationsDue: leadsRepo.dueCount(now()),
-      escalationsRunning: escalations.running
+      escalationsRunning: escalations.running,
+      transcription: { ...transcription.status(), jobs: speechRepo.counts(), inHand: transcription.running },
+      recordingProblems: speechRepo.recordingProblems()
     })
   })
   let url: string | null = null
@@ -212,7 +232,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, app, sim, url,
+    config, db, bus, ari, ami: amiLink, board, center, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, url,
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -221,6 +241,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       await forgetKeys?.stop()
       await app.close()
       await center.drain()
+      stopRetention()
+      await transcription.stop()
       await escalations.drain()
       await ari.stop()
       amiLink?.stop()

@@ -252,8 +252,7 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
 export const transcriptionJobs = sqliteTable('transcription_jobs', {
   jobId: text('job_id').primaryKey(),
   callId: text('call_id').notNull().references(() => calls.callId),
-  /** pending | running | done | failed */
-  state: text('state').notNull(),
+  state: text('state', { enum: ['pending', 'running', 'done', 'failed'] }).notNull(),
   language: text('language').notNull(),
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: integer('next_attempt_at').notNull(),

@@ -21,7 +21,8 @@ import leadRoutes from './routes/leads.js'
 import operatorRoutes from './routes/operators.js'
 import tokenRoutes from './routes/tokens.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
-import { services, type Board } from './services.js'
+import speechRoutes from './routes/speech.js'
+import { services, type Board, type SpeechServices } from './services.js'
 import { validatorCompiler } from './validation.js'
 
 export interface AppDeps {
@@ -40,6 +41,8 @@ export interface AppDeps {
   leads?: LeadService
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
+  /** Recordings, transcripts and QA; without it those routes answer 404. */
+  speech?: SpeechServices
 }
 
 /** What the HTTP logger must never print. */
@@ -91,7 +94,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health,
     catalog: { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId },
     leads: deps.leads,
-    statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
+    statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix),
+    speech: deps.speech
   })
 
   await app.register(healthRoutes, { prefix: '/api' })
@@ -101,6 +105,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     api.addHook('onRequest', authenticate)
     for (const resource of resources) await api.register(resource)
     if (deps.leads !== undefined) await api.register(leadRoutes)
+    if (deps.speech !== undefined) await api.register(speechRoutes)
   }, { prefix: '/api' })
 
   return app as unknown as FastifyInstance

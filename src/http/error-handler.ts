@@ -10,7 +10,8 @@ const statusOfCode: Record<string, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TRANSITION_REFUSED: 409,
-  IDEMPOTENCY_KEY_REUSED: 422
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RECORDING_UNAVAILABLE: 410
 }
 
 /** Fastify's own request errors (before our code runs) in our words. */

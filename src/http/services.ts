@@ -7,6 +7,18 @@ import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { LeadService } from '../leads/lead-service.js'
+import type { SpeechRepo } from '../db/speech-repo.js'
+import type { SpeechStatus } from '../speech/transcription-runner.js'
+
+/** Recordings, transcripts and QA for the routes. */
+export interface SpeechServices {
+  repo: SpeechRepo
+  status: () => SpeechStatus
+  /** Where recording paths are relative to. */
+  recordingsDir: string
+  /** Pokes the queue (a job was retried). */
+  poke: () => void
+}
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -25,6 +37,8 @@ export interface Services {
   leads?: LeadService
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
+  /** Speech; the speech routes answer 404 without it. */
+  speech?: SpeechServices
 }
 
 declare module 'fastify' {
