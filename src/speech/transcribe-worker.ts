@@ -11,7 +11,8 @@ const port = parentPort!
 let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
-  engine ??= openWhisperEngine({ modelPath, threads })
+  // A model that failed to load is tried again on the next call (the file may have been replaced).
+  engine ??= openWhisperEngine({ modelPath, threads }).catch((err: unknown) => { engine = null; throw err })
   const e = await engine
   const tracks: Partial<Record<Speaker, TrackSegment[]>> = {}
   let language = req.language

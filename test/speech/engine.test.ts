@@ -1,0 +1,61 @@
+// The real engine on a generated random-weight model: loading, inference, timestamps and the
+// channel split run for real; the words are nonsense by construction.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { wavToChannels, whisperSampleRate } from '../../src/speech/audio.js'
+import { WorkerTranscriber } from '../../src/speech/transcriber.js'
+import { fixtureDir, spoken, stereoCall, testModel } from '../helpers/speech.js'
+
+t.test('a stereo call is split by channel, each party transcribed in a worker thread with timestamps inside its audio', async (t) => {
+  const caller = spoken('caller-ru', 'Здравствуйте, я хочу заказать холодильник.', 'ru')
+  const operator = spoken('operator-en', 'Good afternoon, we can deliver it tomorrow.', 'en')
+  const stereo = stereoCall('call', caller, operator)
+  const channels = wavToChannels(readFileSync(stereo))
+  t.equal(channels.length, 2, 'two channels after the split')
+  const durationMs = (channels[0]!.length / whisperSampleRate) * 1000
+  t.ok(durationMs > 1000, `the fixture is real speech (${Math.round(durationMs)} ms)`)
+
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1 })
+  t.teardown(() => transcriber.close())
+  let ticks = 0
+  const ticker = setInterval(() => { ticks++ }, 5)
+  const r = await transcriber.transcribe([{ speaker: 'both', path: stereo }], 'en')
+  clearInterval(ticker)
+  t.ok(ticks > 0, 'the event loop kept running while the model worked')
+  t.equal(r.engine, 'whisper.cpp (@fugood/whisper.node)')
+  for (const speaker of ['caller', 'operator'] as const) {
+    const segs = r.tracks[speaker] ?? []
+    t.ok(segs.length > 0, `${speaker}: segments came back`)
+    for (const s of segs) {
+      t.ok(s.startMs >= 0 && s.startMs <= s.endMs, `${speaker}: ${s.startMs}–${s.endMs} ms is an interval`)
+      t.ok(s.startMs <= 30_000, `${speaker}: starts within the first window`)
+    }
+    t.ok(segs.some((s) => s.text.trim() !== ''), `${speaker}: some text was decoded`)
+  }
+})
+
+t.test('per-party mono tracks at 8 kHz, language auto: the model names a language', async (t) => {
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1 })
+  t.teardown(() => transcriber.close())
+  const r = await transcriber.transcribe([{ speaker: 'caller', path: spoken('caller-ru', 'Здравствуйте, я хочу заказать холодильник.', 'ru') }], 'auto')
+  t.ok((r.tracks.caller ?? []).length > 0)
+  t.match(r.language, /^[a-z]{2,3}$/, `detected "${r.language}"`)
+  t.notOk(r.tracks.operator)
+})
+
+t.test('a file that is not a model fails each call with the loader\'s error (loading is tried again each time)', async (t) => {
+  const bad = join(fixtureDir, 'not-a-model.bin')
+  writeFileSync(bad, 'this is not a ggml file')
+  const transcriber = new WorkerTranscriber({ modelPath: bad, threads: 1, workers: 1 })
+  t.teardown(() => transcriber.close())
+  const audio = spoken('operator-en', 'Good afternoon, we can deliver it tomorrow.', 'en')
+  await t.rejects(transcriber.transcribe([{ speaker: 'operator', path: audio }], 'en'), /Failed to initialize whisper context/)
+  await t.rejects(transcriber.transcribe([{ speaker: 'operator', path: audio }], 'en'), /Failed to initialize whisper context/)
+})
+
+t.test('a missing recording file fails the call with the file error', async (t) => {
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 1, workers: 1 })
+  t.teardown(() => transcriber.close())
+  await t.rejects(transcriber.transcribe([{ speaker: 'operator', path: join(fixtureDir, 'missing.wav') }], 'en'), /ENOENT|no such file/)
+})
