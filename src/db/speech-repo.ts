@@ -197,9 +197,9 @@ export class SpeechRepo {
     return this.db.select().from(recordings).where(eq(recordings.recordingId, recordingId)).get()
   }
 
-  /** Recordings that could not be kept (failed or not copied): counted for /health. */
+  /** Recordings that could not be kept (failed, missing, or finished by Asterisk but not copied): counted for /health. */
   recordingProblems (): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(recordings).where(inArray(recordings.status, ['failed', 'missing'])).get()?.n ?? 0
+    return this.db.select({ n: sql<number>`count(*)` }).from(recordings).where(inArray(recordings.status, ['failed', 'missing', 'done'])).get()?.n ?? 0
   }
 }
 

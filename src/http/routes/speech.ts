@@ -97,8 +97,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const job = speech.repo.job(req.params.jobId)
     if (job === undefined) throw new NotFound('transcription job', req.params.jobId)
     if (!speech.repo.retry(job.jobId, now())) throw new Conflict(`transcription job ${job.jobId} is ${job.state}, not failed`)
+    const queued = speech.repo.job(job.jobId)!
     speech.poke()
-    return speech.repo.job(job.jobId)!
+    return queued
   })
 
   // ---- languages ----

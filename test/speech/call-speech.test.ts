@@ -1,0 +1,120 @@
+// Calls end to end: recorded by the simulator, transcribed with a generated model, checked, and
+// served back through the API (recordings with range requests, per role).
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { createToken } from '../../src/db/tokens-repo.js'
+import { startWorld, until, type World } from '../helpers/world.js'
+import { testModel } from '../helpers/speech.js'
+
+const get = async (w: World, url: string, token = w.token, headers: Record<string, string> = {}) =>
+  await w.daemon.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } })
+
+async function answeredCall (w: World): Promise<string> {
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74951234567', hangupAfterMs: 150 })
+  const e = await ended
+  if (e.status !== 'answered') throw new Error(`call ${e.callId} was ${e.status}`)
+  return e.callId
+}
+
+t.test('an answered call is transcribed per party, scored, searchable, and its recording is served with ranges', async (t) => {
+  const w = await startWorld({ speech: { modelPath: await testModel(), language: 'en', pollMs: 50 } })
+  t.teardown(() => w.close())
+  w.addCategory('fridges')
+  w.addNumber('74951234567', { categoryId: 'fridges' })
+  const ana = w.addOperator('101', { skills: { fridges: 5 } })
+  const ben = w.addOperator('102', { registered: false })
+
+  const callId = await answeredCall(w)
+  await until('transcript stored', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'done', 60_000)
+  const story = (await get(w, `/api/calls/${callId}`)).json()
+  t.equal(story.speech.status, 'transcribed')
+  const segs = story.speech.transcript.segments as Array<{ speaker: string; startMs: number; endMs: number; text: string }>
+  t.ok(segs.length > 0, 'segments stored')
+  t.same([...new Set(segs.map((s) => s.speaker))].sort(), ['caller', 'operator'], 'both parties, from their own tracks')
+  t.ok(segs.every((s, i) => i === 0 || segs[i - 1]!.startMs <= s.startMs), 'merged in time order')
+  t.equal(story.speech.transcript.language, 'en')
+  t.match(story.speech.qa, { ruleSetId: 'default', score: Number })
+  t.ok(story.speech.qa.findings.some((f: { ruleId: string }) => f.ruleId === 'greeting'), 'nonsense words do not greet: the finding says so')
+
+  const word = segs.map((s) => s.text).join(' ').split(/\s+/).find((x) => x.length >= 2)!
+  const found = (await get(w, `/api/transcripts/search?q=${encodeURIComponent(word)}`)).json()
+  t.ok(found.items.some((i: { callId: string }) => i.callId === callId), `search for "${word}" finds the call`)
+
+  const rec = story.recordings.find((r: { kind: string }) => r.kind === 'operator')
+  t.match(rec.url, `/api/calls/${callId}/recordings/`)
+  const whole = await get(w, rec.url)
+  t.equal(whole.statusCode, 200)
+  t.equal(whole.headers['accept-ranges'], 'bytes')
+  t.equal(whole.rawPayload.subarray(0, 4).toString(), 'RIFF')
+  const part = await get(w, rec.url, w.token, { range: 'bytes=4-11' })
+  t.equal(part.statusCode, 206)
+  t.equal(part.headers['content-range'], `bytes 4-11/${whole.rawPayload.length}`)
+  t.same(part.rawPayload, whole.rawPayload.subarray(4, 12))
+  t.equal((await get(w, rec.url, w.token, { range: `bytes=${whole.rawPayload.length + 10}-` })).statusCode, 416)
+
+  const own = createToken(w.daemon.db, { name: 'ana', role: 'operator', operatorId: ana }, Date.now()).token
+  const other = createToken(w.daemon.db, { name: 'ben', role: 'operator', operatorId: ben }, Date.now()).token
+  t.equal((await get(w, rec.url, own)).statusCode, 200, 'the operator on the call may listen')
+  t.equal((await get(w, rec.url, other)).statusCode, 403, 'another operator may not')
+  t.equal((await get(w, `/api/calls/${callId}/transcript`, other)).statusCode, 403)
+  const foundByOther = (await get(w, `/api/transcripts/search?q=${encodeURIComponent(word)}`, other)).json()
+  t.same(foundByOther.items, [], 'search shows an operator only their own calls')
+})
+
+t.test('without a model calls are still recorded and queued, and /health and the call say transcription waits for a model', async (t) => {
+  const w = await startWorld({ speech: { modelPath: '', pollMs: 50 } })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const callId = await answeredCall(w)
+  const story = (await get(w, `/api/calls/${callId}`)).json()
+  t.ok(story.recordings.every((r: { status: string }) => r.status === 'stored'), 'recorded')
+  t.match(story.speech, { status: /queued; transcription waits for a model/, job: { state: 'pending' }, transcript: null })
+  const health = (await w.daemon.app.inject({ method: 'GET', url: '/api/health' })).json()
+  t.match(health.transcription, { state: 'waiting for a model', reason: /RINGLEAD_SPEECH_MODEL_PATH/, jobs: { pending: 1 } })
+})
+
+t.test('a model that cannot load: retried with backoff, then failed with its error shown; retry through the API', async (t) => {
+  const w = await startWorld({ speech: { modelPath: '/dev/null', pollMs: 20, maxAttempts: 2, backoffBaseMs: 20 } })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const callId = await answeredCall(w)
+  await until('job failed', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'failed', 30_000)
+  const job = w.daemon.speechRepo.jobOfCall(callId)!
+  t.equal(job.attempts, 2)
+  t.match(job.lastError, /Failed to initialize whisper context/)
+  const s = (await get(w, `/api/calls/${callId}/transcript`)).json()
+  t.match(s.status, /failed after 2 attempts: Failed to initialize whisper context/)
+  const jobs = (await get(w, '/api/speech/jobs?state=failed')).json()
+  t.match(jobs, { counts: { failed: 1 }, items: [{ jobId: job.jobId, lastError: /Failed/ }] })
+  const retried = await w.daemon.app.inject({ method: 'POST', url: `/api/speech/jobs/${job.jobId}/retry`, headers: { authorization: `Bearer ${w.token}` } })
+  t.equal(retried.statusCode, 200)
+  t.equal(retried.json().attempts, 0)
+})
+
+t.test('an unwritable recordings directory: the call completes, the failure is counted and the API says why', async (t) => {
+  const base = join((await import('node:os')).tmpdir(), `ringlead-ro-${process.pid}`)
+  mkdirSync(base, { recursive: true })
+  const blocker = join(base, 'not-a-dir')
+  writeFileSync(blocker, 'a file where the directory should be')
+  chmodSync(base, 0o555)
+  t.teardown(() => { chmodSync(base, 0o755) })
+  const w = await startWorld({ recordings: { dir: join(blocker, 'recordings') }, speech: { modelPath: '' } })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const callId = await answeredCall(w)
+  const story = (await get(w, `/api/calls/${callId}`)).json()
+  t.equal(story.call.status, 'answered', 'the call itself completed')
+  for (const r of story.recordings) {
+    t.not(r.status, 'stored')
+    t.match(r.error, /not copied: .*(ENOTDIR|EACCES|EEXIST)/)
+    t.equal(r.url, null)
+    const res = await get(w, `/api/calls/${callId}/recordings/${r.recordingId}`)
+    t.equal(res.statusCode, 410)
+    t.match(res.json().message, /is missing \(done\): not copied/)
+  }
+  const health = (await w.daemon.app.inject({ method: 'GET', url: '/api/health' })).json()
+  t.equal(health.recordingProblems, 3)
+  t.match(story.speech.status, /not queued/)
+})
