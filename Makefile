@@ -23,7 +23,7 @@ speech-tools:
 
 # make model NAME=base  (downloads a real Whisper model; needs the internet)
 model: install
-	node --import tsx src/cli.ts speech download-model $(or $(NAME),base)
+	node --import tsx src/speech-cli.ts download-model $(or $(NAME),base)
 
 test: install typecheck speech-tools
 	@set -o pipefail; npx tap 2>&1 | tee .tap-output.txt; status=$$?; node scripts/test-summary.mjs .tap-output.txt; exit $$status
