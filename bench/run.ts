@@ -7,6 +7,7 @@ import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
+import { benchQa, benchQueue, benchTranscription } from './speech.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -86,6 +87,9 @@ await step('2. StasisStart → operator originate (ARI on loopback, sim in a chi
 await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
 await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
+await step('7. speech: transcription path vs bare binding, same file and model', () => benchTranscription())
+await step('8. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
+await step('9. speech: call setup with 10,000 transcription jobs queued', () => benchQueue())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -116,6 +120,9 @@ if (intake.FAILED !== undefined) summary['   FAILED '] = intake.FAILED
 for (const [k, v] of Object.entries(intake)) if (/^ {2}\d+$/.test(k)) summary[`  ${k}`] = v
 summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/a'
 summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
+summary['7. transcription p50 ms: ringlead path / bare binding (ratio)'] = `${get('7.', 'ringlead path (worker thread + decode + engine) p50 ms')} / ${get('7.', 'bare @fugood/whisper.node transcribeData p50 ms')} (${get('7.', 'ratio (target ≤ 1.1)')})`
+summary['8. QA 1 h, 500 rules p50 / max ms'] = get('8.', 'scoreCall p50 / max ms (target ≤ 50)')
+summary['9. setup p50 / p99 ms: queue empty | 10,000 queued'] = `${get('9.', 'setup p50 / p99 ms, queue empty')} | ${get('9.', 'setup p50 / p99 ms, 10,000 jobs queued and one transcribing')}`
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

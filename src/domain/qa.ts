@@ -133,12 +133,65 @@ function isNear (a: string, b: string): boolean {
   return a.length - i - j <= 1 && b.length - i - j <= 1
 }
 
+/** Words of one speaker (or both), in time order, with where each stem occurs. */
+class WordView {
+  private readonly positions = new Map<string, number[]>()
+  private readonly nearPositions = new Map<string, number[]>()
+
+  constructor (readonly words: Word[], private readonly t: Transcript) {
+    words.forEach((w, i) => {
+      let list = this.positions.get(w.stem)
+      if (list === undefined) this.positions.set(w.stem, (list = []))
+      list.push(i)
+    })
+  }
+
+  /** Sorted positions of the words that count as `stem`. */
+  where (stem: string): number[] {
+    let out = this.nearPositions.get(stem)
+    if (out === undefined) {
+      out = [...this.t.near(stem)].flatMap((s) => this.positions.get(s) ?? []).sort((a, b) => a - b)
+      this.nearPositions.set(stem, out)
+    }
+    return out
+  }
+
+  /** First index whose word is at or after `ms`. */
+  indexAt (ms: number): number {
+    let lo = 0
+    let hi = this.words.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (this.words[mid]!.atMs < ms) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+/** True when the sorted list has a value in [from, to). */
+function hasIn (sorted: readonly number[], from: number, to: number): boolean {
+  let lo = 0
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (sorted[mid]! < from) lo = mid + 1
+    else hi = mid
+  }
+  return lo < sorted.length && sorted[lo]! < to
+}
+
 class Transcript {
   readonly words: Word[] = []
   readonly endMs: number
   /** Distinct stems by length, for tolerant lookup. */
   private readonly byLength = new Map<number, Set<string>>()
   private readonly nearCache = new Map<string, Set<string>>()
+  /** Words by their normalised form, for forbidden words and prefixes. */
+  readonly byNorm = new Map<string, Word[]>()
+  readonly byStem = new Map<string, Word[]>()
+  private readonly views = new Map<RuleSpeaker, WordView>()
+  private sortedNorms: string[] | null = null
 
   constructor (readonly segments: readonly Segment[]) {
     let endMs = 0
@@ -148,7 +201,10 @@ class Transcript {
       norms.forEach((norm, k) => {
         const stem = stemWord(norm)
         // Word times are spread evenly over the segment: whisper gives segment times only.
-        this.words.push({ norm, stem, segmentIndex, speaker: seg.speaker, atMs: seg.startMs + Math.round((span * k) / Math.max(1, norms.length)) })
+        const word = { norm, stem, segmentIndex, speaker: seg.speaker, atMs: seg.startMs + Math.round((span * k) / Math.max(1, norms.length)) }
+        this.words.push(word)
+        push(this.byNorm, norm, word)
+        push(this.byStem, stem, word)
         let set = this.byLength.get(stem.length)
         if (set === undefined) this.byLength.set(stem.length, (set = new Set()))
         set.add(stem)
@@ -156,6 +212,30 @@ class Transcript {
       endMs = Math.max(endMs, seg.endMs)
     })
     this.endMs = endMs
+  }
+
+  view (speaker: RuleSpeaker): WordView {
+    let v = this.views.get(speaker)
+    if (v === undefined) {
+      const words = this.words.filter((w) => speaker === 'any' || w.speaker === speaker).sort((a, b) => a.atMs - b.atMs)
+      this.views.set(speaker, (v = new WordView(words, this)))
+    }
+    return v
+  }
+
+  /** Distinct words starting with `prefix` (binary search over the sorted distinct words). */
+  wordsStartingWith (prefix: string): string[] {
+    const sorted = (this.sortedNorms ??= [...this.byNorm.keys()].sort())
+    let lo = 0
+    let hi = sorted.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (sorted[mid]! < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const out: string[] = []
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!)
+    return out
   }
 
   /** Stems in this transcript that count as `stem` (itself, or one edit away). */
@@ -182,6 +262,12 @@ function phraseStems (phrase: string): string[] {
   return s
 }
 
+function push<K, V> (map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
 // ---- rules ----
 
 const defaultWeight = { required: 10, quality: 5 }
@@ -191,28 +277,32 @@ const maxCountedOccurrences = 3
 const speaks = (rule: { speaker: RuleSpeaker }, speaker: Speaker): boolean => rule.speaker === 'any' || rule.speaker === speaker
 
 /**
- * Where the phrase was said: all its words, in any order, within a few words of each other, each
- * word matching in any inflection or with one misrecognised letter. Null when it was not.
+ * Whether the phrase was said between word indexes [lo, hi) of the view: all its words, in any
+ * order, within a few words of each other, each word matching in any inflection or with one
+ * misrecognised letter.
  */
-function findPhrase (t: Transcript, words: readonly Word[], phrase: string): Word | null {
+function isPhraseSaid (view: WordView, lo: number, hi: number, phrase: string): boolean {
   const stems = phraseStems(phrase)
-  if (stems.length === 0) return null
-  const sets = stems.map((s) => t.near(s))
-  if (sets.some((s) => s.size === 0)) return null
+  if (stems.length === 0) return false
+  const lists = stems.map((s) => view.where(s))
+  if (lists.some((l) => l.length === 0)) return false
   const span = stems.length + 2
-  for (let i = 0; i < words.length; i++) {
-    if (!sets[0]!.has(words[i]!.stem)) continue
-    const window = words.slice(Math.max(0, i - span + 1), i + span)
-    if (sets.every((set) => window.some((w) => set.has(w.stem)))) return words[i]!
+  const [first, ...rest] = lists
+  for (const p of first!) {
+    if (p < lo) continue
+    if (p >= hi) break
+    if (rest.every((l) => hasIn(l, Math.max(lo, p - span + 1), Math.min(hi, p + span)))) return true
   }
-  return null
+  return false
 }
 
 function checkRequired (t: Transcript, rule: RequiredPhraseRule): QaFinding[] {
   const from = rule.lastMs !== undefined ? t.endMs - rule.lastMs : rule.fromMs ?? 0
   const to = rule.lastMs !== undefined ? Number.POSITIVE_INFINITY : rule.toMs ?? Number.POSITIVE_INFINITY
-  const words = t.words.filter((w) => speaks(rule, w.speaker) && w.atMs >= from && w.atMs <= to)
-  for (const phrase of rule.phrases) if (findPhrase(t, words, phrase) !== null) return []
+  const view = t.view(rule.speaker)
+  const lo = view.indexAt(from)
+  const hi = to === Number.POSITIVE_INFINITY ? view.words.length : view.indexAt(to + 1)
+  for (const phrase of rule.phrases) if (isPhraseSaid(view, lo, hi, phrase)) return []
   const where = rule.lastMs !== undefined ? `in the last ${rule.lastMs / 1000} s` : to === Number.POSITIVE_INFINITY ? (from > 0 ? `after ${from / 1000} s` : 'during the call') : `between ${from / 1000} s and ${to / 1000} s`
   return [{
     ruleId: rule.ruleId, kind: 'required', severity: 'warning', title: rule.title,
@@ -222,19 +312,23 @@ function checkRequired (t: Transcript, rule: RequiredPhraseRule): QaFinding[] {
 }
 
 function checkForbidden (t: Transcript, rule: ForbiddenWordsRule): QaFinding[] {
-  const stems = new Set(rule.words.map((w) => stemWord(normaliseWords(w)[0] ?? w)))
-  const prefixes = (rule.prefixes ?? []).map((p) => p.toLowerCase().replace(/ё/g, 'е'))
   const except = new Set((rule.except ?? []).map((w) => w.toLowerCase().replace(/ё/g, 'е')))
+  const hits = new Set<Word>()
+  for (const w of rule.words) for (const word of t.byStem.get(stemWord(normaliseWords(w)[0] ?? w)) ?? []) hits.add(word)
+  for (const p of rule.prefixes ?? []) {
+    const prefix = p.toLowerCase().replace(/ё/g, 'е')
+    for (const norm of t.wordsStartingWith(prefix)) for (const word of t.byNorm.get(norm)!) hits.add(word)
+  }
   const weight = rule.weight ?? forbiddenWeight[rule.severity]
   const out: QaFinding[] = []
-  for (const w of t.words) {
+  // In the order said.
+  const said = [...hits].sort((a, b) => a.segmentIndex - b.segmentIndex || a.atMs - b.atMs)
+  for (const w of said) {
     if (!speaks(rule, w.speaker) || except.has(w.norm)) continue
-    if (!stems.has(w.stem) && !prefixes.some((p) => w.norm.startsWith(p))) continue
-    const seg = t.segments[w.segmentIndex]!
     out.push({
       ruleId: rule.ruleId, kind: 'forbidden', severity: rule.severity, title: rule.title,
       message: `the ${w.speaker} said "${w.norm}"`,
-      segmentIndex: w.segmentIndex, atMs: w.atMs, speaker: w.speaker, text: seg.text,
+      segmentIndex: w.segmentIndex, atMs: w.atMs, speaker: w.speaker, text: t.segments[w.segmentIndex]!.text,
       penalty: out.length < maxCountedOccurrences ? weight : 0
     })
   }

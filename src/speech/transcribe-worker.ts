@@ -33,9 +33,19 @@ async function run (req: WorkerRequest): Promise<WorkerReply> {
   return { id: req.id, ok: true, language, engine: e.name, tracks }
 }
 
-port.on('message', (req: WorkerRequest) => {
-  run(req).then(
+const inFlight = new Set<Promise<void>>()
+
+port.on('message', (req: WorkerRequest | { close: true }) => {
+  if ('close' in req) {
+    // Ending the thread while the engine works aborts the whole process: finish, release, then end.
+    void Promise.allSettled([...inFlight])
+      .then(async () => { if (engine !== null) await (await engine.catch(() => null))?.close() })
+      .finally(() => { process.exit(0) })
+    return
+  }
+  const p = run(req).then(
     (reply) => { port.postMessage(reply) },
     (err: unknown) => { port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply) }
-  )
+  ).finally(() => { inFlight.delete(p) })
+  inFlight.add(p)
 })

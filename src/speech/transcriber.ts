@@ -68,7 +68,21 @@ export class WorkerTranscriber implements Transcriber {
     })
   }
 
-  async close (): Promise<void> {
-    await Promise.all(this.slots.map(async (s) => { const w = s.worker; s.worker = null; if (w) await w.terminate() }))
+  /**
+   * Lets each worker finish the call in hand and release the model, then end. Terminating a thread
+   * while whisper.cpp works aborts the process, so terminate() is only the last resort after `graceMs`.
+   */
+  async close (graceMs = 60_000): Promise<void> {
+    await Promise.all(this.slots.map(async (s) => {
+      const w = s.worker
+      s.worker = null
+      if (w === null) return
+      const exited = new Promise<boolean>((resolve) => { w.once('exit', () => { resolve(true) }) })
+      w.postMessage({ close: true })
+      let timer: NodeJS.Timeout | undefined
+      const inTime = await Promise.race([exited, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
+      clearTimeout(timer)
+      if (!inTime) await w.terminate()
+    }))
   }
 }

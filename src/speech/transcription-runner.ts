@@ -76,14 +76,15 @@ export class TranscriptionRunner {
     this.tick()
   }
 
-  /** Stops claiming and waits for the jobs in hand; their rows stay leased and are taken again later if unfinished. */
+  /** Stops claiming, lets the jobs in hand finish (a job cut short by a hard stop is taken again after its lease), then frees the model. */
   async stop (): Promise<void> {
     this.stopping = true
     this.deps.bus.off('call.ended', this.onCallEnded)
     if (this.timer) clearInterval(this.timer)
-    if (this.leaseKeeper) clearInterval(this.leaseKeeper)
-    await this.transcriber?.close()
+    const closing = this.transcriber?.close()
     await Promise.allSettled([...this.active.values()])
+    if (this.leaseKeeper) clearInterval(this.leaseKeeper)
+    await closing
   }
 
   /** Waits until every job in hand is settled (tests, shutdown). */

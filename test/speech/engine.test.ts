@@ -59,3 +59,14 @@ t.test('a missing recording file fails the call with the file error', async (t) 
   t.teardown(() => transcriber.close())
   await t.rejects(transcriber.transcribe([{ speaker: 'operator', path: join(fixtureDir, 'missing.wav') }], 'en'), /ENOENT|no such file/)
 })
+
+t.test('closing while a call is being transcribed lets it finish, then frees the model', async (t) => {
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1 })
+  const pending = transcriber.transcribe([{ speaker: 'operator', path: spoken('operator-en', 'Good afternoon, we can deliver it tomorrow.', 'en') }], 'en')
+  await new Promise((resolve) => setTimeout(resolve, 200)) // the worker has the job in hand
+  const closed = transcriber.close(30_000)
+  const r = await pending
+  t.ok((r.tracks.operator ?? []).length > 0, 'the call in hand was finished, not cut off')
+  await closed
+  t.pass('the process is still here: the worker ended on its own')
+})
