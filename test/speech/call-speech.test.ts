@@ -63,11 +63,19 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   t.same(foundByOther.items, [], 'search shows an operator only their own calls')
 })
 
-t.test('without a model calls are still recorded and queued, and /health and the call say transcription waits for a model', async (t) => {
+const send = async (w: World, method: 'PUT' | 'DELETE' | 'GET', url: string, body?: unknown, token = w.token) =>
+  await w.daemon.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) })
+
+t.test('without a model calls are still recorded and queued (in the category\'s language), and /health and the call say transcription waits for a model', async (t) => {
   const w = await startWorld({ speech: { modelPath: '', pollMs: 50 } })
   t.teardown(() => w.close())
+  w.addCategory('fridges')
+  w.addNumber('74951234567', { categoryId: 'fridges' })
   w.addOperator('101')
+  t.equal((await send(w, 'PUT', '/api/categories/fridges/speech-language', { language: 'ru' })).statusCode, 200)
+  t.equal((await send(w, 'PUT', '/api/tracking-numbers/70000000000/speech-language', { language: 'en' })).statusCode, 404)
   const callId = await answeredCall(w)
+  t.equal(w.daemon.speechRepo.jobOfCall(callId)?.language, 'ru', 'the category names the language')
   const story = (await get(w, `/api/calls/${callId}`)).json()
   t.ok(story.recordings.every((r: { status: string }) => r.status === 'stored'), 'recorded')
   t.match(story.speech, { status: /queued; transcription waits for a model/, job: { state: 'pending' }, transcript: null })
@@ -117,4 +125,29 @@ t.test('an unwritable recordings directory: the call completes, the failure is c
   const health = (await w.daemon.app.inject({ method: 'GET', url: '/api/health' })).json()
   t.equal(health.recordingProblems, 3)
   t.match(story.speech.status, /not queued/)
+})
+
+t.test('rule sets are data: stored per category through the API, checked on the way in, listed for the console', async (t) => {
+  const w = await startWorld({ speech: { modelPath: '' } })
+  t.teardown(() => w.close())
+  w.addCategory('fridges')
+  const op = w.addOperator('101')
+  const rules = [
+    { kind: 'required', ruleId: 'hello', title: 'Greets', speaker: 'operator', toMs: 15000, phrases: ['добрый день'] },
+    { kind: 'forbidden', ruleId: 'swear', title: 'Profanity', speaker: 'operator', words: ['сука'], severity: 'severe' }
+  ]
+  const put = await send(w, 'PUT', '/api/qa/rule-sets/fridges-script', { name: 'Fridges', categoryId: 'fridges', rules })
+  t.equal(put.statusCode, 200, put.body)
+  t.equal(w.daemon.speechRepo.ruleSetFor('fridges')?.ruleSetId, 'fridges-script')
+  t.equal(w.daemon.speechRepo.ruleSetFor('ovens'), undefined, 'no default stored: the built-in one applies')
+  const bad = await send(w, 'PUT', '/api/qa/rule-sets/broken', { name: 'Broken', categoryId: null, rules: [{ kind: 'quality', ruleId: 'q', title: 'q', metric: 'interruptions' }] })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().message, /needs min or max/)
+  t.equal((await send(w, 'PUT', '/api/qa/rule-sets/another', { name: 'Again', categoryId: 'fridges', rules: [] })).statusCode, 409)
+  const list = (await send(w, 'GET', '/api/qa/rule-sets')).json()
+  t.match(list, { items: [{ ruleSetId: 'fridges-script', rules: [{ ruleId: 'hello' }, { ruleId: 'swear' }] }], fallback: { ruleSetId: 'default' } })
+  const operatorToken = createToken(w.daemon.db, { name: 'op', role: 'operator', operatorId: op }, Date.now()).token
+  t.equal((await send(w, 'PUT', '/api/qa/rule-sets/fridges-script', { name: 'Mine', categoryId: 'fridges', rules: [] }, operatorToken)).statusCode, 403)
+  t.equal((await send(w, 'DELETE', '/api/qa/rule-sets/fridges-script')).statusCode, 204)
+  t.equal((await send(w, 'DELETE', '/api/qa/rule-sets/fridges-script')).statusCode, 404)
 })
