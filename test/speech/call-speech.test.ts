@@ -83,6 +83,9 @@ t.test('without a model calls are still recorded and queued (in the category\'s 
   t.match(story.speech, { status: /queued; transcription waits for a model/, job: { state: 'pending' }, transcript: null })
   const health = (await w.daemon.app.inject({ method: 'GET', url: '/api/health' })).json()
   t.match(health.transcription, { state: 'waiting for a model', reason: /RINGLEAD_SPEECH_MODEL_PATH/, jobs: { pending: 1 } })
+  const golden = await send(w, 'PUT', `/api/calls/${callId}/golden`, { golden: true })
+  t.match(golden.json(), { callId, golden: true, recordings: 3 })
+  t.ok((await get(w, `/api/calls/${callId}`)).json().recordings.every((r: { golden: boolean }) => r.golden), 'marked for the golden fund')
 })
 
 t.test('a model that cannot load: retried with backoff, then failed with its error shown; retry through the API', async (t) => {
