@@ -52,8 +52,8 @@ export class SpeechRepo {
     this.db.update(transcriptionJobs).set({ leaseUntil: untilMs }).where(this.ours(jobId, worker)).run()
   }
 
-  /** Stores the transcript and finishes the job in one transaction; false when the claim was lost. */
-  finish (jobId: string, worker: string, nowMs: number, t: { callId: string; language: string; engine: string; model: string; segments: Segment[] }): boolean {
+  /** Stores the transcript and its QA card and finishes the job, in one transaction; false when the claim was lost. */
+  finish (jobId: string, worker: string, nowMs: number, t: { callId: string; language: string; engine: string; model: string; segments: Segment[] }, qa: QaResultView): boolean {
     return this.db.transaction((tx) => {
       const r = tx.update(transcriptionJobs).set({ state: 'done', leaseUntil: null, lastError: null, finishedAt: nowMs, updatedAt: nowMs })
         .where(this.ours(jobId, worker)).run()
@@ -66,6 +66,7 @@ export class SpeechRepo {
         tx.insert(transcriptSegments).values(t.segments.map((s, seq) => ({ callId: t.callId, seq, speaker: s.speaker, startMs: s.startMs, endMs: s.endMs, text: s.text }))).run()
       }
       indexTranscript(this.db, t.callId, text) // same connection, so inside this transaction
+      this.putQaResult(t.callId, qa)
       return true
     })
   }

@@ -7,9 +7,9 @@ import { basename, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import type { Config } from '../config.js'
-import type { JobRow, SpeechRepo } from '../db/speech-repo.js'
+import type { JobRow, QaResultView, SpeechRepo } from '../db/speech-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
-import { isAlert, scoreCall } from '../domain/qa.js'
+import { isAlert, scoreCall, type QaFinding } from '../domain/qa.js'
 import { chooseLanguage, mergeTracks } from '../domain/transcript.js'
 import { defaultRuleSet } from './default-rule-set.js'
 import type { TrackFile, Transcriber } from './transcriber.js'
@@ -129,15 +129,19 @@ export class TranscriptionRunner {
       this.transcriber ??= this.deps.openTranscriber(this.deps.config.modelPath)
       const result = await this.transcriber.transcribe(tracks, job.language)
       const segments = mergeTracks(result.tracks)
+      const { qa, alerts } = this.checkScript(job.callId, segments)
       const stored = this.deps.repo.finish(job.jobId, this.deps.worker, this.deps.now(), {
         callId: job.callId, language: result.language, engine: result.engine, model: basename(this.deps.config.modelPath), segments
-      })
+      }, qa)
       if (!stored) {
         log.warn('transcription finished after its lease was taken; left to whoever holds it now')
         return
       }
-      log.info({ segments: segments.length, language: result.language }, 'transcription stored')
-      this.checkScript(job.callId, segments, log)
+      log.info({ segments: segments.length, language: result.language, score: qa.score, findings: qa.findings.length, ruleSetId: qa.ruleSetId }, 'transcribed and checked')
+      if (alerts.length > 0) {
+        log.warn({ alerts: alerts.map((a) => a.ruleId) }, 'severe QA finding: supervisor alerted')
+        this.deps.bus.emit('call.qa_alert', { callId: job.callId, score: qa.score, findings: alerts, atMs: qa.createdAt })
+      }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = job.attempts >= this.deps.config.maxAttempts || err instanceof NothingToTranscribe
@@ -159,17 +163,11 @@ export class TranscriptionRunner {
     throw new NothingToTranscribe(`call ${callId} has no stored recording to transcribe`)
   }
 
-  private checkScript (callId: string, segments: ReturnType<typeof mergeTracks>, log: Logger): void {
+  private checkScript (callId: string, segments: ReturnType<typeof mergeTracks>): { qa: QaResultView; alerts: QaFinding[] } {
     const ruleSet = this.deps.repo.ruleSetFor(this.deps.repo.categoryOf(callId)) ?? defaultRuleSet
-    const qa = scoreCall(segments, ruleSet.rules)
-    const alerts = qa.findings.filter(isAlert)
-    const atMs = this.deps.now()
-    this.deps.repo.putQaResult(callId, { ruleSetId: ruleSet.ruleSetId, score: qa.score, findings: qa.findings, metrics: qa.metrics, alerts: alerts.length, createdAt: atMs })
-    log.info({ score: qa.score, findings: qa.findings.length, alerts: alerts.length, ruleSetId: ruleSet.ruleSetId }, 'script checked')
-    if (alerts.length > 0) {
-      log.warn({ alerts: alerts.map((a) => a.ruleId) }, 'severe QA finding: supervisor alerted')
-      this.deps.bus.emit('call.qa_alert', { callId, score: qa.score, findings: alerts, atMs })
-    }
+    const scored = scoreCall(segments, ruleSet.rules)
+    const alerts = scored.findings.filter(isAlert)
+    return { qa: { ruleSetId: ruleSet.ruleSetId, score: scored.score, findings: scored.findings, metrics: scored.metrics, alerts: alerts.length, createdAt: this.deps.now() }, alerts }
   }
 }
 
