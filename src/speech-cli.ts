@@ -4,7 +4,8 @@
 //   random-model PATH                                        a tiny random-weight model (tests, demo: nonsense text)
 import { parseArgs } from 'node:util'
 import { writeRandomWhisperModel } from './speech/ggml-model.js'
-import { downloadModel, ModelDownloadFailed, modelNames } from './speech/model-download.js'
+import { ModelDownloadFailed } from './speech/errors.js'
+import { downloadModel, modelNames } from './speech/model-download.js'
 
 export async function runSpeechCli (argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, source: { type: 'string' } }, allowPositionals: true, strict: true })

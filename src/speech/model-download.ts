@@ -5,14 +5,13 @@ import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { ModelDownloadFailed } from './errors.js'
 
 /** Multilingual models (Russian needs one of these; base is the realistic minimum, small is better) and English-only ones. */
 export const modelNames = ['tiny', 'tiny.en', 'base', 'base.en', 'small', 'small.en', 'medium', 'medium.en', 'large-v3', 'large-v3-turbo',
   'base-q5_1', 'small-q5_1', 'medium-q5_0', 'large-v3-turbo-q5_0'] as const
 
 export const defaultModelSource = 'https://huggingface.co/ggerganov/whisper.cpp/resolve/main'
-
-export class ModelDownloadFailed extends Error {}
 
 /** Downloads ggml-NAME.bin into `dir` (atomically) and returns its path. */
 export async function downloadModel (name: string, dir: string, source = defaultModelSource): Promise<string> {

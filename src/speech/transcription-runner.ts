@@ -12,6 +12,7 @@ import type { CallEnded } from '../domain/call-events.js'
 import { isAlert, scoreCall, type QaFinding } from '../domain/qa.js'
 import { chooseLanguage, mergeTracks } from '../domain/transcript.js'
 import { defaultRuleSet } from './default-rule-set.js'
+import { NothingToTranscribe } from './errors.js'
 import type { TrackFile, Transcriber } from './transcriber.js'
 
 export type SpeechConfig = Config['speech']
@@ -160,7 +161,7 @@ export class TranscriptionRunner {
     if (parties.length > 0) return parties.map((r) => ({ speaker: r.kind as 'caller' | 'operator', path: full(r.path!) }))
     const mixed = recs.find((r) => r.kind === 'mixed')
     if (mixed !== undefined) return [{ speaker: 'both', path: full(mixed.path!) }]
-    throw new NothingToTranscribe(`call ${callId} has no stored recording to transcribe`)
+    throw new NothingToTranscribe(callId)
   }
 
   private checkScript (callId: string, segments: ReturnType<typeof mergeTracks>): { qa: QaResultView; alerts: QaFinding[] } {
@@ -170,5 +171,3 @@ export class TranscriptionRunner {
     return { qa: { ruleSetId: ruleSet.ruleSetId, score: scored.score, findings: scored.findings, metrics: scored.metrics, alerts: alerts.length, createdAt: this.deps.now() }, alerts }
   }
 }
-
-export class NothingToTranscribe extends Error {}

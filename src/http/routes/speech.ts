@@ -7,7 +7,8 @@ import type { FastifyRequest } from 'fastify'
 import { isOperatorOnCall } from '../../db/calls-read.js'
 import { calls, categories, trackingNumbers } from '../../db/schema.js'
 import { validateRules, type QaRule } from '../../domain/qa.js'
-import { Conflict, InvalidInput, NotFound, RingleadError } from '../../errors.js'
+import { Conflict, InvalidInput, NotFound } from '../../errors.js'
+import { RecordingUnavailable } from '../../speech/errors.js'
 import { defaultRuleSet } from '../../speech/default-rule-set.js'
 import { speechView } from '../../speech/speech-view.js'
 import { assertRole, authOf, requireRole } from '../auth.js'
@@ -15,10 +16,6 @@ import { Forbidden } from '../errors.js'
 import { CallParams } from '../schemas/calls.js'
 import { authErrors, CategoryId, Did, ErrorBody } from '../schemas/common.js'
 import { Job, Language, RuleSet, RuleSetBody, SpeechView } from '../schemas/speech.js'
-
-export class RecordingUnavailable extends RingleadError {
-  constructor (message: string) { super('RECORDING_UNAVAILABLE', message) }
-}
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, now } = app.services
