@@ -7,19 +7,23 @@ import { createToken } from '../../src/db/tokens-repo.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 import { testModel } from '../helpers/speech.js'
 
+// On a loaded machine Asterisk (the simulator) may take a while to finish the files.
+const patient = { recordingSettleMs: 15_000 }
+
 const get = async (w: World, url: string, token = w.token, headers: Record<string, string> = {}) =>
   await w.daemon.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } })
 
 async function answeredCall (w: World): Promise<string> {
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74951234567', hangupAfterMs: 150 })
+  // Long enough that the party snoops start before the caller hangs up, even on a loaded machine.
+  w.sim.placeCall({ from: '+79031112233', did: '74951234567', hangupAfterMs: 800 })
   const e = await ended
   if (e.status !== 'answered') throw new Error(`call ${e.callId} was ${e.status}`)
   return e.callId
 }
 
 t.test('an answered call is transcribed per party, scored, searchable, and its recording is served with ranges', async (t) => {
-  const w = await startWorld({ speech: { modelPath: await testModel(), language: 'en', pollMs: 50 } })
+  const w = await startWorld({ speech: { modelPath: await testModel(), language: 'en', pollMs: 50 } }, patient)
   t.teardown(() => w.close())
   w.addCategory('fridges')
   w.addNumber('74951234567', { categoryId: 'fridges' })
@@ -30,19 +34,16 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   await until('transcript stored', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'done', 60_000)
   const story = (await get(w, `/api/calls/${callId}`)).json()
   t.equal(story.speech.status, 'transcribed')
+  // The simulator's tracks are tones whose length follows the machine's timing, and what a
+  // random-weight model makes of them (even nothing) varies; decoding of fixed speech is asserted in
+  // engine.test.ts, search over a known transcript in queue.test.ts. Here: the pipeline.
+  t.match(story.speech.transcript, { language: 'en', engine: 'whisper.cpp (@fugood/whisper.node)', model: 'ggml-random-tiny.bin', segments: Array })
   const segs = story.speech.transcript.segments as Array<{ speaker: string; startMs: number; endMs: number; text: string }>
-  t.ok(segs.length > 0, 'segments stored')
-  // Which party's simulated tone the random model turns into words varies with timing; that both
-  // tracks are transcribed and labelled is shown on fixed audio in engine.test.ts.
-  t.ok(segs.every((s) => s.speaker === 'caller' || s.speaker === 'operator'), 'each segment names its party')
+  t.ok(segs.every((s) => (s.speaker === 'caller' || s.speaker === 'operator') && s.startMs <= s.endMs), 'each segment names its party and an interval')
   t.ok(segs.every((s, i) => i === 0 || segs[i - 1]!.startMs <= s.startMs), 'merged in time order')
-  t.equal(story.speech.transcript.language, 'en')
   t.match(story.speech.qa, { ruleSetId: 'default', score: Number })
-  t.ok(story.speech.qa.findings.some((f: { ruleId: string }) => f.ruleId === 'greeting'), 'nonsense words do not greet: the finding says so')
-
-  const word = segs.map((s) => s.text).join(' ').split(/\s+/).find((x) => x.length >= 2)!
-  const found = (await get(w, `/api/transcripts/search?q=${encodeURIComponent(word)}`)).json()
-  t.ok(found.items.some((i: { callId: string }) => i.callId === callId), `search for "${word}" finds the call`)
+  t.ok(story.speech.qa.findings.some((f: { ruleId: string }) => f.ruleId === 'greeting'), 'nonsense words do not greet: the QA card says so')
+  t.equal(w.daemon.speechRepo.transcript(callId)?.text, segs.map((s) => s.text).join('\n'), 'the text indexed for search is the segments\' text')
 
   const rec = story.recordings.find((r: { kind: string }) => r.kind === 'operator')
   t.match(rec.url, `/api/calls/${callId}/recordings/`)
@@ -61,15 +62,19 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   t.equal((await get(w, rec.url, own)).statusCode, 200, 'the operator on the call may listen')
   t.equal((await get(w, rec.url, other)).statusCode, 403, 'another operator may not')
   t.equal((await get(w, `/api/calls/${callId}/transcript`, other)).statusCode, 403)
-  const foundByOther = (await get(w, `/api/transcripts/search?q=${encodeURIComponent(word)}`, other)).json()
-  t.same(foundByOther.items, [], 'search shows an operator only their own calls')
+  // A known word in the index, to show search answers an operator only for their own calls.
+  w.daemon.db.$client.prepare('UPDATE transcripts_fts SET text = ? WHERE call_id = ?').run('доставка завтра', callId)
+  const foundBySupervisor = (await get(w, '/api/transcripts/search?q=доставк')).json()
+  t.match(foundBySupervisor.items, [{ callId, snippet: '[доставка] завтра' }])
+  t.match((await get(w, '/api/transcripts/search?q=доставк', own)).json().items, [{ callId }], 'the operator on the call finds it')
+  t.same((await get(w, '/api/transcripts/search?q=доставк', other)).json().items, [], 'another operator does not')
 })
 
 const send = async (w: World, method: 'PUT' | 'DELETE' | 'GET', url: string, body?: unknown, token = w.token) =>
   await w.daemon.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) })
 
 t.test('without a model calls are still recorded and queued (in the category\'s language), and /health and the call say transcription waits for a model', async (t) => {
-  const w = await startWorld({ speech: { modelPath: '', pollMs: 50 } })
+  const w = await startWorld({ speech: { modelPath: '', pollMs: 50 } }, patient)
   t.teardown(() => w.close())
   w.addCategory('fridges')
   w.addNumber('74951234567', { categoryId: 'fridges' })
@@ -90,7 +95,7 @@ t.test('without a model calls are still recorded and queued (in the category\'s 
 })
 
 t.test('a model that cannot load: retried with backoff, then failed with its error shown; retry through the API', async (t) => {
-  const w = await startWorld({ speech: { modelPath: '/dev/null', pollMs: 20, maxAttempts: 2, backoffBaseMs: 20 } })
+  const w = await startWorld({ speech: { modelPath: '/dev/null', pollMs: 20, maxAttempts: 2, backoffBaseMs: 20 } }, patient)
   t.teardown(() => w.close())
   w.addOperator('101')
   const callId = await answeredCall(w)
@@ -114,7 +119,7 @@ t.test('an unwritable recordings directory: the call completes, the failure is c
   writeFileSync(blocker, 'a file where the directory should be')
   chmodSync(base, 0o555)
   t.teardown(() => { chmodSync(base, 0o755) })
-  const w = await startWorld({ recordings: { dir: join(blocker, 'recordings') }, speech: { modelPath: '' } })
+  const w = await startWorld({ recordings: { dir: join(blocker, 'recordings') }, speech: { modelPath: '' } }, patient)
   t.teardown(() => w.close())
   w.addOperator('101')
   const callId = await answeredCall(w)
@@ -134,7 +139,7 @@ t.test('an unwritable recordings directory: the call completes, the failure is c
 })
 
 t.test('rule sets are data: stored per category through the API, checked on the way in, listed for the console', async (t) => {
-  const w = await startWorld({ speech: { modelPath: '' } })
+  const w = await startWorld({ speech: { modelPath: '' } }, patient)
   t.teardown(() => w.close())
   w.addCategory('fridges')
   const op = w.addOperator('101')
