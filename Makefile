@@ -1,5 +1,5 @@
 SHELL := /bin/bash
-.PHONY: demo test install typecheck bench sim clean
+.PHONY: demo test install typecheck bench sim clean speech-tools model
 
 # npm ci only when the lock file changed since the last install.
 node_modules/.install-stamp: package.json package-lock.json
@@ -14,7 +14,18 @@ demo: install
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit
 
-test: install typecheck
+# The speech tests speak their own audio fixtures with espeak-ng and sox (Debian packages).
+speech-tools:
+	@command -v espeak-ng >/dev/null && command -v sox >/dev/null || { \
+	  echo "installing espeak-ng and sox for the speech test fixtures"; \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	  $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get install -y -qq espeak-ng sox >/dev/null; }
+
+# make model NAME=base  (downloads a real Whisper model; needs the internet)
+model: install
+	node --import tsx src/speech-cli.ts download-model $(or $(NAME),base)
+
+test: install typecheck speech-tools
 	@set -o pipefail; npx tap 2>&1 | tee .tap-output.txt; status=$$?; node scripts/test-summary.mjs .tap-output.txt; exit $$status
 
 bench: install

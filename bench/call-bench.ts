@@ -10,7 +10,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import pino from 'pino'
 import { Bus } from '../src/bus.js'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, type Config, type DeepPartial } from '../src/config.js'
 import { startDaemon, type Daemon } from '../src/daemon.js'
 import { createCategory, createOperator, createTrackingNumber, randomId, type CatalogContext } from '../src/db/catalog-repo.js'
 import { openDb } from '../src/db/open.js'
@@ -62,10 +62,11 @@ function seedDatabase (dbPath: string, operatorCount: number): { dids: string[];
   }
 }
 
-export async function startBenchWorld (o: { operators: number; behaviour: PhoneBehaviour }): Promise<BenchWorld> {
+export async function startBenchWorld (o: { operators: number; behaviour: PhoneBehaviour; config?: DeepPartial<Config>; seed?: (dbPath: string, dir: string) => Promise<void> | void }): Promise<BenchWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-'))
   const dbPath = join(dir, 'ringlead.db')
   const { dids, resources } = seedDatabase(dbPath, o.operators)
+  await o.seed?.(dbPath, dir)
   const sim = await startSimChild()
   let daemon: Daemon
   try {
@@ -77,7 +78,8 @@ export async function startBenchWorld (o: { operators: number; behaviour: PhoneB
       recordings: { dir: join(dir, 'recordings') },
       calls: { wrapUpSeconds: 0 },
       log: { level: 'silent' },
-      agi: { enabled: false }
+      agi: { enabled: false },
+      ...o.config
     })
     daemon = await startDaemon(config, { log: pino({ level: 'silent' }), listen: false, waitForAsterisk: true, recordingSettleMs: 2000 })
     await daemon.ami?.refreshStates()

@@ -10,6 +10,7 @@ import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
+import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './speech.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -92,6 +93,9 @@ await step('6. POST /api/leads intake (daemon here, HTTP client in a child proce
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
+await step('10. speech: transcription path vs bare binding, same file and model', () => benchTranscription())
+await step('11. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
+await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -124,6 +128,9 @@ summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/
 summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
 summary['7. queue event → offer p50 / p99 / max ms (target ≤ 1)'] = `${get('7.', 'event → offer p50 ms')} / ${get('7.', 'event → offer p99 ms')} / ${get('7.', 'event → offer max ms')}`
 summary['8. dialplan preview p50 / p99 ms (target ≤ 100)'] = get('8.', 'preview (db read + render + diff, 1 number changed) p50 / p99 / max ms')
+summary['10. transcription p50 ms: ringlead path / bare binding (ratio)'] = `${get('10.', 'ringlead path (worker thread + decode + engine) p50 ms')} / ${get('10.', 'bare @fugood/whisper.node transcribeData p50 ms')} (${get('10.', 'ratio (target ≤ 1.1)')})`
+summary['11. QA 1 h, 500 rules p50 / max ms'] = get('11.', 'scoreCall p50 / max ms (target ≤ 50)')
+summary['12. setup p50 / p99 ms: queue empty | 10,000 queued'] = `${get('12.', 'setup p50 / p99 ms, queue empty')} | ${get('12.', 'setup p50 / p99 ms, 10,000 jobs queued and one transcribing')}`
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

@@ -1,6 +1,10 @@
 // The in-process event bus: calls publish, leads, speech and the console subscribe.
 import { EventEmitter } from 'node:events'
 import type { CallEnded, CallOffered, CallStarted, OperatorStateChanged } from './domain/call-events.js'
+import type { QaFinding } from './domain/qa.js'
+
+/** A severe script finding (profanity, rudeness): the supervisor hears at once. */
+export interface QaAlert { callId: string; score: number; findings: QaFinding[]; atMs: number }
 
 /** What lead events carry: the lead as it is after the change, and what changed. */
 export interface LeadChanged {
@@ -22,6 +26,7 @@ export interface BusEvents {
   'lead.status_changed': [LeadChanged]
   'lead.escalated': [LeadChanged]
   'disposition.recorded': [LeadChanged]
+  'call.qa_alert': [QaAlert]
   /** Operators, skills, categories or tracking numbers changed in the database. */
   'catalog.changed': [{ what: 'operators' | 'categories' | 'tracking_numbers' | 'menus' }]
 }

@@ -38,7 +38,26 @@ const ConfigSchema = Type.Object({
     operators: Type.Integer({ minimum: 1, maximum: 1000, default: 8 })
   }, { default: {} }),
   recordings: Type.Object({
-    dir: Type.String({ default: 'data/recordings' })
+    dir: Type.String({ default: 'data/recordings' }),
+    /** Recordings older than this are deleted (not golden, not waiting for transcription); 0 = keep forever. */
+    retentionDays: Type.Integer({ minimum: 0, default: 0 }),
+    /** How often retention runs. */
+    retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 })
+  }, { default: {} }),
+  speech: Type.Object({
+    /** Path to a ggml Whisper model; empty = jobs queue up and wait for one. */
+    modelPath: Type.String({ default: '' }),
+    /** Language when neither the tracking number nor the category names one. */
+    language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')], { default: 'auto' }),
+    /** Calls transcribed at once (each in its own worker thread). */
+    concurrency: Type.Integer({ minimum: 1, default: 1 }),
+    /** CPU threads per transcription. */
+    threads: Type.Integer({ minimum: 1, default: 2 }),
+    leaseSeconds: Type.Integer({ minimum: 5, default: 600 }),
+    maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
+    backoffBaseMs: Type.Integer({ minimum: 10, default: 30_000 }),
+    backoffMaxMs: Type.Integer({ minimum: 10, default: 3_600_000 }),
+    pollMs: Type.Integer({ minimum: 10, default: 2000 })
   }, { default: {} }),
   calls: Type.Object({
     defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),

@@ -41,6 +41,10 @@ import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
 import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
+import { SpeechRepo } from './db/speech-repo.js'
+import { scheduleRecordingRetention } from './jobs/recording-retention.js'
+import { WorkerTranscriber } from './speech/transcriber.js'
+import { TranscriptionRunner } from './speech/transcription-runner.js'
 
 export interface Daemon {
   config: Config
@@ -57,6 +61,8 @@ export interface Daemon {
   leadsRepo: LeadsRepo
   escalations: EscalationRunner
   outbox: Outbox
+  speechRepo: SpeechRepo
+  transcription: TranscriptionRunner
   app: FastifyInstance
   sim: Simulator | null
   /** The FastAGI server and its port; null when agi.enabled is false. */
@@ -80,6 +86,8 @@ export interface DaemonOptions {
   recordingSettleMs?: number
   /** Run the escalation sweep on its schedule (tests call tick() themselves). */
   escalationSchedule?: boolean
+  /** Worker id of the transcription queue (a restarted daemon is another worker). */
+  speechWorker?: string
 }
 
 /** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
@@ -126,6 +134,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   }
 
   const repo = new CallsRepo(db)
+  const recordingsDir = resolve(config.recordings.dir)
+  const speechRepo = new SpeechRepo(db)
+  const transcription = new TranscriptionRunner({
+    repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency }),
+    worker: opts.speechWorker ?? newId('speech')
+  })
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
@@ -184,7 +199,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
     }, info),
-    store: new RecordingStore(resolve(config.recordings.dir)),
+    store: new RecordingStore(recordingsDir),
     outbound: {
       operatorRingSeconds: config.routing.ringTimeoutSeconds,
       customerRingSeconds: config.calls.outboundRingSeconds,
@@ -245,6 +260,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     renderer: new DialplanRenderer(config.dialplan.templatesDir),
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
+  transcription.start()
+  const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
@@ -254,6 +271,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
+    speech: { repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } },
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
@@ -263,7 +281,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       activeCalls: center.activeCalls,
       waitingCallers: queue.size,
       escalationsDue: leadsRepo.dueCount(now()),
-      escalationsRunning: escalations.running
+      escalationsRunning: escalations.running,
+      transcription: { ...transcription.status(), jobs: speechRepo.counts(), inHand: transcription.running },
+      recordingProblems: speechRepo.recordingProblems()
     })
   })
   let url: string | null = null
@@ -274,7 +294,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, url,
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -285,6 +305,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       await app.close()
       await agi?.server.close()
       await center.drain()
+      stopRetention()
+      await transcription.stop()
       await escalations.drain()
       await ari.stop()
       amiLink?.stop()

@@ -3,6 +3,9 @@ import pino from 'pino'
 import { ConfigError, loadConfig, secretPaths, usesSimulator } from './config.js'
 import { startDaemon } from './daemon.js'
 import { createToken, listTokens } from './db/tokens-repo.js'
+import { existsSync, mkdirSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { writeRandomWhisperModel } from './speech/ggml-model.js'
 
 async function main (): Promise<void> {
   let config
@@ -16,6 +19,19 @@ async function main (): Promise<void> {
     throw err
   }
   const log = pino({ level: config.log.level, redact: { paths: secretPaths, censor: '[redacted]' } })
+  // Demo without a model: a generated random-weight one, so calls get transcripts (of nonsense words).
+  let demoModel = false
+  if (usesSimulator(config) && config.speech.modelPath === '') {
+    const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
+    const modelPath = join(dataDir, 'models', 'ggml-random-demo.bin')
+    if (!existsSync(modelPath)) {
+      mkdirSync(dirname(modelPath), { recursive: true })
+      await writeRandomWhisperModel(modelPath)
+    }
+    config = Object.freeze({ ...config, speech: { ...config.speech, modelPath } })
+    demoModel = true
+    log.warn({ modelPath }, 'demo: transcripts come from a random-weight model, so their words are nonsense; set RINGLEAD_SPEECH_MODEL_PATH to a real model')
+  }
   const daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
   log.info({ url: daemon.url, asterisk: daemon.sim ? 'built-in simulator' : config.ari.url }, 'ringlead is running')
   // Demo only: the first start on an empty database makes an admin token and shows it once on the
@@ -26,6 +42,7 @@ async function main (): Promise<void> {
   }
   process.stdout.write(`\nringlead is running: ${daemon.url}/api/health\n` +
     (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
+    (demoModel ? 'Transcripts use a generated random-weight Whisper model: the words are nonsense (README, "Speech").\n' : '') +
     (demoToken ? `An admin API token was created for this demo (shown only now): ${demoToken}\n` +
       `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) + '\n')
   let stopping = false

@@ -8,6 +8,8 @@ export const categories = sqliteTable('categories', {
   name: text('name').notNull(),
   /** JSON: per-category routing policy overrides (partial RoutingPolicy). */
   routingPolicy: text('routing_policy'),
+  /** Language its calls are recognised in: ru | en | auto; null = the configured default. */
+  speechLanguage: text('speech_language'),
   createdAt: integer('created_at').notNull()
 })
 
@@ -42,6 +44,8 @@ export const trackingNumbers = sqliteTable('tracking_numbers', {
   routingPolicy: text('routing_policy'),
   /** Voice menu callers on this number hear first; none → the default menu, if any. */
   menuId: text('menu_id'),
+  /** ru | en | auto; null = the category's, then the configured default. */
+  speechLanguage: text('speech_language'),
   createdAt: integer('created_at').notNull()
 })
 
@@ -176,8 +180,12 @@ export const recordings = sqliteTable('recordings', {
   bytes: integer('bytes'),
   error: text('error'),
   startedAt: integer('started_at').notNull(),
-  endedAt: integer('ended_at')
-}, (t) => [index('recordings_call').on(t.callId), uniqueIndex('recordings_name').on(t.name)])
+  endedAt: integer('ended_at'),
+  /** Kept for the golden fund: retention never deletes it. */
+  golden: integer('golden', { mode: 'boolean' }).notNull().default(false),
+  /** When retention removed the file (the row stays, saying so). */
+  deletedAt: integer('deleted_at')
+}, (t) => [index('recordings_call').on(t.callId), uniqueIndex('recordings_name').on(t.name), index('recordings_retention').on(t.status, t.endedAt)])
 
 export const apiTokens = sqliteTable('api_tokens', {
   tokenId: text('token_id').primaryKey(),
@@ -358,3 +366,60 @@ export const trackingVisits = sqliteTable('tracking_visits', {
   index('tracking_visits_visitor').on(t.source, t.visitor, t.expiresAt),
   index('tracking_visits_did').on(t.did, t.expiresAt)
 ])
+// ---- speech ----
+
+/** One transcription per call: a durable queue row, claimed with a lease like the escalation ladder. */
+export const transcriptionJobs = sqliteTable('transcription_jobs', {
+  jobId: text('job_id').primaryKey(),
+  callId: text('call_id').notNull().references(() => calls.callId),
+  state: text('state', { enum: ['pending', 'running', 'done', 'failed'] }).notNull(),
+  language: text('language').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  claimedBy: text('claimed_by'),
+  leaseUntil: integer('lease_until'),
+  lastError: text('last_error'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  finishedAt: integer('finished_at')
+}, (t) => [uniqueIndex('transcription_jobs_call').on(t.callId), index('transcription_jobs_due').on(t.state, t.nextAttemptAt)])
+
+export const transcripts = sqliteTable('transcripts', {
+  callId: text('call_id').primaryKey().references(() => calls.callId),
+  /** The language asked for (or detected, under auto). */
+  language: text('language').notNull(),
+  engine: text('engine').notNull(),
+  model: text('model').notNull(),
+  /** Every segment's text in order, for search. */
+  text: text('text').notNull(),
+  createdAt: integer('created_at').notNull()
+})
+
+export const transcriptSegments = sqliteTable('transcript_segments', {
+  callId: text('call_id').notNull().references(() => calls.callId),
+  seq: integer('seq').notNull(),
+  speaker: text('speaker', { enum: ['caller', 'operator'] }).notNull(),
+  startMs: integer('start_ms').notNull(),
+  endMs: integer('end_ms').notNull(),
+  text: text('text').notNull()
+}, (t) => [primaryKey({ columns: [t.callId, t.seq] })])
+
+/** QA rule sets: the default one (no category), or one per category. Rules are JSON (domain QaRule[]). */
+export const qaRuleSets = sqliteTable('qa_rule_sets', {
+  ruleSetId: text('rule_set_id').primaryKey(),
+  name: text('name').notNull(),
+  categoryId: text('category_id').references(() => categories.categoryId),
+  rules: text('rules').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [uniqueIndex('qa_rule_sets_category').on(t.categoryId)])
+
+export const qaResults = sqliteTable('qa_results', {
+  callId: text('call_id').primaryKey().references(() => calls.callId),
+  ruleSetId: text('rule_set_id').notNull(),
+  score: integer('score').notNull(),
+  /** JSON: QaFinding[] and QaMetrics. */
+  findings: text('findings').notNull(),
+  metrics: text('metrics').notNull(),
+  alerts: integer('alerts').notNull(),
+  createdAt: integer('created_at').notNull()
+}, (t) => [index('qa_results_alerts').on(t.alerts, t.createdAt)])

@@ -30,7 +30,8 @@ import queueRoutes from './routes/queue.js'
 import { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
-import { services, type Board } from './services.js'
+import speechRoutes from './routes/speech.js'
+import { services, type Board, type SpeechServices } from './services.js'
 import { validatorCompiler } from './validation.js'
 
 export interface AppDeps {
@@ -57,6 +58,8 @@ export interface AppDeps {
   menus?: MenusRepo
   /** Callers waiting for a free operator (GET /api/queue). */
   waiting?: () => WaitingView[]
+  /** Recordings, transcripts and QA; without it those routes answer 404. */
+  speech?: SpeechServices
 }
 
 /** What the HTTP logger must never print. */
@@ -113,7 +116,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     waiting: deps.waiting ?? (() => []),
     dialplan: deps.dialplan,
     outbound: deps.outbound,
-    statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)
+    statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix),
+    speech: deps.speech
   })
 
   await app.register(healthRoutes, { prefix: '/api' })
@@ -127,6 +131,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     if (deps.leads !== undefined) await api.register(leadRoutes)
     if (deps.dialplan !== undefined) await api.register(dialplanRoutes)
     await api.register(trackingRoutes)
+    if (deps.speech !== undefined) await api.register(speechRoutes)
   }, { prefix: '/api' })
 
   return app as unknown as FastifyInstance

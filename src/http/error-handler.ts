@@ -14,7 +14,8 @@ const statusOfCode: Record<string, number> = {
   DIALPLAN_TEMPLATE: 422,
   DIALPLAN_ROLLED_BACK: 502,
   DIALPLAN_NOT_APPLIED: 503,
-  UNAVAILABLE: 503
+  UNAVAILABLE: 503,
+  RECORDING_UNAVAILABLE: 410
 }
 
 /** Fastify's own request errors (before our code runs) in our words. */

@@ -11,6 +11,18 @@ import type { LeadService } from '../leads/lead-service.js'
 import type { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
+import type { SpeechRepo } from '../db/speech-repo.js'
+import type { SpeechStatus } from '../speech/transcription-runner.js'
+
+/** Recordings, transcripts and QA for the routes. */
+export interface SpeechServices {
+  repo: SpeechRepo
+  status: () => SpeechStatus
+  /** Where recording paths are relative to. */
+  recordingsDir: string
+  /** Pokes the queue (a job was retried). */
+  poke: () => void
+}
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -35,6 +47,8 @@ export interface Services {
   menus: MenusRepo
   /** Callers waiting for a free operator, in serving order; none without a call center. */
   waiting: () => WaitingView[]
+  /** Speech; the speech routes answer 404 without it. */
+  speech?: SpeechServices
 }
 
 declare module 'fastify' {

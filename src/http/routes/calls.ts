@@ -8,6 +8,7 @@ import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, Outbo
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { InvalidInput, Unavailable } from '../../errors.js'
+import { speechView } from '../../speech/speech-view.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.services
@@ -60,7 +61,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (auth.role === 'operator' && (auth.operatorId === null || !isOperatorOnCall(db, req.params.callId, auth.operatorId))) {
       throw new Forbidden(`an operator token may read only calls its operator answered or was rung for; call ${req.params.callId} needs role supervisor or admin`)
     }
-    return story
+    const { speech } = app.services
+    if (speech === undefined) return story
+    const recordings = story.recordings.map((r) => {
+      const row = speech.repo.recording(r.recordingId)
+      const kept = r.status === 'stored' && row?.deletedAt === null
+      return { ...r, golden: row?.golden ?? false, deletedAt: row?.deletedAt ?? null, url: kept ? `/api/calls/${story.call.callId}/recordings/${r.recordingId}` : null }
+    })
+    return { ...story, recordings, speech: { ...speechView(speech.repo, story.call.callId, speech.status()) } }
   })
 }
 

@@ -134,8 +134,13 @@ export const CallStory = Type.Object({
     bytes: Nullable(Type.Integer()),
     error: Nullable(Type.String()),
     startedAt: EpochMs,
-    endedAt: Nullable(EpochMs)
-  }))
+    endedAt: Nullable(EpochMs),
+    golden: Type.Optional(Type.Boolean()),
+    deletedAt: Type.Optional(Nullable(EpochMs)),
+    /** Where the console fetches the audio (range requests), when the file is kept. */
+    url: Type.Optional(Nullable(Type.String()))
+  })),
+  speech: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'transcription state, transcript segments and QA card (see GET /api/calls/:callId/transcript)' }))
 })
 
 export const OutboundBody = Type.Object({

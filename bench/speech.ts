@@ -1,0 +1,181 @@
+// Speech figures: the transcription path against the bare binding on the same file and model,
+// QA over a one-hour transcript with 500 rules, and call setup with 10,000 transcription jobs queued.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { initWhisper } from '@fugood/whisper.node'
+import wavefile from 'wavefile'
+import { openDb } from '../src/db/open.js'
+import { calls, recordings, transcriptionJobs } from '../src/db/schema.js'
+import { scoreCall, type QaRule } from '../src/domain/qa.js'
+import type { Segment } from '../src/domain/transcript.js'
+import { wavToChannels } from '../src/speech/audio.js'
+import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
+import { WorkerTranscriber } from '../src/speech/transcriber.js'
+import { defaultRuleSet } from '../src/speech/default-rule-set.js'
+import { startBenchWorld } from './call-bench.js'
+import { percentiles, seeded } from './stats.js'
+
+const ms = (n: number): string => n.toFixed(2)
+
+/** 8 kHz mono noise-and-tone audio, like a phone track (no espeak needed here). */
+function phoneWav (seconds: number, seed: number): Buffer {
+  const random = seeded(seed)
+  const samples = new Int16Array(8000 * seconds)
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(Math.sin(i / (7 + (i >> 12) % 5)) * 6000 + (random() - 0.5) * 3000)
+  const wav = new wavefile.WaveFile()
+  wav.fromScratch(1, 8000, '16', samples)
+  return Buffer.from(wav.toBuffer())
+}
+
+export async function benchTranscription (runs = 3): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-speech-bench-'))
+  try {
+    const modelPath = process.env.RINGLEAD_BENCH_MODEL ?? join(dir, 'ggml-random.bin')
+    if (process.env.RINGLEAD_BENCH_MODEL === undefined) await writeRandomWhisperModel(modelPath)
+    const audio = join(dir, 'track.wav')
+    writeFileSync(audio, phoneWav(10, 3))
+    const threads = 2
+    // ringlead's path: a worker thread, WAV decode and resampling, the engine, the reply.
+    const transcriber = new WorkerTranscriber({ modelPath, threads, workers: 1 })
+    const ours: number[] = []
+    try {
+      await transcriber.transcribe([{ speaker: 'caller', path: audio }], 'en') // loads the model
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now()
+        await transcriber.transcribe([{ speaker: 'caller', path: audio }], 'en')
+        ours.push(performance.now() - t0)
+      }
+    } finally { await transcriber.close() }
+    // The bare binding, samples decoded beforehand, same decoding limits.
+    const ctx = await initWhisper({ filePath: modelPath, useGpu: false })
+    const samples = wavToChannels(readFileSync(audio))[0]!
+    const bare: number[] = []
+    try {
+      for (let i = 0; i < runs + 1; i++) {
+        const buf = samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength) as ArrayBuffer
+        const t0 = performance.now()
+        await ctx.transcribeData(buf, { language: 'en', maxThreads: threads, temperature: 0, temperatureInc: 0 }).promise
+        if (i > 0) bare.push(performance.now() - t0)
+      }
+    } finally { await ctx.release() }
+    const o = percentiles(ours).p50
+    const b = percentiles(bare).p50
+    return {
+      'model': process.env.RINGLEAD_BENCH_MODEL ?? 'generated random-weight tiny model (state 64, 1+1 layers)',
+      'audio': '10 s, 8 kHz mono, one track',
+      'ringlead path (worker thread + decode + engine) p50 ms': ms(o),
+      'bare @fugood/whisper.node transcribeData p50 ms': ms(b),
+      'ratio (target ≤ 1.1)': (o / b).toFixed(3),
+      'whisper.cpp command-line tool': 'not measured: no package on the reachable registries ships whisper-cli; the bare binding call (the same whisper.cpp, same file, model and limits) stands in for it'
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const words = ['здравствуйте', 'заказ', 'доставка', 'холодильник', 'цена', 'скидка', 'гарантия', 'hello', 'order', 'delivery', 'price', 'ну', 'типа', 'спасибо', 'завтра', 'курьер']
+
+/** A one-hour call: 1,800 segments of 2 s, the parties taking turns, 12 words each, from a vocabulary of ~3,000 words. */
+function hourTranscript (): Segment[] {
+  const random = seeded(11)
+  const syllables = ['ка', 'ло', 'ми', 'ре', 'ту', 'на', 'со', 'ви', 'да', 'пе', 'го', 'ру', 'ст', 'ба', 'ле']
+  const vocabulary = [...words, ...Array.from({ length: 3000 }, (_, i) => syllables[i % 15]! + syllables[Math.floor(i / 15) % 15]! + syllables[Math.floor(i / 225) % 15]! + ['ами', 'ой', 'ы', 'ать', ''][i % 5])]
+  const segs: Segment[] = []
+  for (let i = 0; i < 1800; i++) {
+    const text = Array.from({ length: 12 }, () => random() < 0.3 ? words[Math.floor(random() * words.length)] : vocabulary[Math.floor(random() * vocabulary.length)]).join(' ')
+    segs.push({ speaker: i % 2 === 0 ? 'operator' : 'caller', startMs: i * 2000, endMs: i * 2000 + 1900, text })
+  }
+  return segs
+}
+
+function fiveHundredRules (): QaRule[] {
+  const rules: QaRule[] = []
+  const base = defaultRuleSet.rules
+  for (let i = 0; rules.length < 500; i++) {
+    const r = base[i % base.length]!
+    if (r.kind === 'required') rules.push({ ...r, ruleId: `r${i}`, phrases: [...r.phrases, `${words[i % words.length]} ${words[(i * 7) % words.length]}`, `фраза${i} номер${i}`] })
+    else if (r.kind === 'forbidden') rules.push({ ...r, ruleId: `r${i}`, words: [...r.words, `слово${i}`] })
+    else rules.push({ ...r, ruleId: `r${i}` })
+  }
+  return rules
+}
+
+export function benchQa (runs = 20): Record<string, string> {
+  const segs = hourTranscript()
+  const rules = fiveHundredRules()
+  scoreCall(segs, rules) // warm-up
+  const times: number[] = []
+  let findings = 0
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    findings = scoreCall(segs, rules).findings.length
+    times.push(performance.now() - t0)
+  }
+  const p = percentiles(times)
+  return {
+    'transcript': `1 hour, ${segs.length} segments, ${segs.length * 12} words, ${new Set(segs.flatMap((s) => s.text.split(' '))).size} distinct`,
+    'rules': `${rules.length} (required phrases with synonyms, forbidden word lists, quality measures)`,
+    'findings': String(findings),
+    'scoreCall p50 / max ms (target ≤ 50)': `${ms(p.p50)} / ${ms(p.max)}`
+  }
+}
+
+async function setupP99 (queued: number, modelPath: string, track: Buffer): Promise<{ p50: number; p99: number; calls: number; done: number }> {
+  const w = await startBenchWorld({
+    operators: 200,
+    behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 1000 },
+    config: { speech: { modelPath, concurrency: 1, pollMs: 200 } },
+    seed: (dbPath, dir) => {
+      if (queued === 0) return
+      const db = openDb(dbPath)
+      writeFileSync(join(dir, 'track.wav'), track)
+      const now = Date.now()
+      db.$client.transaction(() => {
+        for (let i = 0; i < queued; i++) {
+          const callId = `old_${i}`
+          db.insert(calls).values({ callId, direction: 'inbound', status: 'answered', channelId: `ch_${i}`, callerRaw: '+79990000000', did: '74950000000', startedAt: now - 86_400_000, endedAt: now - 86_400_000 }).run()
+          db.insert(recordings).values({ recordingId: `rec_${i}`, callId, kind: 'caller', name: `${callId}-caller`, format: 'wav', path: '../track.wav', status: 'stored', startedAt: now, endedAt: now }).run()
+          db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state: 'pending', language: 'en', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }).run()
+        }
+      })()
+      db.$client.close()
+    }
+  })
+  try {
+    const load = { cmd: 'closed' as const, concurrency: 20, staggerMs: 1000, thinkMs: 100, dids: w.dids, callerHangupAfterMs: 30_000 }
+    await w.sim.load({ ...load, durationMs: 2000 }, 60_000)
+    const r = await w.sim.load({ ...load, durationMs: 12_000 }, 90_000)
+    const p = percentiles(r.setupMs)
+    return { p50: p.p50, p99: p.p99, calls: r.placed, done: w.daemon.speechRepo.counts().done }
+  } finally {
+    await w.close()
+  }
+}
+
+export async function benchQueue (): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-speech-bench-'))
+  try {
+    const modelPath = join(dir, 'ggml-random.bin')
+    await writeRandomWhisperModel(modelPath)
+    const track = phoneWav(5, 5)
+    const empty = await setupP99(0, modelPath, track)
+    const full = await setupP99(10_000, modelPath, track)
+    return {
+      'load': '20 callers in a closed loop for 12 s, 1 s talk, 200 operators; transcription on (concurrency 1, random-weight model)',
+      'setup p50 / p99 ms, queue empty': `${ms(empty.p50)} / ${ms(empty.p99)} (${empty.calls} calls)`,
+      'setup p50 / p99 ms, 10,000 jobs queued and one transcribing': `${ms(full.p50)} / ${ms(full.p99)} (${full.calls} calls, ${full.done} jobs done meanwhile)`
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
+  const { printFigures } = await import('./stats.js')
+  printFigures('speech: transcription path vs bare binding', await benchTranscription())
+  printFigures('speech: QA, one hour, 500 rules', benchQa())
+  printFigures('speech: call setup with 10,000 queued jobs', await benchQueue())
+  process.exit(0)
+}

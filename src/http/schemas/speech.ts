@@ -1,0 +1,59 @@
+import { Type } from '@sinclair/typebox'
+import { EpochMs, Nullable } from './common.js'
+
+export const Language = Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')])
+export const Speaker = Type.Union([Type.Literal('caller'), Type.Literal('operator')])
+export const Segment = Type.Object({ speaker: Speaker, startMs: Type.Integer(), endMs: Type.Integer(), text: Type.String() })
+
+export const Job = Type.Object({
+  jobId: Type.String(), callId: Type.String(),
+  state: Type.Union([Type.Literal('pending'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  language: Type.String(), attempts: Type.Integer(), nextAttemptAt: EpochMs, leaseUntil: Nullable(EpochMs),
+  lastError: Nullable(Type.String()), createdAt: EpochMs, finishedAt: Nullable(EpochMs)
+})
+
+const Finding = Type.Object({
+  ruleId: Type.String(), kind: Type.String(), severity: Type.String(), title: Type.String(), message: Type.String(),
+  segmentIndex: Nullable(Type.Integer()), atMs: Nullable(Type.Integer()), speaker: Nullable(Type.String()), text: Nullable(Type.String()), penalty: Type.Number()
+})
+
+export const SpeechView = Type.Object({
+  /** Why there is no transcript yet, in words: waiting for a model, queued, failed with its error… */
+  status: Type.String(),
+  job: Nullable(Job),
+  transcript: Nullable(Type.Object({ language: Type.String(), engine: Type.String(), model: Type.String(), createdAt: EpochMs, segments: Type.Array(Segment) })),
+  qa: Nullable(Type.Object({
+    ruleSetId: Type.String(), score: Type.Integer(), alerts: Type.Integer(), createdAt: EpochMs,
+    findings: Type.Array(Finding), metrics: Type.Object({}, { additionalProperties: true })
+  }))
+})
+
+const Rule = Type.Union([
+  Type.Object({
+    kind: Type.Literal('required'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
+    speaker: Type.Union([Speaker, Type.Literal('any')]), phrases: Type.Array(Type.String({ maxLength: 300 }), { minItems: 1, maxItems: 100 }),
+    fromMs: Type.Optional(Type.Integer({ minimum: 0 })), toMs: Type.Optional(Type.Integer({ minimum: 0 })), lastMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
+  }, { additionalProperties: false }),
+  Type.Object({
+    kind: Type.Literal('forbidden'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
+    speaker: Type.Union([Speaker, Type.Literal('any')]), words: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 }),
+    prefixes: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 100 }), { maxItems: 5000 })),
+    except: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 })),
+    severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('severe')]),
+    weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
+  }, { additionalProperties: false }),
+  Type.Object({
+    kind: Type.Literal('quality'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
+    metric: Type.Union(['fillersPerMinute', 'talkListenRatio', 'longestMonologueMs', 'longSilences', 'interruptions', 'wordsPerMinute'].map((m) => Type.Literal(m))),
+    min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
+  }, { additionalProperties: false })
+])
+
+export const RuleSetBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  categoryId: Nullable(Type.String({ maxLength: 64 })),
+  rules: Type.Array(Rule, { maxItems: 2000 })
+}, { additionalProperties: false })
+
+export const RuleSet = Type.Object({ ruleSetId: Type.String(), name: Type.String(), categoryId: Nullable(Type.String()), rules: Type.Array(Type.Any()), updatedAt: EpochMs })

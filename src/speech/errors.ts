@@ -1,0 +1,22 @@
+// Errors of the speech part, with stable codes.
+import { RingleadError } from '../errors.js'
+
+/** The call has no stored recording: retrying cannot help. */
+export class NothingToTranscribe extends RingleadError {
+  constructor (callId: string) {
+    super('NOTHING_TO_TRANSCRIBE', `call ${callId} has no stored recording to transcribe`)
+  }
+}
+
+export class ModelDownloadFailed extends RingleadError {
+  constructor (message: string) {
+    super('MODEL_DOWNLOAD_FAILED', message)
+  }
+}
+
+/** A recording asked for that is not there; the message says why. */
+export class RecordingUnavailable extends RingleadError {
+  constructor (message: string) {
+    super('RECORDING_UNAVAILABLE', message)
+  }
+}
