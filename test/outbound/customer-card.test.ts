@@ -106,6 +106,8 @@ t.test('the phone display shows the customer\'s name with earlier calls and deal
   await until('lead of the first call', () => w.daemon.leadsRepo.byCall(first.callId) !== undefined)
   const lead = w.daemon.leadsRepo.byCall(first.callId)!
   w.daemon.leads.changeStatus(lead.leadId, 'deal', { actor: 'test' })
+  // The phone rings a good while, so the display is seen however loaded the machine is.
+  w.sim.setBehaviour('101', { kind: 'answer', afterMs: 1500 })
   const shown: string[] = []
   const watch = setInterval(() => {
     for (const c of w.sim.channels()) if (c.endpoint === '101' && c.state !== 'Up') shown.push(c.caller.name)
