@@ -41,6 +41,9 @@ import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
 import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
+import { ConsoleFeed } from './notify/console-feed.js'
+import { todayStats } from './db/wallboard-stats.js'
+import { DateTime } from 'luxon'
 
 export interface Daemon {
   config: Config
@@ -62,6 +65,8 @@ export interface Daemon {
   /** The FastAGI server and its port; null when agi.enabled is false. */
   agi: { server: FastAgiServer; port: number } | null
   dialplan: DialplanService
+  /** The console's live wallboard feed. */
+  feed: ConsoleFeed
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -245,11 +250,22 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     renderer: new DialplanRenderer(config.dialplan.templatesDir),
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
+  const feed = new ConsoleFeed({
+    bus, now, backlog: config.console.feedBacklog,
+    operators: () => board.views(),
+    waiting: () => queue.waiting(),
+    stats: () => todayStats(db, DateTime.fromMillis(now(), { zone: config.leads.timeZone }).startOf('day').toMillis(), now())
+  })
+  feed.start()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan,
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed,
+    metrics: {
+      activeCalls: () => center.activeCalls,
+      webhookBacklog: () => (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").get() as { n: number }).n
+    },
     outbound: (input) => clickToCall({
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
@@ -274,11 +290,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, feed, url,
     stop: async () => {
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      feed.stop()
       queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()
