@@ -3,6 +3,7 @@ import pino from 'pino'
 import { ConfigError, loadConfig, secretPaths, usesSimulator } from './config.js'
 import { startDaemon } from './daemon.js'
 import { createToken, listTokens } from './db/tokens-repo.js'
+import { countUsers } from './db/users-repo.js'
 
 async function main (): Promise<void> {
   let config
@@ -27,7 +28,12 @@ async function main (): Promise<void> {
   process.stdout.write(`\nringlead is running: ${daemon.url}/api/health\n` +
     (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
     (demoToken ? `An admin API token was created for this demo (shown only now): ${demoToken}\n` +
-      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) + '\n')
+      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) +
+    `\nConsole: ${daemon.url}/\n` +
+    (countUsers(daemon.db) === 0
+      ? `  Nobody can log in yet: open ${daemon.url}/setup to create the first administrator,\n` +
+        '  or run `npm run cli -- user create --username NAME --role admin` (the password is read from stdin).\n'
+      : '  Log in with your console username and password.\n') + '\n')
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
