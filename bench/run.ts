@@ -10,6 +10,7 @@ import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
+import { benchWallboard } from './wallboard.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -92,6 +93,7 @@ await step('6. POST /api/leads intake (daemon here, HTTP client in a child proce
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
+await step('10. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

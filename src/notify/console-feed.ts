@@ -53,6 +53,7 @@ export class ConsoleFeed {
   private readonly sent = new Map<string, string>()
   private timer: NodeJS.Timeout | null = null
   private readonly off: Array<() => void> = []
+  private stopped = false
 
   constructor (private readonly deps: ConsoleFeedDeps) {}
 
@@ -89,6 +90,7 @@ export class ConsoleFeed {
   }
 
   stop (): void {
+    this.stopped = true
     for (const off of this.off.splice(0)) off()
     if (this.timer !== null) clearInterval(this.timer)
     this.timer = null
@@ -151,6 +153,7 @@ export class ConsoleFeed {
     this.statsDue = true
     setImmediate(() => {
       this.statsDue = false
+      if (this.stopped) return // the database may be closed by now
       this.push({ type: 'stats', data: this.deps.stats() })
     })
   }

@@ -162,6 +162,16 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   // ---- wallboard and its live feed ----
 
   const streams = new Set<() => void>()
+  // Each event is serialised once, however many consoles are open.
+  const wired = new WeakMap<FeedEvent, string>()
+  const wire = (e: FeedEvent): string => {
+    let text = wired.get(e)
+    if (text === undefined) {
+      text = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
+      wired.set(e, text)
+    }
+    return text
+  }
   // Open feeds would keep the server from closing: end them first.
   app.addHook('preClose', async () => { for (const end of [...streams]) end() })
 
@@ -175,9 +185,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })
     const user = userOf(req)
     const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
-    const write = (e: FeedEvent): void => {
-      if (visible(e)) reply.raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`)
-    }
+    const write = (e: FeedEvent): void => { if (visible(e)) reply.raw.write(wire(e)) }
     reply.hijack()
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     reply.raw.write('retry: 2000\n\n')
