@@ -1,11 +1,14 @@
 // Child process for bench/wallboard.ts: N plain HTTP SSE clients on the console's live feed. For every
-// "operator … ringing" event each client reports when it read it (epoch ms with sub-ms precision).
+// "operator … ringing" event each client notes when it read it (epoch ms with sub-ms precision); the
+// times go to the parent in one message at the end, so reporting costs nothing while measuring.
 import { request } from 'node:http'
 
 const [url, cookie, countText] = process.argv.slice(2)
 const count = Number(countText)
 const clock = (): number => performance.timeOrigin + performance.now()
 let open = 0
+const times: number[][] = Array.from({ length: count }, () => [])
+process.on('message', (m: { report?: boolean }) => { if (m.report === true) process.send!({ times }) })
 
 for (let client = 0; client < count; client++) {
   const req = request(url!, { headers: { cookie: cookie!, accept: 'text/event-stream' } }, (res) => {
@@ -23,7 +26,7 @@ for (let client = 0; client < count; client++) {
         buffer = buffer.slice(end + 2)
         if (!message.includes('event: operator')) continue
         const state = /"state":"([a-z_]+)"/.exec(message)?.[1] ?? ''
-        if (state === 'ringing' && last !== 'ringing') process.send!({ client, t: clock() })
+        if (state === 'ringing' && last !== 'ringing') times[client]!.push(clock())
         last = state
       }
     })

@@ -31,12 +31,13 @@ export async function benchWallboard (clients = 100, calls = 200): Promise<Recor
   const cookie = `rl_session=${createSession(daemon.db, user.userId, Date.now(), 3_600_000)}`
 
   const child = fork(new URL('./wallboard-clients.ts', import.meta.url).pathname, [`${daemon.url!}/console/live`, cookie, String(clients)], { execArgv: ['--import', 'tsx'] })
-  const received: number[][] = Array.from({ length: clients }, () => [])
+  let received: number[][] = []
+  let reported: () => void = () => {}
   const ready = new Promise<void>((resolve, reject) => {
-    child.on('message', (m: { ready?: boolean; error?: string; client?: number; t?: number }) => {
+    child.on('message', (m: { ready?: boolean; error?: string; times?: number[][] }) => {
       if (m.error !== undefined) reject(new Error(m.error))
       else if (m.ready === true) resolve()
-      else received[m.client!]!.push(m.t!)
+      else if (m.times !== undefined) { received = m.times; reported() }
     })
   })
   try {
@@ -57,8 +58,8 @@ export async function benchWallboard (clients = 100, calls = 200): Promise<Recor
       // The operator is free again before the next call, so each ringing message is this call's.
       while (daemon.board.view('op_501')?.state !== 'available') await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    const deadline = Date.now() + 5000
-    while (received.some((r) => r.length < calls) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
+    await new Promise((resolve) => setTimeout(resolve, 500)) // the last call's messages are in flight
+    await new Promise<void>((resolve) => { reported = resolve; child.send({ report: true }) })
     const samples: number[] = []
     const fanOut: number[] = []
     for (const r of received) {

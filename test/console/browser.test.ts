@@ -135,6 +135,8 @@ t.test('the console in a browser', async (t) => {
     t.equal(answer.status(), 202)
     const { callId } = await answer.json() as { callId: string }
     await annaPage.waitForSelector('#toast.show')
+    await annaPage.waitForSelector('#pop:not([hidden])') // her phone rings first: the console pops the customer's card
+    await shot(annaPage, 'operator-pop')
     const story = JSON.parse((await app.inject({ url: `/api/calls/${callId}`, headers: bearer })).body)
     t.match(story.call, { direction: 'outbound', dialledPhone: '+79035550103' })
   })
