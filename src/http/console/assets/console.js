@@ -117,10 +117,10 @@
     let card = null
     if (d.customerId) { try { card = await api('GET', '/api/customers/' + encodeURIComponent(d.customerId)) } catch (e) { card = null } }
     const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]))
-    pop.innerHTML = '<button class="close" type="button" aria-label="close">×</button><h3>☎ ' + esc(t('pop.title')) + '</h3>' +
+    pop.innerHTML = '<button class="close" type="button" aria-label="close">×</button><h3>☎ ' + esc(t(d.direction === 'outbound' ? 'pop.outbound' : 'pop.title')) + '</h3>' +
       (card
         ? '<p><b>' + esc(card.name || (card.phones[0] && card.phones[0].phone) || '') + '</b><br><span class="muted">' + esc((card.phones || []).map((p) => p.phone).join(', ')) + '</span></p>' +
-          '<p class="muted">' + esc(t('wb.deals')) + ': ' + card.deals + ' · ' + (card.usualOperator ? esc(card.usualOperator.name) : '') + '</p>' +
+          '<p class="muted">' + esc(t('wb.deals')) + ': ' + card.deals + (card.usualOperator ? ' · ' + esc(card.usualOperator.name) : '') + '</p>' +
           '<p><a class="btn primary" id="pop-card" href="/customers/' + encodeURIComponent(card.customerId) + '">' + esc(t('pop.open')) + '</a></p>'
         : '<p>' + esc(t('pop.unknown')) + '</p>')
     pop.hidden = false
