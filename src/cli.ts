@@ -14,7 +14,7 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService, type AsteriskCli } from './pbx/dialplan-service.js'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadConfig, ConfigError, type Config } from './config.js'
+import { loadConfig, ConfigError, newPasswordFromEnv, type Config } from './config.js'
 import { randomId, roles, type Role } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
@@ -158,7 +158,7 @@ const dialplanCommand: Command = {
 
 /** Reads a password from RINGLEAD_NEW_PASSWORD or, when absent, one line of stdin (never argv: it shows in ps). */
 async function readPassword (io: CliIo): Promise<string> {
-  const fromEnv = (io.env ?? process.env).RINGLEAD_NEW_PASSWORD
+  const fromEnv = newPasswordFromEnv(io.env)
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   if (io.readLine !== undefined) return await io.readLine('password: ')
   io.err('password (at least 10 characters), then Enter:')

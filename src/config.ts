@@ -243,3 +243,8 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
 
 export const usesSimulator = (config: Config): boolean => config.ari.url === ''
+
+/** `ringlead user create|password`: a new password given in the environment instead of stdin (never in argv). */
+export function newPasswordFromEnv (env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.RINGLEAD_NEW_PASSWORD
+}
