@@ -17,7 +17,7 @@ export async function authenticate (req: FastifyRequest): Promise<void> {
   const header = req.headers.authorization
   if (header === undefined || header === '') {
     const user = sessionUserOf(req)
-    if (user === null) throw new Unauthorized('missing Authorization header: send Authorization: Bearer <token> (or log in to the console)')
+    if (user === null) throw new Unauthorized('missing Authorization header: send Authorization: Bearer <token>')
     req.auth = { tokenId: `session:${user.userId}`, role: user.role, operatorId: user.operatorId, userId: user.userId }
     return
   }
