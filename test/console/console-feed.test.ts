@@ -1,0 +1,67 @@
+import t from 'tap'
+import { Bus } from '../../src/bus.js'
+import type { OperatorView } from '../../src/calls/operator-board.js'
+import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
+
+const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
+
+function feedWith (backlog = 100): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[] } {
+  const bus = new Bus()
+  const ops: OperatorView[] = [
+    { operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', state: 'available', reason: 'free', sinceMs: 0 },
+    { operatorId: 'op_2', name: 'Boris', endpoint: 'PJSIP/102', state: 'talking', reason: 'on a call', sinceMs: 0 }
+  ]
+  const feed = new ConsoleFeed({ bus, operators: () => ops.map((o) => ({ ...o })), waiting: () => [], stats: () => stats, now: () => 1000, backlog })
+  feed.start()
+  const got: FeedEvent[] = []
+  feed.subscribe((e) => got.push(e))
+  t.teardown(() => feed.stop())
+  return { bus, feed, ops, got }
+}
+
+t.test('an operator changing state reaches subscribers with consecutive ids', async (t) => {
+  const { bus, ops, got } = feedWith()
+  ops[0]!.state = 'ringing'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'call', atMs: 1000 })
+  ops[0]!.state = 'talking'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: 'call', atMs: 1001 })
+  const states = got.filter((e) => e.type === 'operator').map((e) => (e.data as OperatorView).state)
+  t.same(states, ['ringing', 'talking'])
+  t.same(got.map((e) => e.id), got.map((_, i) => i + 1))
+})
+
+t.test('raises "nobody free" once when the last free operator gets busy, again only after someone was free', async (t) => {
+  const { bus, ops, got } = feedWith()
+  const busy = (state: OperatorView['state']): void => { ops[0]!.state = state; bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: 1 }) }
+  busy('ringing')
+  busy('talking')
+  busy('available')
+  busy('ringing')
+  t.equal(got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length, 2)
+})
+
+t.test('a qa.alert on the bus becomes a wallboard alert', async (t) => {
+  const { bus, feed, got } = feedWith()
+  ;(bus as unknown as { emit: (n: string, e: unknown) => void }).emit('qa.alert', { callId: 'call_1', operatorId: 'op_2', text: 'profanity at 0:42' })
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'qa', callId: 'call_1', text: 'profanity at 0:42' } })
+  t.match(feed.snapshot().alerts, [{ kind: 'qa' }])
+})
+
+t.test('replays what a reconnecting client missed, and asks for a snapshot when that has left the log', async (t) => {
+  const { bus, feed, ops } = feedWith(3)
+  for (let i = 0; i < 5; i++) {
+    ops[1]!.state = i % 2 === 0 ? 'wrap_up' : 'talking'
+    bus.emit('operator.state', { operatorId: 'op_2', state: ops[1]!.state, reason: '', atMs: i })
+  }
+  const last = feed.snapshot().lastEventId
+  t.same(feed.since(last)?.map((e) => e.id), [])
+  t.same(feed.since(last - 2)?.map((e) => e.id), [last - 1, last])
+  t.equal(feed.since(last - 4), null, 'the log keeps only the last 3')
+  t.equal(feed.since(last + 10), null, 'an id from before a restart')
+})
+
+t.test('the customer-card event is addressed to the operator whose phone rings', async (t) => {
+  const { bus, got } = feedWith()
+  bus.emit('call.offered', { callId: 'call_9', operatorId: 'op_1', customerId: 'cus_1', direction: 'inbound' })
+  t.match(got.at(-1), { type: 'offered', operatorId: 'op_1', data: { callId: 'call_9', customerId: 'cus_1' } })
+})
