@@ -41,6 +41,8 @@ export interface ConsoleFeedDeps {
 }
 
 const keptAlerts = 30
+/** "Nobody free" comes and goes with every call at a busy hour: say it at most this often. */
+const nobodyFreeEveryMs = 5 * 60_000
 
 export class ConsoleFeed {
   private readonly log: FeedEvent[] = []
@@ -49,6 +51,7 @@ export class ConsoleFeed {
   private readonly alerts: Alert[] = []
   private statsDue = false
   private nobodyFree = false
+  private nobodyFreeAlertAt = -Infinity
   /** Last state sent per operator: wrap-up ends by the clock alone, with no bus event. */
   private readonly sent = new Map<string, string>()
   private timer: NodeJS.Timeout | null = null
@@ -143,7 +146,10 @@ export class ConsoleFeed {
   private checkNobodyFree (): void {
     const ops = this.deps.operators()
     const nobody = ops.length > 0 && !ops.some((o) => o.state === 'available') && ops.some((o) => o.state !== 'unregistered')
-    if (nobody && !this.nobodyFree) this.alert({ kind: 'nobody_free', text: `${this.deps.waiting().length}`, atMs: this.deps.now() })
+    if (nobody && !this.nobodyFree && this.deps.now() - this.nobodyFreeAlertAt >= nobodyFreeEveryMs) {
+      this.nobodyFreeAlertAt = this.deps.now()
+      this.alert({ kind: 'nobody_free', text: `${this.deps.waiting().length}`, atMs: this.nobodyFreeAlertAt })
+    }
     this.nobodyFree = nobody
   }
 

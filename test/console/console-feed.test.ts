@@ -5,13 +5,13 @@ import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
 
 const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
 
-function feedWith (backlog = 100): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[] } {
+function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[] } {
   const bus = new Bus()
   const ops: OperatorView[] = [
     { operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', state: 'available', reason: 'free', sinceMs: 0 },
     { operatorId: 'op_2', name: 'Boris', endpoint: 'PJSIP/102', state: 'talking', reason: 'on a call', sinceMs: 0 }
   ]
-  const feed = new ConsoleFeed({ bus, operators: () => ops.map((o) => ({ ...o })), waiting: () => [], stats: () => stats, now: () => 1000, backlog })
+  const feed = new ConsoleFeed({ bus, operators: () => ops.map((o) => ({ ...o })), waiting: () => [], stats: () => stats, now: () => clock.ms, backlog })
   feed.start()
   const got: FeedEvent[] = []
   feed.subscribe((e) => got.push(e))
@@ -30,14 +30,22 @@ t.test('an operator changing state reaches subscribers with consecutive ids', as
   t.same(got.map((e) => e.id), got.map((_, i) => i + 1))
 })
 
-t.test('raises "nobody free" once when the last free operator gets busy, again only after someone was free', async (t) => {
-  const { bus, ops, got } = feedWith()
-  const busy = (state: OperatorView['state']): void => { ops[0]!.state = state; bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: 1 }) }
-  busy('ringing')
-  busy('talking')
-  busy('available')
-  busy('ringing')
-  t.equal(got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length, 2)
+t.test('raises "nobody free" when the last free operator gets busy, at most once in five minutes', async (t) => {
+  const clock = { ms: 1000 }
+  const { bus, ops, got } = feedWith(100, clock)
+  const set = (state: OperatorView['state']): void => { ops[0]!.state = state; bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: clock.ms }) }
+  const alerts = (): number => got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length
+  set('ringing')
+  set('talking')
+  t.equal(alerts(), 1)
+  set('available')
+  clock.ms += 60_000
+  set('ringing')
+  t.equal(alerts(), 1, 'a minute later: not again')
+  set('available')
+  clock.ms += 5 * 60_000
+  set('ringing')
+  t.equal(alerts(), 2, 'five minutes later: again')
 })
 
 t.test('a qa.alert on the bus becomes a wallboard alert', async (t) => {

@@ -33,14 +33,15 @@
   function stats (s) {
     for (const [k, v] of Object.entries(s)) {
       const el = document.querySelector('[data-kpi="' + k + '"]')
-      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : (v == null ? '—' : v)
+      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : (v == null ? '—' : k === 'missedPct' ? v + '%' : v)
     }
   }
   function alert (a, fresh) {
     const li = document.createElement('li')
     li.className = 'al-' + a.kind + (fresh ? ' fresh' : '')
     const at = new Date(a.atMs)
-    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(a.text) + ' <small>' + String(at.getHours()).padStart(2, '0') + ':' + String(at.getMinutes()).padStart(2, '0') + '</small>'
+    const text = a.kind === 'nobody_free' ? t('wb.waiting') + ': ' + a.text : a.text
+    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + String(at.getHours()).padStart(2, '0') + ':' + String(at.getMinutes()).padStart(2, '0') + '</small>'
     const ul = document.getElementById('alerts')
     ul.insertBefore(li, ul.firstChild)
     while (ul.children.length > 30) ul.removeChild(ul.lastChild)
