@@ -51,7 +51,8 @@ const en = {
   'rep.basePay': 'Base pay', 'rep.sameDayShare': 'Same-day share', 'rep.percent': 'Percent', 'rep.bonus': 'Bonus', 'rep.total': 'Total', 'rep.formula': 'Formula',
   'common.forbidden': 'This page needs role {role}.', 'common.notFound': 'Not found.', 'common.error': 'Something went wrong', 'common.back': 'Back',
   'common.yes': 'yes', 'common.no': 'no', 'common.none': '—', 'common.save': 'Save', 'common.saved': 'Saved', 'common.language': 'Русский',
-  'role.operator': 'operator', 'role.supervisor': 'supervisor', 'role.admin': 'admin'
+  'role.operator': 'operator', 'role.supervisor': 'supervisor', 'role.admin': 'admin',
+  'status.new': 'new', 'status.in_progress': 'in progress', 'status.callback_scheduled': 'callback scheduled', 'status.deal': 'deal', 'status.refused': 'refused', 'status.closed': 'closed', 'status.answered': 'answered', 'status.missed': 'missed', 'status.abandoned': 'abandoned', 'status.callback': 'callback', 'status.talking': 'talking', 'status.ringing': 'ringing', 'status.waiting': 'waiting', 'status.failed': 'failed', 'status.interrupted': 'interrupted', 'status.menu': 'voice menu', 'status.no_answer': 'no answer', 'status.busy': 'busy', 'status.cancelled': 'cancelled', 'status.done': 'done', 'status.pending': 'pending', 'status.applied': 'applied'
 }
 
 export type MessageKey = keyof typeof en
@@ -106,7 +107,8 @@ const ru: Record<MessageKey, string> = {
   'rep.basePay': 'Оклад', 'rep.sameDayShare': 'Доля в тот же день', 'rep.percent': 'Процент', 'rep.bonus': 'Премия', 'rep.total': 'Итого', 'rep.formula': 'Формула',
   'common.forbidden': 'Для этой страницы нужна роль {role}.', 'common.notFound': 'Не найдено.', 'common.error': 'Что-то пошло не так', 'common.back': 'Назад',
   'common.yes': 'да', 'common.no': 'нет', 'common.none': '—', 'common.save': 'Сохранить', 'common.saved': 'Сохранено', 'common.language': 'English',
-  'role.operator': 'оператор', 'role.supervisor': 'супервизор', 'role.admin': 'администратор'
+  'role.operator': 'оператор', 'role.supervisor': 'супервизор', 'role.admin': 'администратор',
+  'status.new': 'новая', 'status.in_progress': 'в работе', 'status.callback_scheduled': 'перезвонить', 'status.deal': 'сделка', 'status.refused': 'отказ', 'status.closed': 'закрыта', 'status.answered': 'отвечен', 'status.missed': 'пропущен', 'status.abandoned': 'брошен', 'status.callback': 'перезвон', 'status.talking': 'разговор', 'status.ringing': 'звонок', 'status.waiting': 'ждёт', 'status.failed': 'ошибка', 'status.interrupted': 'прерван', 'status.menu': 'голосовое меню', 'status.no_answer': 'нет ответа', 'status.busy': 'занято', 'status.cancelled': 'отменён', 'status.done': 'выполнен', 'status.pending': 'ожидает', 'status.applied': 'применён'
 }
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { en, ru }

@@ -54,9 +54,12 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const render = (req: FastifyRequest, reply: FastifyReply, view: string, ctx: Record<string, unknown> = {}, status = 200): FastifyReply => {
     const lang = langOf(req)
     const user = sessionUserOf(req)
+    const t = translator(lang)
     const html = env.render(view, {
       ...ctx,
-      t: translator(lang),
+      t,
+      /** A status in words; statuses of a custom matrix have no translation and show as they are. */
+      st: (status: string) => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label },
       lang,
       user,
       isSupervisor: user !== null && rank[user.role] >= 1,
