@@ -1,5 +1,5 @@
 SHELL := /bin/bash
-.PHONY: demo test install typecheck bench sim clean speech-tools model
+.PHONY: demo test install typecheck bench sim clean speech-tools model browser
 
 # npm ci only when the lock file changed since the last install.
 node_modules/.install-stamp: package.json package-lock.json
@@ -25,7 +25,14 @@ speech-tools:
 model: install
 	node --import tsx src/speech-cli.ts download-model $(or $(NAME),base)
 
-test: install typecheck speech-tools
+# The console's browser tests drive Debian's chromium; install it when missing (as root, or sudo -n).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo -n apt-get update -qq && sudo -n apt-get install -y -qq chromium; fi; \
+	fi
+
+test: install typecheck speech-tools browser
 	@set -o pipefail; npx tap 2>&1 | tee .tap-output.txt; status=$$?; node scripts/test-summary.mjs .tap-output.txt; exit $$status
 
 bench: install

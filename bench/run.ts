@@ -11,6 +11,7 @@ import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './speech.js'
+import { benchWallboard } from './wallboard.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -96,6 +97,7 @@ await step('9. customer lookup on call set-up (100,000 calls; a merged customer 
 await step('10. speech: transcription path vs bare binding, same file and model', () => benchTranscription())
 await step('11. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
+await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

@@ -4,6 +4,8 @@
 //   ringlead token list
 //   ringlead token revoke TOKEN_ID
 //   ringlead dialplan diff|apply|history|rollback VERSION_ID
+//   ringlead user create --username NAME --role admin|supervisor|operator [--operator op_x] [--name "Full Name"] [--language ru|en]
+//   ringlead user list
 import { realpathSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import pino from 'pino'
@@ -12,11 +14,12 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService, type AsteriskCli } from './pbx/dialplan-service.js'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadConfig, ConfigError, type Config } from './config.js'
+import { loadConfig, ConfigError, newPasswordFromEnv, type Config } from './config.js'
 import { randomId, roles, type Role } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
 import { RingleadError } from './errors.js'
+import { createUser, languages, listUsers, updateUser, type Language } from './db/users-repo.js'
 
 export interface CliIo {
   out: (line: string) => void
@@ -25,6 +28,8 @@ export interface CliIo {
   /** Opens the database named by the config; tests pass an in-memory one. */
   openDb?: (path: string) => Db
   now?: () => number
+  /** Reads one line (the password) without echoing it into argv; tests pass one. */
+  readLine?: (prompt: string) => Promise<string>
   /** Connects to Asterisk's AMI for dialplan apply/rollback; by default the config's AMI, waiting a few seconds. */
   connectAmi?: (config: Config) => Promise<(AsteriskCli & { stop: () => void }) | null>
 }
@@ -151,9 +156,76 @@ const dialplanCommand: Command = {
   }
 }
 
+/** Reads a password from RINGLEAD_NEW_PASSWORD or, when absent, one line of stdin (never argv: it shows in ps). */
+async function readPassword (io: CliIo): Promise<string> {
+  const fromEnv = newPasswordFromEnv(io.env)
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  if (io.readLine !== undefined) return await io.readLine('password: ')
+  io.err('password (at least 10 characters), then Enter:')
+  const { createInterface } = await import('node:readline')
+  const rl = createInterface({ input: process.stdin, terminal: false })
+  try {
+    for await (const line of rl) return line
+  } finally {
+    rl.close()
+  }
+  return ''
+}
+
+const userCommand: Command = {
+  usage: [
+    'user create --username NAME --role admin|supervisor|operator [--operator OPERATOR_ID] [--name "FULL NAME"] [--language ru|en]',
+    '                           (password from stdin, or RINGLEAD_NEW_PASSWORD)',
+    'user list',
+    'user password USERNAME     (new password from stdin, or RINGLEAD_NEW_PASSWORD)'
+  ],
+  async run (args, { io, db, now }) {
+    const [sub, ...rest] = args
+    switch (sub) {
+      case 'create': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { username: { type: 'string' }, role: { type: 'string' }, operator: { type: 'string' }, name: { type: 'string' }, language: { type: 'string' } },
+          strict: true,
+          allowPositionals: false
+        })
+        if (values.username === undefined) throw new UsageError('user create: --username is required')
+        if (values.role === undefined || !roles.includes(values.role as Role)) throw new UsageError(`user create: --role must be one of ${roles.join(', ')}`)
+        if (values.language !== undefined && !languages.includes(values.language as Language)) throw new UsageError('user create: --language must be ru or en')
+        const password = await readPassword(io)
+        const user = await createUser(db(), {
+          username: values.username, role: values.role as Role, operatorId: values.operator ?? null, displayName: values.name,
+          language: values.language as Language | undefined, password
+        }, now())
+        io.out(`user ${user.username} (${user.userId}) created with role ${user.role}; log in to the console with this username`)
+        return 0
+      }
+      case 'list': {
+        parseArgs({ args: rest, options: {}, strict: true, allowPositionals: false })
+        const users = listUsers(db())
+        if (users.length === 0) io.err('no users: create the first admin with `ringlead user create --username NAME --role admin`')
+        for (const u of users) io.out([u.userId, u.username, u.role, u.operatorId ?? '-', u.disabledAt === null ? 'active' : 'disabled', u.displayName].join('\t'))
+        return 0
+      }
+      case 'password': {
+        const { positionals } = parseArgs({ args: rest, options: {}, strict: true, allowPositionals: true })
+        if (positionals.length !== 1) throw new UsageError('user password: give exactly one USERNAME')
+        const user = listUsers(db()).find((u) => u.username === positionals[0]!.toLowerCase())
+        if (user === undefined) throw new UsageError(`user password: no user ${positionals[0]}`)
+        await updateUser(db(), user.userId, { password: await readPassword(io) }, now())
+        io.out(`password of ${user.username} changed; their sessions ended`)
+        return 0
+      }
+      default:
+        throw new UsageError(sub === undefined ? 'user: missing subcommand' : `user: unknown subcommand ${sub}`)
+    }
+  }
+}
+
 /** Commands by name. */
 export const commands: Record<string, Command> = {
   token: tokenCommand,
+  user: userCommand,
   dialplan: dialplanCommand
 }
 

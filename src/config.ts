@@ -185,6 +185,20 @@ const ConfigSchema = Type.Object({
     /** How long a pool number stays with a site visitor after their last page view. */
     holdMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30 })
   }, { default: {} }),
+  console: Type.Object({
+    /** Console sessions last this long without a new login. */
+    sessionHours: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 14 }),
+    /** Session and CSRF cookies carry Secure (browsers accept it on http://localhost and 127.0.0.1). */
+    secureCookies: Type.Boolean({ default: true }),
+    /** Failed logins for one username from one address before the lockout. */
+    maxFailedLogins: Type.Integer({ minimum: 1, default: 5 }),
+    /** How long a lockout lasts; failures older than this are forgotten too. */
+    lockoutMinutes: Type.Integer({ minimum: 1, default: 15 }),
+    /** Live-feed events kept for clients that reconnect with Last-Event-ID. */
+    feedBacklog: Type.Integer({ minimum: 10, default: 2000 }),
+    /** Language for people not logged in: ru | en. */
+    defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
+  }, { default: {} }),
   log: Type.Object({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })
@@ -248,3 +262,8 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
 
 export const usesSimulator = (config: Config): boolean => config.ari.url === ''
+
+/** `ringlead user create|password`: a new password given in the environment instead of stdin (never in argv). */
+export function newPasswordFromEnv (env: Record<string, string | undefined> = process.env): string | undefined {
+  return env.RINGLEAD_NEW_PASSWORD
+}

@@ -45,6 +45,9 @@ import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
+import { ConsoleFeed } from './notify/console-feed.js'
+import { todayStats } from './db/wallboard-stats.js'
+import { DateTime } from 'luxon'
 
 export interface Daemon {
   config: Config
@@ -68,6 +71,8 @@ export interface Daemon {
   /** The FastAGI server and its port; null when agi.enabled is false. */
   agi: { server: FastAgiServer; port: number } | null
   dialplan: DialplanService
+  /** The console's live wallboard feed. */
+  feed: ConsoleFeed
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -262,11 +267,23 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   })
   transcription.start()
   const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
+  const feed = new ConsoleFeed({
+    bus, now, backlog: config.console.feedBacklog,
+    operators: () => board.views(),
+    waiting: () => queue.waiting(),
+    operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null,
+    stats: () => todayStats(db, DateTime.fromMillis(now(), { zone: config.leads.timeZone }).startOf('day').toMillis(), now())
+  })
+  feed.start()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan,
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed,
+    metrics: {
+      activeCalls: () => center.activeCalls,
+      webhookBacklog: () => (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").get() as { n: number }).n
+    },
     outbound: (input) => clickToCall({
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
@@ -294,11 +311,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, url,
     stop: async () => {
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      feed.stop()
       queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()

@@ -6,6 +6,7 @@ import { createToken, listTokens } from './db/tokens-repo.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { writeRandomWhisperModel } from './speech/ggml-model.js'
+import { countUsers } from './db/users-repo.js'
 
 async function main (): Promise<void> {
   let config
@@ -44,7 +45,12 @@ async function main (): Promise<void> {
     (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
     (demoModel ? 'Transcripts use a generated random-weight Whisper model: the words are nonsense (README, "Speech").\n' : '') +
     (demoToken ? `An admin API token was created for this demo (shown only now): ${demoToken}\n` +
-      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) + '\n')
+      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) +
+    `\nConsole: ${daemon.url}/\n` +
+    (countUsers(daemon.db) === 0
+      ? `  Nobody can log in yet: open ${daemon.url}/setup to create the first administrator,\n` +
+        '  or run `npm run cli -- user create --username NAME --role admin` (the password is read from stdin).\n'
+      : '  Log in with your console username and password.\n') + '\n')
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return

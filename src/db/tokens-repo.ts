@@ -21,7 +21,11 @@ export interface TokenView {
   revokedAt: number | null
 }
 
-export interface TokenAuth { tokenId: string; role: Role; operatorId: string | null }
+export interface TokenAuth {
+  tokenId: string; role: Role; operatorId: string | null
+  /** Set when a console user's session cookie (not a token) authenticated the request. */
+  userId?: string
+}
 
 export interface NewToken { name: string; role: Role; operatorId?: string | null }
 

@@ -33,6 +33,14 @@ import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
 import { services, type Board, type SpeechServices } from './services.js'
 import { validatorCompiler } from './validation.js'
+import cookie from '@fastify/cookie'
+import csrf from '@fastify/csrf-protection'
+import userRoutes from './routes/users.js'
+import consolePlugin from './console/plugin.js'
+import { csrfForSessions } from './session.js'
+import { registerDocs } from './docs.js'
+import { metricsRoute, type MetricsSources } from './metrics.js'
+import type { ConsoleFeed } from '../notify/console-feed.js'
 
 export interface AppDeps {
   db: Db
@@ -60,6 +68,10 @@ export interface AppDeps {
   waiting?: () => WaitingView[]
   /** Recordings, transcripts and QA; without it those routes answer 404. */
   speech?: SpeechServices
+  /** The wallboard's live feed; without it the wallboard answers 503. */
+  feed?: ConsoleFeed
+  /** What /metrics reports besides the bus's call counters. */
+  metrics?: MetricsSources
 }
 
 /** What the HTTP logger must never print. */
@@ -69,7 +81,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, userRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -101,6 +113,14 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler(notFoundHandler)
   app.decorateRequest('auth', null)
+  app.decorateRequest('consoleUser', undefined)
+  // The console's session cookie, and the CSRF token (double-submit, secret in its own cookie).
+  await app.register(cookie)
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.config.console.secureCookies }
+  })
+  await registerDocs(app as unknown as FastifyInstance)
 
   const catalog = { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
   await app.register(services, {
@@ -121,12 +141,15 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
 
   await app.register(healthRoutes, { prefix: '/api' })
+  await app.register(metricsRoute, { bus: deps.bus, now, ...deps.metrics, waiting: deps.metrics?.waiting ?? (() => (deps.waiting?.() ?? []).length) })
+  await app.register(consolePlugin, { feed: deps.feed })
   // Shops' pages ask for a number without a token: the tracking script and its number endpoint.
   await app.register(trackingPublicRoutes)
   // Intake checks its own callers: an API token, nothing (the web form) or Telegram's secret.
   if (deps.leads !== undefined) await app.register(intakeRoutes, { prefix: '/api' })
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate)
+    api.addHook('onRequest', csrfForSessions)
     for (const resource of resources) await api.register(resource)
     if (deps.leads !== undefined) await api.register(leadRoutes)
     if (deps.dialplan !== undefined) await api.register(dialplanRoutes)

@@ -1,16 +1,26 @@
-// Bearer tokens and roles. Roles nest: admin ⊃ supervisor ⊃ operator for reading; writes to the
+// Bearer tokens, console sessions and roles. Roles nest: admin ⊃ supervisor ⊃ operator for reading; writes to the
 // catalog and tokens are admin only; operators act only on themselves.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { Role } from '../db/catalog-repo.js'
 import { verifyToken, type TokenAuth } from '../db/tokens-repo.js'
 import { Forbidden, Unauthorized } from './errors.js'
+import { sessionUserOf } from './session.js'
 
 const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }
 
-/** onRequest hook: every /api route but health passes through it. */
+/**
+ * onRequest hook: every /api route but health passes through it. Systems send a bearer token; the
+ * console's pages send their session cookie, and with it a CSRF token on anything that writes
+ * (checked by csrfForSessions, right after this hook).
+ */
 export async function authenticate (req: FastifyRequest): Promise<void> {
   const header = req.headers.authorization
-  if (header === undefined || header === '') throw new Unauthorized('missing Authorization header: send Authorization: Bearer <token>')
+  if (header === undefined || header === '') {
+    const user = sessionUserOf(req)
+    if (user === null) throw new Unauthorized('missing Authorization header: send Authorization: Bearer <token>')
+    req.auth = { tokenId: `session:${user.userId}`, role: user.role, operatorId: user.operatorId, userId: user.userId }
+    return
+  }
   const match = /^Bearer +(\S+) *$/i.exec(header)
   if (match === null) throw new Unauthorized('Authorization header must be "Bearer <token>"')
   const { db, now } = req.server.services

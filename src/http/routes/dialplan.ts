@@ -1,5 +1,6 @@
 // /api/dialplan: preview the rendered dialplan as a diff, apply it, its versions, roll back. Admin only.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { actorOf } from './leads.js'
 import { authOf, requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { DialplanHistory, DialplanPreview, DialplanVersion, HistoryQuery, VersionParams } from '../schemas/pbx.js'
@@ -16,7 +17,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/dialplan/apply', {
     onRequest: requireRole('admin'),
     schema: { response: { 200: DialplanVersion, ...failures, ...authErrors } }
-  }, async (req) => await dialplan.apply(`token:${authOf(req).tokenId}`))
+  }, async (req) => await dialplan.apply(actorOf(authOf(req))))
 
   app.get('/dialplan/versions', {
     onRequest: requireRole('admin'),
@@ -31,7 +32,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/dialplan/versions/:versionId/rollback', {
     onRequest: requireRole('admin'),
     schema: { params: VersionParams, response: { 200: DialplanVersion, 404: ErrorBody, ...failures, ...authErrors } }
-  }, async (req) => await dialplan.rollback(req.params.versionId, `token:${authOf(req).tokenId}`))
+  }, async (req) => await dialplan.rollback(req.params.versionId, actorOf(authOf(req))))
 }
 
 export default routes

@@ -13,6 +13,7 @@ import { idempotencyKeys } from '../../db/schema.js'
 import { InvalidInput, RingleadError } from '../../errors.js'
 import { viewLead, type LeadView } from '../../leads/lead-service.js'
 import { authenticate, authOf } from '../auth.js'
+import { csrfForSessions } from '../session.js'
 import { InvalidRequest, Unauthorized } from '../errors.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { FormProblemPage, LeadForm, TelegramAnswer, TelegramUpdate } from '../schemas/intake.js'
@@ -154,7 +155,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // JSON, any system with an API token. A retry with the same Idempotency-Key and body gets the
   // same lead (200, Idempotent-Replayed: true); the same key with another body is a 422.
   app.post('/leads', {
-    onRequest: authenticate,
+    onRequest: [authenticate, csrfForSessions], // a console session must also send its CSRF token
     schema: { headers: IntakeHeaders, body: NewLeadBody, response: { 200: IntakeAnswer, 201: IntakeAnswer, 422: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
     const auth = authOf(req)

@@ -23,8 +23,9 @@ export function leadServiceOf (app: FastifyInstance): LeadService {
   return leads
 }
 
-/** Who a change is written down as: the operator for operator tokens, else the token. */
+/** Who a change is written down as: the operator for operator tokens, the console user, else the token. */
 export function actorOf (auth: TokenAuth): string {
+  if (auth.userId !== undefined) return auth.role === 'operator' && auth.operatorId !== null ? `operator:${auth.operatorId}` : `user:${auth.userId}`
   return auth.role === 'operator' && auth.operatorId !== null ? `operator:${auth.operatorId}` : `token:${auth.tokenId}`
 }
 

@@ -1,0 +1,200 @@
+// Console users, their sessions and the login lockout. Passwords are stored as scrypt hashes;
+// session cookies as their sha256 (the cookie holds 32 random bytes, the hash cannot be reversed).
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { promisify } from 'node:util'
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { Conflict, InvalidInput, NotFound } from '../errors.js'
+import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
+import type { Db } from './open.js'
+import { goldenCalls, loginFailures, recordings, sessions, users } from './schema.js'
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>
+/** scrypt at N=2^15, r=8: about 50 ms and 32 MiB per hash, twice Node's default work factor. */
+const scryptParams = { N: 2 ** 15, r: 8, p: 1 }
+export const languages = ['ru', 'en'] as const
+export type Language = typeof languages[number]
+export const minPasswordLength = 10
+
+export interface UserView {
+  userId: string
+  username: string
+  displayName: string
+  role: Role
+  operatorId: string | null
+  language: Language
+  createdAt: number
+  disabledAt: number | null
+}
+
+export interface NewUser { username: string; displayName?: string; role: Role; operatorId?: string | null; language?: Language; password: string }
+
+const view = (row: typeof users.$inferSelect): UserView => ({
+  userId: row.userId,
+  username: row.username,
+  displayName: row.displayName,
+  role: row.role,
+  operatorId: row.operatorId,
+  language: (languages as readonly string[]).includes(row.language) ? row.language as Language : 'ru',
+  createdAt: row.createdAt,
+  disabledAt: row.disabledAt
+})
+
+export async function hashPassword (password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const hash = await scryptAsync(password, salt, 32, { ...scryptParams, maxmem: 256 * 1024 * 1024 })
+  return ['scrypt', scryptParams.N, scryptParams.r, scryptParams.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
+}
+
+export async function checkPassword (password: string, stored: string): Promise<boolean> {
+  const [kind, n, r, p, salt, hash] = stored.split('$')
+  if (kind !== 'scrypt' || salt === undefined || hash === undefined) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 })
+  return timingSafeEqual(actual, expected)
+}
+
+function checkPasswordRules (password: string): void {
+  if (password.length < minPasswordLength) throw new InvalidInput('password', `must be at least ${minPasswordLength} characters`)
+  if (password.length > 200) throw new InvalidInput('password', 'must be at most 200 characters')
+}
+
+function checkOperatorLink (db: Db, role: Role, operatorId: string | null): void {
+  if (role === 'operator' && operatorId === null) throw new InvalidInput('operatorId', 'an operator user must be linked to the operator they are on the phones')
+  if (operatorId !== null) {
+    const op = getOperator(db, operatorId)
+    if (op === undefined || op.removedAt !== null) throw new InvalidInput('operatorId', `unknown operator ${operatorId}`)
+  }
+}
+
+export const countUsers = (db: Db): number => db.select({ n: sql<number>`count(*)` }).from(users).get()!.n
+
+export async function createUser (db: Db, input: NewUser, nowMs: number, userId: string = randomId('usr')): Promise<UserView> {
+  const username = input.username.trim().toLowerCase()
+  if (!/^[a-z0-9._@-]{2,64}$/.test(username)) throw new InvalidInput('username', 'must be 2 to 64 of a-z 0-9 . _ @ -')
+  if (!roles.includes(input.role)) throw new InvalidInput('role', `must be one of ${roles.join(', ')}`)
+  const language = input.language ?? 'ru'
+  if (!languages.includes(language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
+  const operatorId = input.operatorId ?? null
+  checkOperatorLink(db, input.role, operatorId)
+  checkPasswordRules(input.password)
+  if (db.select().from(users).where(eq(users.username, username)).get() !== undefined) throw new Conflict(`user ${username} already exists`)
+  const passwordHash = await hashPassword(input.password)
+  const displayName = (input.displayName ?? '').trim() || username
+  db.insert(users).values({ userId, username, displayName, role: input.role, operatorId, language, passwordHash, createdAt: nowMs }).run()
+  return getUser(db, userId)!
+}
+
+export function getUser (db: Db, userId: string): UserView | undefined {
+  const row = db.select().from(users).where(eq(users.userId, userId)).get()
+  return row === undefined ? undefined : view(row)
+}
+
+export const listUsers = (db: Db): UserView[] => db.select().from(users).orderBy(asc(users.username)).all().map(view)
+
+export interface UserChange { displayName?: string; role?: Role; operatorId?: string | null; language?: Language; disabled?: boolean; password?: string }
+
+export async function updateUser (db: Db, userId: string, change: UserChange, nowMs: number): Promise<UserView> {
+  const row = db.select().from(users).where(eq(users.userId, userId)).get()
+  if (row === undefined) throw new NotFound('user', userId)
+  const role = change.role ?? row.role
+  const operatorId = change.operatorId !== undefined ? change.operatorId : row.operatorId
+  checkOperatorLink(db, role, operatorId)
+  if (change.language !== undefined && !languages.includes(change.language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
+  const set: Partial<typeof users.$inferInsert> = { role, operatorId }
+  if (change.displayName !== undefined && change.displayName.trim() !== '') set.displayName = change.displayName.trim()
+  if (change.language !== undefined) set.language = change.language
+  if (change.disabled !== undefined) set.disabledAt = change.disabled ? (row.disabledAt ?? nowMs) : null
+  if (change.password !== undefined) {
+    checkPasswordRules(change.password)
+    set.passwordHash = await hashPassword(change.password)
+  }
+  db.update(users).set(set).where(eq(users.userId, userId)).run()
+  // A new password, a new role or a disabled account: everyone logs in again.
+  if (change.password !== undefined || change.disabled === true || role !== row.role) db.delete(sessions).where(eq(sessions.userId, userId)).run()
+  return getUser(db, userId)!
+}
+
+// ---- login and lockout ----
+
+export interface LockoutSettings { maxFailures: number; lockoutMs: number }
+
+export type LoginResult =
+  | { ok: true; user: UserView }
+  | { ok: false; reason: 'bad_credentials' }
+  | { ok: false; reason: 'locked'; untilMs: number }
+
+/** Checks a password; counts failures per username and address and locks that pair out after too many. */
+export async function login (db: Db, usernameRaw: string, password: string, ip: string, nowMs: number, lockout: LockoutSettings): Promise<LoginResult> {
+  const username = usernameRaw.trim().toLowerCase().slice(0, 64)
+  const key = and(eq(loginFailures.username, username), eq(loginFailures.ip, ip))
+  const failure = db.select().from(loginFailures).where(key).get()
+  if (failure?.lockedUntil != null && failure.lockedUntil > nowMs) return { ok: false, reason: 'locked', untilMs: failure.lockedUntil }
+  const row = db.select().from(users).where(and(eq(users.username, username), isNull(users.disabledAt))).get()
+  // Unknown users cost the same scrypt as known ones, so timing does not tell which names exist.
+  const ok = await checkPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
+  if (ok && row !== undefined) {
+    db.delete(loginFailures).where(key).run()
+    return { ok: true, user: view(row) }
+  }
+  const fresh = failure === undefined || nowMs - failure.firstAt > lockout.lockoutMs
+  const failures = fresh ? 1 : failure.failures + 1
+  const lockedUntil = failures >= lockout.maxFailures ? nowMs + lockout.lockoutMs : null
+  db.insert(loginFailures).values({ username, ip, failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil })
+    .onConflictDoUpdate({ target: [loginFailures.username, loginFailures.ip], set: { failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil } }).run()
+  return lockedUntil !== null ? { ok: false, reason: 'locked', untilMs: lockedUntil } : { ok: false, reason: 'bad_credentials' }
+}
+
+// ---- sessions ----
+
+const sessionHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex')
+
+/** A new session; the returned secret goes into the cookie and nowhere else. */
+export function createSession (db: Db, userId: string, nowMs: number, ttlMs: number): string {
+  const secret = randomBytes(32).toString('base64url')
+  db.insert(sessions).values({ sessionHash: sessionHash(secret), userId, createdAt: nowMs, expiresAt: nowMs + ttlMs, lastSeenAt: nowMs }).run()
+  db.delete(sessions).where(lt(sessions.expiresAt, nowMs)).run() // tidy as we go; logins are rare
+  return secret
+}
+
+/** The user a session cookie speaks for; null when unknown, expired, or the user was disabled. */
+export function userOfSession (db: Db, secret: string, nowMs: number): UserView | null {
+  if (secret === '' || secret.length > 200) return null
+  const hash = sessionHash(secret)
+  const row = db.select().from(sessions).innerJoin(users, eq(users.userId, sessions.userId)).where(eq(sessions.sessionHash, hash)).get()
+  if (row === undefined || row.sessions.expiresAt <= nowMs || row.users.disabledAt !== null) return null
+  if (row.users.operatorId !== null) {
+    const op = getOperator(db, row.users.operatorId)
+    if (op === undefined || op.removedAt !== null) return null
+  }
+  if (nowMs - row.sessions.lastSeenAt >= 60_000) db.update(sessions).set({ lastSeenAt: nowMs }).where(eq(sessions.sessionHash, hash)).run()
+  return view(row.users)
+}
+
+export function deleteSession (db: Db, secret: string): void {
+  db.delete(sessions).where(eq(sessions.sessionHash, sessionHash(secret))).run()
+}
+
+// ---- golden fund ----
+
+export interface GoldenCall { callId: string; note: string; markedBy: string; markedAt: number }
+
+export function markGolden (db: Db, callId: string, note: string, markedBy: string, nowMs: number): GoldenCall {
+  const text = note.trim()
+  if (text === '' || text.length > 2000) throw new InvalidInput('note', 'must be 1 to 2000 characters')
+  db.transaction((tx) => {
+    tx.insert(goldenCalls).values({ callId, note: text, markedBy, markedAt: nowMs })
+      .onConflictDoUpdate({ target: goldenCalls.callId, set: { note: text, markedBy, markedAt: nowMs } }).run()
+    // A call in the golden fund keeps its recordings whatever the retention says.
+    tx.update(recordings).set({ golden: true }).where(eq(recordings.callId, callId)).run()
+  })
+  return { callId, note: text, markedBy, markedAt: nowMs }
+}
+
+export const unmarkGolden = (db: Db, callId: string): void => {
+  db.transaction((tx) => {
+    tx.delete(goldenCalls).where(eq(goldenCalls.callId, callId)).run()
+    tx.update(recordings).set({ golden: false }).where(eq(recordings.callId, callId)).run()
+  })
+}
+
+export const listGolden = (db: Db): GoldenCall[] => db.select().from(goldenCalls).orderBy(sql`${goldenCalls.markedAt} desc`).all()

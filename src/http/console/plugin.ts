@@ -1,0 +1,333 @@
+// The console: server-rendered pages (nunjucks) over the same JSON API systems use, the live
+// wallboard feed (SSE), login, logout and the first-run screen. Pages read /api through inject with
+// the visitor's own cookie, so the API's role checks and operator scoping apply unchanged.
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import { dirname, join } from 'node:path'
+import formbody from '@fastify/formbody'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { DateTime } from 'luxon'
+import nunjucks from 'nunjucks'
+import type { Role } from '../../db/catalog-repo.js'
+import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../db/users-repo.js'
+import { RingleadError } from '../../errors.js'
+import type { ConsoleFeed, FeedEvent } from '../../notify/console-feed.js'
+import { sessionCookie, sessionUserOf } from '../session.js'
+import { clientMessages, translator, type Lang } from './i18n.js'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const require = createRequire(import.meta.url)
+const langCookie = 'rl_lang'
+const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }
+
+export interface ConsoleOptions { feed?: ConsoleFeed }
+
+interface ApiAnswer { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export default async function consolePlugin (app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
+  const { config, db, now } = app.services
+  const zone = config.leads.timeZone
+  const cookieBase = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: config.console.secureCookies }
+  const sessionTtlMs = config.console.sessionHours * 3_600_000
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(here, 'views')), { autoescape: true, throwOnUndefined: false })
+  env.addFilter('dt', (ms: number | null | undefined, fmt = 'dd.MM HH:mm') => (ms == null ? '—' : DateTime.fromMillis(ms, { zone }).toFormat(fmt)))
+  env.addFilter('dur', (ms: number | null | undefined) => {
+    if (ms == null) return '—'
+    const s = Math.round(ms / 1000)
+    return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`
+  })
+  env.addFilter('json', (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c'))
+  env.addFilter('num', (v: number | null | undefined, digits = 0) => (v == null ? '—' : Number(v).toLocaleString('ru-RU', { maximumFractionDigits: digits })))
+
+  await app.register(formbody)
+  await app.register(fastifyStatic, { root: join(here, 'assets'), prefix: '/assets/', decorateReply: false })
+  // The chart library, bundled from node_modules and served here: no CDN at run time.
+  await app.register(fastifyStatic, { root: dirname(require.resolve('chart.js')) /* dist/, where the UMD build lives */, prefix: '/assets/vendor/chartjs/', decorateReply: false, allowedPath: (p) => p === '/chart.umd.js' })
+
+  const langOf = (req: FastifyRequest): Lang => {
+    const cookie = (req.cookies as Record<string, string | undefined>)[langCookie]
+    if (cookie === 'ru' || cookie === 'en') return cookie
+    return sessionUserOf(req)?.language ?? config.console.defaultLanguage
+  }
+
+  const render = (req: FastifyRequest, reply: FastifyReply, view: string, ctx: Record<string, unknown> = {}, status = 200): FastifyReply => {
+    const lang = langOf(req)
+    const user = sessionUserOf(req)
+    const t = translator(lang)
+    const html = env.render(view, {
+      ...ctx,
+      t,
+      /** A status in words; statuses of a custom matrix have no translation and show as they are. */
+      st: (status: string) => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label },
+      lang,
+      user,
+      isSupervisor: user !== null && rank[user.role] >= 1,
+      isAdmin: user?.role === 'admin',
+      path: req.url.split('?')[0],
+      url: req.url,
+      csrf: reply.generateCsrf(),
+      clientMessages: clientMessages(lang),
+      nowMs: now()
+    })
+    return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
+  }
+
+  /** GET the JSON API as the visitor. */
+  const api = async (req: FastifyRequest, url: string): Promise<ApiAnswer> => {
+    const res = await app.inject({ method: 'GET', url, headers: { cookie: req.headers.cookie ?? '' } })
+    let body: unknown = null
+    try { body = res.body === '' ? null : JSON.parse(res.body) } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err
+      body = { message: res.body.slice(0, 500) }
+    }
+    return { status: res.statusCode, body }
+  }
+
+  /** The page's user, or a redirect to login (or to the first-run screen while nobody exists). */
+  const guard = (min: Role) => async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const user = sessionUserOf(req)
+    if (user === null) {
+      if (countUsers(db) === 0) return reply.redirect('/setup')
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`)
+    }
+    if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { message: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
+    return undefined
+  }
+  const page = (min: Role) => ({ onRequest: guard(min) })
+  const userOf = (req: FastifyRequest): UserView => sessionUserOf(req)!
+
+  const startSession = (reply: FastifyReply, user: UserView): void => {
+    const secret = createSession(db, user.userId, now(), sessionTtlMs)
+    reply.setCookie(sessionCookie, secret, { ...cookieBase, maxAge: Math.floor(sessionTtlMs / 1000) })
+    reply.setCookie(langCookie, user.language, { ...cookieBase, httpOnly: false, maxAge: 365 * 86400 })
+  }
+
+  // ---- login, logout, first run, language ----
+
+  app.get('/', async (req, reply) => reply.redirect(sessionUserOf(req) === null ? (countUsers(db) === 0 ? '/setup' : '/login') : '/wallboard'))
+
+  app.get('/login', async (req, reply) => {
+    if (countUsers(db) === 0) return reply.redirect('/setup')
+    return render(req, reply, 'login.njk', { next: safeNext((req.query as { next?: string }).next) })
+  })
+
+  app.post('/login', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
+    const body = (req.body ?? {}) as { username?: string; password?: string; next?: string }
+    const result = await login(db, String(body.username ?? ''), String(body.password ?? ''), req.ip, now(), {
+      maxFailures: config.console.maxFailedLogins, lockoutMs: config.console.lockoutMinutes * 60_000
+    })
+    if (!result.ok) {
+      const t = translator(langOf(req))
+      req.log.info({ reason: result.reason }, 'console login refused') // never the password, never the username's secret
+      const message = result.reason === 'locked' ? t('login.locked', { until: DateTime.fromMillis(result.untilMs, { zone }).toFormat('HH:mm') }) : t('login.bad')
+      return render(req, reply, 'login.njk', { error: message, username: body.username ?? '', next: safeNext(body.next) }, result.reason === 'locked' ? 429 : 401)
+    }
+    req.log.info({ userId: result.user.userId }, 'console login')
+    startSession(reply, result.user)
+    return reply.redirect(safeNext(body.next))
+  })
+
+  app.post('/logout', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
+    const secret = (req.cookies as Record<string, string | undefined>)[sessionCookie]
+    if (secret !== undefined) deleteSession(db, secret)
+    reply.clearCookie(sessionCookie, { path: '/' })
+    return reply.redirect('/login')
+  })
+
+  // Shown only while no user exists: the first account is the administrator.
+  app.get('/setup', async (req, reply) => (countUsers(db) > 0 ? reply.redirect('/login') : render(req, reply, 'setup.njk')))
+
+  app.post('/setup', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
+    if (countUsers(db) > 0) return reply.redirect('/login')
+    const body = (req.body ?? {}) as Record<string, string | undefined>
+    const t = translator(langOf(req))
+    if ((body.password ?? '') !== (body.password2 ?? '')) return render(req, reply, 'setup.njk', { error: t('setup.mismatch'), form: body }, 400)
+    try {
+      const user = await createUser(db, { username: body.username ?? '', displayName: body.displayName, role: 'admin', password: body.password ?? '', language: langOf(req) }, now())
+      req.log.info({ userId: user.userId }, 'first console administrator created')
+      startSession(reply, user)
+      return reply.redirect('/wallboard')
+    } catch (err) {
+      if (!(err instanceof RingleadError)) throw err
+      return render(req, reply, 'setup.njk', { error: err.message, form: { ...body, password: '', password2: '' } }, 400)
+    }
+  })
+
+  app.get('/lang/:lang', async (req, reply) => {
+    const lang = (req.params as { lang: string }).lang === 'en' ? 'en' : 'ru'
+    reply.setCookie(langCookie, lang, { ...cookieBase, httpOnly: false, maxAge: 365 * 86400 })
+    const user = sessionUserOf(req)
+    if (user !== null && user.language !== lang) await updateUser(db, user.userId, { language: lang }, now())
+    return reply.redirect(safeNext((req.query as { back?: string }).back))
+  })
+
+  // ---- wallboard and its live feed ----
+
+  const streams = new Set<() => void>()
+  // Each event is serialised once, however many consoles are open.
+  const wired = new WeakMap<FeedEvent, string>()
+  const wire = (e: FeedEvent): string => {
+    let text = wired.get(e)
+    if (text === undefined) {
+      text = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
+      wired.set(e, text)
+    }
+    return text
+  }
+  // Open feeds would keep the server from closing: end them first.
+  app.addHook('preClose', async () => { for (const end of [...streams]) end() })
+
+  app.get('/wallboard', page('operator'), async (req, reply) => {
+    if (opts.feed === undefined) return render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
+    return render(req, reply, 'wallboard.njk', { snapshot: opts.feed.snapshot() })
+  })
+
+  app.get('/console/live', page('operator'), async (req, reply) => {
+    const feed = opts.feed
+    if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })
+    const user = userOf(req)
+    const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
+    const write = (e: FeedEvent): void => { if (visible(e)) reply.raw.write(wire(e)) }
+    reply.hijack()
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
+    reply.raw.write('retry: 2000\n\n')
+    const lastHeader = req.headers['last-event-id']
+    const lastId = typeof lastHeader === 'string' && /^\d+$/.test(lastHeader) ? Number(lastHeader) : null
+    const missed = lastId === null ? null : feed.since(lastId)
+    if (missed === null) {
+      const snap = feed.snapshot()
+      reply.raw.write(`id: ${snap.lastEventId}\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`)
+    } else {
+      for (const e of missed) write(e)
+    }
+    const unsubscribe = feed.subscribe(write)
+    const ping = setInterval(() => { reply.raw.write(': ping\n\n') }, 25_000)
+    const close = (): void => { clearInterval(ping); unsubscribe(); streams.delete(end) }
+    const end = (): void => { close(); reply.raw.end() }
+    streams.add(end)
+    req.raw.on('close', close)
+  })
+
+  // ---- calls ----
+
+  app.get('/calls', page('operator'), async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>
+    const params = new URLSearchParams()
+    if (q.date) {
+      const day = DateTime.fromISO(q.date, { zone })
+      if (day.isValid) { params.set('from', String(day.startOf('day').toMillis())); params.set('to', String(day.endOf('day').toMillis() + 1)) }
+    }
+    for (const key of ['operatorId', 'source', 'categoryId', 'status', 'cursor', 'direction'] as const) if (q[key]) params.set(key, q[key]!)
+    params.set('limit', '50')
+    const [calls, operators, categories] = await Promise.all([api(req, `/api/calls?${params}`), api(req, '/api/operators'), api(req, '/api/categories')])
+    return render(req, reply, 'calls.njk', { calls, q, operators: operators.body?.operators ?? [], categories: categories.body?.categories ?? [] })
+  })
+
+  app.get('/calls/:callId', page('operator'), async (req, reply) => {
+    const callId = encodeURIComponent((req.params as { callId: string }).callId)
+    const story = await api(req, `/api/calls/${callId}`)
+    if (story.status !== 200) return render(req, reply, 'error.njk', { message: story.body?.message }, story.status)
+    const [transcript, golden] = await Promise.all([api(req, `/api/calls/${callId}/transcript`), api(req, '/api/golden')])
+    const lead = story.body.call.leadId === null ? null : await api(req, `/api/leads/${encodeURIComponent(story.body.call.leadId)}`)
+    return render(req, reply, 'call.njk', {
+      story: story.body,
+      transcript: transcript.status === 200 ? transcript.body : null,
+      golden: (golden.body?.calls ?? []).find((g: { callId: string }) => g.callId === story.body.call.callId) ?? null,
+      lead: lead?.status === 200 ? lead.body.lead : null
+    })
+  })
+
+  // ---- leads ----
+
+  app.get('/leads', page('operator'), async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>
+    const params = new URLSearchParams()
+    for (const key of ['ownerId', 'status', 'source', 'before'] as const) if (q[key]) params.set(key, q[key]!)
+    if (q.overdue === '1') params.set('overdue', 'true')
+    if (q.open === '1' || (q.view === 'board' && q.open === undefined)) params.set('open', 'true')
+    params.set('limit', q.view === 'board' ? '200' : '50')
+    const [leads, operators] = await Promise.all([api(req, `/api/leads?${params}`), api(req, '/api/operators')])
+    const statuses = Object.keys(app.services.statusMatrix.statuses)
+    const columns = statuses.map((status) => ({ status, leads: (leads.body?.leads ?? []).filter((l: { status: string }) => l.status === status) }))
+    return render(req, reply, 'leads.njk', { leads, q, operators: operators.body?.operators ?? [], opNames: namesOf(operators), statuses, columns, view: q.view === 'board' ? 'board' : 'list' })
+  })
+
+  app.get('/leads/:leadId', page('operator'), async (req, reply) => {
+    const detail = await api(req, `/api/leads/${encodeURIComponent((req.params as { leadId: string }).leadId)}`)
+    if (detail.status !== 200) return render(req, reply, 'error.njk', { message: detail.body?.message }, detail.status)
+    const operators = await api(req, '/api/operators')
+    const matrix = app.services.statusMatrix
+    return render(req, reply, 'lead.njk', { detail: detail.body, next: matrix.transitions[detail.body.lead.status] ?? [], operators: operators.body?.operators ?? [], opNames: namesOf(operators) })
+  })
+
+  // ---- customers and golden fund ----
+
+  app.get('/customers/:customerId', page('operator'), async (req, reply) => {
+    const card = await api(req, `/api/customers/${encodeURIComponent((req.params as { customerId: string }).customerId)}`)
+    if (card.status !== 200) return render(req, reply, 'error.njk', { message: card.body?.message }, card.status)
+    return render(req, reply, 'customer.njk', { card: card.body })
+  })
+
+  app.get('/golden', page('operator'), async (req, reply) => {
+    const golden = await api(req, '/api/golden')
+    return render(req, reply, 'golden.njk', { golden: golden.body?.calls ?? [] })
+  })
+
+  // ---- admin ----
+
+  app.get('/admin', page('admin'), async (_req, reply) => reply.redirect('/admin/users'))
+  app.get('/admin/users', page('admin'), async (req, reply) => {
+    const [users, operators] = await Promise.all([api(req, '/api/users'), api(req, '/api/operators')])
+    return render(req, reply, 'admin-users.njk', { users: users.body?.users ?? [], operators: operators.body?.operators ?? [] })
+  })
+  app.get('/admin/operators', page('admin'), async (req, reply) => render(req, reply, 'admin-operators.njk', { operators: (await api(req, '/api/operators')).body?.operators ?? [] }))
+  app.get('/admin/numbers', page('admin'), async (req, reply) => {
+    const [numbers, menus] = await Promise.all([api(req, '/api/tracking-numbers'), api(req, '/api/menus')])
+    return render(req, reply, 'admin-numbers.njk', { numbers: numbers.body?.trackingNumbers ?? numbers.body?.numbers ?? [], menus: menus.body?.menus ?? [] })
+  })
+  app.get('/admin/menus', page('admin'), async (req, reply) => render(req, reply, 'admin-menus.njk', { menus: (await api(req, '/api/menus')).body?.menus ?? [] }))
+  app.get('/admin/dialplan', page('admin'), async (req, reply) => {
+    const [diff, versions] = await Promise.all([api(req, '/api/dialplan/diff'), api(req, '/api/dialplan/versions')])
+    return render(req, reply, 'admin-dialplan.njk', { diff, versions: versions.body?.versions ?? [] })
+  })
+
+  // ---- reports: pages over the reports API ----
+
+  const range = (q: Record<string, string | undefined>): { from: string; to: string; fromMs: number; toMs: number } => {
+    const today = DateTime.fromMillis(now(), { zone }).startOf('day')
+    const from = DateTime.fromISO(q.from ?? '', { zone })
+    const to = DateTime.fromISO(q.to ?? '', { zone })
+    const f = from.isValid ? from.startOf('day') : today.startOf('month')
+    const t = to.isValid ? to.startOf('day') : today
+    return { from: f.toISODate()!, to: t.toISODate()!, fromMs: f.toMillis(), toMs: t.endOf('day').toMillis() + 1 }
+  }
+  const presets = (): Record<string, { from: string; to: string }> => {
+    const today = DateTime.fromMillis(now(), { zone }).startOf('day')
+    return {
+      day: { from: today.toISODate()!, to: today.toISODate()! },
+      week: { from: today.startOf('week').toISODate()!, to: today.toISODate()! },
+      month: { from: today.startOf('month').toISODate()!, to: today.toISODate()! }
+    }
+  }
+  for (const kind of ['operators', 'funnels', 'motivation'] as const) {
+    app.get(`/reports/${kind}`, page('operator'), async (req, reply) => {
+      const q = req.query as Record<string, string | undefined>
+      const r = range(q)
+      const by = q.by === 'category' ? 'category' : 'source'
+      const report = await api(req, `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}${kind === 'funnels' ? `&by=${by}` : ''}`)
+      return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}&format=csv` })
+    })
+  }
+  app.get('/reports', page('operator'), async (_req, reply) => reply.redirect('/reports/operators'))
+  app.get('/reports/digest', page('operator'), async (req, reply) => render(req, reply, 'report-digest.njk', { report: await api(req, '/api/reports/digest') }))
+}
+
+function namesOf (operators: ApiAnswer): Record<string, string> {
+  return Object.fromEntries(((operators.body?.operators ?? []) as Array<{ operatorId: string; name: string }>).map((o) => [o.operatorId, o.name]))
+}
+
+/** Only paths on this site, so a crafted link cannot send a freshly logged-in user elsewhere. */
+function safeNext (next: string | undefined): string {
+  return next !== undefined && /^\/(?![/\\])/.test(next) ? next : '/wallboard'
+}

@@ -1,0 +1,74 @@
+// /api/users (admin): console accounts. /api/golden: the golden fund of exemplary calls.
+import { Type } from '@sinclair/typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { callStory } from '../../db/calls-read.js'
+import { NotFound } from '../../errors.js'
+import { createUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser } from '../../db/users-repo.js'
+import { authOf, requireRole } from '../auth.js'
+import { actorOf } from './leads.js'
+import { authErrors, ErrorBody, EpochMs, Nullable } from '../schemas/common.js'
+
+const Role = Type.Union([Type.Literal('operator'), Type.Literal('supervisor'), Type.Literal('admin')])
+const Language = Type.Union([Type.Literal('ru'), Type.Literal('en')])
+const UserView = Type.Object({
+  userId: Type.String(), username: Type.String(), displayName: Type.String(), role: Role,
+  operatorId: Nullable(Type.String()), language: Language, createdAt: EpochMs, disabledAt: Nullable(EpochMs)
+})
+const NewUserBody = Type.Object({
+  username: Type.String({ minLength: 2, maxLength: 64 }),
+  displayName: Type.Optional(Type.String({ maxLength: 200 })),
+  role: Role,
+  operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  language: Type.Optional(Language),
+  password: Type.String({ minLength: 1, maxLength: 200 })
+}, { additionalProperties: false })
+const UserChangeBody = Type.Object({
+  displayName: Type.Optional(Type.String({ maxLength: 200 })),
+  role: Type.Optional(Role),
+  operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  language: Type.Optional(Language),
+  disabled: Type.Optional(Type.Boolean()),
+  password: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))
+}, { additionalProperties: false })
+const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) })
+const Golden = Type.Object({ callId: Type.String(), note: Type.String(), markedBy: Type.String(), markedAt: EpochMs })
+const GoldenBody = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }), note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, now } = app.services
+
+  app.get('/users', {
+    onRequest: requireRole('admin'),
+    schema: { response: { 200: Type.Object({ users: Type.Array(UserView) }), ...authErrors } }
+  }, async () => ({ users: listUsers(db) }))
+
+  app.post('/users', {
+    onRequest: requireRole('admin'),
+    schema: { body: NewUserBody, response: { 201: UserView, 409: ErrorBody, ...authErrors } }
+  }, async (req, reply) => reply.code(201).send(await createUser(db, req.body, now())))
+
+  app.patch('/users/:userId', {
+    onRequest: requireRole('admin'),
+    schema: { params: UserParams, body: UserChangeBody, response: { 200: UserView, 404: ErrorBody, ...authErrors } }
+  }, async (req) => await updateUser(db, req.params.userId, req.body, now()))
+
+  // Operators listen to the golden fund too: it is for training.
+  app.get('/golden', {
+    schema: { response: { 200: Type.Object({ calls: Type.Array(Golden) }), ...authErrors } }
+  }, async () => ({ calls: listGolden(db) }))
+
+  app.post('/golden', {
+    onRequest: requireRole('supervisor'),
+    schema: { body: GoldenBody, response: { 200: Golden, 404: ErrorBody, ...authErrors } }
+  }, async (req) => {
+    if (callStory(db, req.body.callId) === undefined) throw new NotFound('call', req.body.callId)
+    return markGolden(db, req.body.callId, req.body.note, actorOf(authOf(req)), now())
+  })
+
+  app.delete('/golden/:callId', {
+    onRequest: requireRole('supervisor'),
+    schema: { params: Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 204: Type.Null(), ...authErrors } }
+  }, async (req, reply) => { unmarkGolden(db, req.params.callId); return reply.code(204).send(null) })
+}
+
+export default routes

@@ -1,0 +1,174 @@
+// The console's live feed: bus events turned into numbered wallboard events, kept in a bounded log
+// so a browser that reconnects with Last-Event-ID gets exactly what it missed.
+import type { Bus, QaAlert as BusQaAlert } from '../bus.js'
+import type { OperatorView } from '../calls/operator-board.js'
+import type { WaitingView } from '../calls/call-queue.js'
+import type { TodayStats } from '../db/wallboard-stats.js'
+
+export interface Alert {
+  alertId: number
+  kind: 'missed_call' | 'lead_overdue' | 'nobody_free' | 'qa'
+  text: string
+  atMs: number
+  callId?: string | null
+  leadId?: string | null
+  operatorId?: string | null
+}
+
+
+export type FeedEvent =
+  | { id: number; type: 'operator'; data: OperatorView }
+  | { id: number; type: 'queue'; data: WaitingView[] }
+  | { id: number; type: 'stats'; data: TodayStats }
+  | { id: number; type: 'alert'; data: Alert }
+  /** Only for the consoles of `operatorId`: their phone rings, pop the customer's card. */
+  | { id: number; type: 'offered'; data: { callId: string; customerId: string | null; direction: string }; operatorId: string }
+
+export type FeedEventBody = FeedEvent extends infer E ? E extends FeedEvent ? Omit<E, 'id'> : never : never
+
+export interface Snapshot { lastEventId: number; serverNowMs: number; operators: OperatorView[]; waiting: WaitingView[]; stats: TodayStats; alerts: Alert[] }
+
+export interface ConsoleFeedDeps {
+  bus: Bus
+  operators: () => OperatorView[]
+  waiting: () => WaitingView[]
+  stats: () => TodayStats
+  now: () => number
+  /** Events kept for reconnecting clients. */
+  backlog: number
+  /** Who answered a call, so a QA alert reaches that operator's supervisor view with their name. */
+  operatorOfCall?: (callId: string) => string | null
+}
+
+const keptAlerts = 30
+/** "Nobody free" comes and goes with every call at a busy hour: say it at most this often. */
+const nobodyFreeEveryMs = 5 * 60_000
+
+export class ConsoleFeed {
+  private readonly log: FeedEvent[] = []
+  private nextId = 1
+  private readonly listeners = new Set<(e: FeedEvent) => void>()
+  private readonly alerts: Alert[] = []
+  private statsDue = false
+  private nobodyFree = false
+  private nobodyFreeAlertAt = -Infinity
+  /** Last state sent per operator: wrap-up ends by the clock alone, with no bus event. */
+  private readonly sent = new Map<string, string>()
+  private timer: NodeJS.Timeout | null = null
+  private readonly off: Array<() => void> = []
+  private stopped = false
+
+  constructor (private readonly deps: ConsoleFeedDeps) {}
+
+  start (): void {
+    const { bus } = this.deps
+    const on = <K extends Parameters<Bus['on']>[0]>(name: K, fn: (...args: never[]) => void): void => {
+      bus.on(name, fn as never)
+      this.off.push(() => { bus.off(name, fn as never) })
+    }
+    on('operator.state', (e: { operatorId: string }) => { this.operatorChanged(e.operatorId) })
+    on('queue.changed', () => { this.push({ type: 'queue', data: this.deps.waiting() }); this.checkNobodyFree() })
+    on('call.offered', (e: { callId: string; operatorId: string; customerId: string | null; direction: string }) => {
+      this.push({ type: 'offered', operatorId: e.operatorId, data: { callId: e.callId, customerId: e.customerId, direction: e.direction } })
+    })
+    on('call.ended', (e: { callId: string; status: string; direction: string; callerPhone: string | null; endedAt: number }) => {
+      if (e.direction === 'inbound' && (e.status === 'missed' || e.status === 'abandoned')) {
+        this.alert({ kind: 'missed_call', text: e.callerPhone ?? 'anonymous', callId: e.callId, atMs: e.endedAt })
+      }
+      this.statsLater()
+    })
+    for (const name of ['lead.created', 'lead.status_changed', 'disposition.recorded', 'lead.updated'] as const) on(name, () => { this.statsLater() })
+    on('lead.escalated', (e: { leadId: string; lead: Record<string, unknown>; atMs: number }) => {
+      this.alert({ kind: 'lead_overdue', text: String(e.lead.name ?? e.lead.phone ?? e.leadId), leadId: e.leadId, operatorId: (e.lead.ownerId as string | null) ?? null, atMs: e.atMs })
+      this.statsLater()
+    })
+    // The speech checks found profanity or rudeness: the supervisor sees it at once.
+    on('call.qa_alert', (e: BusQaAlert) => {
+      const first = e.findings[0]
+      const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score}`
+      this.alert({ kind: 'qa', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
+    })
+    for (const v of this.deps.operators()) this.sent.set(v.operatorId, v.state)
+    this.timer = setInterval(() => { for (const v of this.deps.operators()) if (this.sent.get(v.operatorId) !== v.state) this.operatorChanged(v.operatorId) }, 1000)
+    this.timer.unref()
+  }
+
+  stop (): void {
+    this.stopped = true
+    for (const off of this.off.splice(0)) off()
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Everything a wallboard shows now, and the id of the last event it already includes. */
+  snapshot (): Snapshot {
+    return {
+      lastEventId: this.nextId - 1,
+      serverNowMs: this.deps.now(),
+      operators: this.deps.operators(),
+      waiting: this.deps.waiting(),
+      stats: this.deps.stats(),
+      alerts: [...this.alerts]
+    }
+  }
+
+  /** Events after `lastId`; null when some of them have already left the log (the client takes a snapshot). */
+  since (lastId: number): FeedEvent[] | null {
+    if (lastId >= this.nextId) return null // an id from before a restart
+    const first = this.log[0]
+    if (lastId === this.nextId - 1) return []
+    if (first === undefined || first.id > lastId + 1) return null
+    return this.log.slice(lastId + 1 - first.id)
+  }
+
+  subscribe (listener: (e: FeedEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  get clients (): number { return this.listeners.size }
+
+  /** Raise an alert on every wallboard (also the hook for alerts from other parts). */
+  alert (a: Omit<Alert, 'alertId'>): void {
+    const alert: Alert = { ...a, alertId: this.nextId }
+    this.alerts.unshift(alert)
+    this.alerts.length = Math.min(this.alerts.length, keptAlerts)
+    this.push({ type: 'alert', data: alert })
+  }
+
+  private operatorChanged (operatorId: string): void {
+    const view = this.deps.operators().find((v) => v.operatorId === operatorId)
+    if (view === undefined) return
+    this.sent.set(operatorId, view.state)
+    this.push({ type: 'operator', data: view })
+    this.checkNobodyFree()
+  }
+
+  private checkNobodyFree (): void {
+    const ops = this.deps.operators()
+    const nobody = ops.length > 0 && !ops.some((o) => o.state === 'available') && ops.some((o) => o.state !== 'unregistered')
+    if (nobody && !this.nobodyFree && this.deps.now() - this.nobodyFreeAlertAt >= nobodyFreeEveryMs) {
+      this.nobodyFreeAlertAt = this.deps.now()
+      this.alert({ kind: 'nobody_free', text: `${this.deps.waiting().length}`, atMs: this.nobodyFreeAlertAt })
+    }
+    this.nobodyFree = nobody
+  }
+
+  /** Stats change with every call and lead event; one recount per turn of the event loop is enough. */
+  private statsLater (): void {
+    if (this.statsDue) return
+    this.statsDue = true
+    setImmediate(() => {
+      this.statsDue = false
+      if (this.stopped) return // the database may be closed by now
+      this.push({ type: 'stats', data: this.deps.stats() })
+    })
+  }
+
+  private push (body: FeedEventBody): void {
+    const event = { ...body, id: this.nextId++ } as FeedEvent
+    this.log.push(event)
+    if (this.log.length > this.deps.backlog) this.log.splice(0, this.log.length - this.deps.backlog)
+    for (const listener of this.listeners) listener(event)
+  }
+}

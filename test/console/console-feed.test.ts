@@ -1,0 +1,78 @@
+import t from 'tap'
+import { Bus } from '../../src/bus.js'
+import type { OperatorView } from '../../src/calls/operator-board.js'
+import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
+
+const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
+
+function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[] } {
+  const bus = new Bus()
+  const ops: OperatorView[] = [
+    { operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', state: 'available', reason: 'free', sinceMs: 0 },
+    { operatorId: 'op_2', name: 'Boris', endpoint: 'PJSIP/102', state: 'talking', reason: 'on a call', sinceMs: 0 }
+  ]
+  const feed = new ConsoleFeed({ bus, operators: () => ops.map((o) => ({ ...o })), waiting: () => [], stats: () => stats, now: () => clock.ms, backlog })
+  feed.start()
+  const got: FeedEvent[] = []
+  feed.subscribe((e) => got.push(e))
+  t.teardown(() => feed.stop())
+  return { bus, feed, ops, got }
+}
+
+t.test('an operator changing state reaches subscribers with consecutive ids', async (t) => {
+  const { bus, ops, got } = feedWith()
+  ops[0]!.state = 'ringing'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'call', atMs: 1000 })
+  ops[0]!.state = 'talking'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: 'call', atMs: 1001 })
+  const states = got.filter((e) => e.type === 'operator').map((e) => (e.data as OperatorView).state)
+  t.same(states, ['ringing', 'talking'])
+  t.same(got.map((e) => e.id), got.map((_, i) => i + 1))
+})
+
+t.test('raises "nobody free" when the last free operator gets busy, at most once in five minutes', async (t) => {
+  const clock = { ms: 1000 }
+  const { bus, ops, got } = feedWith(100, clock)
+  const set = (state: OperatorView['state']): void => { ops[0]!.state = state; bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: clock.ms }) }
+  const alerts = (): number => got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length
+  set('ringing')
+  set('talking')
+  t.equal(alerts(), 1)
+  set('available')
+  clock.ms += 60_000
+  set('ringing')
+  t.equal(alerts(), 1, 'a minute later: not again')
+  set('available')
+  clock.ms += 5 * 60_000
+  set('ringing')
+  t.equal(alerts(), 2, 'five minutes later: again')
+})
+
+t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) => {
+  const { bus, feed, got } = feedWith()
+  bus.emit('call.qa_alert', {
+    callId: 'call_1', score: 40, atMs: 1,
+    findings: [{ ruleId: 'profanity', kind: 'forbidden', severity: 'severe', title: 'Profanity', message: 'a forbidden word', segmentIndex: 3, atMs: 42_000, speaker: 'operator', text: 'damn' }]
+  })
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'qa', callId: 'call_1', text: 'Profanity: «damn»' } })
+  t.match(feed.snapshot().alerts, [{ kind: 'qa' }])
+})
+
+t.test('replays what a reconnecting client missed, and asks for a snapshot when that has left the log', async (t) => {
+  const { bus, feed, ops } = feedWith(3)
+  for (let i = 0; i < 5; i++) {
+    ops[1]!.state = i % 2 === 0 ? 'wrap_up' : 'talking'
+    bus.emit('operator.state', { operatorId: 'op_2', state: ops[1]!.state, reason: '', atMs: i })
+  }
+  const last = feed.snapshot().lastEventId
+  t.same(feed.since(last)?.map((e) => e.id), [])
+  t.same(feed.since(last - 2)?.map((e) => e.id), [last - 1, last])
+  t.equal(feed.since(last - 4), null, 'the log keeps only the last 3')
+  t.equal(feed.since(last + 10), null, 'an id from before a restart')
+})
+
+t.test('the customer-card event is addressed to the operator whose phone rings', async (t) => {
+  const { bus, got } = feedWith()
+  bus.emit('call.offered', { callId: 'call_9', operatorId: 'op_1', customerId: 'cus_1', direction: 'inbound' })
+  t.match(got.at(-1), { type: 'offered', operatorId: 'op_1', data: { callId: 'call_9', customerId: 'cus_1' } })
+})
