@@ -52,7 +52,7 @@ t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) 
   const { bus, feed, got } = feedWith()
   bus.emit('call.qa_alert', {
     callId: 'call_1', score: 40, atMs: 1,
-    findings: [{ ruleId: 'profanity', kind: 'forbidden', severity: 'severe', title: 'Profanity', message: 'a forbidden word', segmentIndex: 3, atMs: 42_000, speaker: 'operator', text: 'damn' }]
+    findings: [{ ruleId: 'profanity', kind: 'forbidden', severity: 'severe', title: 'Profanity', message: 'a forbidden word', segmentIndex: 3, atMs: 42_000, speaker: 'operator', text: 'damn', penalty: 30 }]
   })
   t.match(got.at(-1), { type: 'alert', data: { kind: 'qa', callId: 'call_1', text: 'Profanity: «damn»' } })
   t.match(feed.snapshot().alerts, [{ kind: 'qa' }])
