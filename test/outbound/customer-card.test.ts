@@ -113,6 +113,8 @@ t.test('the phone display shows the customer\'s name with earlier calls and deal
     for (const c of w.sim.channels()) if (c.endpoint === '101' && c.state !== 'Up') shown.push(c.caller.name)
   }, 5)
   t.teardown(() => clearInterval(watch))
+  // The phone's state after the first call comes over AMI; ring it only once it is free again.
+  await until('operator free again', () => w.daemon.board.view(ana)?.state === 'available')
   await call(w, '+79032220000')
   t.ok(shown.includes('Ivan · 1 call 1 deal'), `shown: ${[...new Set(shown)].join(' | ')}`)
   t.match(offered, [{ callId: first.callId, operatorId: ana, customerId: first.customerId, direction: 'inbound' }, { operatorId: ana }])
