@@ -30,6 +30,8 @@ import queueRoutes from './routes/queue.js'
 import { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
+import reportRoutes from './routes/reports.js'
+import { ReportService, reportSettingsFrom } from '../reports/report-service.js'
 import { services, type Board } from './services.js'
 import { validatorCompiler } from './validation.js'
 
@@ -57,6 +59,8 @@ export interface AppDeps {
   menus?: MenusRepo
   /** Callers waiting for a free operator (GET /api/queue). */
   waiting?: () => WaitingView[]
+  /** The reports; by default over `db` with the config's settings and no QA scores. */
+  reports?: ReportService
 }
 
 /** What the HTTP logger must never print. */
@@ -66,7 +70,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, reportRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -111,6 +115,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     leads: deps.leads,
     menus: deps.menus ?? new MenusRepo(catalog),
     waiting: deps.waiting ?? (() => []),
+    reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,
     outbound: deps.outbound,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix)

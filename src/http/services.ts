@@ -11,6 +11,7 @@ import type { LeadService } from '../leads/lead-service.js'
 import type { MenusRepo } from '../db/menus-repo.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
+import type { ReportService } from '../reports/report-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -35,6 +36,8 @@ export interface Services {
   menus: MenusRepo
   /** Callers waiting for a free operator, in serving order; none without a call center. */
   waiting: () => WaitingView[]
+  /** The numbers: efficiency table, funnels, motivation, digests. */
+  reports: ReportService
 }
 
 declare module 'fastify' {
