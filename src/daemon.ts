@@ -41,6 +41,11 @@ import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
 import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
+import { digestExpressions, scheduleDigests } from './jobs/digests.js'
+import { smtpMailer } from './notify/mailer.js'
+import { DigestSender } from './reports/digest-sender.js'
+import { noQaScores, type QaScoreSource } from './reports/qa-scores.js'
+import { ReportService, reportSettingsFrom } from './reports/report-service.js'
 
 export interface Daemon {
   config: Config
@@ -62,6 +67,9 @@ export interface Daemon {
   /** The FastAGI server and its port; null when agi.enabled is false. */
   agi: { server: FastAgiServer; port: number } | null
   dialplan: DialplanService
+  reports: ReportService
+  /** E-mail digests; null without an SMTP host. */
+  digests: DigestSender | null
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -80,6 +88,10 @@ export interface DaemonOptions {
   recordingSettleMs?: number
   /** Run the escalation sweep on its schedule (tests call tick() themselves). */
   escalationSchedule?: boolean
+  /** Send digests on their schedule (tests call digests.run() themselves). */
+  digestSchedule?: boolean
+  /** Average QA scores per operator for the reports; none by default. */
+  qaScores?: QaScoreSource
 }
 
 /** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
@@ -245,11 +257,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     renderer: new DialplanRenderer(config.dialplan.templatesDir),
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
+  const reports = new ReportService(db, reportSettingsFrom(config), opts.qaScores ?? noQaScores)
+  digestExpressions(config.reports.digestSchedule) // a bad schedule stops the start, mail or not
+  const mailer = config.smtp.host === '' ? null : smtpMailer(config.smtp)
+  const digests = mailer === null ? null : new DigestSender({ reports, mailer, log: log.child({ part: 'digests' }) })
+  let digestTasks: ScheduledTask[] = []
+  if (digests !== null && opts.digestSchedule !== false) {
+    digestTasks = scheduleDigests(digests, config.reports.digestSchedule, config.leads.timeZone, now, log)
+  }
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan,
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, reports,
     outbound: (input) => clickToCall({
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
@@ -274,7 +294,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, app, sim, agi, dialplan, reports, digests, url,
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -282,6 +302,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()
+      for (const task of digestTasks) await task.stop()
+      mailer?.close()
       await app.close()
       await agi?.server.close()
       await center.drain()
