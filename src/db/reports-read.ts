@@ -2,7 +2,7 @@
 // (operator, time, …), so no sort of the period's rows is needed. Plain SQL that PostgreSQL also runs.
 import type { Statement } from 'better-sqlite3'
 import { emptySums, missedAttemptResults, type FunnelSums, type OperatorSums } from '../domain/kpi.js'
-import type { CohortLead } from '../domain/kpi-motivation.js'
+import type { CohortDeal } from '../domain/kpi-motivation.js'
 import type { ReportRange } from '../domain/kpi-period.js'
 import type { Db } from './open.js'
 
@@ -19,25 +19,19 @@ export class ReportsReader {
     const p = (text: string): Statement => db.$client.prepare(text)
     this.q = {
       operators: p('SELECT operator_id AS operatorId, name, removed_at AS removedAt, role FROM operators ORDER BY name, operator_id'),
-      attempts: p(`SELECT
-          SUM(CASE WHEN result = 'answered' THEN 1 ELSE 0 END) AS answered,
-          SUM(CASE WHEN result IN (${missedList}) THEN 1 ELSE 0 END) AS missed,
-          SUM(CASE WHEN result = 'answered' AND ring_ms IS NOT NULL THEN ring_ms ELSE 0 END) AS answerMsSum,
-          SUM(CASE WHEN result = 'answered' AND ring_ms IS NOT NULL THEN 1 ELSE 0 END) AS answerCount
-        FROM call_attempts WHERE operator_id = ? AND started_at >= ? AND started_at < ?`),
+      // One index range per result (operator, result, time): cheaper than a CASE per row.
+      attempts: p(`SELECT result, COUNT(*) AS n, SUM(ring_ms) AS ringMs, COUNT(ring_ms) AS rung FROM call_attempts
+        WHERE operator_id = ? AND result IN ('answered', ${missedList}) AND started_at >= ? AND started_at < ? GROUP BY result`),
       talk: p('SELECT SUM(talk_ms) AS talkMs FROM calls WHERE answered_by = ? AND started_at >= ? AND started_at < ?'),
-      cohort: p(`SELECT COUNT(*) AS leadsOwned,
-          SUM(CASE WHEN responded_at IS NOT NULL AND (sla_due_at IS NULL OR responded_at <= sla_due_at) THEN 1 ELSE 0 END) AS leadsInSla,
-          SUM(CASE WHEN responded_at IS NOT NULL THEN responded_at - created_at ELSE 0 END) AS responseMsSum,
-          SUM(CASE WHEN responded_at IS NOT NULL THEN 1 ELSE 0 END) AS respondedCount,
-          SUM(CASE WHEN deal_at IS NOT NULL THEN 1 ELSE 0 END) AS cohortDeals
+      // COUNT(x) skips nulls: responded, dealt and in-SLA leads are counted without a CASE per row.
+      cohort: p(`SELECT COUNT(*) AS leadsOwned, COUNT(responded_at) AS respondedCount, SUM(responded_at - created_at) AS responseMsSum,
+          COUNT(deal_at) AS cohortDeals, COUNT(CASE WHEN responded_at <= COALESCE(sla_due_at, responded_at) THEN 1 END) AS leadsInSla
         FROM leads WHERE owner_id = ? AND created_at >= ? AND created_at < ?`),
       deals: p('SELECT COUNT(*) AS deals, SUM(deal_amount) AS revenue FROM leads WHERE owner_id = ? AND deal_at >= ? AND deal_at < ?'),
-      refusals: p(`SELECT l.owner_id AS operatorId, COALESCE(e.reason, 'unknown') AS reason, COUNT(*) AS n
-        FROM lead_events e JOIN leads l ON l.lead_id = e.lead_id
-        WHERE e.to_status = 'refused' AND e.at >= ? AND e.at < ? AND l.owner_id IS NOT NULL
-        GROUP BY l.owner_id, COALESCE(e.reason, 'unknown')`),
-      cohortLeads: p('SELECT created_at AS createdAt, deal_at AS dealAt, deal_amount AS dealAmount FROM leads WHERE owner_id = ? AND created_at >= ? AND created_at < ?'),
+      refusals: p(`SELECT COALESCE(refusal_reason, 'unknown') AS reason, COUNT(*) AS n FROM leads
+        WHERE owner_id = ? AND refused_at >= ? AND refused_at < ? GROUP BY COALESCE(refusal_reason, 'unknown')`),
+      cohortCount: p('SELECT COUNT(*) AS n FROM leads WHERE owner_id = ? AND created_at >= ? AND created_at < ?'),
+      cohortDeals: p('SELECT created_at AS createdAt, deal_at AS dealAt, deal_amount AS dealAmount FROM leads WHERE owner_id = ? AND created_at >= ? AND created_at < ? AND deal_at IS NOT NULL'),
       funnelCallsSource: p(`SELECT source AS key, COUNT(*) AS calls FROM calls WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' GROUP BY source`),
       funnelCallsCategory: p(`SELECT category_id AS key, COUNT(*) AS calls FROM calls WHERE started_at >= ? AND started_at < ? AND direction = 'inbound' GROUP BY category_id`),
       funnelLeadsSource: p(`SELECT source AS key, COUNT(*) AS leads, SUM(CASE WHEN deal_at IS NOT NULL THEN 1 ELSE 0 END) AS deals, SUM(deal_amount) AS revenue
@@ -60,29 +54,30 @@ export class ReportsReader {
     const { fromMs, toMs } = range
     const out = new Map<string, OperatorSums>()
     for (const { operatorId } of this.operators()) {
-      const a = this.q.attempts!.get(operatorId, fromMs, toMs) as Record<string, unknown>
+      const attempts = this.q.attempts!.all(operatorId, fromMs, toMs) as Array<{ result: string; n: number; ringMs: number | null; rung: number }>
+      const answered = attempts.find((r) => r.result === 'answered')
       const t = this.q.talk!.get(operatorId, fromMs, toMs) as Record<string, unknown>
       const c = this.q.cohort!.get(operatorId, fromMs, toMs) as Record<string, unknown>
       const d = this.q.deals!.get(operatorId, fromMs, toMs) as Record<string, unknown>
+      const refusals = this.q.refusals!.all(operatorId, fromMs, toMs) as Array<{ reason: string; n: number }>
       out.set(operatorId, {
         ...emptySums(),
-        answered: num(a.answered), missed: num(a.missed), answerMsSum: num(a.answerMsSum), answerCount: num(a.answerCount),
+        answered: num(answered?.n), missed: attempts.reduce((sum, r) => sum + (r.result === 'answered' ? 0 : num(r.n)), 0),
+        answerMsSum: num(answered?.ringMs), answerCount: num(answered?.rung),
         talkMs: num(t.talkMs),
         leadsOwned: num(c.leadsOwned), leadsInSla: num(c.leadsInSla), responseMsSum: num(c.responseMsSum),
         respondedCount: num(c.respondedCount), cohortDeals: num(c.cohortDeals),
-        deals: num(d.deals), revenue: num(d.revenue)
+        deals: num(d.deals), revenue: num(d.revenue),
+        refusalsByReason: Object.fromEntries(refusals.map((r) => [r.reason, num(r.n)]))
       })
-    }
-    for (const r of this.q.refusals!.all(fromMs, toMs) as Array<{ operatorId: string; reason: string; n: number }>) {
-      const sums = out.get(r.operatorId)
-      if (sums) sums.refusalsByReason[r.reason] = num(r.n)
     }
     return out
   }
 
-  /** The operator's leads created in the period, for the motivation report. */
-  cohortLeads (operatorId: string, range: ReportRange): CohortLead[] {
-    return this.q.cohortLeads!.all(operatorId, range.fromMs, range.toMs) as CohortLead[]
+  /** How many leads the operator owns that were created in the period, and those of them that are deals. */
+  cohort (operatorId: string, range: ReportRange): { leadCount: number; deals: CohortDeal[] } {
+    const { n } = this.q.cohortCount!.get(operatorId, range.fromMs, range.toMs) as { n: number }
+    return { leadCount: num(n), deals: this.q.cohortDeals!.all(operatorId, range.fromMs, range.toMs) as CohortDeal[] }
   }
 
   funnel (by: FunnelBy, range: ReportRange): FunnelSums[] {

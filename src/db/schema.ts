@@ -168,7 +168,7 @@ export const callAttempts = sqliteTable('call_attempts', {
   index('call_attempts_call').on(t.callId),
   index('call_attempts_operator').on(t.operatorId, t.startedAt),
   // Reports: one operator's attempts in a period, counted and summed from the index alone.
-  index('call_attempts_report').on(t.operatorId, t.startedAt, t.result, t.ringMs)
+  index('call_attempts_report').on(t.operatorId, t.result, t.startedAt, t.ringMs)
 ])
 
 export const recordings = sqliteTable('recordings', {
@@ -235,6 +235,8 @@ export const leads = sqliteTable('leads', {
   slaDueAt: integer('sla_due_at'),
   /** When the lead first became a deal; stays when the lead is closed later. */
   dealAt: integer('deal_at'),
+  /** When the lead was last refused; with refusal_reason, for refusals by reason in a period. */
+  refusedAt: integer('refused_at'),
   /** The deal's amount in minor units (kopecks, cents) of reports.currency; null when not given. */
   dealAmount: integer('deal_amount'),
   awaitingDisposition: integer('awaiting_disposition', { mode: 'boolean' }).notNull().default(false),
@@ -252,6 +254,7 @@ export const leads = sqliteTable('leads', {
   // Reports: one owner's leads or deals in a period, and leads per source/category, from the index alone.
   index('leads_report_owned').on(t.ownerId, t.createdAt, t.respondedAt, t.slaDueAt, t.dealAt, t.dealAmount),
   index('leads_report_deal').on(t.ownerId, t.dealAt, t.dealAmount),
+  index('leads_report_refused').on(t.ownerId, t.refusedAt, t.refusalReason),
   index('leads_report_created').on(t.createdAt, t.source, t.categoryId, t.dealAt, t.dealAmount)
 ])
 
@@ -268,7 +271,7 @@ export const leadEvents = sqliteTable('lead_events', {
   reason: text('reason'),
   /** JSON with the details of the event. */
   data: text('data')
-}, (t) => [index('lead_events_lead').on(t.leadId, t.at), index('lead_events_to_status').on(t.toStatus, t.at)])
+}, (t) => [index('lead_events_lead').on(t.leadId, t.at)])
 
 /** The SLA ladder: one row per step due for a lead; claimed with a lease so none is lost or run twice. */
 export const escalations = sqliteTable('escalations', {

@@ -1,7 +1,7 @@
 // Pure: the motivation report. Pay = base pay for the period + a percentage of the revenue of
 // same-day deals, the percentage rising with the share of the operator's leads closed as a deal on
 // the day they came in.
-import { isSameLocalDay } from './kpi-period.js'
+import { localDayOf } from './kpi-period.js'
 
 /** From `share` (0…1) of same-day deals up, `percent` of their revenue is paid. */
 export interface MotivationTier { share: number; percent: number }
@@ -34,13 +34,15 @@ export function tierPercent (tiers: readonly MotivationTier[], share: number): n
   return percent
 }
 
-/** One lead of the operator's cohort (created in the period). */
-export interface CohortLead { createdAt: number; dealAt: number | null; dealAmount: number | null }
+/** A lead of the operator's cohort (created in the period) that has become a deal. */
+export interface CohortDeal { createdAt: number; dealAt: number; dealAmount: number | null }
 
 export interface MotivationInput {
   operatorId: string
   name: string
-  leads: readonly CohortLead[]
+  /** Leads the operator owns that were created in the period. */
+  leadCount: number
+  deals: readonly CohortDeal[]
 }
 
 export interface MotivationRow {
@@ -63,6 +65,8 @@ export interface MotivationSettings {
   days: number
   timeZone: string
   currency: string
+  /** Shared between rows of one report, so the zone is asked once per quarter hour (see localDayOf). */
+  dayOf?: (ms: number) => number
 }
 
 /** Minor units as a decimal with two places and the currency: 149900 → "1499.00 RUB". */
@@ -74,9 +78,10 @@ export const money = (minor: number, currency: string): string => `${(minor / 10
  * rounded to the minor unit.
  */
 export function motivationRow (input: MotivationInput, s: MotivationSettings): MotivationRow {
-  const sameDay = input.leads.filter((l) => l.dealAt !== null && isSameLocalDay(l.createdAt, l.dealAt, s.timeZone))
+  const dayOf = s.dayOf ?? localDayOf(s.timeZone)
+  const sameDay = input.deals.filter((l) => dayOf(l.createdAt) === dayOf(l.dealAt))
   const sameDayRevenue = sameDay.reduce((sum, l) => sum + (l.dealAmount ?? 0), 0)
-  const share = input.leads.length > 0 ? sameDay.length / input.leads.length : 0
+  const share = input.leadCount > 0 ? sameDay.length / input.leadCount : 0
   const sameDayShare = Math.round(share * 1000) / 1000
   const percent = tierPercent(s.tiers, share)
   const bonus = Math.round((sameDayRevenue * percent) / 100)
@@ -84,7 +89,7 @@ export function motivationRow (input: MotivationInput, s: MotivationSettings): M
   const total = basePay + bonus
   const m = (n: number): string => money(n, s.currency)
   const formula = `base ${m(s.basePayPerDay)} × ${s.days} d = ${m(basePay)}; ` +
-    `same-day deals ${sameDay.length} of ${input.leads.length} leads = ${(sameDayShare * 100).toFixed(1)}% → ${percent}%; ` +
+    `same-day deals ${sameDay.length} of ${input.leadCount} leads = ${(sameDayShare * 100).toFixed(1)}% → ${percent}%; ` +
     `bonus ${m(sameDayRevenue)} × ${percent}% = ${m(bonus)}; total ${m(basePay)} + ${m(bonus)} = ${m(total)}`
   return { operatorId: input.operatorId, name: input.name, basePay, sameDayDeals: sameDay.length, sameDayShare, sameDayRevenue, percent, bonus, total, formula }
 }

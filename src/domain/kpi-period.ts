@@ -36,3 +36,23 @@ export function daysTouched (range: ReportRange, timeZone: string): number {
 export function isSameLocalDay (aMs: number, bMs: number, timeZone: string): boolean {
   return DateTime.fromMillis(aMs, { zone: timeZone }).hasSame(DateTime.fromMillis(bMs, { zone: timeZone }), 'day')
 }
+
+const quarterMs = 15 * 60_000
+
+/**
+ * ms → the local calendar day's number in `timeZone`, for many instants at once. Asking the zone
+ * for every instant costs microseconds each; zone offsets change only on quarter-hour boundaries, so
+ * the offset is looked up once per quarter hour and remembered.
+ */
+export function localDayOf (timeZone: string): (ms: number) => number {
+  const offsets = new Map<number, number>()
+  return (ms) => {
+    const quarter = Math.floor(ms / quarterMs)
+    let offsetMs = offsets.get(quarter)
+    if (offsetMs === undefined) {
+      offsetMs = DateTime.fromMillis(quarter * quarterMs, { zone: timeZone }).offset * 60_000
+      offsets.set(quarter, offsetMs)
+    }
+    return Math.floor((ms + offsetMs) / 86_400_000)
+  }
+}

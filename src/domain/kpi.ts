@@ -10,7 +10,7 @@
 // - avgResponseMs: mean of first response − creation over the cohort's answered leads;
 // - deals / revenue: leads of the operator that became deals in the period (deal time), whenever created;
 // - conversionPct: share of the cohort that has become a deal by now;
-// - refusalsByReason: moves to `refused` in the period, by the reason given.
+// - refusalsByReason: the operator's leads refused in the period (a lead counts once, at its latest refusal), by reason.
 
 /** Attempt results that count as a missed ring for the operator rung. */
 export const missedAttemptResults = ['no_answer', 'busy', 'unreachable', 'congestion', 'failed'] as const

@@ -205,7 +205,7 @@ export class LeadService {
       const patch: Partial<LeadRow> = { status: to, statusSince: now, updatedAt: now }
       if (d.isResponse) { patch.respondedAt = lead.respondedAt ?? now; patch.deadlineAt = null }
       if (d.closes) patch.closedAt = now
-      if (to === 'refused') patch.refusalReason = o.reason ?? null
+      if (to === 'refused') { patch.refusalReason = o.reason ?? null; patch.refusedAt = now }
       if (to === 'deal') {
         // The first deal counts for the reports; a later close keeps it.
         patch.dealAt = lead.dealAt ?? now

@@ -8,7 +8,7 @@ import type { Db } from '../db/open.js'
 import { efficiencyTable, funnelRows, leaderboardFor, sortRows, type EfficiencyNumbers, type EfficiencyRow, type FunnelRow, type ReducedRow, type SortColumn } from '../domain/kpi.js'
 import { problemZones, type DigestThresholds, type Problem } from '../domain/kpi-digest.js'
 import { motivationRow, parseTiers, type MotivationRow, type MotivationTier } from '../domain/kpi-motivation.js'
-import { daysTouched, type ReportRange } from '../domain/kpi-period.js'
+import { daysTouched, localDayOf, type ReportRange } from '../domain/kpi-period.js'
 import { noQaScores, type QaScoreSource } from './qa-scores.js'
 import { parseRecipients, type Recipient } from './recipients.js'
 
@@ -78,12 +78,13 @@ export class ReportService {
   motivation (range: ReportRange, onlyOperatorId?: string): MotivationReport {
     const s = this.settings
     const days = daysTouched(range, s.timeZone)
+    const dayOf = localDayOf(s.timeZone)
     const rows = this.reader.operators()
       .filter((o) => onlyOperatorId === undefined || o.operatorId === onlyOperatorId)
-      .map((o) => ({ o, leads: this.reader.cohortLeads(o.operatorId, range) }))
-      .filter(({ o, leads }) => !o.removed || leads.length > 0)
-      .map(({ o, leads }) => motivationRow({ operatorId: o.operatorId, name: o.name, leads }, {
-        tiers: s.tiers, basePayPerDay: s.basePayPerDay, days, timeZone: s.timeZone, currency: s.currency
+      .map((o) => ({ o, cohort: this.reader.cohort(o.operatorId, range) }))
+      .filter(({ o, cohort }) => !o.removed || cohort.leadCount > 0)
+      .map(({ o, cohort }) => motivationRow({ operatorId: o.operatorId, name: o.name, ...cohort }, {
+        tiers: s.tiers, basePayPerDay: s.basePayPerDay, days, timeZone: s.timeZone, currency: s.currency, dayOf
       }))
       .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name))
     return { from: range.fromMs, to: range.toMs, currency: s.currency, tiers: s.tiers, rows }
