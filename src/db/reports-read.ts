@@ -1,7 +1,7 @@
 // Reads what the reports need, summed by the database: one operator at a time over covering indexes
 // (operator, time, …), so no sort of the period's rows is needed. Plain SQL that PostgreSQL also runs.
 import type { Statement } from 'better-sqlite3'
-import { emptySums, missedAttemptResults, type FunnelSums, type OperatorSums } from '../domain/kpi.js'
+import { missedAttemptResults, type CallSums, type FunnelSums, type LeadSums } from '../domain/kpi.js'
 import type { CohortDeal } from '../domain/kpi-motivation.js'
 import type { ReportRange } from '../domain/kpi-period.js'
 import type { Db } from './open.js'
@@ -49,22 +49,31 @@ export class ReportsReader {
       .map((o) => ({ operatorId: o.operatorId, name: o.name, removed: o.removedAt !== null, role: o.role }))
   }
 
-  /** Every operator's sums for the period. */
-  operatorSums (range: ReportRange): Map<string, OperatorSums> {
+  /** Every operator's call sums (attempts and talk time) for calls started in the range. */
+  callSums (range: ReportRange, operatorIds: readonly string[]): Map<string, CallSums> {
     const { fromMs, toMs } = range
-    const out = new Map<string, OperatorSums>()
-    for (const { operatorId } of this.operators()) {
+    const out = new Map<string, CallSums>()
+    for (const operatorId of operatorIds) {
       const attempts = this.q.attempts!.all(operatorId, fromMs, toMs) as Array<{ result: string; n: number; ringMs: number | null; rung: number }>
       const answered = attempts.find((r) => r.result === 'answered')
       const t = this.q.talk!.get(operatorId, fromMs, toMs) as Record<string, unknown>
+      out.set(operatorId, {
+        answered: num(answered?.n), missed: attempts.reduce((sum, r) => sum + (r.result === 'answered' ? 0 : num(r.n)), 0),
+        answerMsSum: num(answered?.ringMs), answerCount: num(answered?.rung), talkMs: num(t.talkMs)
+      })
+    }
+    return out
+  }
+
+  /** Every operator's lead sums: the cohort created in the range, deals and refusals made in it. */
+  leadSums (range: ReportRange, operatorIds: readonly string[]): Map<string, LeadSums> {
+    const { fromMs, toMs } = range
+    const out = new Map<string, LeadSums>()
+    for (const operatorId of operatorIds) {
       const c = this.q.cohort!.get(operatorId, fromMs, toMs) as Record<string, unknown>
       const d = this.q.deals!.get(operatorId, fromMs, toMs) as Record<string, unknown>
       const refusals = this.q.refusals!.all(operatorId, fromMs, toMs) as Array<{ reason: string; n: number }>
       out.set(operatorId, {
-        ...emptySums(),
-        answered: num(answered?.n), missed: attempts.reduce((sum, r) => sum + (r.result === 'answered' ? 0 : num(r.n)), 0),
-        answerMsSum: num(answered?.ringMs), answerCount: num(answered?.rung),
-        talkMs: num(t.talkMs),
         leadsOwned: num(c.leadsOwned), leadsInSla: num(c.leadsInSla), responseMsSum: num(c.responseMsSum),
         respondedCount: num(c.respondedCount), cohortDeals: num(c.cohortDeals),
         deals: num(d.deals), revenue: num(d.revenue),

@@ -56,3 +56,31 @@ export function localDayOf (timeZone: string): (ms: number) => number {
     return Math.floor((ms + offsetMs) / 86_400_000)
   }
 }
+
+/**
+ * Splits a range into the whole local days in it that ended at least `settleMs` before now (their
+ * calls are over and will not change) and the pieces left over (a partial first or last day, days
+ * too recent). Together they cover the range exactly once.
+ */
+export function splitSettledDays (range: ReportRange, nowMs: number, timeZone: string, settleMs: number): { days: ReportRange[]; rest: ReportRange[] } {
+  const days: ReportRange[] = []
+  const rest: ReportRange[] = []
+  let cursor = range.fromMs
+  let day = DateTime.fromMillis(range.fromMs, { zone: timeZone }).startOf('day')
+  while (cursor < range.toMs) {
+    const next = day.plus({ days: 1 })
+    const dayStart = day.toMillis()
+    const dayEnd = Math.min(next.toMillis(), range.toMs)
+    const whole = dayStart === cursor && dayEnd === next.toMillis()
+    const piece = { fromMs: cursor, toMs: dayEnd }
+    if (whole && dayEnd + settleMs <= nowMs) days.push(piece)
+    else {
+      const last = rest.at(-1)
+      if (last !== undefined && last.toMs === piece.fromMs) last.toMs = piece.toMs
+      else rest.push(piece)
+    }
+    cursor = dayEnd
+    day = next
+  }
+  return { days, rest }
+}

@@ -15,14 +15,18 @@
 /** Attempt results that count as a missed ring for the operator rung. */
 export const missedAttemptResults = ['no_answer', 'busy', 'unreachable', 'congestion', 'failed'] as const
 
-/** What the reader sums per operator for one period. Every field is a count or a sum in ms/minor units. */
-export interface OperatorSums {
+/** What the reader sums per operator from calls and attempts. Counts, or sums in ms. */
+export interface CallSums {
   answered: number
   missed: number
   /** Sum and count of ring times of answered attempts that have one. */
   answerMsSum: number
   answerCount: number
   talkMs: number
+}
+
+/** What the reader sums per operator from leads. Counts, or sums in ms and minor units. */
+export interface LeadSums {
   leadsOwned: number
   leadsInSla: number
   responseMsSum: number
@@ -32,6 +36,18 @@ export interface OperatorSums {
   deals: number
   revenue: number
   refusalsByReason: Record<string, number>
+}
+
+export type OperatorSums = CallSums & LeadSums
+
+export const emptyCallSums = (): CallSums => ({ answered: 0, missed: 0, answerMsSum: 0, answerCount: 0, talkMs: 0 })
+
+/** Call sums of several pieces of a period (e.g. settled days and today), added up. */
+export function addCallSums (a: CallSums, b: CallSums): CallSums {
+  return {
+    answered: a.answered + b.answered, missed: a.missed + b.missed, answerMsSum: a.answerMsSum + b.answerMsSum,
+    answerCount: a.answerCount + b.answerCount, talkMs: a.talkMs + b.talkMs
+  }
 }
 
 export interface OperatorFacts { operatorId: string; name: string; removed: boolean; sums: OperatorSums; qaScore: number | null }

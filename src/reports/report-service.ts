@@ -5,10 +5,10 @@ import type { Config } from '../config.js'
 import { ConfigError } from '../config.js'
 import { ReportsReader, type FunnelBy } from '../db/reports-read.js'
 import type { Db } from '../db/open.js'
-import { efficiencyTable, funnelRows, leaderboardFor, sortRows, type EfficiencyNumbers, type EfficiencyRow, type FunnelRow, type ReducedRow, type SortColumn } from '../domain/kpi.js'
+import { addCallSums, emptyCallSums, emptySums, efficiencyTable, funnelRows, type CallSums, leaderboardFor, sortRows, type EfficiencyNumbers, type EfficiencyRow, type FunnelRow, type ReducedRow, type SortColumn } from '../domain/kpi.js'
 import { problemZones, type DigestThresholds, type Problem } from '../domain/kpi-digest.js'
 import { motivationRow, parseTiers, type MotivationRow, type MotivationTier } from '../domain/kpi-motivation.js'
-import { daysTouched, localDayOf, type ReportRange } from '../domain/kpi-period.js'
+import { daysTouched, localDayOf, splitSettledDays, type ReportRange } from '../domain/kpi-period.js'
 import { noQaScores, type QaScoreSource } from './qa-scores.js'
 import { parseRecipients, type Recipient } from './recipients.js'
 
@@ -49,25 +49,59 @@ export interface FunnelReport { from: number; to: number; by: FunnelBy; currency
 export interface MotivationReport { from: number; to: number; currency: string; tiers: MotivationTier[]; rows: MotivationRow[] }
 export interface Digest { subject: string; html: string; problems: Problem[] }
 
+/**
+ * A call's attempts and talk time are final once it ends; a local day whose calls all ended long
+ * ago does not change any more, so its call sums are read once and remembered.
+ */
+export const settleMs = 6 * 3_600_000
+const maxRememberedDays = 1000
+
 export class ReportService {
   readonly reader: ReportsReader
+  /** Call sums of settled local days, by the day's start (epoch ms): operator → sums. */
+  private readonly settledDays = new Map<number, Map<string, CallSums>>()
 
   constructor (db: Db, readonly settings: ReportSettings, private readonly qa: QaScoreSource = noQaScores) {
     this.reader = new ReportsReader(db)
   }
 
-  operators (range: ReportRange, sort: SortColumn = 'answered', order: 'asc' | 'desc' = 'desc'): OperatorsReport {
-    const sums = this.reader.operatorSums(range)
+  /** Call sums for the range: settled days from memory (read once), the rest from the database. */
+  private callSums (range: ReportRange, nowMs: number, operatorIds: readonly string[]): Map<string, CallSums> {
+    const { days, rest } = splitSettledDays(range, nowMs, this.settings.timeZone, settleMs)
+    const pieces = rest.map((r) => this.reader.callSums(r, operatorIds))
+    for (const day of days) {
+      let sums = this.settledDays.get(day.fromMs)
+      const missing = sums === undefined ? operatorIds : operatorIds.filter((id) => !sums!.has(id))
+      if (missing.length > 0) {
+        const read = this.reader.callSums(day, missing)
+        sums = new Map([...(sums ?? []), ...read])
+        if (this.settledDays.size >= maxRememberedDays) this.settledDays.delete(this.settledDays.keys().next().value!)
+        this.settledDays.set(day.fromMs, sums)
+      }
+      pieces.push(sums!)
+    }
+    const out = new Map<string, CallSums>()
+    for (const id of operatorIds) out.set(id, pieces.reduce((acc, p) => addCallSums(acc, p.get(id) ?? emptyCallSums()), emptyCallSums()))
+    return out
+  }
+
+  operators (range: ReportRange, nowMs: number, sort: SortColumn = 'answered', order: 'asc' | 'desc' = 'desc'): OperatorsReport {
+    const operators = this.reader.operators()
+    const ids = operators.map((o) => o.operatorId)
+    const calls = this.callSums(range, nowMs, ids)
+    const leads = this.reader.leadSums(range, ids)
     const scores = this.qa.qaScores(range.fromMs, range.toMs)
-    const table = efficiencyTable(this.reader.operators().map((o) => ({
-      operatorId: o.operatorId, name: o.name, removed: o.removed, sums: sums.get(o.operatorId)!, qaScore: scores.get(o.operatorId) ?? null
+    const table = efficiencyTable(operators.map((o) => ({
+      operatorId: o.operatorId, name: o.name, removed: o.removed,
+      sums: { ...emptySums(), ...calls.get(o.operatorId), ...leads.get(o.operatorId) },
+      qaScore: scores.get(o.operatorId) ?? null
     })))
     return { from: range.fromMs, to: range.toMs, currency: this.settings.currency, rows: sortRows(table.rows, sort, order), totals: table.totals }
   }
 
   /** The table as an operator may see it (see leaderboardFor). */
-  operatorsFor (viewerOperatorId: string | null, range: ReportRange, sort: SortColumn = 'answered', order: 'asc' | 'desc' = 'desc'): ReducedOperatorsReport {
-    const full = this.operators(range, sort, order)
+  operatorsFor (viewerOperatorId: string | null, range: ReportRange, nowMs: number, sort: SortColumn = 'answered', order: 'asc' | 'desc' = 'desc'): ReducedOperatorsReport {
+    const full = this.operators(range, nowMs, sort, order)
     return { ...full, rows: leaderboardFor(full.rows, viewerOperatorId) }
   }
 
@@ -99,7 +133,7 @@ export class ReportService {
   digest (who: { role: Recipient['role']; operatorId: string | null }, nowMs: number): Digest {
     const s = this.settings
     const today = { fromMs: DateTime.fromMillis(nowMs, { zone: s.timeZone }).startOf('day').toMillis(), toMs: nowMs }
-    const table = this.operators(today, 'deals', 'desc')
+    const table = this.operators(today, nowMs, 'deals', 'desc')
     const recentFrom = nowMs - s.thresholds.silentSourceHours * 3_600_000
     const problems = problemZones({
       rows: table.rows,

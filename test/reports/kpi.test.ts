@@ -1,7 +1,7 @@
 import t from 'tap'
 import { efficiencyTable, emptySums, funnelRows, leaderboardFor, sortRows, type OperatorFacts, type OperatorSums } from '../../src/domain/kpi.js'
 import { problemZones } from '../../src/domain/kpi-digest.js'
-import { daysTouched, reportRange } from '../../src/domain/kpi-period.js'
+import { daysTouched, reportRange, splitSettledDays } from '../../src/domain/kpi-period.js'
 
 const op = (operatorId: string, sums: Partial<OperatorSums> = {}, o: Partial<OperatorFacts> = {}): OperatorFacts =>
   ({ operatorId, name: operatorId.toUpperCase(), removed: false, sums: { ...emptySums(), ...sums }, qaScore: null, ...o })
@@ -106,4 +106,23 @@ t.test('digest problem zones name misses, overdue leads, low QA and silent sourc
     ['misses', 'ANA'], ['overdue', 'BEN'], ['overdue', 'nobody'], ['low_qa', 'ANA'], ['silent_source', 'yandex']
   ])
   t.match(problems[0]!.text, 'ANA missed 5 of 7 calls offered (71.4%)')
+})
+
+t.test('a range splits into settled whole local days and the rest, covering it exactly once', async (t) => {
+  const zone = 'Europe/Moscow'
+  const at = (iso: string): number => Date.parse(iso)
+  const range = { fromMs: at('2026-11-01T09:00:00+03:00'), toMs: at('2026-11-05T12:00:00+03:00') }
+  const now = range.toMs
+  const day = (d: number) => ({ fromMs: at(`2026-11-0${d}T00:00:00+03:00`), toMs: at(`2026-11-0${d + 1}T00:00:00+03:00`) })
+  // 4 November ended 12 hours before now: settled when calls settle within 6 hours, not within 13.
+  t.same(splitSettledDays(range, now, zone, 6 * 3_600_000), {
+    days: [day(2), day(3), day(4)],
+    rest: [{ fromMs: range.fromMs, toMs: day(2).fromMs }, { fromMs: day(5).fromMs, toMs: range.toMs }]
+  })
+  t.same(splitSettledDays(range, now, zone, 13 * 3_600_000), {
+    days: [day(2), day(3)],
+    rest: [{ fromMs: range.fromMs, toMs: day(2).fromMs }, { fromMs: day(4).fromMs, toMs: range.toMs }]
+  })
+  const inside = { fromMs: at('2026-11-03T10:00:00+03:00'), toMs: at('2026-11-03T11:00:00+03:00') }
+  t.same(splitSettledDays(inside, now, zone, 0), { days: [], rest: [inside] })
 })

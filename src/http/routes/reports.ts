@@ -56,8 +56,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const r = range(req.query)
     const { sort, order } = req.query
     const report = auth.role === 'operator'
-      ? reports.operatorsFor(auth.operatorId, r, sort, order ?? 'desc')
-      : reports.operators(r, sort, order ?? 'desc')
+      ? reports.operatorsFor(auth.operatorId, r, now(), sort, order ?? 'desc')
+      : reports.operators(r, now(), sort, order ?? 'desc')
     if (req.query.format !== 'csv') return report
     const reasons = Object.keys(report.totals.refusalsByReason).sort()
     const rows: RowNumbers[] = [...report.rows, { ...report.totals, name: 'Total' }]
