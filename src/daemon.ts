@@ -265,6 +265,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   if (digests !== null && opts.digestSchedule !== false) {
     digestTasks = scheduleDigests(digests, config.reports.digestSchedule, config.leads.timeZone, now, log)
   }
+  // The settled days' call sums, read in small steps while the daemon starts serving.
+  let warming: NodeJS.Immediate | null = null
+  const warmStep = reports.warmStep(now())
+  const warm = (): void => { warming = warmStep() ? setImmediate(warm) : null }
+  warming = setImmediate(warm)
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
@@ -299,6 +304,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      if (warming !== null) clearImmediate(warming)
       queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()

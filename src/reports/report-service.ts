@@ -85,6 +85,21 @@ export class ReportService {
     return out
   }
 
+  /**
+   * Reads the settled days of the last `days` days into memory, one day per step, so the first
+   * month's table after a start does not read a month of calls at once. Returns false when done.
+   */
+  warmStep (nowMs: number, days = 35): () => boolean {
+    const from = DateTime.fromMillis(nowMs, { zone: this.settings.timeZone }).startOf('day').minus({ days }).toMillis()
+    const settled = splitSettledDays({ fromMs: from, toMs: nowMs }, nowMs, this.settings.timeZone, settleMs).days
+    return () => {
+      const day = settled.pop() // newest first: the days most reports ask for
+      if (day === undefined) return false
+      this.callSums(day, nowMs, this.reader.operators().map((o) => o.operatorId))
+      return true
+    }
+  }
+
   operators (range: ReportRange, nowMs: number, sort: SortColumn = 'answered', order: 'asc' | 'desc' = 'desc'): OperatorsReport {
     const operators = this.reader.operators()
     const ids = operators.map((o) => o.operatorId)

@@ -29,3 +29,20 @@ t.test('the month\'s table is the same from remembered days as from the database
   t.match(reports.operators(month, nowMs).rows[0], { answered: 21, missed: 20 })
   t.match(reports.operators({ fromMs: month.fromMs + day / 2, toMs: month.fromMs + 2 * day }, nowMs).rows[0], { answered: 1, missed: 1 }, 'a partial first day is read live')
 })
+
+t.test('warming reads the settled days ahead, newest first, and the table is the same', async (t) => {
+  const { db, bus, now, newId } = testBase()
+  t.teardown(() => db.$client.close())
+  createOperator({ db, bus, now, newId }, { name: 'Ana', endpoint: 'PJSIP/101' }, 'op_ana')
+  db.insert(calls).values({ callId: 'c1', direction: 'inbound', status: 'answered', channelId: 'c1', callerRaw: '1', did: '2', answeredBy: 'op_ana', startedAt: Date.parse('2026-11-10T10:00:00Z'), talkMs: 1000 }).run()
+  const settings = reportSettingsFrom(loadConfig({}, { leads: { timeZone: 'UTC' } }))
+  const nowMs = Date.parse('2026-11-20T12:00:00Z')
+  const reports = new ReportService(db, settings)
+  const step = reports.warmStep(nowMs, 3)
+  let steps = 0
+  while (step()) steps++
+  t.equal(steps, 3, 'three settled days: 17, 18 and 19 November')
+  const month = { fromMs: Date.parse('2026-11-01T00:00:00Z'), toMs: nowMs }
+  t.same(reports.operators(month, nowMs), new ReportService(db, settings).operators(month, nowMs))
+  t.match(reports.operators(month, nowMs).rows[0], { answered: 0, talkMs: 1000 })
+})
