@@ -116,6 +116,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const db = openDb(config.db.path)
   const bus = new Bus()
   const leadSettings = leadSettingsFrom(config)
+  // Checked before anything starts: a bad tier, recipient or schedule stops the start.
+  const reportSettings = reportSettingsFrom(config)
+  digestExpressions(config.reports.digestSchedule)
   const outbox = new Outbox({ db, config: config.webhooks, log, now, newId })
   const stopWebhookFeed = outbox.subscribe(bus)
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
@@ -257,8 +260,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     renderer: new DialplanRenderer(config.dialplan.templatesDir),
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
-  const reports = new ReportService(db, reportSettingsFrom(config), opts.qaScores ?? noQaScores)
-  digestExpressions(config.reports.digestSchedule) // a bad schedule stops the start, mail or not
+  const reports = new ReportService(db, reportSettings, opts.qaScores ?? noQaScores)
   const mailer = config.smtp.host === '' ? null : smtpMailer(config.smtp)
   const digests = mailer === null ? null : new DigestSender({ reports, mailer, log: log.child({ part: 'digests' }) })
   let digestTasks: ScheduledTask[] = []
