@@ -267,11 +267,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   if (digests !== null && opts.digestSchedule !== false) {
     digestTasks = scheduleDigests(digests, config.reports.digestSchedule, config.leads.timeZone, now, log)
   }
-  // The settled days' call sums, read in small steps while the daemon starts serving.
+  // The settled days' call sums, read in small steps once the start's own work is done.
   let warming: NodeJS.Immediate | null = null
-  const warmStep = reports.warmStep(now())
-  const warm = (): void => { warming = warmStep() ? setImmediate(warm) : null }
-  warming = setImmediate(warm)
+  const warmLater = setTimeout(() => {
+    const warmStep = reports.warmStep(now())
+    const warm = (): void => { warming = warmStep() ? setImmediate(warm) : null }
+    warm()
+  }, 10_000).unref()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
@@ -306,6 +308,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       if (stopped) return
       stopped = true
       stopTraffic?.()
+      clearTimeout(warmLater)
       if (warming !== null) clearImmediate(warming)
       queue.stop()
       await sweep?.stop()
