@@ -199,6 +199,36 @@ const ConfigSchema = Type.Object({
     /** Language for people not logged in: ru | en. */
     defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
   }, { default: {} }),
+  reports: Type.Object({
+    /** ISO 4217 code of deal amounts; amounts are kept in its minor units (kopecks, cents). */
+    currency: Type.String({ default: 'RUB', pattern: '^[A-Z]{3}$' }),
+    /** Motivation tiers, share:percent: from this share of same-day deals, this percent of their revenue. */
+    motivationTiers: Type.String({ default: '0.5:5,0.7:7,0.9:10' }),
+    /** Base pay per calendar day of the period, in minor units. */
+    basePayPerDay: Type.Integer({ minimum: 0, default: 0 }),
+    /** When digests go out (node-cron, in leads.timeZone); several expressions separated by ";". */
+    digestSchedule: Type.String({ default: '0 10 * * *;0 14 * * *;0 18 * * *' }),
+    /** Who gets digests until users have e-mails: email:role, comma-separated (role operator needs email:operator:<operatorId>). */
+    digestRecipients: Type.String({ default: '' }),
+    /** Problem zones: an operator with at least this many misses and this missed % is named. */
+    missedAlertCount: Type.Integer({ minimum: 1, default: 3 }),
+    missedAlertPct: Type.Number({ minimum: 0, maximum: 100, default: 20 }),
+    /** Problem zones: an average QA score below this is named (when scores are known). */
+    qaAlertScore: Type.Number({ minimum: 0, default: 60 }),
+    /** Problem zones: a source that brought at least this many calls in the 7 days before and none in the last `silentSourceHours`. */
+    silentSourceMinCalls: Type.Integer({ minimum: 1, default: 7 }),
+    silentSourceHours: Type.Integer({ minimum: 1, default: 24 })
+  }, { default: {} }),
+  smtp: Type.Object({
+    /** Empty = no e-mail (digests are only viewable in the console). */
+    host: Type.String({ default: '' }),
+    port: port(587, 1),
+    /** TLS from the first byte (port 465); false = STARTTLS when the server offers it. */
+    secure: Type.Boolean({ default: false }),
+    user: Type.String({ default: '' }),
+    password: Type.String({ default: '' }),
+    from: Type.String({ default: 'ringlead <ringlead@localhost>' })
+  }, { default: {} }),
   log: Type.Object({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })
@@ -259,7 +289,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] }
 
 /** Paths pino must never print. */
-export const secretPaths = ['ari.password', 'ami.secret', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
+export const secretPaths = ['ari.password', 'ami.secret', 'smtp.password', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
 
 export const usesSimulator = (config: Config): boolean => config.ari.url === ''
 

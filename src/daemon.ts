@@ -48,6 +48,11 @@ import { TranscriptionRunner } from './speech/transcription-runner.js'
 import { ConsoleFeed } from './notify/console-feed.js'
 import { todayStats } from './db/wallboard-stats.js'
 import { DateTime } from 'luxon'
+import { digestExpressions, scheduleDigests } from './jobs/digests.js'
+import { smtpMailer } from './notify/mailer.js'
+import { DigestSender } from './reports/digest-sender.js'
+import { speechQaScores, type QaScoreSource } from './reports/qa-scores.js'
+import { ReportService, reportSettingsFrom } from './reports/report-service.js'
 
 export interface Daemon {
   config: Config
@@ -73,6 +78,9 @@ export interface Daemon {
   dialplan: DialplanService
   /** The console's live wallboard feed. */
   feed: ConsoleFeed
+  reports: ReportService
+  /** E-mail digests; null without an SMTP host. */
+  digests: DigestSender | null
   /** Where the HTTP API listens, once listening. */
   url: string | null
   stop: () => Promise<void>
@@ -93,6 +101,10 @@ export interface DaemonOptions {
   escalationSchedule?: boolean
   /** Worker id of the transcription queue (a restarted daemon is another worker). */
   speechWorker?: string
+  /** Send digests on their schedule (tests call digests.run() themselves). */
+  digestSchedule?: boolean
+  /** Average QA scores per operator for the reports; none by default. */
+  qaScores?: QaScoreSource
 }
 
 /** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
@@ -117,6 +129,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const db = openDb(config.db.path)
   const bus = new Bus()
   const leadSettings = leadSettingsFrom(config)
+  // Checked before anything starts: a bad tier, recipient or schedule stops the start.
+  const reportSettings = reportSettingsFrom(config)
+  digestExpressions(config.reports.digestSchedule)
   const outbox = new Outbox({ db, config: config.webhooks, log, now, newId })
   const stopWebhookFeed = outbox.subscribe(bus)
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
@@ -275,11 +290,25 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     stats: () => todayStats(db, DateTime.fromMillis(now(), { zone: config.leads.timeZone }).startOf('day').toMillis(), now())
   })
   feed.start()
+  const reports = new ReportService(db, reportSettings, opts.qaScores ?? speechQaScores(db))
+  const mailer = config.smtp.host === '' ? null : smtpMailer(config.smtp)
+  const digests = mailer === null ? null : new DigestSender({ reports, mailer, log: log.child({ part: 'digests' }) })
+  let digestTasks: ScheduledTask[] = []
+  if (digests !== null && opts.digestSchedule !== false) {
+    digestTasks = scheduleDigests(digests, config.reports.digestSchedule, config.leads.timeZone, now, log)
+  }
+  // The settled days' call sums, read in small steps once the start's own work is done.
+  let warming: NodeJS.Immediate | null = null
+  const warmLater = setTimeout(() => {
+    const warmStep = reports.warmStep(now())
+    const warm = (): void => { warming = warmStep() ? setImmediate(warm) : null }
+    warm()
+  }, 10_000).unref()
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed,
+    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       webhookBacklog: () => (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").get() as { n: number }).n
@@ -311,15 +340,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
     stop: async () => {
       if (stopped) return
       stopped = true
       stopTraffic?.()
       feed.stop()
+      clearTimeout(warmLater)
+      if (warming !== null) clearImmediate(warming)
       queue.stop()
       await sweep?.stop()
       await forgetKeys?.stop()
+      for (const task of digestTasks) await task.stop()
+      mailer?.close()
       await app.close()
       await agi?.server.close()
       await center.drain()

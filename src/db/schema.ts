@@ -146,7 +146,11 @@ export const calls = sqliteTable('calls', {
   index('calls_customer').on(t.customerId),
   index('calls_answered_by').on(t.answeredBy, t.startedAt),
   index('calls_channel').on(t.channelId),
-  index('calls_queued').on(t.queuedAt)
+  index('calls_queued').on(t.queuedAt),
+  // Reports: talk time per operator (read one operator at a time, in index order) and calls per
+  // source/category in a period, from the index alone.
+  index('calls_report_talk').on(t.answeredBy, t.startedAt, t.talkMs),
+  index('calls_report_source').on(t.startedAt, t.direction, t.source, t.categoryId)
 ])
 
 export const callAttempts = sqliteTable('call_attempts', {
@@ -164,7 +168,12 @@ export const callAttempts = sqliteTable('call_attempts', {
   result: text('result', { enum: ['ringing', 'answered', 'no_answer', 'busy', 'unreachable', 'congestion', 'failed', 'cancelled', 'interrupted'] }).notNull(),
   cause: integer('cause'),
   causeText: text('cause_text')
-}, (t) => [index('call_attempts_call').on(t.callId), index('call_attempts_operator').on(t.operatorId, t.startedAt)])
+}, (t) => [
+  index('call_attempts_call').on(t.callId),
+  index('call_attempts_operator').on(t.operatorId, t.startedAt),
+  // Reports: one operator's attempts in a period, counted and summed from the index alone.
+  index('call_attempts_report').on(t.operatorId, t.result, t.startedAt, t.ringMs)
+])
 
 export const recordings = sqliteTable('recordings', {
   recordingId: text('recording_id').primaryKey(),
@@ -230,6 +239,14 @@ export const leads = sqliteTable('leads', {
   respondedAt: integer('responded_at'),
   followUpAt: integer('follow_up_at'),
   refusalReason: text('refusal_reason'),
+  /** The first response deadline, kept when deadline_at is cleared, for "answered within SLA". */
+  slaDueAt: integer('sla_due_at'),
+  /** When the lead first became a deal; stays when the lead is closed later. */
+  dealAt: integer('deal_at'),
+  /** When the lead was last refused; with refusal_reason, for refusals by reason in a period. */
+  refusedAt: integer('refused_at'),
+  /** The deal's amount in minor units (kopecks, cents) of reports.currency; null when not given. */
+  dealAmount: integer('deal_amount'),
   awaitingDisposition: integer('awaiting_disposition', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
@@ -241,7 +258,12 @@ export const leads = sqliteTable('leads', {
   index('leads_owner').on(t.ownerId, t.status),
   index('leads_status').on(t.status, t.statusSince),
   index('leads_created').on(t.createdAt),
-  index('leads_customer').on(t.customerId, t.status)
+  index('leads_customer').on(t.customerId, t.status),
+  // Reports: one owner's leads or deals in a period, and leads per source/category, from the index alone.
+  index('leads_report_owned').on(t.ownerId, t.createdAt, t.respondedAt, t.slaDueAt, t.dealAt, t.dealAmount),
+  index('leads_report_deal').on(t.ownerId, t.dealAt, t.dealAmount),
+  index('leads_report_refused').on(t.ownerId, t.refusedAt, t.refusalReason),
+  index('leads_report_created').on(t.createdAt, t.source, t.categoryId, t.dealAt, t.dealAmount)
 ])
 
 /** Append-only history of every lead. */

@@ -32,6 +32,8 @@ import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
 import { services, type Board, type SpeechServices } from './services.js'
+import reportRoutes from './routes/reports.js'
+import { ReportService, reportSettingsFrom } from '../reports/report-service.js'
 import { validatorCompiler } from './validation.js'
 import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
@@ -72,6 +74,8 @@ export interface AppDeps {
   feed?: ConsoleFeed
   /** What /metrics reports besides the bus's call counters. */
   metrics?: MetricsSources
+  /** The reports; by default over `db` with the config's settings and no QA scores. */
+  reports?: ReportService
 }
 
 /** What the HTTP logger must never print. */
@@ -81,7 +85,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, userRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, userRoutes, reportRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -134,6 +138,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     leads: deps.leads,
     menus: deps.menus ?? new MenusRepo(catalog),
     waiting: deps.waiting ?? (() => []),
+    reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,
     outbound: deps.outbound,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix),

@@ -23,6 +23,7 @@ export interface SpeechServices {
   /** Pokes the queue (a job was retried). */
   poke: () => void
 }
+import type { ReportService } from '../reports/report-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
 export interface OperatorLiveView { state: string; reason: string; sinceMs: number }
@@ -49,6 +50,8 @@ export interface Services {
   waiting: () => WaitingView[]
   /** Speech; the speech routes answer 404 without it. */
   speech?: SpeechServices
+  /** The numbers: efficiency table, funnels, motivation, digests. */
+  reports: ReportService
 }
 
 declare module 'fastify' {

@@ -141,7 +141,7 @@ export class LeadService {
         leadId, customerId, phone: phoneValue, phoneProblem: phone?.problem ?? null, email, name: input.name ?? null,
         channel: input.channel, source, categoryId, message: input.message ?? null,
         utm: input.utm ? JSON.stringify(input.utm) : null, externalId, callId: input.callId ?? null,
-        status, statusSince: now, ownerId, ownerReasons: JSON.stringify(ownerReasons), deadlineAt,
+        status, statusSince: now, ownerId, ownerReasons: JSON.stringify(ownerReasons), deadlineAt, slaDueAt: deadlineAt,
         respondedAt: input.answered ? now : null, awaitingDisposition: input.answered === true,
         createdAt: now, updatedAt: now
       })
@@ -193,9 +193,10 @@ export class LeadService {
   }
 
   /** Moves a lead through the matrix; refused with a message naming both statuses. */
-  changeStatus (leadId: string, to: string, o: { actor: string; reason?: string | null; followUpAt?: number | null; kind?: string }): LeadView {
+  changeStatus (leadId: string, to: string, o: { actor: string; reason?: string | null; followUpAt?: number | null; kind?: string; dealAmount?: number | null }): LeadView {
     const lead = this.get(leadId)
     const now = this.deps.now()
+    if (o.dealAmount !== undefined && o.dealAmount !== null && to !== 'deal') throw new InvalidInput('dealAmount', `only a deal has an amount; lead ${leadId} is moving to ${to}`)
     const d = decideTransition(this.deps.settings.matrix, lead.status, to, {
       reason: o.reason, followUpAt: o.followUpAt, refusalReasons: to === 'refused' ? this.deps.settings.refusalReasons : undefined
     })
@@ -204,11 +205,17 @@ export class LeadService {
       const patch: Partial<LeadRow> = { status: to, statusSince: now, updatedAt: now }
       if (d.isResponse) { patch.respondedAt = lead.respondedAt ?? now; patch.deadlineAt = null }
       if (d.closes) patch.closedAt = now
-      if (to === 'refused') patch.refusalReason = o.reason ?? null
+      if (to === 'refused') { patch.refusalReason = o.reason ?? null; patch.refusedAt = now }
+      if (to === 'deal') {
+        // The first deal counts for the reports; a later close keeps it.
+        patch.dealAt = lead.dealAt ?? now
+        patch.dealAmount = o.dealAmount ?? lead.dealAmount
+      }
       if (o.followUpAt) patch.followUpAt = o.followUpAt
       patch.awaitingDisposition = false
       this.deps.repo.update(leadId, patch)
-      this.event(leadId, now, o.actor, o.kind ?? 'status', { from: lead.status, to, reason: o.reason ?? null, data: o.followUpAt ? { followUpAt: o.followUpAt } : undefined })
+      const data = { ...(o.followUpAt ? { followUpAt: o.followUpAt } : {}), ...(o.dealAmount != null ? { dealAmount: o.dealAmount } : {}) }
+      this.event(leadId, now, o.actor, o.kind ?? 'status', { from: lead.status, to, reason: o.reason ?? null, data: Object.keys(data).length > 0 ? data : undefined })
       if (d.isResponse || d.closes) this.deps.repo.cancelPendingSteps(leadId, now, `lead ${to}`, ['reminder', 'owner_call', 'manager_call'])
       if (o.followUpAt) {
         this.deps.repo.addStep({
@@ -223,13 +230,31 @@ export class LeadService {
   }
 
   /** The outcome of a conversation: from the phone menu, the API or the console. */
-  recordDisposition (leadId: string, outcome: DispositionOutcome, o: { actor: string; reason?: string | null; followUpAt?: number | null }): LeadView {
+  recordDisposition (leadId: string, outcome: DispositionOutcome, o: { actor: string; reason?: string | null; followUpAt?: number | null; dealAmount?: number | null }): LeadView {
     const to = outcome === 'deal' ? 'deal' : outcome === 'refused' ? 'refused' : 'callback_scheduled'
     const lead = this.get(leadId)
+    if (lead.status === to && to === 'deal' && o.dealAmount != null) {
+      // The amount told after the deal was recorded (e.g. on the phone first, in the console later).
+      this.setDealAmount(leadId, o.dealAmount, o.actor)
+      return viewLead(this.get(leadId))
+    }
     // An answered call's lead is in progress already; from "new" the matrix allows the same moves.
     const view = lead.status === to ? viewLead(lead) : this.changeStatus(leadId, to, { ...o, kind: 'disposition' })
     this.announce('disposition.recorded', leadId, { kind: 'disposition', from: lead.status, to, reason: o.reason ?? null, actor: o.actor })
     return view
+  }
+
+  /** Corrects or adds the amount of a lead that is (or was) a deal. */
+  setDealAmount (leadId: string, dealAmount: number, actor: string): LeadView {
+    const lead = this.get(leadId)
+    if (lead.dealAt === null) throw new InvalidInput('dealAmount', `lead ${leadId} is not a deal (status ${lead.status})`)
+    const now = this.deps.now()
+    this.deps.repo.transaction(() => {
+      this.deps.repo.update(leadId, { dealAmount, updatedAt: now })
+      this.event(leadId, now, actor, 'deal_amount', { data: { from: lead.dealAmount, to: dealAmount } })
+    })
+    this.announce('lead.updated', leadId, { kind: 'deal_amount', actor })
+    return viewLead(this.deps.repo.get(leadId)!)
   }
 
   assignOwner (leadId: string, operatorId: string, actor: string, reason: string): LeadView {

@@ -162,7 +162,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const { leadId } = leadFor(req, req.params.leadId)
     checkStatus('status', req.body.status)
     const followUpAt = followUpMs(req.body.followUpAt, now())
-    leads.changeStatus(leadId, req.body.status, { actor: actorOf(authOf(req)), reason: req.body.reason ?? null, followUpAt })
+    leads.changeStatus(leadId, req.body.status, { actor: actorOf(authOf(req)), reason: req.body.reason ?? null, followUpAt, dealAmount: req.body.dealAmount ?? null })
     return detail(leadId)
   })
 
@@ -171,7 +171,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const { leadId } = leadFor(req, req.params.leadId)
     const followUpAt = followUpMs(req.body.followUpAt, now())
-    leads.recordDisposition(leadId, req.body.outcome, { actor: actorOf(authOf(req)), reason: req.body.reason ?? null, followUpAt })
+    leads.recordDisposition(leadId, req.body.outcome, { actor: actorOf(authOf(req)), reason: req.body.reason ?? null, followUpAt, dealAmount: req.body.dealAmount ?? null })
     return detail(leadId)
   })
 

@@ -43,6 +43,9 @@ export const LeadView = Type.Object({
   respondedAt: Nullable(EpochMs),
   followUpAt: Nullable(EpochMs),
   refusalReason: Nullable(Type.String()),
+  slaDueAt: Nullable(EpochMs),
+  dealAt: Nullable(EpochMs),
+  dealAmount: Nullable(Type.Integer({ description: 'in minor units (kopecks, cents) of the configured reports.currency' })),
   awaitingDisposition: Type.Boolean(),
   createdAt: EpochMs,
   updatedAt: EpochMs,
@@ -130,15 +133,24 @@ const FollowUpAt = Type.Union([
   Type.String({ pattern: isoDateTimePattern })
 ], { hint: 'be an ISO 8601 date-time with a zone, like 2024-05-01T10:00:00+03:00, or epoch milliseconds' })
 
+/** Integer minor units (kopecks, cents), so sums are exact; at most 10^13 (a hundred billion roubles). */
+export const DealAmount = Type.Integer({
+  minimum: 0, maximum: 10_000_000_000_000,
+  hint: 'be a whole number of minor units (kopecks, cents), e.g. 149900 for 1499.00',
+  description: 'the deal\'s amount in minor units of the configured currency (RINGLEAD_REPORTS_CURRENCY); only with status/outcome deal'
+})
+
 export const StatusBody = Type.Object({
   status: Type.String({ minLength: 1, maxLength: 64 }),
   reason: Type.Optional(Nullable(Reason)),
+  dealAmount: Type.Optional(Nullable(DealAmount)),
   followUpAt: Type.Optional(Nullable(FollowUpAt))
 }, { additionalProperties: false })
 
 export const DispositionBody = Type.Object({
   outcome: Type.Union([Type.Literal('deal'), Type.Literal('refused'), Type.Literal('callback')]),
   reason: Type.Optional(Nullable(Reason)),
+  dealAmount: Type.Optional(Nullable(DealAmount)),
   followUpAt: Type.Optional(Nullable(FollowUpAt))
 }, { additionalProperties: false })
 
