@@ -1,9 +1,9 @@
 // Read side of calls: the whole story of one call, and a filtered, paged list.
-import { and, asc, desc, eq, exists, gte, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, exists, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { RoutingPlan } from '../domain/routing.js'
 import { InvalidInput } from '../errors.js'
 import type { Db } from './open.js'
-import { callAttempts, calls, categories, customers, operators, recordings } from './schema.js'
+import { callAttempts, calls, categories, customers, operators, qaResults, recordings } from './schema.js'
 
 type CallRow = typeof calls.$inferSelect
 export type CallStatus = CallRow['status']
@@ -227,6 +227,9 @@ export interface CallFilters {
   did?: string
   source?: string
   categoryId?: string
+  /** Calls whose script-QA score is at least / at most this (only transcribed and scored calls). */
+  minScore?: number
+  maxScore?: number
   /** 1..200, default 50. */
   limit?: number
   /** From the previous page's nextCursor. */
@@ -255,6 +258,8 @@ export interface CallSummary {
   talkMs: number | null
   hangupBy: CallRow['hangupBy']
   endReason: string | null
+  /** The script-QA score (0–100) once the call is transcribed and checked. */
+  qaScore: number | null
 }
 
 export interface CallPage { calls: CallSummary[]; nextCursor: string | null }
@@ -292,21 +297,24 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
   if (filters.did !== undefined) where.push(or(eq(calls.did, filters.did), eq(calls.trackingDid, filters.did)))
   if (filters.source !== undefined) where.push(eq(calls.source, filters.source))
   if (filters.categoryId !== undefined) where.push(eq(calls.categoryId, filters.categoryId))
+  if (filters.minScore !== undefined) where.push(gte(qaResults.score, filters.minScore))
+  if (filters.maxScore !== undefined) where.push(lte(qaResults.score, filters.maxScore))
   if (filters.cursor !== undefined) {
     const after = decodeCursor(filters.cursor)
     where.push(or(lt(calls.startedAt, after.startedAt), and(eq(calls.startedAt, after.startedAt), lt(calls.callId, after.callId))))
   }
-  const rows = db.select({ call: calls, categoryName: categories.name, answererName: operators.name })
+  const rows = db.select({ call: calls, categoryName: categories.name, answererName: operators.name, qaScore: qaResults.score })
     .from(calls)
     .leftJoin(categories, eq(categories.categoryId, calls.categoryId))
     .leftJoin(operators, eq(operators.operatorId, calls.answeredBy))
+    .leftJoin(qaResults, eq(qaResults.callId, calls.callId))
     .where(and(...where))
     .orderBy(desc(calls.startedAt), desc(calls.callId))
     .limit(limit + 1).all()
   const page = rows.slice(0, limit)
   const last = page[page.length - 1]
   return {
-    calls: page.map(({ call: c, categoryName, answererName }) => ({
+    calls: page.map(({ call: c, categoryName, answererName, qaScore }) => ({
       callId: c.callId,
       direction: c.direction,
       status: c.status,
@@ -327,7 +335,8 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
       ringMs: c.ringMs,
       talkMs: c.talkMs,
       hangupBy: c.hangupBy,
-      endReason: c.endReason
+      endReason: c.endReason,
+      qaScore
     })),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.call.startedAt, last.call.callId) : null
   }

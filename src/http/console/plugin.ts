@@ -218,7 +218,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       const day = DateTime.fromISO(q.date, { zone })
       if (day.isValid) { params.set('from', String(day.startOf('day').toMillis())); params.set('to', String(day.endOf('day').toMillis() + 1)) }
     }
-    for (const key of ['operatorId', 'source', 'categoryId', 'status', 'cursor', 'direction'] as const) if (q[key]) params.set(key, q[key]!)
+    for (const key of ['operatorId', 'source', 'categoryId', 'status', 'cursor', 'direction', 'minScore', 'maxScore'] as const) if (q[key]) params.set(key, q[key]!)
     params.set('limit', '50')
     const [calls, operators, categories] = await Promise.all([api(req, `/api/calls?${params}`), api(req, '/api/operators'), api(req, '/api/categories')])
     return render(req, reply, 'calls.njk', { calls, q, operators: operators.body?.operators ?? [], categories: categories.body?.categories ?? [] })

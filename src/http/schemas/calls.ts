@@ -22,6 +22,8 @@ export const CallListQuery = Type.Object({
   did: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   categoryId: Type.Optional(CategoryId),
+  minScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'script-QA score at least (scored calls only)' })),
+  maxScore: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'script-QA score at most (scored calls only)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxCallPageSize, default: 50 })),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 500 }))
 }, { additionalProperties: false })
@@ -47,7 +49,8 @@ export const CallSummary = Type.Object({
   ringMs: Nullable(Type.Integer()),
   talkMs: Nullable(Type.Integer()),
   hangupBy: HangupBy,
-  endReason: Nullable(Type.String())
+  endReason: Nullable(Type.String()),
+  qaScore: Nullable(Type.Number({ description: 'script-QA score 0-100 once transcribed and checked' }))
 })
 
 export const CallPage = Type.Object({
