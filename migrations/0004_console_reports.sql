@@ -43,6 +43,7 @@ ALTER TABLE `leads` ADD `sla_due_at` integer;--> statement-breakpoint
 ALTER TABLE `leads` ADD `deal_at` integer;--> statement-breakpoint
 ALTER TABLE `leads` ADD `refused_at` integer;--> statement-breakpoint
 ALTER TABLE `leads` ADD `deal_amount` integer;--> statement-breakpoint
+CREATE INDEX `leads_call` ON `leads` (`call_id`);--> statement-breakpoint
 CREATE INDEX `leads_report_owned` ON `leads` (`owner_id`,`created_at`,`responded_at`,`sla_due_at`,`deal_at`,`deal_amount`);--> statement-breakpoint
 CREATE INDEX `leads_report_deal` ON `leads` (`owner_id`,`deal_at`,`deal_amount`);--> statement-breakpoint
 CREATE INDEX `leads_report_refused` ON `leads` (`owner_id`,`refused_at`,`refusal_reason`);--> statement-breakpoint

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, exists, gte, lt, lte, or, sql, type SQL } from 'dri
 import type { RoutingPlan } from '../domain/routing.js'
 import { InvalidInput } from '../errors.js'
 import type { Db } from './open.js'
-import { callAttempts, calls, categories, customers, operators, qaResults, recordings } from './schema.js'
+import { callAttempts, calls, categories, customers, leads, operators, qaResults, recordings } from './schema.js'
 
 type CallRow = typeof calls.$inferSelect
 export type CallStatus = CallRow['status']
@@ -155,7 +155,8 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
       menuPath: parseMenuPath(c.menuPath),
       queue: c.queuedAt === null ? null : { queuedAt: c.queuedAt, waitMs: c.waitMs, outcome: c.queueOutcome },
       resumedFrom: c.resumedFrom,
-      leadId: c.leadId,
+      // Outbound: the lead the call was made for; inbound: the lead the call made.
+      leadId: c.leadId ?? db.select({ leadId: leads.leadId }).from(leads).where(eq(leads.callId, c.callId)).get()?.leadId ?? null,
       dialledPhone: c.dialledPhone,
       placedBy: c.placedBy
     },

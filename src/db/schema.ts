@@ -259,6 +259,7 @@ export const leads = sqliteTable('leads', {
   index('leads_status').on(t.status, t.statusSince),
   index('leads_created').on(t.createdAt),
   index('leads_customer').on(t.customerId, t.status),
+  index('leads_call').on(t.callId),
   // Reports: one owner's leads or deals in a period, and leads per source/category, from the index alone.
   index('leads_report_owned').on(t.ownerId, t.createdAt, t.respondedAt, t.slaDueAt, t.dealAt, t.dealAmount),
   index('leads_report_deal').on(t.ownerId, t.dealAt, t.dealAmount),

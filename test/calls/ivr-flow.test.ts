@@ -79,6 +79,9 @@ t.test('"call me back" in the menu ends the call politely with a callback lead',
   t.equal(w.sim.heard(caller.channelId).at(-1), 'sound:ringlead/callback-taken')
   await until('lead made', () => w.daemon.leadsRepo.byCall(call.callId) !== undefined)
   t.match(w.daemon.leadsRepo.byCall(call.callId), { channel: 'call', phone: '+79031112233', status: 'new', message: /callback requested: the caller chose a callback/ })
+  const story = (await w.daemon.app.inject({ url: `/api/calls/${call.callId}`, headers: { authorization: `Bearer ${w.token}` } })).json()
+  t.equal(story.call.leadId, w.daemon.leadsRepo.byCall(call.callId)!.leadId, 'the call\'s story names the lead it made')
+  t.equal(story.call.status, 'callback')
   await caller.ended
 })
 

@@ -91,7 +91,7 @@ export const CallStory = Type.Object({
     menuPath: Type.Array(Type.String(), { description: 'voice-menu choices in order: menu:key, menu:timeout, menu:invalid, menu:after_hours' }),
     queue: Nullable(Type.Object({ queuedAt: EpochMs, waitMs: Nullable(Type.Integer()), outcome: Nullable(QueueOutcome) })),
     resumedFrom: Nullable(Type.String({ description: 'the call this one continues after a restart' })),
-    leadId: Nullable(Type.String({ description: 'outbound: the lead the call was made for' })),
+    leadId: Nullable(Type.String({ description: 'the lead the call was made for (outbound) or that it made (inbound)' })),
     dialledPhone: Nullable(Type.String({ description: 'outbound: the customer number dialled' })),
     placedBy: Nullable(Type.Union([Type.Literal('api'), Type.Literal('phone')], { description: 'outbound: through ringlead (api) or dialled on the phone (phone)' }))
   }),
