@@ -114,6 +114,69 @@ t.test('the console in a browser', async (t) => {
     }
   })
 
+  await t.test('an admin creates and edits operators, menus and numbers from the console', async (t) => {
+    // Submit, then the page reloads; a refusal shown instead fails with the API's own message.
+    const saved = async (submit: string): Promise<void> => {
+      let settled = false
+      const refused = page.waitForSelector('.form-error:not([hidden])', { timeout: 15_000 })
+        .then(async (el) => { if (!settled) throw new Error(`refused: ${await el.textContent()}`) }, () => undefined)
+      try { await Promise.race([Promise.all([page.waitForEvent('load', { timeout: 15_000 }), page.click(submit)]), refused]) } finally { settled = true }
+    }
+    // An operator with a skill.
+    await page.goto(`${base}/admin/operators`)
+    await page.fill('#operator-new input[name=name]', 'Vera Orlova')
+    await page.fill('#operator-new input[name=endpoint]', 'PJSIP/405')
+    await page.fill('#operator-new input[name=mobile]', '+79035550199')
+    await page.fill('#operator-new input[name="skill:ovens"]', '7')
+    await saved('#operator-new button[type=submit]')
+    const listed = JSON.parse((await app.inject({ url: '/api/operators', headers: bearer })).body).operators as Array<{ operatorId: string; name: string; endpoint: string; mobile: string | null; skills: Record<string, number> }>
+    const vera = listed.find((o) => o.name === 'Vera Orlova')
+    t.match(vera, { endpoint: 'PJSIP/405', mobile: '+79035550199', skills: { ovens: 7 } })
+    await shot(page, 'admin-operators-new')
+
+    // A menu from the menus page, then one that points nowhere: the server's message shows by the form.
+    await page.goto(`${base}/admin/menus`)
+    await page.fill('#menu-new input[name=menuId]', 'sales')
+    await page.fill('#menu-new textarea', JSON.stringify({ name: 'Sales', prompt: ['sound:ringlead/demo-menu'], options: { 1: { kind: 'category', categoryId: 'ovens' } }, defaultAction: { kind: 'route' } }))
+    await saved('#menu-new button[type=submit]')
+    t.equal(await page.locator('.menu-card[data-menu="sales"]').count(), 1)
+    await page.fill('#menu-new input[name=menuId]', 'broken')
+    await page.fill('#menu-new textarea', JSON.stringify({ name: 'Broken', defaultAction: { kind: 'menu', menuId: 'nowhere' } }))
+    await page.click('#menu-new button[type=submit]')
+    const problem = await page.waitForSelector('#menu-new .form-error:not([hidden])')
+    t.match(await problem.textContent(), /nowhere/, 'the refusal names what is missing')
+    t.equal((await app.inject({ url: '/api/menus/broken', headers: bearer })).statusCode, 404, 'nothing saved')
+    await shot(page, 'admin-menus')
+
+    // A tracking number on that menu.
+    await page.goto(`${base}/admin/numbers`)
+    await page.fill('#number-new input[name=did]', '74950000077')
+    await page.fill('#number-new input[name=source]', 'vk')
+    await page.selectOption('#number-new select[name=categoryId]', 'ovens')
+    await page.fill('#number-new input[name=label]', 'VK ads')
+    await page.selectOption('#number-new select[name=menuId]', 'sales')
+    await saved('#number-new button[type=submit]')
+    const number = JSON.parse((await app.inject({ url: '/api/tracking-numbers/74950000077', headers: bearer })).body)
+    t.match(number, { did: '74950000077', source: 'vk', categoryId: 'ovens', label: 'VK ads', menuId: 'sales' })
+    await page.click('tr[data-did="74950000077"] + tr.edit-row summary')
+    await shot(page, 'admin-numbers')
+
+    // The operator's edit form: a new name, the skill kept.
+    await page.goto(`${base}/admin/operators`)
+    const edit = `tr[data-operator="${vera!.operatorId}"] + tr.edit-row`
+    await page.click(`${edit} summary`)
+    await page.fill(`${edit} input[name=name]`, 'Vera Orlova-Sokolova')
+    await shot(page, 'admin-operators-edit')
+    await saved(`${edit} button[type=submit]`)
+    const after = JSON.parse((await app.inject({ url: `/api/operators/${vera!.operatorId}`, headers: bearer })).body)
+    t.match(after, { name: 'Vera Orlova-Sokolova', endpoint: 'PJSIP/405', skills: { ovens: 7 } })
+
+    // The users page: a user's edit form open, for the screenshot.
+    await page.goto(`${base}/admin/users`)
+    await page.click('#users-table tr.edit-row summary')
+    await shot(page, 'admin-users-edit')
+  })
+
   const annaContext = await browser.newContext({ viewport: { width: 1280, height: 800 } })
   const annaPage = await annaContext.newPage()
 

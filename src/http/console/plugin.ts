@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import nunjucks from 'nunjucks'
-import type { Role } from '../../db/catalog-repo.js'
+import { maxSkillLevel, minSkillLevel, type Role } from '../../db/catalog-repo.js'
 import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../db/users-repo.js'
 import { RingleadError } from '../../errors.js'
 import type { ConsoleFeed, FeedEvent } from '../../notify/console-feed.js'
@@ -281,12 +281,25 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     const [users, operators] = await Promise.all([api(req, '/api/users'), api(req, '/api/operators')])
     return render(req, reply, 'admin-users.njk', { users: users.body?.users ?? [], operators: operators.body?.operators ?? [] })
   })
-  app.get('/admin/operators', page('admin'), async (req, reply) => render(req, reply, 'admin-operators.njk', { operators: (await api(req, '/api/operators')).body?.operators ?? [] }))
-  app.get('/admin/numbers', page('admin'), async (req, reply) => {
-    const [numbers, menus] = await Promise.all([api(req, '/api/tracking-numbers'), api(req, '/api/menus')])
-    return render(req, reply, 'admin-numbers.njk', { numbers: numbers.body?.trackingNumbers ?? numbers.body?.numbers ?? [], menus: menus.body?.menus ?? [] })
+  // The admin pages write through the JSON API from the browser (console.js: api-form, api-button).
+  app.get('/admin/operators', page('admin'), async (req, reply) => {
+    const [operators, categories] = await Promise.all([api(req, '/api/operators'), api(req, '/api/categories')])
+    return render(req, reply, 'admin-operators.njk', { operators: operators.body?.operators ?? [], categories: categories.body?.categories ?? [], skillLevels: { min: minSkillLevel, max: maxSkillLevel } })
   })
-  app.get('/admin/menus', page('admin'), async (req, reply) => render(req, reply, 'admin-menus.njk', { menus: (await api(req, '/api/menus')).body?.menus ?? [] }))
+  app.get('/admin/numbers', page('admin'), async (req, reply) => {
+    const [numbers, menus, categories] = await Promise.all([api(req, '/api/tracking-numbers'), api(req, '/api/menus'), api(req, '/api/categories')])
+    return render(req, reply, 'admin-numbers.njk', { numbers: numbers.body?.trackingNumbers ?? numbers.body?.numbers ?? [], menus: menus.body?.menus ?? [], categories: categories.body?.categories ?? [] })
+  })
+  app.get('/admin/menus', page('admin'), async (req, reply) => {
+    const menus = ((await api(req, '/api/menus')).body?.menus ?? []) as Array<Record<string, unknown>>
+    // What the textarea edits: the PUT body, without the id, the time stamp and the default flag (kept as it is unless set).
+    const shown = menus.map((mn) => {
+      const { menuId, updatedAt, isDefault, ...definition } = mn // eslint-disable-line @typescript-eslint/no-unused-vars
+      const text = JSON.stringify(definition, null, 2)
+      return { menuId, isDefault, name: mn.name, text, rows: Math.min(30, Math.max(8, text.split('\n').length + 1)), asDefault: { ...definition, isDefault: true } }
+    })
+    return render(req, reply, 'admin-menus.njk', { menus: shown })
+  })
   app.get('/admin/dialplan', page('admin'), async (req, reply) => {
     const [diff, versions] = await Promise.all([api(req, '/api/dialplan/diff'), api(req, '/api/dialplan/versions')])
     return render(req, reply, 'admin-dialplan.njk', { diff, versions: versions.body?.versions ?? [] })

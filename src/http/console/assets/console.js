@@ -33,23 +33,57 @@
   RL.api = api
 
   // <form class="api-form" data-api="/api/…" data-method="POST">: fields → JSON body, reload on success.
+  // Field hints (data-kind): "bool" a checkbox sent as true/false; "nullable" empty sent as null;
+  // "number"; "param" fills {name} in data-api and is not sent; "json" a textarea whose object is the
+  // body. Inputs named skill:<categoryId> gather into "skills"; data-skills-api sends them separately
+  // (PUT) after the main write. An API refusal shows in the form's .form-error as well as the toast.
+  function formBody (form) {
+    const body = {}
+    let url = form.dataset.api
+    for (const el of form.elements) {
+      if (!el.name || el.disabled) continue
+      const kind = el.dataset.kind
+      const v = el.value
+      if (el.type === 'checkbox') { if (kind === 'bool') body[el.name] = el.checked; else if (el.checked) body[el.name] = v; continue }
+      if (kind === 'param') { url = url.replace('{' + el.name + '}', encodeURIComponent(v.trim())); continue }
+      if (kind === 'json') {
+        let parsed
+        try { parsed = JSON.parse(v) } catch (e) { throw new Error('JSON: ' + e.message) }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('JSON: ' + t('common.jsonObject'))
+        Object.assign(body, parsed)
+        continue
+      }
+      if (el.name.startsWith('skill:')) { body.skills = body.skills || {}; if (v !== '') body.skills[el.name.slice(6)] = Number(v); continue }
+      if (v === '') { if (kind === 'nullable') body[el.name] = null; continue }
+      body[el.name] = kind === 'number' ? Number(v) : v
+    }
+    return { url, body }
+  }
+
   document.addEventListener('submit', async (ev) => {
     const form = ev.target.closest('form.api-form')
     if (!form) return
     ev.preventDefault()
-    const body = {}
-    for (const [k, v] of new FormData(form)) if (v !== '') body[k] = v
+    const shown = form.querySelector('.form-error')
+    if (shown) { shown.hidden = true; shown.textContent = '' }
     try {
-      await api(form.dataset.method || 'POST', form.dataset.api, body)
+      const { url, body } = formBody(form)
+      const skills = body.skills
+      if (form.dataset.skillsApi) delete body.skills
+      if (!form.dataset.skillsApi || Object.keys(body).length > 0) await api(form.dataset.method || 'POST', url, body)
+      if (form.dataset.skillsApi) await api('PUT', form.dataset.skillsApi, { skills: skills || {} })
       toast(t('common.saved'))
       setTimeout(() => location.reload(), 300)
-    } catch (err) { toast(err.message, true) }
+    } catch (err) {
+      if (shown) { shown.textContent = err.message; shown.hidden = false } else toast(err.message, true)
+    }
   })
 
   document.addEventListener('click', async (ev) => {
     const button = ev.target.closest('button.api-button')
     if (button) {
       ev.preventDefault()
+      if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return
       try {
         await api(button.dataset.method || 'POST', button.dataset.api, button.dataset.body ? JSON.parse(button.dataset.body) : undefined)
         toast(t('common.saved'))
