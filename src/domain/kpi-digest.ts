@@ -24,27 +24,50 @@ export interface ProblemFacts {
  * Named problems, worst first within each kind: operators with many misses, overdue leads by
  * owner, low QA scores (only where known), and sources that brought calls before and none lately.
  */
-export function problemZones (f: ProblemFacts, t: DigestThresholds): Problem[] {
+export type DigestLanguage = 'ru' | 'en'
+
+/** The problem sentences, in each language the console speaks. */
+const say = {
+  en: {
+    misses: (n: string, missed: number, offered: number, pct: number) => `${n} missed ${missed} of ${offered} calls offered (${pct}%)`,
+    nobody: 'nobody',
+    unowned: (k: number) => `${k} overdue lead(s) have no owner`,
+    overdue: (who: string, k: number) => `${who} has ${k} overdue lead(s)`,
+    lowQa: (n: string, score: number, limit: number) => `${n}: average QA score ${score} (below ${limit})`,
+    silent: (src: string, h: number, before: number) => `source ${src} brought no calls in the last ${h} h (${before} in the 7 days before)`
+  },
+  ru: {
+    misses: (n: string, missed: number, offered: number, pct: number) => `${n}: пропущено ${missed} из ${offered} звонков (${pct}%)`,
+    nobody: 'никто',
+    unowned: (k: number) => `просроченных заявок без владельца: ${k}`,
+    overdue: (who: string, k: number) => `${who}: просроченных заявок ${k}`,
+    lowQa: (n: string, score: number, limit: number) => `${n}: средняя оценка QA ${score} (ниже ${limit})`,
+    silent: (src: string, h: number, before: number) => `источник ${src} не дал звонков за ${h} ч (за 7 дней до этого: ${before})`
+  }
+}
+
+export function problemZones (f: ProblemFacts, t: DigestThresholds, lang: DigestLanguage = 'en'): Problem[] {
+  const w = say[lang]
   const out: Problem[] = []
   const nameOf = new Map(f.rows.map((r) => [r.operatorId, r.name]))
   for (const r of [...f.rows].sort((a, b) => b.missed - a.missed)) {
     if (r.missed >= t.missedAlertCount && r.missedPct >= t.missedAlertPct) {
-      out.push({ kind: 'misses', subject: r.name, text: `${r.name} missed ${r.missed} of ${r.offered} calls offered (${r.missedPct}%)` })
+      out.push({ kind: 'misses', subject: r.name, text: w.misses(r.name, r.missed, r.offered, r.missedPct) })
     }
   }
   for (const [operatorId, n] of [...f.overdue.entries()].sort((a, b) => b[1] - a[1])) {
     if (n <= 0) continue
-    const who = operatorId === null ? 'nobody' : nameOf.get(operatorId) ?? operatorId
-    out.push({ kind: 'overdue', subject: who, text: operatorId === null ? `${n} overdue lead(s) have no owner` : `${who} has ${n} overdue lead(s)` })
+    const who = operatorId === null ? w.nobody : nameOf.get(operatorId) ?? operatorId
+    out.push({ kind: 'overdue', subject: who, text: operatorId === null ? w.unowned(n) : w.overdue(who, n) })
   }
   for (const r of f.rows) {
     if (r.avgQaScore !== null && r.avgQaScore < t.qaAlertScore) {
-      out.push({ kind: 'low_qa', subject: r.name, text: `${r.name}: average QA score ${r.avgQaScore} (below ${t.qaAlertScore})` })
+      out.push({ kind: 'low_qa', subject: r.name, text: w.lowQa(r.name, r.avgQaScore, t.qaAlertScore) })
     }
   }
   for (const s of [...f.sources].sort((a, b) => b.before - a.before)) {
     if (s.recent === 0 && s.before >= t.silentSourceMinCalls) {
-      out.push({ kind: 'silent_source', subject: s.source, text: `source ${s.source} brought no calls in the last ${t.silentSourceHours} h (${s.before} in the 7 days before)` })
+      out.push({ kind: 'silent_source', subject: s.source, text: w.silent(s.source, t.silentSourceHours, s.before) })
     }
   }
   return out

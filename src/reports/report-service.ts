@@ -6,7 +6,7 @@ import { ConfigError } from '../config.js'
 import { ReportsReader, type FunnelBy } from '../db/reports-read.js'
 import type { Db } from '../db/open.js'
 import { addCallSums, emptyCallSums, emptySums, efficiencyTable, funnelRows, type CallSums, leaderboardFor, sortRows, type EfficiencyNumbers, type EfficiencyRow, type FunnelRow, type ReducedRow, type SortColumn } from '../domain/kpi.js'
-import { problemZones, type DigestThresholds, type Problem } from '../domain/kpi-digest.js'
+import { problemZones, type DigestLanguage, type DigestThresholds, type Problem } from '../domain/kpi-digest.js'
 import { motivationRow, parseTiers, type MotivationRow, type MotivationTier } from '../domain/kpi-motivation.js'
 import { daysTouched, localDayOf, splitSettledDays, type ReportRange } from '../domain/kpi-period.js'
 import { noQaScores, type QaScoreSource } from './qa-scores.js'
@@ -19,6 +19,8 @@ export interface ReportSettings {
   basePayPerDay: number
   thresholds: DigestThresholds
   recipients: Recipient[]
+  /** Language of e-mailed digests (the console asks for the reader's own). */
+  language: DigestLanguage
 }
 
 /** The report settings from the config, checked once at start; every problem is named. */
@@ -39,7 +41,8 @@ export function reportSettingsFrom (config: Config): ReportSettings {
       missedAlertCount: r.missedAlertCount, missedAlertPct: r.missedAlertPct, qaAlertScore: r.qaAlertScore,
       silentSourceMinCalls: r.silentSourceMinCalls, silentSourceHours: r.silentSourceHours
     },
-    recipients: parsed.recipients
+    recipients: parsed.recipients,
+    language: config.console.defaultLanguage
   }
 }
 
@@ -144,9 +147,10 @@ export class ReportService {
     return this.settings.recipients
   }
 
-  /** Today's digest (local day so far) as `who` should see it. */
-  digest (who: { role: Recipient['role']; operatorId: string | null }, nowMs: number): Digest {
+  /** Today's digest (local day so far) as `who` should see it, in `lang`. */
+  digest (who: { role: Recipient['role']; operatorId: string | null }, nowMs: number, lang: DigestLanguage = this.settings.language): Digest {
     const s = this.settings
+    const w = words[lang]
     const today = { fromMs: DateTime.fromMillis(nowMs, { zone: s.timeZone }).startOf('day').toMillis(), toMs: nowMs }
     const table = this.operators(today, nowMs, 'deals', 'desc')
     const recentFrom = nowMs - s.thresholds.silentSourceHours * 3_600_000
@@ -154,27 +158,27 @@ export class ReportService {
       rows: table.rows,
       overdue: this.reader.overdueLeads(nowMs),
       sources: this.reader.sourceCalls(recentFrom - 7 * 86_400_000, recentFrom, nowMs)
-    }, s.thresholds)
+    }, s.thresholds, lang)
     const when = DateTime.fromMillis(nowMs, { zone: s.timeZone }).toFormat('dd.MM.yyyy HH:mm')
     const m = (minor: number): string => `${(minor / 100).toFixed(2)} ${s.currency}`
     const t = table.totals
     if (who.role === 'operator') {
       const mine = table.rows.find((r) => r.operatorId === who.operatorId)
       const myProblems = problems.filter((p) => p.kind !== 'silent_source' && p.subject === (mine?.name ?? ''))
-      const subject = `ringlead ${when}: you answered ${mine?.answered ?? 0}, missed ${mine?.missed ?? 0}, deals ${mine?.deals ?? 0}`
-      const html = page(`Your day so far (${when})`, [
-        mine ? section('Your numbers', numbersTable([mine], m)) : '<p>No numbers for you today.</p>',
-        section('Leaderboard', leaderboardTable(table.rows, who.operatorId)),
-        section('Needs your attention', problemList(myProblems))
-      ])
+      const subject = `ringlead ${when}: ${w.youSubject(mine?.answered ?? 0, mine?.missed ?? 0, mine?.deals ?? 0)}`
+      const html = page(w.yourDay(when), [
+        mine ? section(w.yourNumbers, numbersTable([mine], m, w)) : `<p>${esc(w.noNumbers)}</p>`,
+        section(w.leaderboard, leaderboardTable(table.rows, who.operatorId, w)),
+        section(w.attention, problemList(myProblems, w))
+      ], lang)
       return { subject, html, problems: myProblems }
     }
-    const subject = `ringlead ${when}: ${t.offered} offered, ${t.missedPct}% missed, ${t.deals} deals, ${m(t.revenue)}`
-    const html = page(`Team numbers today (${when})`, [
-      section('Team', numbersTable([{ name: 'Team', ...t }], m)),
-      section('Problem zones', problemList(problems)),
-      section('Operators', numbersTable(table.rows, m))
-    ])
+    const subject = `ringlead ${when}: ${w.teamSubject(t.offered, t.missedPct, t.deals, m(t.revenue))}`
+    const html = page(w.teamDay(when), [
+      section(w.team, numbersTable([{ name: w.team, ...t }], m, w)),
+      section(w.problems, problemList(problems, w)),
+      section(w.operators, numbersTable(table.rows, m, w))
+    ], lang)
     return { subject, html, problems }
   }
 }
@@ -184,34 +188,58 @@ export class ReportService {
 const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 const cell = 'style="border:1px solid #ccc;padding:4px 8px;text-align:right"'
 const head = 'style="border:1px solid #ccc;padding:4px 8px;background:#f3f3f3"'
-const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`
-const minutes = (ms: number): string => `${Math.round(ms / 60_000)} min`
 
-function page (title: string, parts: string[]): string {
-  return `<!doctype html><html><body style="font-family:sans-serif"><h2>${esc(title)}</h2>${parts.join('\n')}</body></html>`
+/** Every word of the digest, in each language the console speaks. */
+const words = {
+  en: {
+    youSubject: (a: number, mi: number, d: number) => `you answered ${a}, missed ${mi}, deals ${d}`,
+    teamSubject: (o: number, pct: number, d: number, rev: string) => `${o} offered, ${pct}% missed, ${d} deals, ${rev}`,
+    yourDay: (when: string) => `Your day so far (${when})`, teamDay: (when: string) => `Team numbers today (${when})`,
+    yourNumbers: 'Your numbers', noNumbers: 'No numbers for you today.', leaderboard: 'Leaderboard', attention: 'Needs your attention',
+    team: 'Team', problems: 'Problem zones', operators: 'Operators', nothing: 'Nothing needs attention.',
+    operator: 'Operator', cols: ['Offered', 'Answered', 'Missed', 'Missed %', 'Avg answer', 'Talk', 'Leads', 'In SLA', 'Avg response', 'Deals', 'Conversion', 'Revenue', 'QA'],
+    s: 's', min: 'min'
+  },
+  ru: {
+    youSubject: (a: number, mi: number, d: number) => `отвечено ${a}, пропущено ${mi}, сделок ${d}`,
+    teamSubject: (o: number, pct: number, d: number, rev: string) => `звонков ${o}, пропущено ${pct}%, сделок ${d}, ${rev}`,
+    yourDay: (when: string) => `Ваш день (${when})`, teamDay: (when: string) => `Команда сегодня (${when})`,
+    yourNumbers: 'Ваши цифры', noNumbers: 'Сегодня у вас пока нет цифр.', leaderboard: 'Рейтинг', attention: 'Требует внимания',
+    team: 'Команда', problems: 'Проблемные зоны', operators: 'Операторы', nothing: 'Всё в порядке.',
+    operator: 'Оператор', cols: ['Предложено', 'Отвечено', 'Пропущено', '% пропущ.', 'Ср. ответ', 'Разговор', 'Заявки', 'В срок', 'Ср. реакция', 'Сделки', 'Конверсия', 'Выручка', 'QA'],
+    s: 'с', min: 'мин'
+  }
+}
+type Words = typeof words.en
+
+function page (title: string, parts: string[], lang: DigestLanguage): string {
+  return `<!doctype html><html lang="${lang}"><body style="font-family:sans-serif"><h2>${esc(title)}</h2>${parts.join('\n')}</body></html>`
 }
 const section = (title: string, body: string): string => `<h3>${esc(title)}</h3>\n${body}`
 
-function numbersTable (rows: ReadonlyArray<{ name: string } & EfficiencyNumbers>, m: (minor: number) => string): string {
-  const cols: Array<[string, (r: EfficiencyNumbers) => string]> = [
-    ['Offered', (r) => String(r.offered)], ['Answered', (r) => String(r.answered)], ['Missed', (r) => String(r.missed)],
-    ['Missed %', (r) => `${r.missedPct}%`], ['Avg answer', (r) => seconds(r.avgAnswerMs)], ['Talk', (r) => minutes(r.talkMs)],
-    ['Leads', (r) => String(r.leadsOwned)], ['In SLA', (r) => String(r.leadsInSla)], ['Avg response', (r) => minutes(r.avgResponseMs)],
-    ['Deals', (r) => String(r.deals)], ['Conversion', (r) => `${r.conversionPct}%`], ['Revenue', (r) => m(r.revenue)],
-    ['QA', (r) => (r.avgQaScore === null ? '—' : String(r.avgQaScore))]
+function numbersTable (rows: ReadonlyArray<{ name: string } & EfficiencyNumbers>, m: (minor: number) => string, w: Words): string {
+  const seconds = (ms: number): string => `${Math.round(ms / 1000)} ${w.s}`
+  const minutes = (ms: number): string => `${Math.round(ms / 60_000)} ${w.min}`
+  const values: Array<(r: EfficiencyNumbers) => string> = [
+    (r) => String(r.offered), (r) => String(r.answered), (r) => String(r.missed),
+    (r) => `${r.missedPct}%`, (r) => seconds(r.avgAnswerMs), (r) => minutes(r.talkMs),
+    (r) => String(r.leadsOwned), (r) => String(r.leadsInSla), (r) => minutes(r.avgResponseMs),
+    (r) => String(r.deals), (r) => `${r.conversionPct}%`, (r) => m(r.revenue),
+    (r) => (r.avgQaScore === null ? '—' : String(r.avgQaScore))
   ]
-  const header = `<tr><th ${head}>Operator</th>${cols.map(([h]) => `<th ${head}>${h}</th>`).join('')}</tr>`
+  const cols = values.map((v, i) => [w.cols[i]!, v] as const)
+  const header = `<tr><th ${head}>${esc(w.operator)}</th>${cols.map(([h]) => `<th ${head}>${esc(h)}</th>`).join('')}</tr>`
   const body = rows.map((r) => `<tr><td ${head}>${esc(r.name)}</td>${cols.map(([, v]) => `<td ${cell}>${esc(v(r))}</td>`).join('')}</tr>`).join('\n')
   return `<table style="border-collapse:collapse">${header}\n${body}</table>`
 }
 
-function leaderboardTable (rows: readonly EfficiencyRow[], me: string | null): string {
+function leaderboardTable (rows: readonly EfficiencyRow[], me: string | null, w: Words): string {
   const body = rows.map((r, i) => {
     const name = r.operatorId === me ? `<b>${esc(r.name)}</b>` : esc(r.name)
     return `<tr><td ${cell}>${i + 1}</td><td ${head}>${name}</td><td ${cell}>${r.answered}</td><td ${cell}>${r.deals}</td></tr>`
   }).join('\n')
-  return `<table style="border-collapse:collapse"><tr><th ${head}>#</th><th ${head}>Operator</th><th ${head}>Answered</th><th ${head}>Deals</th></tr>\n${body}</table>`
+  return `<table style="border-collapse:collapse"><tr><th ${head}>#</th><th ${head}>${esc(w.operator)}</th><th ${head}>${esc(w.cols[1]!)}</th><th ${head}>${esc(w.cols[9]!)}</th></tr>\n${body}</table>`
 }
 
-const problemList = (problems: readonly Problem[]): string =>
-  problems.length === 0 ? '<p>Nothing needs attention.</p>' : `<ul>${problems.map((p) => `<li>${esc(p.text)}</li>`).join('\n')}</ul>`
+const problemList = (problems: readonly Problem[], w: Words): string =>
+  problems.length === 0 ? `<p>${esc(w.nothing)}</p>` : `<ul>${problems.map((p) => `<li>${esc(p.text)}</li>`).join('\n')}</ul>`

@@ -67,6 +67,7 @@ t.test('each recipient gets the digest of their role over SMTP with auth; a refu
 
   const config = loadConfig({}, {
     leads: { timeZone: 'UTC' },
+    console: { defaultLanguage: 'en' },
     reports: { digestRecipients: 'boss@shop.example:supervisor, ana@shop.example:operator:op_ana' },
     smtp: { host: '127.0.0.1', port: server.port, user: 'ringlead', password: 's3cret-pass', from: 'ringlead <reports@shop.example>' }
   })

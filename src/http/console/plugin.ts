@@ -333,7 +333,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     })
   }
   app.get('/reports', page('operator'), async (_req, reply) => reply.redirect('/reports/operators'))
-  app.get('/reports/digest', page('operator'), async (req, reply) => render(req, reply, 'report-digest.njk', { report: await api(req, '/api/reports/digest') }))
+  app.get('/reports/digest', page('operator'), async (req, reply) => render(req, reply, 'report-digest.njk', { report: await api(req, `/api/reports/digest?lang=${langOf(req)}`) }))
 }
 
 function namesOf (operators: ApiAnswer): Record<string, string> {

@@ -2,6 +2,7 @@
 // JSON or CSV. Supervisors and admins see everything; an operator sees their own row whole and only
 // answered/deals of the others, their own motivation row, and no funnels.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import type { FastifyReply } from 'fastify'
 import { reportRange, type PeriodName, type ReportRange } from '../../domain/kpi-period.js'
 import type { EfficiencyNumbers } from '../../domain/kpi.js'
@@ -104,10 +105,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/reports/digest', {
-    schema: { response: { 200: DigestView, ...authErrors } }
+    schema: {
+      querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('ru'), Type.Literal('en')], { description: 'default: RINGLEAD_CONSOLE_DEFAULT_LANGUAGE' })) }, { additionalProperties: false }),
+      response: { 200: DigestView, ...authErrors }
+    }
   }, async (req) => {
     const auth = authOf(req)
-    const { subject, html } = reports.digest({ role: auth.role, operatorId: auth.operatorId }, now())
+    const { subject, html } = reports.digest({ role: auth.role, operatorId: auth.operatorId }, now(), req.query.lang)
     return { subject, html }
   })
 }
