@@ -103,6 +103,9 @@ export class CallQueue {
 
   position (callId: string): number { return positionOf(this.ordered, callId) }
 
+  /** The operator being rung for this waiting caller right now, if any. */
+  ringingFor (callId: string): string | null { return this.entries.get(callId)?.offeredTo ?? null }
+
   /** How many operators at work (any state but paused or offline) could take this call. */
   servingCount (callId: string): number {
     const entry = this.entries.get(callId)

@@ -346,8 +346,7 @@ export class CallSession {
         }
         if (event.kind === 'key' || performance.now() - waitStarted >= q.maxWaitMs) {
           // An operator already ringing for this caller gets the chance to answer first.
-          const ringing = queue.waiting().find((w) => w.callId === this.callId)?.ringingOperatorId
-          if (ringing && offer) {
+          if (queue.ringingFor(this.callId) !== null && offer) {
             const last = await Promise.race([offer, gone])
             if (last.kind === 'offer' && last.operator) { winner = last.operator; outcome = 'connected'; break }
             if (last.kind === 'gone') break
@@ -361,7 +360,7 @@ export class CallSession {
           }
           break
         }
-        if (performance.now() >= nextAnnouncement && !queue.waiting().find((w) => w.callId === this.callId)?.ringingOperatorId) {
+        if (performance.now() >= nextAnnouncement && queue.ringingFor(this.callId) === null) {
           await this.announcePosition(queue, callbackKey)
           nextAnnouncement = performance.now() + q.announceEveryMs
         }

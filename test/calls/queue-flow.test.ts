@@ -4,8 +4,8 @@ import { startWorld, until, type World } from '../helpers/world.js'
 
 const queueOn = { enabled: true, maxWaitSeconds: 30, announceEverySeconds: 0.5, pollMs: 50 }
 
-async function busyShop (t: Test, queue: Record<string, unknown> = {}): Promise<{ w: World; first: { channelId: string } }> {
-  const w = await startWorld({ queue: { ...queueOn, ...queue }, routing: { ringTimeoutSeconds: 2 } })
+async function busyShop (t: Test, queue: Record<string, unknown> = {}, ringTimeoutSeconds = 2): Promise<{ w: World; first: { channelId: string } }> {
+  const w = await startWorld({ queue: { ...queueOn, ...queue }, routing: { ringTimeoutSeconds } })
   t.teardown(async () => {
     // Calls still up would hold the daemon's shutdown for its grace period.
     for (const c of w.sim.channels()) if (c.origin === 'inbound') w.sim.hangup(c.channelId)
@@ -129,15 +129,7 @@ t.test('GET /api/queue shows waiting callers to operators and up', async (t) => 
 })
 
 t.test('an operator who lets a waiting call ring out is not offered it again; the caller keeps their place', async (t) => {
-  const w = await startWorld({ queue: queueOn, routing: { ringTimeoutSeconds: 1 } })
-  t.teardown(async () => {
-    for (const c of w.sim.channels()) if (c.origin === 'inbound') w.sim.hangup(c.channelId)
-    await until('lines free', () => w.daemon.center.activeCalls === 0)
-    await w.close()
-  })
-  w.addOperator('101')
-  const first = w.sim.placeCall({ from: '+79030000001', did: '74950000000' })
-  await until('first call talking', () => w.sim.bridges().some((b) => b.channelIds.length === 2))
+  const { w, first } = await busyShop(t, {}, 1)
   w.addOperator('102', { behaviour: { kind: 'noanswer' } })
   await until('board knows 102', () => w.daemon.board.view('op_102')?.state === 'available')
   const ended = w.ended((e) => e.callerPhone === '+79030000002')
