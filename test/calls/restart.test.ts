@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { Bus } from '../../src/bus.js'
 import { createOperator, randomId } from '../../src/db/catalog-repo.js'
 import { openDb } from '../../src/db/open.js'
@@ -59,17 +59,25 @@ function stopChild (child: ChildProcess): Promise<void> {
   return new Promise((resolve) => { child.once('exit', () => { resolve() }); child.kill('SIGTERM') })
 }
 
-t.test('kill -9 mid-call: the call is closed as interrupted, the conversation goes on and is hung up together, states come from Asterisk', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-restart-'))
+/** A simulator with operator 101 answering, a database seeded with them, and the daemon's env for both. */
+async function simWithOperator (t: Test, prefix: string): Promise<{ sim: Simulator; env: Record<string, string> }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
   const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
   t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
   sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
   const dbPath = join(dir, 'ringlead.db')
   seed(dbPath, ['101'])
-  const env = {
-    RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: sim.ariUrl, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(sim.amiPort),
-    RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'), RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '5', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0'
+  return {
+    sim,
+    env: {
+      RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: sim.ariUrl, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(sim.amiPort),
+      RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'), RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '5', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0'
+    }
   }
+}
+
+t.test('kill -9 mid-call: the call is closed as interrupted, the conversation goes on and is hung up together, states come from Asterisk', async (t) => {
+  const { sim, env } = await simWithOperator(t, 'ringlead-restart-')
   const first = startDaemonProcess(env)
   t.teardown(() => stopChild(first.child))
   const url1 = await first.url
@@ -128,17 +136,8 @@ t.test('the daemon started before Asterisk finds it when it comes up, and routes
 })
 
 t.test('kill -9 while a caller waits: after the restart they wait again from their first place, with music, and are connected', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-restart-wait-'))
-  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
-  t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
-  sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
-  const dbPath = join(dir, 'ringlead.db')
-  seed(dbPath, ['101'])
-  const env = {
-    RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: sim.ariUrl, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(sim.amiPort),
-    RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'), RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '5', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0',
-    RINGLEAD_QUEUE_ENABLED: 'true', RINGLEAD_QUEUE_POLL_MS: '50', RINGLEAD_QUEUE_ANNOUNCE_EVERY_SECONDS: '60'
-  }
+  const { sim, env: base } = await simWithOperator(t, 'ringlead-restart-wait-')
+  const env = { ...base, RINGLEAD_QUEUE_ENABLED: 'true', RINGLEAD_QUEUE_POLL_MS: '50', RINGLEAD_QUEUE_ANNOUNCE_EVERY_SECONDS: '60' }
   const first = startDaemonProcess(env)
   t.teardown(() => stopChild(first.child))
   const url1 = await first.url
