@@ -219,3 +219,23 @@ export function mergePolicy (base: RoutingPolicy, ...overrides: Array<Partial<Ro
   for (const o of overrides) if (o) out = { ...out, ...o }
   return out
 }
+
+/** Whom a caller picked in a voice menu: one operator, or a group rung together. */
+export type MenuPick = { kind: 'operator'; operatorId: string } | { kind: 'group'; operatorIds: readonly string[] }
+
+/**
+ * The plan after a voice-menu pick: the picked operators who are free ring first, together, and
+ * leave the later steps; when none of them is free the usual plan stands, and says so.
+ */
+export function applyMenuPick (route: RoutingPlan, pick: MenuPick, operators: readonly OperatorSnapshot[], ringTimeoutSeconds: number): RoutingPlan {
+  const wanted = pick.kind === 'operator' ? [pick.operatorId] : pick.operatorIds
+  const free = operators.filter((o) => wanted.includes(o.operatorId) && o.state === 'available')
+  const label = `chosen in the voice menu: ${wanted.join('+')}`
+  if (free.length === 0) return { ...route, reasons: [`${label}, but none of them is free: the usual plan`, ...route.reasons] }
+  const chosen = new Set(free.map((o) => o.operatorId))
+  const rest = route.steps
+    .map((step) => ({ ...step, targets: step.targets.filter((t) => !chosen.has(t.operatorId)) }))
+    .filter((step) => step.targets.length > 0)
+  const first: PlanStep = { kind: 'menu', targets: free.map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint })), ringTimeoutSeconds, reasons: [label] }
+  return { ...route, steps: [first, ...rest] }
+}
