@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { AriLink } from '../src/asterisk/ari-link.js'
 import { Bus } from '../src/bus.js'
+import { systemClock } from '../src/clock.js'
 import { OperatorBoard } from '../src/calls/operator-board.js'
 import { CallsRepo } from '../src/db/calls-repo.js'
 import { LeadsRepo } from '../src/db/leads-repo.js'
@@ -59,7 +60,7 @@ async function tickAt (openLeads: number, due: number, rounds: number): Promise<
       const now = Date.now()
       seed(repo, openLeads, due, now)
       const runner = new EscalationRunner({
-        repo, leads, ari, board, bus, log, now: () => now, newId: (p) => `${p}_${r}_${Math.random().toString(36).slice(2)}`,
+        repo, leads, ari, board, bus, log, now: () => now, clock: systemClock, newId: (p) => `${p}_${r}_${Math.random().toString(36).slice(2)}`,
         pickOwner: () => null,
         phoneOf: (id) => ({ operatorId: id, endpoint: 'PJSIP/101', mobile: null, isManager: false }),
         managers: () => [], worker: `bench-${r}`,

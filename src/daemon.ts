@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import { AmiLink } from './asterisk/ami-link.js'
 import { AriLink } from './asterisk/ari-link.js'
 import { Bus } from './bus.js'
+import { systemClock, type Clock } from './clock.js'
 import { CallCenter } from './calls/call-center.js'
 import { clickToCall } from './calls/click-to-call.js'
 import { DirectDials } from './calls/direct-dials.js'
@@ -88,14 +89,15 @@ export interface Daemon {
 
 export interface DaemonOptions {
   log: Logger
-  now?: () => number
+  /** The one source of time and timers; the system clock unless a test passes a virtual one. */
+  clock?: Clock
   /** Listen on config.http; tests that use app.inject pass false. */
   listen?: boolean
   /** Embedded mode only: seed demo data and run synthetic traffic. */
   demoTraffic?: boolean
   /** Wait for the first ARI connection before resolving. */
   waitForAsterisk?: boolean
-  /** Real ms to wait for Asterisk to finish recordings. */
+  /** How long to wait for Asterisk to finish recordings. */
   recordingSettleMs?: number
   /** Run the escalation sweep on its schedule (tests call tick() themselves). */
   escalationSchedule?: boolean
@@ -125,7 +127,8 @@ const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('
 
 export async function startDaemon (config: Config, opts: DaemonOptions): Promise<Daemon> {
   const log = opts.log
-  const now = opts.now ?? Date.now
+  const clock = opts.clock ?? systemClock
+  const now = (): number => clock.now()
   const db = openDb(config.db.path)
   const bus = new Bus()
   const leadSettings = leadSettingsFrom(config)
@@ -213,7 +216,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const center = new CallCenter({
-    ari, ami: amiLink, repo, board, bus, log, now, newId, menus, queue,
+    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue,
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
@@ -244,7 +247,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
   const escalations = new EscalationRunner({
-    repo: leadsRepo, leads, ari, board, bus, log, now, newId, pickOwner, phoneOf,
+    repo: leadsRepo, leads, ari, board, bus, log, now, clock, newId, pickOwner, phoneOf,
     managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
     worker: newId('worker'),
     settings: {

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { InboundChannel } from '../asterisk/ari-link.js'
+import { withDeadline } from '../clock.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
@@ -36,7 +37,7 @@ export class CallCenter {
 
   /** Closes calls a previous run left open, then starts listening. */
   start (): void {
-    const closed = this.deps.repo.closeInterrupted(this.deps.now(), 'ringlead stopped during the call')
+    const closed = this.deps.repo.closeInterrupted(this.deps.clock.now(), 'ringlead stopped during the call')
     if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls interrupted by a restart closed')
     this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
     this.deps.ari.on('connected', ({ reconnect }) => {
@@ -56,7 +57,7 @@ export class CallCenter {
   placeOutbound (req: OutboundRequest): string {
     if (!this.accepting) throw new Unavailable('ringlead is shutting down: no new calls')
     const d = this.deps
-    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, now: d.now, newId: d.newId, settings: d.outbound }, req)
+    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, clock: d.clock, newId: d.newId, settings: d.outbound }, req)
     this.outbound.set(call.callId, call)
     const done = call.run()
     this.running.add(done)
@@ -157,11 +158,9 @@ export class CallCenter {
    */
   async drain (graceMs = 10_000): Promise<void> {
     this.accepting = false
-    let timer: NodeJS.Timeout | undefined
     const settled = Promise.allSettled([...this.running]).then(() => true)
-    const late = await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
-    clearTimeout(timer)
-    if (!late) {
+    const inTime = await withDeadline(this.deps.clock, graceMs, settled, () => false)
+    if (!inTime) {
       this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
       await Promise.allSettled([
         ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),

@@ -2,6 +2,7 @@
 // transcript knows who said what. Failures are written down; the call goes on without them.
 import type { Logger } from 'pino'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
+import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
 import { wavDurationMs } from './wav-duration.js'
@@ -16,8 +17,8 @@ interface Track {
 
 export interface RecorderDeps {
   ari: AriLink; repo: CallsRepo; store: RecordingStore; log: Logger
-  now: () => number; newId: () => string
-  /** How long to wait for Asterisk to finish writing, in real ms. */
+  clock: Clock; newId: () => string
+  /** How long to wait for Asterisk to finish writing. */
   settleMs: number
   /** How long a snoop channel may take to enter the app. */
   snoopWaitMs: number
@@ -37,7 +38,7 @@ export class CallRecorder {
     const unwatch = this.deps.ari.watchRecording(name, (e) => {
       if (e.kind === 'finished' || e.kind === 'failed') settle(e)
     })
-    this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt: this.deps.now() })
+    this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt: this.deps.clock.now() })
     const t = { recordingId, kind, name, finished, unwatch }
     this.tracks.push(t)
     return t
@@ -46,7 +47,7 @@ export class CallRecorder {
   private failed (t: { recordingId: string; name: string }, err: unknown): void {
     const message = (err as Error).message
     this.deps.log.warn({ recording: t.name, err: message }, 'recording could not start')
-    this.deps.repo.updateRecording(t.recordingId, { status: 'failed', error: message, endedAt: this.deps.now() })
+    this.deps.repo.updateRecording(t.recordingId, { status: 'failed', error: message, endedAt: this.deps.clock.now() })
     const i = this.tracks.findIndex((x) => x.recordingId === t.recordingId)
     if (i >= 0) { this.tracks[i]!.unwatch(); this.tracks.splice(i, 1) }
   }
@@ -68,12 +69,7 @@ export class CallRecorder {
     this.snoops.push(snoopId)
     try {
       await this.deps.ari.snoop(channelId, snoopId, `snoop,${this.callId}`)
-      let timer: NodeJS.Timeout | undefined
-      const waited = await Promise.race([
-        inStasis.then(() => true),
-        new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, this.deps.snoopWaitMs) })
-      ])
-      clearTimeout(timer)
+      const waited = await withDeadline(this.deps.clock, this.deps.snoopWaitMs, inStasis.then(() => true), () => false)
       if (!waited) throw new Error(`snoop channel ${snoopId} did not enter the app`)
       await this.deps.ari.recordChannel(snoopId, t.name)
     } catch (err) {
@@ -86,14 +82,9 @@ export class CallRecorder {
   async settle (): Promise<Array<{ kind: Kind; name: string }>> {
     const out: Array<{ kind: Kind; name: string }> = []
     await Promise.all(this.tracks.map(async (t) => {
-      let timer: NodeJS.Timeout | undefined
-      const event = await Promise.race([
-        t.finished,
-        new Promise<null>((resolve) => { timer = setTimeout(() => { resolve(null) }, this.deps.settleMs) })
-      ])
-      clearTimeout(timer)
+      const event = await withDeadline(this.deps.clock, this.deps.settleMs, t.finished, () => null)
       t.unwatch()
-      const endedAt = this.deps.now()
+      const endedAt = this.deps.clock.now()
       if (event?.kind === 'failed') {
         this.deps.repo.updateRecording(t.recordingId, { status: 'failed', error: event.problem, endedAt })
         return

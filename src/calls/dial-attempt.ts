@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks'
 import type { AriLink, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
+import type { CancelTimer, Clock } from '../clock.js'
 import { attemptResultOfCause, type AttemptResult } from '../domain/hangup-cause.js'
 
 export interface AttemptOutcome { result: AttemptResult; cause: number | null; causeText: string }
@@ -11,7 +12,7 @@ export interface DialAttemptOptions {
   callerId: string
   timeoutSeconds: number
   appArgs: string
-  /** Extra real time past the ring timeout before we stop waiting for Asterisk. */
+  /** Extra time past the ring timeout before we stop waiting for Asterisk. */
   guardMs: number
 }
 
@@ -31,12 +32,12 @@ export class DialAttempt {
   private lastCause: number | null = null
   private dialStatus = ''
   private rang = false
-  private guard: NodeJS.Timeout | null = null
+  private guard: CancelTimer | null = null
   private readonly unwatch: () => void
   /** Keys pressed on the answered leg that nobody has taken yet (they can arrive in the same tick as the answer). */
   private pressed: string[] = []
 
-  constructor (private readonly ari: AriLink, private readonly opts: DialAttemptOptions) {
+  constructor (private readonly ari: AriLink, private readonly opts: DialAttemptOptions, private readonly clock: Clock) {
     this.channelId = ari.newChannelId()
     this.outcome = new Promise((resolve) => { this.settle = resolve })
     this.ended = new Promise((resolve) => { this.finish = resolve })
@@ -47,7 +48,7 @@ export class DialAttempt {
   get isGone (): boolean { return this.gone }
 
   async start (): Promise<void> {
-    this.guard = setTimeout(() => {
+    this.guard = this.clock.setTimeout(() => {
       if (this.done) return
       this.resolve({ result: 'no_answer', cause: null, causeText: 'no answer reported by Asterisk in time' })
       void this.ari.hangup(this.channelId).catch(() => undefined)
@@ -110,7 +111,7 @@ export class DialAttempt {
   private resolve (o: AttemptOutcome): void {
     if (this.done) return
     this.done = true
-    if (this.guard) clearTimeout(this.guard)
+    this.guard?.()
     this.settle(o)
   }
 
@@ -154,7 +155,7 @@ export class DialAttempt {
   }
 
   dispose (): void {
-    if (this.guard) clearTimeout(this.guard)
+    this.guard?.()
     this.unwatch()
   }
 }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { AriLink } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import type { Bus } from '../bus.js'
+import type { Clock } from '../clock.js'
 import type { CallsRepo, CustomerFacts } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { CallRecorder } from './call-recorder.js'
@@ -30,7 +31,7 @@ export interface OutboundCallDeps {
   bus: Bus
   store: RecordingStore
   log: Logger
-  now: () => number
+  clock: Clock
   newId: (prefix: string) => string
   settings: OutboundCallSettings
 }
@@ -74,15 +75,15 @@ export class OutboundCall {
 
   constructor (private readonly deps: OutboundCallDeps, private readonly req: OutboundRequest) {
     this.callId = deps.newId('call')
-    this.startedAt = deps.now()
+    this.startedAt = deps.clock.now()
     this.attemptId = deps.newId('att')
     this.log = deps.log.child({ callId: this.callId, direction: 'outbound', operatorId: req.operator.operatorId })
     this.operatorLeg = new DialAttempt(deps.ari, {
       endpoint: req.operator.endpoint, callerId: this.operatorDisplay(), timeoutSeconds: deps.settings.operatorRingSeconds,
       appArgs: `dialed,${this.callId}`, guardMs: deps.settings.attemptGuardMs
-    })
+    }, deps.clock)
     this.recorder = new CallRecorder({
-      ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, now: deps.now,
+      ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, clock: deps.clock,
       newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000
     }, this.callId)
   }
@@ -140,7 +141,7 @@ export class OutboundCall {
     const op = this.req.operator
     this.deps.repo.insertAttempt({
       attemptId: this.attemptId, callId: this.callId, stepIndex: 0, stepKind: 'operator', operatorId: op.operatorId,
-      endpoint: op.endpoint, channelId: this.operatorLeg.channelId, startedAt: this.deps.now(), result: 'ringing'
+      endpoint: op.endpoint, channelId: this.operatorLeg.channelId, startedAt: this.deps.clock.now(), result: 'ringing'
     })
     this.deps.board.legRinging(op.operatorId)
     this.deps.bus.emit('call.offered', { callId: this.callId, operatorId: op.operatorId, customerId: this.req.customer.customerId, direction: 'outbound' })
@@ -160,7 +161,7 @@ export class OutboundCall {
   }
 
   private recordOperatorAttempt (o: AttemptOutcome): void {
-    const now = this.deps.now()
+    const now = this.deps.clock.now()
     this.deps.board.legStoppedRinging(this.req.operator.operatorId)
     this.deps.repo.updateAttempt(this.attemptId, {
       result: o.result, cause: o.cause, causeText: o.causeText || null, endedAt: now, ringMs: now - this.startedAt,
@@ -175,7 +176,7 @@ export class OutboundCall {
     const leg = new DialAttempt(this.deps.ari, {
       endpoint: s.customerDialString.replace('{number}', this.req.phone), callerId: this.req.shopCallerId || this.req.phone,
       timeoutSeconds: s.customerRingSeconds, appArgs: `customer,${this.callId}`, guardMs: s.attemptGuardMs
-    })
+    }, this.deps.clock)
     this.customerLeg = leg
     // Ringback for the operator; without it they hear silence, which is no reason to stop.
     void this.deps.ari.ring(this.operatorLeg.channelId).catch((err: Error) => { this.log.debug({ err: err.message }, 'no ringback for the operator') })
@@ -199,7 +200,7 @@ export class OutboundCall {
 
   private async talk (customer: DialAttempt): Promise<void> {
     const operatorId = this.req.operator.operatorId
-    this.answeredAt = this.deps.now()
+    this.answeredAt = this.deps.clock.now()
     this.deps.repo.updateCall(this.callId, { answeredBy: operatorId, answeredAt: this.answeredAt, ringMs: this.answeredAt - this.startedAt })
     this.bridgeId = `rl-br-${this.callId}`
     try {
@@ -234,7 +235,7 @@ export class OutboundCall {
   }
 
   private async finish (status: CallStatus): Promise<CallEnded> {
-    const endedAt = this.deps.now()
+    const endedAt = this.deps.clock.now()
     const talkMs = this.answeredAt === null ? 0 : endedAt - this.answeredAt
     const r = this.req
     const answeredBy = this.answeredAt === null ? null : r.operator.operatorId

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino'
 import type { AriLink } from '../asterisk/ari-link.js'
 import type { Bus } from '../bus.js'
+import type { Clock } from '../clock.js'
 import type { OperatorBoard } from '../calls/operator-board.js'
 import { DialAttempt } from '../calls/dial-attempt.js'
 import type { EscalationRow, LeadRow, LeadsRepo } from '../db/leads-repo.js'
@@ -40,6 +41,8 @@ export interface EscalationDeps {
   bus: Bus
   log: Logger
   now: () => number
+  /** Timers of the escalation calls (the ring guard). */
+  clock: Clock
   newId: (prefix: string) => string
   pickOwner: OwnerPicker
   phoneOf: (operatorId: string) => OperatorPhone | undefined
@@ -232,7 +235,7 @@ export class EscalationRunner {
     const leg = new DialAttempt(this.deps.ari, {
       endpoint: this.dialString(who), callerId: `"Lead ${lead.name ?? ''}".slice(0, 40) <${number || 'ringlead'}>`,
       timeoutSeconds: s.ringTimeoutSeconds, appArgs: `escalation,${row.escalationId}`, guardMs: s.guardMs
-    })
+    }, this.deps.clock)
     this.deps.board.legRinging(who.operatorId)
     void leg.start()
     const answered = await leg.outcome
@@ -277,7 +280,7 @@ export class EscalationRunner {
     const customer = new DialAttempt(this.deps.ari, {
       endpoint: s.customerDialString.replace('{number}', number), callerId: s.outboundCallerId || number,
       timeoutSeconds: s.ringTimeoutSeconds * 2, appArgs: `customer,${row.escalationId}`, guardMs: s.guardMs
-    })
+    }, this.deps.clock)
     void customer.start()
     const got = await Promise.race([customer.outcome, menu.ended.then(() => null)])
     if (got === null || got.result !== 'answered') {

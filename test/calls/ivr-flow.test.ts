@@ -1,5 +1,6 @@
 // Voice menus end to end: the simulated caller hears the menu and presses keys over ARI DTMF.
 import t, { type Test } from 'tap'
+import { systemClock } from '../../src/clock.js'
 import type { MenuDefinition } from '../../src/db/menus-repo.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
@@ -89,7 +90,7 @@ t.test('after hours the menu\'s night action takes over', async (t) => {
   // Open one minute a day, at 03:00 UTC, and the clock says 12:00 UTC.
   const hours = JSON.stringify(Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), [['03:00', '03:01']]])))
   const noon = Date.UTC(2026, 10, 23, 12, 0, 0)
-  const w = await startWorld({ leads: { timeZone: 'UTC', workingHours: hours } }, { now: () => noon })
+  const w = await startWorld({ leads: { timeZone: 'UTC', workingHours: hours } }, { clock: { now: () => noon, setTimeout: systemClock.setTimeout } })
   t.teardown(() => w.close())
   w.addOperator('101')
   w.daemon.menus.save('main', { ...mainMenu, options: {}, prompt: [], afterHours: { kind: 'callback' } }, true)

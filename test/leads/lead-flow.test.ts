@@ -1,15 +1,16 @@
 // Leads end to end through the simulator: calls become leads, the operator keys the outcome on the
 // phone, and the SLA ladder calls the owner's and the manager's phones.
 import t from 'tap'
+import { systemClock, type Clock } from '../../src/clock.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 const allDay = JSON.stringify(Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [['00:00', '24:00']]])))
 const leadsConfig = { workingHours: allDay, timeZone: 'UTC', dispositionTimeoutSeconds: 1, reminderBeforeMinutes: 10, ownerCallRetries: 1, retryEveryMinutes: 5, managerGraceMinutes: 15 }
 
-/** A clock the test moves: the ladder's deadlines are tens of minutes away. */
-function clock (): { now: () => number; advance: (ms: number) => void } {
+/** A clock the test moves: the ladder's deadlines are tens of minutes away (the calls' timers run as usual). */
+function clock (): Clock & { advance: (ms: number) => void } {
   let offset = 0
-  return { now: () => Date.now() + offset, advance: (ms) => { offset += ms } }
+  return { now: () => Date.now() + offset, setTimeout: systemClock.setTimeout, advance: (ms) => { offset += ms } }
 }
 
 const operatorLeg = (w: World, endpoint: string): string | undefined =>
@@ -92,7 +93,7 @@ t.test('the operator keys a refusal with its reason, or nothing and the lead sta
 
 t.test('at the deadline the owner\'s phone rings with the summary; pressing 1 calls the customer and bridges them', async (t) => {
   const c = clock()
-  const w = await startWorld({ leads: { ...leadsConfig, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now })
+  const w = await startWorld({ leads: { ...leadsConfig, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { clock: c })
   t.teardown(() => w.close())
   const owner = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
   w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 500 } })
@@ -124,7 +125,7 @@ t.test('at the deadline the owner\'s phone rings with the summary; pressing 1 ca
 
 t.test('a key pressed the instant the owner picks up is not lost', async (t) => {
   const c = clock()
-  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now })
+  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { clock: c })
   t.teardown(() => w.close())
   w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 20, keysOnAnswer: '1' } })
   w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 300 } })
@@ -138,7 +139,7 @@ t.test('a key pressed the instant the owner picks up is not lost', async (t) => 
 
 t.test('an owner who does not answer is called again, then the manager, who gives the lead to the next free operator', async (t) => {
   const c = clock()
-  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0 }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now })
+  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0 }, routing: { ringTimeoutSeconds: 1 } }, { clock: c })
   t.teardown(() => w.close())
   const owner = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
   const manager = w.addOperator('109', { isManager: true })
@@ -166,7 +167,7 @@ t.test('an owner who does not answer is called again, then the manager, who give
 
 t.test('a follow-up date on a closed deal makes a new task for its owner when it comes', async (t) => {
   const c = clock()
-  const w = await startWorld({ leads: leadsConfig }, { now: c.now })
+  const w = await startWorld({ leads: leadsConfig }, { clock: c })
   t.teardown(() => w.close())
   const owner = w.addOperator('101')
   const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233', ownerId: owner }, 'test')

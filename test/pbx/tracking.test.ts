@@ -1,6 +1,7 @@
 // Call tracking pools: a visitor keeps their number for the hold time, exhaustion falls back to
 // the default number and is counted, and a call to a held number is attributed to the visit.
 import t, { type Test } from 'tap'
+import { systemClock } from '../../src/clock.js'
 import { createToken } from '../../src/db/tokens-repo.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
@@ -8,7 +9,7 @@ const minute = 60_000
 
 async function world (t: Test): Promise<World & { clock: { offsetMs: number } }> {
   const clock = { offsetMs: 0 }
-  const w = await startWorld({ tracking: { holdMinutes: 30 } }, { now: () => Date.now() + clock.offsetMs })
+  const w = await startWorld({ tracking: { holdMinutes: 30 } }, { clock: { now: () => Date.now() + clock.offsetMs, setTimeout: systemClock.setTimeout } })
   t.teardown(() => w.close())
   w.addCategory('ovens')
   w.addOperator('101')

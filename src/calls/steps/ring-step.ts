@@ -1,0 +1,80 @@
+// One ring step: every target of it rings at once; the first to answer gets the call and the rest
+// stop ringing. Each attempt is written down with its result.
+import type { PlanStep } from '../../domain/routing.js'
+import type { CallContext, OperatorLeg } from '../call-context.js'
+import { DialAttempt, type AttemptOutcome } from '../dial-attempt.js'
+
+export async function ringStep (ctx: CallContext, step: PlanStep): Promise<OperatorLeg | null> {
+  const { ari, repo, board, bus, newId, settings } = ctx.deps
+  const stepIndex = ctx.stepCount++
+  const started: OperatorLeg[] = []
+  for (const target of step.targets) {
+    const attempt = new DialAttempt(ari, {
+      endpoint: target.endpoint, callerId: displayedCallerId(ctx), timeoutSeconds: step.ringTimeoutSeconds,
+      appArgs: `dialed,${ctx.callId}`, guardMs: settings.attemptGuardMs
+    }, ctx.clock)
+    const attemptId = newId('att')
+    const startedAt = ctx.now()
+    repo.insertAttempt({
+      attemptId, callId: ctx.callId, stepIndex, stepKind: step.kind, operatorId: target.operatorId,
+      endpoint: target.endpoint, channelId: attempt.channelId, startedAt, result: 'ringing'
+    })
+    board.legRinging(target.operatorId)
+    bus.emit('call.offered', { callId: ctx.callId, operatorId: target.operatorId, customerId: ctx.facts.customer?.customerId ?? null, direction: 'inbound' })
+    const entry = { attempt, operatorId: target.operatorId, attemptId, startedAt }
+    ctx.ringing.set(attempt.channelId, entry)
+    started.push(entry)
+    ctx.log.info({ operatorId: target.operatorId, endpoint: target.endpoint, step: step.kind }, 'ringing operator')
+    void attempt.start()
+  }
+
+  let winner: OperatorLeg | null = null
+  const pending = new Set(started)
+  await new Promise<void>((resolve) => {
+    void ctx.caller.stopped.then(() => {
+      for (const e of pending) void e.attempt.cancel()
+    })
+    for (const entry of started) {
+      void entry.attempt.outcome.then((outcome) => {
+        pending.delete(entry)
+        recordAttempt(ctx, entry, outcome)
+        if (outcome.result === 'answered') {
+          if (winner || ctx.isOver) {
+            void entry.attempt.hangup()
+          } else {
+            winner = entry
+            for (const other of pending) void other.attempt.cancel()
+          }
+        }
+        if (pending.size === 0) resolve()
+      })
+    }
+  })
+  return winner
+}
+
+export function recordAttempt (ctx: CallContext, entry: OperatorLeg, o: AttemptOutcome): void {
+  const now = ctx.now()
+  ctx.ringing.delete(entry.attempt.channelId)
+  ctx.deps.board.legStoppedRinging(entry.operatorId)
+  ctx.deps.repo.updateAttempt(entry.attemptId, {
+    result: o.result, cause: o.cause, causeText: o.causeText || null, endedAt: now, ringMs: now - entry.startedAt,
+    ...(o.result === 'answered' ? { answeredAt: now } : {})
+  })
+  ctx.attempts.push({ operatorId: entry.operatorId, result: o.result })
+  ctx.log.info({ operatorId: entry.operatorId, result: o.result, cause: o.cause }, o.result === 'answered' ? 'operator answered' : 'operator did not answer')
+  if (o.result !== 'answered') entry.attempt.dispose()
+}
+
+/** What the operator's phone shows: who calls, how well we know them (earlier calls, deals), what about. */
+function displayedCallerId (ctx: CallContext): string {
+  const { callerPhone, customer: c, categoryId } = ctx.facts
+  const number = callerPhone ?? (ctx.channel.callerNumber || 'unknown')
+  const name = c?.name ?? ctx.channel.callerName
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
+  const history = c === null ? null : c.earlierCalls === 0 ? 'new' : [plural(c.earlierCalls, 'call'), c.deals > 0 ? plural(c.deals, 'deal') : ''].filter(Boolean).join(' ')
+  const label = [name, history, categoryId].filter(Boolean).join(' · ')
+  // Quotes and angle brackets would break the caller id Asterisk parses.
+  const clean = label.replace(/["<>\\]/g, '').slice(0, 60)
+  return clean ? `"${clean}" <${number}>` : number
+}

@@ -1,0 +1,39 @@
+// Step: the conversation. Answer the caller, bridge both, record, and wait until one of them hangs up.
+import { AsteriskCommandFailed } from '../../asterisk/errors.js'
+import type { CallContext, OperatorLeg } from '../call-context.js'
+
+export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<void> {
+  if (ctx.isOver) {
+    await operator.attempt.hangup()
+    return
+  }
+  const { ari, repo, board } = ctx.deps
+  ctx.answered = operator
+  const answeredAt = ctx.now()
+  ctx.answeredAt = answeredAt
+  board.talkStarted(operator.operatorId)
+  repo.updateCall(ctx.callId, { status: 'talking', answeredBy: operator.operatorId, answeredAt, ringMs: answeredAt - ctx.startedAt })
+  const bridgeId = `rl-br-${ctx.callId}`
+  ctx.bridgeId = bridgeId
+  try {
+    await ctx.caller.stopMusic()
+    await ctx.caller.answerOrThrow()
+    await ari.createBridge(bridgeId)
+    await ari.addToBridge(bridgeId, [ctx.caller.channelId, operator.attempt.channelId])
+  } catch (err) {
+    // The caller (or the operator) hung up between the answer and the bridge.
+    if (err instanceof AsteriskCommandFailed && err.isNotFound) {
+      if (!operator.attempt.isGone) ctx.caller.markGone()
+      return
+    }
+    throw err
+  }
+  ctx.log.info({ operatorId: operator.operatorId, bridgeId }, 'talking')
+  await Promise.all([
+    ctx.recorder.recordBridge(bridgeId),
+    ctx.recorder.recordParty('caller', ctx.caller.channelId),
+    ctx.recorder.recordParty('operator', operator.attempt.channelId)
+  ])
+  await Promise.race([ctx.caller.stopped, operator.attempt.ended])
+  if (!ctx.isOver) ctx.hangupBy = 'operator'
+}
