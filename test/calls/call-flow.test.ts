@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import type { CallEnded } from '../../src/domain/call-events.js'
 import { startWorld, until } from '../helpers/world.js'
 
 const story = async (w: Awaited<ReturnType<typeof startWorld>>, callId: string): Promise<any> => {
@@ -16,7 +17,8 @@ t.test('an answered call is bridged, recorded per party and told whole by GET /a
   w.addNumber('74951234567', { source: 'google-ads', categoryId: 'dishwashers' })
   const ana = w.addOperator('101', { skills: { dishwashers: 5 }, name: 'Ana' })
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', callerName: 'Ivan', did: '74951234567', hangupAfterMs: 400 })
+  const call = w.sim.placeCall({ from: '+79031112233', callerName: 'Ivan', did: '74951234567' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.status, 'answered')
   t.equal(e.answeredBy, ana)
@@ -51,7 +53,8 @@ t.test('falls back operator to operator to the manager, recording each attempt w
   const dir = w.addOperator('109', { isManager: true, behaviour: { kind: 'answer', afterMs: 10 } })
   w.daemon.board.reload()
   const ended = w.ended()
-  w.sim.placeCall({ from: '89031112233', did: '74950000000', hangupAfterMs: 1500 })
+  const call = w.sim.placeCall({ from: '89031112233', did: '74950000000' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.status, 'answered')
   t.equal(e.answeredBy, dir)
@@ -69,11 +72,15 @@ t.test('a returning caller goes back to their operator whichever number they dia
   t.teardown(() => w.close())
   w.addOperator('101')
   w.addOperator('102')
-  const first = await (async () => { const p = w.ended(); w.sim.placeCall({ from: '+79035550001', did: '74950000001', hangupAfterMs: 200 }); return p })()
+  const talk = async (did: string): Promise<CallEnded> => {
+    const ended = w.ended()
+    const call = w.sim.placeCall({ from: '+79035550001', did })
+    await w.hangUpWhenRecorded(call.channelId)
+    return await ended
+  }
+  const first = await talk('74950000001')
   t.equal(first.status, 'answered')
-  const again = w.ended()
-  w.sim.placeCall({ from: '+79035550001', did: '74950000002', hangupAfterMs: 200 })
-  const second = await again
+  const second = await talk('74950000002')
   t.equal(second.answeredBy, first.answeredBy)
   const s = await story(w, second.callId)
   t.equal(s.plan.steps[0].kind, 'sticky')
@@ -84,7 +91,9 @@ t.test('the caller hanging up while an operator rings stops the ringing at once'
   t.teardown(() => w.close())
   const a = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 150 })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await until('the operator rings', () => w.sim.channels().some((c) => c.origin === 'originated'))
+  w.sim.hangup(call.channelId)
   const e = await ended
   t.equal(e.status, 'abandoned')
   t.equal(e.hangupBy, 'caller')
@@ -114,9 +123,10 @@ t.test('a call nobody answers is written as missed with its attempts', async (t)
 t.test('an operator hanging up first ends the call for the caller too', async (t) => {
   const w = await startWorld()
   t.teardown(() => w.close())
-  w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 10, hangupAfterMs: 200 } })
+  w.addOperator('101')
   const ended = w.ended()
   const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await w.hangUpWhenRecorded(call.channelId, { otherSide: true })
   const e = await ended
   t.equal(e.status, 'answered')
   t.equal(e.hangupBy, 'operator')
@@ -129,7 +139,8 @@ t.test('unknown DID and garbage caller id: the call is still routed, with warnin
   t.teardown(() => w.close())
   w.addOperator('101')
   const ended = w.ended()
-  w.sim.placeCall({ from: 'not-a-number', did: '70000000000', hangupAfterMs: 200 })
+  const call = w.sim.placeCall({ from: 'not-a-number', did: '70000000000' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.status, 'answered')
   t.equal(e.customerId, null)
@@ -148,7 +159,8 @@ t.test('paused and unregistered operators are skipped with the reason in the pla
   w.pause(paused)
   await until('AMI reports 102 unavailable', () => w.daemon.board.view(away)?.state === 'unregistered')
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 200 })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.answeredBy, free)
   const s = await story(w, e.callId)
@@ -164,7 +176,8 @@ t.test('an operator whose endpoint Asterisk cannot dial is an unreachable attemp
   const ghost = w.addOperator('150', { inSim: false })
   const real = w.addOperator('101')
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.answeredBy, real)
   const s = await story(w, e.callId)
@@ -183,7 +196,8 @@ t.test('a tracking number\'s own policy rings everyone at once; the first to ans
   })
   t.equal(res.statusCode, 200, res.body)
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74957770000', hangupAfterMs: 500 })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74957770000' })
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   t.equal(e.answeredBy, fast)
   const s = await story(w, e.callId)

@@ -25,6 +25,9 @@ export class VirtualClock implements Clock {
   /** Timers not yet fired. */
   get timers (): number { return this.pending.length }
 
+  /** How far ahead each pending timer is due, soonest first: a test sees a timer being set. */
+  dueIn (): number[] { return this.pending.map((p) => p.at - this.nowMs).sort((x, y) => x - y) }
+
   /** Moves time forward by `ms`, firing due timers in order and letting promises settle after each. */
   async advance (ms: number): Promise<void> {
     const target = this.nowMs + ms

@@ -19,6 +19,13 @@ export interface World {
   addCategory (categoryId: string): void
   addNumber (did: string, o: { source?: string; categoryId?: string }): void
   pause (operatorId: string): void
+  /**
+   * The party on `channelId` (the call's own channel: the caller, or the operator of an outbound
+   * call) hangs up `talkMs` after every track of the call is recording; with `otherSide` the party
+   * bridged to them does. The conversation is timed from when it really runs, never from the
+   * call's start, which a busy machine may not reach in a fixed time.
+   */
+  hangUpWhenRecorded (channelId: string, o?: { talkMs?: number; otherSide?: boolean }): Promise<void>
   /** Resolves with the next call.ended whose call matches. */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
   token: string
@@ -27,9 +34,10 @@ export interface World {
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}): Promise<World> {
+/** `simSecondsMs`: real ms per protocol second in the simulator (ring timeouts, prompt lengths). */
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSecondsMs = secondsMs): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }), sounds: promptLengths() })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: simSecondsMs, log: testLog.child({ part: 'sim' }), sounds: promptLengths() })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
@@ -58,6 +66,18 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     addCategory (categoryId) { createCategory(ctx, { categoryId, name: categoryId }) },
     addNumber (did, o) { createTrackingNumber(ctx, { did, source: o.source ?? null, categoryId: o.categoryId ?? null }) },
     pause (operatorId) { pauseOperator(ctx, operatorId, 'lunch') },
+    async hangUpWhenRecorded (channelId, o = {}) {
+      await until('the call is recorded', () => {
+        const call = daemon.repo.lastCallOfChannel(channelId)
+        if (call === undefined) return false
+        const recording = new Set(sim.wire.responses().filter((r) => r.nickname === 'record' && r.status === 201).map((r) => (r.body as { name?: string }).name))
+        return ['mixed', 'caller', 'operator'].every((kind) => recording.has(`${call.callId}-${kind}`))
+      }, 60_000)
+      await new Promise((resolve) => setTimeout(resolve, o.talkMs ?? 100))
+      const other = sim.bridges().find((b) => b.channelIds.includes(channelId))?.channelIds.find((id) => id !== channelId)
+      if (o.otherSide === true && other === undefined) throw new Error(`nobody bridged to ${channelId}`)
+      sim.hangup(o.otherSide === true ? other! : channelId)
+    },
     ended (match = () => true) {
       return new Promise((resolve) => {
         const on = (e: CallEnded): void => {
