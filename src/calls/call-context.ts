@@ -150,13 +150,6 @@ export class CallContext {
     return () => { this.timers.delete(cancel); cancel() }
   }
 
-  /** Resolves after `ms` on the call's clock (never, if the call is released first). */
-  sleep (ms: number): { done: Promise<void>; cancel: CancelTimer } {
-    let cancel: CancelTimer = () => {}
-    const done = new Promise<void>((resolve) => { cancel = this.after(ms, resolve) })
-    return { done, cancel }
-  }
-
   /** Whether a channel Asterisk lists belongs to this call (caller, operator legs, snoops). */
   owns (channelId: string): boolean {
     const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId

@@ -99,3 +99,26 @@ t.test('a caller with a hidden number is let go after the longest wait, as a cal
   t.equal(call.endReason, 'nobody answered while the caller waited')
   t.equal(w.daemon.repo.call(call.callId)?.queueOutcome, 'nobody_left')
 })
+
+t.test('at the longest wait an operator already ringing for the caller still gets to answer', async (t) => {
+  const { w, clock } = await world(t, { queue: { enabled: true, pollMs: 50, maxWaitSeconds: 60, announceEverySeconds: 1000 }, routing: { ringTimeoutSeconds: 300 } })
+  w.addOperator('101')
+  const first = w.sim.placeCall({ from: '+79030000001', did: '74950000000' })
+  await until('first call talking', () => bridged(w, first.channelId))
+  const ended = w.ended((e) => e.callerPhone === '+79030000002')
+  const caller = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
+  await until('the longest wait is timed', () => waiting(w) === 1 && clock.dueIn().includes(60_000))
+  // A second operator comes to work, slow to pick up: rung for the waiting caller at once.
+  w.addOperator('102', { behaviour: { kind: 'answer', afterMs: 3000 } })
+  w.daemon.board.reload()
+  await until('102 rings for the waiting caller', () => w.daemon.queue.waiting()[0]?.ringingOperatorId === 'op_102')
+  await clock.advance(60_000)
+  t.equal(waiting(w), 1, 'still in line while 102 rings')
+  await until('connected to 102', () => bridged(w, caller.channelId))
+  w.sim.hangup(caller.channelId)
+  const call = await ended
+  t.equal(call.status, 'answered')
+  t.equal(call.answeredBy, 'op_102')
+  t.equal(call.waitMs, 60_000)
+  t.equal(w.daemon.repo.call(call.callId)?.queueOutcome, 'connected')
+})

@@ -8,10 +8,11 @@ t.test('a call survives the ARI WebSocket dropping mid-call and is finalised aft
   t.teardown(() => w.close())
   const op = w.addOperator('101')
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 1200 })
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
   await until('call talking', () => w.daemon.center.activeCalls === 1 && w.daemon.board.view(op)?.state === 'talking')
   w.sim.dropWebSockets()
   await until('ARI reconnected', () => w.daemon.ari.connected)
+  w.sim.hangup(caller.channelId)
   const e = await ended
   t.equal(e.status, 'answered')
   t.equal(e.hangupBy, 'caller')

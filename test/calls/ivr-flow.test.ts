@@ -35,7 +35,8 @@ async function shop (t: Test): Promise<World> {
 t.test('a key chooses the category: the call is routed to its specialist and shows the path', async (t) => {
   const w = await shop(t)
   const ended = w.ended()
-  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '1', afterMs: 100 }], hangupAfterMs: 3000 })
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '1', afterMs: 100 }] })
+  await w.hangUpWhenRecorded(caller.channelId)
   const call = await ended
   t.equal(call.status, 'answered')
   t.equal(call.answeredBy, 'op_102', 'the ovens specialist')
@@ -51,7 +52,8 @@ t.test('a key chooses the category: the call is routed to its specialist and sho
 t.test('a sub-menu leads to a named operator, who is rung first', async (t) => {
   const w = await shop(t)
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '2', afterMs: 50 }, { digit: '1', afterMs: 400 }], hangupAfterMs: 3000 })
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '2', afterMs: 50 }, { digit: '1', afterMs: 400 }] })
+  await w.hangUpWhenRecorded(caller.channelId)
   const call = await ended
   t.same(call.menuPath, ['main:2', 'service:1'])
   t.equal(call.answeredBy, 'op_103')
@@ -61,7 +63,8 @@ t.test('a sub-menu leads to a named operator, who is rung first', async (t) => {
 t.test('silence and a wrong key repeat the menu, then the default route takes the call', async (t) => {
   const w = await shop(t)
   const ended = w.ended()
-  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '7', afterMs: 50 }], hangupAfterMs: 4000 })
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '7', afterMs: 50 }] })
+  await w.hangUpWhenRecorded(caller.channelId)
   const call = await ended
   t.equal(call.status, 'answered')
   t.same(call.menuPath, ['main:invalid', 'main:timeout'])

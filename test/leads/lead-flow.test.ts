@@ -54,7 +54,7 @@ t.test('after the customer hangs up, the operator keys 1 and the lead is a deal'
   t.teardown(() => w.close())
   const op = w.addOperator('101')
   const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79031112233', did: '74950000000' }).channelId)
   const call = await ended
   const lead = await until('lead awaiting disposition', () => w.daemon.leadsRepo.byCall(call.callId)?.awaitingDisposition === true).then(() => w.daemon.leadsRepo.byCall(call.callId)!)
   t.match(lead, { ownerId: op, status: 'in_progress' })
@@ -73,7 +73,7 @@ t.test('the operator keys a refusal with its reason, or nothing and the lead sta
   t.teardown(() => w.close())
   w.addOperator('101')
   let ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79031112233', did: '74950000000' }).channelId)
   const refused = await ended
   await until('prompt', () => operatorLeg(w, 'PJSIP/101') !== undefined && w.daemon.leadsRepo.byCall(refused.callId) !== undefined)
   const leg = operatorLeg(w, 'PJSIP/101')!
@@ -85,7 +85,7 @@ t.test('the operator keys a refusal with its reason, or nothing and the lead sta
   await until('line free', () => w.sim.channels().length === 0)
 
   ended = w.ended()
-  w.sim.placeCall({ from: '+79035550000', did: '74950000000', hangupAfterMs: 300 })
+  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79035550000', did: '74950000000' }).channelId)
   const silent = await ended
   await until('menu timed out and hung up', () => w.sim.channels().length === 0, 15_000)
   t.match(w.daemon.leadsRepo.byCall(silent.callId), { status: 'in_progress', awaitingDisposition: true })

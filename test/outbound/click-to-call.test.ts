@@ -7,7 +7,9 @@ t.test('click-to-call rings the operator, then the customer with the shop number
   t.teardown(() => w.close())
   w.addCategory('ovens')
   w.addNumber('74957770011', { source: 'yandex', categoryId: 'ovens' })
-  const ana = w.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 600 } })
+  const ana = w.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 20 } })
+  // The customer stays on the line until the operator hangs up (a simulated customer hangs up by itself after a while).
+  w.sim.addEndpoint('+79031112233@carrier', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   const offered: any[] = []
   w.daemon.bus.on('call.offered', (e) => offered.push(e))
   const ended = w.ended((e) => e.direction === 'outbound')
@@ -20,6 +22,8 @@ t.test('click-to-call rings the operator, then the customer with the shop number
   await until('customer dialled', () => w.sim.channels().some((c) => c.endpoint === '+79031112233@carrier'))
   const customerLeg = w.sim.channels().find((c) => c.endpoint === '+79031112233@carrier')!
   t.equal(customerLeg.caller.number, '74957770011', 'the customer sees the ovens tracking number')
+  // The operator (the call's own leg) hangs up once the conversation is recorded.
+  await w.hangUpWhenRecorded(w.daemon.repo.call(callId)!.channelId)
   const e = await ended
   t.equal(e.callId, callId)
   t.equal(e.status, 'answered')
@@ -105,8 +109,10 @@ t.test('bad input is refused, naming what is wrong', async (t) => {
 t.test('operators may call only as themselves', async (t) => {
   const w = await startWorld()
   t.teardown(() => w.close())
-  const ana = w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 10, hangupAfterMs: 200 } })
+  const ana = w.addOperator('101')
   const ben = w.addOperator('102')
+  // The customer stays on the line until the operator hangs up (a simulated customer hangs up by itself after a while).
+  w.sim.addEndpoint('+79031112233@carrier', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   const token = operatorToken(w, ana)
   const other = await api(w, 'POST', '/api/calls/outbound', { phone: '+79031112233', operatorId: ben }, token)
   t.equal(other.status, 403)
@@ -115,6 +121,7 @@ t.test('operators may call only as themselves', async (t) => {
   const self = await api(w, 'POST', '/api/calls/outbound', { phone: '+79031112233' }, token)
   t.equal(self.status, 202)
   t.equal(self.body.operatorId, ana)
+  await w.hangUpWhenRecorded(w.daemon.repo.call(self.body.callId)!.channelId)
   t.equal((await ended).answeredBy, ana)
   const story = await api(w, 'GET', `/api/calls/${self.body.callId}`, undefined, token)
   t.equal(story.status, 200, 'the operator reads the story of their own outbound call')

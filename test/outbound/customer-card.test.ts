@@ -4,7 +4,8 @@ import { api, operatorToken, supervisorToken } from './helpers.js'
 
 const call = async (w: World, from: string, o: { callerName?: string } = {}) => {
   const ended = w.ended((e) => e.direction === 'inbound')
-  w.sim.placeCall({ from, did: '74950000001', hangupAfterMs: 150, ...o })
+  const placed = w.sim.placeCall({ from, did: '74950000001', ...o })
+  await w.hangUpWhenRecorded(placed.channelId)
   return await ended
 }
 
@@ -16,9 +17,12 @@ t.test('the card: numbers, calls both ways with recordings, leads, usual operato
   t.equal(first.status, 'answered')
   const customerId = first.customerId!
   const out = w.ended((e) => e.direction === 'outbound')
-  w.sim.setBehaviour('101', { kind: 'answer', afterMs: 10, hangupAfterMs: 300 })
+  // The customer stays on the line until the operator hangs up (a simulated customer hangs up by itself after a while).
+  w.sim.addEndpoint('+79031112233@carrier', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   const res = await api(w, 'POST', '/api/calls/outbound', { phone: '+79031112233', operatorId: ana })
   t.equal(res.status, 202)
+  // The operator hangs up once the conversation is recorded.
+  await w.hangUpWhenRecorded(w.daemon.repo.call(res.body.callId)!.channelId)
   t.equal((await out).customerId, customerId, 'the outbound call is the same customer')
   await until('lead from the inbound call', () => w.daemon.leadsRepo.byCall(first.callId) !== undefined)
 

@@ -5,7 +5,9 @@ import { api } from './helpers.js'
 t.test('an answered outbound call to a lead\'s customer is the lead\'s response', async (t) => {
   const w = await startWorld()
   t.teardown(() => w.close())
-  const ana = w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 10, hangupAfterMs: 250 } })
+  const ana = w.addOperator('101')
+  // The customer stays on the line until the operator hangs up (a simulated customer hangs up by itself after a while).
+  w.sim.addEndpoint('+79031234567@carrier', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   w.addCategory('ovens')
   w.addNumber('74958880000', { source: 'site', categoryId: 'ovens' })
   const { lead } = w.daemon.leads.intake({ channel: 'form', phone: '+79031234567', name: 'Olga', source: 'site', categoryId: 'ovens' }, 'test')
@@ -19,6 +21,8 @@ t.test('an answered outbound call to a lead\'s customer is the lead\'s response'
     return w.sim.channels().find((c) => c.endpoint?.endsWith('@carrier'))!
   })()
   t.equal(customerLeg.caller.number, '74958880000', 'source and category come from the lead: the shop number for them')
+  // The operator hangs up once the conversation is recorded.
+  await w.hangUpWhenRecorded(w.daemon.repo.call(res.body.callId)!.channelId)
   const e = await ended
   t.equal(e.leadId, lead.leadId)
   t.equal(e.status, 'answered')

@@ -14,8 +14,9 @@ const get = async (w: World, url: string, token = w.token, headers: Record<strin
 
 async function answeredCall (w: World): Promise<string> {
   const ended = w.ended()
-  // Long enough that the party snoops start before the caller hangs up, even on a loaded machine.
-  w.sim.placeCall({ from: '+79031112233', did: '74951234567', hangupAfterMs: 800 })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  // The caller hangs up once every party is recorded, however long that takes on a loaded machine.
+  await w.hangUpWhenRecorded(call.channelId)
   const e = await ended
   if (e.status !== 'answered') throw new Error(`call ${e.callId} was ${e.status}`)
   return e.callId
