@@ -130,7 +130,9 @@ t.test('the daemon started before Asterisk finds it when it comes up, and routes
     const h = await api(url, '/api/health')
     return h.ari === 'connected' && h.ami === 'connected'
   }, 20_000)
-  const call = sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  const call = sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await until('call bridged', () => sim.bridges().some((b) => b.channels.length === 2), 20_000)
+  sim.hangup(call.channelId)
   await call.ended
   await until('call written as answered', async () => (await api(url, '/api/calls')).calls[0]?.status === 'answered')
 })

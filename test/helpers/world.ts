@@ -23,7 +23,8 @@ export interface World {
    * The party on `channelId` (the call's own channel: the caller, or the operator of an outbound
    * call) hangs up `talkMs` after every track of the call is recording; with `otherSide` the party
    * bridged to them does. The conversation is timed from when it really runs, never from the
-   * call's start, which a busy machine may not reach in a fixed time.
+   * call's start, which a busy machine may not reach in a fixed time. A call that ends before it
+   * is recorded (nobody answered) is left as it ended.
    */
   hangUpWhenRecorded (channelId: string, o?: { talkMs?: number; otherSide?: boolean }): Promise<void>
   /** Resolves with the next call.ended whose call matches. */
@@ -67,12 +68,16 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     addNumber (did, o) { createTrackingNumber(ctx, { did, source: o.source ?? null, categoryId: o.categoryId ?? null }) },
     pause (operatorId) { pauseOperator(ctx, operatorId, 'lunch') },
     async hangUpWhenRecorded (channelId, o = {}) {
+      let over = false
       await until('the call is recorded', () => {
         const call = daemon.repo.lastCallOfChannel(channelId)
         if (call === undefined) return false
+        // A call that ended unanswered has nobody left to hang up.
+        if (call.endedAt !== null) return (over = true)
         const recording = new Set(sim.wire.responses().filter((r) => r.nickname === 'record' && r.status === 201).map((r) => (r.body as { name?: string }).name))
         return ['mixed', 'caller', 'operator'].every((kind) => recording.has(`${call.callId}-${kind}`))
       }, 60_000)
+      if (over) return
       await new Promise((resolve) => setTimeout(resolve, o.talkMs ?? 100))
       const other = sim.bridges().find((b) => b.channelIds.includes(channelId))?.channelIds.find((id) => id !== channelId)
       if (o.otherSide === true && other === undefined) throw new Error(`nobody bridged to ${channelId}`)
