@@ -27,9 +27,10 @@ export interface World {
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}): Promise<World> {
+/** `sounds`: prompt lengths (protocol seconds) that replace or add to the project's, e.g. a prompt that never ends. */
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simOptions: { sounds?: Record<string, number> } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }), sounds: promptLengths() })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },

@@ -136,6 +136,29 @@ t.test('a key pressed the instant the owner picks up is not lost', async (t) => 
   await until('all hung up', () => w.sim.channels().length === 0)
 })
 
+t.test('the owner pressing 1 during a long summary stops it: the customer is dialled and bridged without waiting for its end', async (t) => {
+  // The summary opens with a prompt of 12,000 protocol seconds (10 minutes here): only stopping it
+  // lets the call go on.
+  const c = clock()
+  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now }, { sounds: { 'ringlead/lead-waiting': 12_000 } })
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 20 } })
+  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 300 } })
+  const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233', name: 'Ivan' }, 'test')
+  c.advance(41 * 60_000)
+  t.equal(w.daemon.escalations.tick(c.now()), 1)
+  await until('the owner hears the summary', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/lead-waiting') })
+  const ownerLeg = operatorLeg(w, 'PJSIP/101')!
+  w.sim.sendDtmf(ownerLeg, '1')
+  await until('owner and customer bridged', () => w.sim.bridges().some((b) => b.channelIds.includes(ownerLeg) && b.channelIds.length === 2), 30_000)
+  t.match(w.sim.heard(ownerLeg), ['sound:ringlead/lead-waiting', /^number:\d+$/, 'sound:ringlead/lead-from-number', 'digits:79031112233', 'sound:ringlead/press-1-to-call', 'sound:ringlead/connecting'])
+  const finished = w.sim.wire.events().map((e) => e.body).filter((b) => b.type === 'PlaybackFinished' && (b.playback as { target_uri: string }).target_uri === `channel:${ownerLeg}`)
+  t.match(finished.map((b) => b.playback), [{ media_uri: 'sound:ringlead/lead-waiting', state: 'done' }, { media_uri: 'sound:ringlead/connecting', state: 'done' }], 'the summary stopped at its first part, then "connecting" played')
+  await w.daemon.escalations.drain()
+  t.match(w.daemon.leadsRepo.steps(lead.leadId).find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
+  await until('all hung up', () => w.sim.channels().length === 0)
+})
+
 t.test('an owner who does not answer is called again, then the manager, who gives the lead to the next free operator', async (t) => {
   const c = clock()
   const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0 }, routing: { ringTimeoutSeconds: 1 } }, { now: c.now })
