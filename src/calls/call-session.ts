@@ -5,6 +5,7 @@ import type { AriLink, InboundChannel, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import type { Bus } from '../bus.js'
 import type { CallsRepo, CustomerFacts, TrackingNumberFacts, VisitFacts } from '../db/calls-repo.js'
+import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { normalisePhone } from '../domain/phone.js'
 import { plan, mergePolicy, type PlanStep, type RoutingPlan, type RoutingPolicy } from '../domain/routing.js'
@@ -521,9 +522,7 @@ export class CallSession {
     const c = this.customer
     const history = c === null ? null : c.earlierCalls === 0 ? 'new' : [plural(c.earlierCalls, 'call'), c.deals > 0 ? plural(c.deals, 'deal') : ''].filter(Boolean).join(' ')
     const label = [name, history, this.categoryId].filter(Boolean).join(' · ')
-    // Quotes and angle brackets would break the caller id Asterisk parses.
-    const clean = label.replace(/["<>\\]/g, '').slice(0, 60)
-    return clean ? `"${clean}" <${number}>` : number
+    return sipCallerId(label, number, 60)
   }
 
   /** Ring every target of one step; the first to answer gets the call, the rest stop ringing. */

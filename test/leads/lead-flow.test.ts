@@ -149,6 +149,7 @@ t.test('the owner pressing 1 during a long summary stops it: the customer is dia
   t.equal(w.daemon.escalations.tick(c.now()), 1)
   await until('the owner hears the summary', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/lead-waiting') })
   const ownerLeg = operatorLeg(w, 'PJSIP/101')!
+  t.same(w.sim.channels().find((c) => c.channelId === ownerLeg)?.caller, { name: 'Lead Ivan', number: '79031112233' }, 'the owner\'s phone shows the lead')
   w.sim.sendDtmf(ownerLeg, '1')
   await until('owner and customer bridged', () => w.sim.bridges().some((b) => b.channelIds.includes(ownerLeg) && b.channelIds.length === 2), 30_000)
   t.match(w.sim.heard(ownerLeg), ['sound:ringlead/lead-waiting', /^number:\d+$/, 'sound:ringlead/lead-from-number', 'digits:79031112233', 'sound:ringlead/press-1-to-call', 'sound:ringlead/connecting'])
