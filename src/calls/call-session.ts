@@ -362,7 +362,11 @@ export class CallSession {
           break
         }
         if (performance.now() >= nextAnnouncement && queue.ringingFor(this.callId) === null) {
-          await this.announcePosition(queue, callbackKey)
+          // An operator who answers or the callback key meanwhile must not wait for the announcement's end.
+          const announced = this.announcePosition(queue, callbackKey)
+          const cutShort = await Promise.race([announced.then(() => false), offer.then((o) => o.operator !== null), pressed.then(() => true)])
+          if (cutShort) await this.deps.ari.stopPlaybacks(this.caller.channelId)
+          await announced
           nextAnnouncement = performance.now() + q.announceEveryMs
         }
       }
