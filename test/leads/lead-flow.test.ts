@@ -67,6 +67,24 @@ t.test('after the customer hangs up, the operator keys 1 and the lead is a deal'
   await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
 })
 
+t.test('a key pressed during a long disposition prompt stops it: the thank-you follows at once', async (t) => {
+  // The menu prompt lasts 12,000 protocol seconds (10 minutes here); the thank-you would wait behind it.
+  const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 5 } }, {}, { sounds: { 'ringlead/disposition-menu': 12_000 } })
+  t.teardown(() => w.close())
+  const op = w.addOperator('101')
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  const call = await ended
+  await until('the disposition prompt plays', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/disposition-menu') })
+  const leg = operatorLeg(w, 'PJSIP/101')!
+  w.sim.sendDtmf(leg, '1')
+  await until('operator leg hung up after the thank-you', () => w.sim.channels().length === 0, 30_000)
+  t.match(w.daemon.leadsRepo.byCall(call.callId), { status: 'deal', awaitingDisposition: false })
+  const played = w.sim.wire.events().map((e) => e.body).filter((b) => b.type === 'PlaybackFinished' && (b.playback as { target_uri: string }).target_uri === `channel:${leg}`)
+  t.match(played.map((b) => b.playback), [{ media_uri: 'sound:ringlead/disposition-menu', state: 'done' }, { media_uri: 'sound:ringlead/thank-you', state: 'done' }])
+  await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
+})
+
 t.test('the operator keys a refusal with its reason, or nothing and the lead stays awaiting disposition', async (t) => {
   const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 2 } })
   t.teardown(() => w.close())
