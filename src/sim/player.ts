@@ -63,7 +63,7 @@ export class Player {
 
   /**
    * DELETE /playbacks/{id}: a playing one ends "done" (flow15); a queued one is cancelled and, as
-   * Asterisk's playback_first_update does, finishes "canceled" when its turn comes.
+   * Asterisk's playback_first_update does, finishes when its turn comes, never having started.
    */
   stop (playbackId: string): void {
     const pb = this.playbacks.get(playbackId)
@@ -156,7 +156,8 @@ export class Player {
       ...(next !== undefined ? { next_media_uri: next } : {}),
       target_uri: `channel:${pb.channelId}`,
       language: pb.language,
-      state: pb.state
+      // Asterisk's state_to_string reports a cancelled playback as "done", like a stopped one.
+      state: pb.state === 'canceled' ? 'done' : pb.state
     }
   }
 

@@ -119,17 +119,17 @@ t.test('a caller who hangs up while waiting to join never enters and the request
   t.same(wireOrder(sim), [`Entered ${operatorId}`, 'PlaybackFinished failed', 'addChannel 204'])
 })
 
-t.test('a stopped queued playback finishes "canceled" when its turn comes, and a join waits for both', async (t) => {
+t.test('a stopped queued playback never starts and finishes "done" when its turn comes; a join waits for both', async (t) => {
   const { sim, ev, callerId, operatorId, bridgeId } = await callerAndOperator(t)
   const first = await play(sim, ev, callerId, 'ringlead-endless')
   const second = ((await ari(sim, 'POST', `/channels/${callerId}/play?media=sound%3Aringlead-endless`)).body as { id: string }).id
   t.equal((await ari(sim, 'DELETE', `/playbacks/${second}`)).status, 204)
-  t.match((await ari(sim, 'GET', `/playbacks/${second}`)).body, { state: 'canceled' })
+  t.match((await ari(sim, 'GET', `/playbacks/${second}`)).body, { state: 'done' })
   const join = ari(sim, 'POST', `/bridges/${bridgeId}/addChannel?channel=${callerId},${operatorId}`)
   await ari(sim, 'DELETE', `/playbacks/${first}`)
   t.equal((await join).status, 204)
-  t.match(await ev.waitFor(playbackFinished(second)), { playback: { state: 'canceled' } })
+  t.match(await ev.waitFor(playbackFinished(second)), { playback: { state: 'done' } })
   t.notOk(ev.events.some((e) => e.type === 'PlaybackStarted' && (e.playback as { id: string }).id === second), 'never started')
-  t.same(wireOrder(sim), ['PlaybackFinished done', 'PlaybackFinished canceled', `Entered ${callerId}`, `Entered ${operatorId}`, 'addChannel 204'])
+  t.same(wireOrder(sim), ['PlaybackFinished done', 'PlaybackFinished done', `Entered ${callerId}`, `Entered ${operatorId}`, 'addChannel 204'])
   t.ok(ev.events.some(playbackFinished(first)))
 })
