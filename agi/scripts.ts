@@ -7,6 +7,7 @@ import type { CallsRepo } from '../src/db/calls-repo.js'
 import { pauseOperator, unpauseOperator, type CatalogContext } from '../src/db/catalog-repo.js'
 import type { Db } from '../src/db/open.js'
 import { customerSummary, leadAwaitingDisposition, operatorByEndpoint } from '../src/db/pbx-repo.js'
+import { sipDisplayName } from '../src/domain/caller-id.js'
 import { normalisePhone } from '../src/domain/phone.js'
 import { mergePolicy, plan, type OperatorSnapshot, type RoutingPolicy } from '../src/domain/routing.js'
 import type { WorkingCalendar } from '../src/domain/sla-clock.js'
@@ -28,10 +29,8 @@ export interface AgiDeps {
   timeoutMs: number
 }
 
-/** Names shown on a phone's display: no quotes or control characters, short. */
-function displayText (text: string): string {
-  return text.replace(/[\p{Cc}"\\<>]/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 60)
-}
+/** Names shown on a phone's display: no quotes, control or bidi characters, short. */
+const displayText = (text: string): string => sipDisplayName(text, 60)
 
 const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
 

@@ -5,7 +5,9 @@ import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import ari, { type Client } from 'ari-client'
 import type { Logger } from 'pino'
+import { type Clock, systemClock } from '../clock.js'
 import { AriRest } from './ari-rest.js'
+import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
 
 const enc = encodeURIComponent
@@ -14,6 +16,10 @@ export interface AriLinkOptions {
   url: string; user: string; password: string; app: string
   log: Logger
   reconnectMinMs?: number; reconnectMaxMs?: number
+  /** Timers of the link and of voice menus on its channels; default the system clock. */
+  clock?: Clock
+  /** How long a stopped playback may take to report its end before we go on (default 2000). */
+  playbackStopWaitMs?: number
 }
 
 /** What happened to one channel, in the words the call layer uses. */
@@ -27,8 +33,6 @@ export type LegEvent =
   | { kind: 'destroyed'; cause: number; causeText: string }
   | { kind: 'dtmf'; digit: string }
   | { kind: 'malformed'; problem: string }
-
-export type PlaybackEvent = { kind: 'finished'; state: string }
 
 export type RecordingEvent =
   | { kind: 'started' }
@@ -57,7 +61,7 @@ interface AriEventWire {
   channel?: { id: string; name?: string; state?: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string } }
   peer?: { id: string }
   recording?: { name: string; duration?: number; cause?: string }
-  playback?: { id: string; state?: string }
+  playback?: { id: string; state?: string; target_uri?: string }
   args?: string[]
   cause?: number
   cause_txt?: string
@@ -97,7 +101,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   /** Several parts may follow one channel at once (the call and a voice menu on the caller's leg). */
   private readonly legs = new Map<string, Array<Handler<LegEvent>>>()
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
-  private readonly playbacks = new Map<string, Handler<PlaybackEvent>>()
+  private readonly playbacks: ChannelPlaybacks
+  readonly clock: Clock
   private readonly log: Logger
   private retryTimer: NodeJS.Timeout | null = null
 
@@ -105,6 +110,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     super()
     this.log = opts.log.child({ part: 'ari' })
     this.rest = new AriRest(opts.url, opts.user, opts.password)
+    this.clock = opts.clock ?? systemClock
+    this.playbacks = new ChannelPlaybacks((...a) => this.rest.send(...a), this.clock, this.log, opts.playbackStopWaitMs ?? 2000)
   }
 
   get connected (): boolean { return this.wsUp }
@@ -247,23 +254,24 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
         })
         return
       }
-      case 'StasisEnd': return this.toLeg(channelId, { kind: 'left' })
+      case 'StasisEnd':
+        if (channelId) this.playbacks.channelGone(channelId)
+        return this.toLeg(channelId, { kind: 'left' })
       case 'ChannelStateChange':
         if (e.channel?.state === 'Ringing') return this.toLeg(channelId, { kind: 'ringing' })
         if (e.channel?.state === 'Up') return this.toLeg(channelId, { kind: 'up' })
         return
       case 'Dial': return this.toLeg(e.peer?.id, { kind: 'dial', status: e.dialstatus ?? '' })
       case 'ChannelHangupRequest': return this.toLeg(channelId, { kind: 'hangup_requested', cause: typeof e.cause === 'number' ? e.cause : null })
-      case 'ChannelDestroyed': return this.toLeg(channelId, { kind: 'destroyed', cause: e.cause ?? 0, causeText: e.cause_txt ?? '' })
+      case 'ChannelDestroyed':
+        if (channelId) this.playbacks.channelGone(channelId)
+        return this.toLeg(channelId, { kind: 'destroyed', cause: e.cause ?? 0, causeText: e.cause_txt ?? '' })
       case 'ChannelDtmfReceived': return this.toLeg(channelId, { kind: 'dtmf', digit: e.digit ?? '' })
       case 'RecordingStarted': return this.toRec(e.recording?.name, { kind: 'started' })
       case 'RecordingFinished': return this.toRec(e.recording?.name, { kind: 'finished', durationSeconds: e.recording?.duration ?? null })
       case 'RecordingFailed': return this.toRec(e.recording?.name, { kind: 'failed', problem: e.recording?.cause ?? 'recording failed' })
-      case 'PlaybackFinished': {
-        const id = e.playback?.id
-        if (id) this.playbacks.get(id)?.({ kind: 'finished', state: e.playback?.state ?? '' })
-        return
-      }
+      case 'PlaybackStarted': return e.playback?.id ? this.playbacks.started(e.playback.id, e.playback.target_uri) : undefined
+      case 'PlaybackFinished': return e.playback?.id ? this.playbacks.finished(e.playback.id, e.playback.state ?? '') : undefined
       default:
     }
   }
@@ -304,24 +312,10 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
    * Plays media (sound:, number:, digits: …) to a channel; resolves with the final playback state
    * ("done", "failed", or "stopped" when the channel left first).
    */
-  async play (channelId: string, media: string[], lang: string): Promise<string> {
-    const playbackId = `rl-pb-${randomUUID()}`
-    const finished = new Promise<string>((resolve) => {
-      this.playbacks.set(playbackId, (e) => { this.playbacks.delete(playbackId); resolve(e.state) })
-    })
-    try {
-      await this.cmd('play', channelId, 'POST', `channels/${enc(channelId)}/play/${enc(playbackId)}`, { media: media.join(','), lang })
-    } catch (err) {
-      this.playbacks.delete(playbackId)
-      throw err
-    }
-    return await finished
-  }
+  play (channelId: string, media: string[], lang: string): Promise<string> { return this.playbacks.play(channelId, media, lang) }
 
-  /** Stops a playback early (a key pressed during a prompt). */
-  async stopPlayback (playbackId: string): Promise<void> {
-    await this.cmd('stop playback', playbackId, 'DELETE', `playbacks/${enc(playbackId)}`).catch(() => undefined)
-  }
+  /** Stops what plays on the channel (a prompt a key answered) and waits until it has ended. */
+  stopPlaybacks (channelId: string): Promise<void> { return this.playbacks.stopAll(channelId) }
 
   private readonly rest: AriRest
 
@@ -367,7 +361,9 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     await this.cmd('create bridge', bridgeId, 'POST', 'bridges', { type: 'mixing', bridgeId, name: bridgeId })
   }
 
+  /** Asterisk holds a channel out of the bridge until its playback ends: that is stopped first. */
   async addToBridge (bridgeId: string, channelIds: string[]): Promise<void> {
+    await Promise.all(channelIds.map((channelId) => this.playbacks.stopAll(channelId)))
     await this.cmd('add to bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') })
   }
 

@@ -1,6 +1,7 @@
 // A voice menu on one channel: plays prompts over ARI and collects DTMF digits. Follows the
 // channel's events alongside whoever else does (the call on a caller's leg).
 import type { Logger } from 'pino'
+import { type CancelTimer, sleep } from '../clock.js'
 import type { AriLink } from './ari-link.js'
 
 const maxPromptMs = 60_000
@@ -38,13 +39,21 @@ export class PhoneMenu {
   }
 
   /** Plays the prompt; a key pressed during it counts. */
-  async say (media: string[]): Promise<void> {
+  say (media: string[]): Promise<void> { return this.speak(media) }
+
+  /**
+   * What still plays on the channel is stopped first: Asterisk would queue this prompt behind it.
+   * `skip` aborted before the prompt starts: it is not played at all.
+   */
+  private async speak (media: string[], skip?: AbortSignal): Promise<void> {
     if (this.isGone || media.length === 0) return
-    let timer: NodeJS.Timeout | undefined
+    await this.ari.stopPlaybacks(this.channelId)
+    if (this.isGone || skip?.aborted) return
     // A prompt whose end Asterisk never reports (link lost) must not hold the line forever.
-    const cap = new Promise<void>((resolve) => { timer = setTimeout(resolve, maxPromptMs) })
+    const capped = new AbortController()
+    const cap = sleep(this.ari.clock, maxPromptMs, capped.signal)
     await Promise.race([this.ari.play(this.channelId, media, this.lang).catch((err: Error) => { this.log.warn({ err: err.message }, 'prompt not played') }), this.ended, cap])
-    clearTimeout(timer)
+    capped.abort()
   }
 
   /** Keys are taken in the order pressed: one pressed right after the previous answer belongs to the next question. */
@@ -65,8 +74,14 @@ export class PhoneMenu {
   async ask (media: string[], digits: string, timeoutMs: number): Promise<string | null> {
     if (!this.has(digits)) {
       const key = this.until(digits, Infinity)
-      await Promise.race([this.say(media), key.done])
+      const pressed = new AbortController()
+      await Promise.race([this.speak(media, pressed.signal), key.done])
       key.cancel()
+      if (this.has(digits) && !this.over) {
+        // Asterisk plays on after a key: stop the prompt so the answer takes effect now.
+        pressed.abort()
+        await this.ari.stopPlaybacks(this.channelId)
+      }
     }
     if (!this.has(digits) && !this.over) await this.until(digits, timeoutMs).done
     return this.pick(digits)
@@ -95,15 +110,15 @@ export class PhoneMenu {
   private until (digits: string, timeoutMs: number): { done: Promise<void>; cancel: () => void } {
     let finish = (): void => {}
     const done = new Promise<void>((resolve) => {
-      let timer: NodeJS.Timeout | undefined
+      let cancelTimer: CancelTimer = () => {}
       finish = (): void => {
         this.waiters.delete(check)
-        clearTimeout(timer)
+        cancelTimer()
         resolve()
       }
       const check = (): void => { if (this.has(digits) || this.over) finish() }
       this.waiters.add(check)
-      if (Number.isFinite(timeoutMs)) timer = setTimeout(finish, timeoutMs)
+      if (Number.isFinite(timeoutMs)) cancelTimer = this.ari.clock.setTimeout(finish, timeoutMs)
       check()
     })
     return { done, cancel: () => { finish() } }

@@ -7,6 +7,7 @@ import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import type { Bus } from '../bus.js'
 import type { Clock } from '../clock.js'
 import type { CallsRepo, CustomerFacts } from '../db/calls-repo.js'
+import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
@@ -117,8 +118,7 @@ export class OutboundCall {
 
   /** What the operator's phone shows: whom they are about to call. */
   private operatorDisplay (): string {
-    const label = (this.req.customer.name ?? '').replace(/["<>\\]/g, '').slice(0, 40)
-    return label ? `"${label}" <${this.req.phone}>` : this.req.phone
+    return sipCallerId(this.req.customer.name, this.req.phone)
   }
 
   private writeCall (): void {

@@ -9,6 +9,7 @@ import type { OperatorBoard } from '../calls/operator-board.js'
 import { DialAttempt } from '../calls/dial-attempt.js'
 import type { EscalationRow, LeadRow, LeadsRepo } from '../db/leads-repo.js'
 import { decideAfterStep, initialLadder, type LadderPolicy, type LadderStep, type StepOutcome } from '../domain/escalation.js'
+import { sipCallerId } from '../domain/caller-id.js'
 import { addWorkingTime, type WorkingCalendar } from '../domain/sla-clock.js'
 import type { LeadService, OwnerPicker } from './lead-service.js'
 import { viewLead } from './lead-service.js'
@@ -233,7 +234,7 @@ export class EscalationRunner {
     const s = this.deps.settings
     const number = (lead.phone ?? '').replace(/[^\d]/g, '')
     const leg = new DialAttempt(this.deps.ari, {
-      endpoint: this.dialString(who), callerId: `"Lead ${lead.name ?? ''}".slice(0, 40) <${number || 'ringlead'}>`,
+      endpoint: this.dialString(who), callerId: sipCallerId(`Lead ${lead.name ?? ''}`, number || 'ringlead'),
       timeoutSeconds: s.ringTimeoutSeconds, appArgs: `escalation,${row.escalationId}`, guardMs: s.guardMs
     }, this.deps.clock)
     this.deps.board.legRinging(who.operatorId)

@@ -114,3 +114,28 @@ t.test('the caller hanging up in the menu is an abandoned call with the path so 
   t.equal(call.endReason, 'caller hung up in the voice menu')
   t.same(call.attempts, [])
 })
+
+t.test('a key pressed during a long prompt stops it: the caller joins the operator without waiting for the prompt to end', async (t) => {
+  // The menu prompt lasts 12,000 protocol seconds (10 minutes here): only stopping it lets the
+  // caller into a bridge, since Asterisk joins a channel only when its playback ends.
+  const w = await startWorld({ routing: { ringTimeoutSeconds: 2 } }, {}, { sounds: { 'ringlead/endless-menu': 12_000 } })
+  t.teardown(() => w.close())
+  w.addCategory('ovens')
+  w.addOperator('102', { skills: { ovens: 3 } })
+  w.daemon.menus.save('main', { ...mainMenu, greeting: [], prompt: ['sound:ringlead/endless-menu'], options: { 1: { kind: 'category', categoryId: 'ovens' } } }, true)
+  w.addNumber('74950000000', { source: 'site' })
+  const ended = w.ended()
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000', dtmf: [{ digit: '1', afterMs: 100 }] })
+  await until('the caller is in a bridge with the operator', () => w.sim.bridges().some((b) => b.channelIds.includes(caller.channelId) && b.channelIds.length === 2), 30_000)
+  const order = w.sim.wire.events().map((e) => e.body).flatMap((b) => {
+    if (b.type === 'PlaybackFinished' && (b.playback as { media_uri: string }).media_uri === 'sound:ringlead/endless-menu') return ['prompt finished']
+    if (b.type === 'ChannelEnteredBridge' && (b.channel as { id: string }).id === caller.channelId) return ['caller entered']
+    return []
+  })
+  t.same(order, ['prompt finished', 'caller entered'], 'the prompt was stopped, then the caller joined')
+  w.sim.hangup(caller.channelId)
+  const call = await ended
+  t.equal(call.status, 'answered')
+  t.equal(call.answeredBy, 'op_102')
+  t.same(call.menuPath, ['main:1'])
+})

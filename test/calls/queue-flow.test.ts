@@ -4,8 +4,8 @@ import { startWorld, until, type World } from '../helpers/world.js'
 
 const queueOn = { enabled: true, maxWaitSeconds: 30, announceEverySeconds: 0.5, pollMs: 50 }
 
-async function busyShop (t: Test, queue: Record<string, unknown> = {}, ringTimeoutSeconds = 2): Promise<{ w: World; first: { channelId: string } }> {
-  const w = await startWorld({ queue: { ...queueOn, ...queue }, routing: { ringTimeoutSeconds } })
+async function busyShop (t: Test, queue: Record<string, unknown> = {}, ringTimeoutSeconds = 2, sounds: Record<string, number> = {}): Promise<{ w: World; first: { channelId: string } }> {
+  const w = await startWorld({ queue: { ...queueOn, ...queue }, routing: { ringTimeoutSeconds } }, {}, { sounds })
   t.teardown(async () => {
     // Calls still up would hold the daemon's shutdown for its grace period.
     for (const c of w.sim.channels()) if (c.origin === 'inbound') w.sim.hangup(c.channelId)
@@ -49,6 +49,23 @@ t.test('nobody free: the caller waits with music and their position, and gets th
   t.ok(JSON.parse(row.plan!).reasons.includes('waiting: 1 operator who can take the call is busy'))
 })
 
+t.test('an operator who answers during a position announcement gets the caller at once: the announcement is stopped', async (t) => {
+  // The announcement opens with a prompt of 12,000 protocol seconds (10 minutes here): only
+  // stopping it lets the caller into the bridge.
+  const { w, first } = await busyShop(t, {}, 2, { 'ringlead/queue-position': 12_000 })
+  const second = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
+  await until('position being announced', () => w.sim.heard(second.channelId).includes('sound:ringlead/queue-position'))
+  w.sim.hangup(first.channelId)
+  await until('second caller talking to the operator', () => w.sim.bridges().some((b) => b.channelIds.includes(second.channelId) && b.channelIds.length === 2), 30_000)
+  const order = w.sim.wire.events().map((e) => e.body).flatMap((b) => {
+    if (b.type === 'PlaybackFinished' && (b.playback as { media_uri: string }).media_uri === 'sound:ringlead/queue-position') return ['announcement finished']
+    if (b.type === 'ChannelEnteredBridge' && (b.channel as { id: string }).id === second.channelId) return ['caller entered']
+    return []
+  })
+  t.same(order, ['announcement finished', 'caller entered'])
+  t.equal(w.daemon.repo.lastCallOfChannel(second.channelId)?.status, 'talking')
+})
+
 t.test('callers are served in order of arrival', async (t) => {
   const { w, first } = await busyShop(t)
   const a = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
@@ -78,6 +95,18 @@ t.test('pressing 1 while waiting takes a callback: the caller hears the promise 
   await until('callback lead', () => w.daemon.leadsRepo.byCall(call.callId) !== undefined)
   t.match(w.daemon.leadsRepo.byCall(call.callId), { phone: '+79030000002', message: /callback requested/ })
   t.equal(waitingCount(w), 0)
+})
+
+t.test('the callback key pressed during a position announcement stops it and takes the callback at once', async (t) => {
+  const { w } = await busyShop(t, {}, 2, { 'ringlead/queue-position': 12_000 })
+  const ended = w.ended((e) => e.callerPhone === '+79030000002')
+  const caller = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
+  await until('position being announced', () => w.sim.heard(caller.channelId).includes('sound:ringlead/queue-position'))
+  w.sim.sendDtmf(caller.channelId, '1')
+  const call = await ended
+  t.equal(call.status, 'callback')
+  t.equal(w.daemon.repo.call(call.callId)?.queueOutcome, 'callback_key')
+  t.equal(w.sim.heard(caller.channelId).at(-1), 'sound:ringlead/callback-taken')
 })
 
 t.test('after the longest wait the caller is offered the callback and let go', async (t) => {

@@ -35,10 +35,14 @@ export interface World {
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 
-/** `simSecondsMs`: real ms per protocol second in the simulator (ring timeouts, prompt lengths). */
-export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSecondsMs = secondsMs): Promise<World> {
+/**
+ * `simSetup`: real ms per protocol second in the simulator (ring timeouts, prompt lengths), or that and
+ * prompt lengths (protocol seconds) that replace or add to the project's, e.g. a prompt that never ends.
+ */
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number> } = {}): Promise<World> {
+  const simOptions = typeof simSetup === 'number' ? { secondsMs: simSetup } : simSetup
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: simSecondsMs, log: testLog.child({ part: 'sim' }), sounds: promptLengths() })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },

@@ -68,6 +68,24 @@ t.test('after the customer hangs up, the operator keys 1 and the lead is a deal'
   await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
 })
 
+t.test('a key pressed during a long disposition prompt stops it: the thank-you follows at once', async (t) => {
+  // The menu prompt lasts 12,000 protocol seconds (10 minutes here); the thank-you would wait behind it.
+  const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 5 } }, {}, { sounds: { 'ringlead/disposition-menu': 12_000 } })
+  t.teardown(() => w.close())
+  const op = w.addOperator('101')
+  const ended = w.ended()
+  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
+  const call = await ended
+  await until('the disposition prompt plays', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/disposition-menu') })
+  const leg = operatorLeg(w, 'PJSIP/101')!
+  w.sim.sendDtmf(leg, '1')
+  await until('operator leg hung up after the thank-you', () => w.sim.channels().length === 0, 30_000)
+  t.match(w.daemon.leadsRepo.byCall(call.callId), { status: 'deal', awaitingDisposition: false })
+  const played = w.sim.wire.events().map((e) => e.body).filter((b) => b.type === 'PlaybackFinished' && (b.playback as { target_uri: string }).target_uri === `channel:${leg}`)
+  t.match(played.map((b) => b.playback), [{ media_uri: 'sound:ringlead/disposition-menu', state: 'done' }, { media_uri: 'sound:ringlead/thank-you', state: 'done' }])
+  await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
+})
+
 t.test('the operator keys a refusal with its reason, or nothing and the lead stays awaiting disposition', async (t) => {
   const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 2 } })
   t.teardown(() => w.close())
@@ -132,6 +150,30 @@ t.test('a key pressed the instant the owner picks up is not lost', async (t) => 
   const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233' }, 'test')
   c.advance(41 * 60_000)
   t.equal(w.daemon.escalations.tick(c.now()), 1)
+  await w.daemon.escalations.drain()
+  t.match(w.daemon.leadsRepo.steps(lead.leadId).find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
+  await until('all hung up', () => w.sim.channels().length === 0)
+})
+
+t.test('the owner pressing 1 during a long summary stops it: the customer is dialled and bridged without waiting for its end', async (t) => {
+  // The summary opens with a prompt of 12,000 protocol seconds (10 minutes here): only stopping it
+  // lets the call go on.
+  const c = clock()
+  const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { clock: c }, { sounds: { 'ringlead/lead-waiting': 12_000 } })
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 20 } })
+  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 300 } })
+  const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233', name: 'Ivan' }, 'test')
+  c.advance(41 * 60_000)
+  t.equal(w.daemon.escalations.tick(c.now()), 1)
+  await until('the owner hears the summary', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/lead-waiting') })
+  const ownerLeg = operatorLeg(w, 'PJSIP/101')!
+  t.same(w.sim.channels().find((c) => c.channelId === ownerLeg)?.caller, { name: 'Lead Ivan', number: '79031112233' }, 'the owner\'s phone shows the lead')
+  w.sim.sendDtmf(ownerLeg, '1')
+  await until('owner and customer bridged', () => w.sim.bridges().some((b) => b.channelIds.includes(ownerLeg) && b.channelIds.length === 2), 30_000)
+  t.match(w.sim.heard(ownerLeg), ['sound:ringlead/lead-waiting', /^number:\d+$/, 'sound:ringlead/lead-from-number', 'digits:79031112233', 'sound:ringlead/press-1-to-call', 'sound:ringlead/connecting'])
+  const finished = w.sim.wire.events().map((e) => e.body).filter((b) => b.type === 'PlaybackFinished' && (b.playback as { target_uri: string }).target_uri === `channel:${ownerLeg}`)
+  t.match(finished.map((b) => b.playback), [{ media_uri: 'sound:ringlead/lead-waiting', state: 'done' }, { media_uri: 'sound:ringlead/connecting', state: 'done' }], 'the summary stopped at its first part, then "connecting" played')
   await w.daemon.escalations.drain()
   t.match(w.daemon.leadsRepo.steps(lead.leadId).find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
   await until('all hung up', () => w.sim.channels().length === 0)

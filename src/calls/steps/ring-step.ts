@@ -1,5 +1,6 @@
 // One ring step: every target of it rings at once; the first to answer gets the call and the rest
 // stop ringing. Each attempt is written down with its result.
+import { sipCallerId } from '../../domain/caller-id.js'
 import type { PlanStep } from '../../domain/routing.js'
 import type { CallContext, OperatorLeg } from '../call-context.js'
 import { DialAttempt, type AttemptOutcome } from '../dial-attempt.js'
@@ -74,7 +75,5 @@ function displayedCallerId (ctx: CallContext): string {
   const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
   const history = c === null ? null : c.earlierCalls === 0 ? 'new' : [plural(c.earlierCalls, 'call'), c.deals > 0 ? plural(c.deals, 'deal') : ''].filter(Boolean).join(' ')
   const label = [name, history, categoryId].filter(Boolean).join(' · ')
-  // Quotes and angle brackets would break the caller id Asterisk parses.
-  const clean = label.replace(/["<>\\]/g, '').slice(0, 60)
-  return clean ? `"${clean}" <${number}>` : number
+  return sipCallerId(label, number, 60)
 }

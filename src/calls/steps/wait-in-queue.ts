@@ -53,6 +53,8 @@ class QueueWait {
   private readonly cancels: Array<() => void> = []
   /** An announcement came due while an operator rang for this caller: it is played once they are done. */
   private announcementDue = false
+  /** Set while an announcement plays: an operator's answer or the callback key cuts it short. */
+  private cutAnnouncement: (() => void) | null = null
 
   constructor (private readonly ctx: CallContext, private readonly queue: CallQueue, private readonly route: RoutingPlan,
     private readonly policy: RoutingPolicy, private readonly queuedAt: number) {
@@ -68,7 +70,7 @@ class QueueWait {
     let winner: OperatorLeg | null = null
     try {
       // A hang-up also ends nextKey (with null): that is the caller leaving, which `gone` reports.
-      if (this.callbackKey) void this.keys.nextKey(this.callbackKey).then((k) => { if (k !== null) inbox.push({ kind: 'key' }) })
+      if (this.callbackKey) void this.keys.nextKey(this.callbackKey).then((k) => { if (k !== null) this.urgent({ kind: 'key' }) })
       void ctx.caller.stopped.then(() => { inbox.push({ kind: 'gone' }) })
       await ctx.caller.startMusic()
       this.cancels.push(ctx.after(q.maxWaitMs - (ctx.now() - this.queuedAt), () => { inbox.push({ kind: 'max_wait' }) }))
@@ -110,6 +112,12 @@ class QueueWait {
     return winner
   }
 
+  /** An event that must not wait for an announcement in progress to end. */
+  private urgent (event: WaitEvent): void {
+    this.inbox.push(event)
+    this.cutAnnouncement?.()
+  }
+
   /** The next operator free for this caller (now or later) is rung; the result comes back as an event. */
   private readyForNextOperator (): void {
     const { ctx, route, policy, inbox } = this
@@ -121,7 +129,8 @@ class QueueWait {
       route.steps.push(step)
       ctx.deps.repo.updateCall(ctx.callId, { plan: JSON.stringify(route) })
       void ringStep(ctx, step).then((operator) => {
-        inbox.push(operator ? { kind: 'answered', operator } : { kind: 'not_answered', operatorId: op.operatorId })
+        if (operator) this.urgent({ kind: 'answered', operator })
+        else inbox.push({ kind: 'not_answered', operatorId: op.operatorId })
       })
     })
   }
@@ -152,10 +161,16 @@ class QueueWait {
     if (position > 0) {
       const handle = ctx.deps.repo.averageTalkMs(ctx.now() - 86_400_000) ?? ctx.deps.settings.queue.defaultHandleMs
       const minutes = expectedWaitMinutes(position, handle, queue.servingCount(ctx.callId))
-      await ctx.caller.say([
+      const said = ctx.caller.say([
         'sound:ringlead/queue-position', `number:${position}`, 'sound:ringlead/queue-wait-minutes', `number:${minutes}`,
         ...(this.callbackKey === '1' ? ['sound:ringlead/queue-press-1'] : [])
       ])
+      const cut = new Promise<true>((resolve) => { this.cutAnnouncement = () => { resolve(true) } })
+      const cutShort = await Promise.race([said.then(() => false), cut])
+      this.cutAnnouncement = null
+      // Asterisk keeps a playing channel out of a bridge until the prompt ends: stop it first.
+      if (cutShort) await ctx.deps.ari.stopPlaybacks(ctx.channel.channelId)
+      await said
     }
     this.cancels.push(ctx.after(ctx.deps.settings.queue.announceEveryMs, () => { this.inbox.push({ kind: 'announce' }) }))
   }
