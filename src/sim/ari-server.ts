@@ -29,7 +29,8 @@ export interface AriRequest {
 }
 
 type Reply = { status: number; body?: unknown; file?: string }
-type Handler = (req: AriRequest) => Reply
+/** Most handlers answer at once; addChannel answers when its channels have joined. */
+type Handler = (req: AriRequest) => Reply | Promise<Reply>
 
 const WWW_AUTHENTICATE = 'Basic realm="Asterisk REST Interface"'
 
@@ -105,7 +106,7 @@ export class AriServer {
       const handler = this.handlers[`${route.resource}.${op.nickname}`]
       if (!handler) return this.send(res, method, match, 501, { message: 'Not implemented' })
       try {
-        const out = handler(ariReq)
+        const out = await handler(ariReq)
         if (out.file) return this.sendFile(res, method, match, out.file)
         return this.send(res, method, match, out.status, out.body)
       } catch (err) {
@@ -284,13 +285,13 @@ function ariHandlers (world: World): Record<string, Handler> {
     'channels.setChannelVar': (r) => { world.setVariable(r.path.channelId ?? '', r.params.variable, r.params.value ?? ''); return noContent },
     'channels.snoopChannel': (r) => snoop(r, r.params.snoopId),
     'channels.snoopChannelWithId': (r) => snoop(r, r.path.snoopId),
-    'bridges.list': () => ok(world.bridgeList()),
-    'bridges.create': (r) => ok(world.createBridge(r.params.type, r.params.bridgeId, r.params.name)),
-    'bridges.createWithId': (r) => ok(world.createBridge(r.params.type, r.path.bridgeId, r.params.name)),
-    'bridges.get': (r) => ok(world.bridgeGet(r.path.bridgeId ?? '')),
-    'bridges.destroy': (r) => { world.destroyBridge(r.path.bridgeId ?? ''); return noContent },
-    'bridges.addChannel': (r) => { world.addToBridge(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
-    'bridges.removeChannel': (r) => { world.removeFromBridge(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
+    'bridges.list': () => ok(world.bridges.list()),
+    'bridges.create': (r) => ok(world.bridges.create(r.params.type, r.params.bridgeId, r.params.name)),
+    'bridges.createWithId': (r) => ok(world.bridges.create(r.params.type, r.path.bridgeId, r.params.name)),
+    'bridges.get': (r) => ok(world.bridges.snapshot(r.path.bridgeId ?? '')),
+    'bridges.destroy': (r) => { world.bridges.destroy(r.path.bridgeId ?? ''); return noContent },
+    'bridges.addChannel': async (r) => { await world.bridges.add(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
+    'bridges.removeChannel': (r) => { world.bridges.remove(r.path.bridgeId ?? '', channelList(r.params.channel)); return noContent },
     'bridges.record': (r) => ({ status: 201, body: world.recordBridge(r.path.bridgeId ?? '', record(r)) }),
     'recordings.listStored': () => ok(world.recorder.listStored()),
     'recordings.getStored': (r) => ok(world.recorder.getStored(r.path.recordingName ?? '')),

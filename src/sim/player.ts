@@ -4,7 +4,7 @@ import { ariFail } from './ari-error.js'
 import type { MediaHost } from './media-host.js'
 import type { SimChannel } from './model.js'
 
-type PlaybackState = 'queued' | 'playing' | 'continuing' | 'done' | 'failed'
+type PlaybackState = 'queued' | 'playing' | 'continuing' | 'done' | 'failed' | 'canceled'
 
 interface PlaybackRec {
   id: string
@@ -32,6 +32,9 @@ export class Player {
   private readonly playbacks = new Map<string, PlaybackRec>()
   private readonly queues = new Map<string, PlaybackRec[]>()
 
+  /** Told whenever a playback ends or is forgotten (a bridge join may wait for it). */
+  onGone: (channelId: string, playbackId: string) => void = () => {}
+
   constructor (private readonly host: MediaHost, private readonly sounds: Record<string, number>, private readonly recordingSeconds: (name: string) => number | undefined) {}
 
   play (ch: SimChannel, media: string[], language: string | undefined, playbackId: string | undefined): Record<string, unknown> {
@@ -55,29 +58,43 @@ export class Player {
     return this.snapshot(pb)
   }
 
+  /** Ids of what plays or waits to play on a channel, in queue order. */
+  playbacksOn (channelId: string): string[] { return (this.queues.get(channelId) ?? []).map((pb) => pb.id) }
+
+  /**
+   * DELETE /playbacks/{id}: a playing one ends "done" (flow15); a queued one is cancelled and, as
+   * Asterisk's playback_first_update does, finishes "canceled" when its turn comes.
+   */
   stop (playbackId: string): void {
     const pb = this.playbacks.get(playbackId)
     if (!pb) throw ariFail(404, 'Playback not found')
-    const queue = this.queues.get(pb.channelId) ?? []
-    if (queue[0] === pb && pb.state !== 'queued') {
-      this.finish(pb, 'done')
-      this.startHead(pb.channelId)
-    } else {
-      this.drop(pb)
+    if (pb.state === 'queued') {
+      pb.state = 'canceled'
+      if (this.queues.get(pb.channelId)?.[0] === pb) setImmediate(() => this.startHead(pb.channelId))
+      return
     }
+    if (pb.state === 'canceled') return
+    this.finish(pb, 'done')
+    this.startHead(pb.channelId)
   }
 
   /** The channel hung up: what is playing fails, the rest is forgotten. */
   channelGone (channelId: string): void {
     const queue = this.queues.get(channelId) ?? []
     const head = queue[0]
-    if (head && head.state !== 'queued') this.finish(head, 'failed')
+    if (head && (head.state === 'playing' || head.state === 'continuing')) this.finish(head, 'failed')
     for (const pb of [...(this.queues.get(channelId) ?? [])]) this.drop(pb)
     this.queues.delete(channelId)
   }
 
   private startHead (channelId: string): void {
     const pb = this.queues.get(channelId)?.[0]
+    if (pb?.state === 'canceled') {
+      this.emit('PlaybackFinished', pb)
+      this.drop(pb)
+      this.startHead(channelId)
+      return
+    }
     if (!pb || pb.state !== 'queued') return
     this.startItem(pb)
   }
@@ -120,10 +137,10 @@ export class Player {
     if (pb.timer) clearTimeout(pb.timer)
     this.playbacks.delete(pb.id)
     const queue = this.queues.get(pb.channelId)
-    if (queue) {
-      const i = queue.indexOf(pb)
-      if (i >= 0) queue.splice(i, 1)
-    }
+    const i = queue ? queue.indexOf(pb) : -1
+    if (i < 0) return
+    queue!.splice(i, 1)
+    this.onGone(pb.channelId, pb.id)
   }
 
   private emit (type: string, pb: PlaybackRec): void {

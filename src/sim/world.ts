@@ -8,9 +8,10 @@ import { AMI_STATE_NUMBER, asteriskTimestamp, causeText, channelSuffix, sipTechC
 import type { EmitOptions, MediaHost } from './media-host.js'
 import {
   type CallerId, type ChannelState, type SimBridge, type SimBridgeView, type SimChannel, type SimChannelView,
-  bridgeSnapshot, channelSnapshot, channelView
+  channelSnapshot, channelView
 } from './model.js'
 import { type Contexts, findExtension, loadDialplan, showContext } from './dialplan.js'
+import { type BridgeHost, Bridges } from './bridges.js'
 import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
 
@@ -94,7 +95,7 @@ const TIMER_B_SECONDS = 32
 const DEFAULT_RING_SECONDS = 30
 const DTMF_DURATION_MS = 280
 
-export class World implements MediaHost {
+export class World implements MediaHost, BridgeHost {
   readonly secondsMs: number
   readonly recordingsDir: string
   readonly log: Logger | undefined
@@ -105,7 +106,6 @@ export class World implements MediaHost {
   sinks: WorldSinks = { ari: () => {}, ami: () => {}, isAppActive: () => false }
 
   private readonly channelsById = new Map<string, SimChannel>()
-  private readonly bridgesById = new Map<string, SimBridge>()
   private readonly endpoints = new Map<string, Endpoint>()
   private readonly knownApps = new Set<string>()
   private readonly worldTimers = new Set<NodeJS.Timeout>()
@@ -122,6 +122,7 @@ export class World implements MediaHost {
   private closed = false
   readonly player: Player
   readonly recorder: Recorder
+  readonly bridges: Bridges
 
   constructor (opts: WorldOptions) {
     this.secondsMs = opts.secondsMs
@@ -131,17 +132,16 @@ export class World implements MediaHost {
     this.stasisApp = opts.stasisApp
     this.recorder = new Recorder(this)
     this.player = new Player(this, { ...DEFAULT_SOUNDS, ...opts.sounds }, (name) => this.recorder.storedSeconds(name))
+    this.bridges = new Bridges(this)
+    this.player.onGone = (channelId, playbackId) => { this.bridges.playbackGone(channelId, playbackId) }
     this.endpoints.set('carrier', { resource: 'carrier', registered: true, behaviour: { kind: 'answer', afterMs: 0 }, device: 'NOT_INUSE', contactPort: 5070 })
   }
 
   // ---- introspection -------------------------------------------------------------------------
 
   getChannel (channelId: string): SimChannel | undefined { return this.channelsById.get(channelId) }
-  getBridge (bridgeId: string): SimBridge | undefined { return this.bridgesById.get(bridgeId) }
   channelViews (): SimChannelView[] { return [...this.channelsById.values()].map(channelView) }
-  bridgeViews (): SimBridgeView[] {
-    return [...this.bridgesById.values()].map((b) => ({ bridgeId: b.id, name: b.name, technology: b.technology, channelIds: [...b.channels], channels: [...b.channels] }))
-  }
+  bridgeViews (): SimBridgeView[] { return this.bridges.views() }
 
   // ---- phones --------------------------------------------------------------------------------
 
@@ -217,7 +217,7 @@ export class World implements MediaHost {
     return {
       name,
       channel_ids: [...this.channelsById.values()].filter((c) => c.apps.has(name)).map((c) => c.id),
-      bridge_ids: [...this.bridgesById.values()].filter((b) => b.apps.has(name)).map((b) => b.id),
+      bridge_ids: this.bridges.all().filter((b) => b.apps.has(name)).map((b) => b.id),
       endpoint_ids: [],
       device_names: [],
       events_allowed: [],
@@ -681,8 +681,9 @@ export class World implements MediaHost {
   /** Leaves bridge and Stasis, ends media and snoops, then destroys; the event order follows the traces. */
   private tearDown (ch: SimChannel, cause: number): void {
     this.clearTimers(ch)
+    this.bridges.channelLeaving(ch.id)
     this.player.channelGone(ch.id)
-    if (ch.bridgeId) this.leaveBridge(ch)
+    if (ch.bridgeId) this.bridges.leave(ch)
     const wasInStasis = ch.stasisApp !== undefined
     if (wasInStasis) {
       if (ch.origin !== 'originated') this.recorder.channelGone(ch.id) // snoop: RecordingFinished, then StasisEnd
@@ -717,6 +718,7 @@ export class World implements MediaHost {
     if (ch.gone) return
     this.clearTimers(ch)
     this.recorder.channelGone(ch.id)
+    this.bridges.channelLeaving(ch.id)
     this.player.channelGone(ch.id)
     const tech = sipTechCause(cause)
     const fields: Record<string, unknown> = { cause, cause_txt: causeText(cause), ...(tech !== undefined ? { tech_cause: tech } : {}), channel: channelSnapshot(ch) }
@@ -783,123 +785,15 @@ export class World implements MediaHost {
   }
 
   recordBridge (bridgeId: string, params: RecordParams): Record<string, unknown> {
-    const bridge = this.bridgeOr404(bridgeId)
+    const bridge = this.bridges.or404(bridgeId)
     return this.recorder.recordBridge(bridge.id, bridge.apps, params)
   }
 
-  // ---- bridges ------------------------------------------------------------------------------------
+  // ---- bridges (bridges.ts) ----------------------------------------------------------------------
 
-  createBridge (type: string | undefined, bridgeId: string | undefined, name: string | undefined): Record<string, unknown> {
-    const features = (type ?? 'mixing').split(',').map((s) => s.trim()).filter((s) => s !== '')
-    const known = ['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label']
-    if (features.some((f) => !known.includes(f))) {
-      throw ariFail(500, `Unable to create bridge. Possible duplicate bridge id '${bridgeId ?? '(null)'}'`)
-    }
-    if (bridgeId && this.bridgesById.has(bridgeId)) throw ariFail(409, `Bridge with id '${bridgeId}' already exists`)
-    const bridge: SimBridge = {
-      id: bridgeId ?? randomUUID(),
-      name: name ?? '',
-      type: features.includes('holding') ? 'holding' : 'mixing',
-      technology: features.includes('holding') ? 'holding_bridge' : 'simple_bridge',
-      channels: [],
-      createdAt: new Date(),
-      apps: new Set()
-    }
-    this.bridgesById.set(bridge.id, bridge)
-    this.emit('BridgeCreated', { bridge: bridgeSnapshot(bridge) }, bridge.apps, { allOnly: true })
-    return bridgeSnapshot(bridge)
-  }
-
-  bridgeList (): Array<Record<string, unknown>> { return [...this.bridgesById.values()].map((b) => bridgeSnapshot(b)) }
-  bridgeGet (bridgeId: string): Record<string, unknown> { return bridgeSnapshot(this.bridgeOr404(bridgeId)) }
-
-  bridgeOr404 (bridgeId: string): SimBridge {
-    const bridge = this.bridgesById.get(bridgeId)
-    if (!bridge) throw ariFail(404, 'Bridge not found')
-    return bridge
-  }
-
-  addToBridge (bridgeId: string, channelIds: string[]): void {
-    const bridge = this.bridgeOr404(bridgeId)
-    if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
-    // The whole call fails if any id is unknown or not in Stasis; nothing is added.
-    const chans = channelIds.map((id) => {
-      const ch = this.channelsById.get(id)
-      if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
-      return ch
-    })
-    if (chans.some((ch) => ch.stasisApp === undefined)) throw ariFail(422, 'Channel not in Stasis application')
-    for (const ch of chans) {
-      if (ch.bridgeId === bridge.id) continue
-      if (ch.bridgeId) this.leaveBridge(ch)
-      bridge.channels.push(ch.id)
-      ch.bridgeId = bridge.id
-      if (ch.stasisApp) bridge.apps.add(ch.stasisApp)
-      this.emit('ChannelEnteredBridge', { bridge: bridgeSnapshot(bridge), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
-      this.recorder.bridgeJoined(bridge.id, ch)
-    }
-    this.setBridgePeers(bridge)
-    this.bridgeChanged(bridge.id)
-  }
-
-  removeFromBridge (bridgeId: string, channelIds: string[]): void {
-    const bridge = this.bridgeOr404(bridgeId)
-    if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
-    const chans = channelIds.map((id) => {
-      const ch = this.channelsById.get(id)
-      if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
-      return ch
-    })
-    if (chans.some((ch) => ch.bridgeId !== bridge.id)) throw ariFail(422, 'Channel not in this bridge')
-    for (const ch of chans) this.leaveBridge(ch)
-  }
-
-  destroyBridge (bridgeId: string): void {
-    const bridge = this.bridgeOr404(bridgeId)
-    for (const id of [...bridge.channels]) {
-      const ch = this.channelsById.get(id)
-      if (ch) this.leaveBridge(ch)
-    }
-    this.recorder.bridgeGone(bridge.id)
-    this.bridgesById.delete(bridge.id)
-    this.emit('BridgeDestroyed', { bridge: bridgeSnapshot(bridge) }, bridge.apps)
-  }
-
-  private leaveBridge (ch: SimChannel): void {
-    const bridge = ch.bridgeId ? this.bridgesById.get(ch.bridgeId) : undefined
-    ch.bridgeId = undefined
-    if (!bridge) return
-    const technologyBefore = bridge.technology
-    bridge.channels = bridge.channels.filter((id) => id !== ch.id)
-    if (ch.variables.has('BRIDGEPEER')) {
-      ch.variables.set('BRIDGEPEER', '')
-      this.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: '', channel: channelSnapshot(ch) }, ch.apps)
-    }
-    this.emit('ChannelLeftBridge', { bridge: bridgeSnapshot(bridge, technologyBefore), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
-    this.recorder.bridgeLeft(bridge.id, ch.id, bridge.channels.length)
-    this.bridgeChanged(bridge.id)
-  }
-
-  /** Asterisk re-picks the bridge technology as the mix changes: native RTP for two plain legs, softmix for recordings or 3+. */
-  bridgeChanged (bridgeId: string): void {
-    const bridge = this.bridgesById.get(bridgeId)
-    if (!bridge || bridge.type === 'holding') return
-    const chans = bridge.channels.map((id) => this.channelsById.get(id)).filter((c): c is SimChannel => c !== undefined)
-    if (this.recorder.hasLiveOnBridge(bridge.id) || chans.length >= 3) bridge.technology = 'softmix'
-    else if (chans.length === 2 && chans.every((c) => c.origin !== 'snoop' && c.snoops.size === 0)) bridge.technology = 'native_rtp'
-    else bridge.technology = 'simple_bridge'
-  }
-
-  private setBridgePeers (bridge: SimBridge): void {
-    if (bridge.channels.length !== 2) return
-    const [a, b] = bridge.channels.map((id) => this.channelsById.get(id))
-    if (!a || !b) return
-    for (const [ch, peer] of [[a, b], [b, a]] as const) {
-      if (ch.variables.get('BRIDGEPEER') === peer.name) continue
-      ch.variables.set('BRIDGEPEER', peer.name)
-      this.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: peer.name, channel: channelSnapshot(ch) }, ch.apps)
-    }
-  }
+  getBridge (bridgeId: string): SimBridge | undefined { return this.bridges.get(bridgeId) }
+  bridgeChanged (bridgeId: string): void { this.bridges.changed(bridgeId) }
+  playbacksOn (channelId: string): string[] { return this.player.playbacksOn(channelId) }
 
   // ---- shared helpers --------------------------------------------------------------------------
 
@@ -1066,8 +960,6 @@ function readVariable (ch: SimChannel, name: string): string | undefined {
     default: return ch.variables.get(name)
   }
 }
-
-function union (a: ReadonlySet<string>, b: ReadonlySet<string>): Set<string> { return new Set([...a, ...b]) }
 
 const unknownIfEmpty = (s: string) => (s === '' ? '<unknown>' : s)
 
