@@ -187,6 +187,13 @@ export class Bridges {
       ch.variables.set('BRIDGEPEER', peer.name)
       this.host.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: peer.name, channel: channelSnapshot(ch) }, ch.apps)
     }
+    // Each party's connected line becomes the other's caller id, and stays after the peer leaves
+    // (flows 1, 11: GET channel shows it; ChannelConnectedLine follows the second join).
+    for (const [ch, peer] of [[a, b], [b, a]] as const) {
+      if (ch.connected.name === peer.caller.name && ch.connected.number === peer.caller.number) continue
+      ch.connected = { ...peer.caller }
+      this.host.emit('ChannelConnectedLine', { channel: channelSnapshot(ch) }, ch.apps)
+    }
   }
 }
 
