@@ -23,6 +23,7 @@ interface PendingJoin { bridgeId: string; channelId: string; waitingFor: Set<str
 export class Bridges {
   private readonly byId = new Map<string, SimBridge>()
   private pending: PendingJoin[] = []
+  private readonly recorderIds = new Map<string, string>()
 
   constructor (private readonly host: BridgeHost) {}
 
@@ -150,6 +151,7 @@ export class Bridges {
     }
     this.host.recorder.bridgeGone(bridge.id)
     this.byId.delete(bridge.id)
+    this.recorderIds.delete(bridge.id)
     this.host.emit('BridgeDestroyed', { bridge: bridgeSnapshot(bridge) }, bridge.apps)
   }
 
@@ -163,7 +165,10 @@ export class Bridges {
       ch.variables.set('BRIDGEPEER', '')
       this.host.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: '', channel: channelSnapshot(ch) }, ch.apps)
     }
-    this.host.emit('ChannelLeftBridge', { bridge: bridgeSnapshot(bridge, technologyBefore), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
+    // The last party to leave a recorded bridge still sees the recorder's channel in it (flows 1, 1b):
+    // a client must not take channels [] as "the bridge is empty" while it records.
+    const shown = bridge.channels.length === 0 && this.host.recorder.hasLiveOnBridge(bridge.id) ? { ...bridge, channels: [this.recorderChannelId(bridge.id)] } : bridge
+    this.host.emit('ChannelLeftBridge', { bridge: bridgeSnapshot(shown, technologyBefore), channel: channelSnapshot(ch) }, union(bridge.apps, ch.apps))
     this.host.recorder.bridgeLeft(bridge.id, ch.id, bridge.channels.length)
     this.changed(bridge.id)
   }
@@ -178,6 +183,16 @@ export class Bridges {
     else bridge.technology = 'simple_bridge'
   }
 
+  /** Id of the Recorder/ARI channel Asterisk puts into a recorded bridge (never listed in GET /channels). */
+  private recorderChannelId (bridgeId: string): string {
+    let id = this.recorderIds.get(bridgeId)
+    if (id === undefined) {
+      id = `${Math.floor(Date.now() / 1000)}.${900000 + this.recorderIds.size}`
+      this.recorderIds.set(bridgeId, id)
+    }
+    return id
+  }
+
   private setPeers (bridge: SimBridge): void {
     if (bridge.channels.length !== 2) return
     const [a, b] = bridge.channels.map((id) => this.host.getChannel(id))
@@ -186,6 +201,13 @@ export class Bridges {
       if (ch.variables.get('BRIDGEPEER') === peer.name) continue
       ch.variables.set('BRIDGEPEER', peer.name)
       this.host.emit('ChannelVarset', { variable: 'BRIDGEPEER', value: peer.name, channel: channelSnapshot(ch) }, ch.apps)
+    }
+    // Each party's connected line becomes the other's caller id, and stays after the peer leaves
+    // (flows 1, 11: GET channel shows it; ChannelConnectedLine follows the second join).
+    for (const [ch, peer] of [[a, b], [b, a]] as const) {
+      if (ch.connected.name === peer.caller.name && ch.connected.number === peer.caller.number) continue
+      ch.connected = { ...peer.caller }
+      this.host.emit('ChannelConnectedLine', { channel: channelSnapshot(ch) }, ch.apps)
     }
   }
 }

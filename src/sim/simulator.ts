@@ -56,7 +56,8 @@ export interface Simulator {
   hangup (channelId: string): void
   /** The operator's phone dials a number itself (seen by ringlead over AMI only). */
   operatorDials (resource: string, number: string, o?: DirectDial): DirectDialHandle
-  sendDtmf (channelId: string, digit: string): void
+  /** A digit the phone of the channel sends; durationMs for SIP INFO digits (RFC 4733 ones last 280 ms). */
+  sendDtmf (channelId: string, digit: string, durationMs?: number): void
   /** Media played to a channel so far, in order. */
   heard (channelId: string): string[]
   dropWebSockets (): void
@@ -119,7 +120,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     placeCall: (o) => world.placeCall(o),
     hangup: (channelId) => world.remoteHangup(channelId),
     operatorDials: (resource, number, o) => world.operatorDials(resource, number, o),
-    sendDtmf: (channelId, digit) => world.sendDtmf(channelId, digit),
+    sendDtmf: (channelId, digit, durationMs) => world.sendDtmf(channelId, digit, durationMs),
     heard: (channelId) => world.heard(channelId),
     dropWebSockets: () => hub.dropAll(),
     sendRawEvent: (text: string) => { hub.sendRaw(text) },

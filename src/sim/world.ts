@@ -387,10 +387,11 @@ export class World implements MediaHost, BridgeHost {
   /** Digits the caller presses, counted from the moment the call is answered (media flows only then). */
   private readonly pendingDtmf = new Map<string, Array<{ digit: string; afterMs: number }>>()
 
-  sendDtmf (channelId: string, digit: string): void {
+  /** durationMs: RFC 4733 digits from the phones last 280 ms; a SIP INFO carries its own Duration (flow13: 250). */
+  sendDtmf (channelId: string, digit: string, durationMs = DTMF_DURATION_MS): void {
     const ch = this.channelsById.get(channelId)
     if (!ch || ch.gone) return
-    this.emit('ChannelDtmfReceived', { digit, duration_ms: DTMF_DURATION_MS, channel: channelSnapshot(ch) }, ch.apps)
+    this.emit('ChannelDtmfReceived', { digit, duration_ms: durationMs, channel: channelSnapshot(ch) }, ch.apps)
   }
 
   // ---- direct dialling -------------------------------------------------------------------------------

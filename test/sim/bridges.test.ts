@@ -37,6 +37,23 @@ t.test('addChannel with a comma list containing an unknown id fails whole with 4
   t.same((await ari(sim, 'POST', `/bridges/${bridge.id}/removeChannel?channel=${call.channelId}`)).body, { message: 'Channel not in this bridge' })
 })
 
+t.test('two bridged parties get each other\'s caller id as connected line, kept after the peer leaves (flows 1, 11)', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 5 } })
+  const ev = await EventStream.open(sim)
+  const call = sim.placeCall({ from: '+79031112233', callerName: 'Caller Name', did: '74951234567' })
+  await ev.type('StasisStart', call.channelId)
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead&callerId=%2B79031112233')).body as { id: string }
+  await ev.type('StasisStart', op.id)
+  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
+  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
+  t.match(await ev.type('ChannelConnectedLine', op.id), { channel: { connected: { name: 'Caller Name', number: '+79031112233' } } })
+  t.match(await ev.type('ChannelConnectedLine', call.channelId), { channel: { connected: { name: '', number: '+79031112233' } } })
+  sim.hangup(op.id)
+  await ev.type('ChannelLeftBridge', op.id)
+  t.match((await ari(sim, 'GET', `/channels/${call.channelId}`)).body, { connected: { name: '', number: '+79031112233' } })
+})
+
 t.test('entering and leaving a bridge raise ChannelEnteredBridge/ChannelLeftBridge and destroying it BridgeDestroyed', async (t) => {
   const { sim } = await startSim(t)
   sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 5 } })

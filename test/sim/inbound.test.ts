@@ -100,6 +100,16 @@ t.test('caller DTMF arrives as ChannelDtmfReceived with digit and duration_ms', 
   t.same((await ari(sim, 'POST', `/channels/${call.channelId}/dtmf`)).body, { message: 'DTMF is required' })
 })
 
+t.test('a digit sent as SIP INFO reports the Duration the phone gave (flow13: 250 ms)', async (t) => {
+  const { sim } = await startSim(t)
+  const ev = await EventStream.open(sim)
+  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  await ev.type('StasisStart', call.channelId)
+  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
+  sim.sendDtmf(call.channelId, '7', 250)
+  t.match(await ev.type('ChannelDtmfReceived', call.channelId), { digit: '7', duration_ms: 250 })
+})
+
 t.test('channels() and bridges() show the simulated world', async (t) => {
   const { sim, call, op, bridge } = await bridged(t)
   await until('both bridged', () => sim.bridges()[0]?.channelIds.length === 2)

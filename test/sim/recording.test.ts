@@ -28,6 +28,10 @@ t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done
   t.notOk(ev.events.some((e) => e.type === 'RecordingFinished'), 'still recording with one party left')
   await ari(sim, 'DELETE', `/channels/${op.id}?reason=normal`)
   const finished = await ev.type('RecordingFinished')
+  const left = ev.events.filter((e) => e.type === 'ChannelLeftBridge').map((e) => (e.bridge as { channels: string[] }).channels)
+  t.same(left[0], [op.id], 'the caller leaves the operator behind')
+  t.equal(left[1]?.length, 1, 'the last party to leave still sees the recorder channel in the bridge (flow1)')
+  t.notOk(left[1]?.includes(op.id) ?? true)
   const destroyedAt = ev.events.findIndex((e) => e.type === 'ChannelDestroyed')
   t.ok(destroyedAt >= 0 && destroyedAt < ev.events.indexOf(finished), 'RecordingFinished follows the last leaver\'s ChannelDestroyed')
   const recording = finished.recording as { state: string; duration: number }

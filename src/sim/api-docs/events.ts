@@ -17,7 +17,7 @@ const EVENT_TYPES = [
   'StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelDestroyed', 'ChannelStateChange', 'ChannelHangupRequest',
   'ChannelVarset', 'ChannelDtmfReceived', 'ChannelEnteredBridge', 'ChannelLeftBridge', 'Dial', 'BridgeCreated',
   'BridgeDestroyed', 'RecordingStarted', 'RecordingFinished', 'RecordingFailed', 'PlaybackStarted',
-  'PlaybackContinuing', 'PlaybackFinished', 'ApplicationReplaced', 'EndpointStateChange'
+  'PlaybackContinuing', 'PlaybackFinished', 'ApplicationReplaced', 'EndpointStateChange', 'ChannelConnectedLine'
 ] as const
 
 export type EventType = typeof EVENT_TYPES[number]
@@ -46,6 +46,7 @@ const models: SwaggerModel[] = [
   model('ChannelDtmfReceived', 'A DTMF digit arrived.', { digit: req('string', '0-9, A-E, # or *.'), duration_ms: req('int', 'Digit length.'), channel }),
   model('ChannelEnteredBridge', 'A channel joined a bridge.', { bridge, channel: opt('Channel') }),
   model('ChannelLeftBridge', 'A channel left a bridge.', { bridge, channel }),
+  model('ChannelConnectedLine', 'The connected line of a channel changed.', { channel }),
   model('Dial', 'Progress of a dial.', {
     caller: opt('Channel'), peer: req('Channel'), forward: opt('string'), forwarded: opt('Channel'),
     dialstring: opt('string'), dialstatus: req('string', 'Empty when dialling starts, then RINGING, ANSWER, BUSY, NOANSWER...')
