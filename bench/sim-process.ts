@@ -25,6 +25,8 @@ export type SimCommand =
   /** Calls that stay up: placed at `ratePerSecond`, answered by operators that never hang up. */
   | { cmd: 'hold'; count: number; ratePerSecond: number; dids: string[]; callerHangupAfterMs: number }
   | { cmd: 'hangupAll'; timeoutMs: number }
+  /** ARI transport faults: reset every HTTP connection and event WebSocket every `resetEveryMs` (null stops); replies with the resets so far. */
+  | { cmd: 'ariFaults'; resetEveryMs: number | null }
   | { cmd: 'stats' }
   | { cmd: 'close' }
 
@@ -238,6 +240,9 @@ async function handle (c: SimCommand): Promise<unknown> {
     case 'hold': return await hold(c)
     case 'hangupAll': return await hangupAll(c.timeoutMs)
     case 'stats': return stats()
+    case 'ariFaults':
+      sim.ariFaults.resetEvery(c.resetEveryMs)
+      return { resets: sim.ariFaults.resets }
     case 'close':
       await sim.close()
       rmSync(dir, { recursive: true, force: true })
