@@ -108,18 +108,22 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     }
   }
 
+  /** After a drop the client that loaded the API descriptions opens a new WebSocket; after a failed attempt a new client starts from scratch. */
   private async connectOnce (): Promise<void> {
     const ms = this.connectTimeoutMs
-    // A stalled server would keep ari-client waiting for ever: the deadline gives up on it (its
-    // request is left to the server's own timeout; ari-client has no way to cancel it).
-    const client = await withDeadline(this.clock, ms, quietly(() => ari.connect(this.opts.url, this.opts.user, this.opts.password)) as Promise<Client>,
-      () => { throw new AsteriskConnectTimedOut('ARI connect (loading the API descriptions)', ms) })
-    if (this.stopped) return
-    const raw = client as unknown as RawClient
-    this.client = raw
-    raw.on('*', (event: unknown) => { this.emit('event', event) })
-    raw.on('ApplicationReplaced', () => { this.log.error({ app: this.opts.app }, 'another client took over the Stasis app') })
-    await this.openEvents(raw, client)
+    let raw = this.client
+    if (!raw) {
+      // A stalled server would keep ari-client waiting for ever: the deadline gives up on it (its
+      // request is left to the server's own timeout; ari-client has no way to cancel it).
+      const client = await withDeadline(this.clock, ms, quietly(() => ari.connect(this.opts.url, this.opts.user, this.opts.password)) as Promise<Client>,
+        () => { throw new AsteriskConnectTimedOut('ARI connect (loading the API descriptions)', ms) })
+      if (this.stopped) return
+      raw = client as unknown as RawClient
+      this.client = raw
+      raw.on('*', (event: unknown) => { this.emit('event', event) })
+      raw.on('ApplicationReplaced', () => { this.log.error({ app: this.opts.app }, 'another client took over the Stasis app') })
+    }
+    await this.openEvents(raw, raw as unknown as Client)
   }
 
   /** Opens the WebSocket; resolves once it is open, rejects on error, close or deadline. */
@@ -148,7 +152,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         }
         if (this.ws !== ws) return
         this.ws = null
-        this.discard()
+        this.dropSocket(ws)
         if (this.wsUp) {
           this.wsUp = false
           this.health.dropped(reason)
@@ -202,10 +206,13 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.client = null
     this.ws = null
     client?.removeAllListeners()
-    if (ws) {
-      ws.removeAllListeners('message')
-      ws.on('error', () => undefined) // a late error of a socket we dropped is expected
-      try { ws.terminate() } catch (err) { this.log.debug({ err: (err as Error).message }, 'ARI WebSocket already gone') }
-    }
+    if (ws) this.dropSocket(ws)
+  }
+
+  private dropSocket (ws: WebSocketLike): void {
+    ws.removeAllListeners('message')
+    ws.removeAllListeners('open')
+    ws.on('error', () => undefined) // a late error of a socket we dropped is expected
+    try { ws.terminate() } catch (err) { this.log.debug({ err: (err as Error).message }, 'ARI WebSocket already gone') }
   }
 }

@@ -59,8 +59,9 @@ type HintedSocket = Socket & { [serverIdleMs]?: number }
 const SERVER_IDLE_MARGIN_MS = 1000
 
 /**
- * Node 20's agent ignores the server's Keep-Alive hint unless a timeout is set, and then uses it
- * exactly, which races the server's own close: close idle sockets earlier than both.
+ * Without a timeout Node 20's agent keeps an idle socket for ever (it reads the server's Keep-Alive
+ * hint only to shorten a timeout it has), so the server's idle close races our next command. Close
+ * idle sockets ourselves, before the server would.
  */
 function closeIdleEarly (agent: Agent, idleMs: number): void {
   const keep = agent.keepSocketAlive.bind(agent) as (socket: Socket) => boolean
@@ -103,7 +104,7 @@ export class AriRest {
     const deadlineMs = c.raw ? this.opts.fileTimeoutMs : this.opts.commandTimeoutMs
     const startedAt = this.clock.now()
     try {
-      return await this.attempt(c, deadlineMs, deadlineMs)
+      return await this.attempt(c, deadlineMs, deadlineMs, this.agent)
     } catch (err) {
       if (!(err instanceof ConnectionCut)) throw err
       const leftMs = deadlineMs - (this.clock.now() - startedAt)
@@ -112,7 +113,9 @@ export class AriRest {
       this.repeated++
       this.opts.log?.debug({ command: c.command, target: c.target, reusedSocket: err.reusedSocket, err: err.message }, 'ARI command cut by a connection reset, sending again')
       try {
-        return await this.attempt(c, leftMs, deadlineMs)
+        // On a new connection of its own: a reset often takes every pooled socket at once, and the
+        // next pooled one may be dead without our having seen it yet.
+        return await this.attempt(c, leftMs, deadlineMs, false)
       } catch (second) {
         if (c.createsNamed && second instanceof AsteriskCommandFailed && second.status === 409) return undefined
         if (second instanceof ConnectionCut) throw new AsteriskCommandFailed(c.command, c.target, second.message, { cause: second.original })
@@ -121,7 +124,7 @@ export class AriRest {
     }
   }
 
-  private attempt (c: AriCommand, timeoutMs: number, deadlineMs: number): Promise<unknown> {
+  private attempt (c: AriCommand, timeoutMs: number, deadlineMs: number, agent: Agent | false): Promise<unknown> {
     const url = new URL(`ari/${c.path}`, this.base)
     for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
     const payload = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body))
@@ -137,7 +140,7 @@ export class AriRest {
       }
       const req = send(url, {
         method: c.method,
-        agent: this.agent,
+        agent,
         headers: { authorization: this.auth, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
       }, (res) => {
         answered = true
@@ -148,9 +151,14 @@ export class AriRest {
         res.on('error', (err) => { finish(() => { reject(new ConnectionCut(err, req.reusedSocket, true)) }) })
       })
       const cancelDeadline = this.clock.setTimeout(() => {
-        // The whole deadline is named, retries included: that is what the caller waited.
-        finish(() => { reject(new AsteriskCommandTimedOut(c.command, c.target, deadlineMs)) })
-        req.destroy()
+        // Timers run before I/O when our own event loop wakes from a long block: let I/O have one
+        // turn, so an answer already in the socket is not taken for Asterisk's silence.
+        setImmediate(() => {
+          if (settled) return
+          // The whole deadline is named, retries included: that is what the caller waited.
+          finish(() => { reject(new AsteriskCommandTimedOut(c.command, c.target, deadlineMs)) })
+          req.destroy()
+        })
       }, timeoutMs)
       req.on('error', (err: NodeJS.ErrnoException) => {
         finish(() => {
