@@ -57,6 +57,8 @@ export class AriServer {
   stalled = false
   /** Requests and upgrades left unanswered while stalled. */
   stalledRequests = 0
+  /** Upgrades left hanging while stalled: no longer the HTTP server's, so closed by us. */
+  private readonly stalledUpgrades = new Set<Duplex>()
   /** Fault switch: this many next requests that arrive on a connection already used are cut unanswered. */
   cutReused = 0
   private readonly requestsOn = new WeakMap<object, number>()
@@ -73,7 +75,7 @@ export class AriServer {
 
   /** Fault: destroys every open HTTP connection (idle keep-alive sockets and requests in flight), as a network reset would. */
   resetHttp (): number {
-    const sockets = [...this.httpSockets]
+    const sockets = [...this.httpSockets, ...this.stalledUpgrades]
     for (const socket of sockets) socket.destroy()
     return sockets.length
   }
@@ -89,7 +91,12 @@ export class AriServer {
 
   private onUpgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.httpSockets.delete(socket as Socket) // a WebSocket now: dropped by the hub, not by resetHttp
-    if (this.stalled) { this.stalledRequests++; return }
+    if (this.stalled) {
+      this.stalledRequests++
+      this.stalledUpgrades.add(socket)
+      socket.once('close', () => { this.stalledUpgrades.delete(socket) })
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== '/ari/events') { socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'); return }
     if (!this.authorized(req, url.searchParams)) {

@@ -186,6 +186,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
       world.close()
       ami.close()
       await hub.close()
+      ari.resetHttp()
       ari.http.closeAllConnections()
       await new Promise<void>((resolve) => ari.http.close(() => resolve()))
     }
