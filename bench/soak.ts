@@ -76,7 +76,7 @@ async function soakOnce (w: BenchWorld, o: SoakOptions, resetEveryMs: number | n
   for (let i = 0; i < 300 && pending() > 0; i++) await sleep(100)
   const recordings: Record<string, number> = {}
   for (const r of db.all<{ status: string; n: number }>(sql`SELECT status, count(*) AS n FROM recordings GROUP BY status`)) recordings[r.status] = r.n
-  const shorten = (text: string | null): string => (text ?? 'unknown').replace(/call_\w+|rl-[\w-]+|b\d+|\d{6,}/g, '…').slice(0, 120)
+  const shorten = (text: string | null): string => (text ?? 'unknown').replace(/call_\w+|rl-[\w-]+|\bb\d+|\d{6,}(\.\d+)?/g, '…').slice(0, 120)
   const notStarted: Record<string, number> = {}
   const lostReasons: Record<string, number> = {}
   for (const r of db.all<{ status: string; error: string | null; n: number }>(sql`SELECT status, error, count(*) AS n FROM recordings WHERE status != 'stored' GROUP BY status, error`)) {
@@ -125,7 +125,8 @@ export async function benchSoak (o: Partial<SoakOptions> = {}): Promise<Record<s
   const opts: SoakOptions = { calls: 10_000, ratePerSecond: 20, resetEveryMs: 30_000, ...o }
   // RINGLEAD_SOAK_LOG=warn (or info, debug) prints the daemon's log to stderr, to see why calls failed.
   const log = process.env.RINGLEAD_SOAK_LOG ? pino({ level: process.env.RINGLEAD_SOAK_LOG }, pino.destination(2)) : undefined
-  const w = await startBenchWorld({ operators: 300, behaviour: { kind: 'answer', afterMs: ANSWER_AFTER_MS }, ...(log ? { log } : {}) })
+  // The daemon's own wait for Asterisk to finish a recording (15 s), not the bench's shortcut.
+  const w = await startBenchWorld({ operators: 300, behaviour: { kind: 'answer', afterMs: ANSWER_AFTER_MS }, recordingSettleMs: 15_000, ...(log ? { log } : {}) })
   try {
     const clean = await soakOnce(w, opts, null)
     const faulty = await soakOnce(w, opts, opts.resetEveryMs)
