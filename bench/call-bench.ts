@@ -62,7 +62,7 @@ function seedDatabase (dbPath: string, operatorCount: number): { dids: string[];
   }
 }
 
-export async function startBenchWorld (o: { operators: number; behaviour: PhoneBehaviour; config?: DeepPartial<Config>; seed?: (dbPath: string, dir: string) => Promise<void> | void }): Promise<BenchWorld> {
+export async function startBenchWorld (o: { operators: number; behaviour: PhoneBehaviour; config?: DeepPartial<Config>; seed?: (dbPath: string, dir: string) => Promise<void> | void; log?: pino.Logger; recordingSettleMs?: number }): Promise<BenchWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-'))
   const dbPath = join(dir, 'ringlead.db')
   const { dids, resources } = seedDatabase(dbPath, o.operators)
@@ -81,7 +81,7 @@ export async function startBenchWorld (o: { operators: number; behaviour: PhoneB
       agi: { enabled: false },
       ...o.config
     })
-    daemon = await startDaemon(config, { log: pino({ level: 'silent' }), listen: false, waitForAsterisk: true, recordingSettleMs: 2000 })
+    daemon = await startDaemon(config, { log: o.log ?? pino({ level: 'silent' }), listen: false, waitForAsterisk: true, recordingSettleMs: o.recordingSettleMs ?? 2000 })
     await daemon.ami?.refreshStates()
     await sleep(500)
   } catch (err) {

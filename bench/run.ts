@@ -13,6 +13,7 @@ import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './speech.js'
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
+import { benchSoak } from './soak.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -81,8 +82,13 @@ function rampFigures (r: RampResult): Record<string, string> {
 
 const started = Date.now()
 const startLoad = load()
+// The soak: RINGLEAD_SOAK_CALLS calls per run (default 10,000; 0 skips it) at RINGLEAD_SOAK_RATE per second (default 20).
+const soakCalls = Number(process.env.RINGLEAD_SOAK_CALLS ?? 10_000)
+const soakRate = Number(process.env.RINGLEAD_SOAK_RATE ?? 20)
+const soakMinutes = soakCalls > 0 ? Math.ceil(2 * (soakCalls / soakRate + 120) / 60) : 0
 // A hard stop, whatever hangs.
-setTimeout(() => { console.log('\nbench: time budget of 15 minutes exceeded, stopping'); process.exit(1) }, 15 * 60_000).unref()
+const budgetMinutes = 15 + soakMinutes
+setTimeout(() => { console.log(`\nbench: time budget of ${budgetMinutes} minutes exceeded, stopping`); process.exit(1) }, budgetMinutes * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 
 // Memory first, while this process holds nothing else.
@@ -100,6 +106,7 @@ await step('11. speech: QA over a one-hour transcript with 500 rules', () => ben
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 await step('14. operators\' efficiency table for a month over 1,000,000 calls', () => benchReports())
+if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -137,6 +144,8 @@ summary['11. QA 1 h, 500 rules p50 / max ms'] = get('11.', 'scoreCall p50 / max 
 summary['12. setup p50 / p99 ms: queue empty | 10,000 queued'] = `${get('12.', 'setup p50 / p99 ms, queue empty')} | ${get('12.', 'setup p50 / p99 ms, 10,000 jobs queued and one transcribing')}`
 summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('14.', 'operators\' table, month: p50 ms')} / ${get('14.', 'operators\' table, month: p99 ms (target ≤ 300)')}`
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
+const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
+for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

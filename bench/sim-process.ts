@@ -25,6 +25,8 @@ export type SimCommand =
   /** Calls that stay up: placed at `ratePerSecond`, answered by operators that never hang up. */
   | { cmd: 'hold'; count: number; ratePerSecond: number; dids: string[]; callerHangupAfterMs: number }
   | { cmd: 'hangupAll'; timeoutMs: number }
+  /** ARI transport faults: reset every HTTP connection and event WebSocket every `resetEveryMs` (null stops); replies with the resets so far. */
+  | { cmd: 'ariFaults'; resetEveryMs: number | null }
   | { cmd: 'stats' }
   | { cmd: 'close' }
 
@@ -41,6 +43,8 @@ export interface SetupReport {
   ariErrors: Record<string, number>
   /** Calls that ended on the sim side while the command ran. */
   ended: number
+  /** Calls Asterisk declined at once because no WebSocket held the Stasis app (they never reached ringlead). */
+  declined: number
   cpuUserMs: number
   cpuSystemMs: number
 }
@@ -58,6 +62,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-sim-'))
 const calls = new Map<string, Pending>()
 const byNumber = new Map<string, string>()
 let ariErrors: Record<string, number> = {}
+let declined = 0
 let seq = 0
 
 /** The originate request's arrival time, taken when the HTTP server emits 'request'. */
@@ -100,7 +105,9 @@ function placeOne (dids: string[], callerHangupAfterMs: number): SimCall {
   const from = `+7916${String(n % 10_000_000).padStart(7, '0')}`
   calls.set(token, { token, t0: null, t1: null })
   byNumber.set(from, token)
-  return sim.placeCall({ from, callerName: token, did: dids[n % dids.length]!, hangupAfterMs: callerHangupAfterMs })
+  const call = sim.placeCall({ from, callerName: token, did: dids[n % dids.length]!, hangupAfterMs: callerHangupAfterMs })
+  void call.ended.then((e) => { if (e.declined) declined++ })
+  return call
 }
 
 function report (placedTokens: string[], windowEnd: number, windowMs: number, cpu: NodeJS.CpuUsage, ended: number): SetupReport {
@@ -117,8 +124,10 @@ function report (placedTokens: string[], windowEnd: number, windowMs: number, cp
   byNumber.clear()
   const errors = ariErrors
   ariErrors = {}
+  const declinedNow = declined
+  declined = 0
   return {
-    placed: placedTokens.length, setupMs, setupsInWindow: inWindow, windowMs, noOriginate, ariErrors: errors, ended,
+    placed: placedTokens.length, setupMs, setupsInWindow: inWindow, windowMs, noOriginate, ariErrors: errors, ended, declined: declinedNow,
     cpuUserMs: cpu.user / 1000, cpuSystemMs: cpu.system / 1000
   }
 }
@@ -130,6 +139,7 @@ async function waitForSetups (tokens: string[], drainMs: number): Promise<void> 
 
 async function load (c: Extract<SimCommand, { cmd: 'load' }>): Promise<SetupReport> {
   ariErrors = {}
+  declined = 0
   const tokens: string[] = []
   let ended = 0
   const cpu0 = process.cpuUsage()
@@ -238,6 +248,9 @@ async function handle (c: SimCommand): Promise<unknown> {
     case 'hold': return await hold(c)
     case 'hangupAll': return await hangupAll(c.timeoutMs)
     case 'stats': return stats()
+    case 'ariFaults':
+      sim.ariFaults.resetEvery(c.resetEveryMs)
+      return { resets: sim.ariFaults.resets }
     case 'close':
       await sim.close()
       rmSync(dir, { recursive: true, force: true })

@@ -23,13 +23,25 @@ const ConfigSchema = Type.Object({
     url: Type.String({ default: '' }),
     user: Type.String({ default: 'ringlead' }),
     password: Type.String({ default: 'ringlead' }),
-    app: Type.String({ default: 'ringlead', pattern: '^[A-Za-z0-9_-]+$' })
+    app: Type.String({ default: 'ringlead', pattern: '^[A-Za-z0-9_-]+$' }),
+    /** Deadline of one ARI command; a stalled Asterisk fails it with ASTERISK_COMMAND_TIMEOUT. */
+    commandTimeoutMs: Type.Integer({ minimum: 100, default: 5000 }),
+    /** Deadline of downloading one recording file from Asterisk. */
+    fileTimeoutMs: Type.Integer({ minimum: 100, default: 60_000 }),
+    /** Deadline of each connection step (API descriptions, event WebSocket); then it retries with backoff. */
+    connectTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Idle keep-alive sockets are closed after this; keep it below Asterisk's http.conf session_keep_alive (15 s). */
+    keepAliveIdleMs: Type.Integer({ minimum: 100, default: 4000 })
   }, { default: {} }),
   ami: Type.Object({
     host: Type.String({ default: '' }),
     port: port(5038, 1),
     user: Type.String({ default: 'ringlead' }),
-    secret: Type.String({ default: 'ringlead' })
+    secret: Type.String({ default: 'ringlead' }),
+    /** Deadline of one AMI action. */
+    actionTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Deadline of connecting and logging in; then it retries with backoff. */
+    connectTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 })
   }, { default: {} }),
   sim: Type.Object({
     ariPort: port(0),

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { AmiLink } from './asterisk/ami-link.js'
 import { AriLink } from './asterisk/ari-link.js'
+import { linkStatusView } from './asterisk/link-health.js'
 import { Bus } from './bus.js'
 import { systemClock, type Clock } from './clock.js'
 import { CallCenter } from './calls/call-center.js'
@@ -142,7 +143,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   let sim: Simulator | null = null
   let stopTraffic: (() => void) | null = null
   let ariUrl = config.ari.url
-  let ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret }
+  const amiTimeouts = { actionTimeoutMs: config.ami.actionTimeoutMs, connectTimeoutMs: config.ami.connectTimeoutMs }
+  let ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
   if (usesSimulator(config)) {
     sim = await startSimulator({
       ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
@@ -152,7 +154,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       sounds: promptLengths()
     })
     ariUrl = sim.ariUrl
-    ami = { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret }
+    ami = { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
     log.info({ ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
   }
 
@@ -201,7 +203,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     // A new or changed phone: ask Asterisk for its state instead of guessing.
     if (amiLink?.connected) void amiLink.refreshStates().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
   })
-  const ari = new AriLink({ url: ariUrl, user: config.ari.user, password: config.ari.password, app: config.ari.app, log })
+  const ari = new AriLink({
+    url: ariUrl, user: config.ari.user, password: config.ari.password, app: config.ari.app, log,
+    commandTimeoutMs: config.ari.commandTimeoutMs, fileTimeoutMs: config.ari.fileTimeoutMs,
+    connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs
+  })
   const leadsRepo = new LeadsRepo(db)
   const pickOwner = ownerPicker(board, repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
@@ -325,6 +331,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
+      // Why a link is down, since when, and when it tries again.
+      ariLink: linkStatusView(ari.status()),
+      ...(amiLink ? { amiLink: linkStatusView(amiLink.status()) } : {}),
       asterisk: sim ? 'simulator' : 'real',
       fastAgi: agi ? { port: agi.port, sessions: agi.server.running } : 'off',
       activeCalls: center.activeCalls,

@@ -3,14 +3,20 @@
 import { EventEmitter } from 'node:events'
 import AsteriskManager, { type Manager, type AmiMessage } from 'asterisk-manager'
 import type { Logger } from 'pino'
+import { systemClock, type CancelTimer, type Clock } from '../clock.js'
 import type { DeviceState } from '../domain/operator-state.js'
-import { AsteriskCommandFailed } from './errors.js'
+import { AsteriskCommandFailed, AsteriskCommandTimedOut, AsteriskConnectTimedOut } from './errors.js'
+import { LinkHealth, type LinkStatus } from './link-health.js'
 
 export interface AmiLinkOptions {
   host: string; port: number; user: string; secret: string
   log: Logger
   reconnectMinMs?: number; reconnectMaxMs?: number
+  /** Deadline of one action (default 10 s). */
   actionTimeoutMs?: number
+  /** Deadline of connecting and logging in (default 10 s): a server that accepts TCP and says nothing is given up on. */
+  connectTimeoutMs?: number
+  clock?: Clock
 }
 
 interface AmiLinkEvents {
@@ -50,18 +56,25 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private up = false
   private stopped = false
   private everConnected = false
-  private retryTimer: NodeJS.Timeout | null = null
+  private cancelRetry: CancelTimer | null = null
   private delayMs: number
   private readonly log: Logger
+  private readonly clock: Clock
+  private readonly health: LinkHealth
   private actionSeq = 0
 
   constructor (private readonly opts: AmiLinkOptions) {
     super()
     this.log = opts.log.child({ part: 'ami' })
     this.delayMs = opts.reconnectMinMs ?? 500
+    this.clock = opts.clock ?? systemClock
+    this.health = new LinkHealth(this.clock)
   }
 
   get connected (): boolean { return this.up }
+
+  /** Whether the link is up and, when not, why and when it tries again. */
+  status (): LinkStatus { return this.health.view() }
 
   start (): Promise<void> {
     this.stopped = false
@@ -73,7 +86,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
 
   stop (): void {
     this.stopped = true
-    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.cancelRetry?.()
+    this.health.stopped()
     const m = this.manager
     this.manager = null
     this.up = false
@@ -87,17 +101,24 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     if (this.stopped) return
     const m = AsteriskManager(null, this.opts.host, this.opts.user, this.opts.secret, true)
     this.manager = m
+    this.health.connecting()
     let settled = false
+    const connectTimeoutMs = this.opts.connectTimeoutMs ?? 10_000
+    const cancelDeadline = this.clock.setTimeout(() => { fail(new AsteriskConnectTimedOut('AMI connect and login', connectTimeoutMs).message) }, connectTimeoutMs)
     const fail = (reason: string): void => {
       if (settled) return
       settled = true
-      if (this.up) this.emit('disconnected', { reason })
+      cancelDeadline()
+      const wasUp = this.up
       this.up = false
+      if (wasUp) this.emit('disconnected', { reason })
       m.removeAllListeners('close')
       try { m.disconnect() } catch { /* already closed */ }
       if (this.stopped) return
-      this.log.warn({ reason, retryInMs: this.delayMs }, 'AMI not connected')
-      this.retryTimer = setTimeout(() => { this.connect() }, this.delayMs)
+      const retryInMs = this.delayMs
+      this.health.failed(reason, retryInMs)
+      this.log.warn({ reason, retryInMs }, 'AMI not connected')
+      this.cancelRetry = this.clock.setTimeout(() => { this.connect() }, retryInMs)
       this.delayMs = Math.min(this.delayMs * 2, this.opts.reconnectMaxMs ?? 15_000)
     }
     m.on('error', (err: Error) => { fail(err.message) })
@@ -107,7 +128,10 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
       if (err) return fail(err.message)
       m.login((loginErr) => {
         if (loginErr) return fail(`login refused: ${str((loginErr as AmiMessage).message) || String(loginErr)}`)
+        if (settled) return // the deadline gave up on this connection
+        cancelDeadline()
         this.up = true
+        this.health.connected()
         this.delayMs = this.opts.reconnectMinMs ?? 500
         const reconnect = this.everConnected
         this.everConnected = true
@@ -162,12 +186,13 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     const m = this.manager
     if (!m || !this.up) return Promise.reject(new AsteriskCommandFailed(String(action.action), '', 'AMI not connected', { protocol: 'AMI' }))
     const actionid = `rl-${++this.actionSeq}`
+    const timeoutMs = this.opts.actionTimeoutMs ?? 10_000
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new AsteriskCommandFailed(String(action.action), '', `no AMI answer in ${this.opts.actionTimeoutMs ?? 10_000} ms`, { protocol: 'AMI' }))
-      }, this.opts.actionTimeoutMs ?? 10_000)
+      const cancel = this.clock.setTimeout(() => {
+        reject(new AsteriskCommandTimedOut(String(action.action), '', timeoutMs, 'AMI'))
+      }, timeoutMs)
       m.action({ ...action, actionid }, (err, res) => {
-        clearTimeout(timer)
+        cancel()
         // A failed Command carries Asterisk's words in its Output lines, not in Message.
         if (err) reject(new AsteriskCommandFailed(String(action.action), '', [str(err.message), str(err.output)].filter((s) => s !== '').join(': ') || 'error', { protocol: 'AMI' }))
         else resolve(res)

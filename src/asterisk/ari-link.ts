@@ -1,14 +1,15 @@
-// ARI through ari-client: connects (retrying until Asterisk is there), keeps the Stasis app's
-// WebSocket up, turns ARI events into leg/recording events keyed by id, and sends commands.
-// It translates; it never decides.
+// ARI: the Stasis app's connection (ari-connection.ts: retried until Asterisk is there), ARI
+// events turned into leg/recording events keyed by id, and commands (ari-rest.ts, each with a
+// deadline). It translates; it never decides.
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
-import ari, { type Client } from 'ari-client'
 import type { Logger } from 'pino'
 import { type Clock, systemClock } from '../clock.js'
-import { AriRest } from './ari-rest.js'
+import { AriConnection } from './ari-connection.js'
+import { AriRest, type Repeat } from './ari-rest.js'
 import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
+import type { LinkStatus } from './link-health.js'
 
 const enc = encodeURIComponent
 
@@ -16,10 +17,16 @@ export interface AriLinkOptions {
   url: string; user: string; password: string; app: string
   log: Logger
   reconnectMinMs?: number; reconnectMaxMs?: number
-  /** Timers of the link and of voice menus on its channels; default the system clock. */
+  /** Timers of the link, its commands and of voice menus on its channels; default the system clock. */
   clock?: Clock
   /** How long a stopped playback may take to report its end before we go on (default 2000). */
   playbackStopWaitMs?: number
+  /** Deadline of one command (default 5 s) and of a recording download (default 60 s). */
+  commandTimeoutMs?: number; fileTimeoutMs?: number
+  /** Deadline of each connection step (default 10 s). */
+  connectTimeoutMs?: number
+  /** Idle keep-alive sockets are closed after this (default 4 s): below Asterisk's 15 s and Node servers' 5 s. */
+  keepAliveIdleMs?: number
 }
 
 /** What happened to one channel, in the words the call layer uses. */
@@ -71,21 +78,21 @@ interface AriEventWire {
 
 type Handler<E> = (event: E) => void
 
+/**
+ * Commands whose repeat leaves Asterisk as one send would: they set a state (answer, ring, music,
+ * a channel already in the bridge stays there), so they are sent again after any connection reset.
+ */
+const setsState = { repeat: 'any-reset' } as const
+/**
+ * Creates that name what they create (originate's channelId, the bridgeId, the recording name):
+ * sent again after any reset, and a 409 "already exists" on the repeat means the first send went
+ * through. Play (a repeat could play the prompt twice) and snoop (Asterisk documents no 409 for a
+ * taken snoop id) keep the default: again only when a reused socket was reset unread.
+ */
+const createsNamed = { repeat: 'any-reset', createsNamed: true } as const
+
 /** First Stasis argument of the legs ringlead originates itself (never a new inbound call). */
 const ourLegKinds = new Set(['dialed', 'snoop', 'escalation', 'customer'])
-
-/**
- * swagger-client prints a notice about Swagger 1.2 with console.log on every connect; it is not
- * ours to print and would land unstructured in the log.
- */
-async function quietly<T> (fn: () => Promise<T>): Promise<T> {
-  const original = console.log
-  console.log = (...args: unknown[]) => {
-    if (/deprecated version of Swagger/.test(String(args[0]))) return
-    original(...args)
-  }
-  try { return await fn() } finally { console.log = original }
-}
 
 interface AriLinkEvents {
   inbound: [InboundChannel]
@@ -94,121 +101,49 @@ interface AriLinkEvents {
 }
 
 export class AriLink extends EventEmitter<AriLinkEvents> {
-  private client: Client | null = null
-  private stopped = false
-  private everConnected = false
-  private wsUp = false
+  private readonly connection: AriConnection
   /** Several parts may follow one channel at once (the call and a voice menu on the caller's leg). */
   private readonly legs = new Map<string, Array<Handler<LegEvent>>>()
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
   private readonly playbacks: ChannelPlaybacks
   readonly clock: Clock
   private readonly log: Logger
-  private retryTimer: NodeJS.Timeout | null = null
 
   constructor (private readonly opts: AriLinkOptions) {
     super()
     this.log = opts.log.child({ part: 'ari' })
-    this.rest = new AriRest(opts.url, opts.user, opts.password)
     this.clock = opts.clock ?? systemClock
-    this.playbacks = new ChannelPlaybacks((...a) => this.rest.send(...a), this.clock, this.log, opts.playbackStopWaitMs ?? 2000)
+    this.rest = new AriRest(opts.url, opts.user, opts.password, {
+      commandTimeoutMs: opts.commandTimeoutMs ?? 5000, fileTimeoutMs: opts.fileTimeoutMs ?? 60_000, keepAliveIdleMs: opts.keepAliveIdleMs ?? 4000,
+      clock: this.clock, log: this.log
+    })
+    this.playbacks = new ChannelPlaybacks((command, target, method, path, query) => this.rest.send({ command, target, method, path, query, repeat: method === 'DELETE' ? 'any-reset' : 'reused-socket', createsNamed: false }), this.clock, this.log, opts.playbackStopWaitMs ?? 2000)
+    this.connection = new AriConnection({ ...opts, log: this.log })
+    this.connection.on('event', (event) => { this.dispatch(event as AriEventWire) })
+    this.connection.on('malformed', (raw, err) => { this.malformed(raw, err) })
+    this.connection.on('connected', (e) => { this.emit('connected', e) })
+    this.connection.on('disconnected', (e) => { this.emit('disconnected', e) })
   }
 
-  get connected (): boolean { return this.wsUp }
+  get connected (): boolean { return this.connection.connected }
+
+  /** Whether the link is up and, when not, why and when it tries again. */
+  status (): LinkStatus { return this.connection.status() }
+
+  /** Commands sent again after a connection reset cut them. */
+  get repeatedCommands (): number { return this.rest.repeated }
 
   /** Starts connecting in the background; resolves once connected the first time. */
   start (): Promise<void> {
-    this.stopped = false
     return new Promise((resolve) => {
-      const onFirst = (): void => { resolve() }
-      this.once('connected', onFirst)
-      void this.connectLoop(this.opts.reconnectMinMs ?? 250)
+      this.once('connected', () => { resolve() })
+      this.connection.start()
     })
   }
 
   async stop (): Promise<void> {
-    this.stopped = true
-    if (this.retryTimer) clearTimeout(this.retryTimer)
-    const client = this.client
-    this.client = null
-    this.wsUp = false
-    if (client) {
-      try { client.stop() } catch { /* the socket was never opened */ }
-    }
+    this.connection.stop()
     this.rest.close()
-  }
-
-  private async connectLoop (delayMs: number): Promise<void> {
-    if (this.stopped) return
-    try {
-      const client = await quietly(() => ari.connect(this.opts.url, this.opts.user, this.opts.password))
-      if (this.stopped) return
-      this.attach(client)
-      await client.start(this.opts.app)
-    } catch (err) {
-      if (this.stopped) return
-      const next = Math.min(delayMs * 2, this.opts.reconnectMaxMs ?? 10_000)
-      this.log.warn({ err: asteriskMessageOf(err), retryInMs: delayMs }, 'ARI not reachable')
-      this.retryTimer = setTimeout(() => { void this.connectLoop(next) }, delayMs)
-    }
-  }
-
-  private attach (client: Client): void {
-    this.client = client
-    const raw = client as unknown as EventEmitter & { _ws?: EventEmitter }
-    raw.on('WebSocketConnected', () => {
-      this.guardSocket(raw._ws)
-      this.wsUp = true
-      const reconnect = this.everConnected
-      this.everConnected = true
-      this.log.info({ reconnect }, 'ARI connected')
-      this.emit('connected', { reconnect })
-    })
-    raw.on('WebSocketReconnecting', (err: Error | undefined) => {
-      if (this.wsUp) {
-        this.wsUp = false
-        this.emit('disconnected', { reason: err?.message ?? 'closed' })
-      }
-      this.log.warn({ err: err?.message }, 'ARI WebSocket reconnecting')
-    })
-    raw.on('WebSocketMaxRetries', () => {
-      // ari-client gave up; start over with a fresh client and our own backoff.
-      this.wsUp = false
-      this.client = null
-      this.log.warn('ARI WebSocket retries exhausted, reconnecting from scratch')
-      void this.connectLoop(this.opts.reconnectMinMs ?? 250)
-    })
-    raw.on('*', (event: AriEventWire) => { this.dispatch(event) })
-    raw.on('ApplicationReplaced', () => {
-      this.log.error({ app: this.opts.app }, 'another client took over the Stasis app')
-    })
-  }
-
-  /**
-   * ari-client parses each WebSocket message in a listener that throws on bad JSON or an event
-   * type missing from the served models, which would crash the process. Wrap it so a bad event is
-   * logged and reported to the channel it names instead.
-   */
-  private guardSocket (ws: EventEmitter | undefined): void {
-    if (!ws || (ws as { ringleadGuarded?: boolean }).ringleadGuarded) return
-    ;(ws as { ringleadGuarded?: boolean }).ringleadGuarded = true
-    const listeners = ws.listeners('message') as Array<(...a: unknown[]) => void>
-    ws.removeAllListeners('message')
-    for (const listener of listeners) {
-      ws.on('message', (...args: unknown[]) => {
-        try {
-          listener(...args)
-        } catch (err) {
-          this.malformed(String(args[0]), err)
-        }
-      })
-    }
-    ws.on('close', () => {
-      if (this.wsUp) {
-        this.wsUp = false
-        this.emit('disconnected', { reason: 'WebSocket closed' })
-      }
-    })
   }
 
   private malformed (raw: string, err: unknown): void {
@@ -320,12 +255,12 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private readonly rest: AriRest
 
   ring (channelId: string): Promise<void> {
-    return this.cmd('ring', channelId, 'POST', `channels/${enc(channelId)}/ring`)
+    return this.cmd('ring', channelId, 'POST', `channels/${enc(channelId)}/ring`, undefined, undefined, setsState)
   }
 
   /** Music on hold for a caller who waits; stopped before a prompt or the bridge. */
   startMoh (channelId: string, mohClass?: string): Promise<void> {
-    return this.cmd('start music on hold', channelId, 'POST', `channels/${enc(channelId)}/moh`, mohClass ? { mohClass } : undefined)
+    return this.cmd('start music on hold', channelId, 'POST', `channels/${enc(channelId)}/moh`, mohClass ? { mohClass } : undefined, undefined, setsState)
   }
 
   stopMoh (channelId: string): Promise<void> {
@@ -333,11 +268,18 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   answer (channelId: string): Promise<void> {
-    return this.cmd('answer', channelId, 'POST', `channels/${enc(channelId)}/answer`)
+    return this.cmd('answer', channelId, 'POST', `channels/${enc(channelId)}/answer`, undefined, undefined, setsState)
   }
 
-  private async cmd (command: string, target: string, method: string, path: string, query?: Record<string, string | number | undefined>, body?: unknown): Promise<void> {
-    await this.rest.send(command, target, method, path, query, body)
+  /**
+   * Sends a command under its deadline. Unless `how` says otherwise, GET and DELETE are sent again
+   * after a connection reset (a repeated DELETE finds the thing gone: 404, which callers take as
+   * done) and anything else only when a reused keep-alive socket was reset before the server read
+   * it; see `Repeat` in ari-rest.ts.
+   */
+  private async cmd (command: string, target: string, method: string, path: string, query?: Record<string, string | number | undefined>, body?: unknown, how?: { repeat: Repeat; createsNamed?: boolean }): Promise<void> {
+    const repeat: Repeat = how?.repeat ?? (method === 'GET' || method === 'DELETE' ? 'any-reset' : 'reused-socket')
+    await this.rest.send({ command, target, method, path, query, body, repeat, createsNamed: how?.createsNamed ?? false })
   }
 
   /** Hangs up; false when the channel was already gone. */
@@ -354,17 +296,17 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   async originate (o: { channelId: string; endpoint: string; callerId: string; timeoutSeconds: number; appArgs: string; variables?: Record<string, string> }): Promise<void> {
     await this.cmd('originate to', o.endpoint, 'POST', 'channels', {
       endpoint: o.endpoint, app: this.opts.app, appArgs: o.appArgs, callerId: o.callerId, timeout: o.timeoutSeconds, channelId: o.channelId
-    }, o.variables ? { variables: o.variables } : undefined)
+    }, o.variables ? { variables: o.variables } : undefined, createsNamed)
   }
 
   async createBridge (bridgeId: string): Promise<void> {
-    await this.cmd('create bridge', bridgeId, 'POST', 'bridges', { type: 'mixing', bridgeId, name: bridgeId })
+    await this.cmd('create bridge', bridgeId, 'POST', 'bridges', { type: 'mixing', bridgeId, name: bridgeId }, undefined, createsNamed)
   }
 
   /** Asterisk holds a channel out of the bridge until its playback ends: that is stopped first. */
   async addToBridge (bridgeId: string, channelIds: string[]): Promise<void> {
     await Promise.all(channelIds.map((channelId) => this.playbacks.stopAll(channelId)))
-    await this.cmd('add to bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') })
+    await this.cmd('add to bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/addChannel`, { channel: channelIds.join(',') }, undefined, setsState)
   }
 
   async destroyBridge (bridgeId: string): Promise<boolean> {
@@ -378,7 +320,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async recordBridge (bridgeId: string, name: string): Promise<void> {
-    await this.cmd('record bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/record`, { name, format: 'wav', ifExists: 'overwrite' })
+    await this.cmd('record bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/record`, { name, format: 'wav', ifExists: 'overwrite' }, undefined, createsNamed)
   }
 
   /** A snoop channel hearing what `channelId` says (spy "in"), entering our app with `appArgs`. */
@@ -387,15 +329,15 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async recordChannel (channelId: string, name: string): Promise<void> {
-    await this.cmd('record', channelId, 'POST', `channels/${enc(channelId)}/record`, { name, format: 'wav', ifExists: 'overwrite' })
+    await this.cmd('record', channelId, 'POST', `channels/${enc(channelId)}/record`, { name, format: 'wav', ifExists: 'overwrite' }, undefined, createsNamed)
   }
 
   async storedRecordingFile (name: string): Promise<Buffer> {
-    return await this.rest.send('get recording', name, 'GET', `recordings/stored/${enc(name)}/file`, {}, undefined, true) as Buffer
+    return await this.rest.send({ command: 'get recording', target: name, method: 'GET', path: `recordings/stored/${enc(name)}/file`, repeat: 'any-reset', raw: true }) as Buffer
   }
 
   async listChannels (): Promise<ChannelView[]> {
-    const list = await this.rest.send('list channels', '', 'GET', 'channels') as Array<{ id: string; name: string; state: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string; app_name?: string; app_data?: string } }>
+    const list = await this.rest.send({ command: 'list channels', target: '', method: 'GET', path: 'channels', repeat: 'any-reset' }) as Array<{ id: string; name: string; state: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string; app_name?: string; app_data?: string } }>
     return list.map((ch) => ({
       channelId: ch.id,
       name: ch.name,
@@ -414,7 +356,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async listBridges (): Promise<BridgeView[]> {
-    const list = await this.rest.send('list bridges', '', 'GET', 'bridges') as Array<{ id: string; channels: string[] }>
+    const list = await this.rest.send({ command: 'list bridges', target: '', method: 'GET', path: 'bridges', repeat: 'any-reset' }) as Array<{ id: string; channels: string[] }>
     return list.map((b) => ({ bridgeId: b.id, channelIds: [...b.channels] }))
   }
 

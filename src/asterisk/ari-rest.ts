@@ -1,59 +1,192 @@
 // ARI commands over plain HTTP with keep-alive. ari-client keeps the connection and the event
 // WebSocket; its request path (swagger-client, shred, bluebird) cost about a third of the daemon's
 // CPU per call in bench/, and it drops the HTTP status of errors.
-import { Agent, request } from 'node:http'
+//
+// Every command has a deadline. An idle keep-alive socket is dropped before the server would
+// close it, and a command cut by a connection reset is sent once more when that is safe (see
+// `Repeat`), so a socket Asterisk closes under us does not fail a call.
+import { Agent, request, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
-import { AsteriskCommandFailed } from './errors.js'
+import type { Socket } from 'node:net'
+import type { Logger } from 'pino'
+import { systemClock, type Clock } from '../clock.js'
+import { AsteriskCommandFailed, AsteriskCommandTimedOut } from './errors.js'
 
 type Query = Record<string, string | number | undefined>
+
+/**
+ * When a command cut by a connection reset (ECONNRESET, "socket hang up", EPIPE) is sent again:
+ * - 'any-reset': repeating it leaves Asterisk as one send would (reads; hang-ups and stops that
+ *   take 404 as done; answer/ring/music/join a bridge; creates that name their object, whose
+ *   repeat's 409 "already exists" means the first send went through and counts as success);
+ * - 'reused-socket': only when a reused keep-alive socket was reset before any answer came: the
+ *   server closed it as we wrote, so it never read the command (Node's `req.reusedSocket` case);
+ * - 'never': not sent again.
+ */
+export type Repeat = 'any-reset' | 'reused-socket' | 'never'
+
+export interface AriCommand {
+  /** What we asked, in words for errors and logs ("originate to", "hangup"). */
+  command: string
+  /** The channel, bridge, endpoint or recording it is about. */
+  target: string
+  method: string
+  path: string
+  query?: Query
+  body?: unknown
+  repeat: Repeat
+  /** A repeat's 409 means the first send created what it names (channelId, bridgeId, recording name). */
+  createsNamed?: boolean
+  /** Resolve with the body's bytes (recording files), under the longer file deadline. */
+  raw?: boolean
+}
+
+export interface AriRestOptions {
+  /** Deadline of one command, retries included. */
+  commandTimeoutMs: number
+  /** Deadline of a file download (recordings). */
+  fileTimeoutMs: number
+  /** A keep-alive socket idle this long is closed by us; keep it below the server's own idle timeout. */
+  keepAliveIdleMs: number
+  clock?: Clock
+  log?: Logger
+}
+
+/** Seconds the server said it keeps an idle connection (`Keep-Alive: timeout=N`), on the socket. */
+const serverIdleMs = Symbol('serverIdleMs')
+type HintedSocket = Socket & { [serverIdleMs]?: number }
+/** A socket is dropped this long before the server's announced idle timeout. */
+const SERVER_IDLE_MARGIN_MS = 1000
+
+/**
+ * Without a timeout Node 20's agent keeps an idle socket for ever (it reads the server's Keep-Alive
+ * hint only to shorten a timeout it has), so the server's idle close races our next command. Close
+ * idle sockets ourselves, before the server would.
+ */
+function closeIdleEarly (agent: Agent, idleMs: number): void {
+  const keep = agent.keepSocketAlive.bind(agent) as (socket: Socket) => boolean
+  agent.keepSocketAlive = ((socket: Socket): boolean => {
+    if (!keep(socket)) return false
+    const hint = (socket as HintedSocket)[serverIdleMs]
+    socket.setTimeout(Math.max(100, hint === undefined ? idleMs : Math.min(idleMs, hint - SERVER_IDLE_MARGIN_MS)))
+    return true
+  }) as unknown as Agent['keepSocketAlive']
+}
+
+class ConnectionCut extends Error {
+  constructor (readonly original: Error, readonly reusedSocket: boolean, readonly answered: boolean) {
+    super(original.message, { cause: original })
+  }
+}
+
+const isReset = (err: NodeJS.ErrnoException): boolean => err.code === 'ECONNRESET' || err.code === 'EPIPE'
 
 export class AriRest {
   private readonly base: URL
   private readonly auth: string
   private readonly agent: Agent
+  private readonly clock: Clock
+  /** Commands sent again after a connection reset (for tests and logs). */
+  repeated = 0
 
-  constructor (url: string, user: string, password: string) {
+  constructor (url: string, user: string, password: string, private readonly opts: AriRestOptions) {
     this.base = new URL(url.endsWith('/') ? url : `${url}/`)
     this.auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new Agent({ keepAlive: true, maxSockets: 64 })
+    closeIdleEarly(this.agent, opts.keepAliveIdleMs)
+    this.clock = opts.clock ?? systemClock
   }
 
   close (): void { this.agent.destroy() }
 
-  /** Sends one request; resolves with the body (parsed JSON, or a Buffer for files); throws on non-2xx. */
-  send (command: string, target: string, method: string, path: string, query: Query = {}, body?: unknown, raw = false): Promise<unknown> {
-    const url = new URL(`ari/${path}`, this.base)
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v))
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
+  /** Sends one command; resolves with the body (parsed JSON, or a Buffer when raw); throws on non-2xx, reset or deadline. */
+  async send (c: AriCommand): Promise<unknown> {
+    const deadlineMs = c.raw ? this.opts.fileTimeoutMs : this.opts.commandTimeoutMs
+    const startedAt = this.clock.now()
+    try {
+      return await this.attempt(c, deadlineMs, deadlineMs, this.agent)
+    } catch (err) {
+      if (!(err instanceof ConnectionCut)) throw err
+      const leftMs = deadlineMs - (this.clock.now() - startedAt)
+      const again = c.repeat === 'any-reset' || (c.repeat === 'reused-socket' && err.reusedSocket && !err.answered)
+      if (!again || leftMs <= 0) throw new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err.original })
+      this.repeated++
+      this.opts.log?.debug({ command: c.command, target: c.target, reusedSocket: err.reusedSocket, err: err.message }, 'ARI command cut by a connection reset, sending again')
+      try {
+        // On a new connection of its own: a reset often takes every pooled socket at once, and the
+        // next pooled one may be dead without our having seen it yet.
+        return await this.attempt(c, leftMs, deadlineMs, false)
+      } catch (second) {
+        if (c.createsNamed && second instanceof AsteriskCommandFailed && second.status === 409) return undefined
+        if (second instanceof ConnectionCut) throw new AsteriskCommandFailed(c.command, c.target, second.message, { cause: second.original })
+        throw second
+      }
+    }
+  }
+
+  private attempt (c: AriCommand, timeoutMs: number, deadlineMs: number, agent: Agent | false): Promise<unknown> {
+    const url = new URL(`ari/${c.path}`, this.base)
+    for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
+    const payload = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body))
     const send = this.base.protocol === 'https:' ? httpsRequest : request
     return new Promise((resolve, reject) => {
+      let settled = false
+      let answered = false
+      const finish = (fn: () => void): void => {
+        if (settled) return
+        settled = true
+        cancelDeadline()
+        fn()
+      }
       const req = send(url, {
-        method,
-        agent: this.agent,
+        method: c.method,
+        agent,
         headers: { authorization: this.auth, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
       }, (res) => {
+        answered = true
+        this.noteKeepAlive(res)
         const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          const data = Buffer.concat(chunks)
-          const status = res.statusCode ?? 0
-          if (status >= 200 && status < 300) {
-            if (raw) return resolve(data)
-            if (data.length === 0) return resolve(undefined)
-            try { resolve(JSON.parse(data.toString('utf8'))) } catch { resolve(data.toString('utf8')) }
-            return
-          }
-          let message = data.toString('utf8') || res.statusMessage || 'error'
-          try {
-            const parsed = JSON.parse(message) as { message?: string; error?: string }
-            message = parsed.message ?? parsed.error ?? message
-          } catch { /* not JSON */ }
-          reject(new AsteriskCommandFailed(command, target, `${status} ${message}`, { status }))
-        })
-        res.on('error', (err) => { reject(new AsteriskCommandFailed(command, target, err.message, { cause: err })) })
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => { finish(() => { settleResponse(c, res, Buffer.concat(chunks), resolve, reject) }) })
+        res.on('error', (err) => { finish(() => { reject(new ConnectionCut(err, req.reusedSocket, true)) }) })
       })
-      req.on('error', (err) => { reject(new AsteriskCommandFailed(command, target, err.message, { cause: err })) })
+      const cancelDeadline = this.clock.setTimeout(() => {
+        // Timers run before I/O when our own event loop wakes from a long block: let I/O have one
+        // turn, so an answer already in the socket is not taken for Asterisk's silence.
+        setImmediate(() => {
+          if (settled) return
+          // The whole deadline is named, retries included: that is what the caller waited.
+          finish(() => { reject(new AsteriskCommandTimedOut(c.command, c.target, deadlineMs)) })
+          req.destroy()
+        })
+      }, timeoutMs)
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        finish(() => {
+          reject(isReset(err) ? new ConnectionCut(err, req.reusedSocket, answered) : new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err }))
+        })
+      })
       req.end(payload)
     })
   }
+
+  private noteKeepAlive (res: IncomingMessage): void {
+    const hint = /timeout=(\d+)/.exec(String(res.headers['keep-alive'] ?? ''))?.[1]
+    if (hint !== undefined) (res.socket as HintedSocket)[serverIdleMs] = Number(hint) * 1000
+  }
+}
+
+function settleResponse (c: AriCommand, res: IncomingMessage, data: Buffer, resolve: (v: unknown) => void, reject: (e: Error) => void): void {
+  const status = res.statusCode ?? 0
+  if (status >= 200 && status < 300) {
+    if (c.raw) return resolve(data)
+    if (data.length === 0) return resolve(undefined)
+    try { resolve(JSON.parse(data.toString('utf8'))) } catch { resolve(data.toString('utf8')) }
+    return
+  }
+  let message = data.toString('utf8') || res.statusMessage || 'error'
+  try {
+    const parsed = JSON.parse(message) as { message?: string; error?: string }
+    message = parsed.message ?? parsed.error ?? message
+  } catch { /* not JSON */ }
+  reject(new AsteriskCommandFailed(c.command, c.target, `${status} ${message}`, { status }))
 }

@@ -42,7 +42,7 @@ export class CallCenter {
     this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
     this.deps.ari.on('connected', ({ reconnect }) => {
       this.log.info({ reconnect }, 'squaring calls with Asterisk')
-      void this.squareWithAsterisk().catch((err: Error) => { this.log.error({ err: err.message }, 'reconciliation with Asterisk failed') })
+      void this.squareUntilDone()
     })
     const ami = this.deps.ami
     if (ami) {
@@ -86,6 +86,22 @@ export class CallCenter {
         this.sessions.delete(channel.channelId)
         this.running.delete(done)
       })
+  }
+
+  /**
+   * Sessions whose events were lost wait on this, so a failed listing is tried again while the link
+   * stays up (a new drop brings a new 'connected' and a new round).
+   */
+  private async squareUntilDone (attempts = 3): Promise<void> {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await this.squareWithAsterisk()
+        return
+      } catch (err) {
+        this.log.error({ err: (err as Error).message, attempt }, 'reconciliation with Asterisk failed')
+        if (!this.deps.ari.connected) return
+      }
+    }
   }
 
   /**

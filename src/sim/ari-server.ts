@@ -1,6 +1,7 @@
 // ARI over HTTP: authentication, the api-docs, routing by our Swagger declarations, Asterisk's error shapes.
 import { readFileSync } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
+import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { AriError, ariFail } from './ari-error.js'
@@ -51,11 +52,33 @@ export class AriServer {
   readonly http: Server
   private readonly routes = buildRoutes()
   private readonly handlers: Record<string, Handler>
+  /** Open HTTP connections not (yet) upgraded to a WebSocket. */
+  private readonly httpSockets = new Set<Socket>()
+  /** Fault switch: accept requests and upgrades but never answer them. */
+  stalled = false
+  /** Requests and upgrades left unanswered while stalled. */
+  stalledRequests = 0
+  /** Upgrades left hanging while stalled: no longer the HTTP server's, so closed by us. */
+  private readonly stalledUpgrades = new Set<Duplex>()
+  /** Fault switch: this many next requests that arrive on a connection already used are cut unanswered. */
+  cutReused = 0
+  private readonly requestsOn = new WeakMap<object, number>()
 
   constructor (world: World, private readonly hub: AriEventHub, private readonly wire: WireLog, private readonly opts: AriServerOptions) {
     this.handlers = ariHandlers(world)
     this.http = createServer((req, res) => { this.onRequest(req, res).catch((err: unknown) => this.internalError(res, err)) })
+    this.http.on('connection', (socket: Socket) => {
+      this.httpSockets.add(socket)
+      socket.once('close', () => { this.httpSockets.delete(socket) })
+    })
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head))
+  }
+
+  /** Fault: destroys every open HTTP connection (idle keep-alive sockets and requests in flight), as a network reset would. */
+  resetHttp (): number {
+    const sockets = [...this.httpSockets, ...this.stalledUpgrades]
+    for (const socket of sockets) socket.destroy()
+    return sockets.length
   }
 
   private authorized (req: IncomingMessage, query: URLSearchParams): boolean {
@@ -68,6 +91,13 @@ export class AriServer {
   }
 
   private onUpgrade (req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.httpSockets.delete(socket as Socket) // a WebSocket now: dropped by the hub, not by resetHttp
+    if (this.stalled) {
+      this.stalledRequests++
+      this.stalledUpgrades.add(socket)
+      socket.once('close', () => { this.stalledUpgrades.delete(socket) })
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== '/ari/events') { socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'); return }
     if (!this.authorized(req, url.searchParams)) {
@@ -79,6 +109,15 @@ export class AriServer {
   }
 
   private async onRequest (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.stalled) { this.stalledRequests++; return }
+    const seen = (this.requestsOn.get(req.socket) ?? 0) + 1
+    this.requestsOn.set(req.socket, seen)
+    if (seen > 1 && this.cutReused > 0) {
+      // What a server closing an idle keep-alive connection does to a request that crosses the close.
+      this.cutReused--
+      req.socket.destroy()
+      return
+    }
     const url = new URL(req.url ?? '/', 'http://localhost')
     const method = (req.method ?? 'GET').toUpperCase()
     const rawBody = await readBody(req)

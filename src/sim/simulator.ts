@@ -44,6 +44,27 @@ export interface PlaceCallOptions {
 
 export interface SimCall { channelId: string; ended: Promise<{ cause: number; declined: boolean }> }
 
+/**
+ * Faults of ARI's transport, for tests and soaks. Asterisk's own behaviour stays as recorded: after
+ * a WebSocket drop channels stay in Stasis and no events are replayed (FINDINGS "WS DISCONNECT").
+ */
+export interface AriFaults {
+  /** Accept ARI requests (REST, API descriptions, WebSocket upgrades) but never answer them, until turned off. */
+  stall (on: boolean): void
+  /** Requests and upgrades left unanswered while stalled. */
+  readonly stalledRequests: number
+  /** Destroys every open ARI HTTP connection: idle keep-alive sockets and requests in flight. */
+  resetHttp (): void
+  /** The next `count` requests that arrive on an already used keep-alive connection are cut unanswered, as when the server closes an idle connection just as a request crosses it. */
+  cutReusedRequests (count: number): void
+  /** Resets HTTP connections and/or the event WebSockets every `everyMs`; null stops. */
+  resetEvery (everyMs: number | null, what?: { http?: boolean; webSockets?: boolean }): void
+  /** How many periodic resets ran. */
+  readonly resets: number
+  /** Drops every ARI connection and listens on nothing for `forMs` (connections are refused), then listens again on the same port. */
+  refuse (forMs: number): Promise<void>
+}
+
 export interface Simulator {
   readonly ariUrl: string
   readonly amiPort: number
@@ -61,6 +82,7 @@ export interface Simulator {
   /** Media played to a channel so far, in order. */
   heard (channelId: string): string[]
   dropWebSockets (): void
+  readonly ariFaults: AriFaults
   /** Sends raw text over every ARI WebSocket (malformed-event tests). */
   sendRawEvent (text: string): void
   channels (): SimChannelView[]
@@ -109,7 +131,34 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
   log?.info({ ariUrl, amiPort }, 'asterisk simulator listening')
 
   let closed = false
+  let resetTimer: NodeJS.Timeout | undefined
+  let relistenTimer: NodeJS.Timeout | undefined
+  let resets = 0
+  const ariFaults: AriFaults = {
+    stall: (on) => { ari.stalled = on },
+    get stalledRequests () { return ari.stalledRequests },
+    resetHttp: () => { ari.resetHttp() },
+    cutReusedRequests: (count) => { ari.cutReused = count },
+    resetEvery (everyMs, what = { http: true, webSockets: true }) {
+      clearInterval(resetTimer)
+      if (everyMs === null) return
+      resetTimer = setInterval(() => {
+        resets++
+        if (what.http !== false) ari.resetHttp()
+        if (what.webSockets !== false) hub.dropAll()
+      }, everyMs)
+    },
+    get resets () { return resets },
+    async refuse (forMs) {
+      hub.dropAll()
+      ari.resetHttp()
+      await new Promise<void>((resolve) => ari.http.close(() => { resolve() }))
+      if (closed) return
+      relistenTimer = setTimeout(() => { if (!closed) ari.http.listen(ariPort, host) }, forMs)
+    }
+  }
   return {
+    ariFaults,
     ariUrl,
     amiPort,
     wire,
@@ -133,9 +182,12 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     async close () {
       if (closed) return
       closed = true
+      clearInterval(resetTimer)
+      clearTimeout(relistenTimer)
       world.close()
       ami.close()
       await hub.close()
+      ari.resetHttp()
       ari.http.closeAllConnections()
       await new Promise<void>((resolve) => ari.http.close(() => resolve()))
     }

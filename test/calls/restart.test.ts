@@ -122,6 +122,11 @@ t.test('the daemon started before Asterisk finds it when it comes up, and routes
   t.teardown(() => stopChild(daemon.child))
   const url = await daemon.url
   t.equal((await api(url, '/api/health')).ari, 'disconnected')
+  await until('health says why ARI is down and when it tries again', async () => {
+    const link = (await api(url, '/api/health')).ariLink
+    return /ECONNREFUSED/.test(link?.lastError ?? '') && typeof link?.nextRetryAt === 'string'
+  })
+  t.match((await api(url, '/api/health')).amiLink, { lastError: /ECONNREFUSED/ }, 'and why AMI is')
   await new Promise((resolve) => setTimeout(resolve, 500))
   const sim = await startSimulator({ ariPort, amiPort, recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
   t.teardown(() => sim.close())

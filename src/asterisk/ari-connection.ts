@@ -1,0 +1,218 @@
+// The Stasis app's connection to ARI: loads the API descriptions and opens the event WebSocket
+// through ari-client, each step under a deadline, and starts over with backoff until connected,
+// after a drop too. It says why it is down (LinkHealth). It passes events on; it decides nothing.
+import { EventEmitter } from 'node:events'
+import ari, { type Client } from 'ari-client'
+import type { Logger } from 'pino'
+import { sleep, systemClock, withDeadline, type Clock } from '../clock.js'
+import { AsteriskConnectTimedOut, asteriskMessageOf } from './errors.js'
+import { LinkHealth, type LinkStatus } from './link-health.js'
+
+export interface AriConnectionOptions {
+  url: string; user: string; password: string; app: string
+  log: Logger
+  clock?: Clock
+  /** Deadline of each step: loading the API descriptions, opening the WebSocket. */
+  connectTimeoutMs?: number
+  reconnectMinMs?: number; reconnectMaxMs?: number
+}
+
+interface AriConnectionEvents {
+  /** One ARI event, parsed as it came (ari-client checked its type against the served models). */
+  event: [unknown]
+  /** A WebSocket message ari-client could not take (bad JSON, unknown event type). */
+  malformed: [string, Error]
+  connected: [{ reconnect: boolean }]
+  disconnected: [{ reason: string }]
+}
+
+type RawClient = EventEmitter & { _ws?: WebSocketLike }
+interface WebSocketLike extends EventEmitter { terminate (): void; readyState: number }
+
+/**
+ * swagger-client prints a notice about Swagger 1.2 with console.log on every connect; it is not
+ * ours to print and would land unstructured in the log.
+ */
+async function quietly<T> (fn: () => Promise<T>): Promise<T> {
+  const original = console.log
+  console.log = (...args: unknown[]) => {
+    if (/deprecated version of Swagger/.test(String(args[0]))) return
+    original(...args)
+  }
+  try { return await fn() } finally { console.log = original }
+}
+
+export class AriConnection extends EventEmitter<AriConnectionEvents> {
+  private client: RawClient | null = null
+  private ws: WebSocketLike | null = null
+  private stopped = true
+  private looping = false
+  private everConnected = false
+  private wsUp = false
+  private abort = new AbortController()
+  private readonly clock: Clock
+  private readonly health: LinkHealth
+  private readonly log: Logger
+  private readonly connectTimeoutMs: number
+
+  constructor (private readonly opts: AriConnectionOptions) {
+    super()
+    this.clock = opts.clock ?? systemClock
+    this.health = new LinkHealth(this.clock)
+    this.log = opts.log
+    this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000
+  }
+
+  get connected (): boolean { return this.wsUp }
+
+  status (): LinkStatus { return this.health.view() }
+
+  /** Starts connecting in the background; 'connected' tells when it is up. */
+  start (): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.abort = new AbortController()
+    void this.connectLoop()
+  }
+
+  stop (): void {
+    this.stopped = true
+    this.abort.abort()
+    this.wsUp = false
+    this.discard()
+    this.health.stopped()
+  }
+
+  private async connectLoop (): Promise<void> {
+    if (this.looping) return
+    this.looping = true
+    let delayMs = this.opts.reconnectMinMs ?? 250
+    try {
+      while (!this.stopped) {
+        this.health.connecting()
+        try {
+          await this.connectOnce()
+          return
+        } catch (err) {
+          if (this.stopped) return
+          this.discard()
+          const reason = asteriskMessageOf(err)
+          this.health.failed(reason, delayMs)
+          this.log.warn({ err: reason, retryInMs: delayMs }, 'ARI not reachable')
+          await sleep(this.clock, delayMs, this.abort.signal)
+          delayMs = Math.min(delayMs * 2, this.opts.reconnectMaxMs ?? 10_000)
+        }
+      }
+    } finally {
+      this.looping = false
+    }
+  }
+
+  /** After a drop the client that loaded the API descriptions opens a new WebSocket; after a failed attempt a new client starts from scratch. */
+  private async connectOnce (): Promise<void> {
+    const ms = this.connectTimeoutMs
+    let raw = this.client
+    if (!raw) {
+      // A stalled server would keep ari-client waiting for ever: the deadline gives up on it (its
+      // request is left to the server's own timeout; ari-client has no way to cancel it).
+      const client = await withDeadline(this.clock, ms, quietly(() => ari.connect(this.opts.url, this.opts.user, this.opts.password)) as Promise<Client>,
+        () => { throw new AsteriskConnectTimedOut('ARI connect (loading the API descriptions)', ms) })
+      if (this.stopped) return
+      raw = client as unknown as RawClient
+      this.client = raw
+      raw.on('*', (event: unknown) => { this.emit('event', event) })
+      raw.on('ApplicationReplaced', () => { this.log.error({ app: this.opts.app }, 'another client took over the Stasis app') })
+    }
+    await this.openEvents(raw, raw as unknown as Client)
+  }
+
+  /** Opens the WebSocket; resolves once it is open, rejects on error, close or deadline. */
+  private openEvents (raw: RawClient, client: Client): Promise<void> {
+    const ms = this.connectTimeoutMs
+    return new Promise((resolve, reject) => {
+      let open = false
+      let settled = false
+      const cancel = this.clock.setTimeout(() => { down(new AsteriskConnectTimedOut('ARI event WebSocket', ms).message) }, ms)
+      // ari-client's start() only settles on open or after its own retries; we own the retries.
+      void client.start(this.opts.app)
+      const ws = raw._ws
+      if (!ws) { cancel(); reject(new Error('ari-client opened no WebSocket')); return }
+      this.ws = ws
+      // ari-client reconnects by itself on close/error, with no deadline on the handshake, and a
+      // socket it opens after we gave up would take the app from the one we use: take over.
+      ws.removeAllListeners('close')
+      ws.removeAllListeners('error')
+      const down = (reason: string): void => {
+        cancel()
+        if (!open) {
+          if (settled) return
+          settled = true
+          reject(new Error(reason))
+          return
+        }
+        if (this.ws !== ws) return
+        this.ws = null
+        this.dropSocket(ws)
+        if (this.wsUp) {
+          this.wsUp = false
+          this.health.dropped(reason)
+          this.log.warn({ reason }, 'ARI WebSocket dropped, reconnecting')
+          this.emit('disconnected', { reason })
+        }
+        if (!this.stopped) void this.connectLoop()
+      }
+      ws.on('error', (err: Error) => { down(`ARI event WebSocket: ${err.message}`) })
+      ws.on('close', () => { down('ARI event WebSocket closed') })
+      raw.once('WebSocketConnected', () => {
+        cancel()
+        if (settled || this.stopped) return
+        open = true
+        settled = true
+        this.guardMessages(ws)
+        this.wsUp = true
+        this.health.connected()
+        const reconnect = this.everConnected
+        this.everConnected = true
+        this.log.info({ reconnect }, 'ARI connected')
+        resolve()
+        this.emit('connected', { reconnect })
+      })
+    })
+  }
+
+  /**
+   * ari-client parses each WebSocket message in a listener that throws on bad JSON or an event
+   * type missing from the served models, which would crash the process. Wrap it so a bad event is
+   * reported instead.
+   */
+  private guardMessages (ws: WebSocketLike): void {
+    const listeners = ws.listeners('message') as Array<(...a: unknown[]) => void>
+    ws.removeAllListeners('message')
+    for (const listener of listeners) {
+      ws.on('message', (...args: unknown[]) => {
+        try {
+          listener(...args)
+        } catch (err) {
+          this.emit('malformed', String(args[0]), err as Error)
+        }
+      })
+    }
+  }
+
+  /** Lets go of the current client and its socket; nothing more from them reaches us. */
+  private discard (): void {
+    const client = this.client
+    const ws = this.ws
+    this.client = null
+    this.ws = null
+    client?.removeAllListeners()
+    if (ws) this.dropSocket(ws)
+  }
+
+  private dropSocket (ws: WebSocketLike): void {
+    ws.removeAllListeners('message')
+    ws.removeAllListeners('open')
+    ws.on('error', () => undefined) // a late error of a socket we dropped is expected
+    try { ws.terminate() } catch (err) { this.log.debug({ err: (err as Error).message }, 'ARI WebSocket already gone') }
+  }
+}

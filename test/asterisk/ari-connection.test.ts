@@ -1,0 +1,95 @@
+// The Stasis app's connection against the simulator on loopback: deadlines, backoff on the
+// injected clock, and what the link says while it is down.
+import { createServer, type Socket } from 'node:net'
+import t from 'tap'
+import { AriLink } from '../../src/asterisk/ari-link.js'
+import { AmiLink } from '../../src/asterisk/ami-link.js'
+import { startSim } from '../sim/helpers.js'
+import { testLog, until } from '../helpers/world.js'
+import { VirtualClock } from '../helpers/virtual-clock.js'
+
+t.test('connecting to a server that accepts but never answers gives up at the deadline, says why, and retries until the server answers', async (t) => {
+  const { sim } = await startSim(t)
+  const clock = new VirtualClock()
+  const link = new AriLink({ url: sim.ariUrl, user: 'ringlead', password: 'ringlead', app: 'ringlead', log: testLog, clock, connectTimeoutMs: 3000, reconnectMinMs: 500 })
+  t.teardown(() => link.stop())
+  sim.ariFaults.stall(true)
+  let up = false
+  const started = link.start().then(() => { up = true })
+  await until('the first attempt reached the stalled server', () => sim.ariFaults.stalledRequests === 1)
+  t.match(link.status(), { state: 'connecting', lastError: null })
+  await clock.advance(3000)
+  t.match(link.status(), {
+    state: 'disconnected', failedAttempts: 1, nextRetryAtMs: clock.now() + 500,
+    lastError: 'ARI connect (loading the API descriptions): no answer in 3000 ms'
+  })
+  t.notOk(up)
+  await clock.advance(500) // second attempt, still stalled
+  await until('the second attempt reached the stalled server', () => sim.ariFaults.stalledRequests === 2)
+  await clock.advance(3000)
+  t.match(link.status(), { state: 'disconnected', failedAttempts: 2, nextRetryAtMs: clock.now() + 1000 }, 'the wait doubles')
+
+  sim.ariFaults.stall(false)
+  await clock.advance(1000)
+  await started
+  t.ok(link.connected)
+  t.ok(sim.isAppConnected(), 'the Stasis app is registered')
+  t.match(link.status(), { state: 'connected', failedAttempts: 0, nextRetryAtMs: null, lastError: /no answer in 3000 ms/ })
+})
+
+t.test('after a drop the WebSocket is opened again; an upgrade never answered is given up at the deadline and retried', async (t) => {
+  const { sim } = await startSim(t)
+  const clock = new VirtualClock()
+  const link = new AriLink({ url: sim.ariUrl, user: 'ringlead', password: 'ringlead', app: 'ringlead', log: testLog, clock, connectTimeoutMs: 3000, reconnectMinMs: 500 })
+  t.teardown(() => link.stop())
+  await link.start()
+  sim.ariFaults.stall(true)
+  const before = sim.ariFaults.stalledRequests
+  const back = new Promise((resolve) => link.once('connected', resolve))
+  sim.dropWebSockets()
+  await until('link saw the drop', () => !link.connected)
+  await until('a new attempt hangs on the stalled server', () => sim.ariFaults.stalledRequests > before)
+  t.match(link.status(), { state: 'connecting', lastError: /ARI event WebSocket closed/ })
+  await clock.advance(3000)
+  t.match(link.status(), { state: 'disconnected', lastError: 'ARI event WebSocket: no answer in 3000 ms' })
+  sim.ariFaults.stall(false)
+  await clock.advance(500)
+  t.same(await back, { reconnect: true })
+  t.ok(sim.isAppConnected())
+})
+
+t.test('refused connections are retried with backoff until the server listens again', async (t) => {
+  const { sim } = await startSim(t)
+  const clock = new VirtualClock()
+  const link = new AriLink({ url: sim.ariUrl, user: 'ringlead', password: 'ringlead', app: 'ringlead', log: testLog, clock, connectTimeoutMs: 3000, reconnectMinMs: 500 })
+  t.teardown(() => link.stop())
+  await link.start()
+  const dropped = new Promise((resolve) => link.once('disconnected', resolve))
+  await sim.ariFaults.refuse(1000) // listens again after 1 s of real time
+  await dropped
+  await until('an attempt was refused', () => /ECONNREFUSED/.test(link.status().lastError ?? ''))
+  t.equal(link.status().state, 'disconnected')
+  const back = new Promise((resolve) => link.once('connected', resolve))
+  // Keep moving the link's clock until the simulator listens again: each retry is refused until then.
+  let reconnected = false
+  void back.then(() => { reconnected = true })
+  await until('reconnected', async () => { await clock.advance(10_000); return reconnected }, 20_000)
+  t.ok(sim.isAppConnected())
+})
+
+t.test('AMI: a server that accepts TCP and says nothing is given up at the connect deadline and retried', async (t) => {
+  const sockets = new Set<Socket>()
+  const server = createServer((s) => { sockets.add(s) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { for (const s of sockets) s.destroy(); server.close() })
+  const clock = new VirtualClock()
+  const link = new AmiLink({ host: '127.0.0.1', port: (server.address() as { port: number }).port, user: 'u', secret: 's', log: testLog, clock, connectTimeoutMs: 2000, reconnectMinMs: 500 })
+  t.teardown(() => { link.stop() })
+  void link.start()
+  await until('connected by TCP', () => sockets.size === 1)
+  await clock.advance(2000)
+  t.match(link.status(), { state: 'disconnected', lastError: 'AMI connect and login: no answer in 2000 ms', nextRetryAtMs: clock.now() + 500 })
+  await clock.advance(500)
+  await until('second attempt', () => sockets.size === 2)
+  t.equal(link.status().state, 'connecting')
+})
