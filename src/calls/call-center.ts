@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { InboundChannel } from '../asterisk/ari-link.js'
 import type { CallEnded } from '../domain/call-events.js'
+import { systemClock, withDeadline } from '../clock.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
@@ -152,21 +153,22 @@ export class CallCenter {
   }
 
   /**
-   * Stop taking calls and give the running ones `graceMs` to finish; what is still up then is hung
-   * up (the next start closes those calls as interrupted).
+   * Stop taking calls (a new caller is refused with congestion, see README "Stopping") and give the
+   * running ones `graceMs` to finish; what is still up then is hung up, and its session gets `hangUpMs`
+   * to write the outcome (whatever is still open after that, the next start closes as interrupted).
    */
-  async drain (graceMs = 10_000): Promise<void> {
+  async drain (graceMs = 10_000, hangUpMs = 5_000): Promise<void> {
     this.accepting = false
-    let timer: NodeJS.Timeout | undefined
-    const settled = Promise.allSettled([...this.running]).then(() => true)
-    const late = await Promise.race([settled, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
-    clearTimeout(timer)
-    if (!late) {
-      this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
-      await Promise.allSettled([
-        ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
-        ...[...this.outbound.values()].map((call) => call.hangup())
-      ])
-    }
+    if (await this.allEndedWithin(graceMs)) return
+    this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
+    const hungUp = Promise.allSettled([
+      ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
+      ...[...this.outbound.values()].map((call) => call.hangup())
+    ]).then(() => Promise.allSettled([...this.running])).then(() => true)
+    if (!(await withDeadline(systemClock, hangUpMs, hungUp, () => false))) this.log.error({ calls: this.activeCalls }, 'calls not ended after hang-up at shutdown: the next start closes them')
+  }
+
+  private async allEndedWithin (ms: number): Promise<boolean> {
+    return await withDeadline(systemClock, ms, Promise.allSettled([...this.running]).then(() => true), () => false)
   }
 }

@@ -1,0 +1,19 @@
+// How a clean stop spends its grace period: live calls may end on their own, then the ones still up
+// are hung up and their outcomes written; transcriptions in hand may finish meanwhile; the last slice
+// closes the connections and the database. Everything fits inside the grace period.
+export interface StopBudget {
+  /** Live calls may end on their own this long. */
+  callsMs: number
+  /** Then the calls still up are hung up; their sessions get this long to write their outcomes. */
+  hangUpMs: number
+  /** Transcriptions in hand may finish this long (alongside the calls); the rest go back to the queue. */
+  speechMs: number
+  /** What is left for closing Asterisk links, webhooks and the database. */
+  closeMs: number
+}
+
+export function stopBudget (graceMs: number): StopBudget {
+  const closeMs = Math.min(2_000, Math.round(graceMs * 0.1))
+  const hangUpMs = Math.min(3_000, Math.round(graceMs * 0.15))
+  return { callsMs: graceMs - closeMs - hangUpMs, hangUpMs, speechMs: graceMs - closeMs, closeMs }
+}
