@@ -13,6 +13,7 @@ import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './speech.js'
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
+import { benchStop } from './stop.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -100,6 +101,7 @@ await step('11. speech: QA over a one-hour transcript with 500 rules', () => ben
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 await step('14. operators\' efficiency table for a month over 1,000,000 calls', () => benchReports())
+await step('15. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

@@ -155,7 +155,7 @@ export class CallCenter {
   /**
    * Stop taking calls (a new caller is refused with congestion, see README "Stopping") and give the
    * running ones `graceMs` to finish; what is still up then is hung up, and its session gets `hangUpMs`
-   * to write the outcome (whatever is still open after that, the next start closes as interrupted).
+   * to write the outcome; a call whose session has not written it by then is closed as interrupted.
    */
   async drain (graceMs = 10_000, hangUpMs = 5_000): Promise<void> {
     this.accepting = false
@@ -165,7 +165,10 @@ export class CallCenter {
       ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
       ...[...this.outbound.values()].map((call) => call.hangup())
     ]).then(() => Promise.allSettled([...this.running])).then(() => true)
-    if (!(await withDeadline(systemClock, hangUpMs, hungUp, () => false))) this.log.error({ calls: this.activeCalls }, 'calls not ended after hang-up at shutdown: the next start closes them')
+    if (await withDeadline(systemClock, hangUpMs, hungUp, () => false)) return
+    // Sessions still tearing down (Asterisk slow to answer) would leave their rows open: close them now.
+    const closed = this.deps.repo.closeInterrupted(this.deps.now(), 'ringlead stopped: the grace period ran out')
+    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls closed as interrupted at shutdown')
   }
 
   private async allEndedWithin (ms: number): Promise<boolean> {

@@ -11,7 +11,9 @@ t.test('SIGTERM with callers talking and a transcription running: the calls end 
   t.ok(r.tookMs <= graceSeconds * 1000 + 3_000, `exited ${r.tookMs} ms after SIGTERM`)
   t.notMatch(r.stderr, /Napi|abort/i, 'no native abort')
   t.equal(r.calls.length, 3)
-  for (const c of r.calls) t.match(c, { status: 'answered', endedAt: Number }, 'each call closed as answered with its end')
+  // Hung up at the end of the grace: the session writes `answered`; one Asterisk was too slow to let
+  // finish in time is closed as interrupted. Either way no call is left open.
+  for (const c of r.calls) t.match(c, { status: /^(answered|interrupted)$/, endedAt: Number }, 'each call closed with its end')
   // Five minutes of noise take far longer than the grace period: the job is handed back, its attempt
   // not counted (a machine fast enough to finish it stores it instead; nothing is left claimed).
   if (r.job.state === 'done') t.pass('the transcription finished within the grace period')

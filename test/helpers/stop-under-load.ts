@@ -11,7 +11,7 @@ import { calls, recordings } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
 import { startSimulator } from '../../src/sim/simulator.js'
 import { writeRandomWhisperModel } from '../../src/speech/ggml-model.js'
-import { secondsMs, testLog, until } from './world.js'
+import { testLog, until } from './world.js'
 
 const token = 'stop-test-admin-token-0123456789abcdef'
 
@@ -36,7 +36,8 @@ let modelPath: Promise<string> | null = null
 export async function stopUnderLoad (o: { graceSeconds: number; talking: number }): Promise<StopResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-stop-'))
   modelPath ??= (async () => { const p = join(tmpdir(), `ringlead-stop-model-${process.pid}.bin`); await writeRandomWhisperModel(p); return p })()
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
+  // Real seconds: the simulator's recordings then hold as much audio as the calls lasted.
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: 1000, log: testLog })
   try {
     const resources = Array.from({ length: o.talking }, (_, i) => String(101 + i))
     for (const r of resources) sim.addEndpoint(r, { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
