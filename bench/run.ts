@@ -14,6 +14,7 @@ import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './s
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
+import { benchStop } from './stop.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -107,6 +108,7 @@ await step('12. speech: call setup with 10,000 transcription jobs queued', () =>
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 await step('14. operators\' efficiency table for a month over 1,000,000 calls', () => benchReports())
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
+await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

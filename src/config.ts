@@ -241,6 +241,10 @@ const ConfigSchema = Type.Object({
     password: Type.String({ default: '' }),
     from: Type.String({ default: 'ringlead <ringlead@localhost>' })
   }, { default: {} }),
+  stop: Type.Object({
+    /** SIGTERM/SIGINT: live calls and transcriptions get this long; the process has exited by then. */
+    graceSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 30 })
+  }, { default: {} }),
   log: Type.Object({
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })

@@ -20,6 +20,7 @@ import { openDb, type Db } from './db/open.js'
 import { seedDemo } from './demo-seed.js'
 import { buildApp } from './http/app.js'
 import { startSimulator, type Simulator } from './sim/simulator.js'
+import { stopInOrder } from './daemon-stop.js'
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ScheduledTask } from 'node-cron'
@@ -85,7 +86,8 @@ export interface Daemon {
   digests: DigestSender | null
   /** Where the HTTP API listens, once listening. */
   url: string | null
-  stop: () => Promise<void>
+  /** The clean stop (README, "Stopping"); `graceMs` defaults to config.stop.graceSeconds. */
+  stop: (graceMs?: number) => Promise<void>
 }
 
 export interface DaemonOptions {
@@ -353,30 +355,36 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   let stopped = false
   const daemon: Daemon = {
     config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
-    stop: async () => {
+    stop: async (graceMs = config.stop.graceSeconds * 1000) => {
       if (stopped) return
       stopped = true
-      stopTraffic?.()
-      feed.stop()
-      clearTimeout(warmLater)
-      if (warming !== null) clearImmediate(warming)
-      queue.stop()
-      await sweep?.stop()
-      await forgetKeys?.stop()
-      for (const task of digestTasks) await task.stop()
-      mailer?.close()
-      await app.close()
-      await agi?.server.close()
-      await center.drain()
-      stopRetention()
-      await transcription.stop()
-      await escalations.drain()
-      await ari.stop()
-      amiLink?.stop()
-      stopWebhookFeed()
-      await outbox.stop()
-      await sim?.close()
-      db.$client.close()
+      await stopInOrder({
+        log,
+        quiet: async () => {
+          stopTraffic?.()
+          feed.stop()
+          clearTimeout(warmLater)
+          if (warming !== null) clearImmediate(warming)
+          queue.stop()
+          await sweep?.stop()
+          await forgetKeys?.stop()
+          for (const task of digestTasks) await task.stop()
+          mailer?.close()
+          stopRetention()
+        },
+        closeListeners: async () => { await Promise.all([app.close(), agi?.server.close()]) },
+        drainCalls: (callsMs, hangUpMs) => center.drain(callsMs, hangUpMs),
+        stopTranscription: (ms) => transcription.stop(ms),
+        drainEscalations: () => escalations.drain(),
+        closeRest: async () => {
+          await ari.stop()
+          amiLink?.stop()
+          stopWebhookFeed()
+          await outbox.stop()
+          await sim?.close()
+          db.$client.close()
+        }
+      }, graceMs)
     }
   }
   return daemon

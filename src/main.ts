@@ -51,14 +51,21 @@ async function main (): Promise<void> {
       ? `  Nobody can log in yet: open ${daemon.url}/setup to create the first administrator,\n` +
         '  or run `npm run cli -- user create --username NAME --role admin` (the password is read from stdin).\n'
       : '  Log in with your console username and password.\n') + '\n')
+  // SIGTERM or Ctrl-C: the clean stop (README, "Stopping"), done within the grace period; a second
+  // signal ends the process at once. Transcription runs in child processes, so exiting never
+  // interrupts whisper.cpp inside this one.
+  const graceMs = config.stop.graceSeconds * 1000
   let stopping = false
   const stop = (signal: string): void => {
-    if (stopping) return
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now')
+      process.exit(1)
+    }
     stopping = true
-    log.info({ signal }, 'stopping')
-    // Whatever hangs in shutdown, the process still ends; the next start squares the rest.
-    setTimeout(() => { log.error('shutdown took too long, exiting'); process.exit(1) }, 30_000).unref()
-    void daemon.stop().then(() => process.exit(0), (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
+    log.info({ signal, graceMs }, 'stopping')
+    // The last resort if a step ignores its deadline; the next start squares the rest.
+    setTimeout(() => { log.error('shutdown took longer than the grace period, exiting'); process.exit(1) }, graceMs + 1_000).unref()
+    void daemon.stop(graceMs).then(() => process.exit(0), (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
   }
   process.on('SIGINT', () => { stop('SIGINT') })
   process.on('SIGTERM', () => { stop('SIGTERM') })

@@ -169,19 +169,25 @@ export class CallCenter {
   }
 
   /**
-   * Stop taking calls and give the running ones `graceMs` to finish; what is still up then is hung
-   * up (the next start closes those calls as interrupted).
+   * Stop taking calls (a new caller is refused with congestion, see README "Stopping") and give the
+   * running ones `graceMs` to finish; what is still up then is hung up, and its session gets `hangUpMs`
+   * to write the outcome; a call whose session has not written it by then is closed as interrupted.
    */
-  async drain (graceMs = 10_000): Promise<void> {
+  async drain (graceMs = 10_000, hangUpMs = 5_000): Promise<void> {
     this.accepting = false
-    const settled = Promise.allSettled([...this.running]).then(() => true)
-    const inTime = await withDeadline(this.deps.clock, graceMs, settled, () => false)
-    if (!inTime) {
-      this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
-      await Promise.allSettled([
-        ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
-        ...[...this.outbound.values()].map((call) => call.hangup())
-      ])
-    }
+    if (await this.allEndedWithin(graceMs)) return
+    this.log.warn({ calls: this.activeCalls }, 'calls still up at shutdown: hanging up')
+    const hungUp = Promise.allSettled([
+      ...[...this.sessions.keys()].map((channelId) => this.deps.ari.hangup(channelId)),
+      ...[...this.outbound.values()].map((call) => call.hangup())
+    ]).then(() => Promise.allSettled([...this.running])).then(() => true)
+    if (await withDeadline(this.deps.clock, hangUpMs, hungUp, () => false)) return
+    // Sessions still tearing down (Asterisk slow to answer) would leave their rows open: close them now.
+    const closed = this.deps.repo.closeInterrupted(this.deps.clock.now(), 'ringlead stopped: the grace period ran out')
+    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls closed as interrupted at shutdown')
+  }
+
+  private async allEndedWithin (ms: number): Promise<boolean> {
+    return await withDeadline(this.deps.clock, ms, Promise.allSettled([...this.running]).then(() => true), () => false)
   }
 }

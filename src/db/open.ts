@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { reconcileMigrations } from './migration-history.js'
 import * as schema from './schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
@@ -27,6 +28,8 @@ export function openDb (path: string): Db {
   // 64 MB of page cache (the default is 2 MB): reports read large index ranges again and again.
   sqlite.pragma('cache_size = -65536')
   const db = drizzle(sqlite, { schema })
+  // A database made by a since-rewritten migration set is brought in line first (migrations/history).
+  reconcileMigrations(sqlite, migrationsFolder)
   migrate(db, { migrationsFolder })
   return db as Db
 }

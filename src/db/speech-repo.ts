@@ -80,6 +80,14 @@ export class SpeechRepo {
     return r.changes === 1
   }
 
+  /** A job cut short by a stop goes back to the queue as it was: due now, unclaimed, the attempt not counted. */
+  release (jobId: string, worker: string, nowMs: number): boolean {
+    return this.db.$client.prepare(`
+      UPDATE transcription_jobs SET state = 'pending', claimed_by = NULL, lease_until = NULL, next_attempt_at = @now,
+        attempts = max(0, attempts - 1), updated_at = @now
+      WHERE job_id = @jobId AND claimed_by = @worker AND state = 'running'`).run({ jobId, worker, now: nowMs }).changes === 1
+  }
+
   /** A failed job queued again now, with a fresh attempt count. */
   retry (jobId: string, nowMs: number): boolean {
     return this.db.update(transcriptionJobs).set({ state: 'pending', attempts: 0, nextAttemptAt: nowMs, lastError: null, finishedAt: null, updatedAt: nowMs })

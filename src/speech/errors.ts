@@ -20,3 +20,10 @@ export class RecordingUnavailable extends RingleadError {
     super('RECORDING_UNAVAILABLE', message)
   }
 }
+
+/** Transcription was cut short because ringlead is stopping: the job goes back to the queue as it was. */
+export class TranscriptionStopped extends RingleadError {
+  constructor () {
+    super('TRANSCRIPTION_STOPPED', 'transcription stopped: ringlead is shutting down')
+  }
+}

@@ -1,13 +1,11 @@
-// Worker thread: holds the loaded model and transcribes one call at a time, off the daemon's event loop.
+// Child process: holds the loaded model and transcribes one call at a time, off the daemon's event loop.
 import { readFile } from 'node:fs/promises'
-import { parentPort, workerData } from 'node:worker_threads'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { wavToChannels } from './audio.js'
 import { openWhisperEngine, type SpeechEngine } from './engine.js'
 import type { WorkerReply, WorkerRequest } from './transcriber.js'
 
-const { modelPath, threads } = workerData as { modelPath: string; threads: number }
-const port = parentPort!
+const { modelPath, threads } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number }
 let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
@@ -34,18 +32,23 @@ async function run (req: WorkerRequest): Promise<WorkerReply> {
 }
 
 const inFlight = new Set<Promise<void>>()
+const reply = (message: WorkerReply): void => { if (process.connected) process.send!(message) }
 
-port.on('message', (req: WorkerRequest | { close: true }) => {
+// The daemon is gone (killed, or it stopped without us): end at once and silently. A signal, not
+// process.exit(): exiting while whisper.cpp works would abort with a native error on the way out.
+process.on('disconnect', () => { process.kill(process.pid, 'SIGKILL') })
+
+process.on('message', (req: WorkerRequest | { close: true }) => {
   if ('close' in req) {
-    // Ending the thread while the engine works aborts the whole process: finish, release, then end.
+    // Finish the call in hand, free the model, then end.
     void Promise.allSettled([...inFlight])
       .then(async () => { if (engine !== null) await (await engine.catch(() => null))?.close() })
       .finally(() => { process.exit(0) })
     return
   }
   const p = run(req).then(
-    (reply) => { port.postMessage(reply) },
-    (err: unknown) => { port.postMessage({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies WorkerReply) }
+    (r) => { reply(r) },
+    (err: unknown) => { reply({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) }) }
   ).finally(() => { inFlight.delete(p) })
   inFlight.add(p)
 })

@@ -1,7 +1,10 @@
-// Transcription off the event loop: a worker thread per concurrent call, each with the model loaded
-// once. A worker that dies fails its call (the queue retries it) and is replaced on the next one.
-import { Worker } from 'node:worker_threads'
+// Transcription off the event loop: a child process per concurrent call, each with the model loaded
+// once. A process, not a worker thread: ending a thread while whisper.cpp works aborts the whole daemon
+// natively (Napi::Error), while a child can always be killed. A child that dies fails its call (the
+// queue retries it) and is replaced on the next one.
+import { fork, type ChildProcess } from 'node:child_process'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
+import { TranscriptionStopped } from './errors.js'
 
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
 export interface WorkerRequest { id: number; tracks: TrackFile[]; language: string }
@@ -12,19 +15,21 @@ export type Transcription = Extract<WorkerReply, { ok: true }>
 
 export interface Transcriber {
   transcribe (tracks: TrackFile[], language: string): Promise<Transcription>
-  close (): Promise<void>
+  /** Lets the calls in hand finish within `graceMs`; the ones still running then fail with TranscriptionStopped. */
+  close (graceMs?: number): Promise<void>
 }
 
-// Built, the worker is the .js beside this file. Under tsx the sources are .ts, and a worker thread
-// does not get the parent's loader: it registers tsx itself before importing the worker.
+// Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-const newWorker = (workerData: unknown): Worker => fromSource
-  ? new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerFile.href)}) })`, { eval: true, workerData })
-  : new Worker(workerFile, { workerData })
+const newWorker = (settings: { modelPath: string; threads: number }): ChildProcess => fork(workerFile, [JSON.stringify(settings)], {
+  execArgv: fromSource ? ['--import', 'tsx'] : [],
+  serialization: 'advanced',
+  stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+})
 
 interface Slot {
-  worker: Worker | null
+  worker: ChildProcess | null
   pending: Map<number, { resolve: (r: Transcription) => void; reject: (e: Error) => void }>
 }
 
@@ -32,12 +37,13 @@ export class WorkerTranscriber implements Transcriber {
   private readonly slots: Slot[]
   private nextId = 1
   private next = 0
+  private closed = false
 
   constructor (private readonly opts: { modelPath: string; threads: number; workers: number }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
-  private start (slot: Slot): Worker {
+  private start (slot: Slot): ChildProcess {
     const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads })
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
@@ -52,37 +58,44 @@ export class WorkerTranscriber implements Transcriber {
       else p.reject(new Error(reply.error))
     })
     worker.on('error', (err) => { failAll(err) })
-    worker.on('exit', (code) => { failAll(new Error(`transcription worker exited with code ${code}`)) })
+    worker.on('exit', (code, signal) => {
+      failAll(this.closed ? new TranscriptionStopped() : new Error(`transcription worker exited with ${signal ?? `code ${code}`}`))
+    })
     slot.worker = worker
     return worker
   }
 
   async transcribe (tracks: TrackFile[], language: string): Promise<Transcription> {
+    if (this.closed) throw new TranscriptionStopped()
     // Calls go round the slots; the queue never hands out more than `workers` at once.
     const slot = this.slots[this.next++ % this.slots.length]!
     const worker = slot.worker ?? this.start(slot)
     const id = this.nextId++
     return await new Promise<Transcription>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject })
-      worker.postMessage({ id, tracks, language } satisfies WorkerRequest)
+      worker.send({ id, tracks, language } satisfies WorkerRequest)
     })
   }
 
   /**
-   * Lets each worker finish the call in hand and release the model, then end. Terminating a thread
-   * while whisper.cpp works aborts the process, so terminate() is only the last resort after `graceMs`.
+   * Each child finishes the call in hand, frees the model and ends; one still working after `graceMs`
+   * is killed (its calls fail with TranscriptionStopped, and the queue hands them out again).
    */
   async close (graceMs = 60_000): Promise<void> {
+    this.closed = true
     await Promise.all(this.slots.map(async (s) => {
       const w = s.worker
       s.worker = null
-      if (w === null) return
-      const exited = new Promise<boolean>((resolve) => { w.once('exit', () => { resolve(true) }) })
-      w.postMessage({ close: true })
+      if (w === null || w.exitCode !== null || w.signalCode !== null) return
+      const exited = new Promise<void>((resolve) => { w.once('exit', () => { resolve() }) })
+      if (w.connected) w.send({ close: true })
       let timer: NodeJS.Timeout | undefined
-      const inTime = await Promise.race([exited, new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
+      const inTime = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => { timer = setTimeout(() => { resolve(false) }, graceMs) })])
       clearTimeout(timer)
-      if (!inTime) await w.terminate()
+      if (!inTime) {
+        w.kill('SIGKILL')
+        await exited
+      }
     }))
   }
 }

@@ -12,7 +12,7 @@ import type { CallEnded } from '../domain/call-events.js'
 import { isAlert, scoreCall, type QaFinding } from '../domain/qa.js'
 import { chooseLanguage, mergeTracks } from '../domain/transcript.js'
 import { defaultRuleSet } from './default-rule-set.js'
-import { NothingToTranscribe } from './errors.js'
+import { NothingToTranscribe, TranscriptionStopped } from './errors.js'
 import type { TrackFile, Transcriber } from './transcriber.js'
 
 export type SpeechConfig = Config['speech']
@@ -77,12 +77,15 @@ export class TranscriptionRunner {
     this.tick()
   }
 
-  /** Stops claiming, lets the jobs in hand finish (a job cut short by a hard stop is taken again after its lease), then frees the model. */
-  async stop (): Promise<void> {
+  /**
+   * Stops claiming and lets the jobs in hand finish within `graceMs`; those still running then are
+   * handed back to the queue (the next run takes them at once), and the model is freed.
+   */
+  async stop (graceMs?: number): Promise<void> {
     this.stopping = true
     this.deps.bus.off('call.ended', this.onCallEnded)
     if (this.timer) clearInterval(this.timer)
-    const closing = this.transcriber?.close()
+    const closing = this.transcriber?.close(graceMs)
     await Promise.allSettled([...this.active.values()])
     if (this.leaseKeeper) clearInterval(this.leaseKeeper)
     await closing
@@ -144,6 +147,11 @@ export class TranscriptionRunner {
         this.deps.bus.emit('call.qa_alert', { callId: job.callId, score: qa.score, findings: alerts, atMs: qa.createdAt })
       }
     } catch (err) {
+      if (err instanceof TranscriptionStopped) {
+        const released = this.deps.repo.release(job.jobId, this.deps.worker, this.deps.now())
+        log.info({ released }, 'transcription handed back to the queue: ringlead is stopping')
+        return
+      }
       const message = err instanceof Error ? err.message : String(err)
       const giveUp = job.attempts >= this.deps.config.maxAttempts || err instanceof NothingToTranscribe
       const retryAt = giveUp ? null : this.deps.now() + retryDelayMs(job.attempts, this.deps.config)

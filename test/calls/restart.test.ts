@@ -26,7 +26,8 @@ interface Running { child: ChildProcess; url: Promise<string> }
 
 function startDaemonProcess (env: Record<string, string>): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, ...env },
+    // A short grace: teardown stops daemons that may still hold a call.
+    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, RINGLEAD_STOP_GRACE_SECONDS: '5', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const url = new Promise<string>((resolve, reject) => {

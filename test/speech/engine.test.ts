@@ -1,8 +1,10 @@
 // The real engine on a generated random-weight model: language detection, loader errors, missing
 // files, and closing while a call is transcribed.
+import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import { TranscriptionStopped } from '../../src/speech/errors.js'
 import { WorkerTranscriber } from '../../src/speech/transcriber.js'
 import { fixtureDir, spoken, testModel } from '../helpers/speech.js'
 
@@ -46,4 +48,15 @@ t.test('closing while a call is being transcribed lets it finish, then frees the
   t.ok((r.tracks.operator ?? []).length > 0, 'the call in hand was finished, not cut off')
   await closed
   t.pass('the process is still here: the worker ended on its own')
+})
+
+t.test('closing with no time left stops a long transcription at once: the call fails as stopped, never a native abort', async (t) => {
+  // Five minutes of noise: far longer to transcribe than closing takes.
+  const long = join(fixtureDir, 'noise-5min.wav')
+  execFileSync('sox', ['-n', '-r', '8000', '-b', '16', '-c', '1', long, 'synth', '300', 'whitenoise', 'vol', '0.3'])
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1 })
+  const pending = transcriber.transcribe([{ speaker: 'caller', path: long }], 'en')
+  await transcriber.close(0)
+  await t.rejects(pending, TranscriptionStopped)
+  await t.rejects(transcriber.transcribe([{ speaker: 'caller', path: long }], 'en'), TranscriptionStopped, 'a closed transcriber takes no new call')
 })

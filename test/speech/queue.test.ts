@@ -13,6 +13,7 @@ import { calls, recordings } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
 import { removeExpiredRecordings } from '../../src/jobs/recording-retention.js'
 import { Outbox } from '../../src/notify/outbox.js'
+import { TranscriptionStopped } from '../../src/speech/errors.js'
 import { WorkerTranscriber, type Transcriber } from '../../src/speech/transcriber.js'
 import { TranscriptionRunner } from '../../src/speech/transcription-runner.js'
 import { spoken, testModel } from '../helpers/speech.js'
@@ -102,6 +103,26 @@ t.test('a failed attempt is retried after a growing delay; the last one leaves t
   }
   t.same(delays, [100, 150], 'doubling, capped')
   t.match(repo.job('stt_f'), { state: 'failed', attempts: 3, lastError: 'engine exploded' })
+})
+
+t.test('a transcription cut short by a stop goes back to the queue, due at once and without using up an attempt', async (t) => {
+  const db = openDb(':memory:')
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-queue-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  seedCall(db, dir, 'call_s', 1000)
+  const repo = new SpeechRepo(db)
+  repo.enqueue('stt_s', 'call_s', 'ru', 1000)
+  let release: (err: Error) => void = () => {}
+  const stoppable: Transcriber = {
+    transcribe: async () => await new Promise((_resolve, reject) => { release = reject }),
+    close: async () => { release(new TranscriptionStopped()) }
+  }
+  const config = loadConfig({}, { speech: { modelPath: await testModel() } })
+  const r = new TranscriptionRunner({ repo, bus: new Bus(), log: silent, now: () => 2000, newId: (p) => p, config: config.speech, recordingsDir: dir, worker: 'w', openTranscriber: () => stoppable })
+  t.equal(r.tick(2000), 1)
+  t.match(repo.job('stt_s'), { state: 'running', attempts: 1, claimedBy: 'w' })
+  await r.stop(0)
+  t.match(repo.job('stt_s'), { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, nextAttemptAt: 2000, lastError: null })
 })
 
 t.test('a severe finding alerts the supervisor at once: a bus event and a call.qa_alert webhook in the outbox', async (t) => {
