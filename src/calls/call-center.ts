@@ -8,11 +8,14 @@ import type { InboundChannel } from '../asterisk/ari-link.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
+import type { CrashRecovery } from './crash-recovery.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 
 export interface CallCenterDeps extends CallSessionDeps {
   ami: AmiLink | null
   outbound: OutboundCallSettings
+  /** Gives the calls a crash left their outcome once Asterisk says what it still holds. */
+  recovery?: CrashRecovery
 }
 
 /** What squaring with Asterisk needs of a running call, inbound or outbound. */
@@ -34,10 +37,8 @@ export class CallCenter {
     this.log = deps.log.child({ part: 'calls' })
   }
 
-  /** Closes calls a previous run left open, then starts listening. */
+  /** Starts listening; the calls a previous run left are settled on the first look at Asterisk. */
   start (): void {
-    const closed = this.deps.repo.closeInterrupted(this.deps.now(), 'ringlead stopped during the call')
-    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls interrupted by a restart closed')
     this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
     this.deps.ari.on('connected', ({ reconnect }) => {
       this.log.info({ reconnect }, 'squaring calls with Asterisk')
@@ -113,6 +114,7 @@ export class CallCenter {
       })
       this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
     }
+    const recovery = this.deps.recovery
     for (const c of channels) {
       if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId)) continue
       // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
@@ -123,22 +125,32 @@ export class CallCenter {
         await this.deps.ari.hangup(c.channelId).catch(() => false)
       } else if (c.appArgs !== null) {
         this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
+        recovery?.continueCaller(c.channelId)
         this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state })
       }
     }
+    void recovery?.settle()
   }
 
-  /** A conversation from before a restart: when one side leaves, the other is hung up too. */
+  /**
+   * A conversation from before a restart: when one side leaves, the other is hung up too, and the
+   * call's row gets its real end.
+   */
   private adoptBridge (bridgeId: string, channelIds: string[], operatorIds: string[]): void {
     if (this.adopted.has(bridgeId)) return
     this.adopted.add(bridgeId)
     this.log.warn({ bridgeId, channelIds, operatorIds }, 'conversation from before the restart adopted')
     for (const id of operatorIds) this.deps.board.adoptedTalk(id, +1)
+    const callId = bridgeId.slice('rl-br-'.length)
+    const callerChannelId = this.deps.repo.call(callId)?.channelId ?? null
+    this.deps.recovery?.adopt(callId)
     const unwatch: Array<() => void> = []
     let over = false
-    const end = (): void => {
+    const end = (leftChannelId: string | null): void => {
       if (over) return
       over = true
+      const hangupBy = leftChannelId === null ? null : leftChannelId === callerChannelId ? 'caller' : 'operator'
+      void this.deps.recovery?.endAdopted(callId, hangupBy).catch((err: Error) => { this.log.error({ err, callId }, 'adopted call not written') })
       this.adopted.delete(bridgeId)
       for (const id of operatorIds) this.deps.board.adoptedTalk(id, -1)
       for (const u of unwatch) u()
@@ -146,9 +158,9 @@ export class CallCenter {
         .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))
     }
     for (const id of channelIds) {
-      unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end() }))
+      unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end(id) }))
     }
-    if (channelIds.length < 2) end()
+    if (channelIds.length < 2) end(null)
   }
 
   /**

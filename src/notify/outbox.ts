@@ -22,6 +22,7 @@ import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
 import { outbox } from '../db/schema.js'
+import type { WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { signWebhook } from './webhook-signature.js'
 
@@ -70,7 +71,14 @@ export interface OutboxOptions {
   concurrency?: number
   /** Events claimed per URL in one pass; they are sent one after another, so the lease covers them all. */
   batchPerUrl?: number
+  /**
+   * Bus events are written through it: an event emitted while another process locks the database
+   * waits in its journal instead of holding up the emitter.
+   */
+  writes?: WriteBehind
 }
+
+type NewRow = typeof outbox.$inferInsert
 
 type Row = typeof outbox.$inferSelect
 type Attempt =
@@ -120,6 +128,7 @@ export class Outbox {
   private readonly concurrency: number
   private readonly batchPerUrl: number
   private readonly urls: readonly string[]
+  private readonly writes: WriteBehind | null
   private timer: NodeJS.Timeout | null = null
   private pass: Promise<void> | null = null
   private running = false
@@ -136,6 +145,9 @@ export class Outbox {
     this.concurrency = opts.concurrency ?? 4
     this.batchPerUrl = opts.batchPerUrl ?? 10
     this.urls = parseWebhookUrls(opts.config.urls)
+    this.writes = opts.writes ?? null
+    // Ids are chosen before the write: a journaled write applied twice inserts nothing the second time.
+    this.writes?.register('outbox.insert', (rows: NewRow[]) => { this.db.insert(outbox).values(rows).onConflictDoNothing().run() })
   }
 
   /** How long a claim lasts: every claimed event of a URL may take the full timeout. */
@@ -149,17 +161,24 @@ export class Outbox {
    * is written or rolled back with the change it announces.
    */
   enqueue (type: string, data: Record<string, unknown>): string | null {
-    if (this.urls.length === 0) return null
+    const rows = this.rowsFor(type, data)
+    if (rows.length === 0) return null
+    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
+    this.db.insert(outbox).values(rows).run()
+    return rows[0]!.eventId
+  }
+
+  /** The event's rows, one per configured URL, with their ids. */
+  private rowsFor (type: string, data: Record<string, unknown>): NewRow[] {
+    if (this.urls.length === 0) return []
     const nowMs = this.now()
     const eventId = this.newId('evt')
     const payload: WebhookPayload = { id: eventId, type, createdAt: new Date(nowMs).toISOString(), data }
     const body = JSON.stringify(payload)
-    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
-    this.db.insert(outbox).values(this.urls.map((url) => ({
+    return this.urls.map((url) => ({
       outboxId: this.newId('obx'), eventId, type, url, payload: body,
       state: 'pending', attempts: 0, nextAttemptAt: nowMs, createdAt: nowMs
-    }))).run()
-    return eventId
+    }))
   }
 
   /**
@@ -171,7 +190,11 @@ export class Outbox {
     for (const type of types) {
       const listener = (event: BusEvents[typeof type][0]): void => {
         try {
-          this.enqueue(type, { ...event })
+          if (this.writes === null) this.enqueue(type, { ...event })
+          else {
+            const rows = this.rowsFor(type, { ...event })
+            if (rows.length > 0) this.writes.submit({ kind: 'outbox.insert', args: rows })
+          }
         } catch (err) {
           // The producer's change is committed; a lost webhook must not fail it, but a person must know.
           this.log.error({ err, type }, 'webhook not enqueued')
