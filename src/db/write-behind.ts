@@ -46,8 +46,7 @@ export class WriteBehind {
   private readonly kinds = new Map<string, Kind>()
   private readonly backlog: WriteOp[][] = []
   private readonly sqlite: Db['$client']
-  private readonly noWait
-  private readonly restoreWait
+  private readonly busyTimeoutMs: number
   private fd: number | null = null
   private unit: WriteOp[] | null = null
   private cancelRetry: CancelTimer | null = null
@@ -57,9 +56,7 @@ export class WriteBehind {
 
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
-    const busyTimeoutMs = Number(this.sqlite.pragma('busy_timeout', { simple: true }))
-    this.noWait = this.sqlite.prepare('PRAGMA busy_timeout = 0')
-    this.restoreWait = this.sqlite.prepare(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
+    this.busyTimeoutMs = Number(this.sqlite.pragma('busy_timeout', { simple: true }))
   }
 
   /** Names a kind of write and how to apply it (and what to do once it is committed). */
@@ -164,13 +161,14 @@ export class WriteBehind {
    */
   private attempt (units: WriteOp[][], isolate: boolean): void {
     let done: Array<() => void> = []
-    this.noWait.get()
+    // Set each time: SQLite applies this pragma when the statement is compiled, so a prepared one would not.
+    this.sqlite.pragma('busy_timeout = 0')
     try {
       done = !isolate
         ? this.sqlite.transaction(() => units.flatMap((ops) => this.applyOps(ops))).immediate()
         : this.sqlite.transaction(() => units.flatMap((ops) => this.applyIsolated(ops))).immediate()
     } finally {
-      this.restoreWait.get()
+      this.sqlite.pragma(`busy_timeout = ${this.busyTimeoutMs}`)
     }
     for (const f of done) f()
   }
