@@ -112,7 +112,10 @@ export class CallCenter {
         const operatorId = this.deps.board.operatorIdOf(name.replace(/-[0-9a-f]+$/i, ''))
         return operatorId ? [operatorId] : []
       })
-      this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
+      // A conversation that lost a side while ringlead was down is over: the rest is hung up and
+      // crash recovery closes the call as interrupted.
+      if (bridge.channelIds.length >= 2) this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
+      else await this.endBridge(bridge.bridgeId, bridge.channelIds)
     }
     const recovery = this.deps.recovery
     for (const c of channels) {
@@ -146,21 +149,24 @@ export class CallCenter {
     this.deps.recovery?.adopt(callId)
     const unwatch: Array<() => void> = []
     let over = false
-    const end = (leftChannelId: string | null): void => {
+    const end = (leftChannelId: string): void => {
       if (over) return
       over = true
-      const hangupBy = leftChannelId === null ? null : leftChannelId === callerChannelId ? 'caller' : 'operator'
+      const hangupBy = leftChannelId === callerChannelId ? 'caller' : 'operator'
       void this.deps.recovery?.endAdopted(callId, hangupBy).catch((err: Error) => { this.log.error({ err, callId }, 'adopted call not written') })
       this.adopted.delete(bridgeId)
       for (const id of operatorIds) this.deps.board.adoptedTalk(id, -1)
       for (const u of unwatch) u()
-      void Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
-        .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))
+      void this.endBridge(bridgeId, channelIds)
     }
     for (const id of channelIds) {
       unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end(id) }))
     }
-    if (channelIds.length < 2) end(null)
+  }
+
+  private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {
+    await Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
+    await this.deps.ari.destroyBridge(bridgeId).catch(() => false)
   }
 
   /**

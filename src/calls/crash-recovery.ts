@@ -117,22 +117,20 @@ export class CrashRecovery {
    * with the reason. `waitForAsterisk`: the call just ended, Asterisk may still be closing the files.
    */
   private async finishRecordings (callId: string, waitForAsterisk: boolean): Promise<Array<{ kind: RecordingRow['kind']; name: string }>> {
-    const out: Array<{ kind: RecordingRow['kind']; name: string }> = []
-    for (const rec of this.deps.repo.recordingsOf(callId)) {
-      if (rec.status === 'stored') out.push({ kind: rec.kind, name: rec.name })
-      if (rec.status !== 'recording') continue
-      const endedAt = this.deps.clock.now()
+    const settled = await Promise.all(this.deps.repo.recordingsOf(callId).map(async (rec) => {
+      if (rec.status !== 'recording') return rec.status === 'stored' ? rec : null
       const fetched = await this.fetchRecording(rec.name, waitForAsterisk ? this.deps.recordingSettleMs : 0)
+      const endedAt = this.deps.clock.now()
       if ('problem' in fetched) {
         this.log.warn({ callId, recording: rec.name, problem: fetched.problem }, 'recording lost in the crash')
         this.deps.repo.updateRecording(rec.recordingId, { status: 'missing', error: `lost: ${fetched.problem}`, endedAt })
-        continue
+        return null
       }
       const saved = await this.deps.store.save(rec.name, endedAt, fetched.bytes)
       this.deps.repo.updateRecording(rec.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(fetched.bytes), endedAt })
-      out.push({ kind: rec.kind, name: rec.name })
-    }
-    return out
+      return rec
+    }))
+    return settled.flatMap((rec) => rec === null ? [] : [{ kind: rec.kind, name: rec.name }])
   }
 
   /** The finished file from Asterisk; while it says not found, asks again until `waitMs` passed. */
