@@ -42,6 +42,17 @@ export function isBusy (err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
 }
 
+/**
+ * Runs `fn` with no busy wait on the connection (a background writer that must not stall the event
+ * loop while another process holds the lock); SQLITE_BUSY reaches the caller at once.
+ */
+export function withoutWaiting<T> (db: Db, fn: () => T): T {
+  const sqlite = db.$client
+  const busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }))
+  sqlite.pragma('busy_timeout = 0')
+  try { return fn() } finally { sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`) }
+}
+
 export class WriteBehind {
   private readonly kinds = new Map<string, Kind>()
   private readonly backlog: WriteOp[][] = []

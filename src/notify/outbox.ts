@@ -22,7 +22,7 @@ import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
 import { outbox } from '../db/schema.js'
-import type { WriteBehind } from '../db/write-behind.js'
+import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { signWebhook } from './webhook-signature.js'
 
@@ -238,7 +238,7 @@ export class Outbox {
     const started = this.now()
     // Times after I/O: the pass's `nowMs` moved on by what the injected clock saw pass.
     const clockAt = (): number => nowMs + Math.max(0, this.now() - started)
-    const claimed = this.claimDue(nowMs)
+    const claimed = this.claimWithoutWaiting(nowMs)
     const byUrl = new Map<string, Row[]>()
     for (const row of claimed) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row])
     const queues = [...byUrl.values()]
@@ -280,6 +280,27 @@ export class Outbox {
       }
       return claimed
     }, { behavior: 'immediate' })
+  }
+
+  /** The pump never waits on a database another process locked: it tries again on its next pass. */
+  private claimWithoutWaiting (nowMs: number): Row[] {
+    try {
+      return withoutWaiting(this.db, () => this.claimDue(nowMs))
+    } catch (err) {
+      if (!isBusy(err)) throw err
+      this.log.warn('database locked: webhooks wait for the next pass')
+      return []
+    }
+  }
+
+  /** A delivery's outcome; while the database is locked it is left to the lease (delivered again: at least once). */
+  private record (write: () => void): void {
+    try {
+      withoutWaiting(this.db, write)
+    } catch (err) {
+      if (!isBusy(err)) throw err
+      this.log.warn('database locked: delivery outcome not written, the event goes again after its lease')
+    }
   }
 
   /** Newest first. */
@@ -327,20 +348,20 @@ export class Outbox {
     let delivered = 0
     for (const [i, row] of rows.entries()) {
       if (this.stopping) {
-        this.release(rows.slice(i))
+        this.record(() => { this.release(rows.slice(i)) })
         return { delivered, failed: 0 }
       }
       const log = this.log.child({ eventId: row.eventId, type: row.type, outboxId: row.outboxId, url: safeUrl(row.url) })
       const attempt = await this.post(row, clockAt)
       const atMs = clockAt()
       if (attempt.ok) {
-        this.markDelivered(row, atMs)
+        this.record(() => { this.markDelivered(row, atMs) })
         log.info({ status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
         delivered++
         continue
       }
-      this.markFailed(row, attempt, atMs, log)
-      this.release(rows.slice(i + 1))
+      this.record(() => { this.markFailed(row, attempt, atMs, log) })
+      this.record(() => { this.release(rows.slice(i + 1)) })
       return { delivered, failed: 1 }
     }
     return { delivered, failed: 0 }
