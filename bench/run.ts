@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
 import { benchDialplan } from './dialplan.js'
+import { benchFaults } from './faults.js'
 import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
@@ -100,6 +101,7 @@ await step('11. speech: QA over a one-hour transcript with 500 rules', () => ben
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
 await step('14. operators\' efficiency table for a month over 1,000,000 calls', () => benchReports())
+await step('15. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

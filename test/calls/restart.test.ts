@@ -11,6 +11,9 @@ import { openDb } from '../../src/db/open.js'
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js'
 import { secondsMs, testLog, until } from '../helpers/world.js'
 
+// Each test starts daemon processes once or twice: slow on a loaded machine, whatever the code.
+t.setTimeout(400_000)
+
 const token = 'restart-test-admin-token-0123456789'
 
 function freePort (): Promise<number> {
