@@ -32,9 +32,9 @@ export class CallOutcomes {
     })
   }
 
+  /** At once, in the emit: listeners after this one find the lead and the transcription job written. */
   subscribe (bus: Bus): void {
-    // Off the emitting call's path: a call session never waits for lead bookkeeping.
-    bus.on('call.ended', (e) => { setImmediate(() => { this.publish(e) }) })
+    bus.on('call.ended', (e) => { this.publish(e) })
   }
 
   publish (e: CallEnded): void {
