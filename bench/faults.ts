@@ -107,6 +107,7 @@ export async function benchFaults (o: { kills?: number; callsPerSecond?: number;
     const db = new Database(dbPath, { readonly: true })
     const count = (q: string, ...p: unknown[]): number => (db.prepare(q).get(...p) as { n: number }).n
     const calls = count('SELECT count(*) n FROM calls')
+    const callers = count('SELECT count(DISTINCT caller_phone) n FROM calls')
     const open = count("SELECT count(*) n FROM calls WHERE status IN ('menu', 'ringing', 'waiting', 'talking')")
     const noEnded = count("SELECT count(*) n FROM calls c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.type = 'call.ended' AND o.payload LIKE '%\"callId\":\"' || c.call_id || '\"%')")
     const unanswered = count("SELECT count(*) n FROM calls WHERE answered_by IS NULL AND status IN ('missed', 'abandoned', 'interrupted') AND caller_phone IS NOT NULL")
@@ -121,6 +122,7 @@ export async function benchFaults (o: { kills?: number; callsPerSecond?: number;
     return {
       'calls placed / rows': `${placed} / ${calls} (${rate}/s, soak ${((soakEnded - soakStarted) / 1000).toFixed(0)} s with ${kills} kill -9)`,
       'kill -9 of the daemon': String(kills),
+      'callers that never reached ringlead (came and went while it was down or starting)': String(placed - callers),
       'calls interrupted by the kills': String(interrupted),
       'calls still open at the end': String(open),
       'calls without call.ended (target 0)': String(noEnded),
