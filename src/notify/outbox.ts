@@ -25,9 +25,13 @@ import { outbox } from '../db/schema.js'
 import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { signWebhook } from './webhook-signature.js'
+import { entry, type OutboxEntry, type OutboxState } from './outbox-entry.js'
+import { describeFailure, parseWebhookUrls, readStart, retryDelayMs, safeUrl } from './webhook-http.js'
+
+export { parseWebhookUrls, retryDelayMs, safeUrl }
+export type { OutboxEntry, OutboxState }
 
 export type WebhooksConfig = Config['webhooks']
-export type OutboxState = 'pending' | 'delivering' | 'delivered' | 'dead'
 export const outboxStates: readonly OutboxState[] = ['pending', 'delivering', 'delivered', 'dead']
 
 /** Bus events sent to the CRM, by `subscribe()`. */
@@ -42,21 +46,6 @@ export interface WebhookPayload {
   type: string
   createdAt: string
   data: Record<string, unknown>
-}
-
-/** One delivery of one event to one URL, as the API shows it (the payload and URL query are left out). */
-export interface OutboxEntry {
-  outboxId: string
-  eventId: string
-  type: string
-  url: string
-  state: OutboxState
-  attempts: number
-  nextAttemptAt: number
-  leaseUntil: number | null
-  lastError: string | null
-  createdAt: number
-  deliveredAt: number | null
 }
 
 export interface OutboxOptions {
@@ -85,36 +74,8 @@ type Attempt =
   | { ok: true; status: number }
   | { ok: false; status: number | null; error: string }
 
-const jitterShare = 0.2
 const errorBodyChars = 200
 const live = ['pending', 'delivering'] as const
-
-/** Delay before attempt `attempts + 1`, after `attempts` failed ones (1, 2, …): doubling, capped, jittered. */
-export function retryDelayMs (attempts: number, config: Pick<WebhooksConfig, 'backoffBaseMs' | 'backoffMaxMs'>, random: number): number {
-  const base = Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** Math.max(0, attempts - 1))
-  return Math.round(base * (1 + jitterShare * (2 * random - 1)))
-}
-
-/** Comma-separated URLs from the config, trimmed, without empties or repeats. Throws on one that is not http(s). */
-export function parseWebhookUrls (urls: string): string[] {
-  const list = [...new Set(urls.split(',').map((u) => u.trim()).filter((u) => u !== ''))]
-  for (const url of list) {
-    let parsed: URL
-    try { parsed = new URL(url) } catch { throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not a URL`) }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not http(s)`)
-  }
-  return list
-}
-
-/** A URL fit for logs: no user info, no query (receivers often put a token there). */
-export function safeUrl (url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.protocol}//${u.host}${u.pathname}${u.search === '' ? '' : '?…'}`
-  } catch {
-    return '[not a URL]'
-  }
-}
 
 const defaultNewId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
 
@@ -431,49 +392,3 @@ export class Outbox {
 
 /** The row is still ours: delivering under the lease we took. */
 const ours = (row: Row) => and(eq(outbox.outboxId, row.outboxId), eq(outbox.state, 'delivering'), eq(outbox.leaseUntil, row.leaseUntil ?? -1))
-
-function entry (row: Row): OutboxEntry {
-  return {
-    outboxId: row.outboxId,
-    eventId: row.eventId,
-    type: row.type,
-    url: safeUrl(row.url),
-    state: row.state as OutboxState,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    leaseUntil: row.leaseUntil,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-    deliveredAt: row.deliveredAt
-  }
-}
-
-/** The first `maxChars` of the response body, without reading the rest. */
-async function readStart (res: Response, maxChars: number): Promise<string> {
-  if (res.body === null) return ''
-  const reader = res.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  try {
-    while (text.length < maxChars) {
-      const { done, value } = await reader.read()
-      if (done) break
-      text += decoder.decode(value, { stream: true })
-    }
-  } catch {
-    // The body broke off (timeout or reset) after the status arrived: the status is the answer.
-  } finally {
-    // Cancelling a finished or broken stream can reject; there is nothing left to free then.
-    void reader.cancel().catch(() => undefined)
-  }
-  return text.replace(/\s+/g, ' ').trim().slice(0, maxChars)
-}
-
-function describeFailure (err: unknown, timeoutMs: number): string {
-  if (!(err instanceof Error)) return String(err)
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timeout: no answer within ${timeoutMs} ms`
-  const cause = err.cause as { code?: string; message?: string } | undefined
-  if (cause === undefined) return err.message
-  const detail = [cause.code, cause.message].filter((s) => s !== undefined && s !== '')
-  return detail.length === 0 ? err.message : `${err.message}: ${detail.join(' ')}`
-}
