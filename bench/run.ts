@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
 import { benchDialplan } from './dialplan.js'
+import { benchFaults } from './faults.js'
 import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
@@ -109,6 +110,7 @@ await step('13. wallboard: StasisStart → SSE message read by 100 consoles (cli
 await step('14. operators\' efficiency table for a month over 1,000,000 calls', () => benchReports())
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
+await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]

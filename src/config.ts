@@ -16,7 +16,12 @@ const ConfigSchema = Type.Object({
     bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 })
   }, { default: {} }),
   db: Type.Object({
-    path: Type.String({ default: 'data/ringlead.db' })
+    path: Type.String({ default: 'data/ringlead.db' }),
+    /**
+     * How long other writes (API, jobs) wait for a database another process locked. Calls never
+     * wait: their writes are journaled and land when it is free.
+     */
+    busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 })
   }, { default: {} }),
   ari: Type.Object({
     /** Base URL of Asterisk's HTTP server, e.g. http://10.0.0.5:8088. Empty = built-in simulator. */

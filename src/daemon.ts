@@ -9,6 +9,7 @@ import { linkStatusView } from './asterisk/link-health.js'
 import { Bus } from './bus.js'
 import { systemClock, type Clock } from './clock.js'
 import { CallCenter } from './calls/call-center.js'
+import { CrashRecovery } from './calls/crash-recovery.js'
 import { clickToCall } from './calls/click-to-call.js'
 import { DirectDials } from './calls/direct-dials.js'
 import { OperatorBoard } from './calls/operator-board.js'
@@ -17,6 +18,7 @@ import { usesSimulator, type Config } from './config.js'
 import { CallsRepo } from './db/calls-repo.js'
 import { loadOperatorsWithSkills } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
+import { WriteBehind } from './db/write-behind.js'
 import { seedDemo } from './demo-seed.js'
 import { buildApp } from './http/app.js'
 import { startSimulator, type Simulator } from './sim/simulator.js'
@@ -33,12 +35,13 @@ import { isWorkingTime } from './domain/sla-clock.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
 import { scheduleForgetIdempotencyKeys } from './jobs/forget-idempotency-keys.js'
 import { CallLeads } from './leads/call-leads.js'
+import { CallOutcomes } from './leads/call-outcomes.js'
 import { runDispositionPrompt } from './leads/disposition-prompt.js'
 import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
 import { LeadService } from './leads/lead-service.js'
 import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
-import { Outbox } from './notify/outbox.js'
+import { busEventTypes, Outbox } from './notify/outbox.js'
 import { startTraffic } from './sim/traffic.js'
 import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
@@ -68,6 +71,8 @@ export interface Daemon {
   queue: CallQueue
   menus: MenusRepo
   repo: CallsRepo
+  /** Call-path writes waiting for a locked database (journaled next to it). */
+  writes: WriteBehind
   leads: LeadService
   leadsRepo: LeadsRepo
   escalations: EscalationRunner
@@ -132,14 +137,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const log = opts.log
   const clock = opts.clock ?? systemClock
   const now = (): number => clock.now()
-  const db = openDb(config.db.path)
+  const db = openDb(config.db.path, config.db.busyTimeoutMs)
+  const writes = new WriteBehind({
+    db, clock, log: log.child({ part: 'db-writes' }),
+    journalPath: config.db.path === ':memory:' ? null : `${resolve(config.db.path)}-writes.jsonl`
+  })
   const bus = new Bus()
   const leadSettings = leadSettingsFrom(config)
   // Checked before anything starts: a bad tier, recipient or schedule stops the start.
   const reportSettings = reportSettingsFrom(config)
   digestExpressions(config.reports.digestSchedule)
-  const outbox = new Outbox({ db, config: config.webhooks, log, now, newId })
-  const stopWebhookFeed = outbox.subscribe(bus)
+  const outbox = new Outbox({ db, config: config.webhooks, log, now, newId, writes })
+  // call.ended is written by CallOutcomes, with the call's lead, in one transaction.
+  const stopWebhookFeed = outbox.subscribe(bus, busEventTypes.filter((type) => type !== 'call.ended'))
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
 
   let sim: Simulator | null = null
@@ -160,7 +170,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     log.info({ ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
   }
 
-  const repo = new CallsRepo(db)
+  const repo = new CallsRepo(db, writes)
   const recordingsDir = resolve(config.recordings.dir)
   const speechRepo = new SpeechRepo(db)
   const transcription = new TranscriptionRunner({
@@ -214,7 +224,6 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const pickOwner = ownerPicker(board, repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
-  callLeads.subscribe(bus)
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
     return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
@@ -223,14 +232,16 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const menus = new MenusRepo({ db, bus, now, newId })
   const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
+  const store = new RecordingStore(recordingsDir)
+  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
   const center = new CallCenter({
-    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue,
+    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery,
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
       timeoutMs: config.leads.dispositionTimeoutSeconds * 1000, lang: promptLang
     }, info),
-    store: new RecordingStore(recordingsDir),
+    store,
     outbound: {
       operatorRingSeconds: config.routing.ringTimeoutSeconds,
       customerRingSeconds: config.calls.outboundRingSeconds,
@@ -250,6 +261,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       }
     }
   })
+  new CallOutcomes({ calls: repo, leads, callLeads, outbox, log, now, alsoWith: [(e) => { transcription.queueCall(e) }] }).subscribe(bus)
+  // Writes a killed process journaled while the database was locked land before anything reads the calls.
+  writes.replay()
   center.start()
   if (amiLink && config.calls.trackDirectDials) {
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
@@ -354,7 +368,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, writes, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
     stop: async (graceMs = config.stop.graceSeconds * 1000) => {
       if (stopped) return
       stopped = true
@@ -382,6 +396,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
           stopWebhookFeed()
           await outbox.stop()
           await sim?.close()
+          writes.stop()
           db.$client.close()
         }
       }, graceMs)

@@ -9,11 +9,14 @@ import { withDeadline } from '../clock.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
+import type { CrashRecovery } from './crash-recovery.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 
 export interface CallCenterDeps extends CallSessionDeps {
   ami: AmiLink | null
   outbound: OutboundCallSettings
+  /** Gives the calls a crash left their outcome once Asterisk says what it still holds. */
+  recovery?: CrashRecovery
 }
 
 /** What squaring with Asterisk needs of a running call, inbound or outbound. */
@@ -35,10 +38,8 @@ export class CallCenter {
     this.log = deps.log.child({ part: 'calls' })
   }
 
-  /** Closes calls a previous run left open, then starts listening. */
+  /** Starts listening; the calls a previous run left are settled on the first look at Asterisk. */
   start (): void {
-    const closed = this.deps.repo.closeInterrupted(this.deps.clock.now(), 'ringlead stopped during the call')
-    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls interrupted by a restart closed')
     this.deps.ari.on('inbound', (channel) => { this.takeCall(channel) })
     this.deps.ari.on('connected', ({ reconnect }) => {
       this.log.info({ reconnect }, 'squaring calls with Asterisk')
@@ -128,8 +129,12 @@ export class CallCenter {
         const operatorId = this.deps.board.operatorIdOf(name.replace(/-[0-9a-f]+$/i, ''))
         return operatorId ? [operatorId] : []
       })
-      this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
+      // A conversation that lost a side while ringlead was down is over: the rest is hung up and
+      // crash recovery closes the call as interrupted.
+      if (bridge.channelIds.length >= 2) this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
+      else await this.endBridge(bridge.bridgeId, bridge.channelIds)
     }
+    const recovery = this.deps.recovery
     for (const c of channels) {
       if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId)) continue
       // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
@@ -140,38 +145,51 @@ export class CallCenter {
         await this.deps.ari.hangup(c.channelId).catch(() => false)
       } else if (c.appArgs !== null) {
         this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
+        recovery?.continueCaller(c.channelId)
         this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state })
       }
     }
+    void recovery?.settle()
   }
 
-  /** A conversation from before a restart: when one side leaves, the other is hung up too. */
+  /**
+   * A conversation from before a restart: when one side leaves, the other is hung up too, and the
+   * call's row gets its real end.
+   */
   private adoptBridge (bridgeId: string, channelIds: string[], operatorIds: string[]): void {
     if (this.adopted.has(bridgeId)) return
     this.adopted.add(bridgeId)
     this.log.warn({ bridgeId, channelIds, operatorIds }, 'conversation from before the restart adopted')
     for (const id of operatorIds) this.deps.board.adoptedTalk(id, +1)
+    const callId = bridgeId.slice('rl-br-'.length)
+    const callerChannelId = this.deps.repo.call(callId)?.channelId ?? null
+    this.deps.recovery?.adopt(callId)
     const unwatch: Array<() => void> = []
     let over = false
-    const end = (): void => {
+    const end = (leftChannelId: string): void => {
       if (over) return
       over = true
+      const hangupBy = leftChannelId === callerChannelId ? 'caller' : 'operator'
+      void this.deps.recovery?.endAdopted(callId, hangupBy).catch((err: Error) => { this.log.error({ err, callId }, 'adopted call not written') })
       this.adopted.delete(bridgeId)
       for (const id of operatorIds) this.deps.board.adoptedTalk(id, -1)
       for (const u of unwatch) u()
-      void Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
-        .then(() => this.deps.ari.destroyBridge(bridgeId).catch(() => false))
+      void this.endBridge(bridgeId, channelIds)
     }
     for (const id of channelIds) {
-      unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end() }))
+      unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end(id) }))
     }
-    if (channelIds.length < 2) end()
+  }
+
+  private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {
+    await Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
+    await this.deps.ari.destroyBridge(bridgeId).catch(() => false)
   }
 
   /**
    * Stop taking calls (a new caller is refused with congestion, see README "Stopping") and give the
    * running ones `graceMs` to finish; what is still up then is hung up, and its session gets `hangUpMs`
-   * to write the outcome; a call whose session has not written it by then is closed as interrupted.
+   * to write the outcome; a call still open then is settled by crash recovery at the next start.
    */
   async drain (graceMs = 10_000, hangUpMs = 5_000): Promise<void> {
     this.accepting = false
@@ -182,9 +200,9 @@ export class CallCenter {
       ...[...this.outbound.values()].map((call) => call.hangup())
     ]).then(() => Promise.allSettled([...this.running])).then(() => true)
     if (await withDeadline(this.deps.clock, hangUpMs, hungUp, () => false)) return
-    // Sessions still tearing down (Asterisk slow to answer) would leave their rows open: close them now.
-    const closed = this.deps.repo.closeInterrupted(this.deps.clock.now(), 'ringlead stopped: the grace period ran out')
-    if (closed.length > 0) this.log.warn({ callIds: closed }, 'calls closed as interrupted at shutdown')
+    // Sessions still tearing down (Asterisk slow to answer) leave their rows open; crash recovery at
+    // the next start closes them with their call.ended, webhook and lead.
+    this.log.warn({ calls: this.activeCalls }, 'calls still open at shutdown: the next start settles them')
   }
 
   private async allEndedWithin (ms: number): Promise<boolean> {

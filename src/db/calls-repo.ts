@@ -1,7 +1,10 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, getTableColumns, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
+import pino from 'pino'
+import { systemClock } from '../clock.js'
 import type { Db } from './open.js'
+import { WriteBehind } from './write-behind.js'
 import type { SQL } from 'drizzle-orm'
 import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories, leads } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
@@ -48,14 +51,25 @@ function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> |
   try { return JSON.parse(text) as Partial<RoutingPolicy> } catch { return null }
 }
 
-/** An INSERT of every column of `table`, prepared once; rows fill missing columns with null. */
+/**
+ * An INSERT of every column of `table`, prepared once; rows fill missing columns with null. A row
+ * already there is left alone: a journaled write may be applied twice (see write-behind.ts).
+ */
 function preparedInsert<T extends typeof calls | typeof callAttempts> (db: Db, table: T): (row: Record<string, unknown>) => void {
   const keys = Object.keys(getTableColumns(table))
-  const stmt = db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).prepare()
+  const stmt = db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).onConflictDoNothing().prepare()
   return (row) => { stmt.run(Object.fromEntries(keys.map((k) => [k, row[k] ?? null]))) }
 }
 
+/** Call statuses of a call still going on. */
+export const openCallStatuses = ['menu', 'ringing', 'waiting', 'talking'] as const
+
+/**
+ * Writes go through a WriteBehind: a call never waits on a database another process has locked;
+ * its rows land when the database is free. Without one given, writes wait in memory only.
+ */
 export class CallsRepo {
+  readonly writes: WriteBehind
   // The queries of every call set-up are prepared once: building them each time costs more than
   // running them.
   private readonly trackingByDigits
@@ -65,7 +79,8 @@ export class CallsRepo {
   private readonly insertCallStmt
   private readonly insertAttemptStmt
 
-  constructor (private readonly db: Db) {
+  constructor (private readonly db: Db, writes?: WriteBehind) {
+    this.writes = writes ?? new WriteBehind({ db, journalPath: null, clock: systemClock, log: pino({ level: 'silent' }) })
     this.trackingByDigits = db.select({
       did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId, menuId: trackingNumbers.menuId,
       numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
@@ -96,6 +111,35 @@ export class CallsRepo {
       .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
     this.insertCallStmt = preparedInsert(db, calls)
     this.insertAttemptStmt = preparedInsert(db, callAttempts)
+    this.registerWrites()
+  }
+
+  private registerWrites (): void {
+    const w = this.writes
+    const db = this.db
+    w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(row) })
+    w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => {
+      db.update(calls).set(patch).where(eq(calls.callId, callId)).run()
+    })
+    w.register('attempts.insert', (row: Record<string, unknown>) => { this.insertAttemptStmt(row) })
+    w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => {
+      db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
+    })
+    w.register('attempts.interrupt', ({ callId, endedAt }: { callId: string; endedAt: number }) => {
+      db.update(callAttempts).set({ result: 'interrupted', endedAt })
+        .where(and(eq(callAttempts.callId, callId), eq(callAttempts.result, 'ringing'))).run()
+    })
+    w.register('recordings.insert', (row: NewRecording) => { db.insert(recordings).values(row).onConflictDoNothing().run() })
+    w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => {
+      db.update(recordings).set(patch).where(eq(recordings.recordingId, recordingId)).run()
+    })
+    w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
+      db.insert(customers).values(row).onConflictDoNothing().run()
+    })
+    w.register('customers.remember', ({ customerId, operatorId, atMs }: { customerId: string; operatorId: string | null; atMs: number }) => {
+      db.update(customers).set(operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
+        .where(eq(customers.customerId, customerId)).run()
+    })
   }
 
   /** Finds the tracking number by its digits, whether stored with a leading + or not. */
@@ -138,11 +182,15 @@ export class CallsRepo {
       .from(customers).where(eq(customers.customerId, customerId)).get() ?? null
   }
 
-  /** The customer with this phone, created when first heard of. */
+  /**
+   * The customer with this phone, created when first heard of. While the database is locked the new
+   * customer is what it will be once written: no calls, no deals yet.
+   */
   ensureCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null = null): CustomerFacts {
     const known = this.customerByPhone(phone)
     if (known) return known
-    this.db.insert(customers).values({ customerId, phone, name: callerName, createdAt: nowMs }).onConflictDoNothing().run()
+    const written = this.writes.submit({ kind: 'customers.insert', args: { customerId, phone, name: callerName, createdAt: nowMs } })
+    if (!written) return { customerId, phone, name: callerName, lastOperatorId: null, lastCallAt: null, earlierCalls: 0, deals: 0 }
     const found = this.customerByPhone(phone)
     if (!found) throw new Error(`customer with phone ${phone} vanished`)
     return found
@@ -150,8 +198,7 @@ export class CallsRepo {
 
   /** After a call: remember who served the customer and when. */
   rememberCustomerCall (customerId: string, operatorId: string | null, atMs: number): void {
-    this.db.update(customers).set(operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
-      .where(eq(customers.customerId, customerId)).run()
+    this.writes.submit({ kind: 'customers.remember', args: { customerId, operatorId, atMs } })
   }
 
   /** A category's routing overrides, for a call whose category a voice menu chose. */
@@ -172,22 +219,26 @@ export class CallsRepo {
     return row?.avg ?? null
   }
 
-  insertCall (row: NewCall): void { this.insertCallStmt(row as Record<string, unknown>) }
-  updateCall (callId: string, patch: Partial<NewCall>): void { this.db.update(calls).set(patch).where(eq(calls.callId, callId)).run() }
+  insertCall (row: NewCall): void { this.writes.submit({ kind: 'calls.insert', args: row }) }
+  updateCall (callId: string, patch: Partial<NewCall>): void { this.writes.submit({ kind: 'calls.update', args: { callId, patch } }) }
   call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
 
-  insertAttempt (row: NewAttempt): void { this.insertAttemptStmt(row as Record<string, unknown>) }
+  insertAttempt (row: NewAttempt): void { this.writes.submit({ kind: 'attempts.insert', args: row }) }
   updateAttempt (attemptId: string, patch: Partial<NewAttempt>): void {
-    this.db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
+    this.writes.submit({ kind: 'attempts.update', args: { attemptId, patch } })
+  }
+  /** Attempts still ringing when the call was cut off. */
+  interruptAttempts (callId: string, endedAt: number): void {
+    this.writes.submit({ kind: 'attempts.interrupt', args: { callId, endedAt } })
   }
 
   attempts (callId: string): AttemptRow[] {
     return this.db.select().from(callAttempts).where(eq(callAttempts.callId, callId)).orderBy(callAttempts.startedAt).all()
   }
 
-  insertRecording (row: NewRecording): void { this.db.insert(recordings).values(row).run() }
+  insertRecording (row: NewRecording): void { this.writes.submit({ kind: 'recordings.insert', args: row }) }
   updateRecording (recordingId: string, patch: Partial<NewRecording>): void {
-    this.db.update(recordings).set(patch).where(eq(recordings.recordingId, recordingId)).run()
+    this.writes.submit({ kind: 'recordings.update', args: { recordingId, patch } })
   }
 
   recordingsOf (callId: string): RecordingRow[] {
@@ -196,29 +247,25 @@ export class CallsRepo {
 
   /** Several writes as one: a call is never half-written. */
   transaction<T> (fn: () => T): T {
-    return this.db.$client.transaction(fn)()
+    return this.writes.together(fn)
+  }
+
+  /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
+  outcomePublishedAt (callId: string): number | null | undefined {
+    return this.db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, callId)).get()?.at
+  }
+
+  /** Written in the transaction that wrote the call's webhook and lead. */
+  markOutcomePublished (callId: string, atMs: number): void {
+    this.db.update(calls).set({ outcomePublishedAt: atMs }).where(eq(calls.callId, callId)).run()
   }
 
   /**
-   * After a crash: calls still ringing or talking are closed as interrupted with what is known.
-   * Returns the ids closed.
+   * Calls whose outcome never went out (no call.ended webhook, no lead), started before `beforeMs`:
+   * what a crash left, still open or ended.
    */
-  closeInterrupted (nowMs: number, reason: string): string[] {
-    return this.transaction(() => {
-      const open = this.db.select({ callId: calls.callId, startedAt: calls.startedAt, answeredAt: calls.answeredAt, queuedAt: calls.queuedAt })
-        .from(calls).where(inArray(calls.status, ['menu', 'ringing', 'waiting', 'talking'])).all()
-      for (const c of open) {
-        this.db.update(calls).set({
-          status: 'interrupted', endedAt: nowMs, endReason: reason, hangupBy: 'system',
-          ringMs: (c.answeredAt ?? nowMs) - c.startedAt,
-          talkMs: c.answeredAt === null ? 0 : nowMs - c.answeredAt,
-          ...(c.queuedAt !== null && c.answeredAt === null ? { waitMs: nowMs - c.queuedAt, queueOutcome: 'interrupted' as const } : {})
-        }).where(eq(calls.callId, c.callId)).run()
-        this.db.update(callAttempts).set({ result: 'interrupted', endedAt: nowMs })
-          .where(and(eq(callAttempts.callId, c.callId), eq(callAttempts.result, 'ringing'))).run()
-      }
-      return open.map((c) => c.callId)
-    })
+  unpublishedCalls (beforeMs: number): CallRow[] {
+    return this.db.select().from(calls).where(and(isNull(calls.outcomePublishedAt), lt(calls.startedAt, beforeMs))).orderBy(asc(calls.startedAt)).all()
   }
 
   /** Recordings left "recording" by an interrupted call: their files may still be in Asterisk. */

@@ -15,8 +15,11 @@ const here = dirname(fileURLToPath(import.meta.url))
 export const migrationsFolder = [resolve(here, '../../migrations'), resolve(here, '../../../migrations')]
   .find((dir) => existsSync(join(dir, 'meta', '_journal.json'))) ?? resolve(here, '../../migrations')
 
-/** `path` ':memory:' gives a private in-memory database (tests). */
-export function openDb (path: string): Db {
+/**
+ * `path` ':memory:' gives a private in-memory database (tests). `busyTimeoutMs`: how long a write
+ * waits for another process's lock (calls never wait: see write-behind.ts).
+ */
+export function openDb (path: string, busyTimeoutMs = 5000): Db {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
   const sqlite = new Database(path)
   sqlite.pragma('journal_mode = WAL')
@@ -24,7 +27,7 @@ export function openDb (path: string): Db {
   // can lose the last ones), which is the failure we guard against.
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`)
   // 64 MB of page cache (the default is 2 MB): reports read large index ranges again and again.
   sqlite.pragma('cache_size = -65536')
   const db = drizzle(sqlite, { schema })

@@ -138,7 +138,9 @@ export const calls = sqliteTable('calls', {
   /** Outbound calls: the customer's number as dialled (E.164 when it could be normalised). */
   dialledPhone: text('dialled_phone'),
   /** Outbound calls: placed through ringlead (api) or dialled on the phone itself (phone). */
-  placedBy: text('placed_by', { enum: ['api', 'phone'] })
+  placedBy: text('placed_by', { enum: ['api', 'phone'] }),
+  /** When the outcome went out durably (call.ended webhook and lead written); null until then. */
+  outcomePublishedAt: integer('outcome_published_at')
 }, (t) => [
   index('calls_lead').on(t.leadId),
   index('calls_started').on(t.startedAt),
@@ -150,7 +152,8 @@ export const calls = sqliteTable('calls', {
   // Reports: talk time per operator (read one operator at a time, in index order) and calls per
   // source/category in a period, from the index alone.
   index('calls_report_talk').on(t.answeredBy, t.startedAt, t.talkMs),
-  index('calls_report_source').on(t.startedAt, t.direction, t.source, t.categoryId)
+  index('calls_report_source').on(t.startedAt, t.direction, t.source, t.categoryId),
+  index('calls_unpublished').on(t.outcomePublishedAt).where(sql`outcome_published_at IS NULL`)
 ])
 
 export const callAttempts = sqliteTable('call_attempts', {

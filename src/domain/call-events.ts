@@ -36,6 +36,11 @@ export interface CallEnded {
    * operator's endpoint and `did` the number dialled.
    */
   dialledPhone?: string | null
+  /**
+   * Cut by a restart while the caller was still on the line: they were routed again as a new call,
+   * which makes their lead.
+   */
+  continued?: boolean
 }
 
 /** An operator's phone starts ringing for a call (the console pops the customer's card). */

@@ -1,5 +1,6 @@
 // Turns every ended call into a lead (call.ended → LeadService.fromCall) and lets the phone menu
-// that follows a call find that call's lead.
+// that follows a call find that call's lead. In the daemon the lead is made by CallOutcomes, in the
+// same transaction as the call.ended webhook, and reported here with `made`.
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import type { CallEnded } from '../domain/call-events.js'
@@ -28,14 +29,19 @@ export class CallLeads {
       // The call is written; a lead that failed is logged with the call so nothing is silent.
       this.log.error({ err, callId: e.callId }, 'lead from call failed')
     }
+    this.made(e.callId, leadId)
+  }
+
+  /** The lead made from a call (null: none): whoever waits for it hears now. */
+  made (callId: string, leadId: string | null): void {
     const atMs = this.now()
     for (const [callId, entry] of this.byCall) {
       if (atMs - entry.atMs < keepMs) break
       this.byCall.delete(callId)
     }
-    this.byCall.set(e.callId, { leadId, atMs })
-    for (const resolve of this.waiting.get(e.callId) ?? []) resolve(leadId)
-    this.waiting.delete(e.callId)
+    this.byCall.set(callId, { leadId, atMs })
+    for (const resolve of this.waiting.get(callId) ?? []) resolve(leadId)
+    this.waiting.delete(callId)
   }
 
   /** The lead made from a call, waiting for call.ended if it has not come yet. */

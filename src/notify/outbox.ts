@@ -22,11 +22,16 @@ import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
 import { outbox } from '../db/schema.js'
+import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { signWebhook } from './webhook-signature.js'
+import { entry, type OutboxEntry, type OutboxState } from './outbox-entry.js'
+import { describeFailure, parseWebhookUrls, readStart, retryDelayMs, safeUrl } from './webhook-http.js'
+
+export { parseWebhookUrls, retryDelayMs, safeUrl }
+export type { OutboxEntry, OutboxState }
 
 export type WebhooksConfig = Config['webhooks']
-export type OutboxState = 'pending' | 'delivering' | 'delivered' | 'dead'
 export const outboxStates: readonly OutboxState[] = ['pending', 'delivering', 'delivered', 'dead']
 
 /** Bus events sent to the CRM, by `subscribe()`. */
@@ -43,21 +48,6 @@ export interface WebhookPayload {
   data: Record<string, unknown>
 }
 
-/** One delivery of one event to one URL, as the API shows it (the payload and URL query are left out). */
-export interface OutboxEntry {
-  outboxId: string
-  eventId: string
-  type: string
-  url: string
-  state: OutboxState
-  attempts: number
-  nextAttemptAt: number
-  leaseUntil: number | null
-  lastError: string | null
-  createdAt: number
-  deliveredAt: number | null
-}
-
 export interface OutboxOptions {
   db: Db
   config: WebhooksConfig
@@ -70,43 +60,22 @@ export interface OutboxOptions {
   concurrency?: number
   /** Events claimed per URL in one pass; they are sent one after another, so the lease covers them all. */
   batchPerUrl?: number
+  /**
+   * Bus events are written through it: an event emitted while another process locks the database
+   * waits in its journal instead of holding up the emitter.
+   */
+  writes?: WriteBehind
 }
+
+type NewRow = typeof outbox.$inferInsert
 
 type Row = typeof outbox.$inferSelect
 type Attempt =
   | { ok: true; status: number }
   | { ok: false; status: number | null; error: string }
 
-const jitterShare = 0.2
 const errorBodyChars = 200
 const live = ['pending', 'delivering'] as const
-
-/** Delay before attempt `attempts + 1`, after `attempts` failed ones (1, 2, …): doubling, capped, jittered. */
-export function retryDelayMs (attempts: number, config: Pick<WebhooksConfig, 'backoffBaseMs' | 'backoffMaxMs'>, random: number): number {
-  const base = Math.min(config.backoffMaxMs, config.backoffBaseMs * 2 ** Math.max(0, attempts - 1))
-  return Math.round(base * (1 + jitterShare * (2 * random - 1)))
-}
-
-/** Comma-separated URLs from the config, trimmed, without empties or repeats. Throws on one that is not http(s). */
-export function parseWebhookUrls (urls: string): string[] {
-  const list = [...new Set(urls.split(',').map((u) => u.trim()).filter((u) => u !== ''))]
-  for (const url of list) {
-    let parsed: URL
-    try { parsed = new URL(url) } catch { throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not a URL`) }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidInput('RINGLEAD_WEBHOOKS_URLS', `${safeUrl(url)} is not http(s)`)
-  }
-  return list
-}
-
-/** A URL fit for logs: no user info, no query (receivers often put a token there). */
-export function safeUrl (url: string): string {
-  try {
-    const u = new URL(url)
-    return `${u.protocol}//${u.host}${u.pathname}${u.search === '' ? '' : '?…'}`
-  } catch {
-    return '[not a URL]'
-  }
-}
 
 const defaultNewId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
 
@@ -120,6 +89,7 @@ export class Outbox {
   private readonly concurrency: number
   private readonly batchPerUrl: number
   private readonly urls: readonly string[]
+  private readonly writes: WriteBehind | null
   private timer: NodeJS.Timeout | null = null
   private pass: Promise<void> | null = null
   private running = false
@@ -136,6 +106,9 @@ export class Outbox {
     this.concurrency = opts.concurrency ?? 4
     this.batchPerUrl = opts.batchPerUrl ?? 10
     this.urls = parseWebhookUrls(opts.config.urls)
+    this.writes = opts.writes ?? null
+    // Ids are chosen before the write: a journaled write applied twice inserts nothing the second time.
+    this.writes?.register('outbox.insert', (rows: NewRow[]) => { this.db.insert(outbox).values(rows).onConflictDoNothing().run() })
   }
 
   /** How long a claim lasts: every claimed event of a URL may take the full timeout. */
@@ -149,17 +122,24 @@ export class Outbox {
    * is written or rolled back with the change it announces.
    */
   enqueue (type: string, data: Record<string, unknown>): string | null {
-    if (this.urls.length === 0) return null
+    const rows = this.rowsFor(type, data)
+    if (rows.length === 0) return null
+    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
+    this.db.insert(outbox).values(rows).run()
+    return rows[0]!.eventId
+  }
+
+  /** The event's rows, one per configured URL, with their ids. */
+  private rowsFor (type: string, data: Record<string, unknown>): NewRow[] {
+    if (this.urls.length === 0) return []
     const nowMs = this.now()
     const eventId = this.newId('evt')
     const payload: WebhookPayload = { id: eventId, type, createdAt: new Date(nowMs).toISOString(), data }
     const body = JSON.stringify(payload)
-    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
-    this.db.insert(outbox).values(this.urls.map((url) => ({
+    return this.urls.map((url) => ({
       outboxId: this.newId('obx'), eventId, type, url, payload: body,
       state: 'pending', attempts: 0, nextAttemptAt: nowMs, createdAt: nowMs
-    }))).run()
-    return eventId
+    }))
   }
 
   /**
@@ -171,7 +151,11 @@ export class Outbox {
     for (const type of types) {
       const listener = (event: BusEvents[typeof type][0]): void => {
         try {
-          this.enqueue(type, { ...event })
+          if (this.writes === null) this.enqueue(type, { ...event })
+          else {
+            const rows = this.rowsFor(type, { ...event })
+            if (rows.length > 0) this.writes.submit({ kind: 'outbox.insert', args: rows })
+          }
         } catch (err) {
           // The producer's change is committed; a lost webhook must not fail it, but a person must know.
           this.log.error({ err, type }, 'webhook not enqueued')
@@ -215,7 +199,7 @@ export class Outbox {
     const started = this.now()
     // Times after I/O: the pass's `nowMs` moved on by what the injected clock saw pass.
     const clockAt = (): number => nowMs + Math.max(0, this.now() - started)
-    const claimed = this.claimDue(nowMs)
+    const claimed = this.claimWithoutWaiting(nowMs)
     const byUrl = new Map<string, Row[]>()
     for (const row of claimed) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row])
     const queues = [...byUrl.values()]
@@ -257,6 +241,27 @@ export class Outbox {
       }
       return claimed
     }, { behavior: 'immediate' })
+  }
+
+  /** The pump never waits on a database another process locked: it tries again on its next pass. */
+  private claimWithoutWaiting (nowMs: number): Row[] {
+    try {
+      return withoutWaiting(this.db, () => this.claimDue(nowMs))
+    } catch (err) {
+      if (!isBusy(err)) throw err
+      this.log.warn('database locked: webhooks wait for the next pass')
+      return []
+    }
+  }
+
+  /** A delivery's outcome; while the database is locked it is left to the lease (delivered again: at least once). */
+  private record (write: () => void): void {
+    try {
+      withoutWaiting(this.db, write)
+    } catch (err) {
+      if (!isBusy(err)) throw err
+      this.log.warn('database locked: delivery outcome not written, the event goes again after its lease')
+    }
   }
 
   /** Newest first. */
@@ -304,20 +309,20 @@ export class Outbox {
     let delivered = 0
     for (const [i, row] of rows.entries()) {
       if (this.stopping) {
-        this.release(rows.slice(i))
+        this.record(() => { this.release(rows.slice(i)) })
         return { delivered, failed: 0 }
       }
       const log = this.log.child({ eventId: row.eventId, type: row.type, outboxId: row.outboxId, url: safeUrl(row.url) })
       const attempt = await this.post(row, clockAt)
       const atMs = clockAt()
       if (attempt.ok) {
-        this.markDelivered(row, atMs)
+        this.record(() => { this.markDelivered(row, atMs) })
         log.info({ status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
         delivered++
         continue
       }
-      this.markFailed(row, attempt, atMs, log)
-      this.release(rows.slice(i + 1))
+      this.record(() => { this.markFailed(row, attempt, atMs, log) })
+      this.record(() => { this.release(rows.slice(i + 1)) })
       return { delivered, failed: 1 }
     }
     return { delivered, failed: 0 }
@@ -387,49 +392,3 @@ export class Outbox {
 
 /** The row is still ours: delivering under the lease we took. */
 const ours = (row: Row) => and(eq(outbox.outboxId, row.outboxId), eq(outbox.state, 'delivering'), eq(outbox.leaseUntil, row.leaseUntil ?? -1))
-
-function entry (row: Row): OutboxEntry {
-  return {
-    outboxId: row.outboxId,
-    eventId: row.eventId,
-    type: row.type,
-    url: safeUrl(row.url),
-    state: row.state as OutboxState,
-    attempts: row.attempts,
-    nextAttemptAt: row.nextAttemptAt,
-    leaseUntil: row.leaseUntil,
-    lastError: row.lastError,
-    createdAt: row.createdAt,
-    deliveredAt: row.deliveredAt
-  }
-}
-
-/** The first `maxChars` of the response body, without reading the rest. */
-async function readStart (res: Response, maxChars: number): Promise<string> {
-  if (res.body === null) return ''
-  const reader = res.body.getReader()
-  const decoder = new TextDecoder()
-  let text = ''
-  try {
-    while (text.length < maxChars) {
-      const { done, value } = await reader.read()
-      if (done) break
-      text += decoder.decode(value, { stream: true })
-    }
-  } catch {
-    // The body broke off (timeout or reset) after the status arrived: the status is the answer.
-  } finally {
-    // Cancelling a finished or broken stream can reject; there is nothing left to free then.
-    void reader.cancel().catch(() => undefined)
-  }
-  return text.replace(/\s+/g, ' ').trim().slice(0, maxChars)
-}
-
-function describeFailure (err: unknown, timeoutMs: number): string {
-  if (!(err instanceof Error)) return String(err)
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `timeout: no answer within ${timeoutMs} ms`
-  const cause = err.cause as { code?: string; message?: string } | undefined
-  if (cause === undefined) return err.message
-  const detail = [cause.code, cause.message].filter((s) => s !== undefined && s !== '')
-  return detail.length === 0 ? err.message : `${err.message}: ${detail.join(' ')}`
-}

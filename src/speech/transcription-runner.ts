@@ -47,8 +47,6 @@ export class TranscriptionRunner {
   private leaseKeeper: NodeJS.Timeout | null = null
   private stopping = false
   private readonly log: Logger
-  private readonly onCallEnded = (e: CallEnded): void => { this.queueCall(e) }
-
   constructor (private readonly deps: RunnerDeps) {
     this.log = deps.log.child({ part: 'speech' })
   }
@@ -63,7 +61,6 @@ export class TranscriptionRunner {
   get running (): number { return this.active.size }
 
   start (): void {
-    this.deps.bus.on('call.ended', this.onCallEnded)
     const s = this.status()
     if (s.state === 'ready') this.log.info({ model: s.model, concurrency: this.deps.config.concurrency }, 'transcription on')
     else this.log.warn({ reason: s.reason }, 'transcription waits for a model')
@@ -83,7 +80,6 @@ export class TranscriptionRunner {
    */
   async stop (graceMs?: number): Promise<void> {
     this.stopping = true
-    this.deps.bus.off('call.ended', this.onCallEnded)
     if (this.timer) clearInterval(this.timer)
     const closing = this.transcriber?.close(graceMs)
     await Promise.allSettled([...this.active.values()])
@@ -94,6 +90,7 @@ export class TranscriptionRunner {
   /** Waits until every job in hand is settled (tests, shutdown). */
   async idle (): Promise<void> { await Promise.allSettled([...this.active.values()]) }
 
+  /** An answered call with recordings gets its job; called in the transaction that publishes the call's outcome. */
   queueCall (e: CallEnded): void {
     if (e.status !== 'answered' || e.recordings.length === 0) return
     try {
