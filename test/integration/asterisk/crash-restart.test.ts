@@ -92,7 +92,8 @@ if (settings === null) {
     }, 30_000)
 
     await first.kill9()
-    t.ok((await asterisk.bridges()).some((b) => b.channels.length === 2), 'Asterisk keeps the conversation going while ringlead is down')
+    // (a bridge being recorded may also list its recorder channel)
+    t.ok((await asterisk.bridges()).some((b) => b.channels.length >= 2), 'Asterisk keeps the conversation going while ringlead is down')
     const second = lab.track(startDaemonProcess(lab.env))
     await daemonUp(second)
     await within(40_000, 'the caller hanging up', carrier.exited)

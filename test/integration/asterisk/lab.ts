@@ -94,6 +94,9 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     recordings: { dir: join(dir, 'recordings') },
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
+    // The after-call disposition menu keeps the operator's leg up after the caller hangs up; these
+    // call-flow tests expect Asterisk to hang both up.
+    leads: { dispositionPrompt: false, ...overrides.leads },
     http: { adminToken },
     agi: { port: 0 }
   })
