@@ -105,7 +105,8 @@ if (settings === null) {
     await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 15_000)
       .catch(() => { t.fail('no call.ended row in the webhook outbox for the interrupted call') })
     t.ok(outboxCallEnded(lab.dbPath, callId) <= 1, 'at most one call.ended for the call')
-    await until('the call.ended webhook delivered', () => lab.hooks.received.some((h) => h.type === 'call.ended' && h.data.callId === callId), 15_000)
+    // Events the killed daemon had claimed wait for their lease (a few seconds here) and hold back the rest.
+    await until('the call.ended webhook delivered', () => lab.hooks.received.some((h) => h.type === 'call.ended' && h.data.callId === callId), 30_000)
       .catch(() => { t.fail(`no call.ended webhook for ${callId}; received: ${lab.hooks.received.map((h) => h.type).join(', ')}`) })
     await until('no recording left "recording"', async () =>
       (await second.api('GET', `/api/calls/${callId}`)).recordings.every((r: { status: string }) => r.status !== 'recording'), 20_000)

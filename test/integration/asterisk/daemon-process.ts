@@ -28,7 +28,8 @@ export function labEnv (settings: LabSettings, dbPath: string, recordingsDir: st
     RINGLEAD_ARI_URL: settings.ari.url, RINGLEAD_ARI_USER: settings.ari.user, RINGLEAD_ARI_PASSWORD: settings.ari.password, RINGLEAD_ARI_APP: 'ringlead',
     RINGLEAD_AMI_HOST: settings.ami.host, RINGLEAD_AMI_PORT: String(settings.ami.port), RINGLEAD_AMI_USER: settings.ami.user, RINGLEAD_AMI_SECRET: settings.ami.secret,
     RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '10', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0',
-    RINGLEAD_WEBHOOKS_URLS: webhookUrl, RINGLEAD_WEBHOOKS_BACKOFF_BASE_MS: '200', RINGLEAD_WEBHOOKS_BACKOFF_MAX_MS: '1000',
+    // A short timeout keeps the lease short: events a killed daemon had claimed go out again soon.
+    RINGLEAD_WEBHOOKS_URLS: webhookUrl, RINGLEAD_WEBHOOKS_TIMEOUT_MS: '500', RINGLEAD_WEBHOOKS_BACKOFF_BASE_MS: '200', RINGLEAD_WEBHOOKS_BACKOFF_MAX_MS: '1000',
     RINGLEAD_LEADS_WORKING_HOURS: allDay, RINGLEAD_LEADS_TIME_ZONE: 'UTC', RINGLEAD_LEADS_DISPOSITION_PROMPT: 'false'
   }
 }
