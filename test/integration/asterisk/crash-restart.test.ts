@@ -101,7 +101,7 @@ if (settings === null) {
 
     const story = await second.api('GET', `/api/calls/${callId}`)
     t.ok(story.call.endedAt !== null, `the call is closed (${story.call.status}: ${story.call.endReason})`)
-    t.equal(story.call.answeredBy?.operatorId, op.operatorId, 'it stays answered by Ana')
+    t.equal(story.answeredBy?.operatorId, op.operatorId, 'it stays answered by Ana')
     await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 15_000)
       .catch(() => { t.fail('no call.ended row in the webhook outbox for the interrupted call') })
     t.ok(outboxCallEnded(lab.dbPath, callId) <= 1, 'at most one call.ended for the call')
