@@ -11,37 +11,15 @@ if (settings === null) {
   t.plan(0, skipMessage)
 } else {
   t.setTimeout(15 * 60_000)
-  const { checkAsterisk, clearAsterisk, startLab, until, within } = await import('./lab.js')
-  type Lab = Awaited<ReturnType<typeof startLab>>
+  const { checkAsterisk, until, within } = await import('./lab.js')
+  const lt = await import('./lab-test.js')
+  type Lab = Awaited<ReturnType<typeof lt.labFor>>
+  const labFor = (t: Test, overrides: Parameters<typeof lt.labFor>[2] = {}): Promise<Lab> => lt.labFor(t, settings, overrides)
+  const { noChannelsLeft, sippOk } = lt
   const dids = settings.dids
 
   const version = await checkAsterisk(settings)
   t.comment(`real Asterisk ${version} at ${settings.ari.url}, SIP ${settings.sip.host}:${settings.sip.port}`)
-
-  /** A lab for one test; on failure its sipp logs are kept and named. */
-  const labFor = async (t: Test, overrides: Parameters<typeof startLab>[1] = {}): Promise<Lab> => {
-    const leftovers = await clearAsterisk(settings)
-    if (leftovers.length > 0) t.comment(`hung up leftovers of an earlier test: ${leftovers.join(', ')}`)
-    const lab = await startLab(settings, overrides)
-    t.teardown(async () => {
-      const failed = !t.passing()
-      if (failed) t.comment(`sipp logs kept in ${lab.dir}\n${lab.diagnostics()}`)
-      else if (settings.keepLogs) t.comment(`sipp logs kept in ${lab.dir}`)
-      await lab.close(failed || settings.keepLogs)
-    })
-    return lab
-  }
-
-  const noChannelsLeft = async (t: Test, lab: Lab): Promise<void> => {
-    await until('Asterisk to have no channel left', async () => (await lab.channels()).length === 0)
-      .catch(async (err: Error) => { t.fail(`${err.message}: ${JSON.stringify(await lab.channels())}`) })
-    t.same(await lab.bridges(), [], 'no bridge left in Asterisk')
-  }
-
-  const sippOk = async (t: Test, run: { name: string; exited: Promise<{ code: number | null }> }, what: string): Promise<void> => {
-    const exit = await within(15_000, `${run.name} exit`, run.exited)
-    t.equal(exit.code, 0, what)
-  }
 
   t.test('the daemon reports both links to the real Asterisk as connected', async (t) => {
     const lab = await labFor(t)

@@ -8,7 +8,7 @@ import { loadConfig, type Config, type DeepPartial } from '../../../src/config.j
 import { startDaemon, type Daemon } from '../../../src/daemon.js'
 import type { CallEnded } from '../../../src/domain/call-events.js'
 import type { LabSettings } from './lab-settings.js'
-import { placeCall, startPhone, type PhoneBehaviour, type PlacedCall, type SippRun } from './sipp.js'
+import { placeCall, startPhone, startPhoneAt, type PhoneBehaviour, type PlacedCall, type SippRun } from './sipp.js'
 
 export const adminToken = 'it-admin-token-0123456789abcdef'
 
@@ -27,6 +27,10 @@ export interface Lab {
   addCategory (categoryId: string): Promise<void>
   addNumber (did: string, o: { source?: string; categoryId?: string }): Promise<void>
   pause (operatorId: string): Promise<void>
+  /** Any admin API request; throws on a status of 300 or more. */
+  api (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object): Promise<any>
+  /** A customer's phone the daemon dials through the carrier trunk (PJSIP/<number>@carrier): sipp at the carrier's address. */
+  customerPhone (behaviour: PhoneBehaviour): Promise<SippRun>
   /** Starts the carrier's call; its sipp process ends when the call does. */
   call (c: PlacedCall): SippRun
   /** The next call.ended that matches. */
@@ -79,7 +83,8 @@ export async function clearAsterisk (settings: LabSettings): Promise<string[]> {
   return [...body.map((c) => c.name), ...bridges.body.map((b) => `bridge ${b.id}`)]
 }
 
-export async function startLab (settings: LabSettings, overrides: DeepPartial<Config> = {}): Promise<Lab> {
+/** `now`: the daemon's clock (the SLA ladder's deadlines are tens of minutes away). */
+export async function startLab (settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: { now?: () => number } = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-it-'))
   const config = loadConfig({}, {
     ...overrides,
@@ -89,17 +94,20 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     recordings: { dir: join(dir, 'recordings') },
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
+    // The after-call disposition menu keeps the operator's leg up after the caller hangs up; these
+    // call-flow tests expect Asterisk to hang both up.
+    leads: { dispositionPrompt: false, ...overrides.leads },
     http: { adminToken },
     agi: { port: 0 }
   })
-  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 5000 })
+  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 5000, ...(opts.now ? { now: opts.now, escalationSchedule: false } : {}) })
   const phones = new Map<string, SippRun>()
   const calls: SippRun[] = []
 
-  const api = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<any> => {
+  const api: Lab['api'] = async (method, url, payload) => {
     const res = await daemon.app.inject({ method, url, headers: { authorization: `Bearer ${adminToken}` }, ...(payload ? { payload } : {}) })
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
-    return res.json()
+    return res.body === '' ? null : res.json()
   }
 
   const lab: Lab = {
@@ -114,6 +122,12 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     async addCategory (categoryId) { await api('POST', '/api/categories', { categoryId, name: categoryId }) },
     async addNumber (did, o) { await api('POST', '/api/tracking-numbers', { did, source: o.source ?? null, categoryId: o.categoryId ?? null }) },
     async pause (operatorId) { await api('POST', `/api/operators/${operatorId}/pause`, { reason: 'lunch' }) },
+    api,
+    async customerPhone (behaviour) {
+      const phone = await startPhoneAt(settings, dir, 'customer', settings.carrier, behaviour)
+      phones.set('customer', phone)
+      return phone
+    },
     call (c) {
       const run = placeCall(settings, dir, c, calls.length + 1)
       calls.push(run)

@@ -13,6 +13,8 @@ export type PhoneBehaviour =
   | { kind: 'answer_then_hang_up'; talkMs: number }
   | { kind: 'busy' }
   | { kind: 'no_answer' }
+  /** Answers after `afterMs`, presses `digit` (SIP INFO) a second later, waits for BYE. */
+  | { kind: 'answer_and_press'; digit: string; afterMs?: number }
 
 /** What the caller does. */
 export type CallerBehaviour =
@@ -20,6 +22,8 @@ export type CallerBehaviour =
   | { kind: 'abandon'; ringMs: number }
   | { kind: 'wait_for_refusal' }
   | { kind: 'wait_for_bye' }
+  /** Presses `digit` (SIP INFO) 1.5 s after the answer, stays `stayMs` more, hangs up. */
+  | { kind: 'press'; digit: string; stayMs: number }
 
 export interface SippExit { code: number | null; signal: NodeJS.Signals | null; atMs: number }
 
@@ -36,14 +40,16 @@ const phoneScenario: Record<PhoneBehaviour['kind'], string> = {
   answer: 'phone-answer.xml',
   answer_then_hang_up: 'phone-answer-then-hang-up.xml',
   busy: 'phone-busy.xml',
-  no_answer: 'phone-no-answer.xml'
+  no_answer: 'phone-no-answer.xml',
+  answer_and_press: 'phone-answer-key.xml'
 }
 
 const callerScenario: Record<CallerBehaviour['kind'], string> = {
   talk: 'carrier-call.xml',
   abandon: 'carrier-abandon.xml',
   wait_for_refusal: 'carrier-unanswered.xml',
-  wait_for_bye: 'carrier-held.xml'
+  wait_for_bye: 'carrier-held.xml',
+  press: 'carrier-key.xml'
 }
 
 /** sipp's own RTP port, away from Asterisk's range and from the other sipp processes. */
@@ -109,34 +115,52 @@ async function listening (where: SipAddress, timeoutMs: number): Promise<boolean
 export async function startPhone (settings: LabSettings, logDir: string, endpoint: string, behaviour: PhoneBehaviour): Promise<SippRun> {
   const where = settings.phones.get(endpoint)
   if (!where) throw new Error(`no phone address for endpoint ${endpoint} in RINGLEAD_IT_PHONES`)
+  return await startPhoneAt(settings, logDir, `phone-${endpoint}`, where, behaviour)
+}
+
+/** A sipp UAS listening at `where` (an operator's contact, or the carrier's for a dialled customer). */
+export async function startPhoneAt (settings: LabSettings, logDir: string, name: string, where: SipAddress, behaviour: PhoneBehaviour): Promise<SippRun> {
   const calls = behaviour.kind === 'answer' ? behaviour.calls ?? 1 : 1
-  const pauseMs = behaviour.kind === 'answer' ? behaviour.afterMs ?? 1000 : behaviour.kind === 'answer_then_hang_up' ? behaviour.talkMs : 0
-  const phone = run(settings, logDir, `phone-${endpoint}`, [
+  const pauseMs = behaviour.kind === 'answer' || behaviour.kind === 'answer_and_press'
+    ? behaviour.afterMs ?? 1000
+    : behaviour.kind === 'answer_then_hang_up' ? behaviour.talkMs : 0
+  const phone = run(settings, logDir, name, [
     '-sf', join(scenarioDir, phoneScenario[behaviour.kind]),
     '-i', where.host, '-p', String(where.port), '-mp', String(mediaPortFor(where.port)),
-    '-m', String(calls), '-d', String(pauseMs)
+    '-m', String(calls), '-d', String(pauseMs),
+    ...(behaviour.kind === 'answer_and_press' ? ['-key', 'digit', behaviour.digit] : [])
   ])
   const early = await Promise.race([listening(where, 5000), phone.exited.then(() => 'exited' as const)])
   if (early !== true) {
     await phone.stop()
-    throw new Error(`sipp for phone ${endpoint} did not listen on ${where.host}:${where.port}\n${phone.diagnostics()}`)
+    throw new Error(`sipp ${name} did not listen on ${where.host}:${where.port}\n${phone.diagnostics()}`)
   }
   return phone
 }
 
-export interface PlacedCall { from: string; callerName?: string; did: string; caller: CallerBehaviour }
+export interface PlacedCall {
+  from: string
+  callerName?: string
+  did: string
+  caller: CallerBehaviour
+  /** The carrier's SIP port for this call (default: RINGLEAD_IT_CARRIER's): two calls at once need two. */
+  carrierPort?: number
+}
 
 /** A sipp UAC playing the carrier: one call to the DID, from the number, behaving as told. */
 export function placeCall (settings: LabSettings, logDir: string, call: PlacedCall, seq: number): SippRun {
-  const pauseMs = call.caller.kind === 'talk' ? call.caller.talkMs : call.caller.kind === 'abandon' ? call.caller.ringMs : 0
+  const c = call.caller
+  const pauseMs = c.kind === 'talk' ? c.talkMs : c.kind === 'abandon' ? c.ringMs : c.kind === 'press' ? c.stayMs : 0
+  const port = call.carrierPort ?? settings.carrier.port
   return run(settings, logDir, `carrier-${seq}`, [
     `${settings.sip.host}:${settings.sip.port}`,
     '-sf', join(scenarioDir, callerScenario[call.caller.kind]),
-    '-i', settings.carrier.host, '-p', String(settings.carrier.port), '-mp', String(mediaPortFor(settings.carrier.port)),
+    '-i', settings.carrier.host, '-p', String(port), '-mp', String(mediaPortFor(port)),
     '-s', call.did,
     '-key', 'caller', call.from,
     '-key', 'caller_name', call.callerName ?? 'Caller',
     '-m', '1', '-d', String(pauseMs),
+    ...(c.kind === 'press' ? ['-key', 'digit', c.digit] : []),
     '-timeout', '120s', '-timeout_error'
   ])
 }

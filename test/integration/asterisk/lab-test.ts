@@ -1,0 +1,42 @@
+// What every real-Asterisk test file does around a test: a fresh lab on a cleared Asterisk, sipp
+// logs and Asterisk's own timeline kept when the test fails, and the checks that end most tests.
+import type { Test } from 'tap'
+import type { Config, DeepPartial } from '../../../src/config.js'
+import { watchAsterisk, type AriWatch } from './ari-watch.js'
+import { clearAsterisk, startLab, until, within, type Lab } from './lab.js'
+import type { LabSettings } from './lab-settings.js'
+
+/** A lab for one test; on failure its sipp logs are kept and named. */
+export async function labFor (t: Test, settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: { now?: () => number } = {}): Promise<Lab> {
+  const leftovers = await clearAsterisk(settings)
+  if (leftovers.length > 0) t.comment(`hung up leftovers of an earlier test: ${leftovers.join(', ')}`)
+  const lab = await startLab(settings, overrides, opts)
+  t.teardown(async () => {
+    const failed = !t.passing()
+    if (failed) t.comment(`sipp logs kept in ${lab.dir}\n${lab.diagnostics()}`)
+    else if (settings.keepLogs) t.comment(`sipp logs kept in ${lab.dir}`)
+    await lab.close(failed || settings.keepLogs)
+  })
+  return lab
+}
+
+/** Asterisk's events for one test; printed when the test fails. */
+export async function watchFor (t: Test, settings: LabSettings): Promise<AriWatch> {
+  const watch = await watchAsterisk(settings)
+  t.teardown(async () => {
+    if (!t.passing()) t.comment(`what Asterisk reported:\n${watch.timeline()}`)
+    await watch.close()
+  })
+  return watch
+}
+
+export async function noChannelsLeft (t: Test, lab: Pick<Lab, 'channels' | 'bridges'>): Promise<void> {
+  await until('Asterisk to have no channel left', async () => (await lab.channels()).length === 0)
+    .catch(async (err: Error) => { t.fail(`${err.message}: ${JSON.stringify(await lab.channels())}`) })
+  t.same(await lab.bridges(), [], 'no bridge left in Asterisk')
+}
+
+export async function sippOk (t: Test, run: { name: string; exited: Promise<{ code: number | null }> }, what: string): Promise<void> {
+  const exit = await within(15_000, `${run.name} exit`, run.exited)
+  t.equal(exit.code, 0, what)
+}
