@@ -21,6 +21,15 @@ export interface World {
   pause (operatorId: string): void
   /** Resolves with the next call.ended whose call matches. */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
+  /** The call a caller's channel started (an inbound call is known by its caller's channel). */
+  callOf (channelId: string): Promise<string>
+  /**
+   * Resolves once Asterisk records all three tracks of the call (mixed, caller, operator): the
+   * parties talk, and a hang-up from now on ends an answered, recorded call however busy the machine is.
+   */
+  talking (callId: string): Promise<void>
+  /** The far end of a phone's current call hangs up: BYE from the phone of `resource` (e.g. '101'). */
+  hangUpPhone (resource: string): void
   token: string
   close (): Promise<void>
 }
@@ -68,6 +77,23 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
         daemon.bus.on('call.ended', on)
       })
     },
+    async callOf (channelId) {
+      await until(`a call from channel ${channelId}`, () => daemon.repo.lastCallOfChannel(channelId) !== undefined)
+      return daemon.repo.lastCallOfChannel(channelId)!.callId
+    },
+    async talking (callId) {
+      const names = new Set(['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`))
+      await until(`call ${callId} talking and recorded`, () => {
+        const started = sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
+          .map((e) => (e.body.recording as { name: string }).name)
+        return [...names].every((name) => started.includes(name))
+      })
+    },
+    hangUpPhone (resource) {
+      const leg = sim.channels().find((c) => c.endpoint === resource && c.origin === 'originated')
+      if (!leg) throw new Error(`phone ${resource} has no call to hang up`)
+      sim.hangup(leg.channelId)
+    },
     async close () {
       await daemon.stop()
       await sim.close()
@@ -77,7 +103,11 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
   return world
 }
 
-export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/**
+ * Waits for a state. The deadline only stops a hung test with a clear message; it is long, because
+ * on a loaded machine a state may take many seconds to come, and a test must not fail for that.
+ */
+export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
