@@ -28,6 +28,8 @@ export interface World {
    * parties talk, and a hang-up from now on ends an answered, recorded call however busy the machine is.
    */
   talking (callId: string): Promise<void>
+  /** The caller id a phone was first dialled with, read from Asterisk's events (a short ring is not missed). */
+  dialledWith (resource: string): Promise<{ name: string; number: string }>
   /** The far end of a phone's current call hangs up: BYE from the phone of `resource` (e.g. '101'). */
   hangUpPhone (resource: string): void
   token: string
@@ -82,12 +84,25 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
       return daemon.repo.lastCallOfChannel(channelId)!.callId
     },
     async talking (callId) {
-      const names = new Set(['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`))
+      const names = ['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`)
+      const missing = (): string[] => {
+        const started = new Set(sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
+          .map((e) => (e.body.recording as { name: string }).name))
+        return names.filter((name) => !started.has(name))
+      }
       await until(`call ${callId} talking and recorded`, () => {
-        const started = sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
-          .map((e) => (e.body.recording as { name: string }).name)
-        return [...names].every((name) => started.includes(name))
+        if (missing().length === 0) return true
+        const row = daemon.repo.call(callId)
+        if (row?.endedAt != null) throw new Error(`call ${callId} ended (${row.status}: ${row.endReason ?? ''}) before ${missing().join(', ')} started`)
+        return false
       })
+    },
+    async dialledWith (resource) {
+      const peer = (): { caller: { name: string; number: string } } | undefined => sim.wire.events()
+        .map((e) => e.body.type === 'Dial' ? e.body.peer as { name: string; caller: { name: string; number: string } } : undefined)
+        .find((p) => p?.name.startsWith(`PJSIP/${resource}-`))
+      await until(`phone ${resource} dialled`, () => peer() !== undefined)
+      return peer()!.caller
     },
     hangUpPhone (resource) {
       const leg = sim.channels().find((c) => c.endpoint === resource && c.origin === 'originated')
