@@ -1,80 +1,9 @@
-// The daemon as a real process: kill -9 mid-call and restart; started before Asterisk is there.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import t, { type Test } from 'tap'
-import { Bus } from '../../src/bus.js'
-import { createOperator, randomId } from '../../src/db/catalog-repo.js'
-import { openDb } from '../../src/db/open.js'
-import { startSimulator, type Simulator } from '../../src/sim/simulator.js'
-import { secondsMs, testLog, until } from '../helpers/world.js'
-
-const token = 'restart-test-admin-token-0123456789'
-
-function freePort (): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port
-      server.close(() => { resolve(port) })
-    })
-  })
-}
-
-interface Running { child: ChildProcess; url: Promise<string> }
-
-function startDaemonProcess (env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /ringlead is running: (http:\/\/[^/\s]+)/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString() })
-    child.on('exit', (code) => { reject(new Error(`daemon exited with ${code}: ${out.slice(-2000)}`)) })
-  })
-  return { child, url }
-}
-
-async function api (url: string, path: string): Promise<any> {
-  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })
-  return await res.json()
-}
-
-function seed (dbPath: string, resources: string[]): void {
-  const db = openDb(dbPath)
-  const ctx = { db, bus: new Bus(), now: Date.now, newId: randomId }
-  for (const r of resources) createOperator(ctx, { name: `Operator ${r}`, endpoint: `PJSIP/${r}` }, `op_${r}`)
-  db.$client.close()
-}
-
-function stopChild (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => { child.once('exit', () => { resolve() }); child.kill('SIGTERM') })
-}
-
-/** A simulator with operator 101 answering, a database seeded with them, and the daemon's env for both. */
-async function simWithOperator (t: Test, prefix: string): Promise<{ sim: Simulator; env: Record<string, string> }> {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
-  t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
-  sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
-  const dbPath = join(dir, 'ringlead.db')
-  seed(dbPath, ['101'])
-  return {
-    sim,
-    env: {
-      RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: sim.ariUrl, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(sim.amiPort),
-      RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'), RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '5', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0'
-    }
-  }
-}
+// The daemon as a real process: kill -9 mid-call and restart. The other restart cases have files of
+// their own (restart-order, restart-waiting): each boots the daemon process twice at most, so a
+// loaded machine runs them side by side, each well within the file time limit.
+import t from 'tap'
+import { api, simWithOperator, startDaemonProcess, stopChild } from '../helpers/daemon-process.js'
+import { until } from '../helpers/world.js'
 
 t.test('kill -9 mid-call: the call is closed as interrupted, the conversation goes on and is hung up together, states come from Asterisk', async (t) => {
   const { sim, env } = await simWithOperator(t, 'ringlead-restart-')
@@ -84,7 +13,7 @@ t.test('kill -9 mid-call: the call is closed as interrupted, the conversation go
   await until('daemon connected to ARI', async () => (await api(url1, '/api/health')).ari === 'connected')
 
   const call = sim.placeCall({ from: '+79031112233', did: '74950000000' })
-  await until('call bridged', () => sim.bridges().some((b) => b.channels.length === 2), 10_000)
+  await until('call bridged', () => sim.bridges().some((b) => b.channels.length === 2))
   const before = await api(url1, '/api/calls')
   t.equal(before.calls[0].status, 'talking')
   const callId = before.calls[0].callId
@@ -107,67 +36,4 @@ t.test('kill -9 mid-call: the call is closed as interrupted, the conversation go
   await call.ended
   await until('operator leg hung up with the caller', () => sim.channels().length === 0)
   await until('operator free', async () => (await api(url2, '/api/operators/op_101')).live?.state === 'available')
-})
-
-t.test('the daemon started before Asterisk finds it when it comes up, and routes calls', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-order-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const [ariPort, amiPort] = [await freePort(), await freePort()]
-  const dbPath = join(dir, 'ringlead.db')
-  seed(dbPath, ['101'])
-  const daemon = startDaemonProcess({
-    RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: `http://127.0.0.1:${ariPort}`, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(amiPort),
-    RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings')
-  })
-  t.teardown(() => stopChild(daemon.child))
-  const url = await daemon.url
-  t.equal((await api(url, '/api/health')).ari, 'disconnected')
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  const sim = await startSimulator({ ariPort, amiPort, recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
-  t.teardown(() => sim.close())
-  sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
-  await until('ARI and AMI connected', async () => {
-    const h = await api(url, '/api/health')
-    return h.ari === 'connected' && h.ami === 'connected'
-  }, 20_000)
-  const call = sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
-  await call.ended
-  await until('call written as answered', async () => (await api(url, '/api/calls')).calls[0]?.status === 'answered')
-})
-
-t.test('kill -9 while a caller waits: after the restart they wait again from their first place, with music, and are connected', async (t) => {
-  const { sim, env: base } = await simWithOperator(t, 'ringlead-restart-wait-')
-  const env = { ...base, RINGLEAD_QUEUE_ENABLED: 'true', RINGLEAD_QUEUE_POLL_MS: '50', RINGLEAD_QUEUE_ANNOUNCE_EVERY_SECONDS: '60' }
-  const first = startDaemonProcess(env)
-  t.teardown(() => stopChild(first.child))
-  const url1 = await first.url
-  await until('daemon connected to ARI', async () => (await api(url1, '/api/health')).ari === 'connected')
-  const talking = sim.placeCall({ from: '+79031112233', did: '74950000000' })
-  await until('first call bridged', () => sim.bridges().some((b) => b.channels.length === 2), 10_000)
-  const waiting = sim.placeCall({ from: '+79034445566', did: '74950000000' })
-  await until('second caller waiting', async () => (await api(url1, '/api/queue')).waiting?.length === 1)
-  const before = (await api(url1, '/api/calls')).calls.find((c: { callerPhone: string }) => c.callerPhone === '+79034445566')
-
-  first.child.kill('SIGKILL')
-  await new Promise((resolve) => first.child.once('exit', resolve))
-  const second = startDaemonProcess(env)
-  t.teardown(() => stopChild(second.child))
-  const url2 = await second.url
-  await until('the caller waits again', async () => (await api(url2, '/api/queue')).waiting?.length === 1, 10_000)
-  const again = (await api(url2, '/api/queue')).waiting[0]
-  const firstWait = await api(url2, `/api/calls/${before.callId}`)
-  t.equal(again.arrivedAt, firstWait.call.queue.queuedAt, 'waiting from the first arrival, not from the restart')
-  await until('music on hold again', () => sim.channels().find((c) => c.channelId === waiting.channelId)?.moh !== undefined)
-  const resumed = await api(url2, `/api/calls/${again.callId}`)
-  t.equal(resumed.call.resumedFrom, before.callId)
-  t.equal(firstWait.call.status, 'interrupted')
-  t.equal(firstWait.call.queue.outcome, 'interrupted')
-
-  sim.hangup(talking.channelId)
-  await until('the waiting caller is connected', () => sim.bridges().some((b) => b.channels.includes(waiting.channelId) && b.channels.length === 2), 15_000)
-  sim.hangup(waiting.channelId)
-  await until('written as answered after the wait', async () => {
-    const c = await api(url2, `/api/calls/${again.callId}`)
-    return c.call.status === 'answered' && c.call.queue?.outcome === 'connected'
-  })
 })
