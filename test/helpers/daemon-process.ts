@@ -56,9 +56,10 @@ export function seed (dbPath: string, resources: string[]): void {
   db.$client.close()
 }
 
+/** Ends a daemon after its test: at once (a graceful stop would wait for calls to drain, which no test checks here). */
 export function stopChild (child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => { child.once('exit', () => { resolve() }); child.kill('SIGTERM') })
+  return new Promise((resolve) => { child.once('exit', () => { resolve() }); child.kill('SIGKILL') })
 }
 
 /** A simulator with operator 101 answering, a database seeded with them, and the daemon's env for both. */
