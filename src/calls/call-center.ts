@@ -33,6 +33,9 @@ export class CallCenter {
   private readonly log: Logger
   private readonly adopted = new Set<string>()
   private accepting = true
+  /** Squarings under way, and the callers whose call ended meanwhile: a channel list taken before is stale for them. */
+  private squarings = 0
+  private readonly endedWhileSquaring = new Set<string>()
 
   constructor (private readonly deps: CallCenterDeps) {
     this.log = deps.log.child({ part: 'calls' })
@@ -86,6 +89,7 @@ export class CallCenter {
       .finally(() => {
         this.sessions.delete(channel.channelId)
         this.running.delete(done)
+        if (this.squarings > 0) this.endedWhileSquaring.add(channel.channelId)
       })
   }
 
@@ -112,6 +116,15 @@ export class CallCenter {
    * waiting are routed again; our stray legs are hung up.
    */
   private async squareWithAsterisk (): Promise<void> {
+    this.squarings++
+    try {
+      await this.squareNow()
+    } finally {
+      if (--this.squarings === 0) this.endedWhileSquaring.clear()
+    }
+  }
+
+  private async squareNow (): Promise<void> {
     const listedAt = performance.now()
     const channels = await this.deps.ari.listChannels()
     const live = new Set(channels.map((c) => c.channelId))
@@ -136,7 +149,8 @@ export class CallCenter {
     }
     const recovery = this.deps.recovery
     for (const c of channels) {
-      if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId)) continue
+      // A call that ended while Asterisk was being asked is over, though the list still shows its caller.
+      if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId) || this.endedWhileSquaring.has(c.channelId)) continue
       // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
       const snoopOf = c.channelId.endsWith('-snoop') ? c.channelId.slice(0, -'-snoop'.length) : null
       if (snoopOf !== null && bridged.has(snoopOf)) continue

@@ -29,6 +29,17 @@ export interface World {
   hangUpWhenRecorded (channelId: string, o?: { talkMs?: number; otherSide?: boolean }): Promise<void>
   /** Resolves with the next call.ended whose call matches. */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
+  /** The call a caller's channel started (an inbound call is known by its caller's channel). */
+  callOf (channelId: string): Promise<string>
+  /**
+   * Resolves once Asterisk records all three tracks of the call (mixed, caller, operator): the
+   * parties talk, and a hang-up from now on ends an answered, recorded call however busy the machine is.
+   */
+  talking (callId: string): Promise<void>
+  /** The caller id a phone was first dialled with, read from Asterisk's events (a short ring is not missed). */
+  dialledWith (resource: string): Promise<{ name: string; number: string }>
+  /** The far end of a phone's current call hangs up: BYE from the phone of `resource` (e.g. '101'). */
+  hangUpPhone (resource: string): void
   token: string
   close (): Promise<void>
 }
@@ -97,6 +108,36 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
         daemon.bus.on('call.ended', on)
       })
     },
+    async callOf (channelId) {
+      await until(`a call from channel ${channelId}`, () => daemon.repo.lastCallOfChannel(channelId) !== undefined)
+      return daemon.repo.lastCallOfChannel(channelId)!.callId
+    },
+    async talking (callId) {
+      const names = ['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`)
+      const missing = (): string[] => {
+        const started = new Set(sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
+          .map((e) => (e.body.recording as { name: string }).name))
+        return names.filter((name) => !started.has(name))
+      }
+      await until(`call ${callId} talking and recorded`, () => {
+        if (missing().length === 0) return true
+        const row = daemon.repo.call(callId)
+        if (row?.endedAt != null) throw new Error(`call ${callId} ended (${row.status}: ${row.endReason ?? ''}) before ${missing().join(', ')} started`)
+        return false
+      })
+    },
+    async dialledWith (resource) {
+      const peer = (): { caller: { name: string; number: string } } | undefined => sim.wire.events()
+        .map((e) => e.body.type === 'Dial' ? e.body.peer as { name: string; caller: { name: string; number: string } } : undefined)
+        .find((p) => p?.name.startsWith(`PJSIP/${resource}-`))
+      await until(`phone ${resource} dialled`, () => peer() !== undefined)
+      return peer()!.caller
+    },
+    hangUpPhone (resource) {
+      const leg = sim.channels().find((c) => c.endpoint === resource && c.origin === 'originated')
+      if (!leg) throw new Error(`phone ${resource} has no call to hang up`)
+      sim.hangup(leg.channelId)
+    },
     async close () {
       await daemon.stop()
       await sim.close()
@@ -106,7 +147,11 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
   return world
 }
 
-export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/**
+ * Waits for a state. The deadline only stops a hung test with a clear message; it is long, because
+ * on a loaded machine a state may take many seconds to come, and a test must not fail for that.
+ */
+export async function until (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)

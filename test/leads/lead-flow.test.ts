@@ -49,16 +49,32 @@ t.test('a second request from the same customer updates the open lead instead of
   t.same(w.daemon.leadsRepo.events(leadId).map((e) => e.kind), ['created', 'updated'])
 })
 
+/** An answered call whose caller hangs up once they talk: the operator stays on the line for the disposition menu. */
+async function answeredCall (w: World, from: string) {
+  const ended = w.ended()
+  const caller = w.sim.placeCall({ from, did: '74950000000' })
+  await w.talking(await w.callOf(caller.channelId))
+  const leg = operatorLeg(w, 'PJSIP/101')!
+  w.sim.hangup(caller.channelId)
+  return { ...await ended, leg }
+}
+
+/** Until the operator's phone plays `prompt`: the menu listens for keys from then on. */
+const asked = (w: World, prompt: string) =>
+  until(`operator hears ${prompt}`, () => w.sim.heard(operatorLeg(w, 'PJSIP/101') ?? '').includes(`sound:ringlead/${prompt}`))
+
+// A key comes well within the time the menu gives (the machine may be slow); only silence waits it out.
+const patientMenu = { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 300 }
+
 t.test('after the customer hangs up, the operator keys 1 and the lead is a deal', async (t) => {
-  const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 5 } })
+  const w = await startWorld({ leads: patientMenu })
   t.teardown(() => w.close())
   const op = w.addOperator('101')
-  const ended = w.ended()
-  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79031112233', did: '74950000000' }).channelId)
-  const call = await ended
+  const call = await answeredCall(w, '+79031112233')
   const lead = await until('lead awaiting disposition', () => w.daemon.leadsRepo.byCall(call.callId)?.awaitingDisposition === true).then(() => w.daemon.leadsRepo.byCall(call.callId)!)
   t.match(lead, { ownerId: op, status: 'in_progress' })
   await until('operator still on the line, in wrap-up, offered no calls', () => operatorLeg(w, 'PJSIP/101') !== undefined && w.daemon.board.view(op)?.state === 'wrap_up')
+  await asked(w, 'disposition-menu')
   const disposed = new Promise<any>((resolve) => w.daemon.bus.once('disposition.recorded', resolve))
   w.sim.sendDtmf(operatorLeg(w, 'PJSIP/101')!, '1')
   const d = await disposed
@@ -73,9 +89,7 @@ t.test('a key pressed during a long disposition prompt stops it: the thank-you f
   const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 5 } }, {}, { sounds: { 'ringlead/disposition-menu': 12_000 } })
   t.teardown(() => w.close())
   const op = w.addOperator('101')
-  const ended = w.ended()
-  w.sim.placeCall({ from: '+79031112233', did: '74950000000', hangupAfterMs: 300 })
-  const call = await ended
+  const call = await answeredCall(w, '+79031112233')
   await until('the disposition prompt plays', () => { const leg = operatorLeg(w, 'PJSIP/101'); return leg !== undefined && w.sim.heard(leg).includes('sound:ringlead/disposition-menu') })
   const leg = operatorLeg(w, 'PJSIP/101')!
   w.sim.sendDtmf(leg, '1')
@@ -86,26 +100,28 @@ t.test('a key pressed during a long disposition prompt stops it: the thank-you f
   await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
 })
 
-t.test('the operator keys a refusal with its reason, or nothing and the lead stays awaiting disposition', async (t) => {
-  const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 2 } })
+t.test('the operator keys a refusal with its reason', async (t) => {
+  const w = await startWorld({ leads: patientMenu })
   t.teardown(() => w.close())
   w.addOperator('101')
-  let ended = w.ended()
-  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79031112233', did: '74950000000' }).channelId)
-  const refused = await ended
-  await until('prompt', () => operatorLeg(w, 'PJSIP/101') !== undefined && w.daemon.leadsRepo.byCall(refused.callId) !== undefined)
-  const leg = operatorLeg(w, 'PJSIP/101')!
-  w.sim.sendDtmf(leg, '2')
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  w.sim.sendDtmf(leg, '3')
+  const refused = await answeredCall(w, '+79031112233')
+  await asked(w, 'disposition-menu')
+  w.sim.sendDtmf(operatorLeg(w, 'PJSIP/101')!, '2')
+  await asked(w, 'refusal-reasons')
+  w.sim.sendDtmf(operatorLeg(w, 'PJSIP/101')!, '3')
   await until('refused', () => w.daemon.leadsRepo.byCall(refused.callId)?.status === 'refused')
   t.equal(w.daemon.leadsRepo.byCall(refused.callId)?.refusalReason, 'delivery_terms')
   await until('line free', () => w.sim.channels().length === 0)
+})
 
-  ended = w.ended()
-  await w.hangUpWhenRecorded(w.sim.placeCall({ from: '+79035550000', did: '74950000000' }).channelId)
-  const silent = await ended
-  await until('menu timed out and hung up', () => w.sim.channels().length === 0, 15_000)
+t.test('an operator who keys nothing leaves the lead awaiting disposition', async (t) => {
+  const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 1 } })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const silent = await answeredCall(w, '+79035550000')
+  await until('menu timed out and hung up', () => w.sim.channels().length === 0)
+  t.ok(w.sim.heard(silent.leg).includes('sound:ringlead/disposition-menu'), 'the operator was asked')
+  await until('lead of the call', () => w.daemon.leadsRepo.byCall(silent.callId) !== undefined)
   t.match(w.daemon.leadsRepo.byCall(silent.callId), { status: 'in_progress', awaitingDisposition: true })
 })
 
@@ -114,7 +130,7 @@ t.test('at the deadline the owner\'s phone rings with the summary; pressing 1 ca
   const w = await startWorld({ leads: { ...leadsConfig, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { clock: c })
   t.teardown(() => w.close())
   const owner = w.addOperator('101', { behaviour: { kind: 'noanswer' } })
-  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 500 } })
+  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233', name: 'Ivan' }, 'test')
   t.equal(lead.ownerId, owner)
   t.equal(w.daemon.escalations.tick(c.now()), 0, 'nothing due yet')
@@ -130,6 +146,7 @@ t.test('at the deadline the owner\'s phone rings with the summary; pressing 1 ca
   await until('owner answered the escalation call', () => operatorLeg(w, 'PJSIP/101') !== undefined)
   w.sim.sendDtmf(operatorLeg(w, 'PJSIP/101')!, '1')
   await until('owner and customer bridged', () => w.sim.bridges().some((b) => b.channelIds.length === 2))
+  w.hangUpPhone('79031112233')
   await w.daemon.escalations.drain()
   const after = w.daemon.leadsRepo.get(lead.leadId)!
   t.equal(after.status, 'in_progress', 'reaching the customer is a response')
@@ -146,10 +163,12 @@ t.test('a key pressed the instant the owner picks up is not lost', async (t) => 
   const w = await startWorld({ leads: { ...leadsConfig, reminderBeforeMinutes: 0, customerDialString: 'PJSIP/{number}' }, routing: { ringTimeoutSeconds: 1 } }, { clock: c })
   t.teardown(() => w.close())
   w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 20, keysOnAnswer: '1' } })
-  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 300 } })
+  w.sim.addEndpoint('79031112233', { registered: true, behaviour: { kind: 'answer', afterMs: 20 } })
   const { lead } = w.daemon.leads.intake({ channel: 'api', phone: '+79031112233' }, 'test')
   c.advance(41 * 60_000)
   t.equal(w.daemon.escalations.tick(c.now()), 1)
+  await until('owner and customer bridged', () => w.sim.bridges().some((b) => b.channelIds.length === 2))
+  w.hangUpPhone('79031112233')
   await w.daemon.escalations.drain()
   t.match(w.daemon.leadsRepo.steps(lead.leadId).find((s) => s.step === 'owner_call'), { state: 'done', result: /^connected/ })
   await until('all hung up', () => w.sim.channels().length === 0)

@@ -1,0 +1,40 @@
+// Squaring with Asterisk after a reconnect takes several requests; calls go on meanwhile. What
+// Asterisk listed at the start must not bring back a caller whose call ended since.
+import t from 'tap'
+import { startWorld, until } from '../helpers/world.js'
+
+t.test('a caller who hangs up while the daemon squares its calls with Asterisk is not routed again', async (t) => {
+  const w = await startWorld({ routing: { ringTimeoutSeconds: 300 } })
+  t.teardown(() => w.close())
+  w.addOperator('101', { behaviour: { kind: 'noanswer' } })
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  const callId = await w.callOf(caller.channelId)
+  await until('the operator\'s phone rings', () => w.sim.channels().some((c) => c.endpoint === '101'))
+
+  // Hold the squaring between listing the channels and listing the bridges.
+  const ari = w.daemon.ari
+  const listBridges = ari.listBridges.bind(ari)
+  let asked = false
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  let listed!: Promise<unknown>
+  ari.listBridges = async () => {
+    asked = true
+    listed = gate.then(listBridges)
+    return await (listed as ReturnType<typeof listBridges>)
+  }
+  const started: string[] = []
+  w.daemon.bus.on('call.started', (e) => started.push(e.callId))
+  w.sim.dropWebSockets()
+  await until('squaring has listed the channels', () => asked)
+
+  const ended = w.ended((e) => e.callId === callId)
+  w.sim.hangup(caller.channelId)
+  t.equal((await ended).status, 'abandoned')
+  release()
+  await listed
+  await until('ARI connected again', () => ari.connected)
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+  t.same(started, [], 'no call started for the caller who left')
+  t.equal(w.sim.channels().length, 0)
+})
