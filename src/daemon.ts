@@ -23,10 +23,7 @@ import { seedDemo } from './demo-seed.js'
 import { buildApp } from './http/app.js'
 import { startSimulator, type Simulator } from './sim/simulator.js'
 import { stopInOrder } from './daemon-stop.js'
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import type { ScheduledTask } from 'node-cron'
-import { wavDurationMs } from './calls/wav-duration.js'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
 import { MenusRepo } from './db/menus-repo.js'
@@ -59,6 +56,9 @@ import { smtpMailer } from './notify/mailer.js'
 import { DigestSender } from './reports/digest-sender.js'
 import { speechQaScores, type QaScoreSource } from './reports/qa-scores.js'
 import { ReportService, reportSettingsFrom } from './reports/report-service.js'
+
+import { promptLengths } from './prompt-lengths.js'
+export { promptLengths }
 
 export interface Daemon {
   config: Config
@@ -115,17 +115,6 @@ export interface DaemonOptions {
   digestSchedule?: boolean
   /** Average QA scores per operator for the reports; none by default. */
   qaScores?: QaScoreSource
-}
-
-/** The project's prompts, sounds/<lang>/ringlead/*.wav, as name → seconds (for the simulator). */
-export function promptLengths (): Record<string, number> {
-  const dir = fileURLToPath(new URL('../sounds/en/ringlead/', import.meta.url))
-  const out: Record<string, number> = {}
-  for (const file of readdirSync(dir)) {
-    if (!file.endsWith('.wav')) continue
-    out[`ringlead/${file.slice(0, -4)}`] = (wavDurationMs(readFileSync(`${dir}${file}`)) ?? 1000) / 1000
-  }
-  return out
 }
 
 /** Demo operators answer voice menus: mostly deals and "call the customer now", some refusals and call-backs. */
