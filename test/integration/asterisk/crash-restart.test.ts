@@ -102,14 +102,14 @@ if (settings === null) {
     const story = await second.api('GET', `/api/calls/${callId}`)
     t.ok(story.call.endedAt !== null, `the call is closed (${story.call.status}: ${story.call.endReason})`)
     t.equal(story.answeredBy?.operatorId, op.operatorId, 'it stays answered by Ana')
-    await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 15_000)
+    await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 60_000)
       .catch(() => { t.fail('no call.ended row in the webhook outbox for the interrupted call') })
     t.ok(outboxCallEnded(lab.dbPath, callId) <= 1, 'at most one call.ended for the call')
     // Events the killed daemon had claimed wait for their lease (a few seconds here) and hold back the rest.
-    await until('the call.ended webhook delivered', () => lab.hooks.received.some((h) => h.type === 'call.ended' && h.data.callId === callId), 30_000)
+    await until('the call.ended webhook delivered', () => lab.hooks.received.some((h) => h.type === 'call.ended' && h.data.callId === callId), 60_000)
       .catch(() => { t.fail(`no call.ended webhook for ${callId}; received: ${lab.hooks.received.map((h) => h.type).join(', ')}`) })
     await until('no recording left "recording"', async () =>
-      (await second.api('GET', `/api/calls/${callId}`)).recordings.every((r: { status: string }) => r.status !== 'recording'), 20_000)
+      (await second.api('GET', `/api/calls/${callId}`)).recordings.every((r: { status: string }) => r.status !== 'recording'), 60_000)
       .catch(async () => {
         const recs = (await second.api('GET', `/api/calls/${callId}`)).recordings
         t.fail(`recordings still "recording" after the call ended: ${recs.map((r: { kind: string; status: string }) => `${r.kind} ${r.status}`).join(', ')}`)
@@ -146,9 +146,9 @@ if (settings === null) {
     const story = await second.api('GET', `/api/calls/${callId}`)
     t.ok(story.call.endedAt !== null, `the call is closed (${story.call.status}: ${story.call.endReason})`)
     t.notOk(story.attempts.some((a: { result: string }) => a.result === 'ringing'), 'no attempt left ringing')
-    await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 15_000)
+    await until('call.ended queued for the CRM', () => outboxCallEnded(lab.dbPath, callId) > 0, 60_000)
       .catch(() => { t.fail('no call.ended row in the webhook outbox for the interrupted call') })
-    await until('a callback lead for the caller', async () => (await second.api('GET', '/api/leads')).leads.some((l: { phone: string }) => l.phone === caller), 15_000)
+    await until('a callback lead for the caller', async () => (await second.api('GET', '/api/leads')).leads.some((l: { phone: string }) => l.phone === caller), 60_000)
       .catch(async () => { t.fail(`no lead for ${caller}; leads: ${JSON.stringify((await second.api('GET', '/api/leads')).leads.map((l: { phone: string; channel: string }) => [l.phone, l.channel]))}`) })
     const lead = (await second.api('GET', '/api/leads')).leads.find((l: { phone: string }) => l.phone === caller)
     if (lead) t.match(lead, { channel: 'call', callId, status: 'new' }, 'the lead is the missed call, to be called back')
