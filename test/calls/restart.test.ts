@@ -1,20 +1,15 @@
 // The daemon as a real process: kill -9 mid-call and restart; started before Asterisk is there.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { Bus } from '../../src/bus.js'
-import { createOperator, randomId } from '../../src/db/catalog-repo.js'
-import { openDb } from '../../src/db/open.js'
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js'
+import { api, seedOperators, startDaemonProcess as startDaemon, stopChild, type DaemonProcess } from '../helpers/daemon-process.js'
 import { secondsMs, testLog, until } from '../helpers/world.js'
 
 // Each test starts daemon processes once or twice: slow on a loaded machine, whatever the code.
 t.setTimeout(400_000)
-
-const token = 'restart-test-admin-token-0123456789'
 
 function freePort (): Promise<number> {
   return new Promise((resolve) => {
@@ -25,43 +20,8 @@ function freePort (): Promise<number> {
   })
 }
 
-interface Running { child: ChildProcess; url: Promise<string> }
-
-function startDaemonProcess (env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    // A short grace: teardown stops daemons that may still hold a call.
-    env: { ...process.env, RINGLEAD_LOG_LEVEL: 'warn', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token, RINGLEAD_STOP_GRACE_SECONDS: '5', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  const url = new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /ringlead is running: (http:\/\/[^/\s]+)/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString() })
-    child.on('exit', (code) => { reject(new Error(`daemon exited with ${code}: ${out.slice(-2000)}`)) })
-  })
-  return { child, url }
-}
-
-async function api (url: string, path: string): Promise<any> {
-  const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })
-  return await res.json()
-}
-
-function seed (dbPath: string, resources: string[]): void {
-  const db = openDb(dbPath)
-  const ctx = { db, bus: new Bus(), now: Date.now, newId: randomId }
-  for (const r of resources) createOperator(ctx, { name: `Operator ${r}`, endpoint: `PJSIP/${r}` }, `op_${r}`)
-  db.$client.close()
-}
-
-function stopChild (child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => { child.once('exit', () => { resolve() }); child.kill('SIGTERM') })
-}
+// A short grace: teardown stops daemons that may still hold a call.
+const startDaemonProcess = (env: Record<string, string>): DaemonProcess => startDaemon({ RINGLEAD_STOP_GRACE_SECONDS: '5', ...env })
 
 /** A simulator with operator 101 answering, a database seeded with them, and the daemon's env for both. */
 async function simWithOperator (t: Test, prefix: string): Promise<{ sim: Simulator; env: Record<string, string> }> {
@@ -70,7 +30,7 @@ async function simWithOperator (t: Test, prefix: string): Promise<{ sim: Simulat
   t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
   sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
   const dbPath = join(dir, 'ringlead.db')
-  seed(dbPath, ['101'])
+  seedOperators(dbPath, ['101'])
   return {
     sim,
     env: {
@@ -118,7 +78,7 @@ t.test('the daemon started before Asterisk finds it when it comes up, and routes
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   const [ariPort, amiPort] = [await freePort(), await freePort()]
   const dbPath = join(dir, 'ringlead.db')
-  seed(dbPath, ['101'])
+  seedOperators(dbPath, ['101'])
   const daemon = startDaemonProcess({
     RINGLEAD_DB_PATH: dbPath, RINGLEAD_ARI_URL: `http://127.0.0.1:${ariPort}`, RINGLEAD_AMI_HOST: '127.0.0.1', RINGLEAD_AMI_PORT: String(amiPort),
     RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings')
