@@ -270,6 +270,14 @@ function envName (section: string, key: string): string {
   return `RINGLEAD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase()
 }
 
+/** Every variable the config reads, with its default (undefined: optional, no default); the docs' reference is checked against it. */
+export function configVariables (): Array<{ variable: string; path: string; default: unknown }> {
+  return Object.entries(ConfigSchema.properties).flatMap(([section, sectionSchema]) =>
+    Object.entries((sectionSchema as TObject).properties).map(([key, keySchema]) => ({
+      variable: envName(section, key), path: `${section}.${key}`, default: (keySchema as { default?: unknown }).default
+    })))
+}
+
 function coerce (schema: TSchema, raw: string): unknown {
   const type = (schema as { type?: string }).type
   if (type === 'integer' || type === 'number') return raw.trim() === '' ? raw : Number(raw)
