@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { adminToken, startDaemonProcess, type DaemonProcess } from '../helpers/daemon-process.js'
+import { cliFunction } from './cli-server.js'
 import { repoRoot } from './doc-blocks.js'
 
 export const telegramSecret = 'doctest-telegram-secret'
@@ -42,7 +43,7 @@ export async function startDemo (): Promise<DemoDaemon> {
 }
 
 type Json = Record<string, any>
-type Key = 'lead' | 'spareToken' | 'dialplanVersion' | 'anyCall' | 'customers' | 'note' | 'answeredCall'
+type Key = 'spareToken' | 'dialplanVersion' | 'anyCall' | 'customers' | 'note' | 'answeredCall'
 
 export class Placeholders {
   private readonly cache = new Map<string, Promise<string>>()
@@ -77,7 +78,6 @@ export class Placeholders {
   }
 
   private readonly makers: Record<Key, () => Promise<string>> = {
-    lead: async () => (await this.api('POST', '/api/leads', { name: 'Doc Test', phone: '+7 903 555-44-33', message: 'a lead for the examples' })).lead.leadId,
     spareToken: async () => (await this.api('POST', '/api/tokens', { name: 'doctest-spare', role: 'supervisor' })).tokenId,
     dialplanVersion: async () => (await this.api('POST', '/api/dialplan/apply')).versionId,
     anyCall: () => this.poll('call', async () => (await this.api('GET', '/api/calls?limit=1')).calls[0]?.callId),
@@ -98,6 +98,14 @@ export class Placeholders {
     })
   }
 
+  private leads = 0
+
+  /** A new lead for every example that names one, so one example's outcome cannot refuse another's move. */
+  private async newLead (): Promise<string> {
+    const phone = `+7 903 555-${String(4000 + ++this.leads).slice(0, 2)}-${String(4000 + this.leads).slice(2)}`
+    return (await this.api('POST', '/api/leads', { name: 'Doc Test', phone, message: 'a lead for the examples' })).lead.leadId
+  }
+
   get (key: Key): Promise<string> {
     return this.once(key, this.makers[key])
   }
@@ -108,7 +116,7 @@ export class Placeholders {
     const port = new URL(this.url).port
     let out = code.replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`).replaceAll('localhost:3000', `127.0.0.1:${port}`)
     out = out.replaceAll('rl_…', adminToken)
-    if (out.includes('lead_…')) out = out.replaceAll('lead_…', await this.get('lead'))
+    if (out.includes('lead_…')) out = out.replaceAll('lead_…', await this.newLead())
     if (out.includes('tok_…')) out = out.replaceAll('tok_…', await this.get('spareToken'))
     if (out.includes('dpv_…')) out = out.replaceAll('dpv_…', await this.get('dialplanVersion'))
     if (out.includes('call_…')) out = out.replaceAll('call_…', await this.get('anyCall'))
@@ -128,19 +136,25 @@ export class Placeholders {
 
 const packageScripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
 
+/** What `npm run cli` runs; the CLI examples are answered in-process by the same `runCli` (cli-server.ts). */
+export const cliScript = 'node --import tsx src/cli.ts'
+
 /**
- * Shell functions every example runs with. curl fails on an HTTP error. `npm run NAME -- ARGS` runs
- * the checkout's script in the checkout as npm does; a `node …` script is run directly, which spares
- * npm's own start-up on every CLI example (what runs is the same command line).
+ * Shell functions every example runs with. curl fails on an HTTP error. `npm run cli -- ARGS` goes to
+ * the test's CLI server; any other `npm run NAME -- ARGS` runs the checkout's script in the checkout as
+ * npm does (a `node …` script directly, sparing npm's own start-up).
  */
-export function prelude (): string {
-  const direct = Object.entries(packageScripts).filter(([, command]) => /^node /.test(command))
+export function prelude (cli: { url: string; dir: string }): string {
+  if (packageScripts.cli !== cliScript) throw new Error(`package.json: scripts.cli is "${packageScripts.cli}", the doc test expects "${cliScript}"`)
+  const direct = Object.entries(packageScripts).filter(([name, command]) => name !== 'cli' && /^node /.test(command))
   const cases = direct.map(([name, command]) => `      ${name}) shift 2; [ "$1" = "--" ] && shift; (cd ${JSON.stringify(repoRoot)} && ${command} "$@"); return ;;`)
   return [
     'curl () { command curl --fail-with-body --show-error --max-time 30 "$@"; }',
+    cliFunction(cli.url, cli.dir),
     'npm () {',
     '  if [ "$1" = run ]; then',
     '    case "$2" in',
+    '      cli) shift 2; [ "$1" = "--" ] && shift; ringlead_cli "$@"; return ;;',
     ...cases,
     '    esac',
     '  fi',
@@ -152,10 +166,10 @@ export function prelude (): string {
 export interface RunResult { code: number | null; signal: string | null; output: string; timedOut: boolean; ms: number }
 
 /** One example under bash -e -o pipefail, in its own process group so a deadline can end all of it. */
-export function runExample (code: string, opts: { cwd: string; env: Record<string, string>; deadlineMs: number }): Promise<RunResult> {
+export function runExample (code: string, opts: { cwd: string; env: Record<string, string>; deadlineMs: number; cli: { url: string; dir: string } }): Promise<RunResult> {
   const started = Date.now()
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', `${prelude()}\n${code}\n`], {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', `${prelude(opts.cli)}\n${code}\n`], {
       cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true
     })
     let output = ''

@@ -2,7 +2,8 @@
 // working fails the build (docs/testing.md, "Documentation that stays true").
 import t from 'tap'
 import { stopChild } from '../helpers/daemon-process.js'
-import { allBlocks, shellLanguages, type DocBlock, type Marker } from './doc-blocks.js'
+import { allBlocks, repoRoot, shellLanguages, type DocBlock, type Marker } from './doc-blocks.js'
+import { startCliServer } from './cli-server.js'
 import { Placeholders, runExample, startDemo } from './doc-demo.js'
 
 /** One example's deadline: a few CLI runs (tsx start-up) on a busy machine fit well inside it. */
@@ -36,13 +37,26 @@ t.test('every shell example in the README and docs/ is marked runnable, or says 
 t.test('the runnable examples pass against a demo daemon', async (t) => {
   const demo = await startDemo()
   t.teardown(() => stopChild(demo.daemon.child))
+  const cli = await startCliServer(demo.scratch)
+  t.teardown(cli.close)
+  const cliOpts = { url: cli.url, dir: demo.scratch }
   const placeholders = new Placeholders(demo.url, placeholderDeadlineMs)
+
+  await t.test('npm run cli, as a real process from the checkout, works on the demo\'s database', async (t) => {
+    // The examples' CLI commands are answered in-process (cli-server.ts); this is the command itself.
+    const r = await runExample('command npm --silent run cli -- token list', { cwd: repoRoot, env: demo.env, deadlineMs: exampleDeadlineMs, cli: cliOpts })
+    t.equal(r.code, 0, 'exits 0', { output: r.output })
+    t.match(r.output, /\tactive\t/, 'lists the tokens of the demo\'s database')
+  })
+
   let passed = 0
   for (const b of runnable) {
     const where = `${b.file}:${b.line}`
     await t.test(where, async (t) => {
       const { code, env } = await placeholders.fill(b.code)
-      const r = await runExample(code, { cwd: demo.scratch, env: { ...demo.env, ...env }, deadlineMs: exampleDeadlineMs })
+      const exampleEnv = { ...demo.env, ...env }
+      cli.setEnv({ ...process.env, ...exampleEnv })
+      const r = await runExample(code, { cwd: demo.scratch, env: exampleEnv, deadlineMs: exampleDeadlineMs, cli: cliOpts })
       const diag = { ms: r.ms, output: r.output.slice(-4000), example: code }
       t.notOk(r.timedOut, `${where} ends within ${exampleDeadlineMs} ms`, diag)
       t.equal(r.code, 0, `${where} exits 0`, diag)
