@@ -126,7 +126,7 @@ const ConfigSchema = Type.Object({
     timeZone: Type.String({ default: 'Europe/Moscow' }),
     /** Working hours: JSON of weekday (1 = Monday … 7) → [["09:00","18:00"], …]. Empty day = closed. */
     workingHours: Type.String({ default: '{"1":[["09:00","20:00"]],"2":[["09:00","20:00"]],"3":[["09:00","20:00"]],"4":[["09:00","20:00"]],"5":[["09:00","20:00"]],"6":[["10:00","18:00"]],"7":[]}' }),
-    /** JSON status matrix; empty = the built-in default (see README). */
+    /** JSON status matrix; empty = the built-in default (docs/leads.md, "Status matrix"). */
     statusMatrix: Type.String({ default: '' }),
     refusalReasons: Type.String({ default: 'price,not_in_stock,delivery_terms,changed_mind,other' }),
     reminderBeforeMinutes: Type.Integer({ minimum: 0, default: 10 }),
