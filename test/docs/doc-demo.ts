@@ -67,7 +67,7 @@ export class Placeholders {
       const found = await find()
       if (found !== undefined) return found
       if (Date.now() > until) throw new Error(`no ${what} in the demo within ${this.deadlineMs} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      await new Promise((resolve) => setTimeout(resolve, 1000))
     }
   }
 
@@ -90,7 +90,9 @@ export class Placeholders {
       return (await this.api('POST', `/api/customers/${customer}/notes`, { text: 'a note for the examples' })).noteId
     },
     answeredCall: () => this.poll('answered call with a stored recording', async () => {
-      for (const c of (await this.api('GET', '/api/calls?status=answered&limit=20')).calls) {
+      // Few requests a round (the API may limit a client's rate): inbound calls that have ended.
+      const ended = (await this.api('GET', '/api/calls?status=answered&direction=inbound&limit=5')).calls.filter((c: Json) => c.endedAt !== null)
+      for (const c of ended) {
         const rec = (await this.api('GET', `/api/calls/${c.callId}`)).recordings.find((r: Json) => r.status === 'stored')
         if (rec !== undefined) return `${c.callId} ${rec.recordingId}`
       }
