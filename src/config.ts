@@ -126,7 +126,7 @@ const ConfigSchema = Type.Object({
     timeZone: Type.String({ default: 'Europe/Moscow' }),
     /** Working hours: JSON of weekday (1 = Monday … 7) → [["09:00","18:00"], …]. Empty day = closed. */
     workingHours: Type.String({ default: '{"1":[["09:00","20:00"]],"2":[["09:00","20:00"]],"3":[["09:00","20:00"]],"4":[["09:00","20:00"]],"5":[["09:00","20:00"]],"6":[["10:00","18:00"]],"7":[]}' }),
-    /** JSON status matrix; empty = the built-in default (see README). */
+    /** JSON status matrix; empty = the built-in default (docs/leads.md, "Status matrix"). */
     statusMatrix: Type.String({ default: '' }),
     refusalReasons: Type.String({ default: 'price,not_in_stock,delivery_terms,changed_mind,other' }),
     reminderBeforeMinutes: Type.Integer({ minimum: 0, default: 10 }),
@@ -268,6 +268,14 @@ export class ConfigError extends Error {
 /** RINGLEAD_ARI_URL → ari.url, RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS → routing.ringTimeoutSeconds */
 function envName (section: string, key: string): string {
   return `RINGLEAD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase()
+}
+
+/** Every variable the config reads, with its default (undefined: optional, no default); the docs' reference is checked against it. */
+export function configVariables (): Array<{ variable: string; path: string; default: unknown }> {
+  return Object.entries(ConfigSchema.properties).flatMap(([section, sectionSchema]) =>
+    Object.entries((sectionSchema as TObject).properties).map(([key, keySchema]) => ({
+      variable: envName(section, key), path: `${section}.${key}`, default: (keySchema as { default?: unknown }).default
+    })))
 }
 
 function coerce (schema: TSchema, raw: string): unknown {

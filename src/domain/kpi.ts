@@ -1,5 +1,5 @@
 // Pure: the operators' efficiency table and the funnels, from rows the database has already summed.
-// Definitions (README "Reports" says the same in words):
+// Definitions (docs/reports.md says the same in words):
 // - offered: attempts that rang the operator and ended answered or missed; `cancelled` (the caller
 //   hung up, or another operator took a ring-all call), `interrupted` (restart) and live rings are
 //   not offered;

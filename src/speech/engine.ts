@@ -1,5 +1,5 @@
 // The speech engine behind one small interface, so another binding can take its place. The one in
-// use is whisper.cpp through @fugood/whisper.node (see README, "Speech", for the measurements).
+// use is whisper.cpp through @fugood/whisper.node (docs/benchmarks.md, "Choosing the Whisper binding", has the measurements).
 import { initWhisper, type WhisperContext } from '@fugood/whisper.node'
 import type { TrackSegment } from '../domain/transcript.js'
 
