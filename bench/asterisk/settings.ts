@@ -24,6 +24,8 @@ export interface BenchSettings {
   pcap: string
   recordingRates: number[]
   recordingModes: string[]
+  /** How the floor records in the three-way comparison (floor-app.ts FLOOR_RECORDING): none by default. */
+  floorRecording: string
   sipp: string
   /** Where sipp logs and ringlead's database go; kept after the run. */
   workDir: string
@@ -93,6 +95,7 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     pcap: get('PCAP', '/usr/share/sip-tester/g711a.pcap'),
     recordingRates: get('RECORDING_RATES', '20,40') === 'off' ? [] : numbers(get('RECORDING_RATES', '20,40'), 'RECORDING_RATES'),
     recordingModes: modes,
+    floorRecording: get('FLOOR_RECORDING', 'none'),
     sipp: get('SIPP', 'sipp'),
     workDir: get('WORK_DIR', '')
   }

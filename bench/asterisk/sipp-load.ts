@@ -58,9 +58,9 @@ export async function startPhones (settings: BenchSettings, dir: string): Promis
   return p
 }
 
-/** Unique caller numbers for one run: +7 903 RR NNNNN (RR = run, N = call). */
-export function callerNumbers (run: number, calls: number): string[] {
-  return Array.from({ length: calls }, (_, i) => `+7903${String(run % 100).padStart(2, '0')}${String(i + 1).padStart(5, '0')}`)
+/** Unique caller numbers for one run: +7 9SS RR NNNNN (SS = series, RR = run, N = call). */
+export function callerNumbers (run: number, calls: number, series = '03'): string[] {
+  return Array.from({ length: calls }, (_, i) => `+79${series}${String(run % 100).padStart(2, '0')}${String(i + 1).padStart(5, '0')}`)
 }
 
 /** Places `calls` calls at `rate` per second to `did`; resolves when sipp exits. */
@@ -69,7 +69,7 @@ export function runCarrier (settings: BenchSettings, dir: string, did: string, r
   let scenario = readFileSync(join(scenarioDir, 'carrier.xml'), 'utf8')
   scenario = settings.pcap === ''
     ? scenario.replace(/<!--MEDIA[\s\S]*?MEDIA-->/, '')
-    : scenario.replace(/<!--MEDIA ([\s\S]*?) MEDIA-->/, '$1').replace('PCAP_AUDIO', settings.pcap)
+    : scenario.replace(/<!--MEDIA ([\s\S]*?) MEDIA-->/, '$1').replaceAll('PCAP_AUDIO', settings.pcap)
   writeFileSync(join(dir, 'carrier.xml'), scenario)
   return spawnSipp(settings, [
     `${settings.sip.host}:${settings.sip.port}`,
