@@ -44,6 +44,8 @@ const waiting: Call[] = []
 const calls = new Map<string, Call>()
 const byOpChannel = new Map<string, Call>()
 const recordSetupMs: number[] = []
+/** The first few reasons a recording did not start. */
+const recordProblems: string[] = []
 const counters = { calls: 0, connected: 0, originateErrors: 0, recordErrors: 0, snoopStarts: 0 }
 let seq = 0
 
@@ -94,8 +96,9 @@ async function connect (call: Call): Promise<void> {
   try {
     await record(call, bridgeId)
     recordSetupMs.push(performance.now() - started)
-  } catch {
+  } catch (err) {
     counters.recordErrors++
+    if (recordProblems.length < 5) recordProblems.push((err as Error).message.slice(0, 200))
   }
 }
 
@@ -192,7 +195,7 @@ ws.once('open', () => { console.log(`floor ready (recording: ${recording}, ${end
 ws.once('error', (err) => { console.error(`floor: ARI events: ${err.message}`); process.exit(1) })
 
 process.once('SIGTERM', () => {
-  console.log(`floor summary ${JSON.stringify({ ...counters, recordSetupMs })}`)
+  console.log(`floor summary ${JSON.stringify({ ...counters, recordSetupMs, recordProblems })}`)
   ws.close()
   ami?.close()
   process.exit(0)

@@ -13,7 +13,7 @@
 // configuration (see docs: pending/wt-perf-asterisk.md). Settings: settings.ts (RINGLEAD_BENCH_ASTERISK_*).
 // Run alone: RINGLEAD_BENCH_ASTERISK_ARI_URL=http://127.0.0.1:8090 node --import tsx bench/asterisk/run.ts
 // or as step 18 of `npm run bench`.
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -113,7 +113,10 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
     cpu = { ...window.stop(), seconds: (Date.now() - started) / 1000 }
   } finally {
     await phones.stop()
-    if (node) extra = await node.stop()
+    if (node) {
+      extra = await node.stop()
+      writeFileSync(join(dir, `${contender}.out`), node.output())
+    }
   }
   const f = setupFigures(dir, numbers)
   const p = percentiles(f.delaysMs)
@@ -195,6 +198,8 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
             const r = await runOne(ctx, 'floor', rate, mode)
             log(`  ${recordingLine(r)}`)
             out[`  rec ${rate}/s ${mode} #${round + 1}`] = recordingLine(r)
+            const problems = r.extra.recordProblems
+            if (Array.isArray(problems) && problems.length > 0) out[`    first problems, ${rate}/s ${mode} #${round + 1}`] = problems.join(' | ')
           }
         }
       }
