@@ -10,7 +10,8 @@
 // Asterisk's cost of the per-party recording options (RINGLEAD_BENCH_ASTERISK_RECORDING_*).
 //
 // Asterisk is built and started outside the repository with bench/asterisk/asterisk-config as its
-// configuration (see docs: pending/wt-perf-asterisk.md). Settings: settings.ts (RINGLEAD_BENCH_ASTERISK_*).
+// configuration and with app_queue and app_mixmonitor loaded (an example asterisk.conf is in the
+// bench section of the docs). Settings: settings.ts (RINGLEAD_BENCH_ASTERISK_*).
 // Run alone: RINGLEAD_BENCH_ASTERISK_ARI_URL=http://127.0.0.1:8090 node --import tsx bench/asterisk/run.ts
 // or as step 18 of `npm run bench`.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
