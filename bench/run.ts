@@ -16,6 +16,8 @@ import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
 import { benchStop } from './stop.js'
+import { benchAsterisk } from './asterisk/run.js'
+import { benchSettings } from './asterisk/settings.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -88,8 +90,12 @@ const startLoad = load()
 const soakCalls = Number(process.env.RINGLEAD_SOAK_CALLS ?? 10_000)
 const soakRate = Number(process.env.RINGLEAD_SOAK_RATE ?? 20)
 const soakMinutes = soakCalls > 0 ? Math.ceil(2 * (soakCalls / soakRate + 120) / 60) : 0
+// The real-Asterisk comparison (step 18) runs only when RINGLEAD_BENCH_ASTERISK_ARI_URL names an Asterisk.
+const asterisk = benchSettings()
+const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
+const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
 // A hard stop, whatever hangs.
-const budgetMinutes = 15 + soakMinutes
+const budgetMinutes = 15 + soakMinutes + asteriskMinutes
 setTimeout(() => { console.log(`\nbench: time budget of ${budgetMinutes} minutes exceeded, stopping`); process.exit(1) }, budgetMinutes * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 
@@ -111,6 +117,11 @@ await step('14. operators\' efficiency table for a month over 1,000,000 calls', 
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
+if (asterisk === null) {
+  console.log('\n-- skipped: 18. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
+} else {
+  await step('18. real Asterisk: INVITE-in → INVITE-out, ringlead vs floor ARI app vs app_queue (sipp, 100 operators)', () => benchAsterisk(asterisk))
+}
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -150,6 +161,8 @@ summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
 const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
+const real = [...results.entries()].find(([t]) => t.startsWith('18.'))?.[1] ?? {}
+for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`18. ${k}`] = v
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

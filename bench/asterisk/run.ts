@@ -1,0 +1,223 @@
+// The real-Asterisk bench: call set-up through ringlead, through a minimal ARI app (the floor,
+// floor-app.ts) and through app_queue, on one real Asterisk, sipp as carrier and as 100 operators.
+//
+// What it measures: INVITE-in (the carrier's INVITE leaving for Asterisk, loopback) → INVITE-out (the
+// INVITE Asterisk sends to the chosen operator's phone), per call, from sipp's own logs with
+// microsecond timestamps; success % (the operator was rung and the caller's call ended normally);
+// CPU per call of Asterisk and of the contender's Node process (/proc/<pid>/stat over the run).
+// Runs are interleaved (ringlead, floor, queue at each rate) so the machine's other load hits all
+// three alike; each contender's process runs only during its own run. Then, with the floor app,
+// Asterisk's cost of the per-party recording options (RINGLEAD_BENCH_ASTERISK_RECORDING_*).
+//
+// Asterisk is built and started outside the repository with bench/asterisk/asterisk-config as its
+// configuration and with app_queue and app_mixmonitor loaded (an example asterisk.conf is in the
+// bench section of the docs). Settings: settings.ts (RINGLEAD_BENCH_ASTERISK_*).
+// Run alone: RINGLEAD_BENCH_ASTERISK_ARI_URL=http://127.0.0.1:8090 node --import tsx bench/asterisk/run.ts
+// or as step 18 of `npm run bench`.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { percentiles, printFigures } from '../stats.js'
+import { startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
+import { cpuWindow } from './cpu.js'
+import { benchSettings, type BenchSettings, type Contender } from './settings.js'
+import { callerNumbers, runCarrier, setupFigures, startPhones } from './sipp-load.js'
+
+export interface RunResult {
+  contender: Contender; recording: string; rate: number
+  placed: number; succeeded: number
+  p50: number; p99: number; max: number
+  asteriskMsPerCall: number | null; nodeMsPerCall: number | null
+  asteriskPct: number | null; nodePct: number | null
+  machinePct: number | null; load1: number
+  extra: Record<string, unknown>
+}
+
+interface Ctx { settings: BenchSettings; dir: string; runs: number; ringleadStarted: boolean; webhookUrl: string }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function ari (s: BenchSettings, method: string, path: string): Promise<any> {
+  const res = await fetch(`${s.ari.url}/ari/${path}`, { method, headers: { authorization: `Basic ${Buffer.from(`${s.ari.user}:${s.ari.password}`).toString('base64')}` } })
+  const text = await res.text()
+  if (res.status >= 300 && method === 'GET') throw new Error(`GET ${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+/** Waits until Asterisk has no channel left from an earlier run; hangs up what stays after 30 s. */
+async function quiet (s: BenchSettings): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const channels = await ari(s, 'GET', 'channels') as Array<{ id: string }>
+    if (channels.length === 0) return
+    if (Date.now() > deadline) {
+      console.log(`  (hanging up ${channels.length} channels left after 30 s)`)
+      for (const c of channels) await ari(s, 'DELETE', `channels/${encodeURIComponent(c.id)}`)
+      await sleep(1000)
+      return
+    }
+    await sleep(250)
+  }
+}
+
+/**
+ * A production process is warm: a few unmeasured calls first (JIT, pools, caches), then a wait until
+ * the contender's process is quiet again, so its start-up work is not charged to the run.
+ */
+async function warmUp (ctx: Ctx, dir: string, did: string, run: number, node: NodeContender | null): Promise<void> {
+  const s = ctx.settings
+  const warmDir = join(dir, 'warm-up')
+  mkdirSync(warmDir, { recursive: true })
+  await runCarrier(s, warmDir, did, 10, callerNumbers(run, 10, '04')).exited
+  await quiet(s)
+  const deadline = Date.now() + 20_000
+  while (node !== null && Date.now() < deadline) {
+    const w = cpuWindow([node.pid])
+    await sleep(500)
+    const ms = w.stop().ms[0]
+    if (ms === null || ms === undefined || ms < 50) break // under 10 % of a core
+  }
+}
+
+async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: string): Promise<RunResult> {
+  const s = ctx.settings
+  await quiet(s)
+  const run = ++ctx.runs
+  const dir = join(ctx.dir, `${String(run).padStart(3, '0')}-${contender}-${rate}${contender === 'floor' ? `-${recording}` : ''}`)
+  mkdirSync(dir, { recursive: true })
+  let node: NodeContender | null = null
+  if (contender === 'ringlead') {
+    node = await startRinglead(s, ctx.dir, ctx.webhookUrl, !ctx.ringleadStarted)
+    ctx.ringleadStarted = true
+  } else if (contender === 'floor') {
+    node = await startFloor(s, recording)
+  }
+  const phones = await startPhones(s, dir)
+  const did = s.dids[contender]
+  try {
+    await warmUp(ctx, dir, did, run, node)
+  } catch (err) {
+    await phones.stop()
+    await node?.stop()
+    throw err
+  }
+  const numbers = callerNumbers(run, Math.max(1, Math.round(rate * s.durationS)))
+  let extra: Record<string, unknown> = {}
+  let cpu
+  try {
+    const window = cpuWindow([s.asteriskPid, node?.pid ?? null])
+    const started = Date.now()
+    const carrier = runCarrier(s, dir, did, rate, numbers)
+    await carrier.exited
+    await sleep(2000) // the calls' tails (recordings stored, webhooks) belong to the run
+    cpu = { ...window.stop(), seconds: (Date.now() - started) / 1000 }
+  } finally {
+    await phones.stop()
+    if (node) {
+      extra = await node.stop()
+      writeFileSync(join(dir, `${contender}.out`), node.output())
+    }
+  }
+  const f = setupFigures(dir, numbers)
+  const p = percentiles(f.delaysMs)
+  const perCall = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : ms / f.placed)
+  const pct = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : 100 * ms / 1000 / cpu.seconds)
+  return {
+    contender, recording, rate, placed: f.placed, succeeded: f.succeeded, p50: p.p50, p99: p.p99, max: p.max,
+    asteriskMsPerCall: perCall(cpu.ms[0]), nodeMsPerCall: perCall(cpu.ms[1]),
+    asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1, extra
+  }
+}
+
+const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
+const successPct = (r: RunResult): number => 100 * r.succeeded / r.placed
+
+export const SETUP_HEADER = 'calls/s | contender | calls | success % | p50 / p99 / max ms | Asterisk CPU ms/call (% core) | Node CPU ms/call (% core) | machine busy % | load1'
+
+export function setupLine (r: RunResult): string {
+  return [r.rate, r.contender, r.placed, n(successPct(r)), `${n(r.p50)} / ${n(r.p99)} / ${n(r.max)}`,
+    `${n(r.asteriskMsPerCall, 2)} (${n(r.asteriskPct, 0)})`, r.contender === 'queue' ? '—' : `${n(r.nodeMsPerCall, 2)} (${n(r.nodePct, 0)})`,
+    n(r.machinePct, 0), n(r.load1, 2)].join(' | ')
+}
+
+/** The highest rate at which every run of the contender had p99 < 50 ms and ≥ 99 % success. */
+export function knee (results: RunResult[], contender: Contender): string {
+  const rates = [...new Set(results.filter((r) => r.contender === contender).map((r) => r.rate))].sort((a, b) => a - b)
+  let best: number | null = null
+  for (const rate of rates) {
+    const runs = results.filter((r) => r.contender === contender && r.rate === rate)
+    if (runs.every((r) => r.p99 < 50 && successPct(r) >= 99)) best = rate
+  }
+  return best === null ? `none of ${rates.join(', ')} calls/s` : `${best} calls/s`
+}
+
+export const RECORDING_HEADER = 'calls/s | recording | success % | set-up p50 / p99 ms | recording start p50 / p99 ms (errors) | Asterisk CPU ms/call (% core) | floor CPU ms/call | load1'
+
+function recordingLine (r: RunResult): string {
+  const times = Array.isArray(r.extra.recordSetupMs) ? r.extra.recordSetupMs as number[] : []
+  const q = percentiles(times)
+  const start = r.recording === 'none' ? '—' : `${n(q.p50)} / ${n(q.p99)} (${String(r.extra.recordErrors ?? '?')})`
+  return [r.rate, r.recording, n(successPct(r)), `${n(r.p50)} / ${n(r.p99)}`, start,
+    `${n(r.asteriskMsPerCall, 2)} (${n(r.asteriskPct, 0)})`, n(r.nodeMsPerCall, 2), n(r.load1, 2)].join(' | ')
+}
+
+/** Runs everything the settings ask for; returns the figures as printable lines. */
+export async function benchAsterisk (s: BenchSettings, log: (line: string) => void = console.log): Promise<Record<string, string>> {
+  const dir = s.workDir !== '' ? s.workDir : mkdtempSync(join(tmpdir(), 'ringlead-bench-asterisk-'))
+  mkdirSync(dir, { recursive: true })
+  const version = await ari(s, 'GET', 'asterisk/info').then((i: { system?: { version?: string } }) => i.system?.version ?? '?')
+  const sink = await startWebhookSink()
+  const ctx: Ctx = { settings: s, dir, runs: 0, ringleadStarted: false, webhookUrl: sink.url }
+  const out: Record<string, string> = {
+    'Asterisk': `${version} at ${s.ari.url} (pid ${s.asteriskPid ?? 'unknown: no Asterisk CPU'})`,
+    'floor records': s.floorRecording,
+    'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run`,
+    'logs': dir
+  }
+  const results: RunResult[] = []
+  try {
+    log(`  ${SETUP_HEADER}`)
+    for (const rate of s.rates) {
+      for (let round = 0; round < s.rounds; round++) {
+        for (const c of s.contenders) {
+          const r = await runOne(ctx, c, rate, s.floorRecording)
+          results.push(r)
+          log(`  ${setupLine(r)}`)
+        }
+      }
+    }
+    out[SETUP_HEADER] = ''
+    results.forEach((r, i) => { out[`  run ${i + 1}`] = setupLine(r) })
+    for (const c of s.contenders) out[`knee (p99 < 50 ms, ≥ 99 % success): ${c}`] = knee(results, c)
+    if (s.recordingRates.length > 0 && s.recordingModes.length > 0) {
+      log(`  ${RECORDING_HEADER}`)
+      out[`recording options, floor app: ${RECORDING_HEADER}`] = ''
+      for (const rate of s.recordingRates) {
+        for (let round = 0; round < s.rounds; round++) {
+          for (const mode of s.recordingModes) {
+            const r = await runOne(ctx, 'floor', rate, mode)
+            log(`  ${recordingLine(r)}`)
+            out[`  rec ${rate}/s ${mode} #${round + 1}`] = recordingLine(r)
+            const problems = r.extra.recordProblems
+            if (Array.isArray(problems) && problems.length > 0) out[`    first problems, ${rate}/s ${mode} #${round + 1}`] = problems.join(' | ')
+          }
+        }
+      }
+    }
+    out['webhooks received from ringlead'] = String(sink.received())
+  } finally {
+    await sink.close()
+  }
+  return out
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const s = benchSettings()
+  if (s === null) {
+    console.log('real-Asterisk bench skipped: set RINGLEAD_BENCH_ASTERISK_ARI_URL (e.g. http://127.0.0.1:8090) to an Asterisk running bench/asterisk/asterisk-config')
+    process.exit(0)
+  }
+  printFigures('real Asterisk: INVITE-in → INVITE-out, ringlead vs floor vs app_queue', await benchAsterisk(s))
+  process.exit(0)
+}

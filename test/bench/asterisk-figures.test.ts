@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { knee, type RunResult } from '../../bench/asterisk/run.js'
+import { benchSettings } from '../../bench/asterisk/settings.js'
+import { callerNumbers, setupFigures } from '../../bench/asterisk/sipp-load.js'
+
+function logs (carrier: string[], phones: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-bench-figures-'))
+  writeFileSync(join(dir, 'carrier.log'), carrier.join('\n'))
+  writeFileSync(join(dir, 'phones.log'), phones.join('\n'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+t.test('matches each INVITE-out to its INVITE-in by the caller number, first ring only', async (t) => {
+  const numbers = callerNumbers(7, 3)
+  t.same(numbers, ['+79030700001', '+79030700002', '+79030700003'])
+  const dir = logs([
+    'IN +79030700001 1796243089.000000 19420.000000',
+    'IN +79030700002 1796243090.000000 999000.000000',
+    'IN +79030700003 1796243091.000000 0.000000',
+    'OK +79030700001', 'OK +79030700002', 'OK +79030700003'
+  ], [
+    'OUT +79030700001 1796243089.000000 25937.000000 sip:+79030700001@',
+    // Asterisk may drop the "+"; the second call's INVITE-out crosses a second boundary
+    'OUT 79030700002 1796243091.000000 4000.000000 sip:79030700002@',
+    'OUT +79030700002 1796243092.000000 0.000000 sip:+79030700002@'
+  ])
+  const f = setupFigures(dir, numbers)
+  t.equal(f.placed, 3)
+  t.equal(f.succeeded, 2, 'the third caller never reached an operator')
+  t.same(f.delaysMs.map((d) => Math.round(d * 1000) / 1000), [6.517, 5])
+})
+
+t.test('a call whose caller did not end normally is not a success, though its delay counts', async (t) => {
+  const numbers = callerNumbers(1, 1)
+  const dir = logs(['IN +79030100001 10.000000 0.000000'], ['OUT +79030100001 10.000000 2500.000000 sip:+79030100001@'])
+  const f = setupFigures(dir, numbers)
+  t.equal(f.succeeded, 0)
+  t.same(f.delaysMs, [2.5])
+})
+
+const result = (rate: number, p99: number, succeeded: number): RunResult => ({
+  contender: 'floor', recording: 'none', rate, placed: 100, succeeded, p50: 1, p99, max: p99,
+  asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0, extra: {}
+})
+
+t.test('the knee is the highest rate where every run kept p99 under 50 ms and 99 % success', async (t) => {
+  t.equal(knee([result(5, 10, 100), result(20, 30, 99), result(40, 49, 100), result(40, 60, 100), result(80, 20, 100)], 'floor'), '80 calls/s')
+  t.equal(knee([result(5, 10, 100), result(20, 30, 98)], 'floor'), '5 calls/s')
+  t.equal(knee([result(5, 50, 100)], 'floor'), 'none of 5 calls/s')
+})
+
+t.test('the bench is off without an ARI URL and reads its lists from the environment', async (t) => {
+  t.equal(benchSettings({}), null)
+  const s = benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'http://127.0.0.1:8090/', RINGLEAD_BENCH_ASTERISK_OPERATORS: '2001-2003,PJSIP/3000', RINGLEAD_BENCH_ASTERISK_RATES: '5,40', RINGLEAD_BENCH_ASTERISK_PID: '42' })!
+  t.equal(s.ari.url, 'http://127.0.0.1:8090')
+  t.same(s.operators, ['PJSIP/2001', 'PJSIP/2002', 'PJSIP/2003', 'PJSIP/3000'])
+  t.same(s.rates, [5, 40])
+  t.equal(s.asteriskPid, 42)
+  t.throws(() => benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'x', RINGLEAD_BENCH_ASTERISK_CONTENDERS: 'ringlead,pbx' }), /unknown contender "pbx"/)
+})
