@@ -62,11 +62,13 @@ export function parseAgiEnv (lines: readonly string[]): AgiRequest {
 export class FastAgiServer {
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
+  /** Connections still sending their environment block, oldest first: the ones given up under pressure. */
+  private readonly incomplete = new Set<Socket>()
   private readonly log: Logger
   private readonly clock: Clock
   private readonly limits: FastAgiLimits
   private readonly allow: AllowList
-  /** Refusals not yet logged, by reason: a flood of them logs once a second, not once each. */
+  /** Refusals since the last log line, by reason. */
   private readonly refused = new Map<string, { count: number; loggedAt: number }>()
   /** Sessions running now (for tests and health). */
   running = 0
@@ -105,23 +107,45 @@ export class FastAgiServer {
   private accept (socket: Socket): void {
     socket.on('error', () => {}) // a reset during the refusal below is no news
     if (!this.allow.has(socket.remoteAddress)) return this.refuse(socket, 'address not allowed')
-    if (this.sockets.size >= this.limits.maxConnections) return this.refuse(socket, 'connection limit reached')
+    if (this.sockets.size >= this.limits.maxConnections && !this.makeRoom()) return this.refuse(socket, 'connection limit reached')
     this.sockets.add(socket)
-    socket.on('close', () => { this.sockets.delete(socket) })
+    this.incomplete.add(socket)
+    socket.on('close', () => { this.sockets.delete(socket); this.incomplete.delete(socket) })
     serveConnection(socket, {
       limits: this.limits, clock: this.clock, log: this.log, parse: parseAgiEnv,
-      start: (channel) => { void this.run(channel) }
+      start: (channel) => { this.incomplete.delete(socket); void this.run(channel) }
     })
+  }
+
+  /**
+   * At the limit, the oldest connection that has not finished its environment block gives way:
+   * Asterisk sends its block at once, so a slow or silent peer cannot keep Asterisk out. Running
+   * sessions are never closed for a newcomer; when all slots hold one, the newcomer is refused.
+   */
+  private makeRoom (): boolean {
+    const oldest = this.incomplete.values().next()
+    if (oldest.done === true) return false
+    const socket = oldest.value
+    this.incomplete.delete(socket)
+    this.sockets.delete(socket)
+    socket.destroy()
+    this.report('FastAGI connection dropped', 'connection limit reached: the oldest incomplete one gives way', socket.remoteAddress)
+    return true
   }
 
   private refuse (socket: Socket, why: string): void {
     const remote = socket.remoteAddress
     socket.destroy()
+    this.report('FastAGI connection refused', why, remote)
+  }
+
+  /** A flood of refusals logs once a second per reason, with how many there were. */
+  private report (msg: string, why: string, remote: string | undefined): void {
     const now = this.clock.now()
     const seen = this.refused.get(why) ?? { count: 0, loggedAt: -Infinity }
     seen.count++
     if (now - seen.loggedAt >= 1000) {
-      this.log.warn({ why, remote, refused: seen.count, allow: this.allow.entries, maxConnections: this.limits.maxConnections }, 'FastAGI connection refused')
+      this.log.warn({ why, remote, refused: seen.count, allow: this.allow.entries, maxConnections: this.limits.maxConnections }, msg)
       seen.count = 0
       seen.loggedAt = now
     }

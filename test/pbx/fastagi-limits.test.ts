@@ -134,20 +134,37 @@ t.test('a peer that keeps its side open after the script is cut off after the gr
   peer.socket.destroy()
 })
 
-t.test('connections over the limit are closed at once, before anything is read; freed slots serve again', async (t) => {
+t.test('at the connection limit the oldest connection still without its environment block gives way to a new one', async (t) => {
   const s = await server(t, { limits: { maxConnections: 3 } })
   const idle = [agiPeer(s.port), agiPeer(s.port), agiPeer(s.port)]
   await eventually('three held', () => s.server.connections === 3)
+  t.ok((await validEcho(s.port, ['b'], 'Ivan')).ok, 'Asterisk gets in past silent peers')
+  await idle[0]!.closed
+  t.notOk(idle[1]!.isClosed() || idle[2]!.isClosed(), 'only the oldest was closed')
+  t.match(s.logs.entries.find((e) => e.msg === 'FastAGI connection dropped'), { why: 'connection limit reached: the oldest incomplete one gives way', maxConnections: 3 })
+  for (const p of idle) p.socket.destroy()
+})
+
+t.test('when every slot holds a running session, a new connection is closed at once, before anything is read', async (t) => {
+  const s = await server(t, { limits: { maxConnections: 3 } })
+  const busy = [agiPeer(s.port), agiPeer(s.port), agiPeer(s.port)]
+  for (const p of busy) {
+    for (const c of envChunks('echo', ['a'])) p.write(c)
+    t.equal(await p.next(), 'GET VARIABLE CALLERID(name)')
+  }
   const extra = agiPeer(s.port)
   for (const c of envChunks('echo', ['a'])) extra.write(c)
   await extra.closed
   t.equal(extra.received(), '', 'the refused peer got no command')
-  t.equal(s.server.running, 0)
+  t.equal(s.server.running, 3)
   t.match(s.logs.entries.find((e) => e.msg === 'FastAGI connection refused'), { why: 'connection limit reached', maxConnections: 3 })
-  idle[0]!.socket.destroy()
+  busy[0]!.reply('200 result=1 (Ivan)')
+  t.match(await busy[0]!.next(), /^SET VARIABLE/)
+  busy[0]!.reply('200 result=1')
+  await busy[0]!.closed
   await eventually('a slot freed', () => s.server.connections === 2)
-  t.ok((await validEcho(s.port, ['b'], 'Ivan')).ok)
-  for (const p of idle) p.socket.destroy()
+  t.ok((await validEcho(s.port, ['b'], 'Ivan')).ok, 'a freed slot serves again')
+  for (const p of busy) p.socket.destroy()
 })
 
 t.test('a peer outside the allow-list is closed before its environment block is read', async (t) => {
