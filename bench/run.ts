@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
 import { benchDialplan } from './dialplan.js'
 import { benchFaults } from './faults.js'
+import { benchFastAgiHostile } from './fastagi-hostile.js'
 import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
@@ -111,6 +112,7 @@ await step('14. operators\' efficiency table for a month over 1,000,000 calls', 
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
+await step('18. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -150,6 +152,8 @@ summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
 const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
+summary['18. FastAGI server RSS MB before / peak / after 3,000 hostile connections'] = get('18.', 'server RSS MB before / peak during / after')
+summary['18. FastAGI proper sessions under attack: served / failed'] = get('18.', 'proper sessions under attack: served / failed')
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)
