@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os'
 import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
 import { benchDialplan } from './dialplan.js'
 import { benchFaults } from './faults.js'
+import { benchFastAgiHostile } from './fastagi-hostile.js'
 import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
@@ -117,10 +118,11 @@ await step('14. operators\' efficiency table for a month over 1,000,000 calls', 
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
+await step('18. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 if (asterisk === null) {
-  console.log('\n-- skipped: 18. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
+  console.log('\n-- skipped: 19. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
 } else {
-  await step('18. real Asterisk: INVITE-in → INVITE-out, ringlead vs floor ARI app vs app_queue (sipp, 100 operators)', () => benchAsterisk(asterisk))
+  await step('19. real Asterisk: INVITE-in → INVITE-out, ringlead vs floor ARI app vs app_queue (sipp, 100 operators)', () => benchAsterisk(asterisk))
 }
 
 const get = (prefix: string, key: string): string => {
@@ -161,8 +163,10 @@ summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
 const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
-const real = [...results.entries()].find(([t]) => t.startsWith('18.'))?.[1] ?? {}
-for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`18. ${k}`] = v
+summary['18. FastAGI server RSS MB before / peak / after 3,000 hostile connections'] = get('18.', 'server RSS MB before / peak during / after')
+summary['18. FastAGI proper sessions under attack: served / failed'] = get('18.', 'proper sessions under attack: served / failed')
+const real = [...results.entries()].find(([t]) => t.startsWith('19.'))?.[1] ?? {}
+for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`19. ${k}`] = v
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

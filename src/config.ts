@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { allowListProblems } from './allow-list.js'
 
 /** A TCP port; 0 = any free one, where allowed. */
 const port = (defaultPort: number, minimum = 0): ReturnType<typeof Type.Integer> => Type.Integer({ minimum, maximum: 65535, default: defaultPort })
@@ -196,7 +197,17 @@ const ConfigSchema = Type.Object({
     /** Host name Asterisk uses to reach the FastAGI server (rendered into the dialplan). */
     publicHost: Type.String({ default: '127.0.0.1', pattern: '^[A-Za-z0-9_.:-]{1,253}$' }),
     /** A session idle this long (no reply from Asterisk) is closed. */
-    idleSeconds: Type.Integer({ minimum: 1, default: 60 })
+    idleSeconds: Type.Integer({ minimum: 1, default: 60 }),
+    /** The agi_ environment block must be complete this long after connecting (slow senders are cut off). */
+    headerSeconds: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
+    /** Peers allowed to connect: comma list of IPs and CIDR ranges; others are closed before a byte is read. */
+    allow: Type.String({ default: '127.0.0.0/8,::1' }),
+    /** Connections held at once; more are closed at once. */
+    maxConnections: Type.Integer({ minimum: 1, maximum: 100_000, default: 500 }),
+    /** Largest agi_ environment block, and largest 520 usage reply, in bytes (Asterisk's is about 1 KB). */
+    maxHeaderBytes: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 16_384 }),
+    /** Longest line Asterisk may send, in bytes. */
+    maxLineBytes: Type.Integer({ minimum: 256, maximum: 1_048_576, default: 8192 })
   }, { default: {} }),
   tracking: Type.Object({
     /** How long a pool number stays with a site visitor after their last page view. */
@@ -310,6 +321,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const [, section, key] = error.path.split('/')
     const where = section && key ? `${envName(section, key)} (${section}.${key})` : error.path
     problems.push(`${where}: ${error.message}, got ${JSON.stringify(error.value)}`)
+  }
+  if (typeof config.agi?.allow === 'string') {
+    for (const problem of allowListProblems(config.agi.allow)) problems.push(`${envName('agi', 'allow')} (agi.allow): ${problem}`)
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return Object.freeze(config)

@@ -280,7 +280,15 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   if (config.agi.enabled) {
     const server = new FastAgiServer({
       log,
+      clock,
       replyTimeoutMs: config.agi.idleSeconds * 1000,
+      allow: config.agi.allow,
+      limits: {
+        maxConnections: config.agi.maxConnections,
+        maxHeaderBytes: config.agi.maxHeaderBytes,
+        maxLineBytes: config.agi.maxLineBytes,
+        headerTimeoutMs: config.agi.headerSeconds * 1000
+      },
       scripts: agiScripts({
         db, repo, board, leads, log, now, catalog: { db, bus, now, newId },
         routing: config.routing, defaultRegion: config.calls.defaultRegion, calendar: leadSettings.calendar,

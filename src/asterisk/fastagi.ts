@@ -1,167 +1,47 @@
 // FastAGI over TCP: Asterisk's `AGI(agi://host:port/<script>,args…)` opens a connection, sends the
 // agi_ environment block (ended by a blank line), then reads one command per line and answers each
-// with "200 result=…". "HANGUP" may arrive at any time, even before the reply it interrupts.
-// Speaks the protocol and nothing else: what a script does is the script's business.
+// with "200 result=…". Speaks the protocol and nothing else: what a script does is the script's business.
+// Anyone who reaches the port could drive a script, so peers outside the allow-list are closed before
+// a byte is read, and every connection is bounded in number, size and time.
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import type { Logger } from 'pino'
-import { RingleadError } from '../errors.js'
+import { parseAllowList, type AllowList } from '../allow-list.js'
+import { systemClock, type Clock } from '../clock.js'
+import { AgiHangup, type AgiChannel, type AgiRequest } from './agi-channel.js'
+import { serveConnection, type ConnectionLimits } from './agi-connection.js'
 
-export interface AgiRequest {
-  /** Script name from agi_network_script (the path of agi://host/<script>). */
-  script: string
-  /** agi_* variables without the prefix: callerid, channel, extension, … */
-  env: Readonly<Record<string, string>>
-  /** agi_arg_1, agi_arg_2, … in order. */
-  args: readonly string[]
-}
-
-export interface AgiReply { code: number; result: string; data: string | null; rest: string; raw: string }
-
-/** The channel hung up or the connection ended: the script has nobody to talk to any more. */
-export class AgiHangup extends RingleadError {
-  constructor (why: string) { super('AGI_HANGUP', `AGI session ended: ${why}`) }
-}
+export { AgiChannel, AgiHangup, AgiProtocolError, type AgiReply, type AgiRequest } from './agi-channel.js'
 
 export type AgiScript = (channel: AgiChannel) => Promise<void>
+
+export interface FastAgiLimits extends ConnectionLimits {
+  /** Connections held at once; more are closed at once. */
+  maxConnections: number
+}
 
 export interface FastAgiOptions {
   scripts: Readonly<Record<string, AgiScript>>
   log: Logger
   /** No reply from Asterisk for this long closes the session. */
   replyTimeoutMs?: number
+  /** Timers of the deadlines; the system clock unless a test passes a virtual one. */
+  clock?: Clock
+  /** Peers allowed to connect: comma list of IPs and CIDR ranges (default: loopback only). */
+  allow?: string
+  limits?: Partial<Omit<FastAgiLimits, 'replyTimeoutMs'>>
 }
 
-/** The env block is small (about 1 KB); anything much bigger is not Asterisk. */
-const maxEnvBytes = 16_384
-const maxLineBytes = 8_192
+/** Asterisk's env block is about 1 KB and arrives at once; these leave room and stop abuse. */
+export const defaultFastAgiLimits: Omit<FastAgiLimits, 'replyTimeoutMs'> = {
+  maxConnections: 500,
+  maxHeaderBytes: 16_384,
+  maxLineBytes: 8192,
+  headerTimeoutMs: 10_000,
+  closeGraceMs: 5000
+}
+export const defaultFastAgiAllow = '127.0.0.0/8,::1'
+
 const envLine = /^agi_([a-z0-9_]+): ?(.*)$/
-
-/** One AGI session: the commands a script sends and the replies Asterisk gives. */
-export class AgiChannel {
-  private pending: { resolve: (r: AgiReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | null = null
-  /** Lines of a 520 usage reply, collected until "520 End of proper usage." */
-  private usage: string[] | null = null
-  private hungUp = false
-  private closed = false
-
-  constructor (readonly request: AgiRequest, private readonly socket: Socket, private readonly replyTimeoutMs: number, readonly log: Logger) {}
-
-  get isHungUp (): boolean { return this.hungUp || this.closed }
-
-  /** Sends one command line and waits for its reply. */
-  command (line: string): Promise<AgiReply> {
-    if (this.closed) return Promise.reject(new AgiHangup('connection closed'))
-    if (this.hungUp) return Promise.reject(new AgiHangup('channel hung up'))
-    if (this.pending) return Promise.reject(new Error('AGI commands run one at a time'))
-    if (/[\r\n]/.test(line)) return Promise.reject(new Error('an AGI command is one line'))
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { this.fail(new AgiHangup(`no reply to ${line.split(' ')[0]} in ${this.replyTimeoutMs} ms`)) }, this.replyTimeoutMs)
-      this.pending = { resolve, reject, timer }
-      this.log.debug({ line }, 'agi >')
-      this.socket.write(`${line}\n`)
-    })
-  }
-
-  /** Feeds one line Asterisk sent after the env block. */
-  onLine (line: string): void {
-    this.log.debug({ line }, 'agi <')
-    if (line === 'HANGUP') { this.hungUp = true; return } // the reply to the pending command still comes
-    if (this.usage !== null) {
-      this.usage.push(line)
-      if (line.startsWith('520 ')) { const raw = this.usage.join('\n'); this.usage = null; this.settle({ code: 520, result: '', data: null, rest: raw, raw }) }
-      return
-    }
-    if (line.startsWith('520-')) { this.usage = [line]; return }
-    const m = /^(\d{3}) ?(.*)$/.exec(line)
-    if (!m) throw new Error(`not an AGI reply: ${JSON.stringify(line.slice(0, 80))}`)
-    const code = Number(m[1])
-    const body = m[2] ?? ''
-    // Greedy up to the last ")": a variable's value may hold parentheses itself, e.g. a caller name.
-    const r = /^result=(-?[0-9*#A-D]*)(?: \((.*)\))?\s*(.*)$/.exec(body)
-    this.settle({ code, result: r?.[1] ?? '', data: r?.[2] ?? null, rest: r ? r[3] ?? '' : body, raw: line })
-  }
-
-  private settle (reply: AgiReply): void {
-    const p = this.pending
-    if (!p) throw new Error(`AGI reply nobody asked for: ${JSON.stringify(reply.raw.slice(0, 80))}`)
-    this.pending = null
-    clearTimeout(p.timer)
-    p.resolve(reply)
-  }
-
-  /** Ends the session: a pending command fails with `err`, the socket closes. */
-  fail (err: Error): void {
-    this.closed = true
-    const p = this.pending
-    this.pending = null
-    if (p) { clearTimeout(p.timer); p.reject(err) }
-    this.socket.destroy()
-  }
-
-  close (): void {
-    if (this.closed) return
-    this.closed = true
-    this.socket.end()
-  }
-
-  // ---- the commands ringlead's scripts use ----
-
-  private async ok (line: string): Promise<AgiReply> {
-    const reply = await this.command(line)
-    // 511: "Command Not Permitted on a dead channel": the caller is gone, not a fault of ours.
-    if (reply.code === 511) { this.hungUp = true; throw new AgiHangup('channel hung up') }
-    if (reply.code !== 200) throw new RingleadError('AGI_COMMAND_FAILED', `AGI ${line.split(' ').slice(0, 2).join(' ')} failed: ${reply.raw}`)
-    if (reply.result === '-1') { this.hungUp = true; throw new AgiHangup('channel hung up') }
-    return reply
-  }
-
-  async answer (): Promise<void> { await this.ok('ANSWER') }
-
-  /** Null when the variable is not set. */
-  async getVariable (name: string): Promise<string | null> {
-    const reply = await this.ok(`GET VARIABLE ${name}`)
-    return reply.result === '1' ? reply.data ?? '' : null
-  }
-
-  async setVariable (name: string, value: string): Promise<void> {
-    await this.ok(`SET VARIABLE ${name} ${quote(value)}`)
-  }
-
-  /** Plays a sound file; returns the key that interrupted it (one of `escapeDigits`) or null. */
-  async streamFile (file: string, escapeDigits = ''): Promise<string | null> {
-    return digitOf(await this.ok(`STREAM FILE ${file} ${quote(escapeDigits)}`))
-  }
-
-  /** Waits up to `timeoutMs` for one key; null when none came. */
-  async waitForDigit (timeoutMs: number): Promise<string | null> {
-    return digitOf(await this.ok(`WAIT FOR DIGIT ${Math.max(0, Math.round(timeoutMs))}`))
-  }
-
-  /** Plays `file` and collects up to `maxDigits` keys (ended by # or the timeout). */
-  async getData (file: string, timeoutMs: number, maxDigits: number): Promise<string> {
-    const reply = await this.ok(`GET DATA ${file} ${Math.max(0, Math.round(timeoutMs))} ${maxDigits}`)
-    return reply.result
-  }
-
-  async exec (application: string, data: string): Promise<string> {
-    return (await this.ok(`EXEC ${application} ${quote(data)}`)).result
-  }
-
-  async verbose (message: string, level = 1): Promise<void> {
-    await this.ok(`VERBOSE ${quote(message)} ${level}`)
-  }
-}
-
-/** AGI arguments are space separated; quotes keep one together. Quotes and backslashes inside are escaped. */
-function quote (value: string): string {
-  return `"${value.replace(/[\r\n]/g, ' ').replace(/["\\]/g, (c) => `\\${c}`)}"`
-}
-
-/** STREAM FILE and WAIT FOR DIGIT answer with the key's ASCII code, 0 for none. */
-function digitOf (reply: AgiReply): string | null {
-  const code = Number(reply.result)
-  return Number.isInteger(code) && code > 0 ? String.fromCharCode(code) : null
-}
 
 /** Parses the agi_ block; throws on anything that is not one. */
 export function parseAgiEnv (lines: readonly string[]): AgiRequest {
@@ -182,18 +62,30 @@ export function parseAgiEnv (lines: readonly string[]): AgiRequest {
 export class FastAgiServer {
   private readonly server: Server
   private readonly sockets = new Set<Socket>()
-  private readonly replyTimeoutMs: number
+  /** Connections still sending their environment block, oldest first: the ones given up under pressure. */
+  private readonly incomplete = new Set<Socket>()
   private readonly log: Logger
+  private readonly clock: Clock
+  private readonly limits: FastAgiLimits
+  private readonly allow: AllowList
+  /** Refusals since the last log line, by reason. */
+  private readonly refused = new Map<string, { count: number; loggedAt: number }>()
   /** Sessions running now (for tests and health). */
   running = 0
 
   constructor (private readonly opts: FastAgiOptions) {
     this.log = opts.log.child({ part: 'fastagi' })
-    this.replyTimeoutMs = opts.replyTimeoutMs ?? 60_000
-    this.server = createServer((socket) => { this.accept(socket) })
+    this.clock = opts.clock ?? systemClock
+    this.limits = { ...defaultFastAgiLimits, ...opts.limits, replyTimeoutMs: opts.replyTimeoutMs ?? 60_000 }
+    this.allow = parseAllowList(opts.allow ?? defaultFastAgiAllow)
+    // Paused: nothing is read from a peer before it passed the allow-list and the connection limit.
+    this.server = createServer({ pauseOnConnect: true }, (socket) => { this.accept(socket) })
     // A bad client never takes the server down; listen errors surface through listen().
     this.server.on('error', (err) => { this.log.error({ err }, 'FastAGI server error') })
   }
+
+  /** Connections held now, sessions and not-yet-complete ones alike. */
+  get connections (): number { return this.sockets.size }
 
   listen (port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
@@ -201,7 +93,7 @@ export class FastAgiServer {
       this.server.listen(port, host, () => {
         this.server.off('error', reject)
         const address = this.server.address() as AddressInfo
-        this.log.info({ host, port: address.port }, 'FastAGI listening')
+        this.log.info({ host, port: address.port, allow: this.allow.entries, maxConnections: this.limits.maxConnections }, 'FastAGI listening')
         resolve(address.port)
       })
     })
@@ -213,62 +105,62 @@ export class FastAgiServer {
   }
 
   private accept (socket: Socket): void {
+    socket.on('error', () => {}) // a reset during the refusal below is no news
+    if (!this.allow.has(socket.remoteAddress)) return this.refuse(socket, 'address not allowed')
+    if (this.sockets.size >= this.limits.maxConnections && !this.makeRoom()) return this.refuse(socket, 'connection limit reached')
     this.sockets.add(socket)
-    socket.setEncoding('utf8')
-    socket.setNoDelay(true)
-    let buffer = ''
-    const envLines: string[] = []
-    let channel: AgiChannel | null = null
-    const timer = setTimeout(() => { if (!channel) drop('no environment block in time') }, this.replyTimeoutMs)
-    const log = this.log.child({ remote: `${socket.remoteAddress}:${socket.remotePort}` })
-    const drop = (why: string): void => {
-      log.warn({ why }, 'AGI session closed: bad input')
-      if (channel) channel.fail(new AgiHangup(why))
-      else socket.destroy()
-    }
-    socket.on('error', (err) => { log.debug({ err: err.message }, 'AGI socket error') })
-    socket.on('close', () => {
-      clearTimeout(timer)
-      this.sockets.delete(socket)
-      if (channel) channel.fail(new AgiHangup('connection closed'))
-      else if (envLines.length > 0 || buffer !== '') log.warn({ lines: envLines.length }, 'AGI session closed before its environment was complete')
-    })
-    socket.on('data', (chunk: string) => {
-      buffer += chunk
-      for (;;) {
-        const nl = buffer.indexOf('\n')
-        if (nl < 0) {
-          if (buffer.length > maxLineBytes) drop('line too long')
-          return
-        }
-        const line = buffer.slice(0, nl).replace(/\r$/, '')
-        buffer = buffer.slice(nl + 1)
-        if (socket.destroyed) return
-        if (channel) {
-          try { channel.onLine(line) } catch (err) { drop((err as Error).message); return }
-          continue
-        }
-        if (line !== '') {
-          envLines.push(line)
-          if (envLines.reduce((n, l) => n + l.length, 0) > maxEnvBytes) { drop('environment block too large'); return }
-          continue
-        }
-        clearTimeout(timer)
-        let request: AgiRequest
-        try { request = parseAgiEnv(envLines) } catch (err) { drop((err as Error).message); return }
-        channel = new AgiChannel(request, socket, this.replyTimeoutMs, log.child({ script: request.script, agiChannel: request.env.channel, uniqueId: request.env.uniqueid }))
-        void this.run(channel)
-      }
+    this.incomplete.add(socket)
+    socket.on('close', () => { this.sockets.delete(socket); this.incomplete.delete(socket) })
+    serveConnection(socket, {
+      limits: this.limits, clock: this.clock, log: this.log, parse: parseAgiEnv,
+      start: (channel) => { this.incomplete.delete(socket); void this.run(channel) }
     })
   }
 
+  /**
+   * At the limit, the oldest connection that has not finished its environment block gives way:
+   * Asterisk sends its block at once, so a slow or silent peer cannot keep Asterisk out. Running
+   * sessions are never closed for a newcomer; when all slots hold one, the newcomer is refused.
+   */
+  private makeRoom (): boolean {
+    const oldest = this.incomplete.values().next()
+    if (oldest.done === true) return false
+    const socket = oldest.value
+    this.incomplete.delete(socket)
+    this.sockets.delete(socket)
+    socket.destroy()
+    this.report('FastAGI connection dropped', 'connection limit reached: the oldest incomplete one gives way', socket.remoteAddress)
+    return true
+  }
+
+  private refuse (socket: Socket, why: string): void {
+    const remote = socket.remoteAddress
+    socket.destroy()
+    this.report('FastAGI connection refused', why, remote)
+  }
+
+  /** A flood of refusals logs once a second per reason, with how many there were. */
+  private report (msg: string, why: string, remote: string | undefined): void {
+    const now = this.clock.now()
+    const seen = this.refused.get(why) ?? { count: 0, loggedAt: -Infinity }
+    seen.count++
+    if (now - seen.loggedAt >= 1000) {
+      this.log.warn({ why, remote, refused: seen.count, allow: this.allow.entries, maxConnections: this.limits.maxConnections }, msg)
+      seen.count = 0
+      seen.loggedAt = now
+    }
+    this.refused.set(why, seen)
+  }
+
   private async run (channel: AgiChannel): Promise<void> {
-    const script = this.opts.scripts[channel.request.script]
+    const name = channel.request.script
+    // Own names only: "constructor" or "toString" must not find Object's.
+    const script = Object.hasOwn(this.opts.scripts, name) ? this.opts.scripts[name] : undefined
     this.running++
     try {
       if (!script) {
         channel.log.warn({ known: Object.keys(this.opts.scripts) }, 'unknown AGI script')
-        await channel.verbose(`ringlead: unknown AGI script ${channel.request.script}`)
+        await channel.verbose(`ringlead: unknown AGI script ${name}`)
         return
       }
       channel.log.info({ args: channel.request.args }, 'AGI script started')
