@@ -216,6 +216,14 @@ const ConfigSchema = Type.Object({
     /** Language for people not logged in: ru | en. */
     defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
   }, { default: {} }),
+  rateLimit: Type.Object({
+    /** Login form posts per minute from one address (on top of the per-username lockout). */
+    loginPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+    /** Public intake requests (web form, Telegram, API) per minute from one address. */
+    intakePerMinute: Type.Integer({ minimum: 1, default: 60 }),
+    /** GET /api/tracking/number per minute from one address (a shop's visitors, each page view). */
+    trackingPerMinute: Type.Integer({ minimum: 1, default: 300 })
+  }, { default: {} }),
   reports: Type.Object({
     /** ISO 4217 code of deal amounts; amounts are kept in its minor units (kopecks, cents). */
     currency: Type.String({ default: 'RUB', pattern: '^[A-Z]{3}$' }),

@@ -6,7 +6,8 @@ import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
 import type { Db } from './open.js'
-import { goldenCalls, loginFailures, recordings, sessions, users } from './schema.js'
+import { clearFailures, reserveAttempt, settleFailure, type LockoutSettings } from './login-attempts.js'
+import { goldenCalls, recordings, sessions, users } from './schema.js'
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>
 /** scrypt at N=2^15, r=8: about 50 ms and 32 MiB per hash, twice Node's default work factor. */
@@ -116,31 +117,29 @@ export async function updateUser (db: Db, userId: string, change: UserChange, no
 
 // ---- login and lockout ----
 
-export interface LockoutSettings { maxFailures: number; lockoutMs: number }
+export type { LockoutSettings }
 
 export type LoginResult =
   | { ok: true; user: UserView }
   | { ok: false; reason: 'bad_credentials' }
   | { ok: false; reason: 'locked'; untilMs: number }
 
-/** Checks a password; counts failures per username and address and locks that pair out after too many. */
+/**
+ * Checks a password; counts attempts per username and address (before the check, see
+ * login-attempts.ts) and locks that pair out after too many failures.
+ */
 export async function login (db: Db, usernameRaw: string, password: string, ip: string, nowMs: number, lockout: LockoutSettings): Promise<LoginResult> {
   const username = usernameRaw.trim().toLowerCase().slice(0, 64)
-  const key = and(eq(loginFailures.username, username), eq(loginFailures.ip, ip))
-  const failure = db.select().from(loginFailures).where(key).get()
-  if (failure?.lockedUntil != null && failure.lockedUntil > nowMs) return { ok: false, reason: 'locked', untilMs: failure.lockedUntil }
+  const reserved = reserveAttempt(db, username, ip, nowMs, lockout)
+  if (reserved.kind === 'locked') return { ok: false, reason: 'locked', untilMs: reserved.untilMs }
   const row = db.select().from(users).where(and(eq(users.username, username), isNull(users.disabledAt))).get()
   // Unknown users cost the same scrypt as known ones, so timing does not tell which names exist.
   const ok = await checkPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
   if (ok && row !== undefined) {
-    db.delete(loginFailures).where(key).run()
+    clearFailures(db, username, ip)
     return { ok: true, user: view(row) }
   }
-  const fresh = failure === undefined || nowMs - failure.firstAt > lockout.lockoutMs
-  const failures = fresh ? 1 : failure.failures + 1
-  const lockedUntil = failures >= lockout.maxFailures ? nowMs + lockout.lockoutMs : null
-  db.insert(loginFailures).values({ username, ip, failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil })
-    .onConflictDoUpdate({ target: [loginFailures.username, loginFailures.ip], set: { failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil } }).run()
+  const lockedUntil = settleFailure(db, username, ip, reserved.attempt, nowMs, lockout)
   return lockedUntil !== null ? { ok: false, reason: 'locked', untilMs: lockedUntil } : { ok: false, reason: 'bad_credentials' }
 }
 
