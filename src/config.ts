@@ -213,6 +213,8 @@ const ConfigSchema = Type.Object({
     lockoutMinutes: Type.Integer({ minimum: 1, default: 15 }),
     /** Live-feed events kept for clients that reconnect with Last-Event-ID. */
     feedBacklog: Type.Integer({ minimum: 10, default: 2000 }),
+    /** A live-feed client with more than this many bytes waiting to be sent (it stopped reading) is dropped. */
+    feedMaxUnsentBytes: Type.Integer({ minimum: 4096, default: 1_048_576 }),
     /** Language for people not logged in: ru | en. */
     defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
   }, { default: {} }),
