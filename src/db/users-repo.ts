@@ -3,6 +3,8 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { judgePassword } from '../domain/password.js'
+import { hasUnsafeNameChars, unsafeNameHint } from '../domain/text.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
 import type { Db } from './open.js'
@@ -14,7 +16,6 @@ const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen
 const scryptParams = { N: 2 ** 15, r: 8, p: 1 }
 export const languages = ['ru', 'en'] as const
 export type Language = typeof languages[number]
-export const minPasswordLength = 10
 
 export interface UserView {
   userId: string
@@ -54,9 +55,14 @@ export async function checkPassword (password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected)
 }
 
-function checkPasswordRules (password: string): void {
-  if (password.length < minPasswordLength) throw new InvalidInput('password', `must be at least ${minPasswordLength} characters`)
-  if (password.length > 200) throw new InvalidInput('password', 'must be at most 200 characters')
+function checkPasswordRules (password: string, personal: readonly string[]): void {
+  const verdict = judgePassword(password, personal)
+  if (!verdict.ok) throw new InvalidInput('password', verdict.reason)
+}
+
+function checkDisplayName (displayName: string): void {
+  if (displayName.length > 200) throw new InvalidInput('displayName', 'must be at most 200 characters')
+  if (hasUnsafeNameChars(displayName)) throw new InvalidInput('displayName', `must ${unsafeNameHint}`)
 }
 
 function checkOperatorLink (db: Db, role: Role, operatorId: string | null): void {
@@ -77,7 +83,8 @@ export async function createUser (db: Db, input: NewUser, nowMs: number, userId:
   if (!languages.includes(language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
   const operatorId = input.operatorId ?? null
   checkOperatorLink(db, input.role, operatorId)
-  checkPasswordRules(input.password)
+  checkDisplayName(input.displayName ?? '')
+  checkPasswordRules(input.password, [username, input.displayName ?? ''])
   if (db.select().from(users).where(eq(users.username, username)).get() !== undefined) throw new Conflict(`user ${username} already exists`)
   const passwordHash = await hashPassword(input.password)
   const displayName = (input.displayName ?? '').trim() || username
@@ -102,11 +109,12 @@ export async function updateUser (db: Db, userId: string, change: UserChange, no
   checkOperatorLink(db, role, operatorId)
   if (change.language !== undefined && !languages.includes(change.language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
   const set: Partial<typeof users.$inferInsert> = { role, operatorId }
+  if (change.displayName !== undefined) checkDisplayName(change.displayName)
   if (change.displayName !== undefined && change.displayName.trim() !== '') set.displayName = change.displayName.trim()
   if (change.language !== undefined) set.language = change.language
   if (change.disabled !== undefined) set.disabledAt = change.disabled ? (row.disabledAt ?? nowMs) : null
   if (change.password !== undefined) {
-    checkPasswordRules(change.password)
+    checkPasswordRules(change.password, [row.username, change.displayName ?? row.displayName])
     set.passwordHash = await hashPassword(change.password)
   }
   db.update(users).set(set).where(eq(users.userId, userId)).run()
