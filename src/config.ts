@@ -218,7 +218,7 @@ const ConfigSchema = Type.Object({
     /** Language for people not logged in: ru | en. */
     defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
   }, { default: {} }),
-  rateLimit: Type.Object({
+  limits: Type.Object({
     /** Login form posts per minute from one address (on top of the per-username lockout). */
     loginPerMinute: Type.Integer({ minimum: 1, default: 20 }),
     /** Public intake requests (web form, Telegram, API) per minute from one address. */

@@ -158,9 +158,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoute, { bus: deps.bus, now, ...deps.metrics, waiting: deps.metrics?.waiting ?? (() => (deps.waiting?.() ?? []).length) })
   await app.register(consolePlugin, { feed: deps.feed })
   // Shops' pages ask for a number without a token: the tracking script and its number endpoint.
-  await registerLimited(app as unknown as FastifyInstance, trackingPublicRoutes as FastifyPluginAsync, deps.config.rateLimit.trackingPerMinute)
+  await registerLimited(app as unknown as FastifyInstance, trackingPublicRoutes as FastifyPluginAsync, deps.config.limits.trackingPerMinute)
   // Intake checks its own callers: an API token, nothing (the web form) or Telegram's secret.
-  if (deps.leads !== undefined) await registerLimited(app as unknown as FastifyInstance, intakeRoutes as FastifyPluginAsync, deps.config.rateLimit.intakePerMinute, { prefix: '/api' })
+  if (deps.leads !== undefined) await registerLimited(app as unknown as FastifyInstance, intakeRoutes as FastifyPluginAsync, deps.config.limits.intakePerMinute, { prefix: '/api' })
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate)
     api.addHook('onRequest', csrfForSessions)

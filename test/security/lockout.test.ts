@@ -7,7 +7,7 @@ import { testApp } from '../http/helpers.js'
 const password = 'correct horse battery'
 
 t.test('60 parallel wrong guesses lock the account, and the right password is then refused while locked', async (t) => {
-  const h = await testApp({ console: { secureCookies: false, maxFailedLogins: 5, lockoutMinutes: 15 }, rateLimit: { loginPerMinute: 10_000 } })
+  const h = await testApp({ console: { secureCookies: false, maxFailedLogins: 5, lockoutMinutes: 15 }, limits: { loginPerMinute: 10_000 } })
   t.teardown(() => h.close())
   await createUser(h.db, { username: 'boss', role: 'admin', password }, h.clock.ms)
   const base = await h.app.listen({ port: 0, host: '127.0.0.1' })

@@ -34,7 +34,7 @@ export async function accountPages (app: FastifyInstance, kit: ConsoleKit): Prom
 
   app.post('/login', {
     preHandler: app.csrfProtection, // after the form body is parsed
-    config: { rateLimit: { max: config.rateLimit.loginPerMinute, timeWindow: 60_000 } }
+    config: { rateLimit: { max: config.limits.loginPerMinute, timeWindow: 60_000 } }
   }, async (req, reply) => {
     const body = (req.body ?? {}) as { username?: string; password?: string; next?: unknown }
     const result = await login(db, String(body.username ?? ''), String(body.password ?? ''), req.ip, now(), {
