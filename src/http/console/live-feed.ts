@@ -31,17 +31,18 @@ export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, fee
     const out = reply.raw
     const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
     let dropped = false
-    /** Writes unless the client is too far behind; then it is cut off (its browser reconnects and gets a snapshot). */
+    /**
+     * Writes, then looks at what is still waiting (write hands to the kernel at once what fits): a
+     * client too far behind is cut off, and its browser reconnects and gets a snapshot.
+     */
     const send = (text: string): void => {
       if (dropped) return
-      if (out.writableLength + text.length > maxUnsent) {
-        dropped = true
-        req.log.info({ userId: user.userId, unsentBytes: out.writableLength }, 'live feed client too slow; dropped')
-        close()
-        out.destroy()
-        return
-      }
       out.write(text)
+      if (out.writableLength <= maxUnsent) return
+      dropped = true
+      req.log.info({ userId: user.userId, unsentBytes: out.writableLength }, 'live feed client too slow; dropped')
+      close()
+      out.destroy()
     }
     const write = (e: FeedEvent): void => { if (visible(e)) send(wire(e)) }
     reply.hijack()
