@@ -230,6 +230,14 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   }
   app.get('/reports', page('operator'), async (_req, reply) => go(reply, '/reports/operators'))
   app.get('/reports/digest', page('operator'), async (req, reply) => render(req, reply, 'report-digest.njk', { report: await api(req, `/api/reports/digest?lang=${langOf(req)}`) }))
+  // The digest as it is mailed, for the sandboxed frame on the page above: e-mail HTML styles
+  // inline, so this one document may, and nothing else (no script, no requests, framed only here).
+  app.get('/reports/digest/mail', page('operator'), async (req, reply) => {
+    const report = await api(req, `/api/reports/digest?lang=${langOf(req)}`)
+    if (report.status !== 200) return render(req, reply, 'error.njk', { message: report.body?.message }, report.status)
+    return reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+      .header('x-frame-options', 'SAMEORIGIN').header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(String(report.body.html))
+  })
 }
 
 function namesOf (operators: ApiAnswer): Record<string, string> {
