@@ -1,18 +1,12 @@
 // The console in Chromium: no page breaks its Content-Security-Policy, and crafted redirect targets
 // (the language switch's `back`, the login's `next`) keep the browser on this site.
 import t from 'tap'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { createUser } from '../../src/db/users-repo.js'
 import { startWorld, until } from '../helpers/world.js'
+import { launchChromium } from './chromium.js'
 
 const password = 'correct horse battery'
-
-export async function launchChromium (): Promise<Browser> {
-  return await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
-  })
-}
 
 /** Collects what the page reports about its CSP: violation events and console messages. */
 async function watchCsp (page: Page): Promise<string[]> {
