@@ -21,6 +21,9 @@ async function watchCsp (page: Page): Promise<string[]> {
   return found
 }
 
+// Chromium under a loaded machine: a deadline that only stops a hung run.
+t.setTimeout(600_000)
+
 t.test('the console in Chromium', async (t) => {
   const w = await startWorld({ http: { port: 0 }, console: { secureCookies: false } }, { listen: true })
   t.teardown(() => w.close())

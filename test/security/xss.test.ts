@@ -55,6 +55,9 @@ async function injected (page: Page): Promise<string[]> {
   })
 }
 
+// Chromium under a loaded machine: a deadline that only stops a hung run.
+t.setTimeout(600_000)
+
 t.test('stored XSS payloads render as text on every console page', async (t) => {
   const w = await startWorld({ http: { port: 0 }, console: { secureCookies: false }, limits: { intakePerMinute: 10_000 } }, { listen: true })
   t.teardown(() => w.close())
