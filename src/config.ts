@@ -224,8 +224,18 @@ const ConfigSchema = Type.Object({
     lockoutMinutes: Type.Integer({ minimum: 1, default: 15 }),
     /** Live-feed events kept for clients that reconnect with Last-Event-ID. */
     feedBacklog: Type.Integer({ minimum: 10, default: 2000 }),
+    /** A live-feed client with more than this many bytes waiting to be sent (it stopped reading) is dropped. */
+    feedMaxUnsentBytes: Type.Integer({ minimum: 4096, default: 1_048_576 }),
     /** Language for people not logged in: ru | en. */
     defaultLanguage: Type.Union([Type.Literal('ru'), Type.Literal('en')], { default: 'ru' })
+  }, { default: {} }),
+  limits: Type.Object({
+    /** Login form posts per minute from one address (on top of the per-username lockout). */
+    loginPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+    /** Public intake requests (web form, Telegram, API) per minute from one address. */
+    intakePerMinute: Type.Integer({ minimum: 1, default: 60 }),
+    /** GET /api/tracking/number per minute from one address (a shop's visitors, each page view). */
+    trackingPerMinute: Type.Integer({ minimum: 1, default: 300 })
   }, { default: {} }),
   reports: Type.Object({
     /** ISO 4217 code of deal amounts; amounts are kept in its minor units (kopecks, cents). */

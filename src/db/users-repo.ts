@@ -3,17 +3,19 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { judgePassword } from '../domain/password.js'
+import { hasUnsafeNameChars, unsafeNameHint } from '../domain/text.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
 import type { Db } from './open.js'
-import { goldenCalls, loginFailures, recordings, sessions, users } from './schema.js'
+import { clearFailures, reserveAttempt, settleFailure, type LockoutSettings } from './login-attempts.js'
+import { goldenCalls, recordings, sessions, users } from './schema.js'
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>
 /** scrypt at N=2^15, r=8: about 50 ms and 32 MiB per hash, twice Node's default work factor. */
 const scryptParams = { N: 2 ** 15, r: 8, p: 1 }
 export const languages = ['ru', 'en'] as const
 export type Language = typeof languages[number]
-export const minPasswordLength = 10
 
 export interface UserView {
   userId: string
@@ -53,9 +55,14 @@ export async function checkPassword (password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected)
 }
 
-function checkPasswordRules (password: string): void {
-  if (password.length < minPasswordLength) throw new InvalidInput('password', `must be at least ${minPasswordLength} characters`)
-  if (password.length > 200) throw new InvalidInput('password', 'must be at most 200 characters')
+function checkPasswordRules (password: string, personal: readonly string[]): void {
+  const verdict = judgePassword(password, personal)
+  if (!verdict.ok) throw new InvalidInput('password', verdict.reason)
+}
+
+function checkDisplayName (displayName: string): void {
+  if (displayName.length > 200) throw new InvalidInput('displayName', 'must be at most 200 characters')
+  if (hasUnsafeNameChars(displayName)) throw new InvalidInput('displayName', `must ${unsafeNameHint}`)
 }
 
 function checkOperatorLink (db: Db, role: Role, operatorId: string | null): void {
@@ -76,7 +83,8 @@ export async function createUser (db: Db, input: NewUser, nowMs: number, userId:
   if (!languages.includes(language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
   const operatorId = input.operatorId ?? null
   checkOperatorLink(db, input.role, operatorId)
-  checkPasswordRules(input.password)
+  checkDisplayName(input.displayName ?? '')
+  checkPasswordRules(input.password, [username, input.displayName ?? ''])
   if (db.select().from(users).where(eq(users.username, username)).get() !== undefined) throw new Conflict(`user ${username} already exists`)
   const passwordHash = await hashPassword(input.password)
   const displayName = (input.displayName ?? '').trim() || username
@@ -101,11 +109,12 @@ export async function updateUser (db: Db, userId: string, change: UserChange, no
   checkOperatorLink(db, role, operatorId)
   if (change.language !== undefined && !languages.includes(change.language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
   const set: Partial<typeof users.$inferInsert> = { role, operatorId }
+  if (change.displayName !== undefined) checkDisplayName(change.displayName)
   if (change.displayName !== undefined && change.displayName.trim() !== '') set.displayName = change.displayName.trim()
   if (change.language !== undefined) set.language = change.language
   if (change.disabled !== undefined) set.disabledAt = change.disabled ? (row.disabledAt ?? nowMs) : null
   if (change.password !== undefined) {
-    checkPasswordRules(change.password)
+    checkPasswordRules(change.password, [row.username, change.displayName ?? row.displayName])
     set.passwordHash = await hashPassword(change.password)
   }
   db.update(users).set(set).where(eq(users.userId, userId)).run()
@@ -116,31 +125,29 @@ export async function updateUser (db: Db, userId: string, change: UserChange, no
 
 // ---- login and lockout ----
 
-export interface LockoutSettings { maxFailures: number; lockoutMs: number }
+export type { LockoutSettings }
 
 export type LoginResult =
   | { ok: true; user: UserView }
   | { ok: false; reason: 'bad_credentials' }
   | { ok: false; reason: 'locked'; untilMs: number }
 
-/** Checks a password; counts failures per username and address and locks that pair out after too many. */
+/**
+ * Checks a password; counts attempts per username and address (before the check, see
+ * login-attempts.ts) and locks that pair out after too many failures.
+ */
 export async function login (db: Db, usernameRaw: string, password: string, ip: string, nowMs: number, lockout: LockoutSettings): Promise<LoginResult> {
   const username = usernameRaw.trim().toLowerCase().slice(0, 64)
-  const key = and(eq(loginFailures.username, username), eq(loginFailures.ip, ip))
-  const failure = db.select().from(loginFailures).where(key).get()
-  if (failure?.lockedUntil != null && failure.lockedUntil > nowMs) return { ok: false, reason: 'locked', untilMs: failure.lockedUntil }
+  const reserved = reserveAttempt(db, username, ip, nowMs, lockout)
+  if (reserved.kind === 'locked') return { ok: false, reason: 'locked', untilMs: reserved.untilMs }
   const row = db.select().from(users).where(and(eq(users.username, username), isNull(users.disabledAt))).get()
   // Unknown users cost the same scrypt as known ones, so timing does not tell which names exist.
   const ok = await checkPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
   if (ok && row !== undefined) {
-    db.delete(loginFailures).where(key).run()
+    clearFailures(db, username, ip)
     return { ok: true, user: view(row) }
   }
-  const fresh = failure === undefined || nowMs - failure.firstAt > lockout.lockoutMs
-  const failures = fresh ? 1 : failure.failures + 1
-  const lockedUntil = failures >= lockout.maxFailures ? nowMs + lockout.lockoutMs : null
-  db.insert(loginFailures).values({ username, ip, failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil })
-    .onConflictDoUpdate({ target: [loginFailures.username, loginFailures.ip], set: { failures, firstAt: fresh ? nowMs : failure.firstAt, lockedUntil } }).run()
+  const lockedUntil = settleFailure(db, username, ip, reserved.attempt, nowMs, lockout)
   return lockedUntil !== null ? { ok: false, reason: 'locked', untilMs: lockedUntil } : { ok: false, reason: 'bad_credentials' }
 }
 

@@ -1,7 +1,7 @@
 // The HTTP API as a Fastify instance (not listening): auth, validation, one error handler, routes.
 import type { TSchema } from '@sinclair/typebox'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import type { Config } from '../config.js'
@@ -39,7 +39,9 @@ import cookie from '@fastify/cookie'
 import csrf from '@fastify/csrf-protection'
 import userRoutes from './routes/users.js'
 import consolePlugin from './console/plugin.js'
-import { csrfForSessions } from './session.js'
+import { csrfForSessions, csrfUserInfo } from './session.js'
+import { registerSecurityHeaders } from './security-headers.js'
+import { registerLimited } from './rate-limits.js'
 import { registerDocs } from './docs.js'
 import { metricsRoute, type MetricsSources } from './metrics.js'
 import type { ConsoleFeed } from '../notify/console-feed.js'
@@ -118,11 +120,18 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler)
   app.decorateRequest('auth', null)
   app.decorateRequest('consoleUser', undefined)
-  // The console's session cookie, and the CSRF token (double-submit, secret in its own cookie).
+  app.decorateRequest('preSession', undefined)
+  await registerSecurityHeaders(app as unknown as FastifyInstance)
+  // The console's session cookie, and the CSRF token (double-submit, secret in its own cookie),
+  // bound to the session or the pre-session cookie (csrfUserInfo). The binding's secret is that
+  // value, which never leaves the server in clear: the HMAC key needs no secrecy of its own, and a
+  // fixed one keeps open pages' tokens valid across a restart.
   await app.register(cookie)
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.config.console.secureCookies }
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: deps.config.console.secureCookies },
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: 'ringlead console csrf binding' }
   })
   await registerDocs(app as unknown as FastifyInstance)
 
@@ -149,9 +158,9 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoute, { bus: deps.bus, now, ...deps.metrics, waiting: deps.metrics?.waiting ?? (() => (deps.waiting?.() ?? []).length) })
   await app.register(consolePlugin, { feed: deps.feed })
   // Shops' pages ask for a number without a token: the tracking script and its number endpoint.
-  await app.register(trackingPublicRoutes)
+  await registerLimited(app as unknown as FastifyInstance, trackingPublicRoutes as FastifyPluginAsync, deps.config.limits.trackingPerMinute)
   // Intake checks its own callers: an API token, nothing (the web form) or Telegram's secret.
-  if (deps.leads !== undefined) await app.register(intakeRoutes, { prefix: '/api' })
+  if (deps.leads !== undefined) await registerLimited(app as unknown as FastifyInstance, intakeRoutes as FastifyPluginAsync, deps.config.limits.intakePerMinute, { prefix: '/api' })
   await app.register(async (api) => {
     api.addHook('onRequest', authenticate)
     api.addHook('onRequest', csrfForSessions)

@@ -10,15 +10,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import nunjucks from 'nunjucks'
 import { maxSkillLevel, minSkillLevel, type Role } from '../../db/catalog-repo.js'
-import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../db/users-repo.js'
-import { RingleadError } from '../../errors.js'
-import type { ConsoleFeed, FeedEvent } from '../../notify/console-feed.js'
-import { sessionCookie, sessionUserOf } from '../session.js'
+import { countUsers, type UserView } from '../../db/users-repo.js'
+import type { ConsoleFeed } from '../../notify/console-feed.js'
+import { csrfTokenFor, sessionUserOf } from '../session.js'
+import { accountPages, langCookie } from './account-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
+import type { ConsoleKit } from './kit.js'
+import { liveFeedRoutes } from './live-feed.js'
+import { safeTarget } from './redirect.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
-const langCookie = 'rl_lang'
 const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }
 
 export interface ConsoleOptions { feed?: ConsoleFeed }
@@ -66,12 +68,14 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       isAdmin: user?.role === 'admin',
       path: req.url.split('?')[0],
       url: req.url,
-      csrf: reply.generateCsrf(),
+      csrf: csrfTokenFor(req, reply, cookieBase),
       clientMessages: clientMessages(lang),
       nowMs: now()
     })
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
   }
+
+  const go = (reply: FastifyReply, target: unknown): FastifyReply => reply.redirect(safeTarget(target))
 
   /** GET the JSON API as the visitor. */
   const api = async (req: FastifyRequest, url: string): Promise<ApiAnswer> => {
@@ -88,8 +92,8 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const guard = (min: Role) => async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const user = sessionUserOf(req)
     if (user === null) {
-      if (countUsers(db) === 0) return reply.redirect('/setup')
-      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`)
+      if (countUsers(db) === 0) return go(reply, '/setup')
+      return go(reply, `/login?next=${encodeURIComponent(req.url)}`)
     }
     if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { message: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
     return undefined
@@ -97,117 +101,9 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const page = (min: Role) => ({ onRequest: guard(min) })
   const userOf = (req: FastifyRequest): UserView => sessionUserOf(req)!
 
-  const startSession = (reply: FastifyReply, user: UserView): void => {
-    const secret = createSession(db, user.userId, now(), sessionTtlMs)
-    reply.setCookie(sessionCookie, secret, { ...cookieBase, maxAge: Math.floor(sessionTtlMs / 1000) })
-    reply.setCookie(langCookie, user.language, { ...cookieBase, httpOnly: false, maxAge: 365 * 86400 })
-  }
-
-  // ---- login, logout, first run, language ----
-
-  app.get('/', async (req, reply) => reply.redirect(sessionUserOf(req) === null ? (countUsers(db) === 0 ? '/setup' : '/login') : '/wallboard'))
-
-  app.get('/login', async (req, reply) => {
-    if (countUsers(db) === 0) return reply.redirect('/setup')
-    return render(req, reply, 'login.njk', { next: safeNext((req.query as { next?: string }).next) })
-  })
-
-  app.post('/login', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
-    const body = (req.body ?? {}) as { username?: string; password?: string; next?: string }
-    const result = await login(db, String(body.username ?? ''), String(body.password ?? ''), req.ip, now(), {
-      maxFailures: config.console.maxFailedLogins, lockoutMs: config.console.lockoutMinutes * 60_000
-    })
-    if (!result.ok) {
-      const t = translator(langOf(req))
-      req.log.info({ reason: result.reason }, 'console login refused') // never the password, never the username's secret
-      const message = result.reason === 'locked' ? t('login.locked', { until: DateTime.fromMillis(result.untilMs, { zone }).toFormat('HH:mm') }) : t('login.bad')
-      return render(req, reply, 'login.njk', { error: message, username: body.username ?? '', next: safeNext(body.next) }, result.reason === 'locked' ? 429 : 401)
-    }
-    req.log.info({ userId: result.user.userId }, 'console login')
-    startSession(reply, result.user)
-    return reply.redirect(safeNext(body.next))
-  })
-
-  app.post('/logout', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
-    const secret = (req.cookies as Record<string, string | undefined>)[sessionCookie]
-    if (secret !== undefined) deleteSession(db, secret)
-    reply.clearCookie(sessionCookie, { path: '/' })
-    return reply.redirect('/login')
-  })
-
-  // Shown only while no user exists: the first account is the administrator.
-  app.get('/setup', async (req, reply) => (countUsers(db) > 0 ? reply.redirect('/login') : render(req, reply, 'setup.njk')))
-
-  app.post('/setup', { preHandler: app.csrfProtection } /* after the form body is parsed */, async (req, reply) => {
-    if (countUsers(db) > 0) return reply.redirect('/login')
-    const body = (req.body ?? {}) as Record<string, string | undefined>
-    const t = translator(langOf(req))
-    if ((body.password ?? '') !== (body.password2 ?? '')) return render(req, reply, 'setup.njk', { error: t('setup.mismatch'), form: body }, 400)
-    try {
-      const user = await createUser(db, { username: body.username ?? '', displayName: body.displayName, role: 'admin', password: body.password ?? '', language: langOf(req) }, now())
-      req.log.info({ userId: user.userId }, 'first console administrator created')
-      startSession(reply, user)
-      return reply.redirect('/wallboard')
-    } catch (err) {
-      if (!(err instanceof RingleadError)) throw err
-      return render(req, reply, 'setup.njk', { error: err.message, form: { ...body, password: '', password2: '' } }, 400)
-    }
-  })
-
-  app.get('/lang/:lang', async (req, reply) => {
-    const lang = (req.params as { lang: string }).lang === 'en' ? 'en' : 'ru'
-    reply.setCookie(langCookie, lang, { ...cookieBase, httpOnly: false, maxAge: 365 * 86400 })
-    const user = sessionUserOf(req)
-    if (user !== null && user.language !== lang) await updateUser(db, user.userId, { language: lang }, now())
-    return reply.redirect(safeNext((req.query as { back?: string }).back))
-  })
-
-  // ---- wallboard and its live feed ----
-
-  const streams = new Set<() => void>()
-  // Each event is serialised once, however many consoles are open.
-  const wired = new WeakMap<FeedEvent, string>()
-  const wire = (e: FeedEvent): string => {
-    let text = wired.get(e)
-    if (text === undefined) {
-      text = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.data)}\n\n`
-      wired.set(e, text)
-    }
-    return text
-  }
-  // Open feeds would keep the server from closing: end them first.
-  app.addHook('preClose', async () => { for (const end of [...streams]) end() })
-
-  app.get('/wallboard', page('operator'), async (req, reply) => {
-    if (opts.feed === undefined) return render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
-    return render(req, reply, 'wallboard.njk', { snapshot: opts.feed.snapshot() })
-  })
-
-  app.get('/console/live', page('operator'), async (req, reply) => {
-    const feed = opts.feed
-    if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })
-    const user = userOf(req)
-    const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
-    const write = (e: FeedEvent): void => { if (visible(e)) reply.raw.write(wire(e)) }
-    reply.hijack()
-    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-    reply.raw.write('retry: 2000\n\n')
-    const lastHeader = req.headers['last-event-id']
-    const lastId = typeof lastHeader === 'string' && /^\d+$/.test(lastHeader) ? Number(lastHeader) : null
-    const missed = lastId === null ? null : feed.since(lastId)
-    if (missed === null) {
-      const snap = feed.snapshot()
-      reply.raw.write(`id: ${snap.lastEventId}\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`)
-    } else {
-      for (const e of missed) write(e)
-    }
-    const unsubscribe = feed.subscribe(write)
-    const ping = setInterval(() => { reply.raw.write(': ping\n\n') }, 25_000)
-    const close = (): void => { clearInterval(ping); unsubscribe(); streams.delete(end) }
-    const end = (): void => { close(); reply.raw.end() }
-    streams.add(end)
-    req.raw.on('close', close)
-  })
+  const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
+  await accountPages(app, kit)
+  await liveFeedRoutes(app, kit, opts.feed)
 
   // ---- calls ----
 
@@ -276,7 +172,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
 
   // ---- admin ----
 
-  app.get('/admin', page('admin'), async (_req, reply) => reply.redirect('/admin/users'))
+  app.get('/admin', page('admin'), async (_req, reply) => go(reply, '/admin/users'))
   app.get('/admin/users', page('admin'), async (req, reply) => {
     const [users, operators] = await Promise.all([api(req, '/api/users'), api(req, '/api/operators')])
     return render(req, reply, 'admin-users.njk', { users: users.body?.users ?? [], operators: operators.body?.operators ?? [] })
@@ -332,15 +228,18 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}&format=csv` })
     })
   }
-  app.get('/reports', page('operator'), async (_req, reply) => reply.redirect('/reports/operators'))
+  app.get('/reports', page('operator'), async (_req, reply) => go(reply, '/reports/operators'))
   app.get('/reports/digest', page('operator'), async (req, reply) => render(req, reply, 'report-digest.njk', { report: await api(req, `/api/reports/digest?lang=${langOf(req)}`) }))
+  // The digest as it is mailed, for the sandboxed frame on the page above: e-mail HTML styles
+  // inline, so this one document may, and nothing else (no script, no requests, framed only here).
+  app.get('/reports/digest/mail', page('operator'), async (req, reply) => {
+    const report = await api(req, `/api/reports/digest?lang=${langOf(req)}`)
+    if (report.status !== 200) return render(req, reply, 'error.njk', { message: report.body?.message }, report.status)
+    return reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
+      .header('x-frame-options', 'SAMEORIGIN').header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(String(report.body.html))
+  })
 }
 
 function namesOf (operators: ApiAnswer): Record<string, string> {
   return Object.fromEntries(((operators.body?.operators ?? []) as Array<{ operatorId: string; name: string }>).map((o) => [o.operatorId, o.name]))
-}
-
-/** Only paths on this site, so a crafted link cannot send a freshly logged-in user elsewhere. */
-function safeNext (next: string | undefined): string {
-  return next !== undefined && /^\/(?![/\\])/.test(next) ? next : '/wallboard'
 }

@@ -107,7 +107,7 @@ async function formErrorHandler (err: FastifyError | RingleadError, req: Fastify
     req.log.info({ code: err.code, status: 400 }, 'form refused')
     return sendPage(reply, 400, 'Please check the form', [err.message], fix)
   }
-  const status = err instanceof RingleadError ? undefined : err.statusCode
+  const status = err instanceof RingleadError ? (err.code === 'RATE_LIMITED' ? 429 : undefined) : err.statusCode
   if (status !== undefined && status >= 400 && status < 500) {
     req.log.info({ code: err.code, status }, 'form refused')
     const line = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'

@@ -6,7 +6,7 @@ import { NotFound } from '../../errors.js'
 import { createUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser } from '../../db/users-repo.js'
 import { authOf, requireRole } from '../auth.js'
 import { actorOf } from './leads.js'
-import { authErrors, ErrorBody, EpochMs, Nullable } from '../schemas/common.js'
+import { authErrors, ErrorBody, EpochMs, Nullable, SafeName } from '../schemas/common.js'
 
 const Role = Type.Union([Type.Literal('operator'), Type.Literal('supervisor'), Type.Literal('admin')])
 const Language = Type.Union([Type.Literal('ru'), Type.Literal('en')])
@@ -16,14 +16,14 @@ const UserView = Type.Object({
 })
 const NewUserBody = Type.Object({
   username: Type.String({ minLength: 2, maxLength: 64 }),
-  displayName: Type.Optional(Type.String({ maxLength: 200 })),
+  displayName: Type.Optional(SafeName({ maxLength: 200 })),
   role: Role,
   operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   language: Type.Optional(Language),
   password: Type.String({ minLength: 1, maxLength: 200 })
 }, { additionalProperties: false })
 const UserChangeBody = Type.Object({
-  displayName: Type.Optional(Type.String({ maxLength: 200 })),
+  displayName: Type.Optional(SafeName({ maxLength: 200 })),
   role: Type.Optional(Role),
   operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
   language: Type.Optional(Language),

@@ -1,5 +1,6 @@
 // Schemas shared by several resources. `hint` is what the value "must" do, for error messages.
 import { Type, type TSchema } from '@sinclair/typebox'
+import { unsafeNameChars, unsafeNameHint } from '../../domain/text.js'
 import { categoryIdPattern, didPattern, endpointPattern, maxSkillLevel, minSkillLevel, mobilePattern } from '../../db/catalog-repo.js'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
@@ -14,7 +15,14 @@ export const authErrors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 413:
 
 export const EpochMs = Type.Integer({ description: 'epoch milliseconds' })
 
-export const Name = Type.String({ minLength: 1, maxLength: 200 })
+/**
+ * Text shown as a name (of a person, operator, category, menu, number, token…): no control
+ * characters and no bidirectional overrides, which could hide or reverse what it displays.
+ */
+export const SafeName = (limits: { minLength?: number; maxLength: number }) =>
+  Type.String({ ...limits, pattern: `^[^${unsafeNameChars}]*$`, hint: unsafeNameHint })
+
+export const Name = SafeName({ minLength: 1, maxLength: 200 })
 export const OperatorId = Type.String({ minLength: 1, maxLength: 100 })
 export const CategoryId = Type.String({ pattern: categoryIdPattern, hint: 'be a slug: lowercase letters, digits, - and _, starting with a letter or digit, at most 64 characters' })
 export const Did = Type.String({ pattern: didPattern, hint: 'be digits with an optional leading +, like +74951234567' })

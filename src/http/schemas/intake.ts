@@ -1,5 +1,6 @@
 // Public intake: the shop's web form and the Telegram Bot API webhook.
 import { Type } from '@sinclair/typebox'
+import { SafeName } from './common.js'
 import { emailPattern } from './leads.js'
 
 const Field = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
@@ -9,7 +10,7 @@ const Field = (maxLength: number) => Type.Optional(Type.String({ maxLength }))
  * empty, as browsers send them; other fields (a submit button, a consent box…) are ignored.
  */
 export const LeadForm = Type.Object({
-  name: Field(200),
+  name: Type.Optional(SafeName({ maxLength: 200 })),
   phone: Field(50),
   email: Type.Optional(Type.String({ maxLength: 254, pattern: `^$|${emailPattern}`, hint: 'be an e-mail address like name@example.com' })),
   message: Field(5000),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { EpochMs, Nullable, OperatorId } from './common.js'
+import { EpochMs, Nullable, OperatorId, SafeName } from './common.js'
 
 export const maxLeadPageSize = 200
 
@@ -108,7 +108,7 @@ export const Utm = Type.Object({
 }, { additionalProperties: false })
 
 export const NewLeadBody = Type.Object({
-  name: Type.Optional(Nullable(Text(200))),
+  name: Type.Optional(Nullable(SafeName({ maxLength: 200 }))),
   phone: Type.Optional(Nullable(Text(50))),
   email: Type.Optional(Nullable(Email)),
   message: Type.Optional(Nullable(Text(5000))),

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { EpochMs, Nullable } from './common.js'
+import { EpochMs, Name, Nullable } from './common.js'
 
 const Ref = Type.String({ minLength: 1, maxLength: 100 })
 const MediaUri = Type.String({
@@ -19,7 +19,7 @@ export const MenuAction = Type.Union([
 export const MenuParams = Type.Object({ menuId: Type.String({ minLength: 1, maxLength: 64 }) })
 
 export const MenuBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name,
   greeting: Type.Optional(Type.Array(MediaUri, { maxItems: 20, description: 'played once on entry; default none' })),
   prompt: Type.Optional(Type.Array(MediaUri, { maxItems: 20, description: 'the choices, played on entry and on every repeat' })),
   options: Type.Optional(Type.Record(Type.String({ pattern: '^[0-9*#]$' }), MenuAction, { description: 'key → action' })),

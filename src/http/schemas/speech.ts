@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { EpochMs, Nullable } from './common.js'
+import { EpochMs, Name, Nullable } from './common.js'
 
 export const Language = Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')])
 export const Speaker = Type.Union([Type.Literal('caller'), Type.Literal('operator')])
@@ -51,7 +51,7 @@ const Rule = Type.Union([
 ])
 
 export const RuleSetBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name,
   categoryId: Nullable(Type.String({ maxLength: 64 })),
   rules: Type.Array(Rule, { maxItems: 2000 })
 }, { additionalProperties: false })

@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import { Did, EpochMs, Nullable, RoutingPolicyOverrides } from './common.js'
+import { Did, EpochMs, Nullable, RoutingPolicyOverrides, SafeName } from './common.js'
 
 export const DidParams = Type.Object({ did: Did })
 
 const Source = Type.String({ minLength: 1, maxLength: 100, description: 'traffic source, e.g. google-ads' })
-const Label = Type.String({ maxLength: 200 })
+const Label = SafeName({ maxLength: 200 })
 /** Any text here; an unknown category is answered with 400 naming it. */
 const CategoryRef = Type.String({ minLength: 1, maxLength: 100 })
 /** The voice menu callers on this number hear; an unknown one is answered with 400 naming it. */

@@ -2,7 +2,8 @@
 // sortable tables, the live feed (one EventSource per page) and the customer card pop-up.
 (function () {
   'use strict'
-  const RL = window.RL
+  // The page's settings come as JSON data, not an inline script (the CSP allows none).
+  const RL = window.RL = JSON.parse(document.getElementById('rl-config').textContent)
   const t = (k) => RL.t[k] || k
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content || ''
   const skew = RL.serverNowMs - Date.now() // the server's clock decides "for how long"

@@ -1,0 +1,17 @@
+// What the console's page modules share: rendering, the visitor's language, guarded routes and the
+// one way to redirect (through safeTarget).
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import type { Role } from '../../db/catalog-repo.js'
+import type { UserView } from '../../db/users-repo.js'
+import type { Lang } from './i18n.js'
+
+export interface ConsoleKit {
+  render (req: FastifyRequest, reply: FastifyReply, view: string, ctx?: Record<string, unknown>, status?: number): FastifyReply
+  langOf (req: FastifyRequest): Lang
+  /** Redirects to `target` when it is a path on this site, else to '/'. */
+  go (reply: FastifyReply, target: unknown): FastifyReply
+  page (min: Role): { onRequest: onRequestAsyncHookHandler }
+  userOf (req: FastifyRequest): UserView
+  cookieBase: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean }
+  sessionTtlMs: number
+}
