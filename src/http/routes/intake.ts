@@ -15,6 +15,7 @@ import { viewLead, type LeadView } from '../../leads/lead-service.js'
 import { authenticate, authOf } from '../auth.js'
 import { csrfForSessions } from '../session.js'
 import { InvalidRequest, Unauthorized } from '../errors.js'
+import { fastifyClientError } from '../error-handler.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { FormProblemPage, LeadForm, TelegramAnswer, TelegramUpdate } from '../schemas/intake.js'
 import { IntakeAnswer, IntakeHeaders, IntakeReceipt, NewLeadBody } from '../schemas/leads.js'
@@ -114,7 +115,7 @@ async function formErrorHandler (err: FastifyError | RingleadError, req: Fastify
       ? `the form is larger than ${req.server.services.config.http.bodyLimitBytes} bytes; please shorten the message`
       : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? `the form must be sent as application/x-www-form-urlencoded (got ${req.headers['content-type'] ?? 'none'})`
-        : err.message
+        : fastifyClientError(err, req)?.message ?? err.message // e.g. "body: not valid JSON", not Fastify's wording
     return sendPage(reply, status, 'The form was not accepted', [line], fix)
   }
   req.log.error({ err }, 'request failed')
