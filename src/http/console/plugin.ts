@@ -12,7 +12,7 @@ import nunjucks from 'nunjucks'
 import { maxSkillLevel, minSkillLevel, type Role } from '../../db/catalog-repo.js'
 import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../db/users-repo.js'
 import { RingleadError } from '../../errors.js'
-import type { ConsoleFeed, FeedEvent } from '../../notify/console-feed.js'
+import { isVisibleTo, snapshotFor, type ConsoleFeed, type FeedEvent } from '../../notify/console-feed.js'
 import { sessionCookie, sessionUserOf } from '../session.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 
@@ -180,15 +180,14 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
 
   app.get('/wallboard', page('operator'), async (req, reply) => {
     if (opts.feed === undefined) return render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
-    return render(req, reply, 'wallboard.njk', { snapshot: opts.feed.snapshot() })
+    return render(req, reply, 'wallboard.njk', { snapshot: snapshotFor(opts.feed.snapshot(), userOf(req)) })
   })
 
   app.get('/console/live', page('operator'), async (req, reply) => {
     const feed = opts.feed
     if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })
     const user = userOf(req)
-    const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
-    const write = (e: FeedEvent): void => { if (visible(e)) reply.raw.write(wire(e)) }
+    const write = (e: FeedEvent): void => { if (isVisibleTo(e, user)) reply.raw.write(wire(e)) }
     reply.hijack()
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     reply.raw.write('retry: 2000\n\n')
@@ -196,7 +195,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     const lastId = typeof lastHeader === 'string' && /^\d+$/.test(lastHeader) ? Number(lastHeader) : null
     const missed = lastId === null ? null : feed.since(lastId)
     if (missed === null) {
-      const snap = feed.snapshot()
+      const snap = snapshotFor(feed.snapshot(), user)
       reply.raw.write(`id: ${snap.lastEventId}\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`)
     } else {
       for (const e of missed) write(e)
