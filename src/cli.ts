@@ -126,6 +126,7 @@ const dialplanCommand: Command = {
         case 'diff': {
           if (positionals.length > 0) throw new UsageError('dialplan diff: takes no arguments')
           const preview = service.preview()
+          for (const n of preview.skipped) io.err(`tracking number ${JSON.stringify(n.did)} left out: ${n.problems.join('; ')}`)
           if (!preview.changed) io.err('no changes: the applied dialplan is what the database renders')
           else io.out(preview.diff.trimEnd())
           return 0

@@ -5,6 +5,7 @@ import type { RunResult } from 'better-sqlite3'
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core'
 import type { Bus } from '../bus.js'
+import { dialplanValueProblem } from '../domain/dialplan-values.js'
 import type { RoutingPolicy } from '../domain/routing.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import type { Db } from './open.js'
@@ -439,6 +440,13 @@ function checkTrackingTarget (db: Sql, source: string | null, categoryId: string
   if (categoryId !== null && getCategory(db, categoryId) === undefined) throw new InvalidInput('categoryId', `unknown category ${categoryId}`)
 }
 
+/** A source goes into the dialplan's Stasis arguments: refused here, when written, rather than at every render. */
+function checkSource (source: string | null): void {
+  if (source === null) return
+  const problem = dialplanValueProblem('arg', source)
+  if (problem !== null) throw new InvalidInput('source', `${JSON.stringify(source)} ${problem}`)
+}
+
 const cleanText = (value: string | null | undefined): string | null => {
   if (value === null || value === undefined) return null
   const trimmed = value.trim()
@@ -448,6 +456,7 @@ const cleanText = (value: string | null | undefined): string | null => {
 export function createTrackingNumber (ctx: CatalogContext, input: NewTrackingNumber): TrackingNumber {
   checkDid(input.did)
   const source = cleanText(input.source)
+  checkSource(source)
   const categoryId = input.categoryId ?? null
   const routingPolicy = storePolicy(input.routingPolicy)
   ctx.db.transaction((db) => {
@@ -471,6 +480,7 @@ export function updateTrackingNumber (ctx: CatalogContext, did: string, changes:
     if (current === undefined) throw new NotFound('tracking number', did)
     stored = current.did
     const source = changes.source === undefined ? current.source : cleanText(changes.source)
+    if (changes.source !== undefined) checkSource(source) // a bad source stored by an older version does not block fixing the rest
     const categoryId = changes.categoryId === undefined ? current.categoryId : changes.categoryId
     checkTrackingTarget(db, source, categoryId)
     if (changes.menuId !== undefined) checkMenu(db, changes.menuId)

@@ -50,3 +50,29 @@ export function dialplanValueProblems (values: Iterable<DialplanValue>): string[
   }
   return out
 }
+
+/** A tracking number as the dialplan uses it: '' for no source or no category. */
+export interface DialplanNumber { did: string; source: string; categoryId: string }
+
+/** A tracking number left out of the dialplan, and why. */
+export interface SkippedNumber { did: string; problems: string[] }
+
+/**
+ * Splits tracking numbers into those that may go into the dialplan and those that may not. One bad
+ * row (written by an older version that did not check it) leaves out that number alone, so every
+ * other number still renders and the admin is told which one to fix.
+ */
+export function splitDialplanNumbers<N extends DialplanNumber> (numbers: readonly N[]): { kept: N[]; skipped: SkippedNumber[] } {
+  const kept: N[] = []
+  const skipped: SkippedNumber[] = []
+  for (const n of numbers) {
+    const problems = dialplanValueProblems([
+      { kind: 'did', value: n.did, where: 'did' },
+      { kind: 'arg', value: n.source, where: 'source' },
+      { kind: 'arg', value: n.categoryId, where: 'categoryId' }
+    ])
+    if (problems.length === 0) kept.push(n)
+    else skipped.push({ did: n.did, problems })
+  }
+  return { kept, skipped }
+}

@@ -20,7 +20,7 @@ const statusOfCode: Record<string, number> = {
 }
 
 /** Fastify's own request errors (before our code runs) in our words. */
-function fastifyClientError (err: FastifyError, req: FastifyRequest): { status: number; code: string; message: string } | undefined {
+export function fastifyClientError (err: FastifyError, req: FastifyRequest): { status: number; code: string; message: string } | undefined {
   const limit = req.server.services.config.http.bodyLimitBytes
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `body: larger than the limit of ${limit} bytes` }

@@ -40,6 +40,31 @@ export interface ConsoleFeedDeps {
   operatorOfCall?: (callId: string) => string | null
 }
 
+/** Who watches a wallboard. */
+export interface FeedViewer { role: 'operator' | 'supervisor' | 'admin'; operatorId: string | null }
+
+/**
+ * Whether a viewer's wallboard shows an event. The team's state (operators, queue, stats, missed
+ * calls, nobody free) is for everyone; the card pop-up only for the operator whose phone rings; an
+ * alert about one operator's lead or call (its customer's name, words from the call) only for that
+ * operator and supervisors: an operator sees only their own leads and calls.
+ */
+export function isVisibleTo (e: FeedEvent, viewer: FeedViewer): boolean {
+  if (e.type === 'offered') return e.operatorId === viewer.operatorId
+  if (e.type === 'alert') return isAlertVisibleTo(e.data, viewer)
+  return true
+}
+
+function isAlertVisibleTo (a: Alert, viewer: FeedViewer): boolean {
+  if (viewer.role !== 'operator' || (a.kind !== 'lead_overdue' && a.kind !== 'qa')) return true
+  return viewer.operatorId !== null && a.operatorId === viewer.operatorId
+}
+
+/** The snapshot as this viewer may see it. */
+export function snapshotFor (snap: Snapshot, viewer: FeedViewer): Snapshot {
+  return { ...snap, alerts: snap.alerts.filter((a) => isAlertVisibleTo(a, viewer)) }
+}
+
 const keptAlerts = 30
 /** "Nobody free" comes and goes with every call at a busy hour: say it at most this often. */
 const nobodyFreeEveryMs = 5 * 60_000

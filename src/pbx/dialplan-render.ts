@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { basename, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
 import type { Config } from '../config.js'
-import { dialplanValueProblems, type DialplanValue } from '../domain/dialplan-values.js'
+import { dialplanValueProblems, splitDialplanNumbers, type DialplanValue, type SkippedNumber } from '../domain/dialplan-values.js'
 import { DialplanTemplateError, DialplanValuesRejected } from './errors.js'
 
 export const mainTemplate = 'extensions-ringlead.conf.njk'
@@ -37,6 +37,8 @@ export interface RenderedDialplan {
   fingerprint: string
   /** Contexts `dialplan show` must list once Asterisk has loaded the text. */
   contexts: string[]
+  /** Tracking numbers left out because a value of theirs cannot go into the dialplan. */
+  skipped: SkippedNumber[]
 }
 
 /** The fingerprint the version context of an already rendered text carries, if any. */
@@ -63,12 +65,7 @@ export class DialplanRenderer {
   render (data: DialplanData, settings: DialplanSettings): RenderedDialplan {
     const d = settings.dialplan
     const values: DialplanValue[] = [{ kind: 'host', value: settings.agiUrl.replace(/^agi:\/\//, ''), where: 'agi.publicHost/port' }]
-    const numbers = data.numbers.map((n) => ({ did: n.did, source: n.source ?? '', categoryId: n.categoryId ?? '' }))
-    for (const n of numbers) {
-      values.push({ kind: 'did', value: n.did, where: `tracking number ${n.did}:` })
-      values.push({ kind: 'arg', value: n.source, where: `tracking number ${n.did} source` })
-      values.push({ kind: 'arg', value: n.categoryId, where: `tracking number ${n.did} category` })
-    }
+    const { kept: numbers, skipped } = splitDialplanNumbers(data.numbers.map((n) => ({ did: n.did, source: n.source ?? '', categoryId: n.categoryId ?? '' })))
     for (const o of data.operators) values.push({ kind: 'endpoint', value: o.endpoint, where: `operator endpoint` })
     const problems = dialplanValueProblems(values)
     if (problems.length > 0) throw new DialplanValuesRejected(problems)
@@ -99,7 +96,8 @@ export class DialplanRenderer {
     return {
       text,
       fingerprint,
-      contexts: dialplanContexts(d)
+      contexts: dialplanContexts(d),
+      skipped
     }
   }
 }

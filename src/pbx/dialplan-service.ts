@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import { listOperators, listTrackingNumbers } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { dialplanVersions } from '../db/schema.js'
+import type { SkippedNumber } from '../domain/dialplan-values.js'
 import { NotFound } from '../errors.js'
 import { DialplanNotApplied, DialplanRolledBack } from './errors.js'
 import { dialplanContexts, fingerprintOf, type DialplanData, type DialplanRenderer, type DialplanSettings, type RenderedDialplan } from './dialplan-render.js'
@@ -31,7 +32,14 @@ export interface DialplanServiceDeps {
   newId: (prefix: string) => string
 }
 
-export interface DialplanPreview { diff: string; changed: boolean; fingerprint: string; appliedFingerprint: string | null }
+export interface DialplanPreview {
+  diff: string
+  changed: boolean
+  fingerprint: string
+  appliedFingerprint: string | null
+  /** Tracking numbers left out of the rendered text, each with why (fix them to bring them back). */
+  skipped: SkippedNumber[]
+}
 
 export type VersionRow = typeof dialplanVersions.$inferSelect
 export type VersionSummary = Omit<VersionRow, 'content' | 'diff'>
@@ -60,7 +68,9 @@ export class DialplanService {
   }
 
   render (): RenderedDialplan {
-    return this.deps.renderer.render(loadDialplanData(this.deps.db), this.deps.settings)
+    const rendered = this.deps.renderer.render(loadDialplanData(this.deps.db), this.deps.settings)
+    if (rendered.skipped.length > 0) this.log.warn({ skipped: rendered.skipped }, 'tracking numbers left out of the dialplan')
+    return rendered
   }
 
   /** The text of the include file as it is now ('' when there is none yet). */
@@ -77,7 +87,7 @@ export class DialplanService {
     const rendered = this.render()
     const applied = this.applied()
     const diff = unifiedDiff(applied, rendered.text)
-    return { diff, changed: diff !== '', fingerprint: rendered.fingerprint, appliedFingerprint: fingerprintOf(applied) }
+    return { diff, changed: diff !== '', fingerprint: rendered.fingerprint, appliedFingerprint: fingerprintOf(applied), skipped: rendered.skipped }
   }
 
   /** Renders from the database and applies it. */

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { dialplanValueProblem, dialplanValueProblems } from '../../src/domain/dialplan-values.js'
+import { dialplanValueProblem, dialplanValueProblems, splitDialplanNumbers } from '../../src/domain/dialplan-values.js'
 
 t.test('values that fit their kind go into the dialplan as they are', async (t) => {
   t.equal(dialplanValueProblem('did', '+74951234567'), null)
@@ -25,4 +25,14 @@ t.test('every problem names where the value comes from and the value', async (t)
     { kind: 'did', value: '74951234567', where: 'tracking number 74951234567:' },
     { kind: 'arg', value: 'x;y', where: 'tracking number 74951234567 source' }
   ]), ['tracking number 74951234567 source "x;y": contains ";" (it starts a comment in the dialplan); allowed: letters, digits, spaces and _ . : @ + / -'])
+})
+
+t.test('a tracking number with a value that cannot go in is left out with its reasons; the others are kept', async (t) => {
+  const good = { did: '74951110001', source: 'google-ads', categoryId: 'ovens' }
+  const split = splitDialplanNumbers([good, { did: '74951110002', source: 'ads;evil', categoryId: 'a,b' }, { did: '7495\n1', source: '', categoryId: '' }])
+  t.same(split.kept, [good])
+  t.same(split.skipped, [
+    { did: '74951110002', problems: ['source "ads;evil": contains ";" (it starts a comment in the dialplan); allowed: letters, digits, spaces and _ . : @ + / -', 'categoryId "a,b": contains "," (it splits the application\'s arguments); allowed: letters, digits, spaces and _ . : @ + / -'] },
+    { did: '7495\n1', problems: ['did "7495\\n1": contains a line break (it would end the dialplan line); allowed: digits with an optional leading +'] }
+  ])
 })

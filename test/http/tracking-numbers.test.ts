@@ -51,6 +51,33 @@ t.test('a DID must be digits with an optional leading +, in the body and in the 
   t.match(neither.json(), { error: 'INVALID_INPUT', message: /a tracking number needs a source, a category or both/ })
 })
 
+t.test('a source that could not go into the dialplan is a 400 naming the field, on create and on change', async (t) => {
+  const w = await testApp()
+  t.teardown(w.close)
+  const h = bearer(w.admin)
+  for (const source of ['ads;evil', 'a,b', 'line\nexten => 666,1,Hangup()', '${SHELL(id)}', 'x)', 'tab\there']) {
+    const res = await w.app.inject({ method: 'POST', url: '/api/tracking-numbers', headers: h, payload: { did: '74950000001', source } })
+    t.equal(res.statusCode, 400, JSON.stringify(source))
+    t.match(res.json(), { error: 'INVALID_INPUT', message: /^source: must be letters, digits, spaces and _ \. : @ \+ \/ -/ })
+  }
+  // Past the schema (no ASCII punctuation), the service checks the dialplan's alphabet itself.
+  const odd = await w.app.inject({ method: 'POST', url: '/api/tracking-numbers', headers: h, payload: { did: '74950000001', source: 'ads\u202etxt' } })
+  t.equal(odd.statusCode, 400)
+  t.match(odd.json().message, /^source: "ads\u202etxt" contains "\u202e"; allowed: letters, digits, spaces and _ \. : @ \+ \/ -$/)
+  t.same((await w.app.inject({ url: '/api/tracking-numbers', headers: h })).json().trackingNumbers, [], 'nothing was stored')
+  const good = await w.app.inject({ method: 'POST', url: '/api/tracking-numbers', headers: h, payload: { did: '74950000001', source: 'Яндекс Директ: site/+promo@x.ru' } })
+  t.equal(good.statusCode, 201, 'letters of any script and _ . : @ + / - are fine')
+  const patch = await w.app.inject({ method: 'PATCH', url: '/api/tracking-numbers/74950000001', headers: h, payload: { source: 'a;b' } })
+  t.equal(patch.statusCode, 400)
+  t.match(patch.json().message, /^source: /)
+  // A bad source stored by an older version does not block changing the other fields.
+  w.db.$client.prepare("UPDATE tracking_numbers SET source = 'old;row' WHERE did = '74950000001'").run()
+  const label = await w.app.inject({ method: 'PATCH', url: '/api/tracking-numbers/74950000001', headers: h, payload: { label: 'kept' } })
+  t.equal(label.statusCode, 200)
+  const fixed = await w.app.inject({ method: 'PATCH', url: '/api/tracking-numbers/74950000001', headers: h, payload: { source: 'old-row' } })
+  t.equal(fixed.json().source, 'old-row')
+})
+
 t.test('the same number twice is a 409, with or without the +', async (t) => {
   const w = await testApp()
   t.teardown(w.close)

@@ -53,17 +53,25 @@ t.test('preview shows the rendered dialplan as a diff; apply writes it, reloads 
   t.notMatch(next.diff, /^\+exten => 74951110001/m, 'only what changed')
 })
 
-t.test('values that could inject dialplan are refused, naming the value; nothing is written', async (t) => {
+t.test('a stored number whose values could inject dialplan is left out and named; the rest renders and applies', async (t) => {
   const w = await world(t)
+  // Rows as an older version let them in; the API refuses such a source now.
   w.daemon.db.$client.prepare("UPDATE tracking_numbers SET source = 'ads;evil' WHERE did = '74951110001'").run()
-  w.daemon.db.$client.prepare("UPDATE tracking_numbers SET source = 'a,b' WHERE did = '74951110002'").run()
-  w.addNumber('74951110004', { source: 'line\nexten => 666,1,Hangup()' })
-  await t.rejects(w.daemon.dialplan.apply('test'), {
-    code: 'INVALID_INPUT',
-    message: /tracking number 74951110001 source "ads;evil": contains ";"[\s\S]*74951110002 source "a,b": contains ","[\s\S]*74951110004 source "line\\nexten => 666,1,Hangup\(\)": contains a line break/
-  })
-  t.throws(() => readFileSync(w.include), { code: 'ENOENT' })
-  t.same(w.daemon.dialplan.history(), [])
+  w.daemon.db.$client.prepare("INSERT INTO tracking_numbers (did, source, created_at) VALUES ('74951110004', 'line\nexten => 666,1,Hangup()', 0)").run()
+  w.daemon.db.$client.prepare("INSERT INTO tracking_numbers (did, source, created_at) VALUES ('7495;1', 'site', 0)").run()
+  w.addNumber('74951110003', { source: 'site' })
+  const preview = w.daemon.dialplan.preview()
+  t.same(preview.skipped.map((n) => n.did), ['74951110001', '74951110004', '7495;1'])
+  t.match(preview.skipped[0]!.problems, [/^source "ads;evil": contains ";"/])
+  t.match(preview.skipped[1]!.problems, [/^source "line\\nexten => 666,1,Hangup\(\)": contains a line break/])
+  t.match(preview.skipped[2]!.problems, [/^did "7495;1": contains ";"/])
+  t.match(preview.diff, /^\+exten => 74951110002,1,Stasis\(ringlead,inbound,yandex,\)$/m, 'the good numbers render')
+  t.match(preview.diff, /^\+exten => 74951110003,1,Stasis\(ringlead,inbound,site,\)$/m)
+  t.notMatch(preview.diff, /74951110001|74951110004|evil|666|7495;1/, 'nothing of the bad rows reaches the text')
+  const version = await w.daemon.dialplan.apply('test')
+  t.equal(version.status, 'applied', 'apply is not blocked by them either')
+  t.notMatch(version.content, /evil|666/)
+  t.match(await show(w, 'from-carrier'), /'74951110002' =>/)
 })
 
 t.test('a reload Asterisk rejects, or one that does not load the file, puts the previous version back', async (t) => {

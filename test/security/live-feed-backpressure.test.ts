@@ -78,7 +78,7 @@ t.test('a client that stops reading is dropped; one that reads keeps every event
   const text = 'x'.repeat(16 * 1024)
   const total = events * text.length
   for (let i = 1; i <= events; i++) {
-    feed.alert({ kind: 'qa', text, atMs: now() })
+    feed.alert({ kind: 'missed_call', text, atMs: now() })
     await until(fast, Infinity, feed.snapshot().lastEventId)
   }
 

@@ -1,7 +1,7 @@
 // The wallboard page and its live feed (SSE). A console that stops reading is dropped once what
 // waits to be sent to it passes a bound: the feed never buffers for one client without limit.
 import type { FastifyInstance } from 'fastify'
-import type { ConsoleFeed, FeedEvent } from '../../notify/console-feed.js'
+import { isVisibleTo, snapshotFor, type ConsoleFeed, type FeedEvent } from '../../notify/console-feed.js'
 import type { ConsoleKit } from './kit.js'
 
 export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, feed: ConsoleFeed | undefined): Promise<void> {
@@ -22,14 +22,13 @@ export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, fee
 
   app.get('/wallboard', kit.page('operator'), async (req, reply) => {
     if (feed === undefined) return kit.render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
-    return kit.render(req, reply, 'wallboard.njk', { snapshot: feed.snapshot() })
+    return kit.render(req, reply, 'wallboard.njk', { snapshot: snapshotFor(feed.snapshot(), kit.userOf(req)) })
   })
 
   app.get('/console/live', kit.page('operator'), async (req, reply) => {
     if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })
     const user = kit.userOf(req)
     const out = reply.raw
-    const visible = (e: FeedEvent): boolean => e.type !== 'offered' || e.operatorId === user.operatorId
     let dropped = false
     /**
      * Writes, then looks at what is still waiting (write hands to the kernel at once what fits): a
@@ -44,7 +43,7 @@ export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, fee
       close()
       out.destroy()
     }
-    const write = (e: FeedEvent): void => { if (visible(e)) send(wire(e)) }
+    const write = (e: FeedEvent): void => { if (isVisibleTo(e, user)) send(wire(e)) }
     reply.hijack()
     out.writeHead(200, { ...reply.getHeaders() as Record<string, string>, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
     send('retry: 2000\n\n')
@@ -52,7 +51,7 @@ export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, fee
     const lastId = typeof lastHeader === 'string' && /^\d+$/.test(lastHeader) ? Number(lastHeader) : null
     const missed = lastId === null ? null : feed.since(lastId)
     if (missed === null) {
-      const snap = feed.snapshot()
+      const snap = snapshotFor(feed.snapshot(), user)
       send(`id: ${snap.lastEventId}\nevent: snapshot\ndata: ${JSON.stringify(snap)}\n\n`)
     } else {
       for (const e of missed) write(e)

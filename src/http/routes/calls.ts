@@ -9,9 +9,14 @@ import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { InvalidInput, Unavailable } from '../../errors.js'
 import { speechView } from '../../speech/speech-view.js'
+import { CustomersRepo } from '../../db/customers-repo.js'
+import { LeadsRepo } from '../../db/leads-repo.js'
+import { maySeeLead } from './leads.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.services
+  const { db, now, catalog } = app.services
+  const leadsRepo = new LeadsRepo(db)
+  const customers = new CustomersRepo(db, now, catalog.newId)
 
   app.get('/calls', {
     schema: { querystring: CallListQuery, response: { 200: CallPage, ...authErrors } }
@@ -42,6 +47,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         throw new Forbidden(`an operator token may call only as its own operator (${auth.operatorId}); calling as ${operatorId} needs role supervisor or admin`)
       }
       operatorId = auth.operatorId
+      // Naming a lead or customer ties the call, and its story, to them: only the operator's own.
+      const lead = body.leadId === undefined ? undefined : leadsRepo.get(body.leadId)
+      if (lead !== undefined && !maySeeLead(auth, lead)) {
+        throw new Forbidden(`an operator token may call only about its own operator's leads (${auth.operatorId}); lead ${body.leadId} needs role supervisor or admin`)
+      }
+      if (body.customerId !== undefined && !customers.operatorKnows(body.customerId, auth.operatorId)) {
+        throw new Forbidden(`an operator token may call only customers its operator served or owns a lead of; customer ${body.customerId} needs role supervisor or admin`) // unknown customer: 404
+      }
     }
     if (operatorId === undefined) throw new InvalidInput('operatorId', 'name the operator whose phone places the call')
     const place = app.services.outbound

@@ -15,10 +15,11 @@ import { viewLead, type LeadView } from '../../leads/lead-service.js'
 import { authenticate, authOf } from '../auth.js'
 import { csrfForSessions } from '../session.js'
 import { InvalidRequest, Unauthorized } from '../errors.js'
+import { fastifyClientError } from '../error-handler.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { FormProblemPage, LeadForm, TelegramAnswer, TelegramUpdate } from '../schemas/intake.js'
-import { IntakeAnswer, IntakeHeaders, NewLeadBody } from '../schemas/leads.js'
-import { actorOf, leadServiceOf, presentLead } from './leads.js'
+import { IntakeAnswer, IntakeHeaders, IntakeReceipt, NewLeadBody } from '../schemas/leads.js'
+import { actorOf, leadServiceOf, maySeeLead, presentLead } from './leads.js'
 
 /** An Idempotency-Key sent again with another request. */
 export class IdempotencyKeyReused extends RingleadError {
@@ -114,7 +115,7 @@ async function formErrorHandler (err: FastifyError | RingleadError, req: Fastify
       ? `the form is larger than ${req.server.services.config.http.bodyLimitBytes} bytes; please shorten the message`
       : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? `the form must be sent as application/x-www-form-urlencoded (got ${req.headers['content-type'] ?? 'none'})`
-        : err.message
+        : fastifyClientError(err, req)?.message ?? err.message // e.g. "body: not valid JSON", not Fastify's wording
     return sendPage(reply, status, 'The form was not accepted', [line], fix)
   }
   req.log.error({ err }, 'request failed')
@@ -153,10 +154,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   // JSON, any system with an API token. A retry with the same Idempotency-Key and body gets the
-  // same lead (200, Idempotent-Replayed: true); the same key with another body is a 422.
+  // same lead (200, Idempotent-Replayed: true); the same key with another body is a 422. An operator
+  // sees the lead only when it is theirs; otherwise a 202 receipt, whether the phone was another
+  // operator's customer or the new lead went to someone else (so it tells nothing about the phone).
   app.post('/leads', {
     onRequest: [authenticate, csrfForSessions], // a console session must also send its CSRF token
-    schema: { headers: IntakeHeaders, body: NewLeadBody, response: { 200: IntakeAnswer, 201: IntakeAnswer, 422: ErrorBody, ...authErrors } }
+    schema: { headers: IntakeHeaders, body: NewLeadBody, response: { 200: IntakeAnswer, 201: IntakeAnswer, 202: IntakeReceipt, 422: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
     const auth = authOf(req)
     const key = req.headers['idempotency-key']
@@ -181,6 +184,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     })
     req.log.info({ leadId: answer.lead.leadId, created: answer.created, replayed: answer.replayed }, 'api lead taken')
     if (answer.replayed) void reply.header('idempotent-replayed', 'true')
+    if (!maySeeLead(auth, answer.lead)) {
+      return reply.status(202).send({ accepted: true as const, message: 'request taken; its lead is not this operator\'s, so it is not shown' })
+    }
     return reply.status(answer.created ? 201 : 200).send({ lead: presentLead(answer.lead, now(), matrix), created: answer.created })
   })
 

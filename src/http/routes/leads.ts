@@ -29,6 +29,11 @@ export function actorOf (auth: TokenAuth): string {
   return auth.role === 'operator' && auth.operatorId !== null ? `operator:${auth.operatorId}` : `token:${auth.tokenId}`
 }
 
+/** Whether this token may see and work on the lead: supervisors and admins any, an operator their own. */
+export function maySeeLead (auth: TokenAuth, lead: { ownerId: string | null }): boolean {
+  return auth.role !== 'operator' || (auth.operatorId !== null && lead.ownerId === auth.operatorId)
+}
+
 /** A lead as the API shows it: the stored fields and what a console should warn about now. */
 export function presentLead (lead: LeadView, nowMs: number, matrix: StatusMatrix) {
   return {
@@ -116,7 +121,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const leadFor = (req: FastifyRequest, leadId: string): LeadRow => {
     const auth = authOf(req)
     const lead = leads.get(leadId) // NotFound → 404
-    if (auth.role === 'operator' && (auth.operatorId === null || lead.ownerId !== auth.operatorId)) {
+    if (!maySeeLead(auth, lead)) {
       throw new Forbidden(`an operator token may work only on its own operator's leads (${auth.operatorId ?? 'none'}); lead ${leadId} belongs to ${lead.ownerId ?? 'nobody'} and needs role supervisor or admin`)
     }
     return lead

@@ -127,6 +127,15 @@ export const IntakeAnswer = Type.Object({
   created: Type.Boolean({ description: 'false: the customer\'s open lead was updated, or this is a replay' })
 })
 
+/**
+ * What an operator gets for a request whose lead is not theirs (another operator's customer, or a
+ * new lead given to someone else): what the public web form gets, that it was taken, and no more.
+ */
+export const IntakeReceipt = Type.Object({
+  accepted: Type.Literal(true),
+  message: Type.String()
+})
+
 export const isoDateTimePattern = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$'
 const FollowUpAt = Type.Union([
   Type.Integer({ minimum: 0 }),

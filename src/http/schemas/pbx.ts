@@ -6,7 +6,11 @@ export const DialplanPreview = Type.Object({
   diff: Type.String({ description: 'unified diff from the applied include file to the rendered one; empty when equal' }),
   changed: Type.Boolean(),
   fingerprint: Type.String(),
-  appliedFingerprint: Nullable(Type.String())
+  appliedFingerprint: Nullable(Type.String()),
+  skipped: Type.Array(Type.Object({
+    did: Type.String(),
+    problems: Type.Array(Type.String(), { description: 'e.g. source "ads;evil": contains ";" (it starts a comment in the dialplan); …' })
+  }), { description: 'tracking numbers left out of the rendered dialplan because a stored value of theirs cannot go into it; fix them to bring them back' })
 })
 
 export const DialplanVersionSummary = Type.Object({

@@ -3,7 +3,18 @@ import { Did, EpochMs, Nullable, RoutingPolicyOverrides, SafeName } from './comm
 
 export const DidParams = Type.Object({ did: Did })
 
-const Source = Type.String({ minLength: 1, maxLength: 100, description: 'traffic source, e.g. google-ads' })
+/**
+ * The source goes into the dialplan (Stasis arguments), so it keeps to the dialplan's alphabet: the
+ * pattern refuses control characters and ASCII punctuation other than _ . : @ + / - (the service
+ * checks the rest: letters and digits of any script, spaces).
+ */
+const Source = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^[^\\u0000-\\u001f\\u007f!"#$%&\'()*,;<=>?[\\\\\\]^`{|}~]+$',
+  hint: 'be letters, digits, spaces and _ . : @ + / - (it goes into the dialplan)',
+  description: 'traffic source, e.g. google-ads'
+})
 const Label = SafeName({ maxLength: 200 })
 /** Any text here; an unknown category is answered with 400 naming it. */
 const CategoryRef = Type.String({ minLength: 1, maxLength: 100 })
