@@ -199,6 +199,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const amiLink = ami ? new AmiLink({ ...ami, log }) : null
   bus.on('catalog.changed', ({ what }) => {
+    if (what !== 'operators') repo.forgetTrackingNumbers()
     if (what !== 'operators') return
     board.reload()
     // A new or changed phone: ask Asterisk for its state instead of guessing.

@@ -78,6 +78,8 @@ export class CallsRepo {
   private readonly trackingForStmt
   private readonly insertCallStmt
   private readonly insertAttemptStmt
+  /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
+  private readonly trackingCache = new Map<string, TrackingNumberFacts | null>()
 
   constructor (private readonly db: Db, writes?: WriteBehind) {
     this.writes = writes ?? new WriteBehind({ db, journalPath: null, clock: systemClock, log: pino({ level: 'silent' }) })
@@ -142,14 +144,24 @@ export class CallsRepo {
     })
   }
 
-  /** Finds the tracking number by its digits, whether stored with a leading + or not. */
+  /**
+   * Finds the tracking number by its digits, whether stored with a leading + or not. From memory
+   * after the first read; `forgetTrackingNumbers` is called when numbers or categories change.
+   */
   trackingNumber (did: string): TrackingNumberFacts | null {
+    const cached = this.trackingCache.get(did)
+    if (cached !== undefined) return cached
     const digits = did.replace(/\D/g, '')
-    if (digits === '') return null
-    const row = this.trackingByDigits.get({ digits, plus: `+${digits}` })
-    if (!row) return null
-    return { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) }
+    const row = digits === '' ? undefined : this.trackingByDigits.get({ digits, plus: `+${digits}` })
+    const facts = row ? { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) } : null
+    // Dialled numbers come from outside: the cache stays bounded whatever callers dial.
+    if (this.trackingCache.size >= 10_000) this.trackingCache.clear()
+    this.trackingCache.set(did, facts)
+    return facts
   }
+
+  /** Tracking numbers or categories changed: the next calls read them again. */
+  forgetTrackingNumbers (): void { this.trackingCache.clear() }
 
   /** The visit holding this pool number at `atMs`, if any: the call is attributed to it. */
   visitFor (did: string, atMs: number): VisitFacts | null {
