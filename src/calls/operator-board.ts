@@ -104,6 +104,7 @@ export class OperatorBoard {
     const live = operatorId ? this.live.get(operatorId) : undefined
     if (!live || !operatorId) return
     live.deviceState = state
+    live.deviceStateDuringOwnLegs = live.ringingLegs + live.talkingLegs > 0
     // A phone that reports a state is reachable; only Removed/Unreachable contacts say otherwise.
     if (state !== 'UNAVAILABLE' && state !== 'INVALID' && live.registered === false) live.registered = undefined
     this.recompute(operatorId)

@@ -66,7 +66,9 @@ export const openCallStatuses = ['menu', 'ringing', 'waiting', 'talking'] as con
 
 /**
  * Writes go through a WriteBehind: a call never waits on a database another process has locked;
- * its rows land when the database is free. Without one given, writes wait in memory only.
+ * its rows land when the database is free. Without one given, writes wait in memory only. A call's
+ * rows and updates land at the end of the event loop's turn, with the other calls' of that turn,
+ * in one transaction; reads made through this repository see them (it lands them first).
  */
 export class CallsRepo {
   readonly writes: WriteBehind
@@ -221,23 +223,27 @@ export class CallsRepo {
 
   /** The latest call of a channel: a caller Asterisk still holds after a restart continues it. */
   lastCallOfChannel (channelId: string): CallRow | undefined {
+    this.writes.flushSoon()
     return this.db.select().from(calls).where(eq(calls.channelId, channelId)).orderBy(desc(calls.startedAt)).limit(1).get()
   }
 
   /** Average talk time of answered calls since a moment, for a waiting caller's expected wait. */
   averageTalkMs (sinceMs: number): number | null {
+    this.writes.flushSoon()
     const row = this.db.select({ avg: sql<number | null>`avg(${calls.talkMs})` }).from(calls)
       .where(and(eq(calls.status, 'answered'), gte(calls.startedAt, sinceMs))).get()
     return row?.avg ?? null
   }
 
-  insertCall (row: NewCall): void { this.writes.submit({ kind: 'calls.insert', args: row }) }
-  updateCall (callId: string, patch: Partial<NewCall>): void { this.writes.submit({ kind: 'calls.update', args: { callId, patch } }) }
-  call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
+  insertCall (row: NewCall): void { this.writes.later({ kind: 'calls.insert', args: row }) }
+  updateCall (callId: string, patch: Partial<NewCall>): void { this.writes.later({ kind: 'calls.update', args: { callId, patch } }) }
+  call (callId: string): CallRow | undefined {
+    this.writes.flushSoon()
+    return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
 
-  insertAttempt (row: NewAttempt): void { this.writes.submit({ kind: 'attempts.insert', args: row }) }
+  insertAttempt (row: NewAttempt): void { this.writes.later({ kind: 'attempts.insert', args: row }) }
   updateAttempt (attemptId: string, patch: Partial<NewAttempt>): void {
-    this.writes.submit({ kind: 'attempts.update', args: { attemptId, patch } })
+    this.writes.later({ kind: 'attempts.update', args: { attemptId, patch } })
   }
   /** Attempts still ringing when the call was cut off. */
   interruptAttempts (callId: string, endedAt: number): void {
@@ -245,15 +251,17 @@ export class CallsRepo {
   }
 
   attempts (callId: string): AttemptRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(callAttempts).where(eq(callAttempts.callId, callId)).orderBy(callAttempts.startedAt).all()
   }
 
-  insertRecording (row: NewRecording): void { this.writes.submit({ kind: 'recordings.insert', args: row }) }
+  insertRecording (row: NewRecording): void { this.writes.later({ kind: 'recordings.insert', args: row }) }
   updateRecording (recordingId: string, patch: Partial<NewRecording>): void {
-    this.writes.submit({ kind: 'recordings.update', args: { recordingId, patch } })
+    this.writes.later({ kind: 'recordings.update', args: { recordingId, patch } })
   }
 
   recordingsOf (callId: string): RecordingRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(recordings).where(eq(recordings.callId, callId)).all()
   }
 
@@ -264,6 +272,7 @@ export class CallsRepo {
 
   /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
   outcomePublishedAt (callId: string): number | null | undefined {
+    this.writes.flushSoon()
     return this.db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, callId)).get()?.at
   }
 
@@ -277,16 +286,19 @@ export class CallsRepo {
    * what a crash left, still open or ended.
    */
   unpublishedCalls (beforeMs: number): CallRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(calls).where(and(isNull(calls.outcomePublishedAt), lt(calls.startedAt, beforeMs))).orderBy(asc(calls.startedAt)).all()
   }
 
   /** Recordings left "recording" by an interrupted call: their files may still be in Asterisk. */
   unfinishedRecordings (): RecordingRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(recordings).where(eq(recordings.status, 'recording')).all()
   }
 
   /** Answered calls and talk time per operator since a moment (start of today). */
   statsSince (sinceMs: number): Map<string, { answeredCalls: number; talkMs: number }> {
+    this.writes.flushSoon()
     const rows = this.db.select({
       operatorId: calls.answeredBy,
       answered: sql<number>`count(*)`,
