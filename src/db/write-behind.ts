@@ -104,6 +104,12 @@ export class WriteBehind {
       this.unit.push(op)
       return
     }
+    // Inside someone's transaction it lands (or not) with theirs, as `submit` does.
+    if (this.sqlite.inTransaction) {
+      this.flushSoon()
+      this.applyDirect([op])
+      return
+    }
     this.soon.push([op])
     if (this.soonScheduled) return
     this.soonScheduled = true
