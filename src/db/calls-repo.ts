@@ -61,6 +61,35 @@ function preparedInsert<T extends typeof calls | typeof callAttempts> (db: Db, t
   return (row) => { stmt.run(Object.fromEntries(keys.map((k) => [k, row[k] ?? null]))) }
 }
 
+/**
+ * An UPDATE by primary key of the columns a patch sets, prepared once per set of columns (a call
+ * updates the same few sets again and again): building the query each time cost more than running it.
+ */
+function preparedUpdate (db: Db, table: typeof calls | typeof callAttempts | typeof recordings, idColumn: 'callId' | 'attemptId' | 'recordingId'): (id: string, patch: Record<string, unknown>) => void {
+  // Each value as its column stores it (booleans as 0/1, …): placeholders skip drizzle's own mapping.
+  const columns = getTableColumns(table) as unknown as Record<string, { mapToDriverValue: (v: unknown) => unknown }>
+  const statements = new Map<string, { run: (values: Record<string, unknown>) => unknown }>()
+  const idKey = `${idColumn}Key`
+  return (id, patch) => {
+    const keys = Object.keys(patch).filter((k) => k in columns && patch[k] !== undefined)
+    if (keys.length === 0) return
+    const shape = keys.join(',')
+    let stmt = statements.get(shape)
+    if (stmt === undefined) {
+      const idCol = (table as unknown as Record<string, Parameters<typeof eq>[0]>)[idColumn]!
+      stmt = db.update(table).set(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never)
+        .where(eq(idCol, sql.placeholder(idKey))).prepare() as unknown as { run: (values: Record<string, unknown>) => unknown }
+      statements.set(shape, stmt)
+    }
+    const values: Record<string, unknown> = { [idKey]: id }
+    for (const k of keys) {
+      const v = patch[k]
+      values[k] = v === null ? null : columns[k]!.mapToDriverValue(v)
+    }
+    stmt.run(values)
+  }
+}
+
 /** Call statuses of a call still going on. */
 export const openCallStatuses = ['menu', 'ringing', 'waiting', 'talking'] as const
 
@@ -80,6 +109,9 @@ export class CallsRepo {
   private readonly trackingForStmt
   private readonly insertCallStmt
   private readonly insertAttemptStmt
+  private readonly updateCallStmt
+  private readonly updateAttemptStmt
+  private readonly updateRecordingStmt
   /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
   private readonly trackingCache = new Map<string, TrackingNumberFacts | null>()
 
@@ -115,6 +147,9 @@ export class CallsRepo {
       .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
     this.insertCallStmt = preparedInsert(db, calls)
     this.insertAttemptStmt = preparedInsert(db, callAttempts)
+    this.updateCallStmt = preparedUpdate(db, calls, 'callId')
+    this.updateAttemptStmt = preparedUpdate(db, callAttempts, 'attemptId')
+    this.updateRecordingStmt = preparedUpdate(db, recordings, 'recordingId')
     this.registerWrites()
   }
 
@@ -122,21 +157,15 @@ export class CallsRepo {
     const w = this.writes
     const db = this.db
     w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(row) })
-    w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => {
-      db.update(calls).set(patch).where(eq(calls.callId, callId)).run()
-    })
+    w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => { this.updateCallStmt(callId, patch) })
     w.register('attempts.insert', (row: Record<string, unknown>) => { this.insertAttemptStmt(row) })
-    w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => {
-      db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
-    })
+    w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => { this.updateAttemptStmt(attemptId, patch) })
     w.register('attempts.interrupt', ({ callId, endedAt }: { callId: string; endedAt: number }) => {
       db.update(callAttempts).set({ result: 'interrupted', endedAt })
         .where(and(eq(callAttempts.callId, callId), eq(callAttempts.result, 'ringing'))).run()
     })
     w.register('recordings.insert', (row: NewRecording) => { db.insert(recordings).values(row).onConflictDoNothing().run() })
-    w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => {
-      db.update(recordings).set(patch).where(eq(recordings.recordingId, recordingId)).run()
-    })
+    w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => { this.updateRecordingStmt(recordingId, patch) })
     w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
       db.insert(customers).values(row).onConflictDoNothing().run()
     })
