@@ -27,15 +27,17 @@ export async function ringStep (ctx: CallContext, step: PlanStep): Promise<Opera
     ctx.ringing.set(attempt.channelId, entry)
     started.push(entry)
     void attempt.start()
+    // At once in the routing snapshot: no other call (of this same turn too) may pick this operator.
+    board.legRinging(target.operatorId, true)
   }
   await nextTurn()
+  board.announce()
   ctx.open()
   for (const entry of started) {
     repo.insertAttempt({
       attemptId: entry.attemptId, callId: ctx.callId, stepIndex, stepKind: step.kind, operatorId: entry.operatorId,
       endpoint: entry.attempt.endpoint, channelId: entry.attempt.channelId, startedAt: entry.startedAt, result: 'ringing'
     })
-    board.legRinging(entry.operatorId)
     bus.emit('call.offered', { callId: ctx.callId, operatorId: entry.operatorId, customerId: ctx.facts.customer?.customerId ?? null, direction: 'inbound' })
     ctx.log.info({ operatorId: entry.operatorId, endpoint: entry.attempt.endpoint, step: step.kind }, 'ringing operator')
   }
