@@ -18,6 +18,11 @@ export interface BusEvents {
   'call.started': [CallStarted]
   'call.ended': [CallEnded]
   'call.offered': [CallOffered]
+  /**
+   * An inbound call's first operator ring left for Asterisk: `routingMs` from its StasisStart frame's
+   * arrival on the WebSocket to the originate request handed to its socket (monotonic clock).
+   */
+  'call.routed': [{ callId: string; routingMs: number }]
   'operator.state': [OperatorStateChanged]
   /** A caller started or stopped waiting for a free operator. */
   'queue.changed': [{ waiting: number }]

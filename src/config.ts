@@ -37,7 +37,9 @@ const ConfigSchema = Type.Object({
     /** Deadline of each connection step (API descriptions, event WebSocket); then it retries with backoff. */
     connectTimeoutMs: Type.Integer({ minimum: 100, default: 10_000 }),
     /** Idle keep-alive sockets are closed after this; keep it below Asterisk's http.conf session_keep_alive (15 s). */
-    keepAliveIdleMs: Type.Integer({ minimum: 100, default: 4000 })
+    keepAliveIdleMs: Type.Integer({ minimum: 100, default: 4000 }),
+    /** Keep-alive sockets to ARI at most: commands past it wait for one. Below http.conf sessionlimit (100). */
+    maxSockets: Type.Integer({ minimum: 1, maximum: 1000, default: 64 })
   }, { default: {} }),
   ami: Type.Object({
     host: Type.String({ default: '' }),

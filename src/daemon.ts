@@ -199,6 +199,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const amiLink = ami ? new AmiLink({ ...ami, log }) : null
   bus.on('catalog.changed', ({ what }) => {
+    if (what !== 'operators') repo.forgetTrackingNumbers()
     if (what !== 'operators') return
     board.reload()
     // A new or changed phone: ask Asterisk for its state instead of guessing.
@@ -207,7 +208,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const ari = new AriLink({
     url: ariUrl, user: config.ari.user, password: config.ari.password, app: config.ari.app, log,
     commandTimeoutMs: config.ari.commandTimeoutMs, fileTimeoutMs: config.ari.fileTimeoutMs,
-    connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs
+    connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs, maxSockets: config.ari.maxSockets
   })
   const leadsRepo = new LeadsRepo(db)
   const pickOwner = ownerPicker(board, repo, config.routing, now)
@@ -333,6 +334,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
+      ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },
       webhookBacklog: () => (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").get() as { n: number }).n
     },
     outbound: (input) => clickToCall({

@@ -27,6 +27,8 @@ export interface AriLinkOptions {
   connectTimeoutMs?: number
   /** Idle keep-alive sockets are closed after this (default 4 s): below Asterisk's 15 s and Node servers' 5 s. */
   keepAliveIdleMs?: number
+  /** Keep-alive sockets to ARI at most (default 64). */
+  maxSockets?: number
 }
 
 /** What happened to one channel, in the words the call layer uses. */
@@ -54,6 +56,8 @@ export interface InboundChannel {
   did: string
   args: string[]
   state: string
+  /** Monotonic time (performance.now()) the StasisStart frame arrived; null for a channel found by listing. */
+  arrivedAtPerf: number | null
 }
 
 export interface ChannelView {
@@ -114,12 +118,12 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     this.log = opts.log.child({ part: 'ari' })
     this.clock = opts.clock ?? systemClock
     this.rest = new AriRest(opts.url, opts.user, opts.password, {
-      commandTimeoutMs: opts.commandTimeoutMs ?? 5000, fileTimeoutMs: opts.fileTimeoutMs ?? 60_000, keepAliveIdleMs: opts.keepAliveIdleMs ?? 4000,
+      commandTimeoutMs: opts.commandTimeoutMs ?? 5000, fileTimeoutMs: opts.fileTimeoutMs ?? 60_000, keepAliveIdleMs: opts.keepAliveIdleMs ?? 4000, maxSockets: opts.maxSockets,
       clock: this.clock, log: this.log
     })
     this.playbacks = new ChannelPlaybacks((command, target, method, path, query) => this.rest.send({ command, target, method, path, query, repeat: method === 'DELETE' ? 'any-reset' : 'reused-socket', createsNamed: false }), this.clock, this.log, opts.playbackStopWaitMs ?? 2000)
     this.connection = new AriConnection({ ...opts, log: this.log })
-    this.connection.on('event', (event) => { this.dispatch(event as AriEventWire) })
+    this.connection.on('event', (event, arrivedAtPerf) => { this.dispatch(event as AriEventWire, arrivedAtPerf) })
     this.connection.on('malformed', (raw, err) => { this.malformed(raw, err) })
     this.connection.on('connected', (e) => { this.emit('connected', e) })
     this.connection.on('disconnected', (e) => { this.emit('disconnected', e) })
@@ -132,6 +136,14 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
 
   /** Commands sent again after a connection reset cut them. */
   get repeatedCommands (): number { return this.rest.repeated }
+
+  /** Commands sent and not yet answered, and those of them still waiting for a free socket. */
+  commandQueue (): { inFlight: number; waitingForSocket: number } {
+    return { inFlight: this.rest.inFlight, waitingForSocket: this.rest.waitingForSocket }
+  }
+
+  /** Each command's wait for a free socket, in seconds. Returns the unsubscribe. */
+  onSocketWait (listener: (seconds: number) => void): () => void { return this.rest.onSocketWait(listener) }
 
   /** Starts connecting in the background; resolves once connected the first time. */
   start (): Promise<void> {
@@ -157,15 +169,15 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     if (channelId) this.toLeg(channelId, { kind: 'malformed', problem })
   }
 
-  private dispatch (e: AriEventWire): void {
+  private dispatch (e: AriEventWire, arrivedAtPerf: number): void {
     try {
-      this.route(e)
+      this.route(e, arrivedAtPerf)
     } catch (err) {
       this.log.error({ err, type: e.type, channelId: e.channel?.id }, 'ARI event handler failed')
     }
   }
 
-  private route (e: AriEventWire): void {
+  private route (e: AriEventWire, arrivedAtPerf: number): void {
     const channelId = e.channel?.id
     if (this.log.isLevelEnabled('debug')) this.log.debug({ type: e.type, channelId, peer: e.peer?.id, recording: e.recording?.name, cause: e.cause }, 'ARI event')
     switch (e.type) {
@@ -185,7 +197,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
           callerName: e.channel?.caller?.name ?? '',
           did: e.channel?.dialplan?.exten ?? '',
           args,
-          state: e.channel?.state ?? ''
+          state: e.channel?.state ?? '',
+          arrivedAtPerf
         })
         return
       }
@@ -293,10 +306,13 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     }
   }
 
-  async originate (o: { channelId: string; endpoint: string; callerId: string; timeoutSeconds: number; appArgs: string; variables?: Record<string, string> }): Promise<void> {
-    await this.cmd('originate to', o.endpoint, 'POST', 'channels', {
-      endpoint: o.endpoint, app: this.opts.app, appArgs: o.appArgs, callerId: o.callerId, timeout: o.timeoutSeconds, channelId: o.channelId
-    }, o.variables ? { variables: o.variables } : undefined, createsNamed)
+  /** `sent` is told (performance.now()) when the request has left for Asterisk. */
+  async originate (o: { channelId: string; endpoint: string; callerId: string; timeoutSeconds: number; appArgs: string; variables?: Record<string, string>; sent?: (atPerf: number) => void }): Promise<void> {
+    await this.rest.send({
+      command: 'originate to', target: o.endpoint, method: 'POST', path: 'channels',
+      query: { endpoint: o.endpoint, app: this.opts.app, appArgs: o.appArgs, callerId: o.callerId, timeout: o.timeoutSeconds, channelId: o.channelId },
+      body: o.variables ? { variables: o.variables } : undefined, ...createsNamed, sent: o.sent
+    })
   }
 
   async createBridge (bridgeId: string): Promise<void> {

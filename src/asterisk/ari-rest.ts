@@ -8,6 +8,7 @@
 import { Agent, request, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Socket } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import { systemClock, type Clock } from '../clock.js'
 import { AsteriskCommandFailed, AsteriskCommandTimedOut } from './errors.js'
@@ -39,6 +40,8 @@ export interface AriCommand {
   createsNamed?: boolean
   /** Resolve with the body's bytes (recording files), under the longer file deadline. */
   raw?: boolean
+  /** Called once, with performance.now(), when the request has been handed to its socket. */
+  sent?: (atPerf: number) => void
 }
 
 export interface AriRestOptions {
@@ -48,6 +51,11 @@ export interface AriRestOptions {
   fileTimeoutMs: number
   /** A keep-alive socket idle this long is closed by us; keep it below the server's own idle timeout. */
   keepAliveIdleMs: number
+  /**
+   * Sockets to Asterisk at most (default 64). Commands beyond it wait for a socket; Asterisk's
+   * HTTP server takes 100 sessions by default (http.conf sessionlimit).
+   */
+  maxSockets?: number
   clock?: Clock
   log?: Logger
 }
@@ -88,16 +96,28 @@ export class AriRest {
   private readonly clock: Clock
   /** Commands sent again after a connection reset (for tests and logs). */
   repeated = 0
+  /** Commands sent and not yet answered (or failed). */
+  inFlight = 0
+  /** Commands waiting for a free socket (all `maxSockets` busy). */
+  waitingForSocket = 0
+  private readonly socketWaitListeners = new Set<(seconds: number) => void>()
 
   constructor (url: string, user: string, password: string, private readonly opts: AriRestOptions) {
     this.base = new URL(url.endsWith('/') ? url : `${url}/`)
     this.auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
-    this.agent = this.base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true, maxSockets: 64 }) : new Agent({ keepAlive: true, maxSockets: 64 })
+    const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 64, maxFreeSockets: opts.maxSockets ?? 64, scheduling: 'lifo' as const }
+    this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new Agent(agentOptions)
     closeIdleEarly(this.agent, opts.keepAliveIdleMs)
     this.clock = opts.clock ?? systemClock
   }
 
   close (): void { this.agent.destroy() }
+
+  /** Each command's wait for a socket, in seconds, as it gets one. Returns the unsubscribe. */
+  onSocketWait (listener: (seconds: number) => void): () => void {
+    this.socketWaitListeners.add(listener)
+    return () => { this.socketWaitListeners.delete(listener) }
+  }
 
   /** Sends one command; resolves with the body (parsed JSON, or a Buffer when raw); throws on non-2xx, reset or deadline. */
   async send (c: AriCommand): Promise<unknown> {
@@ -132,9 +152,15 @@ export class AriRest {
     return new Promise((resolve, reject) => {
       let settled = false
       let answered = false
+      let socketed = false
+      const queuedAt = performance.now()
+      this.inFlight++
+      this.waitingForSocket++
       const finish = (fn: () => void): void => {
         if (settled) return
         settled = true
+        this.inFlight--
+        if (!socketed) { socketed = true; this.waitingForSocket-- }
         cancelDeadline()
         fn()
       }
@@ -160,6 +186,20 @@ export class AriRest {
           req.destroy()
         })
       }, timeoutMs)
+      req.once('socket', () => {
+        if (socketed) return
+        socketed = true
+        this.waitingForSocket--
+        if (this.socketWaitListeners.size > 0) {
+          const seconds = (performance.now() - queuedAt) / 1000
+          for (const listener of this.socketWaitListeners) listener(seconds)
+        }
+      })
+      const sent = c.sent
+      if (sent) {
+        c.sent = undefined // a repeat after a reset is not the first send
+        req.once('finish', () => { sent(performance.now()) })
+      }
       req.on('error', (err: NodeJS.ErrnoException) => {
         finish(() => {
           reject(isReset(err) ? new ConnectionCut(err, req.reusedSocket, answered) : new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err }))

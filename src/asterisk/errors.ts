@@ -15,6 +15,15 @@ export class AsteriskCommandFailed extends RingleadError {
   get isNotFound (): boolean {
     return this.status === 404 || /not found/i.test(this.asteriskMessage)
   }
+
+  /**
+   * The channel is no longer ours to command: not found (404, or addChannel's 400), or it has left
+   * the Stasis app (409 on answer/play/record, 422 on addChannel), which a caller's channel does
+   * only when it hangs up.
+   */
+  get isGone (): boolean {
+    return this.isNotFound || ((this.status === 409 || this.status === 422) && /not in stasis application/i.test(this.asteriskMessage))
+  }
 }
 
 /**

@@ -160,7 +160,7 @@ export class CallCenter {
       } else if (c.appArgs !== null) {
         this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
         recovery?.continueCaller(c.channelId)
-        this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state })
+        this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state, arrivedAtPerf: null })
       }
     }
     void recovery?.settle()

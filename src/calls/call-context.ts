@@ -115,6 +115,10 @@ export class CallContext {
   /** Ring steps taken so far (plan and queue alike): each attempt row carries its index. */
   stepCount = 0
   private readonly timers = new Set<CancelTimer>()
+  /** What the call does once its first operator ring has left (its row, ringback): run once. */
+  private opening: (() => void) | null = null
+  /** Whether call.routed went out (the first originate's send). */
+  private routed = false
 
   constructor (readonly deps: CallSessionDeps, readonly channel: InboundChannel) {
     this.callId = deps.newId('call')
@@ -154,6 +158,24 @@ export class CallContext {
   owns (channelId: string): boolean {
     const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId
     return base === this.caller.channelId || this.ringing.has(base) || this.answered?.attempt.channelId === base
+  }
+
+  /** Sets what runs once the first operator ring has left, or at once when the call opens without one. */
+  whenOpened (fn: () => void): void { this.opening = fn }
+
+  /** Runs the opening work, once. */
+  open (): void {
+    const fn = this.opening
+    this.opening = null
+    fn?.()
+  }
+
+  /** The first operator originate of the call was handed to its socket at `atPerf`. */
+  originateSent (atPerf: number): void {
+    if (this.routed) return
+    this.routed = true
+    const arrived = this.channel.arrivedAtPerf
+    if (arrived !== null) this.deps.bus.emit('call.routed', { callId: this.callId, routingMs: atPerf - arrived })
   }
 
   releaseTimers (): void {

@@ -6,8 +6,8 @@ import type { CallEnded } from '../domain/call-events.js'
 import { CallContext, type CallSessionDeps } from './call-context.js'
 import type { DialAttempt } from './dial-attempt.js'
 import { markRinging, openCallRow } from './steps/call-row.js'
-import { identifyCaller } from './steps/identify-caller.js'
-import { planRoute, ringPlan } from './steps/ring-plan.js'
+import { completeIdentity, identifyCaller } from './steps/identify-caller.js'
+import { logRoute, planRoute, ringPlan } from './steps/ring-plan.js'
 import { resumeAfterRestart } from './steps/resume-after-restart.js'
 import { talk } from './steps/talk.js'
 import { menuOf, walkMenu } from './steps/voice-menu.js'
@@ -39,11 +39,8 @@ export class CallSession {
       identifyCaller(ctx)
       resumeAfterRestart(ctx)
       const menuId = ctx.facts.resumedFrom === null ? menuOf(ctx) : null
-      if (menuId === null) {
-        // Ringback while we plan and dial (music for a caller already answered); we answer when an operator does.
-        if (ctx.caller.isAnswered) await ctx.caller.startMusic()
-        else ctx.caller.startRingback()
-      } else {
+      if (menuId !== null) {
+        completeIdentity(ctx)
         openCallRow(ctx, null, 'menu')
         await walkMenu(ctx, menuId)
       }
@@ -51,11 +48,27 @@ export class CallSession {
         ctx.facts.callbackWhy = 'the caller chose a callback in the voice menu'
       } else if (!ctx.isOver) {
         const route = planRoute(ctx)
-        if (menuId === null) openCallRow(ctx, route, 'ringing')
-        else markRinging(ctx, route)
-        const operator = await ringPlan(ctx, route) ?? await waitInQueue(ctx, route)
+        // The first operator's phone rings before anything else is done for the call: its row,
+        // the caller's ringback (music for a caller already answered) follow the originate.
+        ctx.whenOpened(() => {
+          logRoute(ctx, route)
+          if (menuId === null) {
+            completeIdentity(ctx)
+            openCallRow(ctx, route, 'ringing')
+          } else {
+            markRinging(ctx, route)
+          }
+          if (ctx.caller.isAnswered) void ctx.caller.startMusic()
+          else ctx.caller.startRingback()
+        })
+        let operator = await ringPlan(ctx, route)
+        if (!operator) {
+          ctx.open() // nobody was rung: the call opens here
+          operator = await waitInQueue(ctx, route)
+        }
         if (operator) await talk(ctx, operator)
       }
+      ctx.open()
       if (ctx.facts.callbackWhy !== null && !ctx.caller.isGone) await ctx.caller.say(['sound:ringlead/callback-taken'])
       status = outcomeOf(ctx)
       if (status === 'missed') ctx.log.info('nobody answered')
@@ -64,6 +77,7 @@ export class CallSession {
       ctx.log.error({ err }, 'call failed')
       status = 'failed'
     } finally {
+      ctx.open() // a call that failed before its first ring still gets its row
       operatorKept = await releaseEverything(ctx)
     }
     const disposition = operatorKept ? handOver(ctx) : null

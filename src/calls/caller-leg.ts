@@ -51,7 +51,7 @@ export class CallerLeg {
       await this.deps.ari.ring(this.channelId)
     } catch (err) {
       // Gone already: the caller hung up before we could start ringback.
-      if (err instanceof AsteriskCommandFailed && err.isNotFound) return this.markGone()
+      if (err instanceof AsteriskCommandFailed && err.isGone) return this.markGone()
       // No ringback is not a reason to drop the call: route it anyway.
       this.deps.log.warn({ err: (err as Error).message }, 'ringback not started')
     }
@@ -63,7 +63,7 @@ export class CallerLeg {
       await this.answerOrThrow()
       return true
     } catch (err) {
-      if (err instanceof AsteriskCommandFailed && err.isNotFound) {
+      if (err instanceof AsteriskCommandFailed && err.isGone) {
         this.markGone()
         return false
       }

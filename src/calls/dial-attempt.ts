@@ -14,6 +14,8 @@ export interface DialAttemptOptions {
   appArgs: string
   /** Extra time past the ring timeout before we stop waiting for Asterisk. */
   guardMs: number
+  /** Told (performance.now()) when the originate has left for Asterisk. */
+  sent?: (atPerf: number) => void
 }
 
 export class DialAttempt {
@@ -44,6 +46,7 @@ export class DialAttempt {
     this.unwatch = ari.watchLeg(this.channelId, (e) => { this.onEvent(e) })
   }
 
+  get endpoint (): string { return this.opts.endpoint }
   get isAnswered (): boolean { return this.answered }
   get isGone (): boolean { return this.gone }
 
@@ -59,7 +62,8 @@ export class DialAttempt {
         endpoint: this.opts.endpoint,
         callerId: this.opts.callerId,
         timeoutSeconds: this.opts.timeoutSeconds,
-        appArgs: this.opts.appArgs
+        appArgs: this.opts.appArgs,
+        sent: this.opts.sent
       })
     } catch (err) {
       const message = err instanceof AsteriskCommandFailed ? err.asteriskMessage : (err as Error).message

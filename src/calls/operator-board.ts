@@ -53,6 +53,8 @@ export class OperatorBoard {
   private snaps: OperatorSnapshot[] = []
   /** Operators whose availability depends on the clock (wrap-up ends by itself). */
   private readonly timed = new Set<Live>()
+  /** Operators whose state changed quietly (see `legRinging`), not yet told on the bus. */
+  private readonly unannounced = new Set<string>()
 
   constructor (private readonly deps: OperatorBoardDeps) {}
 
@@ -104,6 +106,7 @@ export class OperatorBoard {
     const live = operatorId ? this.live.get(operatorId) : undefined
     if (!live || !operatorId) return
     live.deviceState = state
+    live.deviceStateDuringOwnLegs = live.ringingLegs + live.talkingLegs > 0
     // A phone that reports a state is reachable; only Removed/Unreachable contacts say otherwise.
     if (state !== 'UNAVAILABLE' && state !== 'INVALID' && live.registered === false) live.registered = undefined
     this.recompute(operatorId)
@@ -119,7 +122,21 @@ export class OperatorBoard {
     this.recompute(operatorId)
   }
 
-  legRinging (operatorId: string): void { this.bump(operatorId, (l) => { l.ringingLegs++ }) }
+  /**
+   * `quiet`: the routing snapshot says ringing at once (no other call may pick the operator), but
+   * the bus hears of it only at `announce()`: a call rings the phone first and tells the rest after.
+   */
+  legRinging (operatorId: string, quiet = false): void { this.bump(operatorId, (l) => { l.ringingLegs++ }, quiet) }
+
+  /** Tells the bus the states changed quietly since the last call. */
+  announce (): void {
+    const now = this.deps.now()
+    for (const operatorId of this.unannounced) {
+      const l = this.live.get(operatorId)
+      if (l) this.deps.bus.emit('operator.state', { operatorId, state: l.state, reason: l.reason, atMs: now })
+    }
+    this.unannounced.clear()
+  }
   legStoppedRinging (operatorId: string): void { this.bump(operatorId, (l) => { l.ringingLegs = Math.max(0, l.ringingLegs - 1) }) }
   talkStarted (operatorId: string): void {
     this.bump(operatorId, (l) => { l.talkingLegs++; l.today.currentCalls++ })
@@ -154,14 +171,14 @@ export class OperatorBoard {
     for (const [operatorId, l] of this.live) { l.ringingLegs = 0; l.talkingLegs = 0; l.today.currentCalls = 0; this.recompute(operatorId) }
   }
 
-  private bump (operatorId: string, change: (l: Live) => void): void {
+  private bump (operatorId: string, change: (l: Live) => void, quiet = false): void {
     const l = this.live.get(operatorId)
     if (!l) return
     change(l)
-    this.recompute(operatorId)
+    this.recompute(operatorId, quiet)
   }
 
-  private recompute (operatorId: string): void {
+  private recompute (operatorId: string, quiet = false): void {
     const l = this.live.get(operatorId)
     if (!l) return
     const now = this.deps.now()
@@ -173,7 +190,11 @@ export class OperatorBoard {
       }
       l.state = d.state
       l.reason = d.reason
-      this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
+      if (quiet) this.unannounced.add(operatorId)
+      else {
+        this.unannounced.delete(operatorId)
+        this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
+      }
     }
     this.mirror(l, d.state, d.reason)
   }

@@ -61,12 +61,43 @@ function preparedInsert<T extends typeof calls | typeof callAttempts> (db: Db, t
   return (row) => { stmt.run(Object.fromEntries(keys.map((k) => [k, row[k] ?? null]))) }
 }
 
+/**
+ * An UPDATE by primary key of the columns a patch sets, prepared once per set of columns (a call
+ * updates the same few sets again and again): building the query each time cost more than running it.
+ */
+function preparedUpdate (db: Db, table: typeof calls | typeof callAttempts | typeof recordings, idColumn: 'callId' | 'attemptId' | 'recordingId'): (id: string, patch: Record<string, unknown>) => void {
+  // Each value as its column stores it (booleans as 0/1, …): placeholders skip drizzle's own mapping.
+  const columns = getTableColumns(table) as unknown as Record<string, { mapToDriverValue: (v: unknown) => unknown }>
+  const statements = new Map<string, { run: (values: Record<string, unknown>) => unknown }>()
+  const idKey = `${idColumn}Key`
+  return (id, patch) => {
+    const keys = Object.keys(patch).filter((k) => k in columns && patch[k] !== undefined)
+    if (keys.length === 0) return
+    const shape = keys.join(',')
+    let stmt = statements.get(shape)
+    if (stmt === undefined) {
+      const idCol = (table as unknown as Record<string, Parameters<typeof eq>[0]>)[idColumn]!
+      stmt = db.update(table).set(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never)
+        .where(eq(idCol, sql.placeholder(idKey))).prepare() as unknown as { run: (values: Record<string, unknown>) => unknown }
+      statements.set(shape, stmt)
+    }
+    const values: Record<string, unknown> = { [idKey]: id }
+    for (const k of keys) {
+      const v = patch[k]
+      values[k] = v === null ? null : columns[k]!.mapToDriverValue(v)
+    }
+    stmt.run(values)
+  }
+}
+
 /** Call statuses of a call still going on. */
 export const openCallStatuses = ['menu', 'ringing', 'waiting', 'talking'] as const
 
 /**
  * Writes go through a WriteBehind: a call never waits on a database another process has locked;
- * its rows land when the database is free. Without one given, writes wait in memory only.
+ * its rows land when the database is free. Without one given, writes wait in memory only. A call's
+ * rows and updates land at the end of the event loop's turn, with the other calls' of that turn,
+ * in one transaction; reads made through this repository see them (it lands them first).
  */
 export class CallsRepo {
   readonly writes: WriteBehind
@@ -78,6 +109,11 @@ export class CallsRepo {
   private readonly trackingForStmt
   private readonly insertCallStmt
   private readonly insertAttemptStmt
+  private readonly updateCallStmt
+  private readonly updateAttemptStmt
+  private readonly updateRecordingStmt
+  /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
+  private readonly trackingCache = new Map<string, TrackingNumberFacts | null>()
 
   constructor (private readonly db: Db, writes?: WriteBehind) {
     this.writes = writes ?? new WriteBehind({ db, journalPath: null, clock: systemClock, log: pino({ level: 'silent' }) })
@@ -111,6 +147,9 @@ export class CallsRepo {
       .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
     this.insertCallStmt = preparedInsert(db, calls)
     this.insertAttemptStmt = preparedInsert(db, callAttempts)
+    this.updateCallStmt = preparedUpdate(db, calls, 'callId')
+    this.updateAttemptStmt = preparedUpdate(db, callAttempts, 'attemptId')
+    this.updateRecordingStmt = preparedUpdate(db, recordings, 'recordingId')
     this.registerWrites()
   }
 
@@ -118,21 +157,15 @@ export class CallsRepo {
     const w = this.writes
     const db = this.db
     w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(row) })
-    w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => {
-      db.update(calls).set(patch).where(eq(calls.callId, callId)).run()
-    })
+    w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => { this.updateCallStmt(callId, patch) })
     w.register('attempts.insert', (row: Record<string, unknown>) => { this.insertAttemptStmt(row) })
-    w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => {
-      db.update(callAttempts).set(patch).where(eq(callAttempts.attemptId, attemptId)).run()
-    })
+    w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => { this.updateAttemptStmt(attemptId, patch) })
     w.register('attempts.interrupt', ({ callId, endedAt }: { callId: string; endedAt: number }) => {
       db.update(callAttempts).set({ result: 'interrupted', endedAt })
         .where(and(eq(callAttempts.callId, callId), eq(callAttempts.result, 'ringing'))).run()
     })
     w.register('recordings.insert', (row: NewRecording) => { db.insert(recordings).values(row).onConflictDoNothing().run() })
-    w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => {
-      db.update(recordings).set(patch).where(eq(recordings.recordingId, recordingId)).run()
-    })
+    w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => { this.updateRecordingStmt(recordingId, patch) })
     w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
       db.insert(customers).values(row).onConflictDoNothing().run()
     })
@@ -142,14 +175,24 @@ export class CallsRepo {
     })
   }
 
-  /** Finds the tracking number by its digits, whether stored with a leading + or not. */
+  /**
+   * Finds the tracking number by its digits, whether stored with a leading + or not. From memory
+   * after the first read; `forgetTrackingNumbers` is called when numbers or categories change.
+   */
   trackingNumber (did: string): TrackingNumberFacts | null {
+    const cached = this.trackingCache.get(did)
+    if (cached !== undefined) return cached
     const digits = did.replace(/\D/g, '')
-    if (digits === '') return null
-    const row = this.trackingByDigits.get({ digits, plus: `+${digits}` })
-    if (!row) return null
-    return { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) }
+    const row = digits === '' ? undefined : this.trackingByDigits.get({ digits, plus: `+${digits}` })
+    const facts = row ? { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) } : null
+    // Dialled numbers come from outside: the cache stays bounded whatever callers dial.
+    if (this.trackingCache.size >= 10_000) this.trackingCache.clear()
+    this.trackingCache.set(did, facts)
+    return facts
   }
+
+  /** Tracking numbers or categories changed: the next calls read them again. */
+  forgetTrackingNumbers (): void { this.trackingCache.clear() }
 
   /** The visit holding this pool number at `atMs`, if any: the call is attributed to it. */
   visitFor (did: string, atMs: number): VisitFacts | null {
@@ -209,23 +252,27 @@ export class CallsRepo {
 
   /** The latest call of a channel: a caller Asterisk still holds after a restart continues it. */
   lastCallOfChannel (channelId: string): CallRow | undefined {
+    this.writes.flushSoon()
     return this.db.select().from(calls).where(eq(calls.channelId, channelId)).orderBy(desc(calls.startedAt)).limit(1).get()
   }
 
   /** Average talk time of answered calls since a moment, for a waiting caller's expected wait. */
   averageTalkMs (sinceMs: number): number | null {
+    this.writes.flushSoon()
     const row = this.db.select({ avg: sql<number | null>`avg(${calls.talkMs})` }).from(calls)
       .where(and(eq(calls.status, 'answered'), gte(calls.startedAt, sinceMs))).get()
     return row?.avg ?? null
   }
 
-  insertCall (row: NewCall): void { this.writes.submit({ kind: 'calls.insert', args: row }) }
-  updateCall (callId: string, patch: Partial<NewCall>): void { this.writes.submit({ kind: 'calls.update', args: { callId, patch } }) }
-  call (callId: string): CallRow | undefined { return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
+  insertCall (row: NewCall): void { this.writes.later({ kind: 'calls.insert', args: row }) }
+  updateCall (callId: string, patch: Partial<NewCall>): void { this.writes.later({ kind: 'calls.update', args: { callId, patch } }) }
+  call (callId: string): CallRow | undefined {
+    this.writes.flushSoon()
+    return this.db.select().from(calls).where(eq(calls.callId, callId)).get() }
 
-  insertAttempt (row: NewAttempt): void { this.writes.submit({ kind: 'attempts.insert', args: row }) }
+  insertAttempt (row: NewAttempt): void { this.writes.later({ kind: 'attempts.insert', args: row }) }
   updateAttempt (attemptId: string, patch: Partial<NewAttempt>): void {
-    this.writes.submit({ kind: 'attempts.update', args: { attemptId, patch } })
+    this.writes.later({ kind: 'attempts.update', args: { attemptId, patch } })
   }
   /** Attempts still ringing when the call was cut off. */
   interruptAttempts (callId: string, endedAt: number): void {
@@ -233,15 +280,17 @@ export class CallsRepo {
   }
 
   attempts (callId: string): AttemptRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(callAttempts).where(eq(callAttempts.callId, callId)).orderBy(callAttempts.startedAt).all()
   }
 
-  insertRecording (row: NewRecording): void { this.writes.submit({ kind: 'recordings.insert', args: row }) }
+  insertRecording (row: NewRecording): void { this.writes.later({ kind: 'recordings.insert', args: row }) }
   updateRecording (recordingId: string, patch: Partial<NewRecording>): void {
-    this.writes.submit({ kind: 'recordings.update', args: { recordingId, patch } })
+    this.writes.later({ kind: 'recordings.update', args: { recordingId, patch } })
   }
 
   recordingsOf (callId: string): RecordingRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(recordings).where(eq(recordings.callId, callId)).all()
   }
 
@@ -252,6 +301,7 @@ export class CallsRepo {
 
   /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
   outcomePublishedAt (callId: string): number | null | undefined {
+    this.writes.flushSoon()
     return this.db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, callId)).get()?.at
   }
 
@@ -265,16 +315,19 @@ export class CallsRepo {
    * what a crash left, still open or ended.
    */
   unpublishedCalls (beforeMs: number): CallRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(calls).where(and(isNull(calls.outcomePublishedAt), lt(calls.startedAt, beforeMs))).orderBy(asc(calls.startedAt)).all()
   }
 
   /** Recordings left "recording" by an interrupted call: their files may still be in Asterisk. */
   unfinishedRecordings (): RecordingRow[] {
+    this.writes.flushSoon()
     return this.db.select().from(recordings).where(eq(recordings.status, 'recording')).all()
   }
 
   /** Answered calls and talk time per operator since a moment (start of today). */
   statsSince (sinceMs: number): Map<string, { answeredCalls: number; talkMs: number }> {
+    this.writes.flushSoon()
     const rows = this.db.select({
       operatorId: calls.answeredBy,
       answered: sql<number>`count(*)`,

@@ -64,6 +64,9 @@ export class WriteBehind {
   private failures = 0
   private readonly waiters: Array<() => void> = []
   private stopped = false
+  /** Writes of this turn of the event loop given to `later`, landing together after it. */
+  private soon: WriteOp[][] = []
+  private soonScheduled = false
 
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
@@ -87,12 +90,61 @@ export class WriteBehind {
       this.unit.push(op)
       return false
     }
+    this.flushSoon()
     return this.submitUnit([op])
+  }
+
+  /**
+   * A write that need not be in the database before this turn of the event loop ends: every such
+   * write of the turn lands in one transaction right after it (one commit instead of one each).
+   * Order with every other write is kept: any other write, and `flushed`, lands these first.
+   */
+  later (op: WriteOp): void {
+    if (this.unit !== null) {
+      this.unit.push(op)
+      return
+    }
+    // Inside someone's transaction it lands (or not) with theirs, as `submit` does.
+    if (this.sqlite.inTransaction) {
+      this.flushSoon()
+      this.applyDirect([op])
+      return
+    }
+    this.soon.push([op])
+    if (this.soonScheduled) return
+    this.soonScheduled = true
+    setImmediate(() => { if (this.sqlite.open) this.flushSoon() })
+  }
+
+  /** Lands the writes given to `later` now. */
+  flushSoon (): void {
+    this.soonScheduled = false
+    if (this.soon.length === 0) return
+    const units = this.soon
+    this.soon = []
+    if (this.sqlite.inTransaction) {
+      for (const ops of units) this.applyDirect(ops)
+      return
+    }
+    if (this.backlog.length === 0) {
+      try {
+        this.attempt(units, false)
+        return
+      } catch (err) {
+        if (!isBusy(err)) {
+          // One write the database refuses must not take the others with it: each on its own.
+          this.attempt(units, true)
+          return
+        }
+      }
+    }
+    for (const ops of units) this.keep(ops)
   }
 
   /** Writes made inside `fn` land together or not at all (one transaction, one journal line). */
   together<T> (fn: () => T): T {
     if (this.unit !== null || this.sqlite.inTransaction) return fn()
+    this.flushSoon()
     this.unit = []
     let result: T
     try {
@@ -109,6 +161,7 @@ export class WriteBehind {
 
   /** Resolves once nothing waits for the database. */
   flushed (): Promise<void> {
+    this.flushSoon()
     if (this.backlog.length === 0) return Promise.resolve()
     return new Promise((resolve) => { this.waiters.push(resolve) })
   }
@@ -139,6 +192,7 @@ export class WriteBehind {
 
   /** Stops retrying; what still waits stays in the journal for the next start. */
   stop (): void {
+    this.flushSoon()
     this.stopped = true
     this.cancelRetry?.()
     this.cancelRetry = null

@@ -17,21 +17,39 @@ export interface OperatorSignals {
   lastCallEndedMs: number | null
   /** Still on the line after a call, keying in its outcome. */
   inDisposition?: boolean
+  /** The device state was reported while ringlead's own legs to this phone were up. */
+  deviceStateDuringOwnLegs?: boolean
+}
+
+const busyDeviceStates = new Set<DeviceState>(['INUSE', 'BUSY', 'ONHOLD', 'RINGINUSE', 'RINGING'])
+
+/**
+ * The device state that still says something, by the order things happened: a busy or ringing
+ * state reported while ringlead's own legs to the phone were up is the echo of those legs, and
+ * says nothing once they have all ended (a later report replaces it). Without this a phone freed
+ * by ringlead's own hang-up would count as talking until Asterisk's next device state arrives.
+ */
+export function freshDeviceState (s: OperatorSignals): DeviceState | undefined {
+  const state = s.deviceState
+  if (state === undefined || !busyDeviceStates.has(state)) return state
+  if (s.ringingLegs > 0 || s.talkingLegs > 0) return state
+  return s.deviceStateDuringOwnLegs === true ? undefined : state
 }
 
 export interface AvailabilityDecision { state: Availability; reason: string }
 
 export function decideAvailability (s: OperatorSignals, nowMs: number, wrapUpMs: number): AvailabilityDecision {
+  const device = freshDeviceState(s)
   if (s.paused) return { state: 'paused', reason: 'paused' }
   if (s.registered === false) return { state: 'unregistered', reason: 'phone not registered' }
-  if (s.deviceState === 'UNAVAILABLE' || s.deviceState === 'INVALID') return { state: 'unregistered', reason: `phone ${s.deviceState.toLowerCase()}` }
+  if (device === 'UNAVAILABLE' || device === 'INVALID') return { state: 'unregistered', reason: `phone ${device.toLowerCase()}` }
   if (s.talkingLegs > 0) return { state: 'talking', reason: 'on a call' }
   if (s.inDisposition) return { state: 'wrap_up', reason: 'recording the call outcome' }
-  if (s.deviceState === 'INUSE' || s.deviceState === 'BUSY' || s.deviceState === 'ONHOLD' || s.deviceState === 'RINGINUSE') {
-    return { state: 'talking', reason: `on a call (phone ${s.deviceState.toLowerCase()})` }
+  if (device === 'INUSE' || device === 'BUSY' || device === 'ONHOLD' || device === 'RINGINUSE') {
+    return { state: 'talking', reason: `on a call (phone ${device.toLowerCase()})` }
   }
   if (s.ringingLegs > 0) return { state: 'ringing', reason: 'ringing' }
-  if (s.deviceState === 'RINGING') return { state: 'ringing', reason: 'ringing (phone)' }
+  if (device === 'RINGING') return { state: 'ringing', reason: 'ringing (phone)' }
   if (s.lastCallEndedMs !== null && nowMs - s.lastCallEndedMs < wrapUpMs) {
     return { state: 'wrap_up', reason: `in wrap-up for ${Math.ceil((wrapUpMs - (nowMs - s.lastCallEndedMs)) / 1000)} s more` }
   }

@@ -83,6 +83,19 @@ export function shouldWait (call: WaitingCall, operators: readonly OperatorSnaps
 }
 
 /**
+ * An operator free now who may take this caller (idle longest first), or null. A caller is rung
+ * through to them rather than answered into the waiting line.
+ */
+export function freeOperatorFor (call: WaitingCall, operators: readonly OperatorSnapshot[], policy: RoutingPolicy): OperatorSnapshot | null {
+  let best: OperatorSnapshot | null = null
+  for (const op of operators) {
+    if (op.state !== 'available' || !fits(call, op, policy)) continue
+    if (best === null || op.idleSinceMs < best.idleSinceMs) best = op
+  }
+  return best
+}
+
+/**
  * Expected wait in whole minutes (at least 1) for the caller at `position` (1-based), from the
  * average handling time and how many operators can serve them.
  */

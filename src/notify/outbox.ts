@@ -154,7 +154,8 @@ export class Outbox {
           if (this.writes === null) this.enqueue(type, { ...event })
           else {
             const rows = this.rowsFor(type, { ...event })
-            if (rows.length > 0) this.writes.submit({ kind: 'outbox.insert', args: rows })
+            // With the event's other writes of this turn (a call's row): one commit, after the turn.
+            if (rows.length > 0) this.writes.later({ kind: 'outbox.insert', args: rows })
           }
         } catch (err) {
           // The producer's change is committed; a lost webhook must not fail it, but a person must know.

@@ -33,6 +33,9 @@ function lockFrom (dbPath: string): { release: () => void } {
   return { release: () => { other.exec('COMMIT'); other.close() } }
 }
 
+/** A call's writes land (or are journaled) together at the end of the event loop's turn. */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve) })
+
 const call = (callId: string, startedAt: number) => ({
   callId, direction: 'inbound' as const, status: 'ringing' as const, channelId: `ch-${callId}`, callerRaw: '+79031112233', did: '74950000000', startedAt
 })
@@ -46,6 +49,7 @@ t.test('a write while another process holds the lock returns at once, is journal
     r.repo.updateCall('call_1', { status: 'answered', endedAt: 9000, talkMs: 7000 })
     r.repo.updateCall('call_1', { hangupBy: 'caller' })
   })
+  await endOfTurn()
   t.equal(r.repo.call('call_1'), undefined, 'not in the database yet')
   t.equal(r.writes.pending, 4)
   t.equal(readFileSync(r.journalPath, 'utf8').trim().split('\n').length, 3, 'three units in the journal, the transaction as one')
@@ -88,6 +92,7 @@ t.test('a process killed while the lock was held: the next start replays its jou
   r.repo.insertCall(call('call_1', 1000))
   r.repo.insertAttempt({ attemptId: 'att_1', callId: 'call_1', stepIndex: 0, stepKind: 'sticky', operatorId: 'op_x', endpoint: 'PJSIP/101', startedAt: 1100, result: 'ringing' })
   r.repo.updateCall('call_1', { status: 'missed', endedAt: 5000 })
+  await endOfTurn()
   // The process dies here: nothing more runs in it; its journal is what is left.
   const kept = join(r.dir, 'journal-copy')
   copyFileSync(r.journalPath, kept)

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { OperatorSnapshot, RoutingPolicy } from '../../src/domain/routing.js'
-import { expectedWaitMinutes, fits, insertionIndex, pickCallFor, positionOf, servedBefore, shouldWait, type WaitingCall } from '../../src/domain/wait-queue.js'
+import { expectedWaitMinutes, fits, freeOperatorFor, insertionIndex, pickCallFor, positionOf, servedBefore, shouldWait, type WaitingCall } from '../../src/domain/wait-queue.js'
 
 const policy: RoutingPolicy = {
   ringTimeoutSeconds: 20, stickyDays: 90, specialistsFirst: true, anyOperatorStep: true, ringAllStep: false,
@@ -64,4 +64,10 @@ t.test('position and expected wait', async (t) => {
   t.equal(expectedWaitMinutes(1, 180_000, 3), 1)
   t.equal(expectedWaitMinutes(4, 180_000, 2), 6)
   t.equal(expectedWaitMinutes(2, 180_000, 0), 6, 'nobody serving counts as one')
+})
+
+t.test('an operator free now who may take the caller is found (idle longest first), so the caller is rung through, not put in the line', async (t) => {
+  t.equal(freeOperatorFor(call('c1', 0), [op('a', { state: 'talking' }), op('b', { idleSinceMs: 500 }), op('c', { idleSinceMs: 100 })], policy)?.operatorId, 'c')
+  t.equal(freeOperatorFor(call('c1', 0), [op('a', { state: 'talking' }), op('b', { state: 'wrap_up' })], policy), null)
+  t.equal(freeOperatorFor(call('c1', 0, { triedOperatorIds: new Set(['c']) }), [op('c')], policy), null, 'not one already rung')
 })

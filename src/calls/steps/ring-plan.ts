@@ -22,8 +22,12 @@ export function planRoute (ctx: CallContext): RoutingPlan {
     lastCallAtMs: facts.customer?.lastCallAt ?? null
   }, operators, policy, now)
   if (choice?.kind === 'operator' || choice?.kind === 'group') route = applyMenuPick(route, choice, operators, policy.ringTimeoutSeconds)
-  ctx.log.info({ steps: route.steps.map((s) => `${s.kind}:${s.targets.map((t) => t.operatorId).join('+')}`), reasons: route.reasons }, 'route planned')
   return route
+}
+
+/** Logged once the first ring has left: the log is no part of the set-up. */
+export function logRoute (ctx: CallContext, route: RoutingPlan): void {
+  ctx.log.info({ steps: route.steps.map((s) => `${s.kind}:${s.targets.map((t) => t.operatorId).join('+')}`), reasons: route.reasons }, 'route planned')
 }
 
 /** Rings the plan's steps in order until an operator answers; null when none did or the caller left. */

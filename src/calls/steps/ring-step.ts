@@ -1,32 +1,45 @@
 // One ring step: every target of it rings at once; the first to answer gets the call and the rest
 // stop ringing. Each attempt is written down with its result.
+//
+// The originates go out first: everything else about the ring (the call's row when it is the
+// first, the attempt rows, the board, call.offered, logs) runs on the next turn of the event loop,
+// after the requests have been handed to their sockets.
 import { sipCallerId } from '../../domain/caller-id.js'
 import type { PlanStep } from '../../domain/routing.js'
 import type { CallContext, OperatorLeg } from '../call-context.js'
 import { DialAttempt, type AttemptOutcome } from '../dial-attempt.js'
 
+/** Resolves on the event loop's next check phase: after this turn's requests have been flushed. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve) })
+
 export async function ringStep (ctx: CallContext, step: PlanStep): Promise<OperatorLeg | null> {
   const { ari, repo, board, bus, newId, settings } = ctx.deps
   const stepIndex = ctx.stepCount++
   const started: OperatorLeg[] = []
+  const callerId = displayedCallerId(ctx)
+  const sent = (atPerf: number): void => { ctx.originateSent(atPerf) }
   for (const target of step.targets) {
     const attempt = new DialAttempt(ari, {
-      endpoint: target.endpoint, callerId: displayedCallerId(ctx), timeoutSeconds: step.ringTimeoutSeconds,
-      appArgs: `dialed,${ctx.callId}`, guardMs: settings.attemptGuardMs
+      endpoint: target.endpoint, callerId, timeoutSeconds: step.ringTimeoutSeconds,
+      appArgs: `dialed,${ctx.callId}`, guardMs: settings.attemptGuardMs, sent
     }, ctx.clock)
-    const attemptId = newId('att')
-    const startedAt = ctx.now()
-    repo.insertAttempt({
-      attemptId, callId: ctx.callId, stepIndex, stepKind: step.kind, operatorId: target.operatorId,
-      endpoint: target.endpoint, channelId: attempt.channelId, startedAt, result: 'ringing'
-    })
-    board.legRinging(target.operatorId)
-    bus.emit('call.offered', { callId: ctx.callId, operatorId: target.operatorId, customerId: ctx.facts.customer?.customerId ?? null, direction: 'inbound' })
-    const entry = { attempt, operatorId: target.operatorId, attemptId, startedAt }
+    const entry = { attempt, operatorId: target.operatorId, attemptId: newId('att'), startedAt: ctx.now() }
     ctx.ringing.set(attempt.channelId, entry)
     started.push(entry)
-    ctx.log.info({ operatorId: target.operatorId, endpoint: target.endpoint, step: step.kind }, 'ringing operator')
     void attempt.start()
+    // At once in the routing snapshot: no other call (of this same turn too) may pick this operator.
+    board.legRinging(target.operatorId, true)
+  }
+  await nextTurn()
+  board.announce()
+  ctx.open()
+  for (const entry of started) {
+    repo.insertAttempt({
+      attemptId: entry.attemptId, callId: ctx.callId, stepIndex, stepKind: step.kind, operatorId: entry.operatorId,
+      endpoint: entry.attempt.endpoint, channelId: entry.attempt.channelId, startedAt: entry.startedAt, result: 'ringing'
+    })
+    bus.emit('call.offered', { callId: ctx.callId, operatorId: entry.operatorId, customerId: ctx.facts.customer?.customerId ?? null, direction: 'inbound' })
+    ctx.log.info({ operatorId: entry.operatorId, endpoint: entry.attempt.endpoint, step: step.kind }, 'ringing operator')
   }
 
   let winner: OperatorLeg | null = null

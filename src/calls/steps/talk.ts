@@ -21,8 +21,9 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
     await ari.createBridge(bridgeId)
     await ari.addToBridge(bridgeId, [ctx.caller.channelId, operator.attempt.channelId])
   } catch (err) {
-    // The caller (or the operator) hung up between the answer and the bridge.
-    if (err instanceof AsteriskCommandFailed && err.isNotFound) {
+    // The caller (or the operator) hung up between the answer and the bridge: not found, or (422/409)
+    // no longer in the Stasis app, which a channel leaves only when it hangs up.
+    if (err instanceof AsteriskCommandFailed && err.isGone) {
       if (!operator.attempt.isGone) ctx.caller.markGone()
       return
     }

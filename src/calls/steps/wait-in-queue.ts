@@ -2,7 +2,7 @@
 // caller waits (music, their position now and then, a callback key) and the first such operator
 // to become free is rung. Driven by events: an operator freed and rung, a key, the hang-up, and
 // the call's timers (the next announcement, the longest wait).
-import { expectedWaitMinutes, shouldWait, type WaitingCall } from '../../domain/wait-queue.js'
+import { expectedWaitMinutes, freeOperatorFor, shouldWait, type WaitingCall } from '../../domain/wait-queue.js'
 import type { PlanStep, RoutingPlan, RoutingPolicy } from '../../domain/routing.js'
 import type { CallContext, OperatorLeg, QueueOutcome } from '../call-context.js'
 import type { CallQueue } from '../call-queue.js'
@@ -31,7 +31,26 @@ export async function waitInQueue (ctx: CallContext, route: RoutingPlan): Promis
     onlyOperatorIds: null, triedOperatorIds: new Set()
   }
   const policy = facts.policy!
-  const verdict = shouldWait(waiting, board.snapshot(now), policy)
+  // Never answered into the line while someone who may take the call is free (freed since the
+  // plan was made): they are rung first, each once.
+  // Those this call rang already are not rung again here (the line may still offer it to them later).
+  const rung = new Set(ctx.attempts.map((a) => a.operatorId))
+  const probe: WaitingCall = { ...waiting, triedOperatorIds: rung }
+  for (let free = freeOperatorFor(probe, board.snapshot(ctx.now()), policy); free !== null && !ctx.isOver; free = freeOperatorFor(probe, board.snapshot(ctx.now()), policy)) {
+    const step: PlanStep = {
+      kind: 'queue', targets: [{ operatorId: free.operatorId, endpoint: free.endpoint }], ringTimeoutSeconds: policy.ringTimeoutSeconds,
+      reasons: [`${free.operatorId}: free when the caller would have been put in the waiting line`]
+    }
+    route.steps.push(step)
+    rung.add(free.operatorId)
+    const operator = await ringStep(ctx, step)
+    if (operator) {
+      repo.updateCall(ctx.callId, { plan: JSON.stringify(route) })
+      return operator
+    }
+  }
+  if (ctx.isOver) return null
+  const verdict = shouldWait(waiting, board.snapshot(ctx.now()), policy)
   ctx.log.info({ wait: verdict.wait, reason: verdict.reason }, verdict.wait ? 'caller waits for an operator' : 'caller not kept waiting')
   route.reasons.push(verdict.wait ? `waiting: ${verdict.reason}` : `not waiting: ${verdict.reason}`)
   if (!verdict.wait) {

@@ -1,0 +1,52 @@
+// The board says free or busy by the freshest state: a phone's busy state that only echoed
+// ringlead's own call says nothing once that call is over; one from a call of the phone's own does.
+import t from 'tap'
+import { Bus } from '../../src/bus.js'
+import { OperatorBoard } from '../../src/calls/operator-board.js'
+
+function board (): OperatorBoard {
+  const b = new OperatorBoard({
+    loadOperators: () => [{ operatorId: 'op_1', name: 'Ana', endpoint: 'PJSIP/101', isManager: false, paused: false, pausedReason: null, skills: {} }],
+    statsSince: () => new Map(),
+    bus: new Bus(),
+    now: () => 1_000_000,
+    wrapUpMs: 0
+  })
+  b.reload()
+  return b
+}
+
+const stateOf = (b: OperatorBoard): string => b.snapshot(1_000_000)[0]!.state
+
+t.test('an operator whose phone reported in use during ringlead\'s own call is free as soon as that call ends, before the phone reports idle', async (t) => {
+  const b = board()
+  b.legRinging('op_1')
+  b.setDeviceState('PJSIP/101', 'RINGING')
+  b.legStoppedRinging('op_1')
+  b.talkStarted('op_1')
+  b.setDeviceState('PJSIP/101', 'INUSE')
+  t.equal(stateOf(b), 'talking')
+  b.talkEnded('op_1', 5000)
+  t.equal(stateOf(b), 'available', 'the late INUSE is the echo of the call that ended')
+  t.equal(b.view('op_1')?.state, 'available')
+  b.setDeviceState('PJSIP/101', 'NOT_INUSE')
+  t.equal(stateOf(b), 'available')
+})
+
+t.test('a phone busy on a call of its own (not through ringlead) counts as talking', async (t) => {
+  const b = board()
+  b.setDeviceState('PJSIP/101', 'INUSE')
+  t.equal(stateOf(b), 'talking')
+  // ringlead's leg came and went meanwhile: the phone's own call still holds it.
+  b.legRinging('op_1')
+  b.legStoppedRinging('op_1')
+  t.equal(stateOf(b), 'talking')
+})
+
+t.test('a busy state reported after ringlead\'s call ended is believed', async (t) => {
+  const b = board()
+  b.talkStarted('op_1')
+  b.talkEnded('op_1', 1000)
+  b.setDeviceState('PJSIP/101', 'BUSY')
+  t.equal(stateOf(b), 'talking')
+})
