@@ -16,6 +16,8 @@ import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
 import { benchStop } from './stop.js'
+import { benchIdle } from './idle.js'
+import { benchBackground } from './background.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -111,6 +113,8 @@ await step('14. operators\' efficiency table for a month over 1,000,000 calls', 
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
+await step('18. idle daemon: CPU with the simulator and no calls', () => benchIdle())
+await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 
 const get = (prefix: string, key: string): string => {
   const figures = [...results.entries()].find(([t]) => t.startsWith(prefix))?.[1]
@@ -150,6 +154,8 @@ summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
 const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
+summary['18. idle daemon CPU % of one core (target < 1)'] = get('18.', 'daemon CPU % of one core (target < 1)')
+summary['19. setup p99 ms idle | two transcriptions (difference, target ≤ 1)'] = get('19.', 'setup p99 ms: idle | two transcriptions (difference)')
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

@@ -163,7 +163,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const speechRepo = new SpeechRepo(db)
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency }),
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice }),
     worker: opts.speechWorker ?? newId('speech')
   })
   const board = new OperatorBoard({
