@@ -19,6 +19,8 @@ import { benchSoak } from './soak.js'
 import { benchStop } from './stop.js'
 import { benchAsterisk } from './asterisk/run.js'
 import { benchSettings } from './asterisk/settings.js'
+import { benchIdle } from './idle.js'
+import { benchBackground } from './background.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -118,11 +120,13 @@ await step('14. operators\' efficiency table for a month over 1,000,000 calls', 
 if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls at ${soakRate}/s, no fault, then ARI connections reset every 30 s`, () => benchSoak({ calls: soakCalls, ratePerSecond: soakRate }))
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
-await step('18. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
+await step('18. idle daemon: CPU with the simulator and no calls', () => benchIdle())
+await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
+await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 if (asterisk === null) {
-  console.log('\n-- skipped: 19. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
+  console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
 } else {
-  await step('19. real Asterisk: INVITE-in → INVITE-out, ringlead vs floor ARI app vs app_queue (sipp, 100 operators)', () => benchAsterisk(asterisk))
+  await step('21. real Asterisk: INVITE-in → INVITE-out, ringlead vs floor ARI app vs app_queue (sipp, 100 operators)', () => benchAsterisk(asterisk))
 }
 
 const get = (prefix: string, key: string): string => {
@@ -163,10 +167,12 @@ summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('
 summary['14. operators\' table, month, cold p50 / p99 ms'] = get('14.', 'operators\' table, month, cold (every day read from the db): p50 / p99 ms')
 const soak = [...results.entries()].find(([t]) => t.startsWith('15.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(soak)) if (/: (failed calls|calls without call.ended|recordings lost)/.test(k)) summary[`15. ${k}`] = v
-summary['18. FastAGI server RSS MB before / peak / after 3,000 hostile connections'] = get('18.', 'server RSS MB before / peak during / after')
-summary['18. FastAGI proper sessions under attack: served / failed'] = get('18.', 'proper sessions under attack: served / failed')
-const real = [...results.entries()].find(([t]) => t.startsWith('19.'))?.[1] ?? {}
-for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`19. ${k}`] = v
+summary['18. idle daemon CPU % of one core (target < 1)'] = get('18.', 'daemon CPU % of one core (target < 1)')
+summary['19. setup p99 ms idle | two transcriptions (difference, target ≤ 1)'] = get('19.', 'setup p99 ms: idle | two transcriptions (difference)')
+summary['20. FastAGI server RSS MB before / peak / after 3,000 hostile connections'] = get('20.', 'server RSS MB before / peak during / after')
+summary['20. FastAGI proper sessions under attack: served / failed'] = get('20.', 'proper sessions under attack: served / failed')
+const real = [...results.entries()].find(([t]) => t.startsWith('21.'))?.[1] ?? {}
+for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`21. ${k}`] = v
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

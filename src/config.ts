@@ -73,6 +73,8 @@ const ConfigSchema = Type.Object({
     concurrency: Type.Integer({ minimum: 1, default: 1 }),
     /** CPU threads per transcription. */
     threads: Type.Integer({ minimum: 1, default: 2 }),
+    /** OS priority (nice) of the transcription processes: 19 = only what calls leave idle; 0 = the daemon's own. */
+    nice: Type.Integer({ minimum: 0, maximum: 19, default: 19 }),
     leaseSeconds: Type.Integer({ minimum: 5, default: 600 }),
     maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
     backoffBaseMs: Type.Integer({ minimum: 10, default: 30_000 }),

@@ -48,9 +48,8 @@ import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
-import { ConsoleFeed } from './notify/console-feed.js'
-import { todayStats } from './db/wallboard-stats.js'
-import { DateTime } from 'luxon'
+import type { ConsoleFeed } from './notify/console-feed.js'
+import { startWallboard } from './notify/wallboard.js'
 import { digestExpressions, scheduleDigests } from './jobs/digests.js'
 import { smtpMailer } from './notify/mailer.js'
 import { DigestSender } from './reports/digest-sender.js'
@@ -164,13 +163,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const speechRepo = new SpeechRepo(db)
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency }),
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice }),
     worker: opts.speechWorker ?? newId('speech')
   })
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
-    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000
+    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
   if (sim && opts.demoTraffic) {
@@ -305,14 +304,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   })
   transcription.start()
   const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
-  const feed = new ConsoleFeed({
-    bus, now, backlog: config.console.feedBacklog,
-    operators: () => board.views(),
-    waiting: () => queue.waiting(),
-    operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null,
-    stats: () => todayStats(db, DateTime.fromMillis(now(), { zone: config.leads.timeZone }).startOf('day').toMillis(), now())
+  const wallboard = startWallboard({
+    bus, clock, db, board, queue, timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
+    operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
-  feed.start()
+  const feed = wallboard.feed
   const reports = new ReportService(db, reportSettings, opts.qaScores ?? speechQaScores(db))
   const mailer = config.smtp.host === '' ? null : smtpMailer(config.smtp)
   const digests = mailer === null ? null : new DigestSender({ reports, mailer, log: log.child({ part: 'digests' }) })
@@ -330,12 +326,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const ariReady = ari.start()
   const amiReady = amiLink?.start()
 
+  const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
     db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },
-      webhookBacklog: () => (db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')").get() as { n: number }).n
+      webhookBacklog: () => (webhookBacklog.get() as { n: number }).n
     },
     outbound: (input) => clickToCall({
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
@@ -375,7 +372,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
         log,
         quiet: async () => {
           stopTraffic?.()
-          feed.stop()
+          wallboard.stop()
+          board.stop()
           clearTimeout(warmLater)
           if (warming !== null) clearImmediate(warming)
           queue.stop()

@@ -13,7 +13,7 @@
 // configuration and with app_queue and app_mixmonitor loaded (an example asterisk.conf is in the
 // bench section of the docs). Settings: settings.ts (RINGLEAD_BENCH_ASTERISK_*).
 // Run alone: RINGLEAD_BENCH_ASTERISK_ARI_URL=http://127.0.0.1:8090 node --import tsx bench/asterisk/run.ts
-// or as step 19 of `npm run bench`.
+// or as step 21 of `npm run bench`.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

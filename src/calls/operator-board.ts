@@ -1,6 +1,7 @@
 // Live state of every operator: Asterisk's device/contact states, ringlead's own legs, pause and
 // wrap-up, combined by domain/operator-state into the snapshot the routing policy reads.
 import type { Bus } from '../bus.js'
+import type { CancelTimer, Clock } from '../clock.js'
 import { decideAvailability, type Availability, type DeviceState, type OperatorSignals } from '../domain/operator-state.js'
 import type { OperatorSnapshot } from '../domain/routing.js'
 
@@ -19,6 +20,8 @@ interface Live extends OperatorSignals {
   sinceMs: number
   idleSinceMs: number
   today: { currentCalls: number; answeredCalls: number; talkMs: number; deals: number }
+  /** When the timed wrap-up ends, and its timer. */
+  wrapUpEnd?: { atMs: number; cancel: CancelTimer }
 }
 
 export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
@@ -30,6 +33,8 @@ export interface OperatorBoardDeps {
   bus: Bus
   now: () => number
   wrapUpMs: number
+  /** Ends a wrap-up on time, so the operator's change reaches everyone as an event; none: only when next read. */
+  setTimeout?: Clock['setTimeout']
 }
 
 const upperEndpoint = (endpoint: string): string => {
@@ -93,7 +98,7 @@ export class OperatorBoard {
       }
       this.recompute(record.operatorId)
     }
-    for (const [operatorId, l] of [...this.live]) if (!seen.has(operatorId)) { this.live.delete(operatorId); this.timed.delete(l) }
+    for (const [operatorId, l] of [...this.live]) if (!seen.has(operatorId)) { this.live.delete(operatorId); this.timed.delete(l); l.wrapUpEnd?.cancel() }
     this.snaps = [...this.live.values()].map((l) => l.snap)
   }
 
@@ -205,8 +210,29 @@ export class OperatorBoard {
     l.snap.stateReason = reason
     l.snap.idleSinceMs = l.idleSinceMs
     l.snap.today = l.today
-    if (state === 'wrap_up' && !l.inDisposition) this.timed.add(l)
-    else this.timed.delete(l)
+    if (state === 'wrap_up' && !l.inDisposition) {
+      this.timed.add(l)
+      this.endWrapUpOnTime(l)
+    } else {
+      this.timed.delete(l)
+      l.wrapUpEnd?.cancel()
+      l.wrapUpEnd = undefined
+    }
+  }
+
+  private endWrapUpOnTime (l: Live): void {
+    const setTimer = this.deps.setTimeout
+    if (setTimer === undefined || l.lastCallEndedMs === null) return
+    const atMs = l.lastCallEndedMs + this.deps.wrapUpMs
+    if (l.wrapUpEnd?.atMs === atMs) return
+    l.wrapUpEnd?.cancel()
+    const operatorId = l.record.operatorId
+    l.wrapUpEnd = { atMs, cancel: setTimer(() => { l.wrapUpEnd = undefined; this.recompute(operatorId) }, atMs - this.deps.now()) }
+  }
+
+  /** Cancels the wrap-up timers (the daemon is stopping). */
+  stop (): void {
+    for (const l of this.live.values()) { l.wrapUpEnd?.cancel(); l.wrapUpEnd = undefined }
   }
 
   /**

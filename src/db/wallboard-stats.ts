@@ -1,17 +1,41 @@
-// Today's figures for the wallboard: a few indexed aggregates, cheap enough to run after every call.
+// Today's wallboard figures from the database. The live figures read them once at start and at each
+// turn of the day (`WallboardStatsReader`, statements prepared once); `todayStats` aggregates them
+// afresh and is the yardstick the live figures are checked against.
+import type { Statement } from 'better-sqlite3'
+import type { CallTotals, TodayStats } from '../domain/today-figures.js'
 import type { Db } from './open.js'
 
-export interface TodayStats {
-  answered: number
-  missed: number
-  missedPct: number | null
-  avgAnswerMs: number | null
-  openLeads: number
-  overdueLeads: number
-  deals: number
+export type { TodayStats }
+
+const callTotalsSql = `SELECT
+    count(CASE WHEN status = 'answered' THEN 1 END) AS answered,
+    count(CASE WHEN status IN ('missed', 'abandoned') THEN 1 END) AS missed,
+    total(CASE WHEN status = 'answered' THEN answered_at - started_at END) AS answerMsSum,
+    count(CASE WHEN status = 'answered' THEN answered_at END) AS answerTimed
+  FROM calls WHERE direction = 'inbound' AND started_at >= ?`
+
+/** The base the live figures start from: statements prepared once, run once a day. */
+export class WallboardStatsReader {
+  private readonly callTotalsStmt: Statement<[number], CallTotals>
+  private readonly openLeadsStmt: Statement<[], { leadId: string; deadlineAt: number | null }>
+  private readonly dealsStmt: Statement<[number], { leadId: string }>
+
+  constructor (db: Db) {
+    this.callTotalsStmt = db.$client.prepare(callTotalsSql)
+    this.openLeadsStmt = db.$client.prepare('SELECT lead_id AS leadId, deadline_at AS deadlineAt FROM leads WHERE closed_at IS NULL')
+    this.dealsStmt = db.$client.prepare("SELECT lead_id AS leadId FROM leads WHERE status = 'deal' AND status_since >= ?")
+  }
+
+  /** Inbound calls started since `dayStartMs` that have an outcome (missed = missed or abandoned). */
+  callTotals (dayStartMs: number): CallTotals { return this.callTotalsStmt.get(dayStartMs)! }
+
+  openLeads (): Array<{ leadId: string; deadlineAt: number | null }> { return this.openLeadsStmt.all() }
+
+  /** Leads that became deals since `dayStartMs` and still are. */
+  dealsSince (dayStartMs: number): string[] { return this.dealsStmt.all(dayStartMs).map((r) => r.leadId) }
 }
 
-/** Inbound calls since `dayStartMs` (missed = missed or abandoned), open/overdue leads now, deals since then. */
+/** Inbound calls since `dayStartMs` (missed = missed or abandoned), open/overdue leads now, deals since then: aggregated afresh. */
 export function todayStats (db: Db, dayStartMs: number, nowMs: number): TodayStats {
   const c = db.$client.prepare(`SELECT
       sum(status = 'answered') AS answered,
@@ -35,4 +59,3 @@ export function todayStats (db: Db, dayStartMs: number, nowMs: number): TodaySta
     deals: d.deals
   }
 }
-

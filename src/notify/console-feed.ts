@@ -3,7 +3,7 @@
 import type { Bus, QaAlert as BusQaAlert } from '../bus.js'
 import type { OperatorView } from '../calls/operator-board.js'
 import type { WaitingView } from '../calls/call-queue.js'
-import type { TodayStats } from '../db/wallboard-stats.js'
+import type { TodayStats } from '../domain/today-figures.js'
 
 export interface Alert {
   alertId: number
@@ -31,6 +31,8 @@ export interface Snapshot { lastEventId: number; serverNowMs: number; operators:
 export interface ConsoleFeedDeps {
   bus: Bus
   operators: () => OperatorView[]
+  /** One operator's view: a state change costs that operator, not the whole board. */
+  operator: (operatorId: string) => OperatorView | undefined
   waiting: () => WaitingView[]
   stats: () => TodayStats
   now: () => number
@@ -77,9 +79,10 @@ export class ConsoleFeed {
   private statsDue = false
   private nobodyFree = false
   private nobodyFreeAlertAt = -Infinity
-  /** Last state sent per operator: wrap-up ends by the clock alone, with no bus event. */
+  /** Last state sent per operator, and how many are free or have a phone: "nobody free" without a pass over the board. */
   private readonly sent = new Map<string, string>()
-  private timer: NodeJS.Timeout | null = null
+  private availableCount = 0
+  private registeredCount = 0
   private readonly off: Array<() => void> = []
   private stopped = false
 
@@ -92,6 +95,8 @@ export class ConsoleFeed {
       this.off.push(() => { bus.off(name, fn as never) })
     }
     on('operator.state', (e: { operatorId: string }) => { this.operatorChanged(e.operatorId) })
+    // Operators added, changed or removed: the one time the whole board is compared.
+    on('catalog.changed', (e: { what: string }) => { if (e.what === 'operators') this.resyncOperators() })
     on('queue.changed', () => { this.push({ type: 'queue', data: this.deps.waiting() }); this.checkNobodyFree() })
     on('call.offered', (e: { callId: string; operatorId: string; customerId: string | null; direction: string }) => {
       this.push({ type: 'offered', operatorId: e.operatorId, data: { callId: e.callId, customerId: e.customerId, direction: e.direction } })
@@ -113,16 +118,12 @@ export class ConsoleFeed {
       const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score}`
       this.alert({ kind: 'qa', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
     })
-    for (const v of this.deps.operators()) this.sent.set(v.operatorId, v.state)
-    this.timer = setInterval(() => { for (const v of this.deps.operators()) if (this.sent.get(v.operatorId) !== v.state) this.operatorChanged(v.operatorId) }, 1000)
-    this.timer.unref()
+    for (const v of this.deps.operators()) this.note(v.operatorId, v.state)
   }
 
   stop (): void {
     this.stopped = true
     for (const off of this.off.splice(0)) off()
-    if (this.timer !== null) clearInterval(this.timer)
-    this.timer = null
   }
 
   /** Everything a wallboard shows now, and the id of the last event it already includes. */
@@ -161,17 +162,37 @@ export class ConsoleFeed {
     this.push({ type: 'alert', data: alert })
   }
 
+  /** Today's figures changed outside a call or lead event (the day turned). */
+  statsChanged (): void { this.statsLater() }
+
   private operatorChanged (operatorId: string): void {
-    const view = this.deps.operators().find((v) => v.operatorId === operatorId)
+    const view = this.deps.operator(operatorId)
     if (view === undefined) return
-    this.sent.set(operatorId, view.state)
+    this.note(operatorId, view.state)
     this.push({ type: 'operator', data: view })
     this.checkNobodyFree()
   }
 
+  private resyncOperators (): void {
+    const views = this.deps.operators()
+    const present = new Set(views.map((v) => v.operatorId))
+    for (const operatorId of [...this.sent.keys()]) if (!present.has(operatorId)) this.note(operatorId, null)
+    for (const v of views) if (this.sent.get(v.operatorId) !== v.state) this.operatorChanged(v.operatorId)
+  }
+
+  /** Records the state last sent for an operator (null: removed), keeping the counts in step. */
+  private note (operatorId: string, state: string | null): void {
+    const before = this.sent.get(operatorId)
+    if (before === 'available') this.availableCount--
+    if (before !== undefined && before !== 'unregistered') this.registeredCount--
+    if (state === null) { this.sent.delete(operatorId); return }
+    this.sent.set(operatorId, state)
+    if (state === 'available') this.availableCount++
+    if (state !== 'unregistered') this.registeredCount++
+  }
+
   private checkNobodyFree (): void {
-    const ops = this.deps.operators()
-    const nobody = ops.length > 0 && !ops.some((o) => o.state === 'available') && ops.some((o) => o.state !== 'unregistered')
+    const nobody = this.sent.size > 0 && this.availableCount === 0 && this.registeredCount > 0
     if (nobody && !this.nobodyFree && this.deps.now() - this.nobodyFreeAlertAt >= nobodyFreeEveryMs) {
       this.nobodyFreeAlertAt = this.deps.now()
       this.alert({ kind: 'nobody_free', text: `${this.deps.waiting().length}`, atMs: this.nobodyFreeAlertAt })

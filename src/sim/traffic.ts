@@ -1,4 +1,5 @@
 // Synthetic inbound traffic for the demo: Poisson arrivals, returning callers, abandons, talk times.
+import { systemClock, type CancelTimer, type Clock } from '../clock.js'
 import type { Simulator } from './simulator.js'
 
 export interface TrafficOptions {
@@ -38,14 +39,15 @@ export interface Traffic { stop (): void; readonly placed: number }
 
 const NAMES = ['Ivan Petrov', 'Anna Smirnova', 'Oleg Sokolov', 'Maria Ivanova', 'Dmitry Orlov', 'Elena Volkova', '']
 
-export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () => number = Math.random): Traffic {
+/** `callsPerMinute` 0 is no traffic at all: no bursts either, so an idle demo stays idle. */
+export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () => number = Math.random, clock: Clock = systemClock): Traffic {
   const pool = [...(opts.callerPool ?? [])]
   const secondsMs = opts.secondsMs ?? 1000
   const patience = opts.patienceMs ?? { min: 5 * secondsMs, max: 40 * secondsMs }
   const mix = opts.operatorMix ?? { answer: 6, slow: 2, noanswer: 1, busy: 1, away: 0.5 }
   const keys = opts.menuKeys ? { menuKeys: opts.menuKeys } : {}
   let stopped = false
-  let timer: NodeJS.Timeout | undefined
+  let cancelNext: CancelTimer = () => {}
   let placed = 0
   const between = (r: { min: number; max: number }) => r.min + random() * Math.max(0, r.max - r.min)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length) % items.length] as T
@@ -85,13 +87,17 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     placed++
   }
 
-  let burstTimer: NodeJS.Timeout | undefined
-  if (opts.burst && opts.burst.everyMinutes > 0) {
-    const burst = opts.burst
-    burstTimer = setInterval(() => {
-      if (stopped) return
-      for (let i = 0; i < burst.calls; i++) setTimeout(() => { if (!stopped) placeOne() }, i * 300)
-    }, burst.everyMinutes * 60_000)
+  let cancelBurst: CancelTimer = () => {}
+  const burst = opts.burst
+  if (burst && burst.everyMinutes > 0 && opts.callsPerMinute > 0) {
+    const nextBurst = (): void => {
+      cancelBurst = clock.setTimeout(() => {
+        if (stopped) return
+        for (let i = 0; i < burst.calls; i++) clock.setTimeout(() => { if (!stopped) placeOne() }, i * 300)
+        nextBurst()
+      }, burst.everyMinutes * 60_000)
+    }
+    nextBurst()
   }
 
   /** An operator calls a known customer back from the phone, outside ringlead (seen over AMI). */
@@ -113,7 +119,7 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     // Exponential gaps give Poisson arrivals.
     const meanMs = 60_000 / opts.callsPerMinute
     const gapMs = -Math.log(1 - random()) * meanMs
-    timer = setTimeout(() => {
+    cancelNext = clock.setTimeout(() => {
       if (stopped) return
       // No draw at all without direct dials: seeded traffic stays as it was.
       const share = opts.directDialShare ?? 0
@@ -124,7 +130,7 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
   }
   schedule()
   return {
-    stop () { stopped = true; if (timer) clearTimeout(timer); if (burstTimer) clearInterval(burstTimer) },
+    stop () { stopped = true; cancelNext(); cancelBurst() },
     get placed () { return placed }
   }
 }

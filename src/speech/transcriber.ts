@@ -3,6 +3,7 @@
 // natively (Napi::Error), while a child can always be killed. A child that dies fails its call (the
 // queue retries it) and is replaced on the next one.
 import { fork, type ChildProcess } from 'node:child_process'
+import { setPriority } from 'node:os'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { TranscriptionStopped } from './errors.js'
 
@@ -22,11 +23,17 @@ export interface Transcriber {
 // Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-const newWorker = (settings: { modelPath: string; threads: number }): ChildProcess => fork(workerFile, [JSON.stringify(settings)], {
-  execArgv: fromSource ? ['--import', 'tsx'] : [],
-  serialization: 'advanced',
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc']
-})
+function newWorker (settings: { modelPath: string; threads: number }, nice: number): ChildProcess {
+  const child = fork(workerFile, [JSON.stringify(settings)], {
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+  })
+  // Whisper takes every core it is given: at a low priority it gets only what calls leave idle.
+  // whisper.cpp's threads start later and inherit the process's priority.
+  if (child.pid !== undefined && nice > 0) setPriority(child.pid, nice)
+  return child
+}
 
 interface Slot {
   worker: ChildProcess | null
@@ -39,12 +46,16 @@ export class WorkerTranscriber implements Transcriber {
   private next = 0
   private closed = false
 
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number }) {
+  /** `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). */
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; nice?: number }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
+  /** Process ids of the running workers. */
+  get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
+
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads })
+    const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads }, this.opts.nice ?? 0)
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
       for (const p of slot.pending.values()) p.reject(err)

@@ -5,18 +5,23 @@ import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
 
 const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
 
-function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[] } {
+function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[]; boardReads: { whole: number } } {
   const bus = new Bus()
   const ops: OperatorView[] = [
     { operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', state: 'available', reason: 'free', sinceMs: 0 },
     { operatorId: 'op_2', name: 'Boris', endpoint: 'PJSIP/102', state: 'talking', reason: 'on a call', sinceMs: 0 }
   ]
-  const feed = new ConsoleFeed({ bus, operators: () => ops.map((o) => ({ ...o })), waiting: () => [], stats: () => stats, now: () => clock.ms, backlog })
+  const boardReads = { whole: 0 }
+  const feed = new ConsoleFeed({
+    bus, waiting: () => [], stats: () => stats, now: () => clock.ms, backlog,
+    operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) },
+    operator: (operatorId) => { const o = ops.find((v) => v.operatorId === operatorId); return o === undefined ? undefined : { ...o } }
+  })
   feed.start()
   const got: FeedEvent[] = []
   feed.subscribe((e) => got.push(e))
   t.teardown(() => feed.stop())
-  return { bus, feed, ops, got }
+  return { bus, feed, ops, got, boardReads }
 }
 
 t.test('an operator changing state reaches subscribers with consecutive ids', async (t) => {
@@ -75,4 +80,27 @@ t.test('the customer-card event is addressed to the operator whose phone rings',
   const { bus, got } = feedWith()
   bus.emit('call.offered', { callId: 'call_9', operatorId: 'op_1', customerId: 'cus_1', direction: 'inbound' })
   t.match(got.at(-1), { type: 'offered', operatorId: 'op_1', data: { callId: 'call_9', customerId: 'cus_1' } })
+})
+
+t.test('a state change reads only that operator, never the whole board', async (t) => {
+  const { bus, ops, got, boardReads } = feedWith()
+  const before = boardReads.whole
+  for (const state of ['ringing', 'talking', 'wrap_up', 'available'] as const) {
+    ops[0]!.state = state
+    bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: 1000 })
+  }
+  t.equal(boardReads.whole, before, 'no pass over the board')
+  t.same(got.filter((e) => e.type === 'operator').map((e) => (e.data as OperatorView).state), ['ringing', 'talking', 'wrap_up', 'available'])
+})
+
+t.test('operators added or removed in the catalog are sent, and a removed one no longer counts as free', async (t) => {
+  const { bus, ops, got } = feedWith()
+  ops.push({ operatorId: 'op_3', name: 'Vera', endpoint: 'PJSIP/103', state: 'available', reason: 'free', sinceMs: 0 })
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_3', state: 'available' } })
+  ops.splice(2, 1)
+  bus.emit('catalog.changed', { what: 'operators' })
+  ops[0]!.state = 'talking'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: '', atMs: 1000 })
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'nobody_free' } }, 'op_3 is gone: nobody is free')
 })

@@ -27,3 +27,17 @@ t.test('traffic places Poisson-spaced calls to the given DIDs, reuses returning 
   await new Promise((resolve) => setTimeout(resolve, 50))
   t.equal(traffic.placed, placed, 'no calls after stop()')
 })
+
+t.test('no calls per minute is no traffic at all: no bursts either', async (t) => {
+  const { VirtualClock } = await import('../helpers/virtual-clock.js')
+  const { sim } = await startSim(t)
+  const clock = new VirtualClock()
+  const traffic = startTraffic(sim, {
+    dids: ['74950000001'], callsPerMinute: 0, returningShare: 0, talkMs: { min: 5, max: 20 }, abandonShare: 0,
+    burst: { everyMinutes: 3, calls: 5 }
+  }, seeded(1), clock)
+  await clock.advance(10 * 60_000)
+  t.equal(traffic.placed, 0)
+  t.equal(clock.timers, 0, 'nothing left waiting to run')
+  traffic.stop()
+})

@@ -1,0 +1,37 @@
+// The console's wallboard: the live feed of operators, waiting callers and alerts, with today's
+// figures kept in memory by the events (the database is read at start and at each midnight).
+import type { Bus } from '../bus.js'
+import type { CallQueue } from '../calls/call-queue.js'
+import type { OperatorBoard } from '../calls/operator-board.js'
+import type { Clock } from '../clock.js'
+import type { Db } from '../db/open.js'
+import { WallboardStatsReader } from '../db/wallboard-stats.js'
+import { ConsoleFeed } from './console-feed.js'
+import { LiveFigures } from './live-figures.js'
+
+export interface WallboardDeps {
+  bus: Bus
+  clock: Clock
+  db: Db
+  board: OperatorBoard
+  queue: CallQueue
+  /** The shop's time zone: today's figures start at its midnight. */
+  timeZone: string
+  backlog: number
+  operatorOfCall: (callId: string) => string | null
+}
+
+export function startWallboard (d: WallboardDeps): { feed: ConsoleFeed; figures: LiveFigures; stop: () => void } {
+  const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, dayTurned: () => { feed.statsChanged() } })
+  const feed = new ConsoleFeed({
+    bus: d.bus, now: () => d.clock.now(), backlog: d.backlog,
+    operators: () => d.board.views(),
+    operator: (operatorId) => d.board.view(operatorId),
+    waiting: () => d.queue.waiting(),
+    operatorOfCall: d.operatorOfCall,
+    stats: () => figures.stats()
+  })
+  figures.start()
+  feed.start()
+  return { feed, figures, stop: () => { feed.stop(); figures.stop() } }
+}
