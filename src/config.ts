@@ -251,6 +251,8 @@ const ConfigSchema = Type.Object({
     graceSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 30 })
   }, { default: {} }),
   log: Type.Object({
+    /** auto: readable lines on a terminal, JSON lines otherwise (a file, journald, a log shipper). */
+    format: Type.Union([Type.Literal('auto'), Type.Literal('pretty'), Type.Literal('json')], { default: 'auto' }),
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })
 })

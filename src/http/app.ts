@@ -8,6 +8,7 @@ import type { Config } from '../config.js'
 import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
+import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
@@ -101,6 +102,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: log,
+    logController: new DebugRequestLog(),
     bodyLimit: deps.config.http.bodyLimitBytes,
     return503OnClosing: true
   }).withTypeProvider<TypeBoxTypeProvider>()

@@ -3,6 +3,8 @@
 // natively (Napi::Error), while a child can always be killed. A child that dies fails its call (the
 // queue retries it) and is replaced on the next one.
 import { fork, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { TranscriptionStopped } from './errors.js'
 
@@ -25,8 +27,16 @@ const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, im
 const newWorker = (settings: { modelPath: string; threads: number }): ChildProcess => fork(workerFile, [JSON.stringify(settings)], {
   execArgv: fromSource ? ['--import', 'tsx'] : [],
   serialization: 'advanced',
-  stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+  stdio: ['ignore', 'ignore', 'pipe', 'ipc']
 })
+
+/** whisper.cpp writes its progress to the native stderr: each line goes to the log at debug, or nowhere. */
+function logNativeOutput (worker: ChildProcess, log: Logger | undefined): void {
+  if (worker.stderr === null) return
+  if (log === undefined) { worker.stderr.resume(); return }
+  const whisperLog = log.child({ part: 'whisper', pid: worker.pid })
+  createInterface({ input: worker.stderr }).on('line', (line) => { if (line.trim() !== '') whisperLog.debug(line) })
+}
 
 interface Slot {
   worker: ChildProcess | null
@@ -39,12 +49,14 @@ export class WorkerTranscriber implements Transcriber {
   private next = 0
   private closed = false
 
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number }) {
+  /** `log`: where whisper.cpp's own output goes (debug); without one it is dropped. */
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; log?: Logger }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
   private start (slot: Slot): ChildProcess {
     const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads })
+    logNativeOutput(worker, this.opts.log)
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
       for (const p of slot.pending.values()) p.reject(err)
