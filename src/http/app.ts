@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
-import type { Config } from '../config.js'
+import { trustProxyOption, type Config } from '../config.js'
 import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
@@ -103,6 +103,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: log,
     logController: new DebugRequestLog(),
+    trustProxy: trustProxyOption(deps.config.http.trustProxy),
     bodyLimit: deps.config.http.bodyLimitBytes,
     return503OnClosing: true
   }).withTypeProvider<TypeBoxTypeProvider>()
