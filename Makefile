@@ -8,7 +8,7 @@ node_modules/.install-stamp: package.json package-lock.json
 	@echo "[install] when no prebuilt binary fits this machine. The first install takes minutes on a small machine"
 	@echo "[install] (26 min measured on a busy 2-core VM); later runs skip it until package-lock.json changes."
 	@start=$$(date +%s); set -o pipefail; npm ci --no-audit --no-fund --loglevel=http --foreground-scripts 2>&1 | \
-	  awk '/^npm http fetch/ { n++; if (n % 100 == 0) { print "[install] " n " packages fetched"; fflush() } next } \
+	  awk '/^npm http fetch/ { n++; if (n % 100 == 0) { print "[install] " n " downloads"; fflush() } next } \
 	    /prebuild-install|gyp info (ok|spawn args)|CC\(target\)|CXX\(target\)|SOLINK_MODULE/ { print "[install] " $$0; fflush(); next } \
 	    /^(npm (warn|error)|added )|ERR!/ { print; fflush() }' && \
 	  echo "[install] done in $$(( $$(date +%s) - start )) s"
