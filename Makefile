@@ -1,15 +1,26 @@
 SHELL := /bin/bash
 .PHONY: demo test install typecheck bench sim clean speech-tools model browser
 
-# npm ci only when the lock file changed since the last install.
+# npm ci only when the lock file changed since the last install. The first one compiles SQLite
+# (better-sqlite3, by node-gyp) when no prebuilt binary matches: minutes on a small machine.
 node_modules/.install-stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	@echo "[install] npm ci: downloading about 500 packages (590 MB) and compiling SQLite (better-sqlite3) with node-gyp"
+	@echo "[install] when no prebuilt binary fits this machine. The first install takes minutes on a small machine"
+	@echo "[install] (26 min measured on a busy 2-core VM); later runs skip it until package-lock.json changes."
+	@start=$$(date +%s); set -o pipefail; npm ci --no-audit --no-fund --loglevel=http --foreground-scripts 2>&1 | \
+	  awk '/^npm http fetch/ { n++; if (n % 100 == 0) { print "[install] " n " downloads"; fflush() } next } \
+	    /prebuild-install|gyp info (ok|spawn args)|CC\(target\)|CXX\(target\)|SOLINK_MODULE/ { print "[install] " $$0; fflush(); next } \
+	    /^(npm (warn|error)|added )|ERR!/ { print; fflush() }' && \
+	  echo "[install] done in $$(( $$(date +%s) - start )) s"
 	@touch $@
 
 install: node_modules/.install-stamp
 
+# Node directly, not through npm: Ctrl-C reaches it with the terminal's process group, and make
+# returns only once it has stopped and freed its ports.
 demo: install
-	npm start
+	@echo "[demo] starting ringlead with the built-in Asterisk simulator; Ctrl-C stops it"
+	node --import tsx src/main.ts
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

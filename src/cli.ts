@@ -6,6 +6,7 @@
 //   ringlead dialplan diff|apply|history|rollback VERSION_ID
 //   ringlead user create --username NAME --role admin|supervisor|operator [--operator op_x] [--name "Full Name"] [--language ru|en]
 //   ringlead user list
+//   ringlead backup FILE | restore FILE
 import { realpathSync } from 'node:fs'
 import { userInfo } from 'node:os'
 import pino from 'pino'
@@ -14,7 +15,9 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService, type AsteriskCli } from './pbx/dialplan-service.js'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadConfig, ConfigError, newPasswordFromEnv, type Config } from './config.js'
+import { loadConfig, ConfigError, newPasswordFromEnv, usesSimulator, type Config } from './config.js'
+import { runningDaemon } from './instance-lock.js'
+import { backupDatabase, manifestPathOf, restoreDatabase } from './backup.js'
 import { randomId, roles, type Role } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
@@ -91,10 +94,22 @@ const tokenCommand: Command = {
   }
 }
 
+/**
+ * Where AMI is: the config's, or with the built-in simulator the one the running demo daemon on this
+ * database announced (its port is picked at start); null when neither.
+ */
+export function amiTarget (config: Config): { host: string; port: number } | null {
+  if (config.ami.host !== '') return { host: config.ami.host, port: config.ami.port }
+  if (!usesSimulator(config)) return null
+  const port = runningDaemon(config.db.path)?.simAmiPort
+  return port === undefined || port === null ? null : { host: '127.0.0.1', port }
+}
+
 /** AMI from the config; null when none is configured. Not connected after `waitMs`: returned anyway, apply says so. */
 async function connectAmi (config: Config, waitMs = 5000): Promise<(AsteriskCli & { stop: () => void }) | null> {
-  if (config.ami.host === '') return null
-  const link = new AmiLink({ ...config.ami, log: pino({ level: 'silent' }), reconnectMinMs: waitMs * 2 })
+  const target = amiTarget(config)
+  if (target === null) return null
+  const link = new AmiLink({ ...config.ami, ...target, log: pino({ level: 'silent' }), reconnectMinMs: waitMs * 2 })
   let timer: NodeJS.Timeout | undefined
   await Promise.race([link.start(), new Promise((resolve) => { timer = setTimeout(resolve, waitMs) })])
   clearTimeout(timer)
@@ -223,11 +238,39 @@ const userCommand: Command = {
   }
 }
 
+const backupCommand: Command = {
+  usage: ['backup FILE                a consistent copy of the database (the daemon may run), and FILE.manifest.json listing the recordings'],
+  async run (args, { io, config, now }) {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true })
+    if (positionals.length !== 1) throw new UsageError('backup: give exactly one FILE')
+    const cfg = config()
+    const m = await backupDatabase({ dbPath: cfg.db.path, recordingsDir: cfg.recordings.dir, target: positionals[0]!, nowMs: now() })
+    io.out(`backup written: ${m.database.file} (${m.database.bytes} bytes, ${m.database.calls} calls, sha256 ${m.database.sha256})`)
+    io.out(`manifest: ${manifestPathOf(m.database.file)} lists ${m.recordings.files.length} recordings in ${m.recordings.dir}; copy that folder with your file backup`)
+    return 0
+  }
+}
+
+const restoreCommand: Command = {
+  usage: ['restore FILE               put a backup in the database\'s place (refused while the daemon runs)'],
+  async run (args, { io, config, now }) {
+    const { positionals } = parseArgs({ args, options: {}, strict: true, allowPositionals: true })
+    if (positionals.length !== 1) throw new UsageError('restore: give exactly one FILE')
+    const cfg = config()
+    const r = await restoreDatabase({ dbPath: cfg.db.path, recordingsDir: cfg.recordings.dir, source: positionals[0]!, nowMs: now() })
+    io.out(`restored ${cfg.db.path} from ${positionals[0]} (${r.calls} calls)${r.previous ? `; the database that was there is now ${r.previous}` : ''}`)
+    if (r.missingRecordings.length > 0) io.err(`${r.missingRecordings.length} recordings the backup lists are not in ${cfg.recordings.dir} (restore them from your file backup), e.g. ${r.missingRecordings.slice(0, 3).join(', ')}`)
+    return 0
+  }
+}
+
 /** Commands by name. */
 export const commands: Record<string, Command> = {
   token: tokenCommand,
   user: userCommand,
-  dialplan: dialplanCommand
+  dialplan: dialplanCommand,
+  backup: backupCommand,
+  restore: restoreCommand
 }
 
 function usage (): string {
@@ -284,9 +327,12 @@ function isMain (): boolean {
   }
 }
 
-if (isMain()) {
+/** The command line of this process (bin/ringlead.js calls it; so does `node src/cli.ts`). */
+export async function main (): Promise<void> {
   process.exitCode = await runCli(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`)
   })
 }
+
+if (isMain()) await main()

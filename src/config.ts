@@ -14,7 +14,12 @@ const ConfigSchema = Type.Object({
     port: port(3000),
     /** Bootstrap admin API token; stored hashed at start. Optional. */
     adminToken: Type.Optional(Secret),
-    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 })
+    bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    /**
+     * Which proxies' X-Forwarded-For/-Proto to believe: empty = none (the peer is the client);
+     * true = any; or addresses/CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8).
+     */
+    trustProxy: Type.String({ default: '', pattern: '^(|true|[0-9A-Fa-f.:/, ]+)$' })
   }, { default: {} }),
   db: Type.Object({
     path: Type.String({ default: 'data/ringlead.db' }),
@@ -220,8 +225,12 @@ const ConfigSchema = Type.Object({
   console: Type.Object({
     /** Console sessions last this long without a new login. */
     sessionHours: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 14 }),
-    /** Session and CSRF cookies carry Secure (browsers accept it on http://localhost and 127.0.0.1). */
-    secureCookies: Type.Boolean({ default: true }),
+    /**
+     * Session and CSRF cookies carry Secure: auto = when the request came over HTTPS (behind a proxy,
+     * with RINGLEAD_HTTP_TRUST_PROXY, as the proxy says), so the console works over plain HTTP on a LAN
+     * and stays Secure behind TLS; true = always (browsers accept it only on https and localhost); false = never.
+     */
+    secureCookies: Type.Union([Type.Literal('auto'), Type.Boolean()], { default: 'auto' }),
     /** Failed logins for one username from one address before the lockout. */
     maxFailedLogins: Type.Integer({ minimum: 1, default: 5 }),
     /** How long a lockout lasts; failures older than this are forgotten too. */
@@ -276,6 +285,8 @@ const ConfigSchema = Type.Object({
     graceSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 30 })
   }, { default: {} }),
   log: Type.Object({
+    /** auto: readable lines on a terminal, JSON lines otherwise (a file, journald, a log shipper). */
+    format: Type.Union([Type.Literal('auto'), Type.Literal('pretty'), Type.Literal('json')], { default: 'auto' }),
     level: Type.Union([Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')], { default: 'info' })
   }, { default: {} })
 })
@@ -304,6 +315,9 @@ export function configVariables (): Array<{ variable: string; path: string; defa
 }
 
 function coerce (schema: TSchema, raw: string): unknown {
+  // A choice that includes booleans (e.g. auto | true | false) takes true/false as booleans.
+  const choices = (schema as { anyOf?: TSchema[] }).anyOf
+  if (choices?.some((c) => (c as { type?: string }).type === 'boolean') && ['true', 'false'].includes(raw)) return raw === 'true'
   const type = (schema as { type?: string }).type
   if (type === 'integer' || type === 'number') return raw.trim() === '' ? raw : Number(raw)
   if (type === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw
@@ -349,6 +363,13 @@ export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartia
 export const secretPaths = ['ari.password', 'ami.secret', 'smtp.password', 'http.adminToken', 'webhooks.secret', 'telegram.secretToken', '*.password', '*.secret', 'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]']
 
 export const usesSimulator = (config: Config): boolean => config.ari.url === ''
+
+/** http.trustProxy as Fastify takes it. */
+export function trustProxyOption (setting: string): boolean | string[] {
+  if (setting === '') return false
+  if (setting === 'true') return true
+  return setting.split(',').map((s) => s.trim()).filter((s) => s !== '')
+}
 
 /** `ringlead user create|password`: a new password given in the environment instead of stdin (never in argv). */
 export function newPasswordFromEnv (env: Record<string, string | undefined> = process.env): string | undefined {

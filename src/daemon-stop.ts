@@ -18,8 +18,8 @@ export interface StoppableParts {
   closeRest: () => Promise<void>
 }
 
-export async function stopInOrder (parts: StoppableParts, graceMs: number): Promise<void> {
-  const budget = stopBudget(graceMs)
+export async function stopInOrder (parts: StoppableParts, graceMs: number, callsAreSynthetic = false): Promise<void> {
+  const budget = stopBudget(graceMs, callsAreSynthetic)
   const startedMs = systemClock.now()
   const step = async (name: string, ms: number, work: () => Promise<void>): Promise<void> => {
     const done = await withDeadline(systemClock, Math.max(0, ms), work().then(() => true), () => false)

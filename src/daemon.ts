@@ -19,10 +19,11 @@ import { CallsRepo } from './db/calls-repo.js'
 import { loadOperatorsWithSkills } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { WriteBehind } from './db/write-behind.js'
-import { seedDemo } from './demo-seed.js'
+import { demoTraffic } from './sim/demo-traffic.js'
 import { buildApp } from './http/app.js'
 import { startSimulator, type Simulator } from './sim/simulator.js'
 import { stopInOrder } from './daemon-stop.js'
+import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
@@ -39,7 +40,6 @@ import { LeadService } from './leads/lead-service.js'
 import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
 import { busEventTypes, Outbox } from './notify/outbox.js'
-import { startTraffic } from './sim/traffic.js'
 import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
 import { DialplanRenderer } from './pbx/dialplan-render.js'
@@ -116,9 +116,6 @@ export interface DaemonOptions {
   qaScores?: QaScoreSource
 }
 
-/** Demo operators answer voice menus: mostly deals and "call the customer now", some refusals and call-backs. */
-const demoMenuKeys = '1111223'
-
 const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
 
 export async function startDaemon (config: Config, opts: DaemonOptions): Promise<Daemon> {
@@ -141,7 +138,6 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
 
   let sim: Simulator | null = null
-  let stopTraffic: (() => void) | null = null
   let ariUrl = config.ari.url
   const amiTimeouts = { actionTimeoutMs: config.ami.actionTimeoutMs, connectTimeoutMs: config.ami.connectTimeoutMs }
   let ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
@@ -163,7 +159,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const speechRepo = new SpeechRepo(db)
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice }),
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice, log }),
     worker: opts.speechWorker ?? newId('speech')
   })
   const board = new OperatorBoard({
@@ -172,28 +168,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
-  if (sim && opts.demoTraffic) {
-    const world = seedDemo(db, config.sim.operators, now())
-    for (const endpoint of world.endpoints) {
-      const resource = endpoint.split('/')[1]!
-      sim.addEndpoint(resource, { registered: true, behaviour: { kind: 'answer', afterMs: 2000 + Math.round(Math.random() * 4000), menuKeys: demoMenuKeys } })
-    }
-    const traffic = startTraffic(sim, {
-      dids: world.dids,
-      callsPerMinute: config.sim.callsPerMinute,
-      returningShare: 0.3,
-      talkMs: { min: 8_000, max: 40_000 },
-      abandonShare: 0.1,
-      anonymousShare: 0.05,
-      operators: world.endpoints.map((e) => e.split('/')[1]!),
-      menuKeys: demoMenuKeys,
-      menu: { dids: world.menuDids, keys: '11223999' },
-      burst: { everyMinutes: 3, calls: config.sim.operators + 3 },
-      callbackShare: 0.3,
-      directDialShare: 0.1
-    })
-    stopTraffic = () => { traffic.stop() }
-  }
+  const demo = sim && opts.demoTraffic ? demoTraffic(sim, db, config, now()) : null
   board.reload()
 
   const amiLink = ami ? new AmiLink({ ...ami, log }) : null
@@ -295,7 +270,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
         refusalReasons: leadSettings.refusalReasons, timeoutMs: config.leads.dispositionTimeoutSeconds * 1000
       })
     })
-    agi = { server, port: await server.listen(config.agi.port, config.agi.host) }
+    agi = { server, port: await listenOrExplain('FastAGI', 'RINGLEAD_AGI_PORT', config.agi.host, config.agi.port, () => server.listen(config.agi.port, config.agi.host)) }
   }
   const dialplan = new DialplanService({
     db, log, now, newId, ami: () => amiLink,
@@ -324,6 +299,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     warm()
   }, 10_000).unref()
   const ariReady = ari.start()
+  demo?.startAfter(ariReady)
   const amiReady = amiLink?.start()
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
@@ -358,7 +334,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   })
   let url: string | null = null
   if (opts.listen !== false) {
-    url = await app.listen({ host: config.http.host, port: config.http.port })
+    url = await listenOrExplain('HTTP API', 'RINGLEAD_HTTP_PORT', config.http.host, config.http.port, () => app.listen({ host: config.http.host, port: config.http.port }))
   }
   if (opts.waitForAsterisk) await Promise.all([ariReady, amiReady])
 
@@ -371,7 +347,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       await stopInOrder({
         log,
         quiet: async () => {
-          stopTraffic?.()
+          demo?.stop()
           wallboard.stop()
           board.stop()
           clearTimeout(warmLater)
@@ -396,7 +372,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
           writes.stop()
           db.$client.close()
         }
-      }, graceMs)
+      }, graceMs, demo !== null)
     }
   }
   return daemon

@@ -1,17 +1,43 @@
 // Entry point: config, logger, daemon, signals.
-import pino from 'pino'
-import { ConfigError, loadConfig, secretPaths, usesSimulator } from './config.js'
-import { startDaemon } from './daemon.js'
-import { createToken, listTokens } from './db/tokens-repo.js'
 import { existsSync, mkdirSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { writeRandomWhisperModel } from './speech/ggml-model.js'
+import type { Logger } from 'pino'
+import { ConfigError, loadConfig, usesSimulator, type Config } from './config.js'
+import { startDaemon, type Daemon } from './daemon.js'
+import { createToken, listTokens } from './db/tokens-repo.js'
 import { countUsers } from './db/users-repo.js'
+import { RingleadError } from './errors.js'
+import { takeInstanceLock, type InstanceLock } from './instance-lock.js'
+import { chooseLogFormat, createLogger } from './logger.js'
+import { writeRandomWhisperModel } from './speech/ggml-model.js'
+import { lanAddresses, startBanner } from './start-banner.js'
+
+/** A start that cannot go on for a reason the person can fix: the message, no stack, exit 1. */
+function failStart (err: unknown, log: Logger | null): never {
+  if (!(err instanceof RingleadError)) throw err
+  if (log !== null) log.fatal({ code: err.code }, err.message)
+  else process.stderr.write(`${err.message}\n`)
+  process.exit(1)
+}
+
+async function withDemoModel (config: Config, log: Logger): Promise<{ config: Config; demoModel: boolean }> {
+  if (!usesSimulator(config) || config.speech.modelPath !== '') return { config, demoModel: false }
+  // Demo without a model: a generated random-weight one, so calls get transcripts (of nonsense words).
+  const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
+  const modelPath = join(dataDir, 'models', 'ggml-random-demo.bin')
+  if (!existsSync(modelPath)) {
+    mkdirSync(dirname(modelPath), { recursive: true })
+    await writeRandomWhisperModel(modelPath)
+  }
+  log.warn({ modelPath }, 'demo: transcripts come from a random-weight model, so their words are nonsense; set RINGLEAD_SPEECH_MODEL_PATH to a real model')
+  return { config: Object.freeze({ ...config, speech: { ...config.speech, modelPath } }), demoModel: true }
+}
 
 async function main (): Promise<void> {
-  let config
+  let loaded
   try {
-    config = loadConfig()
+    loaded = loadConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`)
@@ -19,21 +45,19 @@ async function main (): Promise<void> {
     }
     throw err
   }
-  const log = pino({ level: config.log.level, redact: { paths: secretPaths, censor: '[redacted]' } })
-  // Demo without a model: a generated random-weight one, so calls get transcripts (of nonsense words).
-  let demoModel = false
-  if (usesSimulator(config) && config.speech.modelPath === '') {
-    const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
-    const modelPath = join(dataDir, 'models', 'ggml-random-demo.bin')
-    if (!existsSync(modelPath)) {
-      mkdirSync(dirname(modelPath), { recursive: true })
-      await writeRandomWhisperModel(modelPath)
-    }
-    config = Object.freeze({ ...config, speech: { ...config.speech, modelPath } })
-    demoModel = true
-    log.warn({ modelPath }, 'demo: transcripts come from a random-weight model, so their words are nonsense; set RINGLEAD_SPEECH_MODEL_PATH to a real model')
+  const log = createLogger({ level: loaded.log.level, format: chooseLogFormat(loaded.log.format, process.stdout.isTTY === true) })
+  let lock: InstanceLock
+  let daemon: Daemon
+  let demoModel: boolean
+  let config: Config
+  try {
+    lock = takeInstanceLock(loaded.db.path, Date.now())
+    ;({ config, demoModel } = await withDemoModel(loaded, log))
+    daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
+  } catch (err) {
+    failStart(err, log)
   }
-  const daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
+  lock.update({ url: daemon.url, simAmiPort: daemon.sim?.amiPort ?? null })
   log.info({ url: daemon.url, asterisk: daemon.sim ? 'built-in simulator' : config.ari.url }, 'ringlead is running')
   // Demo only: the first start on an empty database makes an admin token and shows it once on the
   // terminal (never in the log), so a newcomer can read the API at once.
@@ -41,16 +65,12 @@ async function main (): Promise<void> {
   if (daemon.sim && !config.http.adminToken && listTokens(daemon.db).every((tok) => tok.revokedAt !== null)) {
     demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, Date.now()).token
   }
-  process.stdout.write(`\nringlead is running: ${daemon.url}/api/health\n` +
-    (daemon.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${daemon.sim.ariUrl}, AMI port ${daemon.sim.amiPort}).\n` : '') +
-    (demoModel ? 'Transcripts use a generated random-weight Whisper model: the words are nonsense (README, "Speech").\n' : '') +
-    (demoToken ? `An admin API token was created for this demo (shown only now): ${demoToken}\n` +
-      `  curl -H 'Authorization: Bearer ${demoToken}' ${daemon.url}/api/calls\n` : `Calls: GET ${daemon.url}/api/calls with an API token (README, "API tokens").\n`) +
-    `\nConsole: ${daemon.url}/\n` +
-    (countUsers(daemon.db) === 0
-      ? `  Nobody can log in yet: open ${daemon.url}/setup to create the first administrator,\n` +
-        '  or run `npm run cli -- user create --username NAME --role admin` (the password is read from stdin).\n'
-      : '  Log in with your console username and password.\n') + '\n')
+  process.stdout.write(startBanner({
+    url: daemon.url!, port: Number(new URL(daemon.url!).port),
+    lan: lanAddresses(config.http.host, networkInterfaces()),
+    sim: daemon.sim ? { ariUrl: daemon.sim.ariUrl, amiPort: daemon.sim.amiPort } : null,
+    demoModel, demoToken, hasUsers: countUsers(daemon.db) > 0
+  }))
   // SIGTERM or Ctrl-C: the clean stop (README, "Stopping"), done within the grace period; a second
   // signal ends the process at once. Transcription runs in child processes, so exiting never
   // interrupts whisper.cpp inside this one.
@@ -65,7 +85,7 @@ async function main (): Promise<void> {
     log.info({ signal, graceMs }, 'stopping')
     // The last resort if a step ignores its deadline; the next start squares the rest.
     setTimeout(() => { log.error('shutdown took longer than the grace period, exiting'); process.exit(1) }, graceMs + 1_000).unref()
-    void daemon.stop(graceMs).then(() => process.exit(0), (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
+    void daemon.stop(graceMs).then(() => { lock.release(); process.exit(0) }, (err: Error) => { log.error({ err }, 'stop failed'); process.exit(1) })
   }
   process.on('SIGINT', () => { stop('SIGINT') })
   process.on('SIGTERM', () => { stop('SIGTERM') })

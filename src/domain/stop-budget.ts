@@ -15,9 +15,14 @@ export interface StopBudget {
   exitMs: number
 }
 
-export function stopBudget (graceMs: number): StopBudget {
+/**
+ * `callsAreSynthetic`: the demo's own simulated callers; nobody is on the line, so they are hung up at
+ * once instead of being given time to finish, and transcriptions in hand go back to the queue then too.
+ */
+export function stopBudget (graceMs: number, callsAreSynthetic = false): StopBudget {
   const closeMs = Math.min(2_000, Math.round(graceMs * 0.1))
   const hangUpMs = Math.min(5_000, Math.round(graceMs * 0.25))
   const exitMs = Math.min(1_000, Math.round(graceMs * 0.1))
+  if (callsAreSynthetic) return { callsMs: 0, hangUpMs, speechMs: hangUpMs, closeMs, exitMs }
   return { callsMs: graceMs - exitMs - closeMs - hangUpMs, hangUpMs, speechMs: graceMs - exitMs - closeMs, closeMs, exitMs }
 }

@@ -4,10 +4,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
-import type { Config } from '../config.js'
+import { trustProxyOption, type Config } from '../config.js'
 import { randomId } from '../db/catalog-repo.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
+import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
@@ -103,6 +104,8 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
 
   const app = Fastify({
     loggerInstance: log,
+    logController: new DebugRequestLog(),
+    trustProxy: trustProxyOption(deps.config.http.trustProxy),
     bodyLimit: deps.config.http.bodyLimitBytes,
     return503OnClosing: true
   }).withTypeProvider<TypeBoxTypeProvider>()

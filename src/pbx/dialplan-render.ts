@@ -1,5 +1,6 @@
 // Renders ringlead's dialplan from its data through the nunjucks templates in dialplan/. Values are
 // checked first (domain/dialplan-values); a template error names the template and the line.
+import { shippedPath } from '../package-root.js'
 import { createHash } from 'node:crypto'
 import { basename, resolve } from 'node:path'
 import nunjucks from 'nunjucks'
@@ -57,7 +58,7 @@ export class DialplanRenderer {
   constructor (readonly templatesDir: string) {
     // autoescape off: this is dialplan, not HTML; the values are checked before rendering instead.
     // noCache: an admin's edit to a template counts at the next preview, without a restart.
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(resolve(templatesDir), { noCache: true }), {
+    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(shippedPath(templatesDir), { noCache: true }), {
       autoescape: false, throwOnUndefined: true, trimBlocks: false, lstripBlocks: false
     })
   }

@@ -5,6 +5,8 @@ import type { Simulator } from './simulator.js'
 export interface TrafficOptions {
   dids: string[]
   callsPerMinute: number
+  /** The first call comes after this long instead of a random gap (the demo shows a call at once). */
+  firstCallAfterMs?: number
   /** Share of calls (0..1) from callers who called before. */
   returningShare: number
   /** Known caller numbers to draw returning callers from; grows with new callers when omitted. */
@@ -114,11 +116,11 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
     }
   }
 
-  const schedule = () => {
+  const schedule = (firstGapMs?: number) => {
     if (stopped || opts.callsPerMinute <= 0) return
     // Exponential gaps give Poisson arrivals.
     const meanMs = 60_000 / opts.callsPerMinute
-    const gapMs = -Math.log(1 - random()) * meanMs
+    const gapMs = firstGapMs ?? -Math.log(1 - random()) * meanMs
     cancelNext = clock.setTimeout(() => {
       if (stopped) return
       // No draw at all without direct dials: seeded traffic stays as it was.
@@ -128,7 +130,7 @@ export function startTraffic (sim: Simulator, opts: TrafficOptions, random: () =
       schedule()
     }, gapMs)
   }
-  schedule()
+  schedule(opts.firstCallAfterMs)
   return {
     stop () { stopped = true; cancelNext(); cancelBurst() },
     get placed () { return placed }

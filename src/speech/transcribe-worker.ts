@@ -37,6 +37,10 @@ const reply = (message: WorkerReply): void => { if (process.connected) process.s
 // The daemon is gone (killed, or it stopped without us): end at once and silently. A signal, not
 // process.exit(): exiting while whisper.cpp works would abort with a native error on the way out.
 process.on('disconnect', () => { process.kill(process.pid, 'SIGKILL') })
+// Ctrl-C reaches the whole process group: the daemon decides when this child ends (a close message,
+// or the kill after its grace), so the call in hand is not cut off by the terminal's signal.
+process.on('SIGINT', () => {})
+process.on('SIGTERM', () => {})
 
 process.on('message', (req: WorkerRequest | { close: true }) => {
   if ('close' in req) {

@@ -4,6 +4,8 @@
 // queue retries it) and is replaced on the next one.
 import { fork, type ChildProcess } from 'node:child_process'
 import { setPriority } from 'node:os'
+import { createInterface } from 'node:readline'
+import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { TranscriptionStopped } from './errors.js'
 
@@ -27,12 +29,20 @@ function newWorker (settings: { modelPath: string; threads: number }, nice: numb
   const child = fork(workerFile, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc']
   })
   // Whisper takes every core it is given: at a low priority it gets only what calls leave idle.
   // whisper.cpp's threads start later and inherit the process's priority.
   if (child.pid !== undefined && nice > 0) setPriority(child.pid, nice)
   return child
+}
+
+/** whisper.cpp writes its progress to the native stderr: each line goes to the log at debug, or nowhere. */
+function logNativeOutput (worker: ChildProcess, log: Logger | undefined): void {
+  if (worker.stderr === null) return
+  if (log === undefined) { worker.stderr.resume(); return }
+  const whisperLog = log.child({ part: 'whisper', pid: worker.pid })
+  createInterface({ input: worker.stderr }).on('line', (line) => { if (line.trim() !== '') whisperLog.debug(line) })
 }
 
 interface Slot {
@@ -46,8 +56,8 @@ export class WorkerTranscriber implements Transcriber {
   private next = 0
   private closed = false
 
-  /** `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; nice?: number }) {
+  /** `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own output goes (debug); without one it is dropped. */
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; nice?: number; log?: Logger }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -56,6 +66,7 @@ export class WorkerTranscriber implements Transcriber {
 
   private start (slot: Slot): ChildProcess {
     const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads }, this.opts.nice ?? 0)
+    logNativeOutput(worker, this.opts.log)
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
       for (const p of slot.pending.values()) p.reject(err)

@@ -12,3 +12,9 @@ t.test('every part of a short grace period still fits inside it', async (t) => {
     t.ok(b.speechMs + b.closeMs + b.exitMs <= graceMs && b.callsMs > 0 && b.hangUpMs > 0, `${graceMs} ms: every step has time`)
   }
 })
+
+t.test('the synthetic calls of the demo are hung up at once, within the same grace period', async (t) => {
+  const b = stopBudget(30_000, true)
+  t.same(b, { callsMs: 0, hangUpMs: 5_000, speechMs: 5_000, closeMs: 2_000, exitMs: 1_000 })
+  t.ok(b.hangUpMs + b.closeMs + b.exitMs <= 30_000)
+})

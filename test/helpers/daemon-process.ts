@@ -35,6 +35,37 @@ export function startDaemonProcess (env: Record<string, string>): DaemonProcess 
   return { child, url }
 }
 
+export interface WatchedDaemon extends DaemonProcess {
+  /** Everything it wrote to stdout and stderr so far. */
+  output: () => string
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+/**
+ * The daemon as `make demo` runs it: env as given (no test defaults), and with `group` in a process
+ * group of its own, so a test can send Ctrl-C to the whole group as a terminal does.
+ */
+export function watchDaemonProcess (env: Record<string, string>, opts: { group?: boolean } = {}): WatchedDaemon {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.group === true
+  })
+  let out = ''
+  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  child.stderr!.on('data', (chunk: Buffer) => { out += chunk.toString() })
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('exit', (code, signal) => { resolve({ code, signal }) })
+  })
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      const m = /ringlead is running: (http:\/\/[^/\s]+)/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    void exited.then(({ code }) => { reject(new Error(`daemon exited with ${code}: ${out.slice(-2000)}`)) })
+  })
+  url.catch(() => {}) // a test that expects the exit reads `exited`
+  return { child, url, output: () => out, exited }
+}
+
 export async function api (url: string, path: string): Promise<any> {
   const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${adminToken}` } })
   return await res.json()

@@ -12,6 +12,6 @@ export interface ConsoleKit {
   go (reply: FastifyReply, target: unknown): FastifyReply
   page (min: Role): { onRequest: onRequestAsyncHookHandler }
   userOf (req: FastifyRequest): UserView
-  cookieBase: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean }
+  cookieBase: { path: string; httpOnly: boolean; sameSite: 'strict'; secure: boolean | 'auto' }
   sessionTtlMs: number
 }
