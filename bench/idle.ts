@@ -23,7 +23,7 @@ const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync
 export async function benchIdle (o: { operators?: number; settleSeconds?: number; windowSeconds?: number } = {}): Promise<Record<string, string>> {
   const operators = o.operators ?? 500
   const settleSeconds = o.settleSeconds ?? 20
-  const windowSeconds = o.windowSeconds ?? Number(process.env.RINGLEAD_IDLE_SECONDS ?? 60)
+  const windowSeconds = o.windowSeconds ?? Number(process.env.RINGLEAD_BENCH_IDLE_SECONDS ?? 60)
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-idle-'))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,

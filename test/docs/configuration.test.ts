@@ -11,7 +11,7 @@ const otherVariables = [
   'RINGLEAD_CONFIG', 'RINGLEAD_NEW_PASSWORD', 'RINGLEAD_ARI_DOCS', 'RINGLEAD_ASTERISK_TRACES', 'RINGLEAD_BENCH_MODEL',
   'RINGLEAD_CUSTOMER', 'RINGLEAD_ROUTE', 'RINGLEAD_RING_SECONDS', 'RINGLEAD_RESULT'
 ]
-const otherPrefixes = ['RINGLEAD_IT_', 'RINGLEAD_SOAK_']
+const otherPrefixes = ['RINGLEAD_IT_', 'RINGLEAD_SOAK_', 'RINGLEAD_BENCH_']
 
 /** A table row of the reference: | `RINGLEAD_X` | `default` | meaning | */
 function referenceRows (text: string): Map<string, string> {
