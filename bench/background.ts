@@ -2,14 +2,13 @@
 // transcriptions running all the time (B, workers at the default low priority) and, for reference,
 // the same at the daemon's own priority (C). Runs interleave A B C A B C so the machine's other
 // load falls on all alike. Daemon here, simulator in a child process.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import wavefile from 'wavefile'
-import { openDb } from '../src/db/open.js'
-import { calls, recordings, transcriptionJobs } from '../src/db/schema.js'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
 import { startBenchWorld } from './call-bench.js'
+import { seedTranscriptionBacklog } from './speech.js'
 import { percentiles, printFigures, seeded } from './stats.js'
 
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
@@ -32,21 +31,7 @@ async function oneRun (modelPath: string, track: Buffer, background: 'none' | 'l
     operators: 200,
     behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 1000 },
     config: { speech: background === 'none' ? {} : { modelPath, concurrency: 2, threads: 2, pollMs: 200, nice: background === 'low' ? 19 : 0 } },
-    seed: (dbPath, dir) => {
-      if (jobs === 0) return
-      writeFileSync(join(dir, 'track.wav'), track)
-      const db = openDb(dbPath)
-      const now = Date.now()
-      db.$client.transaction(() => {
-        for (let i = 0; i < jobs; i++) {
-          const callId = `old_${i}`
-          db.insert(calls).values({ callId, direction: 'inbound', status: 'answered', channelId: `ch_${i}`, callerRaw: '+79990000000', did: '74950000000', startedAt: now - 86_400_000, endedAt: now - 86_400_000 }).run()
-          db.insert(recordings).values({ recordingId: `rec_${i}`, callId, kind: 'caller', name: `${callId}-caller`, format: 'wav', path: '../track.wav', status: 'stored', startedAt: now, endedAt: now }).run()
-          db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state: 'pending', language: 'en', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }).run()
-        }
-      })()
-      db.$client.close()
-    }
+    seed: (dbPath, dir) => { seedTranscriptionBacklog(dbPath, dir, track, jobs) }
   })
   try {
     // Both workers have loaded the model and are transcribing before the measured window.

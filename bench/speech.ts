@@ -127,21 +127,7 @@ async function setupP99 (queued: number, modelPath: string, track: Buffer): Prom
     operators: 200,
     behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 1000 },
     config: { speech: { modelPath, concurrency: 1, pollMs: 200 } },
-    seed: (dbPath, dir) => {
-      if (queued === 0) return
-      const db = openDb(dbPath)
-      writeFileSync(join(dir, 'track.wav'), track)
-      const now = Date.now()
-      db.$client.transaction(() => {
-        for (let i = 0; i < queued; i++) {
-          const callId = `old_${i}`
-          db.insert(calls).values({ callId, direction: 'inbound', status: 'answered', channelId: `ch_${i}`, callerRaw: '+79990000000', did: '74950000000', startedAt: now - 86_400_000, endedAt: now - 86_400_000 }).run()
-          db.insert(recordings).values({ recordingId: `rec_${i}`, callId, kind: 'caller', name: `${callId}-caller`, format: 'wav', path: '../track.wav', status: 'stored', startedAt: now, endedAt: now }).run()
-          db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state: 'pending', language: 'en', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }).run()
-        }
-      })()
-      db.$client.close()
-    }
+    seed: (dbPath, dir) => { seedTranscriptionBacklog(dbPath, dir, track, queued) }
   })
   try {
     const load = { cmd: 'closed' as const, concurrency: 20, staggerMs: 1000, thinkMs: 100, dids: w.dids, callerHangupAfterMs: 30_000 }
@@ -178,4 +164,21 @@ if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
   printFigures('speech: QA, one hour, 500 rules', benchQa())
   printFigures('speech: call setup with 10,000 queued jobs', await benchQueue())
   process.exit(0)
+}
+
+/** A database with `count` answered calls of yesterday, each with its recording (`track`) and a pending transcription job. */
+export function seedTranscriptionBacklog (dbPath: string, dir: string, track: Buffer, count: number): void {
+  if (count === 0) return
+  writeFileSync(join(dir, 'track.wav'), track)
+  const db = openDb(dbPath)
+  const now = Date.now()
+  db.$client.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const callId = `old_${i}`
+      db.insert(calls).values({ callId, direction: 'inbound', status: 'answered', channelId: `ch_${i}`, callerRaw: '+79990000000', did: '74950000000', startedAt: now - 86_400_000, endedAt: now - 86_400_000 }).run()
+      db.insert(recordings).values({ recordingId: `rec_${i}`, callId, kind: 'caller', name: `${callId}-caller`, format: 'wav', path: '../track.wav', status: 'stored', startedAt: now, endedAt: now }).run()
+      db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state: 'pending', language: 'en', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }).run()
+    }
+  })()
+  db.$client.close()
 }

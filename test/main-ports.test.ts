@@ -1,32 +1,7 @@
 // A port another program holds is a setting to change: the start says which variable, in one line.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import t, { type Test } from 'tap'
-import { adminToken, watchDaemonProcess } from './helpers/daemon-process.js'
-
-const stack = /^\s+at .+[(:]\d+/m
-
-function tmpDir (t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-startstop-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  return dir
-}
-
-async function holdPort (t: Test, port = 0): Promise<{ port: number; server: Server }> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve) })
-  t.teardown(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
-  return { port: (server.address() as { port: number }).port, server }
-}
-
-/** A daemon pointed at an Asterisk that is not there: it starts without one and tries again later. */
-const baseEnv = (dir: string): Record<string, string> => ({
-  RINGLEAD_DB_PATH: join(dir, 'ringlead.db'), RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'),
-  RINGLEAD_ARI_URL: 'http://127.0.0.1:9', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0',
-  RINGLEAD_HTTP_ADMIN_TOKEN: adminToken, RINGLEAD_LOG_FORMAT: 'json'
-})
+import t from 'tap'
+import { watchDaemonProcess } from './helpers/daemon-process.js'
+import { stack, tmpDir, holdPort, baseEnv } from './helpers/start-stop.js'
 
 t.test('a taken HTTP port ends the start with exit 1 and names RINGLEAD_HTTP_PORT, without a stack', async (t) => {
   const held = await holdPort(t)

@@ -1,25 +1,8 @@
 // A second daemon started on the same database (a second `make demo`, a unit started twice) says
 // one is already running, instead of fighting over the ports and the database.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import t, { type Test } from 'tap'
-import { adminToken, stopChild, watchDaemonProcess } from './helpers/daemon-process.js'
-
-const stack = /^\s+at .+[(:]\d+/m
-
-function tmpDir (t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-startstop-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  return dir
-}
-
-/** A daemon pointed at an Asterisk that is not there: it starts without one and tries again later. */
-const baseEnv = (dir: string): Record<string, string> => ({
-  RINGLEAD_DB_PATH: join(dir, 'ringlead.db'), RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'),
-  RINGLEAD_ARI_URL: 'http://127.0.0.1:9', RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0',
-  RINGLEAD_HTTP_ADMIN_TOKEN: adminToken, RINGLEAD_LOG_FORMAT: 'json'
-})
+import t from 'tap'
+import { stopChild, watchDaemonProcess } from './helpers/daemon-process.js'
+import { stack, tmpDir, baseEnv } from './helpers/start-stop.js'
 
 t.test('a second daemon on the same database says one is already running, with its pid, and exits 1', async (t) => {
   const env = baseEnv(tmpDir(t))

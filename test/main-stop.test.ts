@@ -1,24 +1,10 @@
 // Stopping the demo as a person does: Ctrl-C reaches the whole process group (a terminal, `make
 // demo`); everything ends cleanly and the ports are free at once.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { adminToken, api, watchDaemonProcess } from './helpers/daemon-process.js'
-
-function tmpDir (t: Test): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-startstop-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  return dir
-}
-
-async function holdPort (t: Test, port = 0): Promise<{ port: number; server: Server }> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve) })
-  t.teardown(() => new Promise<void>((resolve) => { server.close(() => { resolve() }) }))
-  return { port: (server.address() as { port: number }).port, server }
-}
+import { tmpDir, holdPort } from './helpers/start-stop.js'
 
 async function freePort (): Promise<number> {
   const server = createServer()

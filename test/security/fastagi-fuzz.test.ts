@@ -3,6 +3,7 @@
 // Proper sessions run between them and must get the right answers; the server must never crash
 // and must end up holding nothing: no connection, no session, no timer.
 import t from 'tap'
+import { seededRandom as seeded } from './helpers.js'
 import { agiPeer, envChunks, eventually, startAgiServer, validEcho, type AgiPeer } from '../helpers/agi-peer.js'
 
 const SEED = 0x5eed_a61
@@ -10,17 +11,6 @@ const BATCHES = 30
 const HOSTILE_PER_BATCH = 40
 const VALID_PER_BATCH = 3
 
-/** mulberry32: the same inputs on every run. */
-function seeded (seed: number): () => number {
-  let x = seed >>> 0
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0
-    let r = x
-    r = Math.imul(r ^ (r >>> 15), r | 1)
-    r ^= r + Math.imul(r ^ (r >>> 7), r | 61)
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Rng = () => number
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
