@@ -31,7 +31,11 @@ const load = (): string => {
 }
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
 
+// RINGLEAD_BENCH_ONLY=3,13 runs only those steps (by their number).
+const only = (process.env.RINGLEAD_BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+
 async function step (title: string, run: () => Promise<Record<string, string>> | Record<string, string>): Promise<void> {
+  if (only.length > 0 && !only.includes(title.split('.')[0]!)) return
   const started = Date.now()
   console.log(`\n-- running: ${title} (load average ${load()})`)
   try {
@@ -93,7 +97,7 @@ const startLoad = load()
 const soakCalls = Number(process.env.RINGLEAD_SOAK_CALLS ?? 10_000)
 const soakRate = Number(process.env.RINGLEAD_SOAK_RATE ?? 20)
 const soakMinutes = soakCalls > 0 ? Math.ceil(2 * (soakCalls / soakRate + 120) / 60) : 0
-// The real-Asterisk comparison (step 18) runs only when RINGLEAD_BENCH_ASTERISK_ARI_URL names an Asterisk.
+// The real-Asterisk comparison (step 21) runs only when RINGLEAD_BENCH_ASTERISK_ARI_URL names an Asterisk.
 const asterisk = benchSettings()
 const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
 const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
