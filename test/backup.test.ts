@@ -22,14 +22,16 @@ function setup (t: Test): { dir: string; dbPath: string; recordings: string } {
   return { dir, dbPath, recordings }
 }
 
-/** Another process writing pairs of rows, each pair in one transaction, until killed. */
+/** Another process writing pairs of rows, each pair in one transaction, until killed; `started` once 100 pairs are in. */
 function startWriter (dbPath: string): { stop: () => Promise<void>; started: Promise<void> } {
   const code = `
     const Database = require('better-sqlite3')
     const db = new Database(process.argv[1]); db.pragma('journal_mode = WAL'); db.pragma('busy_timeout = 5000')
     const ins = db.prepare('INSERT INTO probe (n, half) VALUES (?, ?)')
     const pair = db.transaction((n) => { ins.run(n, 'a'); ins.run(n, 'b') })
-    let n = 0; process.stdout.write('writing\\n')
+    // Some pairs are in before the test takes its backup, whatever the machine's speed.
+    let n = 0; while (n < 100) pair(n++)
+    process.stdout.write('writing\\n')
     for (;;) pair(n++)`
   const child = spawn(process.execPath, ['-e', code, dbPath], { stdio: ['ignore', 'pipe', 'inherit'] })
   const started = new Promise<void>((resolve) => { child.stdout.once('data', () => { resolve() }) })
