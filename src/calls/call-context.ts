@@ -41,7 +41,8 @@ export interface MenuSource {
   defaultMenuId: () => string | null
 }
 
-export interface CallSessionDeps {
+/** What every call leg needs, inbound or outbound. */
+export interface CallLegDeps {
   ari: AriLink
   repo: CallsRepo
   board: OperatorBoard
@@ -50,6 +51,9 @@ export interface CallSessionDeps {
   log: Logger
   clock: Clock
   newId: (prefix: string) => string
+}
+
+export interface CallSessionDeps extends CallLegDeps {
   settings: CallSessionSettings
   /**
    * Runs after an answered call the customer ended, with the operator's leg still up (the

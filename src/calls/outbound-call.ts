@@ -2,17 +2,13 @@
 // call.ended. run() reads as the call: ring the operator first, then the customer, then talk.
 import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
-import type { AriLink } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
-import type { Bus } from '../bus.js'
-import type { Clock } from '../clock.js'
-import type { CallsRepo, CustomerFacts } from '../db/calls-repo.js'
+import type { CustomerFacts } from '../db/calls-repo.js'
 import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
+import type { CallLegDeps } from './call-context.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
-import type { OperatorBoard } from './operator-board.js'
-import type { RecordingStore } from './recording-store.js'
 
 export interface OutboundCallSettings {
   /** How long the operator's own phone rings. */
@@ -25,15 +21,7 @@ export interface OutboundCallSettings {
   recordingSettleMs: number
 }
 
-export interface OutboundCallDeps {
-  ari: AriLink
-  repo: CallsRepo
-  board: OperatorBoard
-  bus: Bus
-  store: RecordingStore
-  log: Logger
-  clock: Clock
-  newId: (prefix: string) => string
+export interface OutboundCallDeps extends CallLegDeps {
   settings: OutboundCallSettings
 }
 

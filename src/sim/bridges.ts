@@ -71,12 +71,7 @@ export class Bridges {
    */
   async add (bridgeId: string, channelIds: string[]): Promise<void> {
     const bridge = this.or404(bridgeId)
-    if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
-    const chans = channelIds.map((id) => {
-      const ch = this.host.getChannel(id)
-      if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
-      return ch
-    })
+    const chans = this.channelsNamed(channelIds)
     if (chans.some((ch) => ch.stasisApp === undefined)) throw ariFail(422, 'Channel not in Stasis application')
     for (const ch of chans) {
       const waitingFor = new Set(this.host.playbacksOn(ch.id))
@@ -131,14 +126,19 @@ export class Bridges {
     this.host.recorder.bridgeJoined(bridge.id, ch)
   }
 
-  remove (bridgeId: string, channelIds: string[]): void {
-    const bridge = this.or404(bridgeId)
+  /** The live channels a bridge request names, as Asterisk checks them: 400 when none or one is gone. */
+  private channelsNamed (channelIds: string[]) {
     if (channelIds.length === 0) throw ariFail(400, 'Missing parameter channel')
-    const chans = channelIds.map((id) => {
+    return channelIds.map((id) => {
       const ch = this.host.getChannel(id)
       if (!ch || ch.gone) throw ariFail(400, 'Channel not found')
       return ch
     })
+  }
+
+  remove (bridgeId: string, channelIds: string[]): void {
+    const bridge = this.or404(bridgeId)
+    const chans = this.channelsNamed(channelIds)
     if (chans.some((ch) => ch.bridgeId !== bridge.id)) throw ariFail(422, 'Channel not in this bridge')
     for (const ch of chans) this.leave(ch)
   }
