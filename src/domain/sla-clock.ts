@@ -63,6 +63,9 @@ export function addWorkingTime (cal: WorkingCalendar, startMs: number, durationM
   let left = durationMs
   let cursor = startMs
   for (let guard = 0; guard < 400; guard++) {
+    // The next day counts from the day being walked: an interval ending at 24:00 leaves the cursor
+    // on the next midnight, whose own day must not be skipped.
+    const nextDay = DateTime.fromMillis(cursor, { zone: cal.timeZone }).startOf('day').plus({ days: 1 }).toMillis()
     for (const [a, b] of dayIntervals(cal, cursor)) {
       if (b <= cursor) continue
       const from = Math.max(a, cursor)
@@ -70,7 +73,7 @@ export function addWorkingTime (cal: WorkingCalendar, startMs: number, durationM
       left -= b - from
       cursor = b
     }
-    cursor = DateTime.fromMillis(cursor, { zone: cal.timeZone }).startOf('day').plus({ days: 1 }).toMillis()
+    cursor = nextDay
   }
   return startMs + durationMs
 }

@@ -29,6 +29,19 @@ t.test('counts working time between two moments', async (t) => {
   t.equal(workingTimeBetween(cal, msk('2026-11-23T17:00'), msk('2026-11-24T10:00')), 2 * 3_600_000)
 })
 
+t.test('working time that runs to midnight goes on at 00:00 of the next day, not a day later', async (t) => {
+  const allDay = parseCalendar('UTC', JSON.stringify(Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [['00:00', '24:00']]]))))
+  const utc = (iso: string): number => DateTime.fromISO(iso, { zone: 'UTC' }).toMillis()
+  const showUtc = (ms: number): string => DateTime.fromMillis(ms, { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm')
+  t.equal(showUtc(addWorkingTime(allDay, utc('2026-12-02T23:30'), 40 * 60_000)), '2026-12-03 00:10')
+  t.equal(showUtc(addWorkingTime(allDay, utc('2026-12-02T23:59'), 5 * 60_000)), '2026-12-03 00:04')
+  t.equal(showUtc(addWorkingTime(allDay, utc('2026-12-02T22:00'), 26 * 3_600_000)), '2026-12-04 00:00')
+  t.equal(showUtc(nextWorkingMoment(allDay, addWorkingTime(allDay, utc('2026-12-02T23:50'), 10 * 60_000))), '2026-12-03 00:00')
+  // A late shift that runs to midnight, then the morning: Monday 22:00-24:00, Tuesday 00:00-02:00.
+  const late = parseCalendar('Europe/Moscow', JSON.stringify({ 1: [['22:00', '24:00']], 2: [['00:00', '02:00']] }))
+  t.equal(show(addWorkingTime(late, msk('2026-11-23T23:30'), 60 * 60_000)), 'Tue 2026-11-24 00:30')
+})
+
 t.test('an always-open calendar counts plain time', async (t) => {
   t.equal(addWorkingTime(alwaysOpen(), 1000, 5000), 6000)
 })
