@@ -22,6 +22,7 @@ import { randomId, roles, type Role } from './db/catalog-repo.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
 import { RingleadError } from './errors.js'
+import { runSpeechCli, speechUsage } from './speech-cli.js'
 import { createUser, languages, listUsers, updateUser, type Language } from './db/users-repo.js'
 
 export interface CliIo {
@@ -264,13 +265,21 @@ const restoreCommand: Command = {
   }
 }
 
+const speechCommand: Command = {
+  usage: speechUsage,
+  async run (args, { io, config }) {
+    return await runSpeechCli(args, io.out, io.err, config().speech)
+  }
+}
+
 /** Commands by name. */
 export const commands: Record<string, Command> = {
   token: tokenCommand,
   user: userCommand,
   dialplan: dialplanCommand,
   backup: backupCommand,
-  restore: restoreCommand
+  restore: restoreCommand,
+  speech: speechCommand
 }
 
 function usage (): string {

@@ -70,8 +70,20 @@ const ConfigSchema = Type.Object({
     retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 })
   }, { default: {} }),
   speech: Type.Object({
-    /** Path to a ggml Whisper model; empty = jobs queue up and wait for one. */
+    /** Path to a ggml Whisper model; empty = the model chosen in (or the only one in) `modelsDir`. */
     modelPath: Type.String({ default: '' }),
+    /** Folder of ggml models; `ringlead speech models` lists and picks them, and a change there is loaded without a restart. */
+    modelsDir: Type.String({ default: 'data/models' }),
+    /** A transcription may take this many times the length of its audio before its worker is killed… */
+    deadlineFactor: Type.Number({ minimum: 0.1, default: 5 }),
+    /** …and never less than this (loading the model costs the same for a short call). */
+    deadlineMinSeconds: Type.Integer({ minimum: 1, default: 120 }),
+    /** Decoding limit: tokens of earlier text carried into the next 30 s window (whisper.cpp's own goes up to 224). */
+    maxContextTokens: Type.Integer({ minimum: 0, maximum: 224, default: 64 }),
+    /** Decoding limit: longest segment in characters; 0 = as whisper.cpp cuts them. */
+    maxSegmentChars: Type.Integer({ minimum: 0, default: 0 }),
+    /** How often the models folder and the model file are looked at for a change. */
+    modelCheckMs: Type.Integer({ minimum: 100, default: 5000 }),
     /** Language when neither the tracking number nor the category names one. */
     language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')], { default: 'auto' }),
     /** Calls transcribed at once (each in its own worker thread). */

@@ -110,6 +110,8 @@ export interface DaemonOptions {
   escalationSchedule?: boolean
   /** Worker id of the transcription queue (a restarted daemon is another worker). */
   speechWorker?: string
+  /** The demo's generated model, run when the models folder holds none. */
+  fallbackModel?: string
   /** Send digests on their schedule (tests call digests.run() themselves). */
   digestSchedule?: boolean
   /** Average QA scores per operator for the reports; none by default. */
@@ -159,8 +161,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const speechRepo = new SpeechRepo(db)
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice, log }),
-    worker: opts.speechWorker ?? newId('speech')
+    openTranscriber: (modelPath) => new WorkerTranscriber({
+      modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice, log,
+      limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }
+    }),
+    worker: opts.speechWorker ?? newId('speech'), clock, fallbackModel: opts.fallbackModel
   })
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
@@ -328,7 +333,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       waitingCallers: queue.size,
       escalationsDue: leadsRepo.dueCount(now()),
       escalationsRunning: escalations.running,
-      transcription: { ...transcription.status(), jobs: speechRepo.counts(), inHand: transcription.running },
+      transcription: { ...transcription.health(), jobs: speechRepo.counts(), inHand: transcription.running },
       recordingProblems: speechRepo.recordingProblems()
     })
   })

@@ -109,6 +109,18 @@ export class SpeechRepo {
     return out
   }
 
+  /** The latest attempt that failed (the job failed for good or waits for another try), for /api/health. */
+  lastFailure (): { jobId: string; callId: string; state: string; error: string; atMs: number } | null {
+    const r = this.db.$client.prepare(`SELECT job_id AS jobId, call_id AS callId, state, last_error AS error, updated_at AS atMs
+      FROM transcription_jobs WHERE last_error IS NOT NULL AND state IN ('failed', 'pending') ORDER BY updated_at DESC LIMIT 1`).get()
+    return (r as { jobId: string; callId: string; state: string; error: string; atMs: number } | undefined) ?? null
+  }
+
+  /** Running jobs whose lease ran out: whoever held them is gone, and nobody has taken them again yet. */
+  expiredLeases (nowMs: number): number {
+    return (this.db.$client.prepare("SELECT count(*) AS n FROM transcription_jobs WHERE state = 'running' AND lease_until < ?").get(nowMs) as { n: number }).n
+  }
+
   // ---- what a job needs ----
 
   storedRecordings (callId: string): RecordingRow[] {

@@ -2,6 +2,7 @@
 // use is whisper.cpp through @fugood/whisper.node (docs/benchmarks.md, "Choosing the Whisper binding", has the measurements).
 import { initWhisper, type WhisperContext } from '@fugood/whisper.node'
 import type { TrackSegment } from '../domain/transcript.js'
+import { decodeOptions, type DecodeLimits } from './decode-limits.js'
 
 export interface EngineResult { language: string; segments: TrackSegment[] }
 
@@ -12,7 +13,7 @@ export interface SpeechEngine {
   close (): Promise<void>
 }
 
-export interface WhisperOptions { modelPath: string; threads: number }
+export interface WhisperOptions { modelPath: string; threads: number; limits?: DecodeLimits }
 
 export async function openWhisperEngine (opts: WhisperOptions): Promise<SpeechEngine> {
   const ctx: WhisperContext = await initWhisper({ filePath: opts.modelPath, useGpu: false })
@@ -21,7 +22,8 @@ export async function openWhisperEngine (opts: WhisperOptions): Promise<SpeechEn
     async transcribe (samples, language) {
       // Temperature fallback off: a call transcript is better late than re-decoded five times.
       const { promise } = ctx.transcribeData(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength) as ArrayBuffer, {
-        language, maxThreads: opts.threads, temperature: 0, temperatureInc: 0
+        language, maxThreads: opts.threads, temperature: 0, temperatureInc: 0,
+        ...(opts.limits === undefined ? {} : decodeOptions(opts.limits))
       })
       const r = await promise
       return {

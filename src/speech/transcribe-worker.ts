@@ -2,15 +2,16 @@
 import { readFile } from 'node:fs/promises'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { wavToChannels } from './audio.js'
+import type { DecodeLimits } from './decode-limits.js'
 import { openWhisperEngine, type SpeechEngine } from './engine.js'
 import type { WorkerReply, WorkerRequest } from './transcriber.js'
 
-const { modelPath, threads } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number }
+const { modelPath, threads, limits } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number; limits?: DecodeLimits }
 let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
   // A model that failed to load is tried again on the next call (the file may have been replaced).
-  engine ??= openWhisperEngine({ modelPath, threads }).catch((err: unknown) => { engine = null; throw err })
+  engine ??= openWhisperEngine({ modelPath, threads, limits }).catch((err: unknown) => { engine = null; throw new ModelNotLoaded(err) })
   const e = await engine
   const tracks: Partial<Record<Speaker, TrackSegment[]>> = {}
   let language = req.language
@@ -29,6 +30,11 @@ async function run (req: WorkerRequest): Promise<WorkerReply> {
     if (req.language === 'auto' && r.language !== 'auto') language = r.language
   }
   return { id: req.id, ok: true, language, engine: e.name, tracks }
+}
+
+/** Told apart from a failed transcription: the daemon then waits for another model instead of retrying. */
+class ModelNotLoaded extends Error {
+  constructor (cause: unknown) { super(cause instanceof Error ? cause.message : String(cause)) }
 }
 
 const inFlight = new Set<Promise<void>>()
@@ -52,7 +58,7 @@ process.on('message', (req: WorkerRequest | { close: true }) => {
   }
   const p = run(req).then(
     (r) => { reply(r) },
-    (err: unknown) => { reply({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) }) }
+    (err: unknown) => { reply({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err), ...(err instanceof ModelNotLoaded ? { modelFailed: true } : {}) }) }
   ).finally(() => { inFlight.delete(p) })
   inFlight.add(p)
 })
