@@ -117,8 +117,8 @@ export class SpeechRepo {
   }
 
   /** Running jobs whose lease ran out: whoever held them is gone, and nobody has taken them again yet. */
-  expiredLeases (nowMs: number): number {
-    return (this.db.$client.prepare("SELECT count(*) AS n FROM transcription_jobs WHERE state = 'running' AND lease_until < ?").get(nowMs) as { n: number }).n
+  expiredLeases (nowMs: number): string[] {
+    return (this.db.$client.prepare("SELECT job_id AS jobId FROM transcription_jobs WHERE state = 'running' AND lease_until < ?").all(nowMs) as Array<{ jobId: string }>).map((r) => r.jobId)
   }
 
   // ---- what a job needs ----

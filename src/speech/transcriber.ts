@@ -49,6 +49,7 @@ function logNativeOutput (worker: ChildProcess, log: Logger | undefined): void {
 
 interface Slot {
   worker: ChildProcess | null
+  /** The calls the slot's current process holds (a killed process's exit must not fail its successor's). */
   pending: Map<number, { resolve: (r: Transcription) => void; reject: (e: Error) => void }>
 }
 
@@ -73,15 +74,17 @@ export class WorkerTranscriber implements Transcriber {
   private start (slot: Slot): ChildProcess {
     const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, limits: this.opts.limits }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
+    const pending: Slot['pending'] = new Map()
+    slot.pending = pending
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
-      for (const p of slot.pending.values()) p.reject(err)
-      slot.pending.clear()
+      for (const p of pending.values()) p.reject(err)
+      pending.clear()
     }
     worker.on('message', (reply: WorkerReply) => {
-      const p = slot.pending.get(reply.id)
+      const p = pending.get(reply.id)
       if (p === undefined) return
-      slot.pending.delete(reply.id)
+      pending.delete(reply.id)
       if (reply.ok) p.resolve(reply)
       else p.reject(reply.modelFailed === true ? new ModelLoadFailed(this.opts.modelPath, reply.error) : new Error(reply.error))
     })
@@ -99,11 +102,12 @@ export class WorkerTranscriber implements Transcriber {
     // Calls go round the slots; the queue never hands out more than `workers` at once.
     const slot = this.slots[this.next++ % this.slots.length]!
     const worker = slot.worker ?? this.start(slot)
+    const pending = slot.pending
     const id = this.nextId++
     const abort = (): void => {
-      const p = slot.pending.get(id)
+      const p = pending.get(id)
       if (p === undefined) return
-      slot.pending.delete(id)
+      pending.delete(id)
       p.reject(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)))
       // A hung whisper.cpp cannot be interrupted: the process goes, and the next call starts a new one.
       if (slot.worker === worker) slot.worker = null
@@ -111,7 +115,7 @@ export class WorkerTranscriber implements Transcriber {
     }
     try {
       return await new Promise<Transcription>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject })
+        pending.set(id, { resolve, reject })
         signal?.addEventListener('abort', abort, { once: true })
         worker.send({ id, tracks, language } satisfies WorkerRequest)
       })

@@ -105,11 +105,12 @@ export class TranscriptionRunner {
 
   health (): SpeechHealth {
     const now = this.deps.now()
-    const overDeadline = [...this.active.values()].filter((j) => j.deadlineAt < now).length
+    const stuck = new Set([...this.active].filter(([, j]) => j.deadlineAt < now).map(([jobId]) => jobId))
+    for (const jobId of this.deps.repo.expiredLeases(now)) stuck.add(jobId)
     const { signature } = this.model()
     return {
       ...this.status(),
-      stuck: overDeadline + this.deps.repo.expiredLeases(now),
+      stuck: stuck.size,
       lastFailure: this.deps.repo.lastFailure(),
       modelWarnings: this.modelWarnings.signature === signature ? this.modelWarnings.problems : []
     }
