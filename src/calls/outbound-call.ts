@@ -73,7 +73,7 @@ export class OutboundCall {
     }, deps.clock)
     this.recorder = new CallRecorder({
       ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, clock: deps.clock,
-      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000
+      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000, recording: deps.recording
     }, this.callId)
   }
 
@@ -204,11 +204,7 @@ export class OutboundCall {
     }
     this.log.info({ bridgeId: this.bridgeId }, 'talking')
     // The customer's track is the "caller" track, as on inbound calls.
-    await Promise.all([
-      this.recorder.recordBridge(this.bridgeId),
-      this.recorder.recordParty('caller', customer.channelId),
-      this.recorder.recordParty('operator', this.operatorLeg.channelId)
-    ])
+    await this.recorder.recordCall(this.bridgeId, customer.channelId, this.operatorLeg.channelId)
     const first = await Promise.race([this.operatorLeg.ended.then(() => 'operator' as const), customer.ended.then(() => 'caller' as const)])
     this.hangupBy = first
   }

@@ -11,7 +11,7 @@ export const SECONDS_MS = 20
 
 export async function startSim (t: TapLike, opts: Partial<SimOptions> = {}): Promise<{ sim: Simulator; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-sim-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'recordings'), secondsMs: SECONDS_MS, ...opts })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: SECONDS_MS, ...opts })
   t.teardown(async () => {
     await sim.close()
     rmSync(dir, { recursive: true, force: true })

@@ -49,7 +49,7 @@ t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done
   t.not(tones.caller, tones.operator, 'each party has its own tone')
   t.ok(toneLevel(wav.pcm, tones.caller) > 0.05, 'the caller is audible in the mix')
   t.ok(toneLevel(wav.pcm, tones.operator) > 0.05, 'the operator is audible in the mix')
-  t.same(readFileSync(join(dir, 'recordings', 'call-1.wav')).subarray(0, 4).toString(), 'RIFF')
+  t.same(readFileSync(join(dir, 'spool', 'recording', 'call-1.wav')).subarray(0, 4).toString(), 'RIFF')
 
   t.equal((await ari(sim, 'DELETE', '/recordings/stored/call-1')).status, 204)
   t.same((await ari(sim, 'GET', '/recordings/stored/call-1')).body, { message: 'Recording not found' })
