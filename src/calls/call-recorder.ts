@@ -142,15 +142,25 @@ export class CallRecorder {
         return
       }
       const durationMs = event?.kind === 'finished' && event.durationSeconds !== null ? event.durationSeconds * 1000 : null
+      const notStored = (err: unknown, status: 'done' | 'missing'): void => {
+        const message = (err as Error).message
+        this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
+        this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt })
+      }
+      let bytes: Buffer
       try {
-        const bytes = t.finished === null ? await this.closedFile(t.name) : await this.deps.ari.storedRecordingFile(t.name)
+        bytes = t.finished === null ? await this.closedFile(t.name) : await this.deps.ari.storedRecordingFile(t.name)
+      } catch (err) {
+        notStored(err, event !== null ? 'done' : 'missing')
+        return
+      }
+      try {
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
         this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
         out.push({ kind: t.kind, name: t.name })
       } catch (err) {
-        const message = (err as Error).message
-        this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
-        this.deps.repo.updateRecording(t.recordingId, { status: event !== null ? 'done' : 'missing', durationMs, error: `not copied: ${message}`, endedAt })
+        // Asterisk finished the file (we hold it): only the local copy failed.
+        notStored(err, 'done')
       }
     }))
     return out
