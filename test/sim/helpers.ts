@@ -105,3 +105,15 @@ export async function until (what: string, check: () => boolean, timeoutMs = 10_
     await sleep(5)
   }
 }
+
+/** A carrier call answered and an operator leg (PJSIP/101, which must answer) in one mixing bridge. */
+export async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string; bridgeId: string }> {
+  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  await ev.type('StasisStart', call.channelId)
+  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await ev.type('StasisStart', op.id)
+  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
+  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
+  return { caller: call.channelId, operator: op.id, bridgeId: bridge.id }
+}

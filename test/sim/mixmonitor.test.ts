@@ -5,7 +5,7 @@ import t from 'tap'
 import { wavComplete } from '../../src/calls/wav-duration.js'
 import type { Simulator } from '../../src/sim/simulator.js'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
-import { EventStream, SECONDS_MS, ari, sleep, startSim, until } from './helpers.js'
+import { EventStream, SECONDS_MS, bridgedCall, sleep, startSim, until } from './helpers.js'
 
 /** A logged-in raw AMI session: each action's reply block, by ActionID. */
 async function amiSession (t: { teardown (fn: () => void): void }, sim: Simulator): Promise<{ send: (block: string) => void, reply: (id: string) => Promise<string>, text: () => string }> {
@@ -24,17 +24,6 @@ async function amiSession (t: { teardown (fn: () => void): void }, sim: Simulato
   }
   await reply('login')
   return { send: (block) => socket.write(block), reply, text: () => text }
-}
-
-async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string }> {
-  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
-  await ev.type('StasisStart', call.channelId)
-  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
-  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
-  await ev.type('StasisStart', op.id)
-  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
-  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
-  return { caller: call.channelId, operator: op.id }
 }
 
 async function stored (sim: Simulator, name: string): Promise<Buffer | null> {
