@@ -12,6 +12,7 @@ import { CallCenter } from './calls/call-center.js'
 import { CrashRecovery } from './calls/crash-recovery.js'
 import { clickToCall } from './calls/click-to-call.js'
 import { DirectDials } from './calls/direct-dials.js'
+import { EscalationCalls } from './calls/escalation-call.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -190,7 +191,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const callLeads = new CallLeads(leads, log, now)
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
-    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
+    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, state: board.view(operatorId)?.state } : undefined
   }
   const promptLang = config.leads.promptLanguage
   const menus = new MenusRepo({ db, bus, now, newId })
@@ -233,15 +234,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
   const escalations = new EscalationRunner({
-    repo: leadsRepo, leads, ari, board, bus, log, now, clock, newId, pickOwner, phoneOf,
-    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
+    repo: leadsRepo, leads, bus, log, now, newId, pickOwner, phoneOf,
+    line: new EscalationCalls({
+      ari, board, clock, log,
+      settings: {
+        ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000, guardMs: config.calls.attemptGuardMs,
+        customerDialString: config.leads.customerDialString, outboundCallerId: config.leads.outboundCallerId, lang: promptLang
+      }
+    }),
+    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, state: board.view(o.operatorId)?.state })),
     worker: newId('worker'),
     settings: {
-      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000,
-      ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
-      guardMs: config.calls.attemptGuardMs, customerDialString: config.leads.customerDialString,
-      mobileDialString: config.leads.mobileDialString, outboundCallerId: config.leads.outboundCallerId,
-      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
+      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000, mobileDialString: config.leads.mobileDialString,
+      responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
     }
   })
   let sweep: ScheduledTask | null = null

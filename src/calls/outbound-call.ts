@@ -216,7 +216,7 @@ export class OutboundCall {
   private async releaseEverything (): Promise<void> {
     const legs = [this.operatorLeg, this.customerLeg].filter((l): l is DialAttempt => l !== null)
     if (this.hangupBy === null && legs.some((l) => !l.isGone)) this.hangupBy = 'system'
-    await Promise.all(legs.map((l) => l.hangup().catch(() => undefined)))
+    await Promise.all(legs.map((l) => l.hangup())) // never rejects: a failed hang-up is logged and counted there
     await this.recorder.hangupSnoops()
     if (this.bridgeId) await this.deps.ari.destroyBridge(this.bridgeId).catch((err: Error) => { this.log.warn({ err: err.message }, 'bridge not destroyed') })
     for (const l of legs) l.dispose()
