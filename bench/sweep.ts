@@ -47,7 +47,7 @@ async function tickAt (openLeads: number, due: number, rounds: number): Promise<
     const repo = new LeadsRepo(db)
     const calls = new CallsRepo(db)
     const bus = new Bus()
-    const board = new OperatorBoard({ loadOperators: () => [], statsSince: () => new Map(), bus, now: Date.now, wrapUpMs: 0 })
+    const board = new OperatorBoard({ loadOperators: () => [], statsSince: () => new Map(), bus, now: Date.now, wrapUpMs: 0, timeZone: 'UTC' })
     const ari = new AriLink({ url: 'http://127.0.0.1:9', user: 'x', password: 'x', app: 'ringlead', log })
     const leads = new LeadService({
       repo, calls, bus, log, now: Date.now, newId: (p) => `${p}_${Math.random().toString(36).slice(2)}`,

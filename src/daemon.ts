@@ -166,7 +166,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
-    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
+    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, timeZone: config.leads.timeZone, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
   const demo = sim && opts.demoTraffic ? demoTraffic(sim, db, config, now()) : null
@@ -186,7 +186,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs, maxSockets: config.ari.maxSockets
   })
   const leadsRepo = new LeadsRepo(db)
-  const pickOwner = ownerPicker(board, repo, config.routing, now)
+  const pickOwner = ownerPicker((nowMs) => board.snapshot(nowMs), repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
