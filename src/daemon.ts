@@ -285,7 +285,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   transcription.start()
   const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, board, queue, timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed

@@ -3,6 +3,7 @@
 import type { Bus } from '../bus.js'
 import type { CancelTimer, Clock } from '../clock.js'
 import { decideAvailability, type Availability, type DeviceState, type OperatorSignals } from '../domain/operator-state.js'
+import type { OperatorView } from '../domain/call-events.js'
 import type { OperatorSnapshot } from '../domain/routing.js'
 import { shopDay } from '../domain/today-figures.js'
 
@@ -25,7 +26,7 @@ interface Live extends OperatorSignals {
   wrapUpEnd?: { atMs: number; cancel: CancelTimer }
 }
 
-export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
+export type { OperatorView }
 
 export interface OperatorBoardDeps {
   loadOperators: () => OperatorRecord[]
