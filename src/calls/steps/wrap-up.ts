@@ -35,7 +35,7 @@ export async function releaseEverything (ctx: CallContext): Promise<boolean> {
   }
   await Promise.all(hangups)
   await ctx.recorder.hangupSnoops()
-  if (ctx.bridgeId) await ctx.deps.ari.destroyBridge(ctx.bridgeId).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'bridge not destroyed') })
+  if (ctx.bridgeId) await ctx.deps.ari.destroyBridge(ctx.bridgeId).catch(ignoreChannelGone(ctx.log, 'call bridge destroy', { bridgeId: ctx.bridgeId }))
   if (!keepOperator) ctx.answered?.attempt.dispose()
   ctx.caller.dispose()
   return keepOperator
