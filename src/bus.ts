@@ -24,8 +24,10 @@ export interface BusEvents {
    */
   'call.routed': [{ callId: string; routingMs: number }]
   'operator.state': [OperatorStateChanged]
-  /** A caller started or stopped waiting for a free operator, or an operator is rung for one: the whole line. */
+  /** A caller started or stopped waiting for a free operator: the whole line. */
   'queue.changed': [QueueChanged]
+  /** An operator is rung for a waiting caller (null: no longer). */
+  'queue.ringing': [{ callId: string; operatorId: string | null }]
   'lead.created': [LeadChanged]
   'lead.updated': [LeadChanged]
   'lead.status_changed': [LeadChanged]

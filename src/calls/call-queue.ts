@@ -97,10 +97,11 @@ export class CallQueue {
     this.deps.bus.emit('queue.changed', { waiting: this.entries.size, callers: this.callers() })
   }
 
+  /** Offers happen whenever an operator gets free: the event names the one caller, not the line. */
   private ringing (entry: Entry, operatorId: string | null): void {
     if (entry.offeredTo === operatorId) return
     entry.offeredTo = operatorId
-    this.changed()
+    this.deps.bus.emit('queue.ringing', { callId: entry.call.callId, operatorId })
   }
 
   private callers (): WaitingCaller[] {

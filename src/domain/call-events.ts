@@ -85,7 +85,7 @@ export interface WaitingCaller {
 /** A waiting caller as the wallboard and the API show them. */
 export interface WaitingView extends WaitingCaller { position: number; waitedMs: number }
 
-/** The line of waiting callers changed: someone joined or left, or an operator is being rung for one. */
+/** The line of waiting callers changed: someone joined or left. */
 export interface QueueChanged { waiting: number; callers: WaitingCaller[] }
 
 /** The line as shown at `nowMs`. */

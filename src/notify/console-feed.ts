@@ -103,6 +103,10 @@ export class ConsoleFeed {
     // Operators added, changed or removed: the one time the whole board is compared.
     on('catalog.changed', (e: { what: string }) => { if (e.what === 'operators') this.resyncOperators() })
     on('queue.changed', (e: QueueChanged) => { this.queueChanged(e.callers) })
+    // Who is rung for a waiting caller shows in the next snapshot; wallboards hear of joins and leaves.
+    on('queue.ringing', (e: { callId: string; operatorId: string | null }) => {
+      this.line = this.line.map((c) => (c.callId === e.callId ? { ...c, ringingOperatorId: e.operatorId } : c))
+    })
     on('call.offered', (e: { callId: string; operatorId: string; customerId: string | null; direction: string }) => {
       this.push({ type: 'offered', operatorId: e.operatorId, data: { callId: e.callId, customerId: e.customerId, direction: e.direction } })
     })
@@ -176,11 +180,8 @@ export class ConsoleFeed {
 
   private waiting (): WaitingView[] { return waitingViews(this.line, this.deps.now()) }
 
-  /** Joins and leaves reach the wallboards; who is rung for a caller only updates the view. */
   private queueChanged (callers: WaitingCaller[]): void {
-    const before = this.line
     this.line = callers
-    if (before.length === callers.length && before.every((c, i) => c.callId === callers[i]!.callId)) return
     this.push({ type: 'queue', data: this.waiting() })
     this.checkNobodyFree()
   }

@@ -112,7 +112,7 @@ t.test('the snapshot is the feed\'s own view, kept from the events: operators\' 
   bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'queue', atMs: 1600 })
   const caller = { callId: 'call_1', callerPhone: '+79030000001', categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
   bus.emit('queue.changed', { waiting: 1, callers: [caller] })
-  bus.emit('queue.changed', { waiting: 1, callers: [{ ...caller, ringingOperatorId: 'op_1' }] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
   clock.ms = 2000
   const snap = feed.snapshot()
   t.match(snap.operators, [{ operatorId: 'op_1', name: 'Anna', state: 'ringing', reason: 'queue', sinceMs: 1500 }, { operatorId: 'op_2', state: 'talking' }])
@@ -124,7 +124,7 @@ t.test('a joining or leaving caller reaches the wallboards; a ring for a waiting
   const { bus, got } = feedWith()
   const caller = { callId: 'call_1', callerPhone: null, categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
   bus.emit('queue.changed', { waiting: 1, callers: [caller] })
-  bus.emit('queue.changed', { waiting: 1, callers: [{ ...caller, ringingOperatorId: 'op_1' }] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
   bus.emit('queue.changed', { waiting: 0, callers: [] })
   t.same(got.filter((e) => e.type === 'queue').map((e) => (e.data as unknown[]).length), [1, 0])
 })
