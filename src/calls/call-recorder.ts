@@ -13,6 +13,7 @@ import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
 import { fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 type Kind = 'mixed' | 'caller' | 'operator'
 
@@ -192,6 +193,6 @@ export class CallRecorder {
   }
 
   async hangupSnoops (): Promise<void> {
-    await Promise.all(this.snoops.map((id) => this.deps.ari.hangup(id).catch(() => false)))
+    await Promise.all(this.snoops.map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.deps.log, 'recording snoop hangup', { channelId: id }))))
   }
 }
