@@ -2,7 +2,7 @@
 import type { Speaker } from '../transcript.js'
 import type { Word } from './lexicon.js'
 import { normaliseWord, normaliseWords, stemWord, lowerBound } from './text.js'
-import type { TranscriptIndex, Term, WordView } from './transcript-index.js'
+import type { Term, TranscriptIndex, WordView } from './transcript-index.js'
 import type { CustomerSignalRule, ForbiddenWordsRule, QaFinding, QaMetrics, QualityRule, RequiredPhraseRule, RuleSpeaker, Severity } from './types.js'
 
 const defaultWeight = { required: 10, quality: 5 }
@@ -37,7 +37,7 @@ function hasIn (sorted: readonly number[], from: number, to: number): boolean {
  * order, within a few words of each other, each word matching in any inflection or with one
  * misrecognised letter.
  */
-function isPhraseSaid (view: WordView, lo: number, hi: number, phrase: string): boolean {
+function isPhraseSaid (view: WordView, lo: number, hi: number, phrase: string, accept: (p: number) => boolean): boolean {
   const terms = phraseTerms(phrase)
   if (terms.length === 0) return false
   const lists = terms.map((s) => view.where(s))
@@ -47,9 +47,16 @@ function isPhraseSaid (view: WordView, lo: number, hi: number, phrase: string): 
   for (const p of first!) {
     if (p < lo) continue
     if (p >= hi) break
-    if (rest.every((l) => hasIn(l, Math.max(lo, p - span + 1), Math.min(hi, p + span)))) return true
+    if (rest.every((l) => hasIn(l, Math.max(lo, p - span + 1), Math.min(hi, p + span))) && accept(p)) return true
   }
   return false
+}
+
+/** Whether the sentence of the view's word p has one of the words (stems, or beginnings written with `*`). */
+function sentenceHasAny (view: WordView, words: readonly string[]): (p: number) => boolean {
+  const sentences = new Set<number>()
+  for (const term of words.flatMap(phraseTerms)) for (const p of view.where(term)) sentences.add(view.words[p]!.sentence)
+  return (p) => sentences.has(view.words[p]!.sentence)
 }
 
 export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): QaFinding[] {
@@ -58,7 +65,8 @@ export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): Qa
   const view = t.view(rule.speaker)
   const lo = view.indexAt(from)
   const hi = to === Number.POSITIVE_INFINITY ? view.words.length : view.indexAt(to + 1)
-  for (const phrase of rule.phrases) if (isPhraseSaid(view, lo, hi, phrase)) return []
+  const accept = rule.withAny === undefined ? () => true : sentenceHasAny(view, rule.withAny)
+  for (const phrase of rule.phrases) if (isPhraseSaid(view, lo, hi, phrase, accept)) return []
   const where = rule.lastMs !== undefined ? `in the last ${rule.lastMs / 1000} s` : to === Number.POSITIVE_INFINITY ? (from > 0 ? `after ${from / 1000} s` : 'during the call') : `between ${from / 1000} s and ${to / 1000} s`
   const shown = rule.phrases.slice(0, 4).map((p) => `"${p}"`).join(' or ') + (rule.phrases.length > 4 ? ` (or ${rule.phrases.length - 4} more)` : '')
   return [{

@@ -9,6 +9,10 @@ export interface Word {
   stem: string
   /** As written by the recogniser (case kept). */
   written: string
+  /** First word of its segment or after . ! ? … */
+  startsSentence: boolean
+  /** Number of its sentence in the transcript. */
+  sentence: number
   /** Position in the transcript's word list. */
   index: number
   segmentIndex: number
@@ -27,6 +31,7 @@ export interface CompiledLexicon {
   inside: Entry[]
   phrases: PhraseWord[][]
   except: Set<string>
+  skipNames: boolean
   /** norm → the entry it matches by itself, null for none. */
   cache: Map<string, Entry | null>
 }
@@ -37,7 +42,7 @@ const vowels = new Set('аеиоуыэюяё')
 const cyrillic = /[а-я]/
 
 export function compileLexicon (spec: LexiconSpec): CompiledLexicon {
-  const out: CompiledLexicon = { stems: new Map(), exact: new Map(), roots: [], inside: [], phrases: [], except: new Set(spec.except.map(normaliseWord)), cache: new Map() }
+  const out: CompiledLexicon = { stems: new Map(), exact: new Map(), roots: [], inside: [], phrases: [], except: new Set(spec.except.map(normaliseWord)), skipNames: spec.skipNames === true, cache: new Map() }
   for (const raw of spec.words) {
     const [body, ctx] = raw.split('@') as [string, string | undefined]
     const context: Context = ctx === 'you' || ctx === 'insult' ? ctx : null
@@ -108,6 +113,9 @@ function inContext (e: Entry, words: readonly Word[], w: Word): boolean {
   return [1, 2, 3].some((k) => addressed.has(before(k)?.norm ?? ''))
 }
 
+/** Capitalised inside a sentence: a name or a title («Идиот» Достоевского, Mr. Dick), not an insult. */
+const isName = (w: Word): boolean => !w.startsSentence && w.written[0] !== w.written[0]!.toLowerCase()
+
 function phraseWordMatches (p: PhraseWord, w: Word): boolean {
   return p.exact !== null ? w.norm === p.exact : w.stem === p.stem
 }
@@ -121,7 +129,7 @@ export function findLexicon (lex: CompiledLexicon, words: readonly Word[], byNor
   for (const [norm, occurrences] of byNorm) {
     const e = matchWord(lex, norm)
     if (e === null) continue
-    for (const w of occurrences) if (inContext(e, words, w)) hits.add(w)
+    for (const w of occurrences) if (inContext(e, words, w) && !(lex.skipNames && isName(w))) hits.add(w)
   }
   for (const phrase of lex.phrases) {
     const first = phrase[0]!

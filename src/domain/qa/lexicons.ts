@@ -16,7 +16,13 @@
 export type LexiconId = 'profanity-ru' | 'profanity-en' | 'insults-ru' | 'insults-en' | 'anger-ru' | 'anger-en'
 export const lexiconIds: readonly LexiconId[] = ['profanity-ru', 'profanity-en', 'insults-ru', 'insults-en', 'anger-ru', 'anger-en']
 
-export interface LexiconSpec { words: string[]; phrases: string[]; except: string[] }
+export interface LexiconSpec {
+  words: string[]
+  phrases: string[]
+  except: string[]
+  /** A word written with a capital inside a sentence is a name or a title here, not a hit. */
+  skipNames?: boolean
+}
 
 const sukaForms = ['сука', 'суки', 'суке', 'суку', 'сукой', 'сукою', 'сукам', 'суками', 'суках', 'сучара', 'сучары', 'сучару', 'сучарой', 'сукин', 'сукина', 'сукины', 'сукиным', 'сукиных']
 
@@ -51,12 +57,14 @@ export const lexicons: Record<LexiconId, LexiconSpec> = {
     ],
     phrases: ['=пошел вон', '=пошла вон', '=пошли вон', '=пошел ты', '=пошла ты', '=пошли вы', '=идите вы', '=иди ты',
       'меня =достали', 'меня =достал', 'меня =достала', 'закрой рот', 'закройте рот', 'рот закрой'],
-    except: ['идиома', 'идиомы', 'уродливый', 'уродливая']
+    except: ['идиома', 'идиомы', 'уродливый', 'уродливая'],
+    skipNames: true
   },
   'insults-en': {
     words: ['idiot', 'idiots', 'moron', 'moronic', 'imbecile', 'cretin', '=stupid@you', '=dumb@you', '=loser@you', '=losers@you', '=jerk@you', '=clown@you', '=clowns@you'],
     phrases: ['shut up', 'shut your mouth', 'get lost', 'piss off', 'screw you', 'go to hell', 'bugger off', 'sod off', 'drop dead', 'are you deaf'],
-    except: []
+    except: [],
+    skipNames: true
   },
   'anger-ru': {
     words: [

@@ -10,9 +10,15 @@ export function normaliseWords (text: string): string[] {
   return text.toLowerCase().replace(/ё/g, 'е').split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '')
 }
 
-/** The words as written (case kept), split the same way as normaliseWords. */
-export function writtenWords (text: string): string[] {
-  return text.replace(/ё/g, 'е').replace(/Ё/g, 'Е').split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '')
+/** The words as written (case kept, ё as е), split the same way as normaliseWords, each knowing whether it opens a sentence. */
+export function writtenWords (text: string): Array<{ word: string; startsSentence: boolean }> {
+  const out: Array<{ word: string; startsSentence: boolean }> = []
+  let last = 0
+  for (const m of text.replace(/ё/g, 'е').replace(/Ё/g, 'Е').matchAll(/[\p{L}\p{N}]+/gu)) {
+    out.push({ word: m[0], startsSentence: out.length === 0 || /[.!?…]/.test(text.slice(last, m.index)) })
+    last = m.index + m[0].length
+  }
+  return out
 }
 
 export const normaliseWord = (word: string): string => word.toLowerCase().replace(/ё/g, 'е')
@@ -28,10 +34,14 @@ export function stemWord (word: string): string {
   return s
 }
 
-/** True when a and b differ by at most one edit (a small misrecognition), for stems long enough to tell. */
+/**
+ * True when a and b differ by at most one edit (a small misrecognition) after the same first two
+ * letters, for stems long enough to tell: здраствуйте is здравствуйте, but привет is not привез(ём)
+ * and доставит is not поставит.
+ */
 export function isNear (a: string, b: string): boolean {
   if (a === b) return true
-  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 1) return false
+  if (Math.min(a.length, b.length) < 7 || Math.abs(a.length - b.length) > 1 || a[0] !== b[0] || a[1] !== b[1]) return false
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++
   let j = 0

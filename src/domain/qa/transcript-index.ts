@@ -68,14 +68,16 @@ export class TranscriptIndex {
 
   constructor (readonly segments: readonly Segment[]) {
     let endMs = 0
+    let sentence = -1
     segments.forEach((seg, segmentIndex) => {
       const written = writtenWords(seg.text)
       const span = Math.max(0, seg.endMs - seg.startMs)
-      written.forEach((w, k) => {
+      written.forEach(({ word: w, startsSentence }, k) => {
+        if (startsSentence) sentence++
         const norm = normaliseWord(w)
         const stem = stemWord(norm)
         // Word times are spread evenly over the segment: whisper gives segment times only.
-        const word: Word = { norm, stem, written: w, index: this.words.length, segmentIndex, speaker: seg.speaker, atMs: seg.startMs + Math.round((span * k) / Math.max(1, written.length)) }
+        const word: Word = { norm, stem, written: w, startsSentence, sentence, index: this.words.length, segmentIndex, speaker: seg.speaker, atMs: seg.startMs + Math.round((span * k) / Math.max(1, written.length)) }
         this.words.push(word)
         push(this.byNorm, norm, word)
         push(this.byStem, stem, word)

@@ -17,6 +17,8 @@ export interface RequiredPhraseRule {
   toMs?: number
   /** Window counted back from the end of the call instead ("says goodbye" in the last 20 s). */
   lastMs?: number
+  /** When given, a phrase counts only in a sentence that also has one of these words ("доставка" with "можем", "завтра", "бесплатно"). */
+  withAny?: string[]
   weight?: number
 }
 

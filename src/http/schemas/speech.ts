@@ -36,6 +36,7 @@ const Rule = Type.Union([
     kind: Type.Literal('required'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
     speaker: Type.Union([Speaker, Type.Literal('any')]), phrases: Type.Array(Type.String({ maxLength: 300 }), { minItems: 1, maxItems: 100 }),
     fromMs: Type.Optional(Type.Integer({ minimum: 0 })), toMs: Type.Optional(Type.Integer({ minimum: 0 })), lastMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    withAny: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
     weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
   }, { additionalProperties: false }),
   Type.Object({
