@@ -78,7 +78,7 @@ export async function benchTranscription (runs = 3): Promise<Record<string, stri
 const words = ['здравствуйте', 'заказ', 'доставка', 'холодильник', 'цена', 'скидка', 'гарантия', 'hello', 'order', 'delivery', 'price', 'ну', 'типа', 'спасибо', 'завтра', 'курьер']
 
 /** A one-hour call: 1,800 segments of 2 s, the parties taking turns, 12 words each, from a vocabulary of ~3,000 words. */
-function hourTranscript (): Segment[] {
+export function hourTranscript (): Segment[] {
   const random = seeded(11)
   const syllables = ['ка', 'ло', 'ми', 'ре', 'ту', 'на', 'со', 'ви', 'да', 'пе', 'го', 'ру', 'ст', 'ба', 'ле']
   const vocabulary = [...words, ...Array.from({ length: 3000 }, (_, i) => syllables[i % 15]! + syllables[Math.floor(i / 15) % 15]! + syllables[Math.floor(i / 225) % 15]! + ['ами', 'ой', 'ы', 'ать', ''][i % 5])]
@@ -90,7 +90,7 @@ function hourTranscript (): Segment[] {
   return segs
 }
 
-function fiveHundredRules (): QaRule[] {
+export function fiveHundredRules (): QaRule[] {
   const rules: QaRule[] = []
   const base = defaultRuleSet.rules
   for (let i = 0; rules.length < 500; i++) {

@@ -27,7 +27,7 @@ export { normaliseWords, stemWord } from './qa/text.js'
 /** Checks every rule against the transcript and scores it. */
 export function scoreCall (segments: readonly Segment[], rules: readonly QaRule[], settings: QaSettings = defaultQaSettings): QaScore {
   const t = new TranscriptIndex(segments)
-  const metrics = measureQuality(segments, settings)
+  const metrics = measureQuality(segments, settings, (i) => t.segmentWords[i]!)
   const findings: QaFinding[] = []
   for (const rule of rules) {
     if (rule.kind === 'required') findings.push(...checkRequired(t, rule))

@@ -53,10 +53,19 @@ function isPhraseSaid (view: WordView, lo: number, hi: number, phrase: string, a
 }
 
 /** Whether the sentence of the view's word p has one of the words (stems, or beginnings written with `*`). */
+const sentencesWith = new WeakMap<WordView, WeakMap<readonly string[], Set<number>>>()
 function sentenceHasAny (view: WordView, words: readonly string[]): (p: number) => boolean {
-  const sentences = new Set<number>()
-  for (const term of words.flatMap(phraseTerms)) for (const p of view.where(term)) sentences.add(view.words[p]!.sentence)
-  return (p) => sentences.has(view.words[p]!.sentence)
+  // Rules copied from one set share the list: its sentences are found once per transcript.
+  let byList = sentencesWith.get(view)
+  if (byList === undefined) sentencesWith.set(view, (byList = new WeakMap()))
+  let sentences = byList.get(words)
+  if (sentences === undefined) {
+    sentences = new Set<number>()
+    for (const term of words.flatMap(phraseTerms)) for (const p of view.where(term)) sentences.add(view.words[p]!.sentence)
+    byList.set(words, sentences)
+  }
+  const found = sentences
+  return (p) => found.has(view.words[p]!.sentence)
 }
 
 export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): QaFinding[] {

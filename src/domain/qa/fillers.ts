@@ -37,18 +37,25 @@ export const defaultFillers: FillerPhrase[] = [
 ]
 
 interface Compiled { words: string[]; notAfter: Set<string>; notBefore: Set<string>; endings: string[]; onlyAfter: Set<string> | null }
-const compiledCache = new WeakMap<readonly (string | FillerPhrase)[], Compiled[]>()
+const compiledCache = new WeakMap<readonly (string | FillerPhrase)[], Map<string, Compiled[]>>()
 
-function compile (fillers: readonly (string | FillerPhrase)[]): Compiled[] {
+/** The fillers by their first word. */
+function compile (fillers: readonly (string | FillerPhrase)[]): Map<string, Compiled[]> {
   let c = compiledCache.get(fillers)
   if (c === undefined) {
-    c = fillers.map((f) => {
+    const list = fillers.map((f) => {
       const spec = typeof f === 'string' ? { phrase: f } : f
       return {
         words: normaliseWords(spec.phrase), notAfter: new Set(spec.notAfter), notBefore: new Set(spec.notBefore),
         endings: spec.notBeforeEnding ?? [], onlyAfter: spec.onlyAfter === undefined ? null : new Set(spec.onlyAfter)
       }
     }).filter((f) => f.words.length > 0)
+    c = new Map()
+    for (const f of list) {
+      const same = c.get(f.words[0]!)
+      if (same === undefined) c.set(f.words[0]!, [f])
+      else same.push(f)
+    }
     compiledCache.set(fillers, c)
   }
   return c
@@ -57,9 +64,10 @@ function compile (fillers: readonly (string | FillerPhrase)[]): Compiled[] {
 /** Filler phrases in one segment's words, each checked against the words around it. */
 export function countFillers (words: readonly string[], fillers: readonly (string | FillerPhrase)[]): number {
   let n = 0
-  for (const f of compile(fillers)) {
-    for (let i = 0; i + f.words.length <= words.length; i++) {
-      if (!f.words.every((w, k) => words[i + k] === w)) continue
+  const byFirst = compile(fillers)
+  for (let i = 0; i < words.length; i++) {
+    for (const f of byFirst.get(words[i]!) ?? []) {
+      if (i + f.words.length > words.length || !f.words.every((w, k) => words[i + k] === w)) continue
       const before = words[i - 1]
       const after = words[i + f.words.length]
       if (before !== undefined && f.notAfter.has(before)) continue

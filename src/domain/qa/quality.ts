@@ -24,11 +24,12 @@ export const defaultQaSettings: QaSettings = {
 }
 
 /** Language-quality measures of the operator's speech. */
-export function measureQuality (segments: readonly Segment[], settings: QaSettings = defaultQaSettings): QaMetrics {
+export function measureQuality (segments: readonly Segment[], settings: QaSettings = defaultQaSettings, wordsOf?: (segmentIndex: number) => readonly string[]): QaMetrics {
   const talk = (who: Speaker): number => segments.filter((s) => s.speaker === who).reduce((n, s) => n + (s.endMs - s.startMs), 0)
   const operatorMs = talk('operator')
   const callerMs = talk('caller')
-  const operatorWords = segments.filter((s) => s.speaker === 'operator').map((s) => normaliseWords(s.text))
+  // The normalised words of each segment, when the caller already has them (scoreCall's index).
+  const operatorWords = segments.flatMap((s, i) => s.speaker === 'operator' ? [wordsOf?.(i) ?? normaliseWords(s.text)] : [])
   const fillers = operatorWords.reduce((n, words) => n + countFillers(words, settings.fillers), 0)
   const minutes = operatorMs / 60_000
   let longest = 0

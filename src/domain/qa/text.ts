@@ -13,10 +13,15 @@ export function normaliseWords (text: string): string[] {
 /** The words as written (case kept, ё as е), split the same way as normaliseWords, each knowing whether it opens a sentence. */
 export function writtenWords (text: string): Array<{ word: string; startsSentence: boolean }> {
   const out: Array<{ word: string; startsSentence: boolean }> = []
-  let last = 0
-  for (const m of text.replace(/ё/g, 'е').replace(/Ё/g, 'Е').matchAll(/[\p{L}\p{N}]+/gu)) {
-    out.push({ word: m[0], startsSentence: out.length === 0 || /[.!?…]/.test(text.slice(last, m.index)) })
-    last = m.index + m[0].length
+  // Split once, keeping the separators (odd places) to see where sentences end.
+  const parts = text.replace(/ё/g, 'е').replace(/Ё/g, 'Е').split(/([^\p{L}\p{N}]+)/u)
+  let ended = true
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!
+    if (i % 2 === 1) { if (/[.!?…]/.test(part)) ended = true; continue }
+    if (part === '') continue
+    out.push({ word: part, startsSentence: ended })
+    ended = false
   }
   return out
 }

@@ -65,16 +65,21 @@ export class TranscriptIndex {
   private readonly views = new Map<RuleSpeaker, WordView>()
   private readonly found = new Map<LexiconId, Word[]>()
   private sortedNorms: string[] | null = null
+  /** Normalised words of each segment. */
+  readonly segmentWords: string[][] = []
 
   constructor (readonly segments: readonly Segment[]) {
     let endMs = 0
     let sentence = -1
     segments.forEach((seg, segmentIndex) => {
       const written = writtenWords(seg.text)
+      const norms: string[] = []
+      this.segmentWords.push(norms)
       const span = Math.max(0, seg.endMs - seg.startMs)
       written.forEach(({ word: w, startsSentence }, k) => {
         if (startsSentence) sentence++
         const norm = normaliseWord(w)
+        norms.push(norm)
         const stem = stemWord(norm)
         // Word times are spread evenly over the segment: whisper gives segment times only.
         const word: Word = { norm, stem, written: w, startsSentence, sentence, index: this.words.length, segmentIndex, speaker: seg.speaker, atMs: seg.startMs + Math.round((span * k) / Math.max(1, written.length)) }
