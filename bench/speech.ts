@@ -14,6 +14,7 @@ import { wavToChannels } from '../src/speech/audio.js'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
 import { WorkerTranscriber } from '../src/speech/transcriber.js'
 import { defaultRuleSet } from '../src/speech/default-rule-set.js'
+import { corpusFigures } from './qa-corpus.js'
 import { startBenchWorld } from './call-bench.js'
 import { percentiles, seeded } from './stats.js'
 
@@ -78,7 +79,7 @@ export async function benchTranscription (runs = 3): Promise<Record<string, stri
 const words = ['здравствуйте', 'заказ', 'доставка', 'холодильник', 'цена', 'скидка', 'гарантия', 'hello', 'order', 'delivery', 'price', 'ну', 'типа', 'спасибо', 'завтра', 'курьер']
 
 /** A one-hour call: 1,800 segments of 2 s, the parties taking turns, 12 words each, from a vocabulary of ~3,000 words. */
-export function hourTranscript (): Segment[] {
+function hourTranscript (): Segment[] {
   const random = seeded(11)
   const syllables = ['ка', 'ло', 'ми', 'ре', 'ту', 'на', 'со', 'ви', 'да', 'пе', 'го', 'ру', 'ст', 'ба', 'ле']
   const vocabulary = [...words, ...Array.from({ length: 3000 }, (_, i) => syllables[i % 15]! + syllables[Math.floor(i / 15) % 15]! + syllables[Math.floor(i / 225) % 15]! + ['ами', 'ой', 'ы', 'ать', ''][i % 5])]
@@ -90,7 +91,7 @@ export function hourTranscript (): Segment[] {
   return segs
 }
 
-export function fiveHundredRules (): QaRule[] {
+function fiveHundredRules (): QaRule[] {
   const rules: QaRule[] = []
   const base = defaultRuleSet.rules
   for (let i = 0; rules.length < 500; i++) {
@@ -118,7 +119,8 @@ export function benchQa (runs = 20): Record<string, string> {
     'transcript': `1 hour, ${segs.length} segments, ${segs.length * 12} words, ${new Set(segs.flatMap((s) => s.text.split(' '))).size} distinct`,
     'rules': `${rules.length} (required phrases with synonyms, forbidden word lists, quality measures)`,
     'findings': String(findings),
-    'scoreCall p50 / max ms (target ≤ 50)': `${ms(p.p50)} / ${ms(p.max)}`
+    'scoreCall p50 / max ms (target ≤ 50)': `${ms(p.p50)} / ${ms(p.max)}`,
+    ...corpusFigures()
   }
 }
 
