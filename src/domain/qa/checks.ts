@@ -1,6 +1,7 @@
 // One check per rule kind, each over the indexed transcript.
 import type { Speaker } from '../transcript.js'
 import type { Word } from './lexicon.js'
+import type { LexiconId } from './lexicons.js'
 import { normaliseWord, normaliseWords, stemWord, lowerBound } from './text.js'
 import type { Term, TranscriptIndex, WordView } from './transcript-index.js'
 import type { CustomerSignalRule, ForbiddenWordsRule, QaFinding, QaMetrics, QualityRule, RequiredPhraseRule, RuleSpeaker, Severity } from './types.js'
@@ -86,10 +87,10 @@ export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): Qa
 }
 
 /** Words of the rule's own lists and of its curated lists said in the transcript, in the order said. */
-function wordsFound (t: TranscriptIndex, rule: { lexicons?: readonly string[]; words?: readonly string[]; prefixes?: readonly string[]; except?: readonly string[] }): Word[] {
+function wordsFound (t: TranscriptIndex, rule: { lexicons?: readonly LexiconId[]; words?: readonly string[]; prefixes?: readonly string[]; except?: readonly string[] }): Word[] {
   const except = new Set((rule.except ?? []).map(normaliseWord))
   const hits = new Set<Word>()
-  for (const id of rule.lexicons ?? []) for (const w of t.lexiconHits(id as never)) hits.add(w)
+  for (const id of rule.lexicons ?? []) for (const w of t.lexiconHits(id)) hits.add(w)
   for (const w of rule.words ?? []) for (const word of t.byStem.get(stemWord(normaliseWords(w)[0] ?? w)) ?? []) hits.add(word)
   for (const p of rule.prefixes ?? []) {
     for (const norm of t.wordsStartingWith(normaliseWord(p))) for (const word of t.byNorm.get(norm)!) hits.add(word)
