@@ -34,6 +34,8 @@ export interface BusEvents {
   'lead.escalated': [LeadChanged]
   'disposition.recorded': [LeadChanged]
   'call.qa_alert': [QaAlert]
+  /** The customer swore or was angry on a call (findings of kind `customer`; the operator's score is untouched). */
+  'call.customer_alert': [QaAlert]
   /** Operators, skills, categories or tracking numbers changed in the database. */
   'catalog.changed': [{ what: 'operators' | 'categories' | 'tracking_numbers' | 'menus' }]
 }

@@ -9,7 +9,7 @@ import type { TodayStats } from '../domain/today-figures.js'
 
 export interface Alert {
   alertId: number
-  kind: 'missed_call' | 'lead_overdue' | 'nobody_free' | 'qa'
+  kind: 'missed_call' | 'lead_overdue' | 'nobody_free' | 'qa' | 'customer'
   text: string
   atMs: number
   callId?: string | null
@@ -60,7 +60,7 @@ export function isVisibleTo (e: FeedEvent, viewer: FeedViewer): boolean {
 }
 
 function isAlertVisibleTo (a: Alert, viewer: FeedViewer): boolean {
-  if (viewer.role !== 'operator' || (a.kind !== 'lead_overdue' && a.kind !== 'qa')) return true
+  if (viewer.role !== 'operator' || (a.kind !== 'lead_overdue' && a.kind !== 'qa' && a.kind !== 'customer')) return true
   return viewer.operatorId !== null && a.operatorId === viewer.operatorId
 }
 
@@ -126,6 +126,12 @@ export class ConsoleFeed {
       const first = e.findings[0]
       const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score}`
       this.alert({ kind: 'qa', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
+    })
+    // The customer swore or was angry: the supervisor may want to call back or listen.
+    on('call.customer_alert', (e: BusQaAlert) => {
+      const first = e.findings[0]
+      const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ')
+      this.alert({ kind: 'customer', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
     })
     for (const v of this.deps.operators()) {
       this.views.set(v.operatorId, v)

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
 import type { OperatorView } from '../../src/calls/operator-board.js'
-import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
+import { ConsoleFeed, isVisibleTo, type FeedEvent } from '../../src/notify/console-feed.js'
 
 const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
 
@@ -60,6 +60,19 @@ t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) 
   })
   t.match(got.at(-1), { type: 'alert', data: { kind: 'qa', callId: 'call_1', text: 'Profanity: «damn»' } })
   t.match(feed.snapshot().alerts, [{ kind: 'qa' }])
+})
+
+t.test('the customer swearing becomes a wallboard alert of its own kind, for supervisors and that call\'s operator', async (t) => {
+  const { bus, feed, got } = feedWith()
+  bus.emit('call.customer_alert', {
+    callId: 'call_2', score: 100, atMs: 1,
+    findings: [{ ruleId: 'customer-upset', kind: 'customer', severity: 'warning', title: 'The customer swears or is angry', message: 'the caller said "безобразие"', segmentIndex: 1, atMs: 4000, speaker: 'caller', text: 'Это безобразие!', penalty: 0 }]
+  })
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'customer', callId: 'call_2', text: 'The customer swears or is angry: «Это безобразие!»' } })
+  const alert = got.at(-1)!
+  t.ok(isVisibleTo(alert, { role: 'supervisor', operatorId: null }))
+  t.notOk(isVisibleTo(alert, { role: 'operator', operatorId: 'someone-else' }), 'not another operator')
+  t.match(feed.snapshot().alerts, [{ kind: 'customer' }])
 })
 
 t.test('replays what a reconnecting client missed, and asks for a snapshot when that has left the log', async (t) => {
