@@ -3,7 +3,20 @@
 // destroys the bridge, so nothing of it outlives the call.
 import type { AriLink, LegEvent } from '../asterisk/ari-link.js'
 import { withDeadline, type Clock } from '../clock.js'
+import type { Logger } from 'pino'
 import type { LiveMediaOpener } from '../speech/live-monitor.js'
+import type { LiveAlerts } from './call-context.js'
+
+/** Live alerts for a bridged conversation, when they are on; a failure leaves the call as it is. */
+export async function startLiveAlerts (live: LiveAlerts | undefined, callId: string, callerChannelId: string, operatorChannelId: string, log: Logger): Promise<{ stop (): Promise<void> } | null> {
+  if (live === undefined) return null
+  try {
+    return await live.start(callId, [{ speaker: 'caller', channelId: callerChannelId }, { speaker: 'operator', channelId: operatorChannelId }], log)
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'live alerts not started')
+    return null
+  }
+}
 
 export class AriLiveMedia implements LiveMediaOpener {
   constructor (private readonly ari: AriLink, private readonly clock: Clock, private readonly enterWaitMs = 5000) {}

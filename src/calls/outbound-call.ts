@@ -7,6 +7,7 @@ import type { CustomerFacts } from '../db/calls-repo.js'
 import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { CallLegDeps } from './call-context.js'
+import { startLiveAlerts } from './live-media.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
 
@@ -209,8 +210,10 @@ export class OutboundCall {
       this.recorder.recordParty('caller', customer.channelId),
       this.recorder.recordParty('operator', this.operatorLeg.channelId)
     ])
+    const live = startLiveAlerts(this.deps.live, this.callId, customer.channelId, this.operatorLeg.channelId, this.log)
     const first = await Promise.race([this.operatorLeg.ended.then(() => 'operator' as const), customer.ended.then(() => 'caller' as const)])
     this.hangupBy = first
+    await (await live)?.stop()
   }
 
   private async releaseEverything (): Promise<void> {

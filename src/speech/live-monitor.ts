@@ -95,8 +95,8 @@ export class LiveMonitor {
   /** Windows waiting for the engine, all calls together: one at a time, oldest first. */
   private readonly waiting: Array<() => Promise<void>> = []
   private busy = false
-  /** Windows transcribed, skipped as silence, dropped (queue full) and failed: for logs and tests. */
-  readonly counts = { transcribed: 0, silent: 0, dropped: 0, failed: 0 }
+  /** Windows transcribed, skipped as silence, dropped (queue full) and failed, and segments kept: for logs and tests. */
+  readonly counts = { transcribed: 0, silent: 0, dropped: 0, failed: 0, segments: 0 }
 
   constructor (private readonly deps: LiveMonitorDeps) {}
 
@@ -170,6 +170,7 @@ export class LiveMonitor {
       this.counts.transcribed++
       if (isStopped()) return
       const fresh = live.add(speaker, w, r.segments, s)
+      this.counts.segments += fresh.length
       if (fresh.length === 0) return
       log.debug({ speaker, window: w, segments: fresh.length }, 'live segments')
       const alerts = live.newAlerts(this.deps.rulesFor(callId))

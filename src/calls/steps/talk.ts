@@ -1,6 +1,7 @@
 // Step: the conversation. Answer the caller, bridge both, record, and wait until one of them hangs up.
 import { AsteriskCommandFailed } from '../../asterisk/errors.js'
 import type { CallContext, OperatorLeg } from '../call-context.js'
+import { startLiveAlerts } from '../live-media.js'
 
 export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<void> {
   if (ctx.isOver) {
@@ -35,22 +36,10 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
     ctx.recorder.recordParty('caller', ctx.caller.channelId),
     ctx.recorder.recordParty('operator', operator.attempt.channelId)
   ])
-  const live = startLive(ctx, operator)
+  const live = startLiveAlerts(ctx.deps.live, ctx.callId, ctx.caller.channelId, operator.attempt.channelId, ctx.log)
   await Promise.race([ctx.caller.stopped, operator.attempt.ended])
   if (!ctx.isOver) ctx.hangupBy = 'operator'
   // Live audio ends with the conversation; the recordings go on to the end of the call.
   await (await live)?.stop()
 }
 
-/** Live alerts for the conversation, when on; a failure leaves the call as it is. */
-async function startLive (ctx: CallContext, operator: OperatorLeg): Promise<{ stop (): Promise<void> } | null> {
-  try {
-    return await ctx.deps.live?.start(ctx.callId, [
-      { speaker: 'caller', channelId: ctx.caller.channelId },
-      { speaker: 'operator', channelId: operator.attempt.channelId }
-    ], ctx.log) ?? null
-  } catch (err) {
-    ctx.log.warn({ err: (err as Error).message }, 'live alerts not started')
-    return null
-  }
-}
