@@ -46,7 +46,7 @@ export interface LiveCall { stop (): Promise<void> }
 const SAMPLES_PER_MS = 16
 
 /** One party's audio since the last window: enough for the next window and never more. */
-class PartyAudio {
+export class PartyAudio {
   private chunks: Int16Array[] = []
   /** Sample index (from the stream's start) of the first sample held. */
   private heldFrom = 0
@@ -121,23 +121,29 @@ export class LiveMonitor {
       this.calls.delete(callId)
       log.info({ segments: live.segments().length }, 'live streaming stopped')
     }
-    await Promise.all(legs.map(async ({ speaker, channelId }) => {
-      const audio = new PartyAudio(s)
-      const receiver = await RtpReceiver.open(s.listenHost, s.format, (samples) => {
-        if (stopped) return
-        for (const w of audio.push(samples)) this.enqueue(() => this.transcribeWindow(callId, speaker, w.window, w.samples, live, log, () => stopped))
-      })
-      const entry: { receiver: RtpReceiver; close?: () => Promise<void> } = { receiver }
-      opened.push(entry)
-      try {
-        const media = await this.deps.media.open({ callId, speaker, channelId, externalHost: `${s.advertiseHost || s.listenHost}:${receiver.port}`, format: s.format })
-        entry.close = media.close
-        receiver.acceptFrom('', media.sourcePort)
-        log.info({ speaker, port: receiver.port }, 'live streaming started')
-      } catch (err) {
-        log.warn({ speaker, err: (err as Error).message }, 'live streaming not started for this party')
-      }
-    }))
+    try {
+      await Promise.all(legs.map(async ({ speaker, channelId }) => {
+        const audio = new PartyAudio(s)
+        const receiver = await RtpReceiver.open(s.listenHost, s.format, (samples) => {
+          if (stopped) return
+          for (const w of audio.push(samples)) this.enqueue(() => this.transcribeWindow(callId, speaker, w.window, w.samples, live, log, () => stopped))
+        })
+        const entry: { receiver: RtpReceiver; close?: () => Promise<void> } = { receiver }
+        opened.push(entry)
+        try {
+          const media = await this.deps.media.open({ callId, speaker, channelId, externalHost: `${s.advertiseHost || s.listenHost}:${receiver.port}`, format: s.format })
+          entry.close = media.close
+          receiver.acceptFrom('', media.sourcePort)
+          log.info({ speaker, port: receiver.port }, 'live streaming started')
+        } catch (err) {
+          log.warn({ speaker, err: (err as Error).message }, 'live streaming not started for this party')
+        }
+      }))
+    } catch (err) {
+      // A receiver that could not listen: whatever was opened goes, and the slot is free again.
+      await stop()
+      throw err
+    }
     return { stop }
   }
 
