@@ -93,6 +93,8 @@ export interface Simulator {
   /** External media channels sending RTP now. */
   externalMedia (): ExternalMediaView[]
   bridges (): SimBridgeView[]
+  /** Whether a MixMonitor (AMI) listens on the channel now. */
+  mixMonitoring (channelId: string): boolean
   /** Files `dialplan reload` reads from now on. */
   setDialplanFiles (files: string[]): void
   /** Makes the next reload fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or not (null). */
@@ -183,6 +185,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     speak: (channelId, pcm16k) => { world.media.speak(channelId, pcm16k) },
     externalMedia: () => world.media.views(),
     bridges: () => world.bridgeViews(),
+    mixMonitoring: (channelId) => world.recorder.monitors.has(channelId),
     setDialplanFiles: (files) => { world.dialplanFiles = files },
     setReloadFault: (fault) => { world.reloadFault = fault },
     dialplanTrace: (channelId) => world.dialplanTrace(channelId),

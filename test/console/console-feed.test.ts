@@ -14,8 +14,7 @@ function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: Conso
   const boardReads = { whole: 0 }
   const feed = new ConsoleFeed({
     bus, waiting: () => [], stats: () => stats, now: () => clock.ms, backlog,
-    operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) },
-    operator: (operatorId) => { const o = ops.find((v) => v.operatorId === operatorId); return o === undefined ? undefined : { ...o } }
+    operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) }
   })
   feed.start()
   const got: FeedEvent[] = []
@@ -103,4 +102,29 @@ t.test('operators added or removed in the catalog are sent, and a removed one no
   ops[0]!.state = 'talking'
   bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: '', atMs: 1000 })
   t.match(got.at(-1), { type: 'alert', data: { kind: 'nobody_free' } }, 'op_3 is gone: nobody is free')
+})
+
+t.test('the snapshot is the feed\'s own view, kept from the events: operators\' states and the waiting line', async (t) => {
+  const clock = { ms: 1000 }
+  const { bus, feed, boardReads } = feedWith(100, clock)
+  const before = boardReads.whole
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'call', atMs: 1500 })
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'queue', atMs: 1600 })
+  const caller = { callId: 'call_1', callerPhone: '+79030000001', categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
+  bus.emit('queue.changed', { waiting: 1, callers: [caller] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
+  clock.ms = 2000
+  const snap = feed.snapshot()
+  t.match(snap.operators, [{ operatorId: 'op_1', name: 'Anna', state: 'ringing', reason: 'queue', sinceMs: 1500 }, { operatorId: 'op_2', state: 'talking' }])
+  t.same(snap.waiting, [{ ...caller, ringingOperatorId: 'op_1', position: 1, waitedMs: 1500 }])
+  t.equal(boardReads.whole, before, 'the board is not read for a snapshot')
+})
+
+t.test('a joining or leaving caller reaches the wallboards; a ring for a waiting caller only updates the view', async (t) => {
+  const { bus, got } = feedWith()
+  const caller = { callId: 'call_1', callerPhone: null, categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
+  bus.emit('queue.changed', { waiting: 1, callers: [caller] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
+  bus.emit('queue.changed', { waiting: 0, callers: [] })
+  t.same(got.filter((e) => e.type === 'queue').map((e) => (e.data as unknown[]).length), [1, 0])
 })
