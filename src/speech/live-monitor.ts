@@ -95,8 +95,8 @@ export class LiveMonitor {
   /** Windows waiting for the engine, all calls together: one at a time, oldest first. */
   private readonly waiting: Array<() => Promise<void>> = []
   private busy = false
-  /** Windows transcribed, skipped as silence, dropped (queue full) and failed, and segments kept: for logs and tests. */
-  readonly counts = { transcribed: 0, silent: 0, dropped: 0, failed: 0, segments: 0 }
+  /** Windows transcribed, skipped as silence, dropped (queue full) and failed, segments kept, calls over the limit: for logs and tests. */
+  readonly counts = { transcribed: 0, silent: 0, dropped: 0, failed: 0, segments: 0, overLimit: 0 }
 
   constructor (private readonly deps: LiveMonitorDeps) {}
 
@@ -107,6 +107,7 @@ export class LiveMonitor {
     const log = callLog.child({ part: 'live' })
     const s = this.deps.settings
     if (this.calls.size >= s.maxCalls) {
+      this.counts.overLimit++
       log.info({ maxCalls: s.maxCalls }, 'no live alerts for this call: the live limit is reached')
       return null
     }
