@@ -3,8 +3,11 @@ import { EventEmitter } from 'node:events'
 import type { CallEnded, CallOffered, CallStarted, OperatorStateChanged, QueueChanged } from './domain/call-events.js'
 import type { QaFinding } from './domain/qa.js'
 
-/** A severe script finding (profanity, rudeness): the supervisor hears at once. */
-export interface QaAlert { callId: string; score: number; findings: QaFinding[]; atMs: number }
+/**
+ * A severe script finding (profanity, rudeness): the supervisor hears at once. `live`: found while
+ * the call still goes on (its score comes with the full transcript: null until then).
+ */
+export interface QaAlert { callId: string; score: number | null; findings: QaFinding[]; atMs: number; live?: boolean }
 
 /** What lead events carry: the lead as it is after the change, and what changed. */
 export interface LeadChanged {

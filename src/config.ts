@@ -1,4 +1,5 @@
 // The one typed config. The only reader of process.env.
+import { checkWindowPlan } from './domain/live-transcript.js'
 import { readFileSync } from 'node:fs'
 import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -103,7 +104,24 @@ const ConfigSchema = Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
     backoffBaseMs: Type.Integer({ minimum: 10, default: 30_000 }),
     backoffMaxMs: Type.Integer({ minimum: 10, default: 3_600_000 }),
-    pollMs: Type.Integer({ minimum: 10, default: 2000 })
+    pollMs: Type.Integer({ minimum: 10, default: 2000 }),
+    /** Live alerts during calls: 'auto' = on when a model is configured. */
+    live: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+    /** Calls streamed for live alerts at once; more calls go without them. */
+    liveMaxCalls: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+    /** Address the RTP receivers listen on (Asterisk must reach it). */
+    liveListenHost: Type.String({ default: '127.0.0.1' }),
+    /** Address Asterisk sends RTP to; empty = liveListenHost. */
+    liveAdvertiseHost: Type.String({ default: '' }),
+    /** Audio format asked of Asterisk: slin16 (16 kHz) or ulaw (8 kHz). */
+    liveFormat: Type.Union([Type.Literal('slin16'), Type.Literal('ulaw')], { default: 'slin16' }),
+    /** Audio in one live window, and what neighbouring windows share. */
+    liveWindowMs: Type.Integer({ minimum: 1000, maximum: 30_000, default: 4000 }),
+    liveOverlapMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
+    /** Deadline of one window's transcription. */
+    liveWindowDeadlineMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Windows quieter than this RMS (16-bit samples) are not transcribed. */
+    liveSilenceRms: Type.Integer({ minimum: 0, default: 150 })
   }, { default: {} }),
   calls: Type.Object({
     defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),
@@ -368,6 +386,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const [, section, key] = error.path.split('/')
     const where = section && key ? `${envName(section, key)} (${section}.${key})` : error.path
     problems.push(`${where}: ${error.message}, got ${JSON.stringify(error.value)}`)
+  }
+  if (config.speech !== undefined) {
+    for (const problem of checkWindowPlan({ windowMs: config.speech.liveWindowMs, overlapMs: config.speech.liveOverlapMs })) problems.push(`RINGLEAD_SPEECH_LIVE_WINDOW_MS / RINGLEAD_SPEECH_LIVE_OVERLAP_MS: ${problem}`)
   }
   if (typeof config.agi?.allow === 'string') {
     for (const problem of allowListProblems(config.agi.allow)) problems.push(`${envName('agi', 'allow')} (agi.allow): ${problem}`)

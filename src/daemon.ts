@@ -48,6 +48,9 @@ import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
+import type { SpeechEngine } from './speech/engine.js'
+import type { LiveMonitor } from './speech/live-monitor.js'
+import { buildLiveAlerts } from './live-alerts.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
 import type { ConsoleFeed } from './notify/console-feed.js'
 import { startWallboard } from './notify/wallboard.js'
@@ -79,6 +82,8 @@ export interface Daemon {
   outbox: Outbox
   speechRepo: SpeechRepo
   transcription: TranscriptionRunner
+  /** Live alerts during calls; null when off. */
+  live: LiveMonitor | null
   app: FastifyInstance
   sim: Simulator | null
   /** The FastAGI server and its port; null when agi.enabled is false. */
@@ -117,6 +122,8 @@ export interface DaemonOptions {
   digestSchedule?: boolean
   /** Average QA scores per operator for the reports; none by default. */
   qaScores?: QaScoreSource
+  /** The engine of live alerts (tests, the bench); the low-priority whisper process by default. */
+  liveEngine?: SpeechEngine
 }
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
@@ -204,8 +211,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   queue.start()
   const store = new RecordingStore(recordingsDir)
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
+  const live = buildLiveAlerts({ config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}) })
   const center = new CallCenter({
-    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery,
+    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
     recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
@@ -351,7 +359,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, writes, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, writes, leads, leadsRepo, escalations, outbox, speechRepo, transcription, live: live?.monitor ?? null, app, sim, agi, dialplan, feed, reports, digests, url,
     stop: async (graceMs = config.stop.graceSeconds * 1000) => {
       if (stopped) return
       stopped = true
@@ -372,7 +380,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
         },
         closeListeners: async () => { await Promise.all([app.close(), agi?.server.close()]) },
         drainCalls: (callsMs, hangUpMs) => center.drain(callsMs, hangUpMs),
-        stopTranscription: (ms) => transcription.stop(ms),
+        stopTranscription: async (ms) => { await Promise.all([transcription.stop(ms), live?.close()]) },
         drainEscalations: () => escalations.drain(),
         closeRest: async () => {
           await ari.stop()

@@ -345,6 +345,23 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     await this.cmd('snoop', channelId, 'POST', `channels/${enc(channelId)}/snoop/${enc(snoopId)}`, { spy: 'in', app: this.opts.app, appArgs })
   }
 
+  /**
+   * An external media channel sending what its bridge hears as RTP over UDP to `externalHost`
+   * (host:port); it enters our app with `data` as its arguments. Returns the port Asterisk sends
+   * from (the UNICASTRTP_LOCAL_PORT channel variable).
+   */
+  async externalMedia (o: { channelId: string; externalHost: string; format: string; data: string }): Promise<{ localAddress: string; localPort: number }> {
+    const ch = await this.rest.send({
+      command: 'external media', target: o.channelId, method: 'POST', path: 'channels/externalMedia',
+      query: { channelId: o.channelId, app: this.opts.app, external_host: o.externalHost, encapsulation: 'rtp', transport: 'udp', format: o.format, direction: 'both', data: o.data },
+      ...createsNamed
+    }) as { channelvars?: Record<string, string> } | undefined
+    const vars = ch?.channelvars ?? {}
+    const port = Number(vars.UNICASTRTP_LOCAL_PORT)
+    if (!Number.isInteger(port) || port <= 0) throw new Error(`external media channel ${o.channelId}: Asterisk named no UNICASTRTP_LOCAL_PORT`)
+    return { localAddress: vars.UNICASTRTP_LOCAL_ADDRESS ?? '', localPort: port }
+  }
+
   async recordChannel (channelId: string, name: string): Promise<void> {
     await this.cmd('record', channelId, 'POST', `channels/${enc(channelId)}/record`, { name, format: 'wav', ifExists: 'overwrite' }, undefined, createsNamed)
   }

@@ -62,7 +62,7 @@ export class CallCenter {
   placeOutbound (req: OutboundRequest): string {
     if (!this.accepting) throw new Unavailable('ringlead is shutting down: no new calls')
     const d = this.deps
-    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, clock: d.clock, newId: d.newId, recording: d.recording, settings: d.outbound }, req)
+    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, clock: d.clock, newId: d.newId, recording: d.recording, ...(d.live ? { live: d.live } : {}), settings: d.outbound }, req)
     this.outbound.set(call.callId, call)
     const done = call.run()
     this.running.add(done)

@@ -53,6 +53,13 @@ export interface CallLegDeps {
   newId: (prefix: string) => string
   /** MixMonitor (through AMI) or ARI recordings, and where MixMonitor writes. */
   recording: RecordingSetup
+  /** Streams answered calls for live alerts; absent = off. */
+  live?: LiveAlerts
+}
+
+/** What the calls need of live alerts: start on a bridged call, stop when it ends. */
+export interface LiveAlerts {
+  start (callId: string, legs: ReadonlyArray<{ speaker: 'caller' | 'operator'; channelId: string }>, log: Logger): Promise<{ stop (): Promise<void> } | null>
 }
 
 export interface CallSessionDeps extends CallLegDeps {

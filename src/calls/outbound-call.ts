@@ -7,6 +7,7 @@ import type { CustomerFacts } from '../db/calls-repo.js'
 import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { CallLegDeps } from './call-context.js'
+import { startLiveAlerts } from './live-media.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
 import { ignoreChannelGone } from '../asterisk/expected-errors.js'
@@ -206,8 +207,10 @@ export class OutboundCall {
     this.log.info({ bridgeId: this.bridgeId }, 'talking')
     // The customer's track is the "caller" track, as on inbound calls.
     await this.recorder.recordCall(this.bridgeId, customer.channelId, this.operatorLeg.channelId)
+    const live = startLiveAlerts(this.deps.live, this.callId, customer.channelId, this.operatorLeg.channelId, this.log)
     const first = await Promise.race([this.operatorLeg.ended.then(() => 'operator' as const), customer.ended.then(() => 'caller' as const)])
     this.hangupBy = first
+    await (await live)?.stop()
   }
 
   private async releaseEverything (): Promise<void> {

@@ -124,7 +124,9 @@ export class ConsoleFeed {
     // The speech checks found profanity or rudeness: the supervisor sees it at once.
     on('call.qa_alert', (e: BusQaAlert) => {
       const first = e.findings[0]
-      const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score}`
+      const said = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score ?? '?'}`
+      // A live one: the supervisor can still listen in.
+      const text = e.live === true ? `${said} (call in progress)` : said
       this.alert({ kind: 'qa', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
     })
     // The customer swore or was angry: the supervisor may want to call back or listen.

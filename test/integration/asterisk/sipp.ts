@@ -24,6 +24,8 @@ export type CallerBehaviour =
   | { kind: 'wait_for_bye' }
   /** Presses `digit` (SIP INFO) 1.5 s after the answer, stays `stayMs` more, hangs up. */
   | { kind: 'press'; digit: string; stayMs: number }
+  /** Talks for `talkMs`, sending `audioFile` (raw 8 kHz µ-law, looped) as RTP, then hangs up. */
+  | { kind: 'talk_audio'; talkMs: number; audioFile: string }
 
 export interface SippExit { code: number | null; signal: NodeJS.Signals | null; atMs: number }
 
@@ -49,7 +51,20 @@ const callerScenario: Record<CallerBehaviour['kind'], string> = {
   abandon: 'carrier-abandon.xml',
   wait_for_refusal: 'carrier-unanswered.xml',
   wait_for_bye: 'carrier-held.xml',
-  press: 'carrier-key.xml'
+  press: 'carrier-key.xml',
+  talk_audio: 'carrier-call.xml'
+}
+
+/**
+ * carrier-call.xml that also sends audio: sipp reads rtp_stream's file name when it loads the
+ * scenario (no [key] there), so the scenario is written per file, beside the logs.
+ */
+function scenarioWithAudio (logDir: string, name: string, audioFile: string): string {
+  const xml = readFileSync(join(scenarioDir, 'carrier-call.xml'), 'utf8')
+    .replace('<pause/>', `<nop><action><exec rtp_stream="${audioFile},-1,0"/></action></nop>\n  <pause/>`)
+  const path = join(logDir, `${name}-scenario.xml`)
+  writeFileSync(path, xml)
+  return path
 }
 
 /** sipp's own RTP port, away from Asterisk's range and from the other sipp processes. */
@@ -163,11 +178,12 @@ function withMedia (settings: LabSettings, logDir: string, scenario: string, seq
 /** A sipp UAC playing the carrier: one call to the DID, from the number, behaving as told. */
 export function placeCall (settings: LabSettings, logDir: string, call: PlacedCall, seq: number): SippRun {
   const c = call.caller
-  const pauseMs = c.kind === 'talk' ? c.talkMs : c.kind === 'abandon' ? c.ringMs : c.kind === 'press' ? c.stayMs : 0
+  const pauseMs = c.kind === 'talk' || c.kind === 'talk_audio' ? c.talkMs : c.kind === 'abandon' ? c.ringMs : c.kind === 'press' ? c.stayMs : 0
   const port = call.carrierPort ?? settings.carrier.port
+  const scenario = c.kind === 'talk_audio' ? scenarioWithAudio(logDir, `carrier-${seq}`, c.audioFile) : withMedia(settings, logDir, callerScenario[call.caller.kind], seq)
   return run(settings, logDir, `carrier-${seq}`, [
     `${settings.sip.host}:${settings.sip.port}`,
-    '-sf', withMedia(settings, logDir, callerScenario[call.caller.kind], seq),
+    '-sf', scenario,
     '-i', settings.carrier.host, '-p', String(port), '-mp', String(mediaPortFor(port)),
     '-s', call.did,
     '-key', 'caller', call.from,
