@@ -27,7 +27,7 @@ import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
-import { MenusRepo } from './db/menus-repo.js'
+import { MenuService } from './catalog/menu-service.js'
 import { CallQueue } from './calls/call-queue.js'
 import { isWorkingTime } from './domain/sla-clock.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
@@ -68,7 +68,7 @@ export interface Daemon {
   board: OperatorBoard
   center: CallCenter
   queue: CallQueue
-  menus: MenusRepo
+  menus: MenuService
   repo: CallsRepo
   /** Call-path writes waiting for a locked database (journaled next to it). */
   writes: WriteBehind
@@ -193,7 +193,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
   }
   const promptLang = config.leads.promptLanguage
-  const menus = new MenusRepo({ db, bus, now, newId })
+  const menus = new MenuService({ db, bus, now, newId })
   const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)

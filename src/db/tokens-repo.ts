@@ -3,7 +3,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import { InvalidInput, NotFound } from '../errors.js'
-import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
+import { roles, type Role } from '../domain/roles.js'
+import { randomId } from '../ids.js'
+import { getOperator } from './catalog-repo.js'
 import type { Db } from './open.js'
 import { apiTokens } from './schema.js'
 

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { trustProxyOption, type Config } from '../config.js'
-import { randomId } from '../db/catalog-repo.js'
+import { randomId } from '../ids.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
 import { DebugRequestLog } from './request-log.js'
@@ -28,7 +28,7 @@ import operatorRoutes from './routes/operators.js'
 import tokenRoutes from './routes/tokens.js'
 import menuRoutes from './routes/menus.js'
 import queueRoutes from './routes/queue.js'
-import { MenusRepo } from '../db/menus-repo.js'
+import { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
@@ -68,7 +68,7 @@ export interface AppDeps {
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
   /** Voice menus; by default a repository over `db`. */
-  menus?: MenusRepo
+  menus?: MenuService
   /** Callers waiting for a free operator (GET /api/queue). */
   waiting?: () => WaitingView[]
   /** Recordings, transcripts and QA; without it those routes answer 404. */
@@ -148,7 +148,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health,
     catalog,
     leads: deps.leads,
-    menus: deps.menus ?? new MenusRepo(catalog),
+    menus: deps.menus ?? new MenuService(catalog),
     waiting: deps.waiting ?? (() => []),
     reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,

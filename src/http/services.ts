@@ -2,13 +2,13 @@
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
 import type { Config } from '../config.js'
-import type { CatalogContext } from '../db/catalog-repo.js'
+import type { CatalogContext } from '../catalog/catalog-service.js'
 import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
 import type { LeadService } from '../leads/lead-service.js'
-import type { MenusRepo } from '../db/menus-repo.js'
+import type { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
 import type { SpeechRepo } from '../db/speech-repo.js'
@@ -45,7 +45,7 @@ export interface Services {
   outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
-  menus: MenusRepo
+  menus: MenuService
   /** Callers waiting for a free operator, in serving order; none without a call center. */
   waiting: () => WaitingView[]
   /** Speech; the speech routes answer 404 without it. */

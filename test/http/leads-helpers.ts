@@ -3,7 +3,7 @@
 import type { Bus } from '../../src/bus.js'
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
-import { createOperator, type CatalogContext, type NewOperator } from '../../src/db/catalog-repo.js'
+import { createOperator, type CatalogContext, type NewOperator } from '../../src/catalog/catalog-service.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
 import type { Db } from '../../src/db/open.js'
 import { createToken } from '../../src/db/tokens-repo.js'

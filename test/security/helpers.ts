@@ -9,10 +9,11 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { clickToCall } from '../../src/calls/click-to-call.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
-import { createCategory, createOperator, createTrackingNumber, type CatalogContext, type Role } from '../../src/db/catalog-repo.js'
+import { createCategory, createOperator, createTrackingNumber, type CatalogContext } from '../../src/catalog/catalog-service.js'
+import type { Role } from '../../src/domain/roles.js'
 import { CustomersRepo } from '../../src/db/customers-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
-import { MenusRepo } from '../../src/db/menus-repo.js'
+import { MenuService } from '../../src/catalog/menu-service.js'
 import { callAttempts, calls, goldenCalls, recordings, transcriptionJobs, transcripts, transcriptSegments } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
 import { createToken } from '../../src/db/tokens-repo.js'
@@ -117,7 +118,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
   createCategory(catalog, { categoryId: 'ovens', name: 'Ovens' })
   createTrackingNumber(catalog, { did: '74950000001', source: 'site', categoryId: 'ovens' })
   putPool(catalog, 'ads', { defaultDid: '74950000010', numbers: ['74950000011', '74950000012'] })
-  const menus = new MenusRepo(catalog)
+  const menus = new MenuService(catalog)
   menus.save('main', { name: 'Main', greeting: [], prompt: [], options: {}, timeoutSeconds: 5, repeats: 2, defaultAction: { kind: 'route' }, afterHours: null }, true)
 
   const leadsRepo = new LeadsRepo(db)

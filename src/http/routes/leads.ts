@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
-import { getOperator } from '../../db/catalog-repo.js'
+import { getOperator } from '../../catalog/catalog-service.js'
 import { LeadsRepo, type EscalationRow, type LeadEventRow, type LeadFilters, type LeadRow } from '../../db/leads-repo.js'
 import { isOverdueInStatus, type StatusMatrix } from '../../domain/lead-status.js'
 import { InvalidInput } from '../../errors.js'
