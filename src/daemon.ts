@@ -36,6 +36,8 @@ import { CallLeads } from './leads/call-leads.js'
 import { CallOutcomes } from './leads/call-outcomes.js'
 import { runDispositionPrompt } from './leads/disposition-prompt.js'
 import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
+import { IntakeService } from './leads/intake-service.js'
+import { SpeechService } from './speech/speech-service.js'
 import { LeadService } from './leads/lead-service.js'
 import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
@@ -188,6 +190,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const pickOwner = ownerPicker(board, repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
+  const intake = new IntakeService({ db, leads, now, idempotencyKeyDays: config.leads.idempotencyKeyDays })
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
     return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
@@ -248,7 +251,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   let forgetKeys: ScheduledTask | null = null
   if (opts.escalationSchedule !== false) {
     sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
-    forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
+    forgetKeys = scheduleForgetIdempotencyKeys(intake, now, log)
   }
   outbox.start()
   let agi: Daemon['agi'] = null
@@ -304,7 +307,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
+    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },
@@ -314,7 +317,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
-    speech: { repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } },
+    speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } }),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',

@@ -11,6 +11,7 @@ import { ensureAdminToken } from '../db/tokens-repo.js'
 import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
+import { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
 import dialplanRoutes from './routes/dialplan.js'
@@ -32,7 +33,8 @@ import { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
-import { services, type Board, type SpeechServices } from './services.js'
+import { services, type Board } from './services.js'
+import type { SpeechService } from '../speech/speech-service.js'
 import reportRoutes from './routes/reports.js'
 import { ReportService, reportSettingsFrom } from '../reports/report-service.js'
 import { validatorCompiler } from './validation.js'
@@ -61,6 +63,8 @@ export interface AppDeps {
   newId?: (prefix: string) => string
   /** The lead lifecycle. Without it there are no lead or intake routes (they answer 404). */
   leads?: LeadService
+  /** Intake over `leads`; by default one over `db` with the config's key retention. */
+  intake?: IntakeService
   /** Dialplan preview/apply/rollback; without it the dialplan routes answer 404. */
   dialplan?: DialplanService
   /** Click-to-call; without it POST /api/calls/outbound answers 503. */
@@ -72,7 +76,7 @@ export interface AppDeps {
   /** Callers waiting for a free operator (GET /api/queue). */
   waiting?: () => WaitingView[]
   /** Recordings, transcripts and QA; without it those routes answer 404. */
-  speech?: SpeechServices
+  speech?: SpeechService
   /** The wallboard's live feed; without it the wallboard answers 503. */
   feed?: ConsoleFeed
   /** What /metrics reports besides the bus's call counters. */
@@ -148,6 +152,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     health: deps.health,
     catalog,
     leads: deps.leads,
+    intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),
     menus: deps.menus ?? new MenuService(catalog),
     waiting: deps.waiting ?? (() => []),
     reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),

@@ -7,22 +7,13 @@ import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
+import type { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
-import type { SpeechRepo } from '../db/speech-repo.js'
-import type { SpeechStatus } from '../speech/transcription-runner.js'
+import type { SpeechService } from '../speech/speech-service.js'
 
-/** Recordings, transcripts and QA for the routes. */
-export interface SpeechServices {
-  repo: SpeechRepo
-  status: () => SpeechStatus
-  /** Where recording paths are relative to. */
-  recordingsDir: string
-  /** Pokes the queue (a job was retried). */
-  poke: () => void
-}
 import type { ReportService } from '../reports/report-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
@@ -40,6 +31,8 @@ export interface Services {
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
+  /** Leads from the API, the web form and Telegram; present with `leads`. */
+  intake?: IntakeService
   dialplan?: DialplanService
   /** Click-to-call (POST /api/calls/outbound); absent when the app runs without the call center. */
   outbound?: (input: ClickToCallInput) => { callId: string }
@@ -49,7 +42,7 @@ export interface Services {
   /** Callers waiting for a free operator, in serving order; none without a call center. */
   waiting: () => WaitingView[]
   /** Speech; the speech routes answer 404 without it. */
-  speech?: SpeechServices
+  speech?: SpeechService
   /** The numbers: efficiency table, funnels, motivation, digests. */
   reports: ReportService
 }

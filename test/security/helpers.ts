@@ -14,6 +14,7 @@ import type { Role } from '../../src/domain/roles.js'
 import { CustomersRepo } from '../../src/db/customers-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
 import { MenuService } from '../../src/catalog/menu-service.js'
+import { SpeechService } from '../../src/speech/speech-service.js'
 import { callAttempts, calls, goldenCalls, recordings, transcriptionJobs, transcripts, transcriptSegments } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
 import { createToken } from '../../src/db/tokens-repo.js'
@@ -135,7 +136,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
   })
   const app = await buildApp({
     db, bus, config, log, now, newId, leads, dialplan, menus,
-    speech: { repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {} },
+    speech: new SpeechService({ db, repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {} }),
     // The call center is Asterisk's side; here it takes the request and names the call.
     outbound: (input) => clickToCall({
       db, repo: callsRepo, leads: leadsRepo, place: () => newId('call'), ready: () => true, now, newId,

@@ -8,7 +8,6 @@ import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, Outbo
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { InvalidInput, Unavailable } from '../../errors.js'
-import { speechView } from '../../speech/speech-view.js'
 import { CustomersRepo } from '../../db/customers-repo.js'
 import { LeadsRepo } from '../../db/leads-repo.js'
 import { maySeeLead } from './leads.js'
@@ -77,11 +76,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const { speech } = app.services
     if (speech === undefined) return story
     const recordings = story.recordings.map((r) => {
-      const row = speech.repo.recording(r.recordingId)
+      const row = speech.recording(r.recordingId)
       const kept = r.status === 'stored' && row?.deletedAt === null
       return { ...r, golden: row?.golden ?? false, deletedAt: row?.deletedAt ?? null, url: kept ? `/api/calls/${story.call.callId}/recordings/${r.recordingId}` : null }
     })
-    return { ...story, recordings, speech: { ...speechView(speech.repo, story.call.callId, speech.status()) } }
+    return { ...story, recordings, speech: { ...speech.transcript(story.call.callId) } }
   })
 }
 
