@@ -48,6 +48,7 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
+import { removeExpiredRecordings } from './speech/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
 import type { ConsoleFeed } from './notify/console-feed.js'
@@ -281,7 +282,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
   transcription.start()
-  const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
+  const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
     bus, clock, db, board, queue, timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null

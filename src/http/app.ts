@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { trustProxyOption, type Config } from '../config.js'
+import { HealthService } from '../health/health-service.js'
 import { randomId } from '../ids.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../db/tokens-repo.js'
@@ -149,7 +150,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     now,
     board: deps.board,
-    health: deps.health,
+    health: new HealthService(deps.db, deps.health),
     catalog,
     leads: deps.leads,
     intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),

@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
 import type { Config } from '../config.js'
+import type { HealthService } from '../health/health-service.js'
 import type { CatalogContext } from '../catalog/catalog-service.js'
 import type { Db } from '../db/open.js'
 import type { TokenAuth } from '../db/tokens-repo.js'
@@ -26,7 +27,7 @@ export interface Services {
   config: Config
   now: () => number
   board?: Board
-  health?: () => Record<string, unknown>
+  health: HealthService
   /** Context for catalog writes (operators, categories, tracking numbers). */
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */
