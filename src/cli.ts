@@ -21,7 +21,7 @@ import { backupDatabase, manifestPathOf, restoreDatabase } from './backup.js'
 import { randomId } from './ids.js'
 import { roles, type Role } from './domain/roles.js'
 import { openDb, type Db } from './db/open.js'
-import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
+import { createToken, listTokens, revokeToken } from './accounts/token-service.js'
 import { RingleadError } from './errors.js'
 import { createUser, languages, listUsers, updateUser, type Language } from './db/users-repo.js'
 

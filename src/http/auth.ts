@@ -2,7 +2,7 @@
 // catalog and tokens are admin only; operators act only on themselves.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { Role } from '../domain/roles.js'
-import { verifyToken, type TokenAuth } from '../db/tokens-repo.js'
+import { verifyToken, type TokenAuth } from '../accounts/token-service.js'
 import { Forbidden, Unauthorized } from './errors.js'
 import { sessionUserOf } from './session.js'
 

@@ -5,7 +5,7 @@ import { createOperator, removeOperator, type CatalogContext } from '../../src/c
 import { openDb } from '../../src/db/open.js'
 import {
   createToken, ensureAdminToken, hashToken, lastUsedResolutionMs, listTokens, revokeToken, verifyToken
-} from '../../src/db/tokens-repo.js'
+} from '../../src/accounts/token-service.js'
 
 function world () {
   const db = openDb(':memory:')

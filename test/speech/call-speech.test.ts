@@ -3,7 +3,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 // On a loaded machine Asterisk (the simulator) may take a while to finish the files.

@@ -8,7 +8,7 @@ import { LeadsRepo, type EscalationRow, type LeadEventRow, type LeadFilters, typ
 import { isOverdueInStatus, type StatusMatrix } from '../../domain/lead-status.js'
 import { InvalidInput } from '../../errors.js'
 import { viewLead, type LeadService, type LeadView } from '../../leads/lead-service.js'
-import type { TokenAuth } from '../../db/tokens-repo.js'
+import type { TokenAuth } from '../../accounts/token-service.js'
 import { authOf, requireRole } from '../auth.js'
 import { Forbidden } from '../errors.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
