@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.js'
 import { promptLengths, startDaemon } from '../src/daemon.js'
 import { createOperator, createTrackingNumber } from '../src/catalog/catalog-service.js'
 import { randomId } from '../src/ids.js'
-import { createSession, createUser } from '../src/db/users-repo.js'
+import { createSession, createUser } from '../src/accounts/user-service.js'
 import { startSimulator } from '../src/sim/simulator.js'
 import { percentiles, printFigures } from './stats.js'
 

@@ -23,7 +23,7 @@ import { roles, type Role } from './domain/roles.js'
 import { openDb, type Db } from './db/open.js'
 import { createToken, listTokens, revokeToken } from './accounts/token-service.js'
 import { RingleadError } from './errors.js'
-import { createUser, languages, listUsers, updateUser, type Language } from './db/users-repo.js'
+import { createUser, languages, listUsers, updateUser, type Language } from './accounts/user-service.js'
 
 export interface CliIo {
   out: (line: string) => void
