@@ -13,12 +13,9 @@ const pending = {
   // The SLA ladder places calls itself (being moved behind the call layer's outbound leg) and picks
   // owners from the operator board; the disposition prompt plays its menu over ARI itself.
   leadsToCallLayer: ['^src/leads/escalation-runner\\.ts$', '^src/leads/owner-picker\\.ts$', '^src/leads/disposition-prompt\\.ts$'],
-  // Routes that still read calls, customers, leads and queue figures from src/db (and app.ts and
-  // services.ts, which hand the routes the database for them).
-  httpToDb: [
-    '^src/http/(app|services)\\.ts$',
-    '^src/http/routes/(calls|customers|leads|queue|users)\\.ts$', '^src/http/schemas/calls\\.ts$'
-  ]
+  // Routes that still use the customers and leads repositories (and app.ts and services.ts, which
+  // hand the routes the database for them).
+  httpToDb: ['^src/http/(app|services)\\.ts$', '^src/http/routes/(calls|customers|leads)\\.ts$']
 }
 
 /** Libraries that decide nothing about the outside world: the only ones domain/ may use. */

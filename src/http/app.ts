@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { trustProxyOption, type Config } from '../config.js'
 import { HealthService } from '../health/health-service.js'
+import { CallRecords } from '../calls/call-records.js'
 import { randomId } from '../ids.js'
 import type { Db } from '../db/open.js'
 import { ensureAdminToken } from '../accounts/token-service.js'
@@ -151,6 +152,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     now,
     board: deps.board,
     health: new HealthService(deps.db, deps.health),
+    callRecords: new CallRecords(deps.db),
     catalog,
     leads: deps.leads,
     intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),

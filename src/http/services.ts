@@ -1,6 +1,7 @@
 // What the routes work with, as typed decorators: `app.services.db`, `app.services.catalog`, …
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
+import type { CallRecords } from '../calls/call-records.js'
 import type { Config } from '../config.js'
 import type { HealthService } from '../health/health-service.js'
 import type { CatalogContext } from '../catalog/catalog-service.js'
@@ -27,6 +28,8 @@ export interface Services {
   config: Config
   now: () => number
   board?: Board
+  /** Calls as recorded: pages, stories, queue figures. */
+  callRecords: CallRecords
   health: HealthService
   /** Context for catalog writes (operators, categories, tracking numbers). */
   catalog: CatalogContext

@@ -1,6 +1,5 @@
 // /api/calls: every call, and the whole story of one.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { callStory, isOperatorOnCall, listCalls } from '../../db/calls-read.js'
 import { NotFound } from '../../errors.js'
 import { authOf } from '../auth.js'
 import { Forbidden } from '../errors.js'
@@ -13,7 +12,7 @@ import { LeadsRepo } from '../../db/leads-repo.js'
 import { maySeeLead } from './leads.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, catalog } = app.services
+  const { db, now, catalog, callRecords } = app.services
   const leadsRepo = new LeadsRepo(db)
   const customers = new CustomersRepo(db, now, catalog.newId)
 
@@ -29,7 +28,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       operatorId = auth.operatorId ?? undefined
     }
-    return listCalls(db, { ...rest, operatorId, fromMs: from, toMs: to })
+    return callRecords.list({ ...rest, operatorId, fromMs: from, toMs: to })
   })
 
   // Click-to-call: the operator's phone rings first, then the customer's. 202: the call is under way;
@@ -68,9 +67,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: CallParams, response: { 200: CallStory, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     const auth = authOf(req)
-    const story = callStory(db, req.params.callId)
+    const story = callRecords.story(req.params.callId)
     if (story === undefined) throw new NotFound('call', req.params.callId)
-    if (auth.role === 'operator' && (auth.operatorId === null || !isOperatorOnCall(db, req.params.callId, auth.operatorId))) {
+    if (auth.role === 'operator' && (auth.operatorId === null || !callRecords.isOperatorOnCall(req.params.callId, auth.operatorId))) {
       throw new Forbidden(`an operator token may read only calls its operator answered or was rung for; call ${req.params.callId} needs role supervisor or admin`)
     }
     const { speech } = app.services
