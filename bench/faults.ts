@@ -55,7 +55,7 @@ export async function benchFaults (o: { kills?: number; callsPerSecond?: number;
   const killEveryMs = o.killEveryMs ?? 6000
   const lockMs = o.lockMs ?? 10_000
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-faults-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), log: pino({ level: 'silent' }) })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), log: pino({ level: 'silent' }) })
   const hooks = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(204).end()) })
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve))
   const dbPath = join(dir, 'ringlead.db')

@@ -17,7 +17,7 @@ import { percentiles, printFigures } from './stats.js'
 export async function benchWallboard (clients = 100, calls = 200): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-wallboard-'))
   const log = pino({ level: 'silent' })
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), log, sounds: promptLengths() })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), log, sounds: promptLengths() })
   const config = loadConfig({}, {
     db: { path: join(dir, 'bench.db') }, ari: { url: sim.ariUrl }, ami: { host: '127.0.0.1', port: sim.amiPort },
     recordings: { dir: join(dir, 'recordings') }, http: { port: 0 }, agi: { enabled: false },

@@ -67,7 +67,14 @@ const ConfigSchema = Type.Object({
     /** Recordings older than this are deleted (not golden, not waiting for transcription); 0 = keep forever. */
     retentionDays: Type.Integer({ minimum: 0, default: 0 }),
     /** How often retention runs. */
-    retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 })
+    retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 }),
+    /**
+     * mixmonitor: one AMI MixMonitor per call writes the mixed and per-party files (needs AMI and
+     * app_mixmonitor; without AMI a call is recorded through ARI). ari: bridge recording + a snoop per party.
+     */
+    method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari')], { default: 'mixmonitor' }),
+    /** Where MixMonitor writes: relative to Asterisk's monitor spool directory, or absolute. It must be ARI's stored-recordings directory. */
+    mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' })
   }, { default: {} }),
   speech: Type.Object({
     /** Path to a ggml Whisper model; empty = jobs queue up and wait for one. */

@@ -12,6 +12,7 @@ import { CallCenter } from './calls/call-center.js'
 import { CrashRecovery } from './calls/crash-recovery.js'
 import { clickToCall } from './calls/click-to-call.js'
 import { DirectDials } from './calls/direct-dials.js'
+import { EscalationCalls } from './calls/escalation-call.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -168,7 +169,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
-    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
+    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, timeZone: config.leads.timeZone, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
   const demo = sim && opts.demoTraffic ? demoTraffic(sim, db, config, now()) : null
@@ -188,13 +189,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs, maxSockets: config.ari.maxSockets
   })
   const leadsRepo = new LeadsRepo(db)
-  const pickOwner = ownerPicker(board, repo, config.routing, now)
+  const pickOwner = ownerPicker((nowMs) => board.snapshot(nowMs), repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
   const intake = new IntakeService({ db, leads, now, idempotencyKeyDays: config.leads.idempotencyKeyDays })
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
-    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
+    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, state: board.view(operatorId)?.state } : undefined
   }
   const promptLang = config.leads.promptLanguage
   const menus = new MenuService({ db, bus, now, newId })
@@ -204,6 +205,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery,
+    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
@@ -237,15 +239,19 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
   const escalations = new EscalationRunner({
-    repo: leadsRepo, leads, ari, board, bus, log, now, clock, newId, pickOwner, phoneOf,
-    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
+    repo: leadsRepo, leads, bus, log, now, newId, pickOwner, phoneOf,
+    line: new EscalationCalls({
+      ari, board, clock, log,
+      settings: {
+        ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000, guardMs: config.calls.attemptGuardMs,
+        customerDialString: config.leads.customerDialString, outboundCallerId: config.leads.outboundCallerId, lang: promptLang
+      }
+    }),
+    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, state: board.view(o.operatorId)?.state })),
     worker: newId('worker'),
     settings: {
-      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000,
-      ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
-      guardMs: config.calls.attemptGuardMs, customerDialString: config.leads.customerDialString,
-      mobileDialString: config.leads.mobileDialString, outboundCallerId: config.leads.outboundCallerId,
-      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
+      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000, mobileDialString: config.leads.mobileDialString,
+      responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
     }
   })
   let sweep: ScheduledTask | null = null
@@ -284,7 +290,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   transcription.start()
   const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, board, queue, timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed

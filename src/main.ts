@@ -1,4 +1,5 @@
 // Entry point: config, logger, daemon, signals.
+import { systemClock } from './clock.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -51,9 +52,9 @@ async function main (): Promise<void> {
   let demoModel: boolean
   let config: Config
   try {
-    lock = takeInstanceLock(loaded.db.path, Date.now())
+    lock = takeInstanceLock(loaded.db.path, systemClock.now())
     ;({ config, demoModel } = await withDemoModel(loaded, log))
-    daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
+    daemon = await startDaemon(config, { log, clock: systemClock, demoTraffic: usesSimulator(config) })
   } catch (err) {
     failStart(err, log)
   }
@@ -63,7 +64,7 @@ async function main (): Promise<void> {
   // terminal (never in the log), so a newcomer can read the API at once.
   let demoToken = ''
   if (daemon.sim && !config.http.adminToken && listTokens(daemon.db).every((tok) => tok.revokedAt !== null)) {
-    demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, Date.now()).token
+    demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, systemClock.now()).token
   }
   process.stdout.write(startBanner({
     url: daemon.url!, port: Number(new URL(daemon.url!).port),

@@ -10,6 +10,7 @@ import { AriRest, type Repeat } from './ari-rest.js'
 import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
 import type { LinkStatus } from './link-health.js'
+import { ignoreChannelGone } from './expected-errors.js'
 
 const enc = encodeURIComponent
 
@@ -111,7 +112,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
   private readonly playbacks: ChannelPlaybacks
   readonly clock: Clock
-  private readonly log: Logger
+  readonly log: Logger
 
   constructor (private readonly opts: AriLinkOptions) {
     super()
@@ -188,7 +189,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
         if (args[0] !== undefined && ourLegKinds.has(args[0])) {
           // A leg we originated whose session is gone (e.g. the caller hung up meanwhile).
           this.log.warn({ channelId, args }, 'orphan leg entered Stasis, hanging up')
-          void this.hangup(channelId).catch(() => undefined)
+          void this.hangup(channelId).catch(ignoreChannelGone(this.log, 'orphan leg hangup', { channelId }))
           return
         }
         this.emit('inbound', {

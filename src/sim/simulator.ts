@@ -87,6 +87,8 @@ export interface Simulator {
   sendRawEvent (text: string): void
   channels (): SimChannelView[]
   bridges (): SimBridgeView[]
+  /** Whether a MixMonitor (AMI) listens on the channel now. */
+  mixMonitoring (channelId: string): boolean
   /** Files `dialplan reload` reads from now on. */
   setDialplanFiles (files: string[]): void
   /** Makes the next reload fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or not (null). */
@@ -175,6 +177,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     sendRawEvent: (text: string) => { hub.sendRaw(text) },
     channels: () => world.channelViews(),
     bridges: () => world.bridgeViews(),
+    mixMonitoring: (channelId) => world.recorder.monitors.has(channelId),
     setDialplanFiles: (files) => { world.dialplanFiles = files },
     setReloadFault: (fault) => { world.reloadFault = fault },
     dialplanTrace: (channelId) => world.dialplanTrace(channelId),

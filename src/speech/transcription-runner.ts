@@ -9,7 +9,7 @@ import type { Bus } from '../bus.js'
 import type { Config } from '../config.js'
 import type { JobRow, QaResultView, SpeechRepo } from '../db/speech-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
-import { isAlert, scoreCall, type QaFinding } from '../domain/qa.js'
+import { isAlert, isCustomerAlert, scoreCall, type QaFinding } from '../domain/qa.js'
 import { chooseLanguage, mergeTracks } from '../domain/transcript.js'
 import { defaultRuleSet } from './default-rule-set.js'
 import { NothingToTranscribe, TranscriptionStopped } from './errors.js'
@@ -130,7 +130,7 @@ export class TranscriptionRunner {
       this.transcriber ??= this.deps.openTranscriber(this.deps.config.modelPath)
       const result = await this.transcriber.transcribe(tracks, job.language)
       const segments = mergeTracks(result.tracks)
-      const { qa, alerts } = this.checkScript(job.callId, segments)
+      const { qa, alerts, customer } = this.checkScript(job.callId, segments)
       const stored = this.deps.repo.finish(job.jobId, this.deps.worker, this.deps.now(), {
         callId: job.callId, language: result.language, engine: result.engine, model: basename(this.deps.config.modelPath), segments
       }, qa)
@@ -142,6 +142,10 @@ export class TranscriptionRunner {
       if (alerts.length > 0) {
         log.warn({ alerts: alerts.map((a) => a.ruleId) }, 'severe QA finding: supervisor alerted')
         this.deps.bus.emit('call.qa_alert', { callId: job.callId, score: qa.score, findings: alerts, atMs: qa.createdAt })
+      }
+      if (customer.length > 0) {
+        log.info({ segments: customer.map((f) => f.segmentIndex) }, 'the customer swore or was angry: supervisor alerted')
+        this.deps.bus.emit('call.customer_alert', { callId: job.callId, score: qa.score, findings: customer, atMs: qa.createdAt })
       }
     } catch (err) {
       if (err instanceof TranscriptionStopped) {
@@ -169,10 +173,11 @@ export class TranscriptionRunner {
     throw new NothingToTranscribe(callId)
   }
 
-  private checkScript (callId: string, segments: ReturnType<typeof mergeTracks>): { qa: QaResultView; alerts: QaFinding[] } {
+  private checkScript (callId: string, segments: ReturnType<typeof mergeTracks>): { qa: QaResultView; alerts: QaFinding[]; customer: QaFinding[] } {
     const ruleSet = this.deps.repo.ruleSetFor(this.deps.repo.categoryOf(callId)) ?? defaultRuleSet
     const scored = scoreCall(segments, ruleSet.rules)
     const alerts = scored.findings.filter(isAlert)
-    return { qa: { ruleSetId: ruleSet.ruleSetId, score: scored.score, findings: scored.findings, metrics: scored.metrics, alerts: alerts.length, createdAt: this.deps.now() }, alerts }
+    const customer = scored.findings.filter(isCustomerAlert)
+    return { qa: { ruleSetId: ruleSet.ruleSetId, score: scored.score, findings: scored.findings, metrics: scored.metrics, alerts: alerts.length, createdAt: this.deps.now() }, alerts, customer }
   }
 }

@@ -113,7 +113,7 @@ export async function webhookReceiver (t: Test): Promise<{ url: string; events: 
 /** A simulator, a database seeded with `resources` as operators, and the daemon's env for both. */
 export async function simAndDb (t: Test, prefix: string, resources: string[]): Promise<{ sim: Simulator; dir: string; dbPath: string; env: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
+  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs, log: testLog })
   t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
   const dbPath = join(dir, 'ringlead.db')
   seedOperators(dbPath, resources)

@@ -54,7 +54,7 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number> } = {}): Promise<World> {
   const simOptions = typeof simSetup === 'number' ? { secondsMs: simSetup } : simSetup
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
@@ -90,6 +90,8 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
         if (call === undefined) return false
         // A call that ended unanswered has nobody left to hang up.
         if (call.endedAt !== null) return (over = true)
+        // MixMonitor on the caller's channel (the default), or the three ARI recordings.
+        if (sim.mixMonitoring(channelId)) return true
         const recording = new Set(sim.wire.responses().filter((r) => r.nickname === 'record' && r.status === 201).map((r) => (r.body as { name?: string }).name))
         return ['mixed', 'caller', 'operator'].every((kind) => recording.has(`${call.callId}-${kind}`))
       }, 60_000)

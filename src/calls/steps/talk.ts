@@ -30,11 +30,7 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
     throw err
   }
   ctx.log.info({ operatorId: operator.operatorId, bridgeId }, 'talking')
-  await Promise.all([
-    ctx.recorder.recordBridge(bridgeId),
-    ctx.recorder.recordParty('caller', ctx.caller.channelId),
-    ctx.recorder.recordParty('operator', operator.attempt.channelId)
-  ])
+  await ctx.recorder.recordCall(bridgeId, ctx.caller.channelId, operator.attempt.channelId)
   await Promise.race([ctx.caller.stopped, operator.attempt.ended])
   if (!ctx.isOver) ctx.hangupBy = 'operator'
 }

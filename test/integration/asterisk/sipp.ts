@@ -1,6 +1,6 @@
 // sipp processes playing the carrier and the operators' phones, with the scenarios in sipp/.
 import { spawn } from 'node:child_process'
-import { openSync, closeSync, readFileSync, existsSync } from 'node:fs'
+import { openSync, closeSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LabSettings, SipAddress } from './lab-settings.js'
@@ -126,7 +126,7 @@ export async function startPhoneAt (settings: LabSettings, logDir: string, name:
     : behaviour.kind === 'answer_then_hang_up' ? behaviour.talkMs : 0
   const phone = run(settings, logDir, name, [
     '-sf', join(scenarioDir, phoneScenario[behaviour.kind]),
-    '-i', where.host, '-p', String(where.port), '-mp', String(mediaPortFor(where.port)),
+    '-i', where.host, '-p', String(where.port), '-mp', String(mediaPortFor(where.port)), '-rtp_echo',
     '-m', String(calls), '-d', String(pauseMs),
     ...(behaviour.kind === 'answer_and_press' ? ['-key', 'digit', behaviour.digit] : [])
   ])
@@ -147,6 +147,19 @@ export interface PlacedCall {
   carrierPort?: number
 }
 
+/**
+ * The scenario's path; with audio configured, a copy whose commented media block (the pcap played
+ * once answered) is switched on, so the calls carry RTP as a real carrier's do.
+ */
+function withMedia (settings: LabSettings, logDir: string, scenario: string, seq: number): string {
+  const path = join(scenarioDir, scenario)
+  const text = readFileSync(path, 'utf8')
+  if (settings.pcap === '' || !text.includes('<!--MEDIA')) return path
+  const copy = join(logDir, `carrier-${seq}-${scenario}`)
+  writeFileSync(copy, text.replace(/<!--MEDIA ([\s\S]*?) MEDIA-->/, '$1').replaceAll('PCAP_AUDIO', settings.pcap))
+  return copy
+}
+
 /** A sipp UAC playing the carrier: one call to the DID, from the number, behaving as told. */
 export function placeCall (settings: LabSettings, logDir: string, call: PlacedCall, seq: number): SippRun {
   const c = call.caller
@@ -154,7 +167,7 @@ export function placeCall (settings: LabSettings, logDir: string, call: PlacedCa
   const port = call.carrierPort ?? settings.carrier.port
   return run(settings, logDir, `carrier-${seq}`, [
     `${settings.sip.host}:${settings.sip.port}`,
-    '-sf', join(scenarioDir, callerScenario[call.caller.kind]),
+    '-sf', withMedia(settings, logDir, callerScenario[call.caller.kind], seq),
     '-i', settings.carrier.host, '-p', String(port), '-mp', String(mediaPortFor(port)),
     '-s', call.did,
     '-key', 'caller', call.from,
