@@ -28,7 +28,7 @@ import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
-import { MenusRepo } from './db/menus-repo.js'
+import { MenuService } from './catalog/menu-service.js'
 import { CallQueue } from './calls/call-queue.js'
 import { isWorkingTime } from './domain/sla-clock.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
@@ -37,6 +37,8 @@ import { CallLeads } from './leads/call-leads.js'
 import { CallOutcomes } from './leads/call-outcomes.js'
 import { runDispositionPrompt } from './leads/disposition-prompt.js'
 import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
+import { IntakeService } from './leads/intake-service.js'
+import { SpeechService } from './speech/speech-service.js'
 import { LeadService } from './leads/lead-service.js'
 import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
@@ -47,6 +49,7 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
+import { removeExpiredRecordings } from './speech/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
 import type { SpeechEngine } from './speech/engine.js'
 import type { LiveMonitor } from './speech/live-monitor.js'
@@ -72,7 +75,7 @@ export interface Daemon {
   board: OperatorBoard
   center: CallCenter
   queue: CallQueue
-  menus: MenusRepo
+  menus: MenuService
   repo: CallsRepo
   /** Call-path writes waiting for a locked database (journaled next to it). */
   writes: WriteBehind
@@ -201,12 +204,13 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const pickOwner = ownerPicker((nowMs) => board.snapshot(nowMs), repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
+  const intake = new IntakeService({ db, leads, now, idempotencyKeyDays: config.leads.idempotencyKeyDays })
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
     return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, state: board.view(operatorId)?.state } : undefined
   }
   const promptLang = config.leads.promptLanguage
-  const menus = new MenusRepo({ db, bus, now, newId })
+  const menus = new MenuService({ db, bus, now, newId })
   const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
@@ -267,7 +271,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   let forgetKeys: ScheduledTask | null = null
   if (opts.escalationSchedule !== false) {
     sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
-    forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
+    forgetKeys = scheduleForgetIdempotencyKeys(intake, now, log)
   }
   outbox.start()
   let agi: Daemon['agi'] = null
@@ -297,7 +301,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
   transcription.start()
-  const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
+  const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
     bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
@@ -323,7 +327,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
+    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },
@@ -333,7 +337,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
-    speech: { repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } },
+    speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } }),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',

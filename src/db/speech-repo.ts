@@ -218,6 +218,20 @@ export class SpeechRepo {
     return this.db.select().from(recordings).where(eq(recordings.recordingId, recordingId)).get()
   }
 
+  callExists (callId: string): boolean {
+    return this.db.select({ c: calls.callId }).from(calls).where(eq(calls.callId, callId)).get() !== undefined
+  }
+
+  /** The language a category's calls are transcribed in (null: the default); false when the category is unknown. */
+  setCategoryLanguage (categoryId: string, language: string | null): boolean {
+    return this.db.update(categories).set({ speechLanguage: language }).where(eq(categories.categoryId, categoryId)).run().changes > 0
+  }
+
+  /** The language a tracking number's calls are transcribed in (null: the default); false when the number is unknown. */
+  setTrackingNumberLanguage (did: string, language: string | null): boolean {
+    return this.db.update(trackingNumbers).set({ speechLanguage: language }).where(eq(trackingNumbers.did, did)).run().changes > 0
+  }
+
   /** Recordings that could not be kept (failed, missing, or finished by Asterisk but not copied): counted for /health. */
   recordingProblems (): number {
     return this.db.select({ n: sql<number>`count(*)` }).from(recordings).where(inArray(recordings.status, ['failed', 'missing', 'done'])).get()?.n ?? 0

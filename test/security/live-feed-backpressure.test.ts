@@ -3,7 +3,7 @@
 import { connect } from 'node:net'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { buildApp } from '../../src/http/app.js'
 import { ConsoleFeed } from '../../src/notify/console-feed.js'
 import { browser, logIn } from '../console/helpers.js'

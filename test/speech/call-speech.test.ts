@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSy
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { testModel } from '../helpers/speech.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 

@@ -1,7 +1,7 @@
 // A call end to end: recorded by the simulator, transcribed with a generated model, checked, and
 // served back through the API (recordings with range requests, per role).
 import t from 'tap'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 import { testModel } from '../helpers/speech.js'
 
