@@ -22,7 +22,7 @@ import { openDb, type Db } from './db/open.js'
 import { WriteBehind } from './db/write-behind.js'
 import { demoTraffic } from './sim/demo-traffic.js'
 import { buildApp } from './http/app.js'
-import { startSimulator, type Simulator } from './sim/simulator.js'
+import type { Simulator } from './sim/simulator.js'
 import { stopInOrder } from './daemon-stop.js'
 import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
@@ -54,6 +54,8 @@ import { WorkerTranscriber } from './speech/transcriber.js'
 import type { SpeechEngine } from './speech/engine.js'
 import type { LiveMonitor } from './speech/live-monitor.js'
 import { buildLiveAlerts } from './live-alerts.js'
+import { asteriskEndpoints } from './asterisk-endpoints.js'
+import { resolveModel } from './speech/model-folder.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
 import type { ConsoleFeed } from './notify/console-feed.js'
 import { startWallboard } from './notify/wallboard.js'
@@ -150,22 +152,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const stopWebhookFeed = outbox.subscribe(bus, busEventTypes.filter((type) => type !== 'call.ended'))
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
 
-  let sim: Simulator | null = null
-  let ariUrl = config.ari.url
-  const amiTimeouts = { actionTimeoutMs: config.ami.actionTimeoutMs, connectTimeoutMs: config.ami.connectTimeoutMs }
-  let ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
-  if (usesSimulator(config)) {
-    sim = await startSimulator({
-      ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
-      amiUser: config.ami.user, amiSecret: config.ami.secret,
-      recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
-      dialplanFiles: [resolve(config.dialplan.includeFile)],
-      sounds: promptLengths()
-    })
-    ariUrl = sim.ariUrl
-    ami = { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
-    log.info({ ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
-  }
+  const asterisk = await asteriskEndpoints(config, dataDir, log)
+  const { sim, ami } = asterisk
+  const ariUrl = asterisk.ariUrl
 
   const repo = new CallsRepo(db, writes)
   const recordingsDir = resolve(config.recordings.dir)
@@ -215,7 +204,10 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   queue.start()
   const store = new RecordingStore(recordingsDir)
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
-  const live = buildLiveAlerts({ config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}) })
+  const live = buildLiveAlerts({
+    config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}),
+    modelPath: () => resolveModel({ modelPath: config.speech.modelPath, modelsDir: config.speech.modelsDir, fallback: opts.fallbackModel }).path
+  })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
     recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir },

@@ -1,5 +1,6 @@
-// Wiring of live alerts: on when asked, or ('auto') when a model is configured; the engine is the
-// low-priority child process unless one is given (tests, the bench).
+// Wiring of live alerts: on when asked, or ('auto') when a model is there to run (named, chosen in
+// the models folder, or the only one in it); the engine is the low-priority child process unless one
+// is given (tests, the bench), and loads the model in use when the first window comes.
 import type { Logger } from 'pino'
 import type { AriLink } from './asterisk/ari-link.js'
 import type { Bus } from './bus.js'
@@ -12,16 +13,16 @@ import type { SpeechEngine } from './speech/engine.js'
 import { LiveProcessEngine } from './speech/live-engine.js'
 import { LiveMonitor } from './speech/live-monitor.js'
 
-export function liveAlertsOn (speech: Config['speech'], engineGiven: boolean): boolean {
-  return speech.live === 'on' || (speech.live === 'auto' && (speech.modelPath !== '' || engineGiven))
+export function liveAlertsOn (speech: Config['speech'], engineGiven: boolean, modelAvailable: boolean): boolean {
+  return speech.live === 'on' || (speech.live === 'auto' && (modelAvailable || engineGiven))
 }
 
-export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bus: Bus; clock: Clock; log: Logger; speechRepo: SpeechRepo; engine?: SpeechEngine }): { monitor: LiveMonitor; close: () => Promise<void> } | null {
+export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bus: Bus; clock: Clock; log: Logger; speechRepo: SpeechRepo; engine?: SpeechEngine; modelPath: () => string | null }): { monitor: LiveMonitor; close: () => Promise<void> } | null {
   const c = o.config
-  if (!liveAlertsOn(c, o.engine !== undefined)) return null
+  if (!liveAlertsOn(c, o.engine !== undefined, o.modelPath() !== null)) return null
   let engine: SpeechEngine | null = o.engine ?? null
   const monitor = new LiveMonitor({
-    engine: () => (engine ??= new LiveProcessEngine({ modelPath: c.modelPath, threads: c.threads, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
+    engine: () => (engine ??= new LiveProcessEngine({ modelPath: o.modelPath() ?? c.modelPath, threads: c.threads, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
     media: new AriLiveMedia(o.ari, o.clock),
     bus: o.bus,
     clock: o.clock,

@@ -1,0 +1,27 @@
+// Where the daemon finds Asterisk: the configured ARI and AMI, or, when none is configured, the
+// built-in simulator started here (the demo and the tests), with its recordings in a spool laid out
+// as Asterisk's (recording/ beside monitor/).
+import { join, resolve } from 'node:path'
+import type { Logger } from 'pino'
+import { usesSimulator, type Config } from './config.js'
+import { promptLengths } from './prompt-lengths.js'
+import { startSimulator, type Simulator } from './sim/simulator.js'
+
+export interface AmiEndpoint { host: string; port: number; user: string; secret: string; actionTimeoutMs: number; connectTimeoutMs: number }
+
+export async function asteriskEndpoints (config: Config, dataDir: string, log: Logger): Promise<{ sim: Simulator | null; ariUrl: string; ami: AmiEndpoint | null }> {
+  const amiTimeouts = { actionTimeoutMs: config.ami.actionTimeoutMs, connectTimeoutMs: config.ami.connectTimeoutMs }
+  if (!usesSimulator(config)) {
+    const ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
+    return { sim: null, ariUrl: config.ari.url, ami }
+  }
+  const sim = await startSimulator({
+    ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
+    amiUser: config.ami.user, amiSecret: config.ami.secret,
+    recordingsDir: join(dataDir, 'asterisk-spool', 'recording'), log: log.child({ part: 'sim' }),
+    dialplanFiles: [resolve(config.dialplan.includeFile)],
+    sounds: promptLengths()
+  })
+  log.info({ ariUrl: sim.ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
+  return { sim, ariUrl: sim.ariUrl, ami: { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts } }
+}
