@@ -47,6 +47,7 @@ import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
+import { speechPlan } from './speech/speech-plan.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
 import type { ConsoleFeed } from './notify/console-feed.js'
 import { startWallboard } from './notify/wallboard.js'
@@ -157,9 +158,10 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const repo = new CallsRepo(db, writes)
   const recordingsDir = resolve(config.recordings.dir)
   const speechRepo = new SpeechRepo(db)
+  const speech = speechPlan(config.speech, log)
   const transcription = new TranscriptionRunner({
-    repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice, log }),
+    repo: speechRepo, bus, log, now, newId, config: { ...config.speech, concurrency: speech.concurrency, threads: speech.threads }, recordingsDir,
+    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, nice: config.speech.nice, log }),
     worker: opts.speechWorker ?? newId('speech')
   })
   const board = new OperatorBoard({

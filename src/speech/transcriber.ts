@@ -7,6 +7,7 @@ import { setPriority } from 'node:os'
 import { createInterface } from 'node:readline'
 import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
+import type { WhisperOptions } from './engine.js'
 import { TranscriptionStopped } from './errors.js'
 
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
@@ -25,7 +26,7 @@ export interface Transcriber {
 // Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-function newWorker (settings: { modelPath: string; threads: number }, nice: number): ChildProcess {
+function newWorker (settings: WhisperOptions, nice: number): ChildProcess {
   const child = fork(workerFile, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     serialization: 'advanced',
@@ -56,8 +57,11 @@ export class WorkerTranscriber implements Transcriber {
   private next = 0
   private closed = false
 
-  /** `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own output goes (debug); without one it is dropped. */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; nice?: number; log?: Logger }) {
+  /**
+   * `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own output goes (debug); without one it is dropped.
+   * `engine`: which whisper.cpp build the workers run (engine.ts). Calls sent to one worker run at once there.
+   */
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -65,7 +69,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads }, this.opts.nice ?? 0)
+    const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto' }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
