@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import wavefile from 'wavefile'
+import { speechWorkerEnv } from '../src/config.js'
 import { describeEngine } from '../src/speech/engine.js'
 import { writeRandomWhisperModel, type RandomModelShape } from '../src/speech/ggml-model.js'
 import { WorkerTranscriber } from '../src/speech/transcriber.js'
@@ -38,9 +39,9 @@ interface CliRun { wallMs: number; totalMs: number; loadMs: number; encodeMs: nu
 
 /** One CLI run: its own timings (load, encode, total) from whisper_print_timings. */
 async function cliOnce (cli: string, model: string, audio: string, threads: number): Promise<CliRun> {
-  // Greedy, no temperature fallback, language fixed: the engine's decoding settings.
+  // Greedy, no temperature fallback, language fixed: the engine's decoding settings; the workers' environment (OpenMP threads sleep while waiting).
   const t0 = performance.now()
-  const { stderr } = await run(cli, ['-m', model, '-f', audio, '-t', String(threads), '-l', 'en', '-bs', '1', '-bo', '1', '-nf'], { maxBuffer: 16 * 1024 * 1024 })
+  const { stderr } = await run(cli, ['-m', model, '-f', audio, '-t', String(threads), '-l', 'en', '-bs', '1', '-bo', '1', '-nf'], { maxBuffer: 16 * 1024 * 1024, env: speechWorkerEnv() })
   const wallMs = performance.now() - t0
   const time = (label: string): number => Number(new RegExp(`${label} time =\\s*([0-9.]+) ms`).exec(stderr)?.[1] ?? NaN)
   const encodeRuns = Number(/encode time =\s*[0-9.]+ ms \/\s*(\d+) runs/.exec(stderr)?.[1] ?? NaN)

@@ -7,6 +7,7 @@ import { setPriority } from 'node:os'
 import { createInterface } from 'node:readline'
 import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
+import { speechWorkerEnv } from '../config.js'
 import type { WhisperOptions } from './engine.js'
 import { TranscriptionStopped } from './errors.js'
 
@@ -29,6 +30,7 @@ const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, im
 function newWorker (settings: WhisperOptions, nice: number): ChildProcess {
   const child = fork(workerFile, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
+    env: speechWorkerEnv(),
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc']
   })
