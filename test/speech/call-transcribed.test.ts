@@ -4,6 +4,7 @@ import t from 'tap'
 import { createToken } from '../../src/db/tokens-repo.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 import { testModel } from '../helpers/speech.js'
+import { describeEngine } from '../../src/speech/engine.js'
 
 // On a loaded machine Asterisk (the simulator) may take a while to finish the files.
 const patient = { recordingSettleMs: 15_000 }
@@ -36,7 +37,7 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   // The simulator's tracks are tones whose length follows the machine's timing, and what a
   // random-weight model makes of them (even nothing) varies; decoding of fixed speech is asserted in
   // engine.test.ts, search over a known transcript in queue.test.ts. Here: the pipeline.
-  t.match(story.speech.transcript, { language: 'en', engine: 'whisper.cpp (@fugood/whisper.node)', model: 'ggml-random-tiny.bin', segments: Array })
+  t.match(story.speech.transcript, { language: 'en', engine: describeEngine().name, model: 'ggml-random-tiny.bin', segments: Array })
   const segs = story.speech.transcript.segments as Array<{ speaker: string; startMs: number; endMs: number; text: string }>
   t.ok(segs.every((s) => (s.speaker === 'caller' || s.speaker === 'operator') && s.startMs <= s.endMs), 'each segment names its party and an interval')
   t.ok(segs.every((s, i) => i === 0 || segs[i - 1]!.startMs <= s.startMs), 'merged in time order')
