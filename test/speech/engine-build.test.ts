@@ -4,9 +4,12 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import pino from 'pino'
 import t from 'tap'
+import { loadConfig } from '../../src/config.js'
 import { defaultAddonPath, describeEngine, engineLogLine, openWhisperEngine } from '../../src/speech/engine.js'
 import { wavToChannels } from '../../src/speech/audio.js'
+import { speechPlan } from '../../src/speech/speech-plan.js'
 import { WorkerTranscriber } from '../../src/speech/transcriber.js'
 import { spoken, testModel } from '../helpers/speech.js'
 
@@ -70,4 +73,17 @@ t.test('the transcription worker runs the build it is told to, and each transcri
   const prebuilt = new WorkerTranscriber({ modelPath, threads: 1, workers: 1, engine: 'prebuilt' })
   t.teardown(() => prebuilt.close())
   t.match((await prebuilt.transcribe(track, 'en')).engine, /prebuilt/)
+})
+
+t.test('at start the daemon logs one line naming the engine and its instruction sets, then the capacity it chose', async (t) => {
+  const lines: Array<Record<string, unknown> & { msg: string }> = []
+  const log = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+  const plan = speechPlan(loadConfig({}, { speech: { modelPath: await testModel() } }).speech, log)
+  t.match(lines[0], { msg: /^speech engine: whisper\.cpp built for this CPU, .*AVX2/, engine: 'native', systemInfo: /AVX2 = 1/ })
+  t.match(lines[1], { msg: 'transcription capacity', concurrency: plan.concurrency, processes: 1 })
+  t.ok(plan.concurrency >= 1)
+  lines.length = 0
+  speechPlan(loadConfig({}, { speech: { engine: 'prebuilt', sharedModel: true } }).speech, log)
+  t.match(lines[0], { msg: /prebuilt portable whisper\.cpp .*as configured/, engine: 'prebuilt' })
+  t.equal(lines[1]!.processes, lines[1]!.concurrency, 'the prebuilt binding cannot share a model: a process per call')
 })
