@@ -4,7 +4,7 @@
 import type { Logger } from 'pino'
 import type { AgiChannel, AgiScript } from '../src/asterisk/fastagi.js'
 import type { CallsRepo } from '../src/db/calls-repo.js'
-import { pauseOperator, unpauseOperator, type CatalogContext } from '../src/db/catalog-repo.js'
+import { pauseOperator, unpauseOperator, type CatalogContext } from '../src/catalog/catalog-service.js'
 import type { Db } from '../src/db/open.js'
 import { customerSummary, leadAwaitingDisposition, operatorByEndpoint } from '../src/db/pbx-repo.js'
 import { sipDisplayName } from '../src/domain/caller-id.js'

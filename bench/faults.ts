@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pino from 'pino'
 import { Bus } from '../src/bus.js'
-import { createOperator, randomId } from '../src/db/catalog-repo.js'
+import { createOperator } from '../src/catalog/catalog-service.js'
+import { randomId } from '../src/ids.js'
 import { openDb } from '../src/db/open.js'
 import { startSimulator } from '../src/sim/simulator.js'
 import { seeded } from './stats.js'
@@ -54,7 +55,7 @@ export async function benchFaults (o: { kills?: number; callsPerSecond?: number;
   const killEveryMs = o.killEveryMs ?? 6000
   const lockMs = o.lockMs ?? 10_000
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-faults-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), log: pino({ level: 'silent' }) })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), log: pino({ level: 'silent' }) })
   const hooks = createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(204).end()) })
   await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve))
   const dbPath = join(dir, 'ringlead.db')

@@ -22,6 +22,7 @@ import { benchAsterisk } from './asterisk/run.js'
 import { benchSettings } from './asterisk/settings.js'
 import { benchIdle } from './idle.js'
 import { benchBackground } from './background.js'
+import { benchLive } from './live.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -130,6 +131,7 @@ await step('17. faults during a soak: kill -9 the daemon 10 times, database lock
 await step('18. idle daemon: CPU with the simulator and no calls', () => benchIdle())
 await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
+await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
 if (asterisk === null) {
   console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
 } else {

@@ -83,7 +83,7 @@ function noteRequest (req: http.IncomingMessage): void {
   if (call && call.t1 === null) call.t1 = at
 }
 
-const sim = await startSimulator({ recordingsDir: join(dir, 'spool') })
+const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording') })
 // No log kept: the bench only needs the StasisStart moments and the error answers.
 sim.wire.add = (entry: WireEntry): void => {
   if (entry.kind === 'event') {

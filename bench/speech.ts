@@ -10,6 +10,7 @@ import { scoreCall, type QaRule } from '../src/domain/qa.js'
 import type { Segment } from '../src/domain/transcript.js'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
 import { defaultRuleSet } from '../src/speech/default-rule-set.js'
+import { corpusFigures } from './qa-corpus.js'
 import { startBenchWorld } from './call-bench.js'
 import { percentiles, seeded } from './stats.js'
 
@@ -68,7 +69,8 @@ export function benchQa (runs = 20): Record<string, string> {
     'transcript': `1 hour, ${segs.length} segments, ${segs.length * 12} words, ${new Set(segs.flatMap((s) => s.text.split(' '))).size} distinct`,
     'rules': `${rules.length} (required phrases with synonyms, forbidden word lists, quality measures)`,
     'findings': String(findings),
-    'scoreCall p50 / max ms (target ≤ 50)': `${ms(p.p50)} / ${ms(p.max)}`
+    'scoreCall p50 / max ms (target ≤ 50)': `${ms(p.p50)} / ${ms(p.max)}`,
+    ...corpusFigures()
   }
 }
 

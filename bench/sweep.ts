@@ -15,6 +15,7 @@ import { openDb } from '../src/db/open.js'
 import { defaultStatusMatrix } from '../src/domain/lead-status.js'
 import { alwaysOpen } from '../src/domain/sla-clock.js'
 import { EscalationRunner } from '../src/leads/escalation-runner.js'
+import { EscalationCalls } from '../src/calls/escalation-call.js'
 import { LeadService } from '../src/leads/lead-service.js'
 import { percentiles, printFigures } from './stats.js'
 
@@ -46,7 +47,7 @@ async function tickAt (openLeads: number, due: number, rounds: number): Promise<
     const repo = new LeadsRepo(db)
     const calls = new CallsRepo(db)
     const bus = new Bus()
-    const board = new OperatorBoard({ loadOperators: () => [], statsSince: () => new Map(), bus, now: Date.now, wrapUpMs: 0 })
+    const board = new OperatorBoard({ loadOperators: () => [], statsSince: () => new Map(), bus, now: Date.now, wrapUpMs: 0, timeZone: 'UTC' })
     const ari = new AriLink({ url: 'http://127.0.0.1:9', user: 'x', password: 'x', app: 'ringlead', log })
     const leads = new LeadService({
       repo, calls, bus, log, now: Date.now, newId: (p) => `${p}_${Math.random().toString(36).slice(2)}`,
@@ -60,13 +61,13 @@ async function tickAt (openLeads: number, due: number, rounds: number): Promise<
       const now = Date.now()
       seed(repo, openLeads, due, now)
       const runner = new EscalationRunner({
-        repo, leads, ari, board, bus, log, now: () => now, clock: systemClock, newId: (p) => `${p}_${r}_${Math.random().toString(36).slice(2)}`,
+        repo, leads, line: new EscalationCalls({ ari, board, clock: systemClock, log, settings: { ringTimeoutSeconds: 20, keyTimeoutMs: 5000, guardMs: 1000, customerDialString: 'PJSIP/{number}', outboundCallerId: '', lang: 'en' } }),
+        bus, log, now: () => now, newId: (p) => `${p}_${r}_${Math.random().toString(36).slice(2)}`,
         pickOwner: () => null,
-        phoneOf: (id) => ({ operatorId: id, endpoint: 'PJSIP/101', mobile: null, isManager: false }),
+        phoneOf: (id) => ({ operatorId: id, endpoint: 'PJSIP/101', mobile: null, state: board.view(id)?.state }),
         managers: () => [], worker: `bench-${r}`,
         settings: {
-          ladder, calendar: alwaysOpen(), leaseMs: 60_000, ringTimeoutSeconds: 20, keyTimeoutMs: 5000, guardMs: 1000,
-          customerDialString: 'PJSIP/{number}', mobileDialString: '', outboundCallerId: '', lang: 'en', responseMinutes: 40, maxPerTick: 1000, concurrency: 20
+          ladder, calendar: alwaysOpen(), leaseMs: 60_000, mobileDialString: '', responseMinutes: 40, maxPerTick: 1000, concurrency: 20
         }
       })
       const t0 = process.hrtime.bigint()

@@ -8,15 +8,16 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { loadConfig } from '../src/config.js'
 import { promptLengths, startDaemon } from '../src/daemon.js'
-import { createOperator, createTrackingNumber, randomId } from '../src/db/catalog-repo.js'
-import { createSession, createUser } from '../src/db/users-repo.js'
+import { createOperator, createTrackingNumber } from '../src/catalog/catalog-service.js'
+import { randomId } from '../src/ids.js'
+import { createSession, createUser } from '../src/accounts/user-service.js'
 import { startSimulator } from '../src/sim/simulator.js'
 import { percentiles, printFigures } from './stats.js'
 
 export async function benchWallboard (clients = 100, calls = 200): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-wallboard-'))
   const log = pino({ level: 'silent' })
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), log, sounds: promptLengths() })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), log, sounds: promptLengths() })
   const config = loadConfig({}, {
     db: { path: join(dir, 'bench.db') }, ari: { url: sim.ariUrl }, ami: { host: '127.0.0.1', port: sim.amiPort },
     recordings: { dir: join(dir, 'recordings') }, http: { port: 0 }, agi: { enabled: false },

@@ -18,11 +18,13 @@ import { parseArgs } from 'node:util'
 import { loadConfig, ConfigError, newPasswordFromEnv, usesSimulator, type Config } from './config.js'
 import { runningDaemon } from './instance-lock.js'
 import { backupDatabase, manifestPathOf, restoreDatabase } from './backup.js'
-import { randomId, roles, type Role } from './db/catalog-repo.js'
+import { randomId } from './ids.js'
+import { roles, type Role } from './domain/roles.js'
 import { openDb, type Db } from './db/open.js'
-import { createToken, listTokens, revokeToken } from './db/tokens-repo.js'
+import { createToken, listTokens, revokeToken } from './accounts/token-service.js'
 import { RingleadError } from './errors.js'
-import { createUser, languages, listUsers, updateUser, type Language } from './db/users-repo.js'
+import { runSpeechCli, speechUsage } from './speech-cli.js'
+import { createUser, languages, listUsers, updateUser, type Language } from './accounts/user-service.js'
 
 export interface CliIo {
   out: (line: string) => void
@@ -264,13 +266,21 @@ const restoreCommand: Command = {
   }
 }
 
+const speechCommand: Command = {
+  usage: speechUsage,
+  async run (args, { io, config }) {
+    return await runSpeechCli(args, io.out, io.err, config().speech)
+  }
+}
+
 /** Commands by name. */
 export const commands: Record<string, Command> = {
   token: tokenCommand,
   user: userCommand,
   dialplan: dialplanCommand,
   backup: backupCommand,
-  restore: restoreCommand
+  restore: restoreCommand,
+  speech: speechCommand
 }
 
 function usage (): string {

@@ -1,4 +1,5 @@
 // The one typed config. The only reader of process.env.
+import { checkWindowPlan } from './domain/live-transcript.js'
 import { readFileSync } from 'node:fs'
 import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
@@ -67,11 +68,30 @@ const ConfigSchema = Type.Object({
     /** Recordings older than this are deleted (not golden, not waiting for transcription); 0 = keep forever. */
     retentionDays: Type.Integer({ minimum: 0, default: 0 }),
     /** How often retention runs. */
-    retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 })
+    retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 }),
+    /**
+     * mixmonitor: one AMI MixMonitor per call writes the mixed and per-party files (needs AMI and
+     * app_mixmonitor; without AMI a call is recorded through ARI). ari: bridge recording + a snoop per party.
+     */
+    method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari')], { default: 'mixmonitor' }),
+    /** Where MixMonitor writes: relative to Asterisk's monitor spool directory, or absolute. It must be ARI's stored-recordings directory. */
+    mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' })
   }, { default: {} }),
   speech: Type.Object({
-    /** Path to a ggml Whisper model; empty = jobs queue up and wait for one. */
+    /** Path to a ggml Whisper model; empty = the model chosen in (or the only one in) `modelsDir`. */
     modelPath: Type.String({ default: '' }),
+    /** Folder of ggml models; `ringlead speech models` lists and picks them, and a change there is loaded without a restart. */
+    modelsDir: Type.String({ default: 'data/models' }),
+    /** A transcription may take this many times the length of its audio before its worker is killed… */
+    deadlineFactor: Type.Number({ minimum: 0.1, default: 5 }),
+    /** …and never less than this (loading the model costs the same for a short call). */
+    deadlineMinSeconds: Type.Integer({ minimum: 1, default: 120 }),
+    /** Decoding limit: tokens of earlier text carried into the next 30 s window (whisper.cpp's own goes up to 224). */
+    maxContextTokens: Type.Integer({ minimum: 0, maximum: 224, default: 64 }),
+    /** Decoding limit: longest segment in characters; 0 = as whisper.cpp cuts them. */
+    maxSegmentChars: Type.Integer({ minimum: 0, default: 0 }),
+    /** How often the models folder and the model file are looked at for a change. */
+    modelCheckMs: Type.Integer({ minimum: 100, default: 5000 }),
     /** Language when neither the tracking number nor the category names one. */
     language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')], { default: 'auto' }),
     /** Calls transcribed at once; 0 = chosen from the cores (one call per `threads`) and memory (half of it). */
@@ -88,7 +108,24 @@ const ConfigSchema = Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
     backoffBaseMs: Type.Integer({ minimum: 10, default: 30_000 }),
     backoffMaxMs: Type.Integer({ minimum: 10, default: 3_600_000 }),
-    pollMs: Type.Integer({ minimum: 10, default: 2000 })
+    pollMs: Type.Integer({ minimum: 10, default: 2000 }),
+    /** Live alerts during calls: 'auto' = on when a model is configured. */
+    live: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+    /** Calls streamed for live alerts at once; more calls go without them. */
+    liveMaxCalls: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+    /** Address the RTP receivers listen on (Asterisk must reach it). */
+    liveListenHost: Type.String({ default: '127.0.0.1' }),
+    /** Address Asterisk sends RTP to; empty = liveListenHost. */
+    liveAdvertiseHost: Type.String({ default: '' }),
+    /** Audio format asked of Asterisk: slin16 (16 kHz) or ulaw (8 kHz). */
+    liveFormat: Type.Union([Type.Literal('slin16'), Type.Literal('ulaw')], { default: 'slin16' }),
+    /** Audio in one live window, and what neighbouring windows share. */
+    liveWindowMs: Type.Integer({ minimum: 1000, maximum: 30_000, default: 4000 }),
+    liveOverlapMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
+    /** Deadline of one window's transcription. */
+    liveWindowDeadlineMs: Type.Integer({ minimum: 100, default: 10_000 }),
+    /** Windows quieter than this RMS (16-bit samples) are not transcribed. */
+    liveSilenceRms: Type.Integer({ minimum: 0, default: 150 })
   }, { default: {} }),
   calls: Type.Object({
     defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),
@@ -353,6 +390,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const [, section, key] = error.path.split('/')
     const where = section && key ? `${envName(section, key)} (${section}.${key})` : error.path
     problems.push(`${where}: ${error.message}, got ${JSON.stringify(error.value)}`)
+  }
+  if (config.speech !== undefined) {
+    for (const problem of checkWindowPlan({ windowMs: config.speech.liveWindowMs, overlapMs: config.speech.liveOverlapMs })) problems.push(`RINGLEAD_SPEECH_LIVE_WINDOW_MS / RINGLEAD_SPEECH_LIVE_OVERLAP_MS: ${problem}`)
   }
   if (typeof config.agi?.allow === 'string') {
     for (const problem of allowListProblems(config.agi.allow)) problems.push(`${envName('agi', 'allow')} (agi.allow): ${problem}`)

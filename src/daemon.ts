@@ -12,6 +12,7 @@ import { CallCenter } from './calls/call-center.js'
 import { CrashRecovery } from './calls/crash-recovery.js'
 import { clickToCall } from './calls/click-to-call.js'
 import { DirectDials } from './calls/direct-dials.js'
+import { EscalationCalls } from './calls/escalation-call.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
@@ -27,7 +28,7 @@ import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
 import { getOperator, listOperators } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
-import { MenusRepo } from './db/menus-repo.js'
+import { MenuService } from './catalog/menu-service.js'
 import { CallQueue } from './calls/call-queue.js'
 import { isWorkingTime } from './domain/sla-clock.js'
 import { scheduleEscalationSweep } from './jobs/escalation-sweep.js'
@@ -36,6 +37,8 @@ import { CallLeads } from './leads/call-leads.js'
 import { CallOutcomes } from './leads/call-outcomes.js'
 import { runDispositionPrompt } from './leads/disposition-prompt.js'
 import { EscalationRunner, type OperatorPhone } from './leads/escalation-runner.js'
+import { IntakeService } from './leads/intake-service.js'
+import { SpeechService } from './speech/speech-service.js'
 import { LeadService } from './leads/lead-service.js'
 import { ownerPicker } from './leads/owner-picker.js'
 import { leadSettingsFrom } from './leads/settings.js'
@@ -46,8 +49,12 @@ import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
+import { removeExpiredRecordings } from './speech/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
 import { speechPlan } from './speech/speech-plan.js'
+import type { SpeechEngine } from './speech/engine.js'
+import type { LiveMonitor } from './speech/live-monitor.js'
+import { buildLiveAlerts } from './live-alerts.js'
 import { TranscriptionRunner } from './speech/transcription-runner.js'
 import type { ConsoleFeed } from './notify/console-feed.js'
 import { startWallboard } from './notify/wallboard.js'
@@ -69,7 +76,7 @@ export interface Daemon {
   board: OperatorBoard
   center: CallCenter
   queue: CallQueue
-  menus: MenusRepo
+  menus: MenuService
   repo: CallsRepo
   /** Call-path writes waiting for a locked database (journaled next to it). */
   writes: WriteBehind
@@ -79,6 +86,8 @@ export interface Daemon {
   outbox: Outbox
   speechRepo: SpeechRepo
   transcription: TranscriptionRunner
+  /** Live alerts during calls; null when off. */
+  live: LiveMonitor | null
   app: FastifyInstance
   sim: Simulator | null
   /** The FastAGI server and its port; null when agi.enabled is false. */
@@ -111,10 +120,14 @@ export interface DaemonOptions {
   escalationSchedule?: boolean
   /** Worker id of the transcription queue (a restarted daemon is another worker). */
   speechWorker?: string
+  /** The demo's generated model, run when the models folder holds none. */
+  fallbackModel?: string
   /** Send digests on their schedule (tests call digests.run() themselves). */
   digestSchedule?: boolean
   /** Average QA scores per operator for the reports; none by default. */
   qaScores?: QaScoreSource
+  /** The engine of live alerts (tests, the bench); the low-priority whisper process by default. */
+  liveEngine?: SpeechEngine
 }
 
 const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
@@ -161,13 +174,16 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const speech = speechPlan(config.speech, log)
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: { ...config.speech, concurrency: speech.concurrency, threads: speech.threads }, recordingsDir,
-    openTranscriber: (modelPath) => new WorkerTranscriber({ modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, nice: config.speech.nice, log }),
-    worker: opts.speechWorker ?? newId('speech')
+    openTranscriber: (modelPath) => new WorkerTranscriber({
+      modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, nice: config.speech.nice, log,
+      limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }
+    }),
+    worker: opts.speechWorker ?? newId('speech'), clock, fallbackModel: opts.fallbackModel
   })
   const board = new OperatorBoard({
     loadOperators: () => loadOperatorsWithSkills(db),
     statsSince: (since) => repo.statsSince(since),
-    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
+    bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, timeZone: config.leads.timeZone, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
   const demo = sim && opts.demoTraffic ? demoTraffic(sim, db, config, now()) : null
@@ -187,21 +203,24 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     connectTimeoutMs: config.ari.connectTimeoutMs, keepAliveIdleMs: config.ari.keepAliveIdleMs, maxSockets: config.ari.maxSockets
   })
   const leadsRepo = new LeadsRepo(db)
-  const pickOwner = ownerPicker(board, repo, config.routing, now)
+  const pickOwner = ownerPicker((nowMs) => board.snapshot(nowMs), repo, config.routing, now)
   const leads = new LeadService({ repo: leadsRepo, calls: repo, bus, log, now, newId, settings: leadSettings, pickOwner })
   const callLeads = new CallLeads(leads, log, now)
+  const intake = new IntakeService({ db, leads, now, idempotencyKeyDays: config.leads.idempotencyKeyDays })
   const phoneOf = (operatorId: string): OperatorPhone | undefined => {
     const op = getOperator(db, operatorId)
-    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, isManager: op.isManager } : undefined
+    return op && op.removedAt === null ? { operatorId, endpoint: op.endpoint, mobile: op.mobile, state: board.view(operatorId)?.state } : undefined
   }
   const promptLang = config.leads.promptLanguage
-  const menus = new MenusRepo({ db, bus, now, newId })
+  const menus = new MenuService({ db, bus, now, newId })
   const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
+  const live = buildLiveAlerts({ config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}) })
   const center = new CallCenter({
-    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery,
+    ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
+    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,
@@ -235,22 +254,26 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
   const escalations = new EscalationRunner({
-    repo: leadsRepo, leads, ari, board, bus, log, now, clock, newId, pickOwner, phoneOf,
-    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, isManager: true })),
+    repo: leadsRepo, leads, bus, log, now, newId, pickOwner, phoneOf,
+    line: new EscalationCalls({
+      ari, board, clock, log,
+      settings: {
+        ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000, guardMs: config.calls.attemptGuardMs,
+        customerDialString: config.leads.customerDialString, outboundCallerId: config.leads.outboundCallerId, lang: promptLang
+      }
+    }),
+    managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, state: board.view(o.operatorId)?.state })),
     worker: newId('worker'),
     settings: {
-      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000,
-      ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
-      guardMs: config.calls.attemptGuardMs, customerDialString: config.leads.customerDialString,
-      mobileDialString: config.leads.mobileDialString, outboundCallerId: config.leads.outboundCallerId,
-      lang: promptLang, responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
+      ladder: leadSettings.ladder, calendar: leadSettings.calendar, leaseMs: config.leads.leaseSeconds * 1000, mobileDialString: config.leads.mobileDialString,
+      responseMinutes: config.leads.responseMinutes, maxPerTick: 1000, concurrency: config.leads.escalationConcurrency
     }
   })
   let sweep: ScheduledTask | null = null
   let forgetKeys: ScheduledTask | null = null
   if (opts.escalationSchedule !== false) {
     sweep = scheduleEscalationSweep(escalations, config.leads.sweepEverySeconds, now, log)
-    forgetKeys = scheduleForgetIdempotencyKeys(db, config.leads.idempotencyKeyDays, now, log)
+    forgetKeys = scheduleForgetIdempotencyKeys(intake, now, log)
   }
   outbox.start()
   let agi: Daemon['agi'] = null
@@ -280,9 +303,9 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
   })
   transcription.start()
-  const stopRetention = scheduleRecordingRetention(speechRepo, recordingsDir, config.recordings.retentionDays, config.recordings.retentionEveryMinutes, now, log)
+  const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, board, queue, timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed
@@ -306,7 +329,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
-    db, bus, config, log, now, leads, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
+    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },
@@ -316,7 +339,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
-    speech: { repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } },
+    speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } }),
     board: { view: (operatorId: string) => board.view(operatorId) },
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
@@ -330,7 +353,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       waitingCallers: queue.size,
       escalationsDue: leadsRepo.dueCount(now()),
       escalationsRunning: escalations.running,
-      transcription: { ...transcription.status(), jobs: speechRepo.counts(), inHand: transcription.running },
+      transcription: { ...transcription.health(), jobs: speechRepo.counts(), inHand: transcription.running },
       recordingProblems: speechRepo.recordingProblems()
     })
   })
@@ -342,7 +365,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   let stopped = false
   const daemon: Daemon = {
-    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, writes, leads, leadsRepo, escalations, outbox, speechRepo, transcription, app, sim, agi, dialplan, feed, reports, digests, url,
+    config, db, bus, ari, ami: amiLink, board, center, queue, menus, repo, writes, leads, leadsRepo, escalations, outbox, speechRepo, transcription, live: live?.monitor ?? null, app, sim, agi, dialplan, feed, reports, digests, url,
     stop: async (graceMs = config.stop.graceSeconds * 1000) => {
       if (stopped) return
       stopped = true
@@ -363,7 +386,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
         },
         closeListeners: async () => { await Promise.all([app.close(), agi?.server.close()]) },
         drainCalls: (callsMs, hangUpMs) => center.drain(callsMs, hangUpMs),
-        stopTranscription: (ms) => transcription.stop(ms),
+        stopTranscription: async (ms) => { await Promise.all([transcription.stop(ms), live?.close()]) },
         drainEscalations: () => escalations.drain(),
         closeRest: async () => {
           await ari.stop()

@@ -3,7 +3,7 @@
 import { count } from 'drizzle-orm'
 import type { Db } from './db/open.js'
 import { categories, menus, operators, operatorSkills, trackingNumbers } from './db/schema.js'
-import type { MenuDefinition } from './db/menus-repo.js'
+import type { MenuDefinition } from './catalog/menu-service.js'
 
 export interface DemoWorld {
   endpoints: string[]

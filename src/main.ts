@@ -1,16 +1,19 @@
 // Entry point: config, logger, daemon, signals.
+import { systemClock } from './clock.js'
 import { existsSync, mkdirSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { ConfigError, loadConfig, usesSimulator, type Config } from './config.js'
 import { startDaemon, type Daemon } from './daemon.js'
-import { createToken, listTokens } from './db/tokens-repo.js'
-import { countUsers } from './db/users-repo.js'
+import { createToken, listTokens } from './accounts/token-service.js'
+import { countUsers } from './accounts/user-service.js'
 import { RingleadError } from './errors.js'
 import { takeInstanceLock, type InstanceLock } from './instance-lock.js'
 import { chooseLogFormat, createLogger } from './logger.js'
 import { writeRandomWhisperModel } from './speech/ggml-model.js'
+import { resolveModel } from './speech/model-folder.js'
+import type { SpeechStatus } from './speech/transcription-runner.js'
 import { lanAddresses, startBanner } from './start-banner.js'
 
 /** A start that cannot go on for a reason the person can fix: the message, no stack, exit 1. */
@@ -21,17 +24,24 @@ function failStart (err: unknown, log: Logger | null): never {
   process.exit(1)
 }
 
-async function withDemoModel (config: Config, log: Logger): Promise<{ config: Config; demoModel: boolean }> {
-  if (!usesSimulator(config) || config.speech.modelPath !== '') return { config, demoModel: false }
-  // Demo without a model: a generated random-weight one, so calls get transcripts (of nonsense words).
+/**
+ * The demo with no model in the models folder gets a generated random-weight one (kept outside the
+ * folder, so a model dropped there later replaces it without a restart). Outside the demo, no model
+ * means the queue waits, and says so.
+ */
+async function demoFallbackModel (config: Config): Promise<string | undefined> {
+  if (!usesSimulator(config) || resolveModel({ modelPath: config.speech.modelPath, modelsDir: config.speech.modelsDir }).path !== null) return undefined
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
-  const modelPath = join(dataDir, 'models', 'ggml-random-demo.bin')
+  const modelPath = join(dataDir, 'demo', 'ggml-random-demo.bin')
   if (!existsSync(modelPath)) {
     mkdirSync(dirname(modelPath), { recursive: true })
     await writeRandomWhisperModel(modelPath)
   }
-  log.warn({ modelPath }, 'demo: transcripts come from a random-weight model, so their words are nonsense; set RINGLEAD_SPEECH_MODEL_PATH to a real model')
-  return { config: Object.freeze({ ...config, speech: { ...config.speech, modelPath } }), demoModel: true }
+  return modelPath
+}
+
+function speechModelLine (s: SpeechStatus): string {
+  return s.state === 'ready' ? `${s.model} (${s.why})` : s.reason
 }
 
 async function main (): Promise<void> {
@@ -48,12 +58,11 @@ async function main (): Promise<void> {
   const log = createLogger({ level: loaded.log.level, format: chooseLogFormat(loaded.log.format, process.stdout.isTTY === true) })
   let lock: InstanceLock
   let daemon: Daemon
-  let demoModel: boolean
-  let config: Config
+  const config = loaded
   try {
-    lock = takeInstanceLock(loaded.db.path, Date.now())
-    ;({ config, demoModel } = await withDemoModel(loaded, log))
-    daemon = await startDaemon(config, { log, demoTraffic: usesSimulator(config) })
+    lock = takeInstanceLock(loaded.db.path, systemClock.now())
+    const fallbackModel = await demoFallbackModel(config)
+    daemon = await startDaemon(config, { log, clock: systemClock, demoTraffic: usesSimulator(config), fallbackModel })
   } catch (err) {
     failStart(err, log)
   }
@@ -63,13 +72,13 @@ async function main (): Promise<void> {
   // terminal (never in the log), so a newcomer can read the API at once.
   let demoToken = ''
   if (daemon.sim && !config.http.adminToken && listTokens(daemon.db).every((tok) => tok.revokedAt !== null)) {
-    demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, Date.now()).token
+    demoToken = createToken(daemon.db, { name: 'demo admin', role: 'admin' }, systemClock.now()).token
   }
   process.stdout.write(startBanner({
     url: daemon.url!, port: Number(new URL(daemon.url!).port),
     lan: lanAddresses(config.http.host, networkInterfaces()),
     sim: daemon.sim ? { ariUrl: daemon.sim.ariUrl, amiPort: daemon.sim.amiPort } : null,
-    demoModel, demoToken, hasUsers: countUsers(daemon.db) > 0
+    speechModel: speechModelLine(daemon.transcription.status()), demoToken, hasUsers: countUsers(daemon.db) > 0
   }))
   // SIGTERM or Ctrl-C: the clean stop (README, "Stopping"), done within the grace period; a second
   // signal ends the process at once. Transcription runs in child processes, so exiting never

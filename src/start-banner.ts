@@ -15,7 +15,8 @@ export interface BannerFacts {
   port: number
   lan: string[]
   sim: { ariUrl: string; amiPort: number } | null
-  demoModel: boolean
+  /** Which model transcribes and why, in words (the demo's generated one says its transcripts are noise). */
+  speechModel: string
   demoToken: string
   hasUsers: boolean
 }
@@ -24,7 +25,7 @@ export function startBanner (f: BannerFacts): string {
   const lanUrls = f.lan.map((a) => `http://${a}:${f.port}/`)
   return `\nringlead is running: ${f.url}/api/health\n` +
     (f.sim ? `Built-in Asterisk simulator with synthetic calls (ARI ${f.sim.ariUrl}, AMI port ${f.sim.amiPort}).\n` : '') +
-    (f.demoModel ? 'Transcripts use a generated random-weight Whisper model: the words are nonsense (README, "Speech").\n' : '') +
+    `Transcription: ${f.speechModel}\n` +
     (f.demoToken ? `An admin API token was created for this demo (shown only now): ${f.demoToken}\n` +
       `  curl -H 'Authorization: Bearer ${f.demoToken}' ${f.url}/api/calls\n` : `Calls: GET ${f.url}/api/calls with an API token (README, "API tokens").\n`) +
     `\nConsole: ${f.url}/\n` +

@@ -111,7 +111,7 @@ Model *getModel (napi_env env, napi_value v) {
   return static_cast<Model *>(data);
 }
 
-// transcribe(model, Int16Array samples at 16 kHz, language, threads, maxTokens): Promise<{ language, segments }>.
+// transcribe(model, Int16Array samples at 16 kHz, language, threads, maxContextTokens (-1 = whisper.cpp's own), maxSegmentChars (0 = as cut)): Promise<{ language, segments }>.
 struct TranscribeWork {
   napi_async_work work = nullptr;
   napi_deferred deferred = nullptr;
@@ -119,7 +119,8 @@ struct TranscribeWork {
   std::vector<float> samples;
   std::string language;
   int threads = 1;
-  int maxTokens = 0;
+  int maxContext = -1;
+  int maxLen = 0;
   int rc = 0;
   std::string detected;
   struct Seg { int64_t t0, t1; std::string text; };
@@ -127,8 +128,8 @@ struct TranscribeWork {
 };
 
 napi_value Transcribe (napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   Model *m = getModel(env, argv[0]);
   if (m == nullptr || m->ctx == nullptr || m->freeWhenIdle) {
@@ -151,7 +152,8 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < length; i++) w->samples[i] = static_cast<float>(pcm[i]) / 32768.0f;
   w->language = getString(env, argv[2]);
   napi_get_value_int32(env, argv[3], &w->threads);
-  if (argc > 4) napi_get_value_int32(env, argv[4], &w->maxTokens);
+  if (argc > 4) napi_get_value_int32(env, argv[4], &w->maxContext);
+  if (argc > 5) napi_get_value_int32(env, argv[5], &w->maxLen);
   m->inFlight++;
   napi_value promise, name;
   CHECK(env, napi_create_promise(env, &w->deferred, &promise));
@@ -168,7 +170,10 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       // No temperature fallback: a call transcript is better late than re-decoded five times.
       p.temperature = 0.0f;
       p.temperature_inc = 0.0f;
-      p.max_tokens = w->maxTokens;
+      if (w->maxContext >= 0) p.n_max_text_ctx = w->maxContext;
+      // whisper.cpp splits segments at max_len only with token timestamps on.
+      p.max_len = w->maxLen;
+      p.token_timestamps = w->maxLen > 0;
       p.print_progress = false;
       p.print_realtime = false;
       p.print_timestamps = false;

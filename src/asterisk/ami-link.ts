@@ -200,6 +200,20 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     })
   }
 
+  /**
+   * Starts MixMonitor on a channel (its name or its uniqueid, which is the ARI channel id): one
+   * audiohook writing what the channel says (`read`), what it hears (`write`) and both mixed. Paths
+   * are absolute or relative to Asterisk's monitor spool directory.
+   */
+  async mixMonitor (channel: string, files: { mixed: string; read: string; write: string }): Promise<void> {
+    await this.action({ action: 'MixMonitor', channel, file: files.mixed, options: `r(${files.read})t(${files.write})` })
+  }
+
+  /** Stops the channel's MixMonitor: its files are closed when Asterisk answers. */
+  async stopMixMonitor (channel: string): Promise<void> {
+    await this.action({ action: 'StopMixMonitor', channel })
+  }
+
   /** Runs a CLI command and returns its output lines. */
   async command (cli: string): Promise<string[]> {
     const res = await this.action({ action: 'Command', command: cli })

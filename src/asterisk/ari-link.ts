@@ -10,6 +10,7 @@ import { AriRest, type Repeat } from './ari-rest.js'
 import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
 import type { LinkStatus } from './link-health.js'
+import { ignoreChannelGone } from './expected-errors.js'
 
 const enc = encodeURIComponent
 
@@ -111,7 +112,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
   private readonly playbacks: ChannelPlaybacks
   readonly clock: Clock
-  private readonly log: Logger
+  readonly log: Logger
 
   constructor (private readonly opts: AriLinkOptions) {
     super()
@@ -188,7 +189,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
         if (args[0] !== undefined && ourLegKinds.has(args[0])) {
           // A leg we originated whose session is gone (e.g. the caller hung up meanwhile).
           this.log.warn({ channelId, args }, 'orphan leg entered Stasis, hanging up')
-          void this.hangup(channelId).catch(() => undefined)
+          void this.hangup(channelId).catch(ignoreChannelGone(this.log, 'orphan leg hangup', { channelId }))
           return
         }
         this.emit('inbound', {
@@ -342,6 +343,23 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   /** A snoop channel hearing what `channelId` says (spy "in"), entering our app with `appArgs`. */
   async snoop (channelId: string, snoopId: string, appArgs: string): Promise<void> {
     await this.cmd('snoop', channelId, 'POST', `channels/${enc(channelId)}/snoop/${enc(snoopId)}`, { spy: 'in', app: this.opts.app, appArgs })
+  }
+
+  /**
+   * An external media channel sending what its bridge hears as RTP over UDP to `externalHost`
+   * (host:port); it enters our app with `data` as its arguments. Returns the port Asterisk sends
+   * from (the UNICASTRTP_LOCAL_PORT channel variable).
+   */
+  async externalMedia (o: { channelId: string; externalHost: string; format: string; data: string }): Promise<{ localAddress: string; localPort: number }> {
+    const ch = await this.rest.send({
+      command: 'external media', target: o.channelId, method: 'POST', path: 'channels/externalMedia',
+      query: { channelId: o.channelId, app: this.opts.app, external_host: o.externalHost, encapsulation: 'rtp', transport: 'udp', format: o.format, direction: 'both', data: o.data },
+      ...createsNamed
+    }) as { channelvars?: Record<string, string> } | undefined
+    const vars = ch?.channelvars ?? {}
+    const port = Number(vars.UNICASTRTP_LOCAL_PORT)
+    if (!Number.isInteger(port) || port <= 0) throw new Error(`external media channel ${o.channelId}: Asterisk named no UNICASTRTP_LOCAL_PORT`)
+    return { localAddress: vars.UNICASTRTP_LOCAL_ADDRESS ?? '', localPort: port }
   }
 
   async recordChannel (channelId: string, name: string): Promise<void> {

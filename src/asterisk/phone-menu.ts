@@ -3,6 +3,7 @@
 import type { Logger } from 'pino'
 import { type CancelTimer, sleep } from '../clock.js'
 import type { AriLink } from './ari-link.js'
+import { ignoreChannelGone } from './expected-errors.js'
 
 const maxPromptMs = 60_000
 
@@ -126,7 +127,7 @@ export class PhoneMenu {
 
   async hangup (): Promise<void> {
     this.dispose()
-    if (!this.isGone) await this.ari.hangup(this.channelId).catch(() => false)
+    if (!this.isGone) await this.ari.hangup(this.channelId).catch(ignoreChannelGone(this.log, 'phone menu hangup', { channelId: this.channelId }))
   }
 
   /** Stops following the channel; anyone still waiting is released. */

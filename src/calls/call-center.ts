@@ -11,6 +11,7 @@ import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 import type { CrashRecovery } from './crash-recovery.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 export interface CallCenterDeps extends CallSessionDeps {
   ami: AmiLink | null
@@ -61,7 +62,7 @@ export class CallCenter {
   placeOutbound (req: OutboundRequest): string {
     if (!this.accepting) throw new Unavailable('ringlead is shutting down: no new calls')
     const d = this.deps
-    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, clock: d.clock, newId: d.newId, settings: d.outbound }, req)
+    const call = new OutboundCall({ ari: d.ari, repo: d.repo, board: d.board, bus: d.bus, store: d.store, log: d.log, clock: d.clock, newId: d.newId, recording: d.recording, ...(d.live ? { live: d.live } : {}), settings: d.outbound }, req)
     this.outbound.set(call.callId, call)
     const done = call.run()
     this.running.add(done)
@@ -78,7 +79,7 @@ export class CallCenter {
   private takeCall (channel: InboundChannel): void {
     if (this.sessions.has(channel.channelId)) return // already taken (listed and announced at once)
     if (!this.accepting) {
-      void this.deps.ari.hangup(channel.channelId, 'congestion').catch(() => false)
+      void this.deps.ari.hangup(channel.channelId, 'congestion').catch(ignoreChannelGone(this.log, 'refuse call while stopping', { channelId: channel.channelId }))
       return
     }
     const session = new CallSession(this.deps, channel)
@@ -156,7 +157,7 @@ export class CallCenter {
       if (snoopOf !== null && bridged.has(snoopOf)) continue
       if (c.channelId.startsWith('rl-') || snoopOf !== null || c.appArgs?.[0] === 'snoop') {
         this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
-        await this.deps.ari.hangup(c.channelId).catch(() => false)
+        await this.deps.ari.hangup(c.channelId).catch(ignoreChannelGone(this.log, 'stray leg hangup', { channelId: c.channelId }))
       } else if (c.appArgs !== null) {
         this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
         recovery?.continueCaller(c.channelId)
@@ -196,8 +197,9 @@ export class CallCenter {
   }
 
   private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {
-    await Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(() => false)))
-    await this.deps.ari.destroyBridge(bridgeId).catch(() => false)
+    const callId = bridgeId.slice('rl-br-'.length)
+    await Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.log, 'adopted call hangup', { callId, channelId: id }))))
+    await this.deps.ari.destroyBridge(bridgeId).catch(ignoreChannelGone(this.log, 'adopted call bridge destroy', { callId, bridgeId }))
   }
 
   /**

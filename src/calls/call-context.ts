@@ -10,7 +10,7 @@ import type { CallEnded } from '../domain/call-events.js'
 import type { Menu, MenuAction } from '../domain/ivr.js'
 import type { RoutingPolicy } from '../domain/routing.js'
 import type { CallQueue } from './call-queue.js'
-import { CallRecorder } from './call-recorder.js'
+import { CallRecorder, type RecordingSetup } from './call-recorder.js'
 import { CallerLeg } from './caller-leg.js'
 import type { DialAttempt } from './dial-attempt.js'
 import type { OperatorBoard } from './operator-board.js'
@@ -51,6 +51,15 @@ export interface CallLegDeps {
   log: Logger
   clock: Clock
   newId: (prefix: string) => string
+  /** MixMonitor (through AMI) or ARI recordings, and where MixMonitor writes. */
+  recording: RecordingSetup
+  /** Streams answered calls for live alerts; absent = off. */
+  live?: LiveAlerts
+}
+
+/** What the calls need of live alerts: start on a bridged call, stop when it ends. */
+export interface LiveAlerts {
+  start (callId: string, legs: ReadonlyArray<{ speaker: 'caller' | 'operator'; channelId: string }>, log: Logger): Promise<{ stop (): Promise<void> } | null>
 }
 
 export interface CallSessionDeps extends CallLegDeps {
@@ -139,7 +148,7 @@ export class CallContext {
     })
     this.recorder = new CallRecorder({
       ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, clock: deps.clock,
-      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000
+      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000, recording: deps.recording
     }, this.callId)
   }
 

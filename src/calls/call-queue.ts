@@ -2,21 +2,12 @@
 // becomes free, offers that operator to the first waiting call they fit (domain/wait-queue decides).
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
+import { waitingViews, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
 import type { OperatorSnapshot, RoutingPolicy } from '../domain/routing.js'
 import { insertionIndex, pickCallFor, positionOf, type QueuePolicy, type WaitingCall } from '../domain/wait-queue.js'
 import type { OperatorBoard } from './operator-board.js'
 
-export interface WaitingView {
-  callId: string
-  callerPhone: string | null
-  categoryId: string | null
-  returning: boolean
-  position: number
-  arrivedAt: number
-  waitedMs: number
-  /** The operator being rung for this caller right now. */
-  ringingOperatorId: string | null
-}
+export type { WaitingView }
 
 interface Entry {
   call: WaitingCall & { triedOperatorIds: Set<string> }
@@ -67,7 +58,7 @@ export class CallQueue {
     // Wrap-up ends by the clock, with no event: while anyone waits, look for such operators.
     this.timer ??= setInterval(() => { this.dispatch() }, this.deps.settings.pollMs)
     this.deps.log.info({ callId: call.callId, position: this.position(call.callId), waiting: this.entries.size }, 'caller waiting for an operator')
-    this.deps.bus.emit('queue.changed', { waiting: this.entries.size })
+    this.changed()
   }
 
   /**
@@ -78,7 +69,7 @@ export class CallQueue {
     const entry = this.entries.get(callId)
     if (!entry) return
     entry.offer = offer
-    entry.offeredTo = null
+    this.ringing(entry, null)
     setImmediate(() => { this.dispatch() })
   }
 
@@ -87,7 +78,7 @@ export class CallQueue {
     const entry = this.entries.get(callId)
     if (!entry) return
     entry.call.triedOperatorIds.add(operatorId)
-    entry.offeredTo = null
+    this.ringing(entry, null)
   }
 
   leave (callId: string): void {
@@ -98,7 +89,26 @@ export class CallQueue {
       clearInterval(this.timer)
       this.timer = null
     }
-    this.deps.bus.emit('queue.changed', { waiting: this.entries.size })
+    this.changed()
+  }
+
+  /** Tells the bus the whole line: the console keeps its own copy. */
+  private changed (): void {
+    this.deps.bus.emit('queue.changed', { waiting: this.entries.size, callers: this.callers() })
+  }
+
+  /** Offers happen whenever an operator gets free: the event names the one caller, not the line. */
+  private ringing (entry: Entry, operatorId: string | null): void {
+    if (entry.offeredTo === operatorId) return
+    entry.offeredTo = operatorId
+    this.deps.bus.emit('queue.ringing', { callId: entry.call.callId, operatorId })
+  }
+
+  private callers (): WaitingCaller[] {
+    return this.ordered.map((c) => {
+      const e = this.entries.get(c.callId)!
+      return { callId: c.callId, callerPhone: e.callerPhone, categoryId: c.categoryId, returning: c.returning, arrivedAt: c.arrivedAtMs, ringingOperatorId: e.offeredTo }
+    })
   }
 
   position (callId: string): number { return positionOf(this.ordered, callId) }
@@ -118,16 +128,7 @@ export class CallQueue {
     return n
   }
 
-  waiting (): WaitingView[] {
-    const now = this.deps.now()
-    return this.ordered.map((c, i) => {
-      const e = this.entries.get(c.callId)!
-      return {
-        callId: c.callId, callerPhone: e.callerPhone, categoryId: c.categoryId, returning: c.returning,
-        position: i + 1, arrivedAt: c.arrivedAtMs, waitedMs: Math.max(0, now - c.arrivedAtMs), ringingOperatorId: e.offeredTo
-      }
-    })
-  }
+  waiting (): WaitingView[] { return waitingViews(this.callers(), this.deps.now()) }
 
   /** Every free operator takes the first waiting call they fit. */
   dispatch (): void {
@@ -147,8 +148,8 @@ export class CallQueue {
     const entry = this.entries.get(call.callId)!
     const offer = entry.offer!
     entry.offer = null
-    entry.offeredTo = op.operatorId
     this.deps.log.info({ callId: call.callId, operatorId: op.operatorId }, 'free operator offered to a waiting caller')
+    this.ringing(entry, op.operatorId)
     offer(op)
     return call.callId
   }

@@ -1,19 +1,30 @@
-// Records one call: the mixed bridge, and each party on its own through a snoop channel, so the
-// transcript knows who said what. Failures are written down; the call goes on without them.
+// Records one call: the mixed conversation, and each party on its own, so the transcript knows who
+// said what. Two ways, chosen by configuration: MixMonitor (one AMI action; one audiohook on the
+// caller's channel writes all three files: what the caller says, what they hear, and both mixed) or
+// ARI (bridge recording plus a snoop channel per party, each recorded). MixMonitor is the default:
+// measured cheaper and it records even short calls (docs/benchmarks.md). Failures are written down;
+// the call goes on without them.
 import type { Logger } from 'pino'
+import type { AmiLink } from '../asterisk/ami-link.js'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
+import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
+import { fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 type Kind = 'mixed' | 'caller' | 'operator'
 
 interface Track {
   recordingId: string; kind: Kind; name: string
-  finished: Promise<RecordingEvent | null>
+  /** ARI tracks: Asterisk's RecordingFinished/Failed. MixMonitor tracks have no event: the file tells. */
+  finished: Promise<RecordingEvent | null> | null
   unwatch: () => void
 }
+
+export type RecordingMethod = 'mixmonitor' | 'ari'
 
 export interface RecorderDeps {
   ari: AriLink; repo: CallsRepo; store: RecordingStore; log: Logger
@@ -22,15 +33,56 @@ export interface RecorderDeps {
   settleMs: number
   /** How long a snoop channel may take to enter the app. */
   snoopWaitMs: number
+  recording: RecordingSetup
+}
+
+/** How a daemon records its calls: the same for inbound and outbound ones. */
+export interface RecordingSetup {
+  method: RecordingMethod
+  ami: () => AmiLink | null
+  mixMonitorDir: string
 }
 
 export class CallRecorder {
   private readonly tracks: Track[] = []
   private readonly snoops: string[] = []
+  /** The channel MixMonitor listens on, while it may still run. */
+  private monitored: string | null = null
 
   constructor (private readonly deps: RecorderDeps, private readonly callId: string) {}
 
-  private track (kind: Kind): { recordingId: string; name: string; finished: Promise<RecordingEvent | null>; unwatch: () => void } {
+  /** Records a bridged conversation: `caller` is the party whose channel carries the recording. */
+  async recordCall (bridgeId: string, callerChannelId: string, operatorChannelId: string): Promise<void> {
+    const ami = this.deps.recording.method === 'mixmonitor' ? this.deps.recording.ami() : null
+    if (ami?.connected === true && await this.mixMonitor(ami, callerChannelId)) return
+    await Promise.all([
+      this.recordBridge(bridgeId),
+      this.recordParty('caller', callerChannelId),
+      this.recordParty('operator', operatorChannelId)
+    ])
+  }
+
+  /** True when MixMonitor runs; false when the call must be recorded another way. */
+  private async mixMonitor (ami: AmiLink, channelId: string): Promise<boolean> {
+    const file = (kind: Kind): string => `${this.deps.recording.mixMonitorDir.replace(/\/+$/, '')}/${this.callId}-${kind}.wav`
+    const startedAt = this.deps.clock.now()
+    try {
+      await ami.mixMonitor(channelId, { mixed: file('mixed'), read: file('caller'), write: file('operator') })
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'MixMonitor refused: recording through ARI')
+      return false
+    }
+    this.monitored = channelId
+    for (const kind of ['mixed', 'caller', 'operator'] as const) {
+      const recordingId = this.deps.newId()
+      const name = `${this.callId}-${kind}`
+      this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt })
+      this.tracks.push({ recordingId, kind, name, finished: null, unwatch: () => {} })
+    }
+    return true
+  }
+
+  private track (kind: Kind): Track {
     const name = `${this.callId}-${kind}`
     const recordingId = this.deps.newId()
     let settle!: (e: RecordingEvent | null) => void
@@ -80,9 +132,10 @@ export class CallRecorder {
 
   /** After the call: wait for Asterisk to finish the files, then keep local copies. */
   async settle (): Promise<Array<{ kind: Kind; name: string }>> {
+    await this.stopMixMonitor()
     const out: Array<{ kind: Kind; name: string }> = []
     await Promise.all(this.tracks.map(async (t) => {
-      const event = await withDeadline(this.deps.clock, this.deps.settleMs, t.finished, () => null)
+      const event = t.finished === null ? null : await withDeadline(this.deps.clock, this.deps.settleMs, t.finished, () => null)
       t.unwatch()
       const endedAt = this.deps.clock.now()
       if (event?.kind === 'failed') {
@@ -90,21 +143,56 @@ export class CallRecorder {
         return
       }
       const durationMs = event?.kind === 'finished' && event.durationSeconds !== null ? event.durationSeconds * 1000 : null
+      const notStored = (err: unknown, status: 'done' | 'missing'): void => {
+        const message = (err as Error).message
+        this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
+        this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt })
+      }
+      let bytes: Buffer
       try {
-        const bytes = await this.deps.ari.storedRecordingFile(t.name)
+        bytes = t.finished === null ? await this.closedFile(t.name) : await this.deps.ari.storedRecordingFile(t.name)
+      } catch (err) {
+        notStored(err, event !== null ? 'done' : 'missing')
+        return
+      }
+      try {
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
         this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
         out.push({ kind: t.kind, name: t.name })
       } catch (err) {
-        const message = (err as Error).message
-        this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
-        this.deps.repo.updateRecording(t.recordingId, { status: event ? 'done' : 'missing', durationMs, error: `not copied: ${message}`, endedAt })
+        // Asterisk finished the file (we hold it): only the local copy failed.
+        notStored(err, 'done')
       }
     }))
     return out
   }
 
+  /**
+   * Closes MixMonitor's files while the channel is still up. A channel already gone has closed them
+   * itself (or is closing them): Asterisk then answers that there is no such channel.
+   */
+  private async stopMixMonitor (): Promise<void> {
+    const channel = this.monitored
+    if (channel === null) return
+    this.monitored = null
+    const ami = this.deps.recording.ami()
+    if (ami === null || !ami.connected) return
+    try {
+      await ami.stopMixMonitor(channel)
+    } catch (err) {
+      if (err instanceof AsteriskCommandFailed && /no such channel|could not stop/i.test(err.asteriskMessage)) return
+      this.deps.log.warn({ err: (err as Error).message, channelId: channel }, 'StopMixMonitor failed: the files close when the channel ends')
+    }
+  }
+
+  /** A MixMonitor file, once Asterisk has closed it (the channel may have hung up a moment ago). */
+  private async closedFile (name: string): Promise<Buffer> {
+    const got = await fetchClosedRecording(this.deps.ari, this.deps.clock, name, this.deps.settleMs)
+    if ('bytes' in got) return got.bytes
+    throw new Error(got.problem)
+  }
+
   async hangupSnoops (): Promise<void> {
-    await Promise.all(this.snoops.map((id) => this.deps.ari.hangup(id).catch(() => false)))
+    await Promise.all(this.snoops.map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.deps.log, 'recording snoop hangup', { channelId: id }))))
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import type { AriLink, InboundChannel, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import { PhoneMenu } from '../asterisk/phone-menu.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 export interface CallerLegDeps { ari: AriLink; log: Logger; mohClass: string; lang: string }
 
@@ -92,7 +93,7 @@ export class CallerLeg {
   async stopMusic (): Promise<void> {
     if (!this.mohOn) return
     this.mohOn = false
-    await this.deps.ari.stopMoh(this.channelId).catch(() => undefined)
+    await this.deps.ari.stopMoh(this.channelId).catch(ignoreChannelGone(this.deps.log, 'music on hold stop'))
   }
 
   /** A prompt over the music, which resumes after it when it was on. */
@@ -110,7 +111,7 @@ export class CallerLeg {
    * not 603 Decline (which tells a carrier not to try other routes).
    */
   async hangup (unanswered: boolean): Promise<void> {
-    await this.deps.ari.hangup(this.channelId, unanswered ? 'no_answer' : undefined).catch(() => false)
+    await this.deps.ari.hangup(this.channelId, unanswered ? 'no_answer' : undefined).catch(ignoreChannelGone(this.deps.log, 'caller hangup'))
   }
 
   markGone (): void {

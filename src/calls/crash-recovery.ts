@@ -14,6 +14,7 @@ import { sleep, type Clock } from '../clock.js'
 import { openCallStatuses, type CallRow, type CallsRepo, type RecordingRow } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { RecordingStore } from './recording-store.js'
+import { fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 
 export interface CrashRecoveryDeps {
@@ -133,19 +134,11 @@ export class CrashRecovery {
     return settled.flatMap((rec) => rec === null ? [] : [{ kind: rec.kind, name: rec.name }])
   }
 
-  /** The finished file from Asterisk; while it says not found, asks again until `waitMs` passed. */
+  /** The finished file from Asterisk; while it is missing or still open, asks again until `waitMs` passed. */
   private async fetchRecording (name: string, waitMs: number): Promise<{ bytes: Buffer } | { problem: string }> {
-    const deadline = this.deps.clock.now() + waitMs
-    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
-      try {
-        return { bytes: await this.deps.ari.storedRecordingFile(name) }
-      } catch (err) {
-        const notFound = err instanceof AsteriskCommandFailed && err.isNotFound
-        if (!notFound) return { problem: `not copied: ${(err as Error).message}` }
-        if (this.deps.clock.now() >= deadline) return { problem: 'ringlead stopped during the call and Asterisk holds no such recording' }
-      }
-      await sleep(this.deps.clock, delayMs)
-    }
+    const got = await fetchClosedRecording(this.deps.ari, this.deps.clock, name, waitMs)
+    if ('bytes' in got) return got
+    return { problem: got.notFound ? 'ringlead stopped during the call and Asterisk holds no such recording' : got.problem }
   }
 
   private eventOf (row: CallRow, recordings: CallEnded['recordings']): CallEnded {

@@ -2,6 +2,7 @@
 import { performance } from 'node:perf_hooks'
 import type { AriLink, LegEvent } from '../asterisk/ari-link.js'
 import { AsteriskCommandFailed } from '../asterisk/errors.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 import type { CancelTimer, Clock } from '../clock.js'
 import { attemptResultOfCause, type AttemptResult } from '../domain/hangup-cause.js'
 
@@ -38,9 +39,12 @@ export class DialAttempt {
   private readonly unwatch: () => void
   /** Keys pressed on the answered leg that nobody has taken yet (they can arrive in the same tick as the answer). */
   private pressed: string[] = []
+  /** A hang-up of a leg already gone is expected; anything else is logged and counted. */
+  private readonly hangupFailed: (err: unknown) => false
 
   constructor (private readonly ari: AriLink, private readonly opts: DialAttemptOptions, private readonly clock: Clock) {
     this.channelId = ari.newChannelId()
+    this.hangupFailed = ignoreChannelGone(ari.log, 'dial attempt hangup', { channelId: this.channelId })
     this.outcome = new Promise((resolve) => { this.settle = resolve })
     this.ended = new Promise((resolve) => { this.finish = resolve })
     this.unwatch = ari.watchLeg(this.channelId, (e) => { this.onEvent(e) })
@@ -54,7 +58,7 @@ export class DialAttempt {
     this.guard = this.clock.setTimeout(() => {
       if (this.done) return
       this.resolve({ result: 'no_answer', cause: null, causeText: 'no answer reported by Asterisk in time' })
-      void this.ari.hangup(this.channelId).catch(() => undefined)
+      void this.ari.hangup(this.channelId).catch(this.hangupFailed)
     }, this.opts.timeoutSeconds * 1000 + this.opts.guardMs)
     try {
       await this.ari.originate({
@@ -79,7 +83,7 @@ export class DialAttempt {
       case 'entered':
         if (this.done) {
           // Answered after we gave up on it (cancel or guard): nobody is waiting for this leg.
-          void this.ari.hangup(this.channelId).catch(() => undefined)
+          void this.ari.hangup(this.channelId).catch(this.hangupFailed)
           return
         }
         this.answered = true
@@ -105,7 +109,7 @@ export class DialAttempt {
         return
       case 'malformed':
         if (!this.answered) this.resolve({ result: 'failed', cause: null, causeText: e.problem })
-        void this.ari.hangup(this.channelId).catch(() => undefined)
+        void this.ari.hangup(this.channelId).catch(this.hangupFailed)
         this.markGone(null)
         return
       default:
@@ -141,7 +145,7 @@ export class DialAttempt {
   private async end (why: string): Promise<void> {
     if (!this.done) this.cancelled = true
     this.resolve({ result: 'cancelled', cause: null, causeText: why })
-    const existed = await this.ari.hangup(this.channelId).catch(() => false)
+    const existed = await this.ari.hangup(this.channelId).catch(this.hangupFailed)
     if (!existed) this.markGone(null)
   }
 

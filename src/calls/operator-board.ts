@@ -3,7 +3,9 @@
 import type { Bus } from '../bus.js'
 import type { CancelTimer, Clock } from '../clock.js'
 import { decideAvailability, type Availability, type DeviceState, type OperatorSignals } from '../domain/operator-state.js'
+import type { OperatorView } from '../domain/call-events.js'
 import type { OperatorSnapshot } from '../domain/routing.js'
+import { shopDay } from '../domain/today-figures.js'
 
 export interface OperatorRecord {
   operatorId: string; name: string; endpoint: string; isManager: boolean
@@ -24,7 +26,7 @@ interface Live extends OperatorSignals {
   wrapUpEnd?: { atMs: number; cancel: CancelTimer }
 }
 
-export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
+export type { OperatorView }
 
 export interface OperatorBoardDeps {
   loadOperators: () => OperatorRecord[]
@@ -33,6 +35,8 @@ export interface OperatorBoardDeps {
   bus: Bus
   now: () => number
   wrapUpMs: number
+  /** The shop's time zone: today's figures start at its midnight, as the reports' do. */
+  timeZone: string
   /** Ends a wrap-up on time, so the operator's change reaches everyone as an event; none: only when next read. */
   setTimeout?: Clock['setTimeout']
 }
@@ -42,18 +46,13 @@ const upperEndpoint = (endpoint: string): string => {
   return slash < 0 ? endpoint : `${endpoint.slice(0, slash).toUpperCase()}${endpoint.slice(slash)}`
 }
 
-function startOfDay (ms: number): number {
-  const d = new Date(ms)
-  d.setHours(0, 0, 0, 0)
-  return d.getTime()
-}
-
 export class OperatorBoard {
   private readonly live = new Map<string, Live>()
   private readonly byEndpoint = new Map<string, string>()
   /** Device states reported for endpoints not (yet) known as operators. */
   private readonly devices = new Map<string, { deviceState?: DeviceState; registered?: boolean }>()
   private dayStartMs = 0
+  private nextDayStartMs = 0
   /** Every live operator's snapshot, rebuilt only when the set of operators changes. */
   private snaps: OperatorSnapshot[] = []
   /** Operators whose availability depends on the clock (wrap-up ends by itself). */
@@ -69,9 +68,10 @@ export class OperatorBoard {
     const records = this.deps.loadOperators()
     const seen = new Set<string>()
     this.byEndpoint.clear()
-    const dayStart = startOfDay(now)
-    const stats = this.deps.statsSince(dayStart)
-    this.dayStartMs = dayStart
+    const day = shopDay(now, this.deps.timeZone)
+    const stats = this.deps.statsSince(day.startMs)
+    this.dayStartMs = day.startMs
+    this.nextDayStartMs = day.nextStartMs
     for (const record of records) {
       seen.add(record.operatorId)
       const endpoint = upperEndpoint(record.endpoint)
@@ -241,7 +241,7 @@ export class OperatorBoard {
    * The array is shared and read-only.
    */
   snapshot (nowMs: number): readonly OperatorSnapshot[] {
-    if (startOfDay(nowMs) !== this.dayStartMs) this.rollDay(nowMs)
+    if (nowMs >= this.nextDayStartMs || nowMs < this.dayStartMs) this.rollDay(nowMs)
     for (const l of [...this.timed]) {
       const d = decideAvailability(l, nowMs, this.deps.wrapUpMs)
       if (d.state !== 'wrap_up') {
@@ -256,7 +256,9 @@ export class OperatorBoard {
   }
 
   private rollDay (nowMs: number): void {
-    this.dayStartMs = startOfDay(nowMs)
+    const day = shopDay(nowMs, this.deps.timeZone)
+    this.dayStartMs = day.startMs
+    this.nextDayStartMs = day.nextStartMs
     for (const l of this.live.values()) {
       l.today = { currentCalls: l.today.currentCalls, answeredCalls: 0, talkMs: 0, deals: 0 }
       l.snap.today = l.today

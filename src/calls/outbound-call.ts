@@ -7,8 +7,10 @@ import type { CustomerFacts } from '../db/calls-repo.js'
 import { sipCallerId } from '../domain/caller-id.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { CallLegDeps } from './call-context.js'
+import { startLiveAlerts } from './live-media.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
+import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 export interface OutboundCallSettings {
   /** How long the operator's own phone rings. */
@@ -73,7 +75,7 @@ export class OutboundCall {
     }, deps.clock)
     this.recorder = new CallRecorder({
       ari: deps.ari, repo: deps.repo, store: deps.store, log: this.log, clock: deps.clock,
-      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000
+      newId: () => deps.newId('rec'), settleMs: deps.settings.recordingSettleMs, snoopWaitMs: 5000, recording: deps.recording
     }, this.callId)
   }
 
@@ -204,21 +206,19 @@ export class OutboundCall {
     }
     this.log.info({ bridgeId: this.bridgeId }, 'talking')
     // The customer's track is the "caller" track, as on inbound calls.
-    await Promise.all([
-      this.recorder.recordBridge(this.bridgeId),
-      this.recorder.recordParty('caller', customer.channelId),
-      this.recorder.recordParty('operator', this.operatorLeg.channelId)
-    ])
+    await this.recorder.recordCall(this.bridgeId, customer.channelId, this.operatorLeg.channelId)
+    const live = startLiveAlerts(this.deps.live, this.callId, customer.channelId, this.operatorLeg.channelId, this.log)
     const first = await Promise.race([this.operatorLeg.ended.then(() => 'operator' as const), customer.ended.then(() => 'caller' as const)])
     this.hangupBy = first
+    await (await live)?.stop()
   }
 
   private async releaseEverything (): Promise<void> {
     const legs = [this.operatorLeg, this.customerLeg].filter((l): l is DialAttempt => l !== null)
     if (this.hangupBy === null && legs.some((l) => !l.isGone)) this.hangupBy = 'system'
-    await Promise.all(legs.map((l) => l.hangup().catch(() => undefined)))
+    await Promise.all(legs.map((l) => l.hangup())) // never rejects: a failed hang-up is logged and counted there
     await this.recorder.hangupSnoops()
-    if (this.bridgeId) await this.deps.ari.destroyBridge(this.bridgeId).catch((err: Error) => { this.log.warn({ err: err.message }, 'bridge not destroyed') })
+    if (this.bridgeId) await this.deps.ari.destroyBridge(this.bridgeId).catch(ignoreChannelGone(this.log, 'call bridge destroy', { bridgeId: this.bridgeId }))
     for (const l of legs) l.dispose()
   }
 

@@ -11,3 +11,12 @@ export function wavDurationMs (bytes: Buffer): number | null {
     return null // not a WAV we can read: the event's duration stands
   }
 }
+
+/**
+ * Whether Asterisk has closed the file: it writes the RIFF size when it closes a WAV, so a file still
+ * being written (or cut short) has a size field that does not match its length.
+ */
+export function wavComplete (bytes: Buffer): boolean {
+  if (bytes.length < 44 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') return false
+  return bytes.readUInt32LE(4) === bytes.length - 8
+}

@@ -37,4 +37,9 @@ export function openDb (path: string, busyTimeoutMs = 5000): Db {
   return db as Db
 }
 
+/** Asks the database a trivial question; throws when it cannot answer. */
+export function pingDb (db: Db): void {
+  db.$client.prepare('select 1').get()
+}
+
 export { schema }

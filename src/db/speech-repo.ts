@@ -109,6 +109,18 @@ export class SpeechRepo {
     return out
   }
 
+  /** The latest attempt that failed (the job failed for good or waits for another try), for /api/health. */
+  lastFailure (): { jobId: string; callId: string; state: string; error: string; atMs: number } | null {
+    const r = this.db.$client.prepare(`SELECT job_id AS jobId, call_id AS callId, state, last_error AS error, updated_at AS atMs
+      FROM transcription_jobs WHERE last_error IS NOT NULL AND state IN ('failed', 'pending') ORDER BY updated_at DESC LIMIT 1`).get()
+    return (r as { jobId: string; callId: string; state: string; error: string; atMs: number } | undefined) ?? null
+  }
+
+  /** Running jobs whose lease ran out: whoever held them is gone, and nobody has taken them again yet. */
+  expiredLeases (nowMs: number): string[] {
+    return (this.db.$client.prepare("SELECT job_id AS jobId FROM transcription_jobs WHERE state = 'running' AND lease_until < ?").all(nowMs) as Array<{ jobId: string }>).map((r) => r.jobId)
+  }
+
   // ---- what a job needs ----
 
   storedRecordings (callId: string): RecordingRow[] {
@@ -204,6 +216,20 @@ export class SpeechRepo {
 
   recording (recordingId: string): RecordingRow | undefined {
     return this.db.select().from(recordings).where(eq(recordings.recordingId, recordingId)).get()
+  }
+
+  callExists (callId: string): boolean {
+    return this.db.select({ c: calls.callId }).from(calls).where(eq(calls.callId, callId)).get() !== undefined
+  }
+
+  /** The language a category's calls are transcribed in (null: the default); false when the category is unknown. */
+  setCategoryLanguage (categoryId: string, language: string | null): boolean {
+    return this.db.update(categories).set({ speechLanguage: language }).where(eq(categories.categoryId, categoryId)).run().changes > 0
+  }
+
+  /** The language a tracking number's calls are transcribed in (null: the default); false when the number is unknown. */
+  setTrackingNumberLanguage (did: string, language: string | null): boolean {
+    return this.db.update(trackingNumbers).set({ speechLanguage: language }).where(eq(trackingNumbers.did, did)).run().changes > 0
   }
 
   /** Recordings that could not be kept (failed, missing, or finished by Asterisk but not copied): counted for /health. */

@@ -1,19 +1,11 @@
-// Console users, their sessions and the login lockout. Passwords are stored as scrypt hashes;
-// session cookies as their sha256 (the cookie holds 32 random bytes, the hash cannot be reversed).
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import { promisify } from 'node:util'
+// Console users, their sessions and the golden fund as stored: plain reads and writes. Checks,
+// password hashes and session secrets belong to src/accounts/user-service.ts.
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm'
-import { judgePassword } from '../domain/password.js'
-import { hasUnsafeNameChars, unsafeNameHint } from '../domain/text.js'
-import { Conflict, InvalidInput, NotFound } from '../errors.js'
-import { getOperator, randomId, roles, type Role } from './catalog-repo.js'
+import type { Role } from '../domain/roles.js'
+import type { Sql } from './catalog-repo.js'
 import type { Db } from './open.js'
-import { clearFailures, reserveAttempt, settleFailure, type LockoutSettings } from './login-attempts.js'
 import { goldenCalls, recordings, sessions, users } from './schema.js'
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>
-/** scrypt at N=2^15, r=8: about 50 ms and 32 MiB per hash, twice Node's default work factor. */
-const scryptParams = { N: 2 ** 15, r: 8, p: 1 }
 export const languages = ['ru', 'en'] as const
 export type Language = typeof languages[number]
 
@@ -28,9 +20,9 @@ export interface UserView {
   disabledAt: number | null
 }
 
-export interface NewUser { username: string; displayName?: string; role: Role; operatorId?: string | null; language?: Language; password: string }
+export type UserRow = typeof users.$inferSelect
 
-const view = (row: typeof users.$inferSelect): UserView => ({
+export const userView = (row: UserRow): UserView => ({
   userId: row.userId,
   username: row.username,
   displayName: row.displayName,
@@ -41,167 +33,75 @@ const view = (row: typeof users.$inferSelect): UserView => ({
   disabledAt: row.disabledAt
 })
 
-export async function hashPassword (password: string): Promise<string> {
-  const salt = randomBytes(16)
-  const hash = await scryptAsync(password, salt, 32, { ...scryptParams, maxmem: 256 * 1024 * 1024 })
-  return ['scrypt', scryptParams.N, scryptParams.r, scryptParams.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
-}
-
-export async function checkPassword (password: string, stored: string): Promise<boolean> {
-  const [kind, n, r, p, salt, hash] = stored.split('$')
-  if (kind !== 'scrypt' || salt === undefined || hash === undefined) return false
-  const expected = Buffer.from(hash, 'base64url')
-  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 })
-  return timingSafeEqual(actual, expected)
-}
-
-function checkPasswordRules (password: string, personal: readonly string[]): void {
-  const verdict = judgePassword(password, personal)
-  if (!verdict.ok) throw new InvalidInput('password', verdict.reason)
-}
-
-function checkDisplayName (displayName: string): void {
-  if (displayName.length > 200) throw new InvalidInput('displayName', 'must be at most 200 characters')
-  if (hasUnsafeNameChars(displayName)) throw new InvalidInput('displayName', `must ${unsafeNameHint}`)
-}
-
-function checkOperatorLink (db: Db, role: Role, operatorId: string | null): void {
-  if (role === 'operator' && operatorId === null) throw new InvalidInput('operatorId', 'an operator user must be linked to the operator they are on the phones')
-  if (operatorId !== null) {
-    const op = getOperator(db, operatorId)
-    if (op === undefined || op.removedAt !== null) throw new InvalidInput('operatorId', `unknown operator ${operatorId}`)
-  }
-}
-
 export const countUsers = (db: Db): number => db.select({ n: sql<number>`count(*)` }).from(users).get()!.n
 
-export async function createUser (db: Db, input: NewUser, nowMs: number, userId: string = randomId('usr')): Promise<UserView> {
-  const username = input.username.trim().toLowerCase()
-  if (!/^[a-z0-9._@-]{2,64}$/.test(username)) throw new InvalidInput('username', 'must be 2 to 64 of a-z 0-9 . _ @ -')
-  if (!roles.includes(input.role)) throw new InvalidInput('role', `must be one of ${roles.join(', ')}`)
-  const language = input.language ?? 'ru'
-  if (!languages.includes(language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
-  const operatorId = input.operatorId ?? null
-  checkOperatorLink(db, input.role, operatorId)
-  checkDisplayName(input.displayName ?? '')
-  checkPasswordRules(input.password, [username, input.displayName ?? ''])
-  if (db.select().from(users).where(eq(users.username, username)).get() !== undefined) throw new Conflict(`user ${username} already exists`)
-  const passwordHash = await hashPassword(input.password)
-  const displayName = (input.displayName ?? '').trim() || username
-  db.insert(users).values({ userId, username, displayName, role: input.role, operatorId, language, passwordHash, createdAt: nowMs }).run()
-  return getUser(db, userId)!
+export function userRow (db: Db, userId: string): UserRow | undefined {
+  return db.select().from(users).where(eq(users.userId, userId)).get()
 }
 
 export function getUser (db: Db, userId: string): UserView | undefined {
-  const row = db.select().from(users).where(eq(users.userId, userId)).get()
-  return row === undefined ? undefined : view(row)
+  const row = userRow(db, userId)
+  return row === undefined ? undefined : userView(row)
 }
 
-export const listUsers = (db: Db): UserView[] => db.select().from(users).orderBy(asc(users.username)).all().map(view)
+/** The user with this (normalised) username; `enabled` leaves out disabled ones. */
+export function userByName (db: Db, username: string, options: { enabled: boolean }): UserRow | undefined {
+  const byName = eq(users.username, username)
+  return db.select().from(users).where(options.enabled ? and(byName, isNull(users.disabledAt)) : byName).get()
+}
 
-export interface UserChange { displayName?: string; role?: Role; operatorId?: string | null; language?: Language; disabled?: boolean; password?: string }
+export const listUsers = (db: Db): UserView[] => db.select().from(users).orderBy(asc(users.username)).all().map(userView)
 
-export async function updateUser (db: Db, userId: string, change: UserChange, nowMs: number): Promise<UserView> {
-  const row = db.select().from(users).where(eq(users.userId, userId)).get()
-  if (row === undefined) throw new NotFound('user', userId)
-  const role = change.role ?? row.role
-  const operatorId = change.operatorId !== undefined ? change.operatorId : row.operatorId
-  checkOperatorLink(db, role, operatorId)
-  if (change.language !== undefined && !languages.includes(change.language)) throw new InvalidInput('language', `must be one of ${languages.join(', ')}`)
-  const set: Partial<typeof users.$inferInsert> = { role, operatorId }
-  if (change.displayName !== undefined) checkDisplayName(change.displayName)
-  if (change.displayName !== undefined && change.displayName.trim() !== '') set.displayName = change.displayName.trim()
-  if (change.language !== undefined) set.language = change.language
-  if (change.disabled !== undefined) set.disabledAt = change.disabled ? (row.disabledAt ?? nowMs) : null
-  if (change.password !== undefined) {
-    checkPasswordRules(change.password, [row.username, change.displayName ?? row.displayName])
-    set.passwordHash = await hashPassword(change.password)
-  }
+export function insertUser (db: Db, row: typeof users.$inferInsert): void {
+  db.insert(users).values(row).run()
+}
+
+export function setUser (db: Db, userId: string, set: Partial<typeof users.$inferInsert>): void {
   db.update(users).set(set).where(eq(users.userId, userId)).run()
-  // A new password, a new role or a disabled account: everyone logs in again.
-  if (change.password !== undefined || change.disabled === true || role !== row.role) db.delete(sessions).where(eq(sessions.userId, userId)).run()
-  return getUser(db, userId)!
-}
-
-// ---- login and lockout ----
-
-export type { LockoutSettings }
-
-export type LoginResult =
-  | { ok: true; user: UserView }
-  | { ok: false; reason: 'bad_credentials' }
-  | { ok: false; reason: 'locked'; untilMs: number }
-
-/**
- * Checks a password; counts attempts per username and address (before the check, see
- * login-attempts.ts) and locks that pair out after too many failures.
- */
-export async function login (db: Db, usernameRaw: string, password: string, ip: string, nowMs: number, lockout: LockoutSettings): Promise<LoginResult> {
-  const username = usernameRaw.trim().toLowerCase().slice(0, 64)
-  const reserved = reserveAttempt(db, username, ip, nowMs, lockout)
-  if (reserved.kind === 'locked') return { ok: false, reason: 'locked', untilMs: reserved.untilMs }
-  const row = db.select().from(users).where(and(eq(users.username, username), isNull(users.disabledAt))).get()
-  // Unknown users cost the same scrypt as known ones, so timing does not tell which names exist.
-  const ok = await checkPassword(password, row?.passwordHash ?? 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')
-  if (ok && row !== undefined) {
-    clearFailures(db, username, ip)
-    return { ok: true, user: view(row) }
-  }
-  const lockedUntil = settleFailure(db, username, ip, reserved.attempt, nowMs, lockout)
-  return lockedUntil !== null ? { ok: false, reason: 'locked', untilMs: lockedUntil } : { ok: false, reason: 'bad_credentials' }
 }
 
 // ---- sessions ----
 
-const sessionHash = (secret: string): string => createHash('sha256').update(secret, 'utf8').digest('hex')
-
-/** A new session; the returned secret goes into the cookie and nowhere else. */
-export function createSession (db: Db, userId: string, nowMs: number, ttlMs: number): string {
-  const secret = randomBytes(32).toString('base64url')
-  db.insert(sessions).values({ sessionHash: sessionHash(secret), userId, createdAt: nowMs, expiresAt: nowMs + ttlMs, lastSeenAt: nowMs }).run()
-  db.delete(sessions).where(lt(sessions.expiresAt, nowMs)).run() // tidy as we go; logins are rare
-  return secret
+export function insertSession (db: Db, row: typeof sessions.$inferInsert): void {
+  db.insert(sessions).values(row).run()
 }
 
-/** The user a session cookie speaks for; null when unknown, expired, or the user was disabled. */
-export function userOfSession (db: Db, secret: string, nowMs: number): UserView | null {
-  if (secret === '' || secret.length > 200) return null
-  const hash = sessionHash(secret)
-  const row = db.select().from(sessions).innerJoin(users, eq(users.userId, sessions.userId)).where(eq(sessions.sessionHash, hash)).get()
-  if (row === undefined || row.sessions.expiresAt <= nowMs || row.users.disabledAt !== null) return null
-  if (row.users.operatorId !== null) {
-    const op = getOperator(db, row.users.operatorId)
-    if (op === undefined || op.removedAt !== null) return null
-  }
-  if (nowMs - row.sessions.lastSeenAt >= 60_000) db.update(sessions).set({ lastSeenAt: nowMs }).where(eq(sessions.sessionHash, hash)).run()
-  return view(row.users)
+export function deleteExpiredSessions (db: Db, nowMs: number): void {
+  db.delete(sessions).where(lt(sessions.expiresAt, nowMs)).run()
 }
 
-export function deleteSession (db: Db, secret: string): void {
-  db.delete(sessions).where(eq(sessions.sessionHash, sessionHash(secret))).run()
+export function deleteSessionsOf (db: Db, userId: string): void {
+  db.delete(sessions).where(eq(sessions.userId, userId)).run()
+}
+
+export function sessionWithUser (db: Db, sessionHash: string): { sessions: typeof sessions.$inferSelect; users: UserRow } | undefined {
+  return db.select().from(sessions).innerJoin(users, eq(users.userId, sessions.userId)).where(eq(sessions.sessionHash, sessionHash)).get()
+}
+
+export function touchSession (db: Db, sessionHash: string, nowMs: number): void {
+  db.update(sessions).set({ lastSeenAt: nowMs }).where(eq(sessions.sessionHash, sessionHash)).run()
+}
+
+export function deleteSessionByHash (db: Db, sessionHash: string): void {
+  db.delete(sessions).where(eq(sessions.sessionHash, sessionHash)).run()
 }
 
 // ---- golden fund ----
 
 export interface GoldenCall { callId: string; note: string; markedBy: string; markedAt: number }
 
-export function markGolden (db: Db, callId: string, note: string, markedBy: string, nowMs: number): GoldenCall {
-  const text = note.trim()
-  if (text === '' || text.length > 2000) throw new InvalidInput('note', 'must be 1 to 2000 characters')
-  db.transaction((tx) => {
-    tx.insert(goldenCalls).values({ callId, note: text, markedBy, markedAt: nowMs })
-      .onConflictDoUpdate({ target: goldenCalls.callId, set: { note: text, markedBy, markedAt: nowMs } }).run()
-    // A call in the golden fund keeps its recordings whatever the retention says.
-    tx.update(recordings).set({ golden: true }).where(eq(recordings.callId, callId)).run()
-  })
-  return { callId, note: text, markedBy, markedAt: nowMs }
+export function writeGolden (db: Sql, golden: GoldenCall): void {
+  db.insert(goldenCalls).values(golden)
+    .onConflictDoUpdate({ target: goldenCalls.callId, set: { note: golden.note, markedBy: golden.markedBy, markedAt: golden.markedAt } }).run()
 }
 
-export const unmarkGolden = (db: Db, callId: string): void => {
-  db.transaction((tx) => {
-    tx.delete(goldenCalls).where(eq(goldenCalls.callId, callId)).run()
-    tx.update(recordings).set({ golden: false }).where(eq(recordings.callId, callId)).run()
-  })
+export function deleteGolden (db: Sql, callId: string): void {
+  db.delete(goldenCalls).where(eq(goldenCalls.callId, callId)).run()
+}
+
+/** Marks whether the call's recordings are kept whatever the retention says. */
+export function setRecordingsGolden (db: Sql, callId: string, golden: boolean): void {
+  db.update(recordings).set({ golden }).where(eq(recordings.callId, callId)).run()
 }
 
 export const listGolden = (db: Db): GoldenCall[] => db.select().from(goldenCalls).orderBy(sql`${goldenCalls.markedAt} desc`).all()

@@ -1,4 +1,5 @@
 // Domain events other parts subscribe to. Plain data: ids, numbers, times.
+import type { Availability } from './operator-state.js'
 
 export interface CallEnded {
   callId: string
@@ -65,4 +66,29 @@ export interface OperatorStateChanged {
   state: string
   reason: string
   atMs: number
+}
+
+/** An operator as the wallboard shows them. */
+export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
+
+/** A caller waiting for a free operator, in serving order. */
+export interface WaitingCaller {
+  callId: string
+  callerPhone: string | null
+  categoryId: string | null
+  returning: boolean
+  arrivedAt: number
+  /** The operator being rung for this caller right now. */
+  ringingOperatorId: string | null
+}
+
+/** A waiting caller as the wallboard and the API show them. */
+export interface WaitingView extends WaitingCaller { position: number; waitedMs: number }
+
+/** The line of waiting callers changed: someone joined or left. */
+export interface QueueChanged { waiting: number; callers: WaitingCaller[] }
+
+/** The line as shown at `nowMs`. */
+export function waitingViews (callers: readonly WaitingCaller[], nowMs: number): WaitingView[] {
+  return callers.map((c, i) => ({ ...c, position: i + 1, waitedMs: Math.max(0, nowMs - c.arrivedAt) }))
 }

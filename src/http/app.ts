@@ -5,12 +5,15 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { trustProxyOption, type Config } from '../config.js'
-import { randomId } from '../db/catalog-repo.js'
+import { HealthService } from '../health/health-service.js'
+import { CallRecords } from '../calls/call-records.js'
+import { randomId } from '../ids.js'
 import type { Db } from '../db/open.js'
-import { ensureAdminToken } from '../db/tokens-repo.js'
+import { ensureAdminToken } from '../accounts/token-service.js'
 import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
+import { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
 import dialplanRoutes from './routes/dialplan.js'
@@ -28,11 +31,12 @@ import operatorRoutes from './routes/operators.js'
 import tokenRoutes from './routes/tokens.js'
 import menuRoutes from './routes/menus.js'
 import queueRoutes from './routes/queue.js'
-import { MenusRepo } from '../db/menus-repo.js'
+import { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
-import { services, type Board, type SpeechServices } from './services.js'
+import { services, type Board } from './services.js'
+import type { SpeechService } from '../speech/speech-service.js'
 import reportRoutes from './routes/reports.js'
 import { ReportService, reportSettingsFrom } from '../reports/report-service.js'
 import { validatorCompiler } from './validation.js'
@@ -61,6 +65,8 @@ export interface AppDeps {
   newId?: (prefix: string) => string
   /** The lead lifecycle. Without it there are no lead or intake routes (they answer 404). */
   leads?: LeadService
+  /** Intake over `leads`; by default one over `db` with the config's key retention. */
+  intake?: IntakeService
   /** Dialplan preview/apply/rollback; without it the dialplan routes answer 404. */
   dialplan?: DialplanService
   /** Click-to-call; without it POST /api/calls/outbound answers 503. */
@@ -68,11 +74,11 @@ export interface AppDeps {
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
   /** Voice menus; by default a repository over `db`. */
-  menus?: MenusRepo
+  menus?: MenuService
   /** Callers waiting for a free operator (GET /api/queue). */
   waiting?: () => WaitingView[]
   /** Recordings, transcripts and QA; without it those routes answer 404. */
-  speech?: SpeechServices
+  speech?: SpeechService
   /** The wallboard's live feed; without it the wallboard answers 503. */
   feed?: ConsoleFeed
   /** What /metrics reports besides the bus's call counters. */
@@ -145,10 +151,12 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     config: deps.config,
     now,
     board: deps.board,
-    health: deps.health,
+    health: new HealthService(deps.db, deps.health),
+    callRecords: new CallRecords(deps.db),
     catalog,
     leads: deps.leads,
-    menus: deps.menus ?? new MenusRepo(catalog),
+    intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),
+    menus: deps.menus ?? new MenuService(catalog),
     waiting: deps.waiting ?? (() => []),
     reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,

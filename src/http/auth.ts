@@ -1,8 +1,8 @@
 // Bearer tokens, console sessions and roles. Roles nest: admin ⊃ supervisor ⊃ operator for reading; writes to the
 // catalog and tokens are admin only; operators act only on themselves.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import type { Role } from '../db/catalog-repo.js'
-import { verifyToken, type TokenAuth } from '../db/tokens-repo.js'
+import type { Role } from '../domain/roles.js'
+import { verifyToken, type TokenAuth } from '../accounts/token-service.js'
 import { Forbidden, Unauthorized } from './errors.js'
 import { sessionUserOf } from './session.js'
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import type { Bus } from '../bus.js'
+import { unexpectedErrorCounts } from '../unexpected-errors.js'
 
 export interface MetricsSources {
   /** Callers waiting for an operator now. */
@@ -36,6 +37,17 @@ export async function metricsRoute (app: FastifyInstance, opts: MetricsSources &
   })
   new Gauge({ name: 'ringlead_queue_depth', help: 'Callers waiting for a free operator', registers: [registry], collect () { this.set(opts.waiting?.() ?? 0) } })
   new Gauge({ name: 'ringlead_webhook_backlog', help: 'Webhook deliveries pending or being retried', registers: [registry], collect () { this.set(opts.webhookBacklog?.() ?? 0) } })
+  const unexpectedSeen = new Map<string, number>()
+  new Counter({
+    name: 'ringlead_unexpected_errors_total', help: 'Errors a hang-up or clean-up path did not expect (logged), by place', labelNames: ['where'], registers: [registry],
+    collect () {
+      for (const [where, n] of unexpectedErrorCounts()) {
+        const delta = n - (unexpectedSeen.get(where) ?? 0)
+        if (delta > 0) this.inc({ where }, delta)
+        unexpectedSeen.set(where, n)
+      }
+    }
+  })
   new Gauge({ name: 'ringlead_active_calls', help: 'Calls in progress', registers: [registry], collect () { this.set(opts.activeCalls?.() ?? 0) } })
 
   // Event-loop lag since the previous scrape: how long ready work (an ARI event, a timer) waited.

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import rateLimit, { type errorResponseBuilderContext } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
-import { verifyToken } from '../db/tokens-repo.js'
+import { verifyToken } from '../accounts/token-service.js'
 import { RingleadError } from '../errors.js'
 
 export class RateLimited extends RingleadError {

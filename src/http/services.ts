@@ -1,28 +1,21 @@
 // What the routes work with, as typed decorators: `app.services.db`, `app.services.catalog`, …
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
+import type { CallRecords } from '../calls/call-records.js'
 import type { Config } from '../config.js'
-import type { CatalogContext } from '../db/catalog-repo.js'
+import type { HealthService } from '../health/health-service.js'
+import type { CatalogContext } from '../catalog/catalog-service.js'
 import type { Db } from '../db/open.js'
-import type { TokenAuth } from '../db/tokens-repo.js'
+import type { TokenAuth } from '../accounts/token-service.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
+import type { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
-import type { MenusRepo } from '../db/menus-repo.js'
+import type { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
-import type { SpeechRepo } from '../db/speech-repo.js'
-import type { SpeechStatus } from '../speech/transcription-runner.js'
+import type { SpeechService } from '../speech/speech-service.js'
 
-/** Recordings, transcripts and QA for the routes. */
-export interface SpeechServices {
-  repo: SpeechRepo
-  status: () => SpeechStatus
-  /** Where recording paths are relative to. */
-  recordingsDir: string
-  /** Pokes the queue (a job was retried). */
-  poke: () => void
-}
 import type { ReportService } from '../reports/report-service.js'
 
 /** The live wallboard's view of an operator (state from Asterisk and ringlead's own calls). */
@@ -35,21 +28,25 @@ export interface Services {
   config: Config
   now: () => number
   board?: Board
-  health?: () => Record<string, unknown>
+  /** Calls as recorded: pages, stories, queue figures. */
+  callRecords: CallRecords
+  health: HealthService
   /** Context for catalog writes (operators, categories, tracking numbers). */
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
+  /** Leads from the API, the web form and Telegram; present with `leads`. */
+  intake?: IntakeService
   dialplan?: DialplanService
   /** Click-to-call (POST /api/calls/outbound); absent when the app runs without the call center. */
   outbound?: (input: ClickToCallInput) => { callId: string }
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
-  menus: MenusRepo
+  menus: MenuService
   /** Callers waiting for a free operator, in serving order; none without a call center. */
   waiting: () => WaitingView[]
   /** Speech; the speech routes answer 404 without it. */
-  speech?: SpeechServices
+  speech?: SpeechService
   /** The numbers: efficiency table, funnels, motivation, digests. */
   reports: ReportService
 }

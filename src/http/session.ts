@@ -1,7 +1,7 @@
 // The console's session cookie and CSRF check, shared by the pages and the /api scope.
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { userOfSession, type UserView } from '../db/users-repo.js'
+import { userOfSession, type UserView } from '../accounts/user-service.js'
 
 export const sessionCookie = 'rl_session'
 /** A random value for visitors not logged in, so the login and first-run forms' tokens are theirs alone. */

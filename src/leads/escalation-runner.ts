@@ -2,32 +2,23 @@
 // runs twice at once), runs each (a reminder, a call to the owner's or the manager's phone, a
 // follow-up) and writes down what happened and what comes next.
 import type { Logger } from 'pino'
-import type { AriLink } from '../asterisk/ari-link.js'
 import type { Bus } from '../bus.js'
-import type { Clock } from '../clock.js'
-import type { OperatorBoard } from '../calls/operator-board.js'
-import { DialAttempt } from '../calls/dial-attempt.js'
 import type { EscalationRow, LeadRow, LeadsRepo } from '../db/leads-repo.js'
 import { decideAfterStep, initialLadder, type LadderPolicy, type LadderStep, type StepOutcome } from '../domain/escalation.js'
-import { sipCallerId } from '../domain/caller-id.js'
+import { chooseEscalationCallee, type EscalationLine, type LadderPerson } from '../domain/escalation-callee.js'
 import { addWorkingTime, type WorkingCalendar } from '../domain/sla-clock.js'
 import type { LeadService, OwnerPicker } from './lead-service.js'
 import { viewLead } from './lead-service.js'
-import { PhoneMenu } from '../asterisk/phone-menu.js'
 
-export interface OperatorPhone { operatorId: string; endpoint: string; mobile: string | null; isManager: boolean }
+/** A person's phones and their presence now (the board's state; undefined when not on it). */
+export type OperatorPhone = LadderPerson
 
 export interface EscalationSettings {
   ladder: LadderPolicy
   calendar: WorkingCalendar
   leaseMs: number
-  ringTimeoutSeconds: number
-  keyTimeoutMs: number
-  guardMs: number
-  customerDialString: string
+  /** Dial string of a mobile number through the trunk ({number}); empty: never call mobiles. */
   mobileDialString: string
-  outboundCallerId: string
-  lang: string
   responseMinutes: number
   maxPerTick: number
   /** Steps (phone calls) running at once. */
@@ -37,13 +28,11 @@ export interface EscalationSettings {
 export interface EscalationDeps {
   repo: LeadsRepo
   leads: LeadService
-  ari: AriLink
-  board: OperatorBoard
+  /** The call layer's outbound leg: rings a person about a lead and says how it went. */
+  line: EscalationLine
   bus: Bus
   log: Logger
   now: () => number
-  /** Timers of the escalation calls (the ring guard). */
-  clock: Clock
   newId: (prefix: string) => string
   pickOwner: OwnerPicker
   phoneOf: (operatorId: string) => OperatorPhone | undefined
@@ -185,35 +174,33 @@ export class EscalationRunner {
     log.info({ newLeadId: created.lead.leadId }, 'follow-up task created')
   }
 
-  private target (row: EscalationRow, lead: LeadRow): OperatorPhone | undefined {
-    if (row.step === 'owner_call') return lead.ownerId ? this.deps.phoneOf(lead.ownerId) : undefined
-    const managers = this.deps.managers()
-    const free = managers.find((m) => this.deps.board.view(m.operatorId)?.state === 'available')
-    return free ?? managers[0]
-  }
-
-  /** The dial string for a person: their SIP phone, or their mobile through the trunk when the phone is away. */
-  private dialString (p: OperatorPhone): string {
-    const away = this.deps.board.view(p.operatorId)?.state === 'unregistered'
-    if (away && p.mobile && this.deps.settings.mobileDialString) return this.deps.settings.mobileDialString.replace('{number}', p.mobile.replace(/^\+/, ''))
-    return p.endpoint
-  }
-
   private async callStep (row: EscalationRow, lead: LeadRow, log: Logger): Promise<void> {
-    const who = this.target(row, lead)
+    const step = row.step as 'owner_call' | 'manager_call'
+    const owner = lead.ownerId ? this.deps.phoneOf(lead.ownerId) : undefined
+    const callee = chooseEscalationCallee(step, owner, step === 'manager_call' ? this.deps.managers() : [], this.deps.settings.mobileDialString)
     let outcome: StepOutcome
     let detail: Record<string, unknown> = {}
-    if (!who) {
+    if (callee.kind === 'skip') {
       outcome = 'skipped'
-      detail = { problem: row.step === 'owner_call' ? 'the lead has no owner' : 'no manager configured' }
+      detail = { problem: callee.problem }
     } else {
-      const r = await this.ringPerson(row, lead, who, log)
+      log.info({ operatorId: callee.operatorId, reasons: callee.reasons }, 'escalation call placed')
+      const r = await this.deps.line.call({
+        leadId: lead.leadId, escalationId: row.escalationId, operatorId: callee.operatorId, dialString: callee.dialString,
+        leadName: lead.name, customerNumber: (lead.phone ?? '').replace(/[^\d]/g, ''), deadlineAt: lead.deadlineAt,
+        canReassign: step === 'manager_call',
+        reassign: () => this.reassign(lead, callee.operatorId),
+        connected: () => {
+          this.deps.leads.recordResponse(lead.leadId, `phone:${callee.operatorId}`, `${step === 'owner_call' ? 'owner' : 'manager'} called the customer from the escalation call`)
+        }
+      })
       outcome = r.outcome
-      detail = { operatorId: who.operatorId, ...r.detail }
+      detail = { operatorId: callee.operatorId, ...r.detail }
     }
+    const calledId = callee.kind === 'call' ? callee.operatorId : null
     const now = this.deps.now()
     const fresh = this.deps.repo.get(lead.leadId) ?? lead
-    const decision = decideAfterStep({ step: row.step as LadderStep, dueAt: row.dueAt, attempt: row.attempt }, outcome,
+    const decision = decideAfterStep({ step, dueAt: row.dueAt, attempt: row.attempt }, outcome,
       lead.deadlineAt ?? row.dueAt, now, this.deps.settings.ladder, this.deps.settings.calendar)
     this.deps.repo.transaction(() => {
       this.note(lead, row, outcome, { ...detail, next: decision.reason })
@@ -224,83 +211,16 @@ export class EscalationRunner {
           attempt: decision.step.attempt, targetOperatorId: null, createdAt: now, updatedAt: now
         })
       }
-      this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'done', `${outcome}; ${decision.reason}`, now, who?.operatorId ?? null)
+      this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'done', `${outcome}; ${decision.reason}`, now, calledId)
     })
-    log.info({ outcome, next: decision.kind === 'next' ? decision.step : null, operatorId: who?.operatorId }, 'escalation call done')
+    log.info({ outcome, next: decision.kind === 'next' ? decision.step : null, operatorId: calledId }, 'escalation call done')
   }
 
-  /** Rings the person, plays the lead's summary and acts on their key. */
-  private async ringPerson (row: EscalationRow, lead: LeadRow, who: OperatorPhone, log: Logger): Promise<{ outcome: StepOutcome; detail: Record<string, unknown> }> {
-    const s = this.deps.settings
-    const number = (lead.phone ?? '').replace(/[^\d]/g, '')
-    const leg = new DialAttempt(this.deps.ari, {
-      endpoint: this.dialString(who), callerId: sipCallerId(`Lead ${lead.name ?? ''}`, number || 'ringlead'),
-      timeoutSeconds: s.ringTimeoutSeconds, appArgs: `escalation,${row.escalationId}`, guardMs: s.guardMs
-    }, this.deps.clock)
-    this.deps.board.legRinging(who.operatorId)
-    void leg.start()
-    const answered = await leg.outcome
-    this.deps.board.legStoppedRinging(who.operatorId)
-    if (answered.result !== 'answered') {
-      leg.dispose()
-      return { outcome: 'no_answer', detail: { result: answered.result, cause: answered.cause } }
-    }
-    leg.dispose()
-    const menu = new PhoneMenu(this.deps.ari, leg.channelId, s.lang, log, leg.takeKeys())
-    this.deps.board.talkStarted(who.operatorId)
-    const startedAt = this.deps.now()
-    try {
-      const overdueMinutes = Math.max(0, Math.round((this.deps.now() - (lead.deadlineAt ?? this.deps.now())) / 60_000))
-      const isManager = row.step === 'manager_call'
-      const prompt = [
-        'sound:ringlead/lead-waiting', `number:${overdueMinutes}`,
-        ...(number ? ['sound:ringlead/lead-from-number', `digits:${number}`] : []),
-        ...(number ? ['sound:ringlead/press-1-to-call'] : []),
-        ...(isManager ? ['sound:ringlead/press-2-reassign'] : [])
-      ]
-      const key = await menu.ask(prompt, isManager ? '12' : '1', s.keyTimeoutMs)
-      if (key === null) return { outcome: menu.gone ? 'no_answer' : 'no_key', detail: {} }
-      if (key === '2') {
-        const next = this.deps.pickOwner({ categoryId: lead.categoryId, phone: null, exclude: [lead.ownerId ?? '', who.operatorId] })
-        if (!next) return { outcome: 'no_key', detail: { problem: 'nobody else to give the lead to' } }
-        this.deps.leads.assignOwner(lead.leadId, next.operatorId, `phone:${who.operatorId}`, 'reassigned by the manager from the escalation call')
-        await menu.say(['sound:ringlead/reassigned'])
-        return { outcome: 'reassigned', detail: { newOwnerId: next.operatorId } }
-      }
-      if (!number) return { outcome: 'no_key', detail: { problem: 'the lead has no phone number' } }
-      await menu.say(['sound:ringlead/connecting'])
-      return await this.connectToCustomer(row, lead, who, menu, number, log)
-    } finally {
-      this.deps.board.talkEnded(who.operatorId, this.deps.now() - startedAt)
-      await menu.hangup()
-    }
-  }
-
-  private async connectToCustomer (row: EscalationRow, lead: LeadRow, who: OperatorPhone, menu: PhoneMenu, number: string, log: Logger): Promise<{ outcome: StepOutcome; detail: Record<string, unknown> }> {
-    const s = this.deps.settings
-    const customer = new DialAttempt(this.deps.ari, {
-      endpoint: s.customerDialString.replace('{number}', number), callerId: s.outboundCallerId || number,
-      timeoutSeconds: s.ringTimeoutSeconds * 2, appArgs: `customer,${row.escalationId}`, guardMs: s.guardMs
-    }, this.deps.clock)
-    void customer.start()
-    const got = await Promise.race([customer.outcome, menu.ended.then(() => null)])
-    if (got === null || got.result !== 'answered') {
-      await customer.cancel()
-      customer.dispose()
-      return { outcome: got === null ? 'no_answer' : 'failed', detail: { customer: got?.result ?? 'caller hung up first', cause: got?.cause ?? null } }
-    }
-    const bridgeId = `rl-esc-${row.escalationId}`
-    try {
-      await this.deps.ari.createBridge(bridgeId)
-      await this.deps.ari.addToBridge(bridgeId, [menu.channelId, customer.channelId])
-      this.deps.leads.recordResponse(lead.leadId, `phone:${who.operatorId}`, `${row.step === 'owner_call' ? 'owner' : 'manager'} called the customer from the escalation call`)
-      log.info({ operatorId: who.operatorId }, 'connected to the customer')
-      await Promise.race([customer.ended, menu.ended])
-      return { outcome: 'connected', detail: {} }
-    } finally {
-      await customer.hangup()
-      customer.dispose()
-      await this.deps.ari.destroyBridge(bridgeId).catch(() => false)
-    }
+  /** The manager pressed 2: the lead goes to whoever the routing would pick, not its owner or the manager. */
+  private reassign (lead: LeadRow, managerId: string): { newOwnerId: string } | { problem: string } {
+    const next = this.deps.pickOwner({ categoryId: lead.categoryId, phone: null, exclude: [lead.ownerId ?? '', managerId] })
+    if (!next) return { problem: 'nobody else to give the lead to' }
+    this.deps.leads.assignOwner(lead.leadId, next.operatorId, `phone:${managerId}`, 'reassigned by the manager from the escalation call')
+    return { newOwnerId: next.operatorId }
   }
 }

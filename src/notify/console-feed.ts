@@ -1,13 +1,15 @@
 // The console's live feed: bus events turned into numbered wallboard events, kept in a bounded log
-// so a browser that reconnects with Last-Event-ID gets exactly what it missed.
+// so a browser that reconnects with Last-Event-ID gets exactly what it missed. It keeps its own view
+// of the operators and the waiting callers, from the events; the board is read only at start and
+// when the catalog of operators changes.
 import type { Bus, QaAlert as BusQaAlert } from '../bus.js'
-import type { OperatorView } from '../calls/operator-board.js'
-import type { WaitingView } from '../calls/call-queue.js'
+import { waitingViews, type OperatorStateChanged, type OperatorView, type QueueChanged, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
+import type { Availability } from '../domain/operator-state.js'
 import type { TodayStats } from '../domain/today-figures.js'
 
 export interface Alert {
   alertId: number
-  kind: 'missed_call' | 'lead_overdue' | 'nobody_free' | 'qa'
+  kind: 'missed_call' | 'lead_overdue' | 'nobody_free' | 'qa' | 'customer'
   text: string
   atMs: number
   callId?: string | null
@@ -30,10 +32,10 @@ export interface Snapshot { lastEventId: number; serverNowMs: number; operators:
 
 export interface ConsoleFeedDeps {
   bus: Bus
+  /** Every operator now: read at start and when operators are added, changed or removed. */
   operators: () => OperatorView[]
-  /** One operator's view: a state change costs that operator, not the whole board. */
-  operator: (operatorId: string) => OperatorView | undefined
-  waiting: () => WaitingView[]
+  /** The callers waiting at start; queue.changed tells the rest. */
+  waiting: () => readonly WaitingCaller[]
   stats: () => TodayStats
   now: () => number
   /** Events kept for reconnecting clients. */
@@ -58,7 +60,7 @@ export function isVisibleTo (e: FeedEvent, viewer: FeedViewer): boolean {
 }
 
 function isAlertVisibleTo (a: Alert, viewer: FeedViewer): boolean {
-  if (viewer.role !== 'operator' || (a.kind !== 'lead_overdue' && a.kind !== 'qa')) return true
+  if (viewer.role !== 'operator' || (a.kind !== 'lead_overdue' && a.kind !== 'qa' && a.kind !== 'customer')) return true
   return viewer.operatorId !== null && a.operatorId === viewer.operatorId
 }
 
@@ -85,6 +87,9 @@ export class ConsoleFeed {
   private registeredCount = 0
   private readonly off: Array<() => void> = []
   private stopped = false
+  /** The feed's own view, kept by the events. */
+  private readonly views = new Map<string, OperatorView>()
+  private line: readonly WaitingCaller[] = []
 
   constructor (private readonly deps: ConsoleFeedDeps) {}
 
@@ -94,10 +99,14 @@ export class ConsoleFeed {
       bus.on(name, fn as never)
       this.off.push(() => { bus.off(name, fn as never) })
     }
-    on('operator.state', (e: { operatorId: string }) => { this.operatorChanged(e.operatorId) })
+    on('operator.state', (e: OperatorStateChanged) => { this.operatorChanged(e) })
     // Operators added, changed or removed: the one time the whole board is compared.
     on('catalog.changed', (e: { what: string }) => { if (e.what === 'operators') this.resyncOperators() })
-    on('queue.changed', () => { this.push({ type: 'queue', data: this.deps.waiting() }); this.checkNobodyFree() })
+    on('queue.changed', (e: QueueChanged) => { this.queueChanged(e.callers) })
+    // Who is rung for a waiting caller shows in the next snapshot; wallboards hear of joins and leaves.
+    on('queue.ringing', (e: { callId: string; operatorId: string | null }) => {
+      this.line = this.line.map((c) => (c.callId === e.callId ? { ...c, ringingOperatorId: e.operatorId } : c))
+    })
     on('call.offered', (e: { callId: string; operatorId: string; customerId: string | null; direction: string }) => {
       this.push({ type: 'offered', operatorId: e.operatorId, data: { callId: e.callId, customerId: e.customerId, direction: e.direction } })
     })
@@ -115,10 +124,22 @@ export class ConsoleFeed {
     // The speech checks found profanity or rudeness: the supervisor sees it at once.
     on('call.qa_alert', (e: BusQaAlert) => {
       const first = e.findings[0]
-      const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score}`
+      const said = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ') || `QA score ${e.score ?? '?'}`
+      // A live one: the supervisor can still listen in.
+      const text = e.live === true ? `${said} (call in progress)` : said
       this.alert({ kind: 'qa', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
     })
-    for (const v of this.deps.operators()) this.note(v.operatorId, v.state)
+    // The customer swore or was angry: the supervisor may want to call back or listen.
+    on('call.customer_alert', (e: BusQaAlert) => {
+      const first = e.findings[0]
+      const text = [first?.title, first?.text ? `«${first.text}»` : null].filter(Boolean).join(': ')
+      this.alert({ kind: 'customer', text, callId: e.callId, operatorId: this.deps.operatorOfCall?.(e.callId) ?? null, atMs: e.atMs })
+    })
+    for (const v of this.deps.operators()) {
+      this.views.set(v.operatorId, v)
+      this.note(v.operatorId, v.state)
+    }
+    this.line = [...this.deps.waiting()]
   }
 
   stop (): void {
@@ -131,8 +152,8 @@ export class ConsoleFeed {
     return {
       lastEventId: this.nextId - 1,
       serverNowMs: this.deps.now(),
-      operators: this.deps.operators(),
-      waiting: this.deps.waiting(),
+      operators: [...this.views.values()].map((v) => ({ ...v })),
+      waiting: this.waiting(),
       stats: this.deps.stats(),
       alerts: [...this.alerts]
     }
@@ -165,19 +186,39 @@ export class ConsoleFeed {
   /** Today's figures changed outside a call or lead event (the day turned). */
   statsChanged (): void { this.statsLater() }
 
-  private operatorChanged (operatorId: string): void {
-    const view = this.deps.operator(operatorId)
-    if (view === undefined) return
-    this.note(operatorId, view.state)
-    this.push({ type: 'operator', data: view })
+  private waiting (): WaitingView[] { return waitingViews(this.line, this.deps.now()) }
+
+  private queueChanged (callers: WaitingCaller[]): void {
+    this.line = callers
+    this.push({ type: 'queue', data: this.waiting() })
+    this.checkNobodyFree()
+  }
+
+  private operatorChanged (e: OperatorStateChanged): void {
+    const view = this.views.get(e.operatorId)
+    if (view === undefined) return // not yet in the catalog the feed knows: the resync sends it
+    const state = e.state as Availability
+    const next = { ...view, state, reason: e.reason, sinceMs: state === view.state ? view.sinceMs : e.atMs }
+    this.views.set(e.operatorId, next)
+    this.sendOperator(next)
+  }
+
+  private sendOperator (view: OperatorView): void {
+    this.note(view.operatorId, view.state)
+    this.push({ type: 'operator', data: { ...view } })
     this.checkNobodyFree()
   }
 
   private resyncOperators (): void {
     const views = this.deps.operators()
     const present = new Set(views.map((v) => v.operatorId))
-    for (const operatorId of [...this.sent.keys()]) if (!present.has(operatorId)) this.note(operatorId, null)
-    for (const v of views) if (this.sent.get(v.operatorId) !== v.state) this.operatorChanged(v.operatorId)
+    for (const operatorId of [...this.sent.keys()]) {
+      if (!present.has(operatorId)) { this.note(operatorId, null); this.views.delete(operatorId) }
+    }
+    for (const v of views) {
+      this.views.set(v.operatorId, v)
+      if (this.sent.get(v.operatorId) !== v.state) this.sendOperator(v)
+    }
   }
 
   /** Records the state last sent for an operator (null: removed), keeping the counts in step. */
@@ -195,7 +236,7 @@ export class ConsoleFeed {
     const nobody = this.sent.size > 0 && this.availableCount === 0 && this.registeredCount > 0
     if (nobody && !this.nobodyFree && this.deps.now() - this.nobodyFreeAlertAt >= nobodyFreeEveryMs) {
       this.nobodyFreeAlertAt = this.deps.now()
-      this.alert({ kind: 'nobody_free', text: `${this.deps.waiting().length}`, atMs: this.nobodyFreeAlertAt })
+      this.alert({ kind: 'nobody_free', text: `${this.line.length}`, atMs: this.nobodyFreeAlertAt })
     }
     this.nobodyFree = nobody
   }

@@ -36,7 +36,7 @@ export const outboxStates: readonly OutboxState[] = ['pending', 'delivering', 'd
 
 /** Bus events sent to the CRM, by `subscribe()`. */
 export const busEventTypes = [
-  'call.started', 'call.ended', 'call.qa_alert',
+  'call.started', 'call.ended', 'call.qa_alert', 'call.customer_alert',
   'lead.created', 'lead.updated', 'lead.status_changed', 'lead.escalated',
   'disposition.recorded'
 ] as const satisfies ReadonlyArray<keyof BusEvents>

@@ -1,10 +1,9 @@
 // The console's wallboard: the live feed of operators, waiting callers and alerts, with today's
 // figures kept in memory by the events (the database is read at start and at each midnight).
 import type { Bus } from '../bus.js'
-import type { CallQueue } from '../calls/call-queue.js'
-import type { OperatorBoard } from '../calls/operator-board.js'
 import type { Clock } from '../clock.js'
 import type { Db } from '../db/open.js'
+import type { OperatorView, WaitingCaller } from '../domain/call-events.js'
 import { WallboardStatsReader } from '../db/wallboard-stats.js'
 import { ConsoleFeed } from './console-feed.js'
 import { LiveFigures } from './live-figures.js'
@@ -13,8 +12,10 @@ export interface WallboardDeps {
   bus: Bus
   clock: Clock
   db: Db
-  board: OperatorBoard
-  queue: CallQueue
+  /** Every operator now (at start and when the catalog of operators changes). */
+  operators: () => OperatorView[]
+  /** The callers waiting at start. */
+  waiting: () => readonly WaitingCaller[]
   /** The shop's time zone: today's figures start at its midnight. */
   timeZone: string
   backlog: number
@@ -25,9 +26,8 @@ export function startWallboard (d: WallboardDeps): { feed: ConsoleFeed; figures:
   const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, dayTurned: () => { feed.statsChanged() } })
   const feed = new ConsoleFeed({
     bus: d.bus, now: () => d.clock.now(), backlog: d.backlog,
-    operators: () => d.board.views(),
-    operator: (operatorId) => d.board.view(operatorId),
-    waiting: () => d.queue.waiting(),
+    operators: d.operators,
+    waiting: d.waiting,
     operatorOfCall: d.operatorOfCall,
     stats: () => figures.stats()
   })

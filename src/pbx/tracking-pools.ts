@@ -3,7 +3,9 @@
 // visit's. When every number is held, the source's default number is shown and the miss counted.
 import { and, asc, eq, gt, inArray, max, ne, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
-import { didPattern, getTrackingNumber, type CatalogContext } from '../db/catalog-repo.js'
+import { didPattern } from '../catalog/catalog-rules.js'
+import { getTrackingNumber } from '../db/catalog-repo.js'
+import type { CatalogContext } from '../catalog/catalog-service.js'
 import type { Db } from '../db/open.js'
 import { trackingNumbers, trackingPoolNumbers, trackingPools, trackingVisits } from '../db/schema.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'

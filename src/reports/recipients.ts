@@ -1,6 +1,6 @@
 // Who gets digests. Until users with e-mails exist, the config lists them; `recipients()` is the
 // one place that changes when they do.
-import type { Role } from '../db/catalog-repo.js'
+import type { Role } from '../domain/roles.js'
 
 export interface Recipient { email: string; role: Role; operatorId: string | null }
 

@@ -1,6 +1,8 @@
 // AMI over TCP (CRLF framed "Key: Value" blocks), for the actions and events ringlead uses.
 import { type Server, type Socket, createServer } from 'node:net'
 import type { Logger } from 'pino'
+import type { SimChannel } from './model.js'
+import { parseMixMonitorOptions } from './mixmonitor.js'
 import { type AmiFields, type World, amiChannelFields } from './world.js'
 
 export interface AmiServerOptions { user: string; secret: string; log?: Logger }
@@ -112,6 +114,8 @@ export class AmiServer {
       }
       case 'command': return this.command(s, msg)
       case 'originate': return this.originate(s, msg)
+      case 'mixmonitor': return this.mixMonitor(s, msg)
+      case 'stopmixmonitor': return this.stopMixMonitor(s, msg)
       default:
         return this.reply(s, msg, 'Error', [['Message', `Invalid/unknown command: ${msg.get('action') ?? ''}. Use Action: ListCommands to show available commands.`]])
     }
@@ -161,6 +165,38 @@ export class AmiServer {
     }
     if (is('dialplan', 'show')) return this.world.showDialplan(words[2])
     return { ok: false, lines: [`No such command '${cmd}' (type 'core show help ${words.slice(0, 2).join(' ')}' for other possible commands)`] }
+  }
+
+  /** A channel by name, or by uniqueid as Asterisk's lookup falls back to. */
+  private channelOf (ref: string): SimChannel | undefined {
+    return this.world.getChannel(ref) ?? this.world.coreShowChannels().find((ch) => ch.name.toLowerCase() === ref.toLowerCase())
+  }
+
+  private mixMonitor (s: Session, msg: Message): void {
+    const ref = msg.get('channel') ?? ''
+    if (ref === '') return this.reply(s, msg, 'Error', [['Message', 'No channel specified']])
+    const ch = this.channelOf(ref)
+    if (ch === undefined) return this.reply(s, msg, 'Error', [['Message', 'No such channel']])
+    const { read, write } = parseMixMonitorOptions(msg.get('options') ?? '')
+    const file = msg.get('file') ?? ''
+    try {
+      this.world.recorder.monitors.start(ch, { mixed: file === '' ? null : file, read, write })
+    } catch {
+      return this.reply(s, msg, 'Error', [['Message', 'Could not start monitoring channel']])
+    }
+    // Asterisk answers Success with no Message line.
+    this.reply(s, msg, 'Success', [])
+    this.world.ami('MixMonitorStart', amiChannelFields(ch))
+  }
+
+  private stopMixMonitor (s: Session, msg: Message): void {
+    const ref = msg.get('channel') ?? ''
+    if (ref === '') return this.reply(s, msg, 'Error', [['Message', 'No channel specified']])
+    const ch = this.channelOf(ref)
+    if (ch === undefined) return this.reply(s, msg, 'Error', [['Message', 'No such channel']])
+    if (!this.world.recorder.monitors.stop(ch.id)) return this.reply(s, msg, 'Error', [['Message', 'Could not stop monitoring channel']])
+    this.reply(s, msg, 'Success', [])
+    this.world.ami('MixMonitorStop', amiChannelFields(ch))
   }
 
   private originate (s: Session, msg: Message): void {

@@ -45,7 +45,8 @@ function buildRoutes (): Route[] {
       routes.push({ resource, pathTemplate: api.path, pattern: new RegExp(`^${source}$`), paramNames, operations: api.operations })
     }
   }
-  return routes
+  // As Asterisk's router does, a literal segment wins over a variable one (/channels/externalMedia is no channel id).
+  return routes.sort((a, b) => a.paramNames.length - b.paramNames.length)
 }
 
 export class AriServer {
@@ -322,6 +323,10 @@ function ariHandlers (world: World): Record<string, Handler> {
     'channels.record': (r) => ({ status: 201, body: world.recordChannel(r.path.channelId ?? '', record(r)) }),
     'channels.getChannelVar': (r) => ok({ value: world.getVariable(r.path.channelId ?? '', r.params.variable) }),
     'channels.setChannelVar': (r) => { world.setVariable(r.path.channelId ?? '', r.params.variable, r.params.value ?? ''); return noContent },
+    'channels.externalMedia': async (r) => ok(await world.externalMedia({
+      channelId: r.params.channelId, app: r.params.app, external_host: r.params.external_host, encapsulation: r.params.encapsulation,
+      transport: r.params.transport, connection_type: r.params.connection_type, format: r.params.format, direction: r.params.direction, data: r.params.data
+    }, r.variables)),
     'channels.snoopChannel': (r) => snoop(r, r.params.snoopId),
     'channels.snoopChannelWithId': (r) => snoop(r, r.path.snoopId),
     'bridges.list': () => ok(world.bridges.list()),

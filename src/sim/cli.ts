@@ -1,6 +1,6 @@
 // `npm run sim`: the simulator on fixed ports with operators 101..110 and demo traffic.
 // Env: SIM_ARI_PORT (8088), SIM_AMI_PORT (5038), SIM_HOST (127.0.0.1), SIM_DIDS (comma list),
-// SIM_CALLS_PER_MINUTE (6), SIM_RECORDINGS_DIR (./var/sim-recordings), SIM_SECONDS_MS (1000), SIM_LOG_LEVEL (info),
+// SIM_CALLS_PER_MINUTE (6), SIM_RECORDINGS_DIR (./var/sim-spool/recording), SIM_SECONDS_MS (1000), SIM_LOG_LEVEL (info),
 // SIM_DIALPLAN_FILES (comma list of extensions files `dialplan reload` reads, e.g. ringlead's include file).
 import { resolve } from 'node:path'
 import pino from 'pino'
@@ -17,7 +17,7 @@ const sim = await startSimulator({
   host: env.SIM_HOST ?? '127.0.0.1',
   ariPort: Number(env.SIM_ARI_PORT ?? 8088),
   amiPort: Number(env.SIM_AMI_PORT ?? 5038),
-  recordingsDir: resolve(env.SIM_RECORDINGS_DIR ?? 'var/sim-recordings'),
+  recordingsDir: resolve(env.SIM_RECORDINGS_DIR ?? 'var/sim-spool/recording'),
   secondsMs,
   dialplanFiles: (env.SIM_DIALPLAN_FILES ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '').map((f) => resolve(f)),
   log

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ariFail } from './ari-error.js'
 import type { MediaHost } from './media-host.js'
+import { MixMonitors } from './mixmonitor.js'
 import type { SimChannel } from './model.js'
 import { SAMPLE_RATE, type ToneSpan, encodeWav, renderTones } from './wav.js'
 
@@ -27,9 +28,12 @@ const SUPPORTED_FORMATS = new Set(['wav'])
 
 export class Recorder {
   private readonly live = new Map<string, LiveRec>()
+  /** MixMonitor audiohooks (AMI), which hear bridges the way the recordings do. */
+  readonly monitors: MixMonitors
 
   constructor (private readonly host: MediaHost) {
     mkdirSync(host.recordingsDir, { recursive: true })
+    this.monitors = new MixMonitors(host)
   }
 
   recordChannel (ch: SimChannel, params: RecordParams): Record<string, unknown> {
@@ -58,11 +62,13 @@ export class Recorder {
 
   /** A channel joined a bridge: every recording of that bridge starts hearing it. */
   bridgeJoined (bridgeId: string, ch: SimChannel): void {
+    this.monitors.bridgeJoined(bridgeId, ch)
     for (const rec of this.bridgeRecordings(bridgeId)) this.openSpan(rec, ch.id, ch.toneHz)
   }
 
   /** A channel left a bridge; when the last one leaves, the recording ends (as Asterisk's does). */
   bridgeLeft (bridgeId: string, channelId: string, remaining: number): void {
+    this.monitors.bridgeLeft(bridgeId, channelId)
     for (const rec of this.bridgeRecordings(bridgeId)) {
       this.closeSpan(rec, channelId)
       // Finish after the leaver's own events (ChannelDestroyed comes before RecordingFinished).
@@ -75,6 +81,7 @@ export class Recorder {
   }
 
   channelGone (channelId: string): void {
+    this.monitors.channelGone(channelId)
     for (const rec of [...this.live.values()]) {
       if (rec.target.kind === 'channel' && rec.target.id === channelId) this.finish(rec)
       else this.closeSpan(rec, channelId)

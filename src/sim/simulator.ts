@@ -5,12 +5,14 @@ import { AmiServer } from './ami-server.js'
 import { AriEventHub } from './ari-events.js'
 import { AriServer } from './ari-server.js'
 import type { SimBridgeView, SimChannelView } from './model.js'
+import type { ExternalMediaView } from './external-media.js'
 import { WireLog } from './wire-log.js'
 import { type DirectDial, type DirectDialHandle, type PhoneBehaviour, World } from './world.js'
 
 export type { DirectDial, DirectDialHandle, PhoneBehaviour } from './world.js'
 export type { SimBridgeView, SimChannelView } from './model.js'
 export { WireLog } from './wire-log.js'
+export type { ExternalMediaView } from './external-media.js'
 
 export interface SimOptions {
   host?: string
@@ -86,7 +88,13 @@ export interface Simulator {
   /** Sends raw text over every ARI WebSocket (malformed-event tests). */
   sendRawEvent (text: string): void
   channels (): SimChannelView[]
+  /** The party on the channel says these 16 kHz mono samples, starting now (heard by snoops and sent to external media). */
+  speak (channelId: string, pcm16k: Int16Array): void
+  /** External media channels sending RTP now. */
+  externalMedia (): ExternalMediaView[]
   bridges (): SimBridgeView[]
+  /** Whether a MixMonitor (AMI) listens on the channel now. */
+  mixMonitoring (channelId: string): boolean
   /** Files `dialplan reload` reads from now on. */
   setDialplanFiles (files: string[]): void
   /** Makes the next reload fail ('reject': an error; 'ignore': "reloaded" but nothing loaded), or not (null). */
@@ -174,7 +182,10 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     dropWebSockets: () => hub.dropAll(),
     sendRawEvent: (text: string) => { hub.sendRaw(text) },
     channels: () => world.channelViews(),
+    speak: (channelId, pcm16k) => { world.media.speak(channelId, pcm16k) },
+    externalMedia: () => world.media.views(),
     bridges: () => world.bridgeViews(),
+    mixMonitoring: (channelId) => world.recorder.monitors.has(channelId),
     setDialplanFiles: (files) => { world.dialplanFiles = files },
     setReloadFault: (fault) => { world.reloadFault = fault },
     dialplanTrace: (channelId) => world.dialplanTrace(channelId),

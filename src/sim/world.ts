@@ -14,6 +14,7 @@ import { type Contexts, findExtension, loadDialplan, showContext } from './dialp
 import { type BridgeHost, Bridges } from './bridges.js'
 import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
+import { checkExternalMedia, ExternalMedia, type ExternalMediaParams } from './external-media.js'
 
 export type PhoneBehaviour =
   /**
@@ -123,6 +124,7 @@ export class World implements MediaHost, BridgeHost {
   readonly player: Player
   readonly recorder: Recorder
   readonly bridges: Bridges
+  readonly media: ExternalMedia
 
   constructor (opts: WorldOptions) {
     this.secondsMs = opts.secondsMs
@@ -133,6 +135,7 @@ export class World implements MediaHost, BridgeHost {
     this.recorder = new Recorder(this)
     this.player = new Player(this, { ...DEFAULT_SOUNDS, ...opts.sounds }, (name) => this.recorder.storedSeconds(name))
     this.bridges = new Bridges(this)
+    this.media = new ExternalMedia(this)
     this.player.onGone = (channelId, playbackId) => { this.bridges.playbackGone(channelId, playbackId) }
     this.endpoints.set('carrier', { resource: 'carrier', registered: true, behaviour: { kind: 'answer', afterMs: 0 }, device: 'NOT_INUSE', contactPort: 5070 })
   }
@@ -763,6 +766,36 @@ export class World implements MediaHost, BridgeHost {
     return channelSnapshot(ch)
   }
 
+  // ---- external media (external-media.ts) ---------------------------------------------------------
+
+  /** POST /channels/externalMedia: a UnicastRTP channel, answered, in the app with `data` as its arguments. */
+  async externalMedia (p: ExternalMediaParams, variables?: Record<string, string>): Promise<Record<string, unknown>> {
+    const target = checkExternalMedia(p)
+    if (p.channelId && this.channelsById.has(p.channelId)) throw ariFail(409, 'Channel with given unique ID already exists')
+    const channelId = p.channelId || `${Math.floor(Date.now() / 1000)}.${this.uniqueSeq++}`
+    const local = await this.media.open(channelId, target)
+    const args = p.data ? p.data.split(',') : []
+    const ch = this.newChannel({
+      id: channelId,
+      origin: 'originated',
+      name: `UnicastRTP/${target.host}:${target.port}-${channelSuffix(this.snoopSeq++)}`,
+      protocolId: '',
+      state: 'Up',
+      caller: { name: '', number: '' },
+      connected: { name: '', number: '' },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [p.app!, ...args].join(',') },
+      toneHz: 0
+    })
+    for (const [k, v] of Object.entries(variables ?? {})) ch.variables.set(k, v)
+    ch.variables.set('UNICASTRTP_LOCAL_ADDRESS', local.address)
+    ch.variables.set('UNICASTRTP_LOCAL_PORT', String(local.port))
+    ch.onGone = () => { this.media.close(channelId) }
+    ch.apps.add(p.app!)
+    ch.stasisApp = p.app
+    this.emit('StasisStart', { args, channel: channelSnapshot(ch) }, ch.apps)
+    return { ...channelSnapshot(ch), channelvars: { UNICASTRTP_LOCAL_ADDRESS: local.address, UNICASTRTP_LOCAL_PORT: String(local.port) } }
+  }
+
   // ---- playback and recording -----------------------------------------------------------------
 
   /** Media played to each channel, in order (what the simulated person heard), for tests and the demo. */
@@ -917,6 +950,7 @@ export class World implements MediaHost, BridgeHost {
 
   close (): void {
     this.closed = true
+    this.media.closeAll()
     for (const ch of this.channelsById.values()) this.clearTimers(ch)
     for (const t of this.worldTimers) clearTimeout(t)
     this.worldTimers.clear()

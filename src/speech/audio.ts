@@ -1,4 +1,5 @@
 // Recordings to what Whisper hears: 16 kHz mono 16-bit samples, one array per channel.
+import { open } from 'node:fs/promises'
 import wavefile from 'wavefile'
 
 export const whisperSampleRate = 16_000
@@ -12,4 +13,35 @@ export function wavToChannels (bytes: Uint8Array): Int16Array[] {
   if (wav.bitDepth !== '16') wav.toBitDepth('16')
   const samples = wav.getSamples(false, Int16Array) as unknown as Int16Array | Int16Array[]
   return Array.isArray(samples) ? samples : [samples]
+}
+
+/** Length and channel count of a WAV file, from its header alone (a call's recording can be large). */
+export async function wavLength (path: string): Promise<{ ms: number; channels: number }> {
+  const file = await open(path)
+  try {
+    const size = (await file.stat()).size
+    const head = Buffer.alloc(Math.min(size, 4096))
+    await file.read(head, 0, head.length, 0)
+    if (head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') throw new Error(`${path} is not a WAV file`)
+    let byteRate = 0
+    let channels = 1
+    for (let at = 12; at + 8 <= head.length;) {
+      const id = head.toString('latin1', at, at + 4)
+      const len = head.readUInt32LE(at + 4)
+      if (id === 'fmt ' && at + 16 <= head.length) {
+        channels = head.readUInt16LE(at + 10)
+        byteRate = head.readUInt32LE(at + 16)
+      }
+      if (id === 'data') {
+        // A header written before the recording ended may say 0 or 0xFFFFFFFF: the file's size tells.
+        const bytes = len === 0 || len === 0xffffffff || at + 8 + len > size ? size - at - 8 : len
+        if (byteRate === 0) break
+        return { ms: Math.round((bytes / byteRate) * 1000), channels }
+      }
+      at += 8 + len + (len & 1)
+    }
+    throw new Error(`${path}: no fmt or data chunk in the WAV header`)
+  } finally {
+    await file.close()
+  }
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { initWhisper } from '@fugood/whisper.node'
 import type { TrackSegment } from '../domain/transcript.js'
+import { decodeOptions, type DecodeLimits } from './decode-limits.js'
 
 export interface EngineResult { language: string; segments: TrackSegment[] }
 
@@ -28,7 +29,8 @@ export interface EngineInfo {
 
 export interface SpeechEngine {
   readonly name: string
-  readonly info: EngineInfo
+  /** Which build runs (the whisper.cpp engines; a stand-in engine may leave it out). */
+  readonly info?: EngineInfo
   /** 16 kHz mono signed 16-bit samples; language 'auto' lets the model detect it. */
   transcribe (samples: Int16Array, language: string): Promise<EngineResult>
   close (): Promise<void>
@@ -44,14 +46,14 @@ export interface WhisperOptions {
   engine?: EngineChoice
   /** Where the native addon is; defaults to native/whisper/build in the project. */
   addonPath?: string
-  /** Decoding limit: tokens per segment (0 = whisper.cpp's own). */
-  maxTokens?: number
+  /** The project's own bounds on decoding (decode-limits.ts). */
+  limits?: DecodeLimits
 }
 
 interface NativeAddon {
   systemInfo (): string
   load (path: string): Promise<object>
-  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxTokens: number): Promise<{ language: string; segments: TrackSegment[] }>
+  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxContextTokens: number, maxSegmentChars: number): Promise<{ language: string; segments: TrackSegment[] }>
   free (model: object): void
 }
 
@@ -152,7 +154,7 @@ async function openNative (opts: WhisperOptions, info: EngineInfo, addonPath: st
     name: info.name,
     info,
     async transcribe (samples, language) {
-      const r = await addon.transcribe(model, samples, language, opts.threads, opts.maxTokens ?? 0)
+      const r = await addon.transcribe(model, samples, language, opts.threads, opts.limits?.maxContextTokens ?? -1, opts.limits?.maxSegmentChars ?? 0)
       return { language: r.language !== '' ? r.language : language, segments: r.segments }
     },
     async close () { addon.free(model) }
@@ -167,7 +169,8 @@ async function openPrebuilt (opts: WhisperOptions, info: EngineInfo): Promise<Sp
     async transcribe (samples, language) {
       // Temperature fallback off: a call transcript is better late than re-decoded five times.
       const { promise } = ctx.transcribeData(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength) as ArrayBuffer, {
-        language, maxThreads: opts.threads, temperature: 0, temperatureInc: 0
+        language, maxThreads: opts.threads, temperature: 0, temperatureInc: 0,
+        ...(opts.limits === undefined ? {} : decodeOptions(opts.limits))
       })
       const r = await promise
       return {

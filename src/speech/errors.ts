@@ -27,3 +27,17 @@ export class TranscriptionStopped extends RingleadError {
     super('TRANSCRIPTION_STOPPED', 'transcription stopped: ringlead is shutting down')
   }
 }
+
+/** The worker could not load the model: the queue waits for another model instead of burning attempts. */
+export class ModelLoadFailed extends RingleadError {
+  constructor (readonly modelPath: string, readonly why: string) {
+    super('MODEL_LOAD_FAILED', `model failed to load: ${why}`)
+  }
+}
+
+/** A transcription ran past its deadline; its worker was killed and the job goes back to the queue. */
+export class TranscriptionOverDeadline extends RingleadError {
+  constructor (deadlineMs: number, audioMs: number) {
+    super('TRANSCRIPTION_OVER_DEADLINE', `transcription took longer than its deadline of ${Math.round(deadlineMs / 1000)} s (for ${Math.round(audioMs / 1000)} s of audio); its worker was killed`)
+  }
+}

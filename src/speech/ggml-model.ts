@@ -11,6 +11,8 @@ export interface RandomModelShape {
   audioLayers: number
   textLayers: number
   seed: number
+  /** Leaves out the blank token (" ") whisper.cpp looks up while decoding: a broken model, for tests of what such a model does. */
+  withoutBlankToken?: boolean
 }
 
 const ggmlMagic = 0x67676d6c
@@ -59,7 +61,8 @@ const namedTokens = [' ', ' -', " '", '"', '#', '(', ')', '*', '+', '/', ':', ';
   '))', '(((', ')))', '[[', ']]', '{{', '}}', '♪♪', '♪♪♪', '♩', '♪', '♫', '♬', '♭', '♮', '♯']
 
 /** Token text: the named ones first, then pronounceable nonsense, half of it starting a word. */
-function tokenText (i: number): string {
+function tokenText (i: number, withoutBlank: boolean): string {
+  if (i === 0 && withoutBlank) return '\u00a0'
   if (i < namedTokens.length) return namedTokens[i]!
   const a = syllables[i % 16]!
   const b = syllables[(i >> 4) % 16]!
@@ -138,7 +141,7 @@ export async function writeRandomWhisperModel (path: string, shape: RandomModelS
     await put(Buffer.from(filters.buffer))
     const words: Buffer[] = [ints(textTokens)]
     for (let i = 0; i < textTokens; i++) {
-      const w = Buffer.from(tokenText(i), 'utf8')
+      const w = Buffer.from(tokenText(i, shape.withoutBlankToken === true), 'utf8')
       words.push(ints(w.length), w)
     }
     await put(Buffer.concat(words))

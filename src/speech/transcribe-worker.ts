@@ -11,7 +11,7 @@ let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
   // A model that failed to load is tried again on the next call (the file may have been replaced).
-  engine ??= openWhisperEngine(settings).catch((err: unknown) => { engine = null; throw err })
+  engine ??= openWhisperEngine(settings).catch((err: unknown) => { engine = null; throw new ModelNotLoaded(err) })
   const e = await engine
   const tracks: Partial<Record<Speaker, TrackSegment[]>> = {}
   let language = req.language
@@ -30,6 +30,11 @@ async function run (req: WorkerRequest): Promise<WorkerReply> {
     if (req.language === 'auto' && r.language !== 'auto') language = r.language
   }
   return { id: req.id, ok: true, language, engine: e.name, tracks }
+}
+
+/** Told apart from a failed transcription: the daemon then waits for another model instead of retrying. */
+class ModelNotLoaded extends Error {
+  constructor (cause: unknown) { super(cause instanceof Error ? cause.message : String(cause)) }
 }
 
 const inFlight = new Set<Promise<void>>()
@@ -53,7 +58,7 @@ process.on('message', (req: WorkerRequest | { close: true }) => {
   }
   const p = run(req).then(
     (r) => { reply(r) },
-    (err: unknown) => { reply({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) }) }
+    (err: unknown) => { reply({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err), ...(err instanceof ModelNotLoaded ? { modelFailed: true } : {}) }) }
   ).finally(() => { inFlight.delete(p) })
   inFlight.add(p)
 })

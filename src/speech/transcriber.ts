@@ -8,18 +8,20 @@ import { createInterface } from 'node:readline'
 import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { speechWorkerEnv } from '../config.js'
+import type { DecodeLimits } from './decode-limits.js'
 import type { WhisperOptions } from './engine.js'
-import { TranscriptionStopped } from './errors.js'
+import { ModelLoadFailed, TranscriptionStopped } from './errors.js'
 
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
 export interface WorkerRequest { id: number; tracks: TrackFile[]; language: string }
 export type WorkerReply =
   | { id: number; ok: true; language: string; engine: string; tracks: Partial<Record<Speaker, TrackSegment[]>> }
-  | { id: number; ok: false; error: string }
+  | { id: number; ok: false; error: string; modelFailed?: true }
 export type Transcription = Extract<WorkerReply, { ok: true }>
 
 export interface Transcriber {
-  transcribe (tracks: TrackFile[], language: string): Promise<Transcription>
+  /** `signal` aborts the call: its worker is killed (replaced on the next call) and the call rejects with the signal's reason. */
+  transcribe (tracks: TrackFile[], language: string, signal?: AbortSignal): Promise<Transcription>
   /** Lets the calls in hand finish within `graceMs`; the ones still running then fail with TranscriptionStopped. */
   close (graceMs?: number): Promise<void>
 }
@@ -27,8 +29,8 @@ export interface Transcriber {
 // Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-function newWorker (settings: WhisperOptions, nice: number): ChildProcess {
-  const child = fork(workerFile, [JSON.stringify(settings)], {
+function newWorker (file: URL, settings: WhisperOptions, nice: number): ChildProcess {
+  const child = fork(file, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     env: speechWorkerEnv(),
     serialization: 'advanced',
@@ -50,6 +52,7 @@ function logNativeOutput (worker: ChildProcess, log: Logger | undefined): void {
 
 interface Slot {
   worker: ChildProcess | null
+  /** The calls the slot's current process holds (a killed process's exit must not fail its successor's). */
   pending: Map<number, { resolve: (r: Transcription) => void; reject: (e: Error) => void }>
 }
 
@@ -60,10 +63,12 @@ export class WorkerTranscriber implements Transcriber {
   private closed = false
 
   /**
-   * `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own output goes (debug); without one it is dropped.
-   * `engine`: which whisper.cpp build the workers run (engine.ts). Calls sent to one worker run at once there.
+   * `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own
+   * output goes (debug); without one it is dropped. `workerFile`: the child's script (tests give one
+   * that hangs or crashes; it speaks the same messages). `engine`: which whisper.cpp build the workers
+   * run (engine.ts); calls sent to one worker run at once there.
    */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger }) {
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger; limits?: DecodeLimits; workerFile?: URL }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -71,19 +76,21 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker({ modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto' }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
+    const pending: Slot['pending'] = new Map()
+    slot.pending = pending
     const failAll = (err: Error): void => {
       if (slot.worker === worker) slot.worker = null
-      for (const p of slot.pending.values()) p.reject(err)
-      slot.pending.clear()
+      for (const p of pending.values()) p.reject(err)
+      pending.clear()
     }
     worker.on('message', (reply: WorkerReply) => {
-      const p = slot.pending.get(reply.id)
+      const p = pending.get(reply.id)
       if (p === undefined) return
-      slot.pending.delete(reply.id)
+      pending.delete(reply.id)
       if (reply.ok) p.resolve(reply)
-      else p.reject(new Error(reply.error))
+      else p.reject(reply.modelFailed === true ? new ModelLoadFailed(this.opts.modelPath, reply.error) : new Error(reply.error))
     })
     worker.on('error', (err) => { failAll(err) })
     worker.on('exit', (code, signal) => {
@@ -93,16 +100,32 @@ export class WorkerTranscriber implements Transcriber {
     return worker
   }
 
-  async transcribe (tracks: TrackFile[], language: string): Promise<Transcription> {
+  async transcribe (tracks: TrackFile[], language: string, signal?: AbortSignal): Promise<Transcription> {
     if (this.closed) throw new TranscriptionStopped()
+    signal?.throwIfAborted()
     // Calls go round the slots; the queue never hands out more than `workers` at once.
     const slot = this.slots[this.next++ % this.slots.length]!
     const worker = slot.worker ?? this.start(slot)
+    const pending = slot.pending
     const id = this.nextId++
-    return await new Promise<Transcription>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject })
-      worker.send({ id, tracks, language } satisfies WorkerRequest)
-    })
+    const abort = (): void => {
+      const p = pending.get(id)
+      if (p === undefined) return
+      pending.delete(id)
+      p.reject(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason)))
+      // A hung whisper.cpp cannot be interrupted: the process goes, and the next call starts a new one.
+      if (slot.worker === worker) slot.worker = null
+      worker.kill('SIGKILL')
+    }
+    try {
+      return await new Promise<Transcription>((resolve, reject) => {
+        pending.set(id, { resolve, reject })
+        signal?.addEventListener('abort', abort, { once: true })
+        worker.send({ id, tracks, language } satisfies WorkerRequest)
+      })
+    } finally {
+      signal?.removeEventListener('abort', abort)
+    }
   }
 
   /**

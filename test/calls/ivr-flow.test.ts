@@ -1,7 +1,7 @@
 // Voice menus end to end: the simulated caller hears the menu and presses keys over ARI DTMF.
 import t, { type Test } from 'tap'
 import { systemClock } from '../../src/clock.js'
-import type { MenuDefinition } from '../../src/db/menus-repo.js'
+import type { MenuDefinition } from '../../src/catalog/menu-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 const mainMenu: MenuDefinition = {

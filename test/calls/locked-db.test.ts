@@ -27,7 +27,7 @@ t.test('a database locked by another process when ringlead is killed: the journa
   let locked = true
   t.teardown(() => { if (locked) locker.exec('COMMIT'); locker.close() })
   const caller = sim.placeCall({ from: '+79031112233', did: '74950000000' })
-  await until('talking and recording', () => sim.wire.responses().filter((r) => r.nickname === 'record' && r.status < 300).length === 3, 15_000)
+  await until('talking and recording', () => sim.mixMonitoring(caller.channelId), 15_000)
   sim.hangup(caller.channelId)
   await caller.ended
   const journal = `${dbPath}-writes.jsonl`
@@ -66,7 +66,7 @@ t.test('a database locked for the whole of a ringing call: the call is answered,
   t.teardown(() => { if (locked) locker.exec('COMMIT'); locker.close() })
   const ended = w.ended()
   const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
-  await until('talking and recording', () => w.sim.wire.responses().filter((r) => r.nickname === 'record' && r.status < 300).length === 3)
+  await until('talking and recording', () => w.sim.mixMonitoring(caller.channelId))
   w.sim.hangup(caller.channelId)
   const e = await ended
   t.match(e, { status: 'answered', answeredBy: ana, hangupBy: 'caller' }, 'the call went on as if nothing was locked')

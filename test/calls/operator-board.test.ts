@@ -11,7 +11,8 @@ function board (): OperatorBoard {
     statsSince: () => new Map(),
     bus: new Bus(),
     now: () => 1_000_000,
-    wrapUpMs: 0
+    wrapUpMs: 0,
+    timeZone: 'UTC'
   })
   b.reload()
   return b
@@ -57,7 +58,7 @@ t.test('an operator\'s wrap-up ends on time with an event, without anyone readin
   const bus = new Bus()
   const board = new OperatorBoard({
     loadOperators: () => [{ operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', isManager: false, paused: false, pausedReason: null, skills: {} }],
-    statsSince: () => new Map(), bus, now: () => clock.now(), wrapUpMs: 15_000, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
+    statsSince: () => new Map(), bus, now: () => clock.now(), wrapUpMs: 15_000, timeZone: 'UTC', setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
   board.reload()
   const states: string[] = []

@@ -26,7 +26,7 @@ const startDaemonProcess = (env: Record<string, string>): DaemonProcess => start
 /** A simulator with operator 101 answering, a database seeded with them, and the daemon's env for both. */
 async function simWithOperator (t: Test, prefix: string): Promise<{ sim: Simulator; env: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
+  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs, log: testLog })
   t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
   sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
   const dbPath = join(dir, 'ringlead.db')
@@ -92,7 +92,7 @@ t.test('the daemon started before Asterisk finds it when it comes up, and routes
   })
   t.match((await api(url, '/api/health')).amiLink, { lastError: /ECONNREFUSED/ }, 'and why AMI is')
   await new Promise((resolve) => setTimeout(resolve, 500))
-  const sim = await startSimulator({ ariPort, amiPort, recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
+  const sim = await startSimulator({ ariPort, amiPort, recordingsDir: join(dir, 'spool', 'recording'), secondsMs, log: testLog })
   t.teardown(() => sim.close())
   sim.addEndpoint('101', { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })
   await until('ARI and AMI connected', async () => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { startWorld, until, type World } from '../helpers/world.js'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { runCli } from '../../src/cli.js'
 import { browser, logIn } from './helpers.js'
 

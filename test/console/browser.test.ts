@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { chromium, type Page } from 'playwright-core'
 import { startWorld, until } from '../helpers/world.js'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 
 const password = 'correct horse battery'
 const artifacts = join(process.cwd(), 'test-artifacts')

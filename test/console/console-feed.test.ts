@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
 import type { OperatorView } from '../../src/calls/operator-board.js'
-import { ConsoleFeed, type FeedEvent } from '../../src/notify/console-feed.js'
+import { ConsoleFeed, isVisibleTo, type FeedEvent } from '../../src/notify/console-feed.js'
 
 const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
 
@@ -14,8 +14,7 @@ function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: Conso
   const boardReads = { whole: 0 }
   const feed = new ConsoleFeed({
     bus, waiting: () => [], stats: () => stats, now: () => clock.ms, backlog,
-    operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) },
-    operator: (operatorId) => { const o = ops.find((v) => v.operatorId === operatorId); return o === undefined ? undefined : { ...o } }
+    operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) }
   })
   feed.start()
   const got: FeedEvent[] = []
@@ -63,6 +62,19 @@ t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) 
   t.match(feed.snapshot().alerts, [{ kind: 'qa' }])
 })
 
+t.test('the customer swearing becomes a wallboard alert of its own kind, for supervisors and that call\'s operator', async (t) => {
+  const { bus, feed, got } = feedWith()
+  bus.emit('call.customer_alert', {
+    callId: 'call_2', score: 100, atMs: 1,
+    findings: [{ ruleId: 'customer-upset', kind: 'customer', severity: 'warning', title: 'The customer swears or is angry', message: 'the caller said "безобразие"', segmentIndex: 1, atMs: 4000, speaker: 'caller', text: 'Это безобразие!', penalty: 0 }]
+  })
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'customer', callId: 'call_2', text: 'The customer swears or is angry: «Это безобразие!»' } })
+  const alert = got.at(-1)!
+  t.ok(isVisibleTo(alert, { role: 'supervisor', operatorId: null }))
+  t.notOk(isVisibleTo(alert, { role: 'operator', operatorId: 'someone-else' }), 'not another operator')
+  t.match(feed.snapshot().alerts, [{ kind: 'customer' }])
+})
+
 t.test('replays what a reconnecting client missed, and asks for a snapshot when that has left the log', async (t) => {
   const { bus, feed, ops } = feedWith(3)
   for (let i = 0; i < 5; i++) {
@@ -103,4 +115,29 @@ t.test('operators added or removed in the catalog are sent, and a removed one no
   ops[0]!.state = 'talking'
   bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: '', atMs: 1000 })
   t.match(got.at(-1), { type: 'alert', data: { kind: 'nobody_free' } }, 'op_3 is gone: nobody is free')
+})
+
+t.test('the snapshot is the feed\'s own view, kept from the events: operators\' states and the waiting line', async (t) => {
+  const clock = { ms: 1000 }
+  const { bus, feed, boardReads } = feedWith(100, clock)
+  const before = boardReads.whole
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'call', atMs: 1500 })
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'ringing', reason: 'queue', atMs: 1600 })
+  const caller = { callId: 'call_1', callerPhone: '+79030000001', categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
+  bus.emit('queue.changed', { waiting: 1, callers: [caller] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
+  clock.ms = 2000
+  const snap = feed.snapshot()
+  t.match(snap.operators, [{ operatorId: 'op_1', name: 'Anna', state: 'ringing', reason: 'queue', sinceMs: 1500 }, { operatorId: 'op_2', state: 'talking' }])
+  t.same(snap.waiting, [{ ...caller, ringingOperatorId: 'op_1', position: 1, waitedMs: 1500 }])
+  t.equal(boardReads.whole, before, 'the board is not read for a snapshot')
+})
+
+t.test('a joining or leaving caller reaches the wallboards; a ring for a waiting caller only updates the view', async (t) => {
+  const { bus, got } = feedWith()
+  const caller = { callId: 'call_1', callerPhone: null, categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
+  bus.emit('queue.changed', { waiting: 1, callers: [caller] })
+  bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
+  bus.emit('queue.changed', { waiting: 0, callers: [] })
+  t.same(got.filter((e) => e.type === 'queue').map((e) => (e.data as unknown[]).length), [1, 0])
 })

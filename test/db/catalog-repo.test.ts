@@ -1,10 +1,7 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
-import {
-  createCategory, createOperator, createTrackingNumber, deleteCategory, deleteTrackingNumber, getOperator, getTrackingNumber,
-  listOperators, loadOperatorsWithSkills, pauseOperator, removeOperator, replaceSkills, unpauseOperator, updateCategory,
-  updateOperator, updateTrackingNumber, type CatalogContext
-} from '../../src/db/catalog-repo.js'
+import { createCategory, createOperator, createTrackingNumber, deleteCategory, deleteTrackingNumber, pauseOperator, removeOperator, replaceSkills, unpauseOperator, updateCategory, updateOperator, updateTrackingNumber, type CatalogContext } from '../../src/catalog/catalog-service.js'
+import { getOperator, getTrackingNumber, listOperators, loadOperatorsWithSkills } from '../../src/db/catalog-repo.js'
 import { openDb } from '../../src/db/open.js'
 import { callAttempts, calls } from '../../src/db/schema.js'
 

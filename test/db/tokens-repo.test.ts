@@ -1,11 +1,11 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
 import { runCli } from '../../src/cli.js'
-import { createOperator, removeOperator, type CatalogContext } from '../../src/db/catalog-repo.js'
+import { createOperator, removeOperator, type CatalogContext } from '../../src/catalog/catalog-service.js'
 import { openDb } from '../../src/db/open.js'
 import {
   createToken, ensureAdminToken, hashToken, lastUsedResolutionMs, listTokens, revokeToken, verifyToken
-} from '../../src/db/tokens-repo.js'
+} from '../../src/accounts/token-service.js'
 
 function world () {
   const db = openDb(':memory:')

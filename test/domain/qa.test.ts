@@ -1,5 +1,5 @@
 import t from 'tap'
-import { measureQuality, scoreCall, validateRules, type QaRule } from '../../src/domain/qa.js'
+import { findingsSoFar, measureQuality, scoreCall, validateRules, type QaRule } from '../../src/domain/qa.js'
 import { chooseLanguage, mergeTracks, type Segment } from '../../src/domain/transcript.js'
 import { defaultRuleSet } from '../../src/speech/default-rule-set.js'
 
@@ -117,4 +117,52 @@ t.test('tracks merge into one conversation; language comes from the number, then
   t.equal(chooseLanguage(null, 'ru', 'auto'), 'ru')
   t.equal(chooseLanguage(null, null, 'auto'), 'auto')
   t.equal(chooseLanguage('xx', null, 'en'), 'en')
+})
+
+t.test('prefixed and inflected forms, look-alikes, names and context', async (t) => {
+  const cases: Array<[string, string, string, boolean]> = [
+    ['prefixed mat: заебали', 'вы всех заебали', 'profanity-ru', true],
+    ['hard sign after a consonant prefix: съебался', 'он съебался', 'profanity-ru', true],
+    ['себестоимость is not съеб…', 'цена по себестоимости', 'profanity-ru', false],
+    ['вебинар is not в+еб', 'приходите на вебинар', 'profanity-ru', false],
+    ['сук is a branch', 'на доске один сук', 'profanity-ru', false],
+    ['бляха is a buckle', 'бляха латунная', 'profanity-ru', false],
+    ['imperative: заткнитесь', 'заткнитесь на секунду', 'rudeness-ru', true],
+    ['fleeting vowel: придурки', 'они не придурки', 'rudeness-ru', true],
+    ['тупой said to someone', 'вы что, тупой?', 'rudeness-ru', true],
+    ['тупой нож is a blunt knife', 'нож тупой совсем', 'rudeness-ru', false],
+    ['тупо is "simply"', 'я тупо не умею', 'rudeness-ru', false],
+    ['a title: «Идиот» Достоевского', 'есть «Идиот» Достоевского', 'rudeness-ru', false],
+    ['shut up', 'just shut up and listen', 'rudeness-en', true],
+    ['bullshit', 'that is bullshit', 'profanity-en', true],
+    ['shitake is a mushroom', 'shitake in four-ounce packs', 'profanity-en', false],
+    ['Dick is a name', 'Thank you, Dick, I updated it', 'profanity-en', false],
+    ['a dick', 'do not be a dick about it', 'profanity-en', true],
+    ['a dumb phone', 'a simple dumb phone', 'rudeness-en', false]
+  ]
+  for (const [name, text, ruleId, expectFinding] of cases) t.equal(fired([op(5, 8, text)], ruleId), expectFinding, name)
+  t.equal(fired([op(1, 3, 'Hi, thanks for calling Kitchen Depot')], 'greeting'), false, 'hi, thanks for calling greets')
+  t.equal(fired([op(1, 3, 'Hi there, you\'ve reached Sunny Furniture')], 'greeting'), false, 'you\'ve reached greets')
+  t.equal(fired([op(30, 33, 'сейчас проверю, где курьер')], 'offers-delivery'), true, 'asking where the courier is offers nothing')
+  t.equal(fired([op(30, 33, 'курьер привезёт завтра')], 'offers-delivery'), false)
+})
+
+t.test('fillers by context: "какого типа", "как бы вам удобно" and the verb "like" are not fillers', async (t) => {
+  const rate = (text: string): number => measureQuality([op(0, 60, text)]).fillersPerMinute
+  t.equal(rate('какого типа цоколь, этого типа лампы'), 0)
+  t.equal(rate('как бы вам удобно, как бы вы хотели'), 0)
+  t.equal(rate('would you like it, I\'d like that, what kind of base'), 0)
+  t.equal(rate('ну типа есть, как бы чёрный'), 3)
+  t.equal(rate('it\'s like, um, really good, you know, kind of great'), 4)
+})
+
+t.test('the customer swearing or angry: a customer finding for the supervisor, no penalty; the live view gives it at once', async (t) => {
+  const segs = [op(1, 3, 'Здравствуйте, магазин'), cl(3, 6, 'Где мой заказ, блядь? Это безобразие!'), op(6, 9, 'Понимаю, сейчас проверю')]
+  const customer = rule('customer-upset')
+  const r = scoreCall(segs, [customer, rule('profanity-ru')])
+  t.match(r.findings, [{ ruleId: 'customer-upset', kind: 'customer', speaker: 'caller', segmentIndex: 1, penalty: 0 }])
+  t.equal(r.findings.length, 1, 'one finding per segment')
+  t.equal(r.score, 100)
+  t.same(findingsSoFar(segs.slice(0, 2), defaultRuleSet.rules).map((f) => [f.ruleId, f.segmentIndex]), [['customer-upset', 1]], 'on the transcript so far')
+  t.same(findingsSoFar(segs.slice(0, 1), defaultRuleSet.rules), [], 'missing phrases wait for the end of the call')
 })

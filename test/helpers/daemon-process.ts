@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Test } from 'tap'
 import { Bus } from '../../src/bus.js'
-import { createOperator, randomId } from '../../src/db/catalog-repo.js'
+import { createOperator } from '../../src/catalog/catalog-service.js'
+import { randomId } from '../../src/ids.js'
 import { openDb } from '../../src/db/open.js'
 import { startSimulator, type Simulator } from '../../src/sim/simulator.js'
 import { secondsMs, testLog } from './world.js'
@@ -112,7 +113,7 @@ export async function webhookReceiver (t: Test): Promise<{ url: string; events: 
 /** A simulator, a database seeded with `resources` as operators, and the daemon's env for both. */
 export async function simAndDb (t: Test, prefix: string, resources: string[]): Promise<{ sim: Simulator; dir: string; dbPath: string; env: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs, log: testLog })
+  const sim: Simulator = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs, log: testLog })
   t.teardown(async () => { await sim.close(); rmSync(dir, { recursive: true, force: true }) })
   const dbPath = join(dir, 'ringlead.db')
   seedOperators(dbPath, resources)

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Bus } from '../../src/bus.js'
-import { createOperator, randomId } from '../../src/db/catalog-repo.js'
+import { createOperator } from '../../src/catalog/catalog-service.js'
+import { randomId } from '../../src/ids.js'
 import { openDb } from '../../src/db/open.js'
 import { calls, recordings } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
@@ -37,7 +38,7 @@ export async function stopUnderLoad (o: { graceSeconds: number; talking: number 
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-stop-'))
   modelPath ??= (async () => { const p = join(tmpdir(), `ringlead-stop-model-${process.pid}.bin`); await writeRandomWhisperModel(p); return p })()
   // Real seconds: the simulator's recordings then hold as much audio as the calls lasted.
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: 1000, log: testLog })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: 1000, log: testLog })
   try {
     const resources = Array.from({ length: o.talking }, (_, i) => String(101 + i))
     for (const r of resources) sim.addEndpoint(r, { registered: true, behaviour: { kind: 'answer', afterMs: 10 } })

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { loadConfig, type Config, type DeepPartial } from '../../src/config.js'
 import { promptLengths, startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon.js'
-import { createCategory, createOperator, createTrackingNumber, pauseOperator, randomId } from '../../src/db/catalog-repo.js'
+import { createCategory, createOperator, createTrackingNumber, pauseOperator } from '../../src/catalog/catalog-service.js'
+import { randomId } from '../../src/ids.js'
 import type { CallEnded } from '../../src/domain/call-events.js'
 import { startSimulator, type PhoneBehaviour, type Simulator } from '../../src/sim/simulator.js'
 
@@ -53,7 +54,7 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
 export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number> } = {}): Promise<World> {
   const simOptions = typeof simSetup === 'number' ? { secondsMs: simSetup } : simSetup
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
@@ -89,6 +90,8 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
         if (call === undefined) return false
         // A call that ended unanswered has nobody left to hang up.
         if (call.endedAt !== null) return (over = true)
+        // MixMonitor on the caller's channel (the default), or the three ARI recordings.
+        if (sim.mixMonitoring(channelId)) return true
         const recording = new Set(sim.wire.responses().filter((r) => r.nickname === 'record' && r.status === 201).map((r) => (r.body as { name?: string }).name))
         return ['mixed', 'caller', 'operator'].every((kind) => recording.has(`${call.callId}-${kind}`))
       }, 60_000)
@@ -115,9 +118,11 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
     async talking (callId) {
       const names = ['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`)
       const missing = (): string[] => {
+        // MixMonitor (AMI, the default) has no ARI event: its rows are written once Asterisk said Success.
+        const monitored = new Set(daemon.repo.recordingsOf(callId).map((r) => r.name))
         const started = new Set(sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
           .map((e) => (e.body.recording as { name: string }).name))
-        return names.filter((name) => !started.has(name))
+        return names.filter((name) => !started.has(name) && !monitored.has(name))
       }
       await until(`call ${callId} talking and recorded`, () => {
         if (missing().length === 0) return true

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { callStory } from '../../src/db/calls-read.js'
-import { createCategory } from '../../src/db/catalog-repo.js'
+import { createCategory } from '../../src/catalog/catalog-service.js'
 import type { Db } from '../../src/db/open.js'
 import { callAttempts, calls, customers, recordings } from '../../src/db/schema.js'
 import type { RoutingPlan } from '../../src/domain/routing.js'

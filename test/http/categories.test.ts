@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createTrackingNumber } from '../../src/db/catalog-repo.js'
+import { createTrackingNumber } from '../../src/catalog/catalog-service.js'
 import { bearer, t0, testApp } from './helpers.js'
 
 t.test('an admin creates, reads, renames and deletes a category', async (t) => {

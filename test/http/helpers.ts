@@ -2,9 +2,9 @@
 import { pino, type Logger } from 'pino'
 import { Bus } from '../../src/bus.js'
 import { loadConfig, type DeepPartial, type Config } from '../../src/config.js'
-import { createOperator, type CatalogContext, type NewOperator } from '../../src/db/catalog-repo.js'
+import { createOperator, type CatalogContext, type NewOperator } from '../../src/catalog/catalog-service.js'
 import { openDb, type Db } from '../../src/db/open.js'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { buildApp } from '../../src/http/app.js'
 import type { Board, OperatorLiveView } from '../../src/http/services.js'
 

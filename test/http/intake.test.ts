@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createCategory } from '../../src/db/catalog-repo.js'
+import { createCategory } from '../../src/catalog/catalog-service.js'
 import { testApp } from './helpers.js'
 import { anaId, bearer, count, leadsTestApp, t0, type LeadsTestApp } from './leads-helpers.js'
 

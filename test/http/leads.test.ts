@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createCategory } from '../../src/db/catalog-repo.js'
+import { createCategory } from '../../src/catalog/catalog-service.js'
 import type { LeadInput } from '../../src/leads/lead-service.js'
 import { anaId, bearer, count, leadsTestApp, t0, type LeadsTestApp } from './leads-helpers.js'
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createCategory } from '../../src/db/catalog-repo.js'
+import { createCategory } from '../../src/catalog/catalog-service.js'
 import { bearer, t0, testApp } from './helpers.js'
 
 t.test('an admin creates an operator with skills and reads it back with its live state', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { hashToken } from '../../src/db/tokens-repo.js'
+import { hashToken } from '../../src/accounts/token-service.js'
 import { bearer, t0, testApp } from './helpers.js'
 
 t.test('an admin creates a token, sees its secret once, and the secret works', async (t) => {

@@ -1,5 +1,5 @@
 // Shared by the outbound and customer-card tests: HTTP through the in-process daemon.
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import type { World } from '../helpers/world.js'
 
 export interface Answer { status: number; body: any }

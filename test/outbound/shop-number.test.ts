@@ -1,7 +1,7 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
-import { createCategory, createTrackingNumber } from '../../src/db/catalog-repo.js'
+import { createCategory, createTrackingNumber } from '../../src/catalog/catalog-service.js'
 import { openDb } from '../../src/db/open.js'
 
 t.test('the shop number for an outbound call: the tracking number of its category and/or source', async (t) => {

@@ -2,7 +2,7 @@
 // the default number and is counted, and a call to a held number is attributed to the visit.
 import t, { type Test } from 'tap'
 import { systemClock } from '../../src/clock.js'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 const minute = 60_000

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
-import { createOperator, randomId } from '../../src/db/catalog-repo.js'
+import { createOperator } from '../../src/catalog/catalog-service.js'
+import { randomId } from '../../src/ids.js'
 import { openDb } from '../../src/db/open.js'
 import { calls, qaResults } from '../../src/db/schema.js'
 import { speechQaScores } from '../../src/reports/qa-scores.js'

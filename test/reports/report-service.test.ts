@@ -1,7 +1,7 @@
 // Settled days are read once and remembered; the open day is always read live.
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { createOperator } from '../../src/db/catalog-repo.js'
+import { createOperator } from '../../src/catalog/catalog-service.js'
 import { callAttempts, calls } from '../../src/db/schema.js'
 import { ReportService, reportSettingsFrom } from '../../src/reports/report-service.js'
 import { testBase } from '../http/helpers.js'

@@ -1,6 +1,6 @@
 // The console's redirects, state changes, CSRF binding and headers, through the real app.
 import t from 'tap'
-import { createUser, getUser } from '../../src/db/users-repo.js'
+import { createUser, getUser } from '../../src/accounts/user-service.js'
 import { browser, logIn } from '../console/helpers.js'
 import { testApp } from '../http/helpers.js'
 

@@ -2,7 +2,7 @@
 // (the language switch's `back`, the login's `next`) keep the browser on this site.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { startWorld, until } from '../helpers/world.js'
 import { launchChromium } from './chromium.js'
 

@@ -9,14 +9,16 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { clickToCall } from '../../src/calls/click-to-call.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
-import { createCategory, createOperator, createTrackingNumber, type CatalogContext, type Role } from '../../src/db/catalog-repo.js'
+import { createCategory, createOperator, createTrackingNumber, type CatalogContext } from '../../src/catalog/catalog-service.js'
+import type { Role } from '../../src/domain/roles.js'
 import { CustomersRepo } from '../../src/db/customers-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
-import { MenusRepo } from '../../src/db/menus-repo.js'
+import { MenuService } from '../../src/catalog/menu-service.js'
+import { SpeechService } from '../../src/speech/speech-service.js'
 import { callAttempts, calls, goldenCalls, recordings, transcriptionJobs, transcripts, transcriptSegments } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
-import { createToken } from '../../src/db/tokens-repo.js'
-import { createUser } from '../../src/db/users-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { buildApp } from '../../src/http/app.js'
 import { LeadService } from '../../src/leads/lead-service.js'
 import { DialplanRenderer } from '../../src/pbx/dialplan-render.js'
@@ -117,7 +119,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
   createCategory(catalog, { categoryId: 'ovens', name: 'Ovens' })
   createTrackingNumber(catalog, { did: '74950000001', source: 'site', categoryId: 'ovens' })
   putPool(catalog, 'ads', { defaultDid: '74950000010', numbers: ['74950000011', '74950000012'] })
-  const menus = new MenusRepo(catalog)
+  const menus = new MenuService(catalog)
   menus.save('main', { name: 'Main', greeting: [], prompt: [], options: {}, timeoutSeconds: 5, repeats: 2, defaultAction: { kind: 'route' }, afterHours: null }, true)
 
   const leadsRepo = new LeadsRepo(db)
@@ -134,7 +136,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
   })
   const app = await buildApp({
     db, bus, config, log, now, newId, leads, dialplan, menus,
-    speech: { repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {} },
+    speech: new SpeechService({ db, repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {} }),
     // The call center is Asterisk's side; here it takes the request and names the call.
     outbound: (input) => clickToCall({
       db, repo: callsRepo, leads: leadsRepo, place: () => newId('call'), ready: () => true, now, newId,

@@ -1,7 +1,7 @@
 // Names without control or bidi characters, and passwords that are hard to guess, wherever they are set.
 import t from 'tap'
 import { runCli } from '../../src/cli.js'
-import { createUser, getUser, login } from '../../src/db/users-repo.js'
+import { createUser, getUser, login } from '../../src/accounts/user-service.js'
 import { judgePassword } from '../../src/domain/password.js'
 import { browser } from '../console/helpers.js'
 import { bearer, testApp } from '../http/helpers.js'

@@ -5,7 +5,7 @@
 // (HTML escaped on the console's pages, formulas neutralised in CSV).
 import t from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { putPool } from '../../src/pbx/tracking-pools.js'
 import { browser, logIn } from '../console/helpers.js'
 import { bearer, leadsTestApp, t0, telegramSecret } from '../http/leads-helpers.js'

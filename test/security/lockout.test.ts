@@ -1,7 +1,7 @@
 // The login lockout under parallel guesses, over real HTTP: each guess is counted before its
 // password check, so guesses sent together cannot all see the same count.
 import t from 'tap'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { testApp } from '../http/helpers.js'
 
 const password = 'correct horse battery'

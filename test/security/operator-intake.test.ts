@@ -2,7 +2,7 @@
 // click-to-call: they get the lead only when it is theirs, otherwise what the public web form gets.
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { browser, logIn } from '../console/helpers.js'
 import { anaId, bearer, leadsTestApp } from '../http/leads-helpers.js'
 

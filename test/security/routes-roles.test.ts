@@ -4,7 +4,7 @@
 // other operator, and nothing of Ben's customers may reach Ana's credentials.
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
-import type { Role } from '../../src/db/catalog-repo.js'
+import type { Role } from '../../src/domain/roles.js'
 import { password, securityWorld, telegramSecret, type Credential, type SecurityWorld } from './helpers.js'
 
 /** Whose resource a request is about: the operator's own (Ana's) or another operator's (Ben's). */

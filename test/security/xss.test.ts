@@ -3,7 +3,7 @@
 // a dialog opens or its DOM gains an event-handler attribute, an inline script or a javascript: URL.
 import t from 'tap'
 import type { Page } from 'playwright-core'
-import { createUser } from '../../src/db/users-repo.js'
+import { createUser } from '../../src/accounts/user-service.js'
 import { startWorld } from '../helpers/world.js'
 import { launchChromium } from './chromium.js'
 

@@ -11,7 +11,7 @@ export const SECONDS_MS = 20
 
 export async function startSim (t: TapLike, opts: Partial<SimOptions> = {}): Promise<{ sim: Simulator; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-sim-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'recordings'), secondsMs: SECONDS_MS, ...opts })
+  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: SECONDS_MS, ...opts })
   t.teardown(async () => {
     await sim.close()
     rmSync(dir, { recursive: true, force: true })
@@ -104,4 +104,16 @@ export async function until (what: string, check: () => boolean, timeoutMs = 10_
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await sleep(5)
   }
+}
+
+/** A carrier call answered and an operator leg (PJSIP/101, which must answer) in one mixing bridge. */
+export async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string; bridgeId: string }> {
+  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  await ev.type('StasisStart', call.channelId)
+  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await ev.type('StasisStart', op.id)
+  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
+  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
+  return { caller: call.channelId, operator: op.id, bridgeId: bridge.id }
 }

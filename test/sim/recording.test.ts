@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { Simulator } from '../../src/sim/simulator.js'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
-import { EventStream, SECONDS_MS, ari, sleep, startSim } from './helpers.js'
+import { EventStream, SECONDS_MS, ari, bridgedCall, sleep, startSim } from './helpers.js'
 
 t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done with whole seconds once the last channel leaves', async (t) => {
   const { sim, dir } = await startSim(t)
@@ -49,7 +49,7 @@ t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done
   t.not(tones.caller, tones.operator, 'each party has its own tone')
   t.ok(toneLevel(wav.pcm, tones.caller) > 0.05, 'the caller is audible in the mix')
   t.ok(toneLevel(wav.pcm, tones.operator) > 0.05, 'the operator is audible in the mix')
-  t.same(readFileSync(join(dir, 'recordings', 'call-1.wav')).subarray(0, 4).toString(), 'RIFF')
+  t.same(readFileSync(join(dir, 'spool', 'recording', 'call-1.wav')).subarray(0, 4).toString(), 'RIFF')
 
   t.equal((await ari(sim, 'DELETE', '/recordings/stored/call-1')).status, 204)
   t.same((await ari(sim, 'GET', '/recordings/stored/call-1')).body, { message: 'Recording not found' })
@@ -94,13 +94,9 @@ t.test('snoop recordings hold the spied direction and end with RecordingFinished
   const { sim } = await startSim(t)
   sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 5 } })
   const ev = await EventStream.open(sim)
-  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
-  await ev.type('StasisStart', call.channelId)
-  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
-  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
-  await ev.type('StasisStart', op.id)
-  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
-  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
+  const bridged = await bridgedCall(sim, ev)
+  const call = { channelId: bridged.caller }
+  const op = { id: bridged.operator }
   const snoopIn = (await ari(sim, 'POST', `/channels/${call.channelId}/snoop?spy=in&app=ringlead`)).body as { id: string }
   const snoopOut = (await ari(sim, 'POST', `/channels/${call.channelId}/snoop?spy=out&app=ringlead`)).body as { id: string }
   await ari(sim, 'POST', `/channels/${snoopIn.id}/record?name=caller-in&format=wav`)

@@ -1,9 +1,11 @@
 // Calls through the speech part without a working model: waiting for one, a model that fails,
 // an unwritable recordings directory; languages, the golden fund and rule sets over the API.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
+import { testModel } from '../helpers/speech.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
 // On a loaded machine Asterisk (the simulator) may take a while to finish the files.
@@ -46,22 +48,31 @@ t.test('without a model calls are still recorded and queued (in the category\'s 
   t.ok((await get(w, `/api/calls/${callId}`)).json().recordings.every((r: { golden: boolean }) => r.golden), 'marked for the golden fund')
 })
 
-t.test('a model that cannot load: retried with backoff, then failed with its error shown; retry through the API', async (t) => {
-  const w = await startWorld({ speech: { modelPath: '/dev/null', pollMs: 20, maxAttempts: 2, backoffBaseMs: 20 } }, patient)
+t.test('a model that cannot load: said once in /health and on the call, the job waits unattempted until the model file changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-badmodel-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  // Whole and ggml-shaped (the header check passes), but with a tensor whisper.cpp does not know: only loading fails.
+  const modelPath = join(dir, 'ggml-model.bin')
+  const bytes = readFileSync(await testModel())
+  const at = bytes.indexOf('encoder.ln_post.weight')
+  bytes.write('encoder.ln_pxst.weight', at)
+  writeFileSync(modelPath, bytes)
+  const w = await startWorld({ speech: { modelPath, pollMs: 20, maxAttempts: 2, backoffBaseMs: 20, modelCheckMs: 100 } }, patient)
   t.teardown(() => w.close())
   w.addOperator('101')
   const callId = await answeredCall(w)
-  await until('job failed', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'failed', 30_000)
-  const job = w.daemon.speechRepo.jobOfCall(callId)!
-  t.equal(job.attempts, 2)
-  t.match(job.lastError, /Failed to initialize whisper context/)
-  const s = (await get(w, `/api/calls/${callId}/transcript`)).json()
-  t.match(s.status, /failed after 2 attempts: Failed to initialize whisper context/)
-  const jobs = (await get(w, '/api/speech/jobs?state=failed')).json()
-  t.match(jobs, { counts: { failed: 1 }, items: [{ jobId: job.jobId, lastError: /Failed/ }] })
-  const retried = await w.daemon.app.inject({ method: 'POST', url: `/api/speech/jobs/${job.jobId}/retry`, headers: { authorization: `Bearer ${w.token}` } })
-  t.equal(retried.statusCode, 200)
-  t.equal(retried.json().attempts, 0)
+  await until('the model failed to load', () => w.daemon.transcription.status().state === 'model failed to load', 30_000)
+  const health = (await get(w, '/api/health')).json()
+  t.match(health.transcription, { state: 'model failed to load', model: 'ggml-model.bin', reason: /^transcription: model failed to load: Failed to initialize whisper context/, jobs: { pending: 1, failed: 0 } })
+  t.match(w.daemon.speechRepo.jobOfCall(callId), { state: 'pending', attempts: 0, lastError: null }, 'the attempt was not counted')
+  t.match((await get(w, `/api/calls/${callId}/transcript`)).json().status, /^queued; transcription waits for a model \(transcription: model failed to load/)
+
+  const fixed = join(dir, '.incoming')
+  copyFileSync(await testModel(), fixed)
+  renameSync(fixed, modelPath)
+  await until('transcribed on the replaced model', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'done', 60_000)
+  t.match(w.daemon.speechRepo.jobOfCall(callId), { attempts: 1 })
+  t.match((await get(w, '/api/health')).json().transcription, { state: 'ready', model: 'ggml-model.bin', stuck: 0, lastFailure: null })
 })
 
 t.test('an unwritable recordings directory: the call completes, the failure is counted and the API says why', async (t) => {

@@ -1,7 +1,7 @@
 // A call end to end: recorded by the simulator, transcribed with a generated model, checked, and
 // served back through the API (recordings with range requests, per role).
 import t from 'tap'
-import { createToken } from '../../src/db/tokens-repo.js'
+import { createToken } from '../../src/accounts/token-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 import { testModel } from '../helpers/speech.js'
 import { describeEngine } from '../../src/speech/engine.js'
@@ -34,11 +34,14 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   await until('transcript stored', () => w.daemon.speechRepo.jobOfCall(callId)?.state === 'done', 100_000)
   const story = (await get(w, `/api/calls/${callId}`)).json()
   t.equal(story.speech.status, 'transcribed')
-  // The simulator's tracks are tones whose length follows the machine's timing, and what a
-  // random-weight model makes of them (even nothing) varies; decoding of fixed speech is asserted in
-  // engine.test.ts, search over a known transcript in queue.test.ts. Here: the pipeline.
+  // The simulator's tracks are tones whose length follows the machine's timing; a random-weight
+  // model turns them into noise words ("da", "rive", "li"), different from run to run but never none:
+  // a pipeline that lost the audio or the words would store zero segments. Decoding of fixed speech
+  // is asserted in engine.test.ts, search over a known transcript in queue.test.ts. Here: the pipeline.
   t.match(story.speech.transcript, { language: 'en', engine: describeEngine().name, model: 'ggml-random-tiny.bin', segments: Array })
   const segs = story.speech.transcript.segments as Array<{ speaker: string; startMs: number; endMs: number; text: string }>
+  t.ok(segs.length > 0, `the tracks gave segments (${segs.length})`)
+  t.ok(segs.every((s) => s.text.trim() !== ''), 'each segment has words')
   t.ok(segs.every((s) => (s.speaker === 'caller' || s.speaker === 'operator') && s.startMs <= s.endMs), 'each segment names its party and an interval')
   t.ok(segs.every((s, i) => i === 0 || segs[i - 1]!.startMs <= s.startMs), 'merged in time order')
   t.match(story.speech.qa, { ruleSetId: 'default', score: Number })

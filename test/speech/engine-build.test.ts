@@ -34,7 +34,7 @@ t.test('auto without a native build: the prebuilt one runs, and the log line say
   t.match(engineLogLine(info), /prebuilt portable whisper\.cpp \(no AVX.*because the native build absent/)
   const engine = await openWhisperEngine({ modelPath: await testModel(), threads: 2, engine: 'auto', addonPath: missing })
   t.teardown(() => engine.close())
-  t.equal(engine.info.kind, 'prebuilt')
+  t.equal(engine.info?.kind, 'prebuilt')
   t.ok((await engine.transcribe(speech(), 'en')).segments.length > 0, 'the prebuilt engine transcribes')
 })
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config.js'
 import { openDb, type Db } from '../../src/db/open.js'
 import { calls, recordings } from '../../src/db/schema.js'
 import { SpeechRepo } from '../../src/db/speech-repo.js'
-import { removeExpiredRecordings } from '../../src/jobs/recording-retention.js'
+import { removeExpiredRecordings } from '../../src/speech/recording-retention.js'
 import { Outbox } from '../../src/notify/outbox.js'
 import { TranscriptionStopped } from '../../src/speech/errors.js'
 import { WorkerTranscriber, type Transcriber } from '../../src/speech/transcriber.js'
@@ -160,6 +160,49 @@ t.test('a severe finding alerts the supervisor at once: a bus event and a call.q
   t.equal(qa.alerts, 1)
   t.ok(qa.score < 100)
   t.match(repo.search('идиот', 10), [{ callId: 'call_rude', snippet: /\[идиоты\]/ }], 'full-text search, prefix of an inflected word')
+})
+
+t.test('the customer swearing alerts the supervisor (call.customer_alert, bus and webhook) and costs the operator nothing', async (t) => {
+  const db = openDb(':memory:')
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-queue-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  seedCall(db, dir, 'call_angry', 1000)
+  const repo = new SpeechRepo(db)
+  repo.enqueue('stt_angry', 'call_angry', 'ru', 1000)
+  const bus = new Bus()
+  const outbox = new Outbox({ db, config: loadConfig({}, { webhooks: { urls: 'http://127.0.0.1:9/hook' } }).webhooks, log: silent, now: () => 2000 })
+  const off = outbox.subscribe(bus)
+  t.teardown(off)
+  const operatorAlerts: QaAlert[] = []
+  const customerAlerts: QaAlert[] = []
+  bus.on('call.qa_alert', (a) => operatorAlerts.push(a))
+  bus.on('call.customer_alert', (a) => customerAlerts.push(a))
+  const words = (caller: string) => ({
+    transcribe: async () => ({
+      id: 1, ok: true, language: 'ru', engine: 'fixed',
+      tracks: {
+        caller: [{ startMs: 3000, endMs: 5000, text: caller }],
+        operator: [{ startMs: 500, endMs: 2500, text: 'Здравствуйте, магазин Техника.' }, { startMs: 6000, endMs: 8000, text: 'Понимаю вас, сейчас проверю доставку.' }]
+      }
+    }),
+    close: async () => {}
+  }) satisfies Transcriber
+  const r = runner(db, dir, { worker: 'w', now: () => 2000, transcriber: words('Да вы охуели, неделю заказ везёте!'), bus, modelPath: await testModel() })
+  r.tick(2000)
+  await r.idle()
+  t.equal(operatorAlerts.length, 0, 'nothing against the operator')
+  t.equal(customerAlerts.length, 1)
+  t.match(customerAlerts[0], { callId: 'call_angry', findings: [{ ruleId: 'customer-upset', kind: 'customer', speaker: 'caller', segmentIndex: 1, penalty: 0 }] })
+  t.equal(outbox.list().filter((e) => e.type === 'call.customer_alert').length, 1, 'webhook queued')
+  const angry = repo.qaResult('call_angry')!
+
+  seedCall(db, dir, 'call_calm', 1000)
+  repo.enqueue('stt_calm', 'call_calm', 'ru', 1000)
+  const calm = runner(db, dir, { worker: 'w', now: () => 2000, transcriber: words('Добрый день, где мой заказ?'), bus, modelPath: await testModel() })
+  calm.tick(2000)
+  await calm.idle()
+  t.equal(customerAlerts.length, 1, 'a calm customer raises nothing')
+  t.equal(angry.score, repo.qaResult('call_calm')!.score, 'the same operator words score the same, however the customer spoke')
 })
 
 t.test('retention removes old recordings but never golden ones or those still queued for transcription', async (t) => {

@@ -28,7 +28,7 @@ t.test('download-model saves a named model from the source, and says clearly whe
   const ok = await run(['download-model', 'base', '--dir', dir, '--source', source])
   t.equal(ok.code, 0)
   t.same(readFileSync(ok.out[0]!), body)
-  t.match(ok.err, /RINGLEAD_SPEECH_MODEL_PATH=/)
+  t.match(ok.err, /speech models use ggml-base\.bin/)
 
   const notModel = await run(['download-model', 'small', '--dir', dir, '--source', source])
   t.equal(notModel.code, 1)

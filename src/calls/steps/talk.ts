@@ -1,6 +1,7 @@
 // Step: the conversation. Answer the caller, bridge both, record, and wait until one of them hangs up.
 import { AsteriskCommandFailed } from '../../asterisk/errors.js'
 import type { CallContext, OperatorLeg } from '../call-context.js'
+import { startLiveAlerts } from '../live-media.js'
 
 export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<void> {
   if (ctx.isOver) {
@@ -30,11 +31,11 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
     throw err
   }
   ctx.log.info({ operatorId: operator.operatorId, bridgeId }, 'talking')
-  await Promise.all([
-    ctx.recorder.recordBridge(bridgeId),
-    ctx.recorder.recordParty('caller', ctx.caller.channelId),
-    ctx.recorder.recordParty('operator', operator.attempt.channelId)
-  ])
+  await ctx.recorder.recordCall(bridgeId, ctx.caller.channelId, operator.attempt.channelId)
+  const live = startLiveAlerts(ctx.deps.live, ctx.callId, ctx.caller.channelId, operator.attempt.channelId, ctx.log)
   await Promise.race([ctx.caller.stopped, operator.attempt.ended])
   if (!ctx.isOver) ctx.hangupBy = 'operator'
+  // Live audio ends with the conversation; the recordings go on to the end of the call.
+  await (await live)?.stop()
 }
+

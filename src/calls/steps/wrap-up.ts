@@ -4,6 +4,7 @@
 import type { CallEnded } from '../../domain/call-events.js'
 import type { CallContext } from '../call-context.js'
 import { recordAttempt } from './ring-step.js'
+import { ignoreChannelGone } from '../../asterisk/expected-errors.js'
 
 export type CallStatus = CallEnded['status']
 
@@ -26,7 +27,7 @@ export async function releaseEverything (ctx: CallContext): Promise<boolean> {
   const hangups: Array<Promise<unknown>> = []
   const keepOperator = keepsOperator(ctx)
   if (ctx.answered && !keepOperator) {
-    hangups.push(ctx.answered.attempt.hangup().catch(() => undefined))
+    hangups.push(ctx.answered.attempt.hangup()) // never rejects: a failed hang-up is logged and counted there
   }
   if (!ctx.caller.isGone) {
     if (ctx.hangupBy === null) ctx.hangupBy = 'system'
@@ -34,7 +35,7 @@ export async function releaseEverything (ctx: CallContext): Promise<boolean> {
   }
   await Promise.all(hangups)
   await ctx.recorder.hangupSnoops()
-  if (ctx.bridgeId) await ctx.deps.ari.destroyBridge(ctx.bridgeId).catch((err: Error) => { ctx.log.warn({ err: err.message }, 'bridge not destroyed') })
+  if (ctx.bridgeId) await ctx.deps.ari.destroyBridge(ctx.bridgeId).catch(ignoreChannelGone(ctx.log, 'call bridge destroy', { bridgeId: ctx.bridgeId }))
   if (!keepOperator) ctx.answered?.attempt.dispose()
   ctx.caller.dispose()
   return keepOperator
@@ -57,7 +58,7 @@ export async function handOver (ctx: CallContext): Promise<void> {
     await afterCall({ callId: ctx.callId, operatorId: operator.operatorId, channelId: operator.attempt.channelId, pressed: operator.attempt.takeKeys() })
   } catch (err) {
     ctx.log.error({ err }, 'after-call menu failed')
-    await ari.hangup(operator.attempt.channelId).catch(() => false)
+    await ari.hangup(operator.attempt.channelId).catch(ignoreChannelGone(ctx.log, 'after-call menu hangup'))
   } finally {
     board.dispositionEnded(operator.operatorId)
   }

@@ -3,7 +3,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import { DateTime } from 'luxon'
-import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../db/users-repo.js'
+import { countUsers, createSession, createUser, deleteSession, login, updateUser, type UserView } from '../../accounts/user-service.js'
 import { RingleadError } from '../../errors.js'
 import { rateLimited } from '../rate-limits.js'
 import { sessionCookie, sessionUserOf } from '../session.js'

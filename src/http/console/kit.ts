@@ -1,8 +1,8 @@
 // What the console's page modules share: rendering, the visitor's language, guarded routes and the
 // one way to redirect (through safeTarget).
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
-import type { Role } from '../../db/catalog-repo.js'
-import type { UserView } from '../../db/users-repo.js'
+import type { Role } from '../../domain/roles.js'
+import type { UserView } from '../../accounts/user-service.js'
 import type { Lang } from './i18n.js'
 
 export interface ConsoleKit {

@@ -8,9 +8,9 @@ import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
-import nunjucks from 'nunjucks'
-import { maxSkillLevel, minSkillLevel, type Role } from '../../db/catalog-repo.js'
-import { countUsers, type UserView } from '../../db/users-repo.js'
+import { maxSkillLevel, minSkillLevel } from '../../catalog/catalog-rules.js'
+import type { Role } from '../../domain/roles.js'
+import { countUsers, type UserView } from '../../accounts/user-service.js'
 import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
@@ -18,6 +18,7 @@ import { clientMessages, translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 import { liveFeedRoutes } from './live-feed.js'
 import { safeTarget } from './redirect.js'
+import { pageViews } from './views.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const require = createRequire(import.meta.url)
@@ -32,15 +33,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const zone = config.leads.timeZone
   const cookieBase = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: config.console.secureCookies }
   const sessionTtlMs = config.console.sessionHours * 3_600_000
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(join(here, 'views')), { autoescape: true, throwOnUndefined: false })
-  env.addFilter('dt', (ms: number | null | undefined, fmt = 'dd.MM HH:mm') => (ms == null ? '—' : DateTime.fromMillis(ms, { zone }).toFormat(fmt)))
-  env.addFilter('dur', (ms: number | null | undefined) => {
-    if (ms == null) return '—'
-    const s = Math.round(ms / 1000)
-    return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`
-  })
-  env.addFilter('json', (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c'))
-  env.addFilter('num', (v: number | null | undefined, digits = 0) => (v == null ? '—' : Number(v).toLocaleString('ru-RU', { maximumFractionDigits: digits })))
+  const env = pageViews(zone)
 
   await app.register(formbody)
   await app.register(fastifyStatic, { root: join(here, 'assets'), prefix: '/assets/', decorateReply: false })

@@ -1,6 +1,5 @@
 // /api/calls: every call, and the whole story of one.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { callStory, isOperatorOnCall, listCalls } from '../../db/calls-read.js'
 import { NotFound } from '../../errors.js'
 import { authOf } from '../auth.js'
 import { Forbidden } from '../errors.js'
@@ -8,13 +7,12 @@ import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, Outbo
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { InvalidInput, Unavailable } from '../../errors.js'
-import { speechView } from '../../speech/speech-view.js'
 import { CustomersRepo } from '../../db/customers-repo.js'
 import { LeadsRepo } from '../../db/leads-repo.js'
 import { maySeeLead } from './leads.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, catalog } = app.services
+  const { db, now, catalog, callRecords } = app.services
   const leadsRepo = new LeadsRepo(db)
   const customers = new CustomersRepo(db, now, catalog.newId)
 
@@ -30,7 +28,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       operatorId = auth.operatorId ?? undefined
     }
-    return listCalls(db, { ...rest, operatorId, fromMs: from, toMs: to })
+    return callRecords.list({ ...rest, operatorId, fromMs: from, toMs: to })
   })
 
   // Click-to-call: the operator's phone rings first, then the customer's. 202: the call is under way;
@@ -69,19 +67,19 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: CallParams, response: { 200: CallStory, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     const auth = authOf(req)
-    const story = callStory(db, req.params.callId)
+    const story = callRecords.story(req.params.callId)
     if (story === undefined) throw new NotFound('call', req.params.callId)
-    if (auth.role === 'operator' && (auth.operatorId === null || !isOperatorOnCall(db, req.params.callId, auth.operatorId))) {
+    if (auth.role === 'operator' && (auth.operatorId === null || !callRecords.isOperatorOnCall(req.params.callId, auth.operatorId))) {
       throw new Forbidden(`an operator token may read only calls its operator answered or was rung for; call ${req.params.callId} needs role supervisor or admin`)
     }
     const { speech } = app.services
     if (speech === undefined) return story
     const recordings = story.recordings.map((r) => {
-      const row = speech.repo.recording(r.recordingId)
+      const row = speech.recording(r.recordingId)
       const kept = r.status === 'stored' && row?.deletedAt === null
       return { ...r, golden: row?.golden ?? false, deletedAt: row?.deletedAt ?? null, url: kept ? `/api/calls/${story.call.callId}/recordings/${r.recordingId}` : null }
     })
-    return { ...story, recordings, speech: { ...speechView(speech.repo, story.call.callId, speech.status()) } }
+    return { ...story, recordings, speech: { ...speech.transcript(story.call.callId) } }
   })
 }
 

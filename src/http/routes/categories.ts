@@ -1,7 +1,7 @@
 // /api/categories: product categories that tracking numbers and skills point at.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from '../../db/catalog-repo.js'
+import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from '../../catalog/catalog-service.js'
 import { NotFound } from '../../errors.js'
 import { requireRole } from '../auth.js'
 import { CategoryList, CategoryParams, CategoryPatchBody, CategoryView, NewCategoryBody } from '../schemas/categories.js'

@@ -5,13 +5,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { and, eq } from 'drizzle-orm'
-import type { FastifyBaseLogger, FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { getCategory } from '../../db/catalog-repo.js'
-import type { Db } from '../../db/open.js'
-import { idempotencyKeys } from '../../db/schema.js'
-import { InvalidInput, RingleadError } from '../../errors.js'
-import { viewLead, type LeadView } from '../../leads/lead-service.js'
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Environment } from 'nunjucks'
+import { RingleadError } from '../../errors.js'
+import type { IntakeService } from '../../leads/intake-service.js'
+import { pageViews } from '../console/views.js'
 import { authenticate, authOf } from '../auth.js'
 import { csrfForSessions } from '../session.js'
 import { InvalidRequest, Unauthorized } from '../errors.js'
@@ -19,41 +17,7 @@ import { fastifyClientError } from '../error-handler.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { FormProblemPage, LeadForm, TelegramAnswer, TelegramUpdate } from '../schemas/intake.js'
 import { IntakeAnswer, IntakeHeaders, IntakeReceipt, NewLeadBody } from '../schemas/leads.js'
-import { actorOf, leadServiceOf, maySeeLead, presentLead } from './leads.js'
-
-/** An Idempotency-Key sent again with another request. */
-export class IdempotencyKeyReused extends RingleadError {
-  constructor (key: string) {
-    super('IDEMPOTENCY_KEY_REUSED', `Idempotency-Key "${key}": already used with a different body; send a new key for a new request`)
-  }
-}
-
-// ---- idempotency: (scope, key) → the lead, written in the lead's own transaction ----
-
-function canonical (value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical)
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
-  }
-  return value
-}
-
-/** The same request hashes the same whatever the order of its fields. */
-function hashRequest (body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(body) ?? null)).digest('hex')
-}
-
-function priorRequest (db: Db, scope: string, key: string) {
-  return db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.key, key))).get()
-}
-
-/**
- * Runs `fn` as one write transaction, taking the write lock first: a retry racing its original (in
- * this process or another) waits, then finds the key.
- */
-function inWriteTransaction<T> (db: Db, fn: () => T): T {
-  return db.$client.transaction(fn).immediate()
-}
+import { actorOf, maySeeLead, presentLead } from './leads.js'
 
 // ---- the web form ----
 
@@ -87,26 +51,18 @@ function landingOf (redirect: string | undefined, thankYouUrl: string, log: Fast
   return thankYouUrl
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' })[c]!)
-
-function sendPage (reply: FastifyReply, status: number, title: string, lines: string[], after: string): FastifyReply {
-  const items = lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')
-  return reply.status(status).type('text/html; charset=utf-8').send(
-    `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><h1>${escapeHtml(title)}</h1><ul>${items}</ul><p>${escapeHtml(after)}</p></body></html>\n`)
-}
-
 /** The form's refusals as a page a person can read; the app's JSON answers would mean nothing to them. */
-async function formErrorHandler (err: FastifyError | RingleadError, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+const formErrorHandler = (views: Environment) => async (err: FastifyError | RingleadError, req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+  const sendPage = (status: number, title: string, lines: string[], after: string): FastifyReply =>
+    reply.status(status).type('text/html; charset=utf-8').send(views.render('form-answer.njk', { title, lines, after }))
   const fix = 'Please go back, correct the form and send it again.'
   if (err instanceof InvalidRequest) {
     req.log.info({ code: err.code, status: 400 }, 'form refused')
-    return sendPage(reply, 400, 'Please check the form', err.problems.map((p) => (p.field === 'body' ? 'the form arrived empty' : `${p.field}: ${p.message}`)), fix)
+    return sendPage(400, 'Please check the form', err.problems.map((p) => (p.field === 'body' ? 'the form arrived empty' : `${p.field}: ${p.message}`)), fix)
   }
   if (err instanceof RingleadError && err.code === 'INVALID_INPUT') {
     req.log.info({ code: err.code, status: 400 }, 'form refused')
-    return sendPage(reply, 400, 'Please check the form', [err.message], fix)
+    return sendPage(400, 'Please check the form', [err.message], fix)
   }
   const status = err instanceof RingleadError ? (err.code === 'RATE_LIMITED' ? 429 : undefined) : err.statusCode
   if (status !== undefined && status >= 400 && status < 500) {
@@ -116,10 +72,10 @@ async function formErrorHandler (err: FastifyError | RingleadError, req: Fastify
       : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
         ? `the form must be sent as application/x-www-form-urlencoded (got ${req.headers['content-type'] ?? 'none'})`
         : fastifyClientError(err, req)?.message ?? err.message // e.g. "body: not valid JSON", not Fastify's wording
-    return sendPage(reply, status, 'The form was not accepted', [line], fix)
+    return sendPage(status, 'The form was not accepted', [line], fix)
   }
   req.log.error({ err }, 'request failed')
-  return sendPage(reply, 500, 'Something went wrong on our side', [`your request was not saved (request ${req.id})`], 'Please try again later, or call us.')
+  return sendPage(500, 'Something went wrong on our side', [`your request was not saved (request ${req.id})`], 'Please try again later, or call us.')
 }
 
 // ---- Telegram ----
@@ -146,12 +102,17 @@ const askForPhone = (chatId: number) => ({
   reply_markup: { keyboard: [[{ text: sharePhoneButton, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
 })
 
+/** The intake service; the intake routes are registered only with the lead service, which comes with it. */
+function intakeServiceOf (app: FastifyInstance): IntakeService {
+  const intake = app.services.intake
+  if (intake === undefined) throw new Error('intake routes registered without the intake service')
+  return intake
+}
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, config, statusMatrix: matrix } = app.services
-  const leads = leadServiceOf(app)
-  const unknownCategory = (field: string, categoryId: string | null | undefined): void => {
-    if (categoryId && getCategory(db, categoryId) === undefined) throw new InvalidInput(field, `unknown category ${categoryId}`)
-  }
+  const { now, config, statusMatrix: matrix } = app.services
+  const intake = intakeServiceOf(app as unknown as FastifyInstance)
+  const views = pageViews(config.leads.timeZone)
 
   // JSON, any system with an API token. A retry with the same Idempotency-Key and body gets the
   // same lead (200, Idempotent-Replayed: true); the same key with another body is a 422. An operator
@@ -162,26 +123,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { headers: IntakeHeaders, body: NewLeadBody, response: { 200: IntakeAnswer, 201: IntakeAnswer, 202: IntakeReceipt, 422: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
     const auth = authOf(req)
-    const key = req.headers['idempotency-key']
     const body = req.body
-    const requestHash = hashRequest(body)
     const utm = Object.fromEntries(Object.entries(body.utm ?? {}).filter(([, v]) => v !== undefined && v !== ''))
-    const answer = inWriteTransaction(db, (): { lead: LeadView; created: boolean; replayed: boolean } => {
-      if (key !== undefined) {
-        const prior = priorRequest(db, auth.tokenId, key)
-        if (prior !== undefined) {
-          if (prior.requestHash !== requestHash) throw new IdempotencyKeyReused(key)
-          return { lead: viewLead(leads.get(prior.leadId)), created: false, replayed: true }
-        }
-      }
-      unknownCategory('categoryId', body.categoryId)
-      const { lead, created } = leads.intake({
-        channel: 'api', name: body.name, phone: body.phone, email: body.email, message: body.message, source: body.source,
-        categoryId: body.categoryId, utm: Object.keys(utm).length > 0 ? utm : null, externalId: body.externalId
-      }, actorOf(auth))
-      if (key !== undefined) db.insert(idempotencyKeys).values({ scope: auth.tokenId, key, requestHash, leadId: lead.leadId, createdAt: now() }).run()
-      return { lead, created, replayed: false }
-    })
+    const answer = intake.takeApiLead({
+      channel: 'api', name: body.name, phone: body.phone, email: body.email, message: body.message, source: body.source,
+      categoryId: body.categoryId, utm: Object.keys(utm).length > 0 ? utm : null, externalId: body.externalId
+    }, actorOf(auth), { scope: auth.tokenId, key: req.headers['idempotency-key'], request: body })
     req.log.info({ leadId: answer.lead.leadId, created: answer.created, replayed: answer.replayed }, 'api lead taken')
     if (answer.replayed) void reply.header('idempotent-replayed', 'true')
     if (!maySeeLead(auth, answer.lead)) {
@@ -195,7 +142,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     form.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, parseForm(body as string))
     })
-    form.setErrorHandler(formErrorHandler)
+    form.setErrorHandler(formErrorHandler(views))
 
     form.post('/forms/lead', {
       schema: { body: LeadForm, response: { 303: Type.Null(), 400: FormProblemPage, 413: FormProblemPage, 415: FormProblemPage, 500: FormProblemPage } }
@@ -208,16 +155,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const given = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value)
       const categoryId = given(f.category)
-      unknownCategory('category', categoryId)
       const utm: Record<string, string> = {}
       for (const name of ['utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content'] as const) {
         const value = given(f[name])
         if (value !== null) utm[name] = value
       }
-      const { lead, created } = leads.intake({
+      const { lead, created } = intake.takeFormLead({
         channel: 'form', name: given(f.name), phone: given(f.phone), email: given(f.email), message: given(f.message),
         source: given(f.source) ?? config.forms.source, categoryId, utm: Object.keys(utm).length > 0 ? utm : null
-      }, 'form')
+      })
       req.log.info({ leadId: lead.leadId, created }, 'form lead taken')
       return reply.redirect(to, 303)
     })
@@ -246,22 +192,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
     const externalId = `tg:${m.chat.id}`
     const phone = m.contact === undefined ? null : internationalPhone(m.contact.phone_number)
-    const key = String(update.update_id)
-    const requestHash = hashRequest(update)
-    const from = m.from
-    const answer = inWriteTransaction(db, () => {
-      const prior = priorRequest(db, 'telegram', key)
-      if (prior !== undefined) {
-        if (prior.requestHash !== requestHash) req.log.warn({ updateId: update.update_id }, 'telegram resent an update with other content; kept the first')
-        return { outcome: 'replayed' as const, lead: leads.get(prior.leadId) }
-      }
-      // The chat is the customer's id until they share a phone: the first message makes the lead,
-      // later ones (and the shared contact, which fills in the phone) find it by the chat or the phone.
-      const { lead, created } = leads.intake({
-        channel: 'telegram', name: displayName(from), phone, message: m.text ?? m.caption ?? null, source: config.telegram.source, externalId
-      }, 'telegram')
-      db.insert(idempotencyKeys).values({ scope: 'telegram', key, requestHash, leadId: lead.leadId, createdAt: now() }).run()
-      return { outcome: created ? 'created' as const : 'updated' as const, lead }
+    // The chat is the customer's id until they share a phone: the first message makes the lead,
+    // later ones (and the shared contact, which fills in the phone) find it by the chat or the phone.
+    const answer = intake.takeTelegramMessage({
+      channel: 'telegram', name: displayName(m.from), phone, message: m.text ?? m.caption ?? null, source: config.telegram.source, externalId
+    }, { updateId: update.update_id, content: update }, () => {
+      req.log.warn({ updateId: update.update_id }, 'telegram resent an update with other content; kept the first')
     })
     // Until the lead has a phone, every answer asks for it (a replay too: Telegram resends an update
     // only when our first answer, and the question in it, did not reach it).

@@ -1,10 +1,7 @@
 // /api/operators: who answers calls, their skills, and pausing them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import {
-  createOperator, getOperator, listOperators, pauseOperator, removeOperator, replaceSkills, unpauseOperator, updateOperator,
-  type Operator
-} from '../../db/catalog-repo.js'
+import { createOperator, getOperator, listOperators, pauseOperator, removeOperator, replaceSkills, unpauseOperator, updateOperator, type Operator } from '../../catalog/catalog-service.js'
 import { NotFound } from '../../errors.js'
 import { authOf, requireRole, requireSelfOr } from '../auth.js'
 import type { Board } from '../services.js'

@@ -1,6 +1,5 @@
 // /api/queue: callers waiting for a free operator now, and how waits ended, hour by hour.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { queueStatsByHour } from '../../db/queue-stats.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { QueueStats, QueueStatsQuery, WaitingList } from '../schemas/queue.js'
@@ -9,7 +8,7 @@ import { InvalidInput } from '../../errors.js'
 const dayMs = 86_400_000
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, waiting, now } = app.services
+  const { callRecords, waiting, now } = app.services
 
   app.get('/queue', {
     onRequest: requireRole('operator'),
@@ -24,7 +23,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const from = req.query.from ?? to - dayMs
     if (from >= to) throw new InvalidInput('from', 'must be before to')
     if (to - from > 93 * dayMs) throw new InvalidInput('to', 'a range of at most 93 days')
-    return { from, to, hours: queueStatsByHour(db, from, to) }
+    return { from, to, hours: callRecords.queueByHour(from, to) }
   })
 }
 

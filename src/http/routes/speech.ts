@@ -2,15 +2,11 @@
 import send from '@fastify/send'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { eq } from 'drizzle-orm'
 import type { FastifyRequest } from 'fastify'
-import { isOperatorOnCall } from '../../db/calls-read.js'
-import { calls, categories, trackingNumbers } from '../../db/schema.js'
-import { validateRules, type QaRule } from '../../domain/qa.js'
-import { Conflict, InvalidInput, NotFound } from '../../errors.js'
+import type { QaRule } from '../../domain/qa.js'
+import { NotFound } from '../../errors.js'
 import { RecordingUnavailable } from '../../speech/errors.js'
 import { defaultRuleSet } from '../../speech/default-rule-set.js'
-import { speechView } from '../../speech/speech-view.js'
 import { assertRole, authOf, requireRole } from '../auth.js'
 import { Forbidden } from '../errors.js'
 import { CallParams } from '../schemas/calls.js'
@@ -18,14 +14,14 @@ import { authErrors, CategoryId, Did, ErrorBody } from '../schemas/common.js'
 import { Job, Language, RuleSet, RuleSetBody, SpeechView } from '../schemas/speech.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now } = app.services
+  const { now } = app.services
   const speech = app.services.speech!
 
   /** Operators see their own calls only, as on GET /calls/:callId. */
   const assertCallVisible = (req: FastifyRequest, callId: string): void => {
-    if (db.select({ c: calls.callId }).from(calls).where(eq(calls.callId, callId)).get() === undefined) throw new NotFound('call', callId)
-    const auth = authOf(req)
-    if (auth.role === 'operator' && (auth.operatorId === null || !isOperatorOnCall(db, callId, auth.operatorId))) {
+    const access = speech.callAccess(callId, authOf(req))
+    if (access === 'unknown') throw new NotFound('call', callId)
+    if (access === 'not_theirs') {
       throw new Forbidden(`an operator token may read only calls its operator answered or was rung for; call ${callId} needs role supervisor or admin`)
     }
   }
@@ -34,17 +30,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: CallParams, response: { 200: SpeechView, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     assertCallVisible(req, req.params.callId)
-    return speechView(speech.repo, req.params.callId, speech.status())
+    return speech.transcript(req.params.callId)
   })
 
   app.get('/calls/:callId/recordings/:recordingId', {
     schema: { params: Type.Object({ callId: CallParams.properties.callId, recordingId: Type.String({ minLength: 1, maxLength: 100 }) }) }
   }, async (req, reply) => {
     assertCallVisible(req, req.params.callId)
-    const rec = speech.repo.recording(req.params.recordingId)
-    if (rec === undefined || rec.callId !== req.params.callId) throw new NotFound('recording', req.params.recordingId)
-    if (rec.deletedAt !== null) throw new RecordingUnavailable(`recording ${rec.recordingId} was removed by the retention policy at ${new Date(rec.deletedAt).toISOString()}`)
-    if (rec.status !== 'stored' || rec.path === null) throw new RecordingUnavailable(`recording ${rec.recordingId} is missing (${rec.status}): ${rec.error ?? 'no file was kept'}`)
+    const rec = speech.storedRecording(req.params.callId, req.params.recordingId)
     const file = await send(req.raw, rec.path, { root: speech.recordingsDir, acceptRanges: true, cacheControl: false, etag: true, lastModified: true, dotfiles: 'deny' })
     if (file.type === 'error') {
       const err = file.metadata.error as Error & { status?: number }
@@ -60,7 +53,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { params: CallParams, body: Type.Object({ golden: Type.Boolean() }, { additionalProperties: false }), response: { 200: Type.Object({ callId: Type.String(), golden: Type.Boolean(), recordings: Type.Integer() }), 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     assertCallVisible(req, req.params.callId)
-    const n = speech.repo.setGolden(req.params.callId, req.body.golden)
+    const n = speech.setGolden(req.params.callId, req.body.golden)
     req.log.info({ callId: req.params.callId, golden: req.body.golden }, 'golden fund mark set')
     return { callId: req.params.callId, golden: req.body.golden, recordings: n }
   })
@@ -71,10 +64,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ callId: Type.String(), snippet: Type.String() })) }), ...authErrors }
     }
   }, async (req) => {
-    const auth = authOf(req)
-    let items = speech.repo.search(req.query.q, req.query.limit ?? 50)
-    if (auth.role === 'operator') items = items.filter((i) => auth.operatorId !== null && isOperatorOnCall(db, i.callId, auth.operatorId))
-    return { items }
+    return { items: speech.search(req.query.q, req.query.limit ?? 50, authOf(req)) }
   })
 
   // ---- the queue ----
@@ -85,18 +75,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       querystring: Type.Object({ state: Type.Optional(Job.properties.state), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) }),
       response: { 200: Type.Object({ engine: Type.Object({}, { additionalProperties: true }), counts: Type.Record(Type.String(), Type.Integer()), items: Type.Array(Job) }), ...authErrors }
     }
-  }, async (req) => ({ engine: speech.status(), counts: speech.repo.counts(), items: speech.repo.jobs(req.query.state, req.query.limit ?? 50) }))
+  }, async (req) => speech.queue(req.query.state, req.query.limit ?? 50))
 
   app.post('/speech/jobs/:jobId/retry', {
     onRequest: requireRole('supervisor'),
     schema: { params: Type.Object({ jobId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 200: Job, 404: ErrorBody, 409: ErrorBody, ...authErrors } }
   }, async (req) => {
-    const job = speech.repo.job(req.params.jobId)
-    if (job === undefined) throw new NotFound('transcription job', req.params.jobId)
-    if (!speech.repo.retry(job.jobId, now())) throw new Conflict(`transcription job ${job.jobId} is ${job.state}, not failed`)
-    const queued = speech.repo.job(job.jobId)!
-    speech.poke()
-    return queued
+    return speech.retry(req.params.jobId, now())
   })
 
   // ---- languages ----
@@ -105,8 +90,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('admin'),
     schema: { params: Type.Object({ categoryId: CategoryId }), body: Type.Object({ language: Type.Union([Language, Type.Null()]) }), response: { 200: Type.Object({ categoryId: Type.String(), language: Type.Union([Language, Type.Null()]) }), 404: ErrorBody, ...authErrors } }
   }, async (req) => {
-    const n = db.update(categories).set({ speechLanguage: req.body.language }).where(eq(categories.categoryId, req.params.categoryId)).run().changes
-    if (n === 0) throw new NotFound('category', req.params.categoryId)
+    speech.setCategoryLanguage(req.params.categoryId, req.body.language)
     return { categoryId: req.params.categoryId, language: req.body.language }
   })
 
@@ -114,8 +98,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('admin'),
     schema: { params: Type.Object({ did: Did }), body: Type.Object({ language: Type.Union([Language, Type.Null()]) }), response: { 200: Type.Object({ did: Type.String(), language: Type.Union([Language, Type.Null()]) }), 404: ErrorBody, ...authErrors } }
   }, async (req) => {
-    const n = db.update(trackingNumbers).set({ speechLanguage: req.body.language }).where(eq(trackingNumbers.did, req.params.did)).run().changes
-    if (n === 0) throw new NotFound('tracking number', req.params.did)
+    speech.setTrackingNumberLanguage(req.params.did, req.body.language)
     return { did: req.params.did, language: req.body.language }
   })
 
@@ -124,7 +107,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/qa/rule-sets', {
     onRequest: requireRole('supervisor'),
     schema: { response: { 200: Type.Object({ items: Type.Array(RuleSet), fallback: RuleSet }), ...authErrors } }
-  }, async () => ({ items: speech.repo.ruleSets(), fallback: defaultRuleSet }))
+  }, async () => ({ items: speech.ruleSets(), fallback: defaultRuleSet }))
 
   app.put('/qa/rule-sets/:ruleSetId', {
     onRequest: requireRole('supervisor'),
@@ -132,12 +115,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     assertRole(req, 'supervisor')
     const rules = req.body.rules as QaRule[]
-    const problems = validateRules(rules)
-    if (problems.length > 0) throw new InvalidInput('rules', problems.join('; '))
-    const other = speech.repo.ruleSets().find((r) => r.categoryId === req.body.categoryId && r.ruleSetId !== req.params.ruleSetId)
-    if (other !== undefined) throw new Conflict(`rule set ${other.ruleSetId} already covers ${req.body.categoryId ?? 'calls without a category'}`)
-    const view = { ruleSetId: req.params.ruleSetId, name: req.body.name, categoryId: req.body.categoryId, rules, updatedAt: now() }
-    speech.repo.putRuleSet(view)
+    const view = speech.putRuleSet({ ruleSetId: req.params.ruleSetId, name: req.body.name, categoryId: req.body.categoryId, rules, updatedAt: now() })
     req.log.info({ ruleSetId: view.ruleSetId, rules: rules.length }, 'QA rule set saved')
     return view
   })
@@ -146,7 +124,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('supervisor'),
     schema: { params: Type.Object({ ruleSetId: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), 404: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
-    if (!speech.repo.deleteRuleSet(req.params.ruleSetId)) throw new NotFound('rule set', req.params.ruleSetId)
+    speech.deleteRuleSet(req.params.ruleSetId)
     return await reply.code(204).send(null)
   })
 }

@@ -1,7 +1,7 @@
 // /api/tokens: API tokens, admin only. The secret appears once, in the answer to POST.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { createToken, listTokens, revokeToken } from '../../db/tokens-repo.js'
+import { createToken, listTokens, revokeToken } from '../../accounts/token-service.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { CreatedToken, NewTokenBody, TokenList, TokenParams } from '../schemas/tokens.js'

@@ -1,9 +1,7 @@
 // /api/tracking-numbers: DIDs on sites and ads, each with a traffic source and/or a category.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import {
-  createTrackingNumber, deleteTrackingNumber, getTrackingNumber, listTrackingNumbers, updateTrackingNumber
-} from '../../db/catalog-repo.js'
+import { createTrackingNumber, deleteTrackingNumber, getTrackingNumber, listTrackingNumbers, updateTrackingNumber } from '../../catalog/catalog-service.js'
 import { NotFound } from '../../errors.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'

@@ -1,9 +1,8 @@
 // /api/users (admin): console accounts. /api/golden: the golden fund of exemplary calls.
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { callStory } from '../../db/calls-read.js'
 import { NotFound } from '../../errors.js'
-import { createUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser } from '../../db/users-repo.js'
+import { createUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser } from '../../accounts/user-service.js'
 import { authOf, requireRole } from '../auth.js'
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody, EpochMs, Nullable, SafeName } from '../schemas/common.js'
@@ -61,7 +60,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('supervisor'),
     schema: { body: GoldenBody, response: { 200: Golden, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
-    if (callStory(db, req.body.callId) === undefined) throw new NotFound('call', req.body.callId)
+    if (app.services.callRecords.story(req.body.callId) === undefined) throw new NotFound('call', req.body.callId)
     return markGolden(db, req.body.callId, req.body.note, actorOf(authOf(req)), now())
   })
 

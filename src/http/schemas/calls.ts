@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { maxCallPageSize } from '../../db/calls-read.js'
+import { maxCallPageSize } from '../../calls/call-records.js'
 import { CategoryId, EpochMs, Nullable, OperatorId } from './common.js'
 
 export const CallStatus = Type.Union([

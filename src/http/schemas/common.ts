@@ -1,7 +1,7 @@
 // Schemas shared by several resources. `hint` is what the value "must" do, for error messages.
 import { Type, type TSchema } from '@sinclair/typebox'
 import { unsafeNameChars, unsafeNameHint } from '../../domain/text.js'
-import { categoryIdPattern, didPattern, endpointPattern, maxSkillLevel, minSkillLevel, mobilePattern } from '../../db/catalog-repo.js'
+import { categoryIdPattern, didPattern, endpointPattern, maxSkillLevel, minSkillLevel, mobilePattern } from '../../catalog/catalog-rules.js'
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 

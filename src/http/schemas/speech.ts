@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox'
+import { lexiconIds } from '../../domain/qa.js'
 import { EpochMs, Name, Nullable } from './common.js'
 
 export const Language = Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')])
@@ -28,25 +29,32 @@ export const SpeechView = Type.Object({
   }))
 })
 
+const Lexicons = Type.Optional(Type.Array(Type.Union(lexiconIds.map((id) => Type.Literal(id))), { maxItems: 20 }))
+
 const Rule = Type.Union([
   Type.Object({
     kind: Type.Literal('required'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
     speaker: Type.Union([Speaker, Type.Literal('any')]), phrases: Type.Array(Type.String({ maxLength: 300 }), { minItems: 1, maxItems: 100 }),
     fromMs: Type.Optional(Type.Integer({ minimum: 0 })), toMs: Type.Optional(Type.Integer({ minimum: 0 })), lastMs: Type.Optional(Type.Integer({ minimum: 0 })),
+    withAny: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 500 })),
     weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
   }, { additionalProperties: false }),
   Type.Object({
     kind: Type.Literal('forbidden'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
-    speaker: Type.Union([Speaker, Type.Literal('any')]), words: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 }),
+    speaker: Type.Union([Speaker, Type.Literal('any')]), lexicons: Lexicons, words: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 }),
     prefixes: Type.Optional(Type.Array(Type.String({ minLength: 2, maxLength: 100 }), { maxItems: 5000 })),
     except: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 })),
     severity: Type.Union([Type.Literal('info'), Type.Literal('warning'), Type.Literal('severe')]),
     weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
   }, { additionalProperties: false }),
   Type.Object({
+    kind: Type.Literal('customer'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
+    lexicons: Lexicons, words: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 5000 }))
+  }, { additionalProperties: false }),
+  Type.Object({
     kind: Type.Literal('quality'), ruleId: Type.String({ minLength: 1, maxLength: 100 }), title: Type.String({ maxLength: 300 }),
     metric: Type.Union(['fillersPerMinute', 'talkListenRatio', 'longestMonologueMs', 'longSilences', 'interruptions', 'wordsPerMinute'].map((m) => Type.Literal(m))),
-    min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
+    min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), minSpeechMs: Type.Optional(Type.Integer({ minimum: 0 })), weight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 }))
   }, { additionalProperties: false })
 ])
 

@@ -26,7 +26,8 @@ export const Channel = model('Channel', 'A call leg between Asterisk and an endp
   accountcode: req('string'),
   dialplan: req('DialplanCEP', 'Current dialplan location.'),
   creationtime: req('Date', 'When the channel was created.'),
-  language: req('string', 'Default language.')
+  language: req('string', 'Default language.'),
+  channelvars: opt('object', 'Channel variables')
 })
 
 export const Variable = model('Variable', 'A variable value.', {

@@ -72,6 +72,24 @@ export const channels: ApiDeclaration = declaration('channels', [
     op('GET', 'list', 'List[Channel]', 'List active channels.'),
     op('POST', 'originate', 'Channel', 'Dial an endpoint; the answered channel enters the app.', { parameters: originateParams(false), errorResponses: originateErrors })
   ] },
+  { path: '/channels/externalMedia', description: 'Create a channel to an External Media source/sink.', operations: [
+    op('POST', 'externalMedia', 'Channel', 'Start an External Media session.', {
+      parameters: [
+        queryParam('channelId', 'string', 'The unique id to assign the channel on creation.'),
+        queryParam('app', 'string', 'Stasis Application to place channel into', { required: true }),
+        bodyParam('variables', 'The "variables" key in the body object holds variable key/value pairs to set on the channel on creation.'),
+        queryParam('external_host', 'string', 'Hostname/ip:port or websocket_client connection ID of external host.'),
+        queryParam('encapsulation', 'string', 'Payload encapsulation protocol.', { defaultValue: 'rtp', allowableValues: list('rtp', 'audiosocket', 'none') }),
+        queryParam('transport', 'string', 'Transport protocol', { defaultValue: 'udp', allowableValues: list('udp', 'tcp', 'websocket') }),
+        queryParam('connection_type', 'string', 'Connection type (client/server).', { defaultValue: 'client', allowableValues: list('client', 'server') }),
+        queryParam('format', 'string', 'Format to encode audio in', { required: true }),
+        queryParam('direction', 'string', 'External media direction', { defaultValue: 'both', allowableValues: list('both') }),
+        queryParam('data', 'string', 'An arbitrary data field'),
+        queryParam('transport_data', 'string', 'Transport-specific data.')
+      ],
+      errorResponses: [{ code: 400, reason: 'Invalid parameters' }, { code: 409, reason: 'Channel is not in a Stasis application; Channel is already bridged' }]
+    })
+  ] },
   { path: '/channels/{channelId}', description: 'One channel', operations: [
     op('GET', 'get', 'Channel', 'Channel details.', { parameters: [channelId], errorResponses: [notFound('Channel')] }),
     op('POST', 'originateWithId', 'Channel', 'Originate with a chosen id.', { parameters: originateParams(true), errorResponses: originateErrors }),

@@ -23,6 +23,8 @@ export interface LabSettings {
     unknown: string
   }
   sipp: string
+  /** Audio (an RTP pcap) the carrier plays once answered; '' for none. Phones echo what they hear. */
+  pcap: string
   /** Keep each test's scratch directory (sipp message logs, recordings) even when it passes. */
   keepLogs: boolean
 }
@@ -104,6 +106,7 @@ export function labSettings (env: Record<string, string | undefined> = process.e
       unknown: did('RINGLEAD_IT_UNKNOWN_DID', '70000000000')
     },
     sipp: text('RINGLEAD_IT_SIPP', 'sipp'),
+    pcap: text('RINGLEAD_IT_PCAP', '/usr/share/sip-tester/g711a.pcap'),
     keepLogs: ['1', 'true', 'yes'].includes(text('RINGLEAD_IT_KEEP_LOGS', '').toLowerCase())
   }
   if (new Set(Object.values(settings.dids)).size !== 3) problems.push('RINGLEAD_IT_DID, RINGLEAD_IT_SECOND_DID and RINGLEAD_IT_UNKNOWN_DID must differ')

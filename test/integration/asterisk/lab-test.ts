@@ -7,7 +7,7 @@ import { clearAsterisk, startLab, until, within, type Lab } from './lab.js'
 import type { LabSettings } from './lab-settings.js'
 
 /** A lab for one test; on failure its sipp logs are kept and named. */
-export async function labFor (t: Test, settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: { now?: () => number } = {}): Promise<Lab> {
+export async function labFor (t: Test, settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: Parameters<typeof startLab>[2] = {}): Promise<Lab> {
   const leftovers = await clearAsterisk(settings)
   if (leftovers.length > 0) t.comment(`hung up leftovers of an earlier test: ${leftovers.join(', ')}`)
   const lab = await startLab(settings, overrides, opts)

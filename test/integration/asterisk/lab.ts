@@ -1,5 +1,6 @@
 // ringlead's daemon in-process against a real Asterisk, with sipp as carrier and phones.
 // Operators, categories and tracking numbers are made through the HTTP API, as an admin would.
+import type { SpeechEngine } from '../../../src/speech/engine.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -84,7 +85,7 @@ export async function clearAsterisk (settings: LabSettings): Promise<string[]> {
 }
 
 /** `now`: the daemon's clock (the SLA ladder's deadlines are tens of minutes away). */
-export async function startLab (settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: { now?: () => number } = {}): Promise<Lab> {
+export async function startLab (settings: LabSettings, overrides: DeepPartial<Config> = {}, opts: { now?: () => number; liveEngine?: SpeechEngine } = {}): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-it-'))
   const config = loadConfig({}, {
     ...overrides,
@@ -100,7 +101,7 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     http: { adminToken },
     agi: { port: 0 }
   })
-  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 5000, ...(opts.now ? { now: opts.now, escalationSchedule: false } : {}) })
+  const daemon = await startDaemon(config, { log: testLog, listen: false, waitForAsterisk: true, recordingSettleMs: 5000, ...(opts.now ? { now: opts.now, escalationSchedule: false } : {}), ...(opts.liveEngine ? { liveEngine: opts.liveEngine } : {}) })
   const phones = new Map<string, SippRun>()
   const calls: SippRun[] = []
 

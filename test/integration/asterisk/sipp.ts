@@ -1,6 +1,6 @@
 // sipp processes playing the carrier and the operators' phones, with the scenarios in sipp/.
 import { spawn } from 'node:child_process'
-import { openSync, closeSync, readFileSync, existsSync } from 'node:fs'
+import { openSync, closeSync, readFileSync, existsSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { LabSettings, SipAddress } from './lab-settings.js'
@@ -24,6 +24,8 @@ export type CallerBehaviour =
   | { kind: 'wait_for_bye' }
   /** Presses `digit` (SIP INFO) 1.5 s after the answer, stays `stayMs` more, hangs up. */
   | { kind: 'press'; digit: string; stayMs: number }
+  /** Talks for `talkMs`, sending `audioFile` (raw 8 kHz µ-law, looped) as RTP, then hangs up. */
+  | { kind: 'talk_audio'; talkMs: number; audioFile: string }
 
 export interface SippExit { code: number | null; signal: NodeJS.Signals | null; atMs: number }
 
@@ -49,7 +51,20 @@ const callerScenario: Record<CallerBehaviour['kind'], string> = {
   abandon: 'carrier-abandon.xml',
   wait_for_refusal: 'carrier-unanswered.xml',
   wait_for_bye: 'carrier-held.xml',
-  press: 'carrier-key.xml'
+  press: 'carrier-key.xml',
+  talk_audio: 'carrier-call.xml'
+}
+
+/**
+ * carrier-call.xml that also sends audio: sipp reads rtp_stream's file name when it loads the
+ * scenario (no [key] there), so the scenario is written per file, beside the logs.
+ */
+function scenarioWithAudio (logDir: string, name: string, audioFile: string): string {
+  const xml = readFileSync(join(scenarioDir, 'carrier-call.xml'), 'utf8')
+    .replace('<pause/>', `<nop><action><exec rtp_stream="${audioFile},-1,0"/></action></nop>\n  <pause/>`)
+  const path = join(logDir, `${name}-scenario.xml`)
+  writeFileSync(path, xml)
+  return path
 }
 
 /** sipp's own RTP port, away from Asterisk's range and from the other sipp processes. */
@@ -126,7 +141,7 @@ export async function startPhoneAt (settings: LabSettings, logDir: string, name:
     : behaviour.kind === 'answer_then_hang_up' ? behaviour.talkMs : 0
   const phone = run(settings, logDir, name, [
     '-sf', join(scenarioDir, phoneScenario[behaviour.kind]),
-    '-i', where.host, '-p', String(where.port), '-mp', String(mediaPortFor(where.port)),
+    '-i', where.host, '-p', String(where.port), '-mp', String(mediaPortFor(where.port)), '-rtp_echo',
     '-m', String(calls), '-d', String(pauseMs),
     ...(behaviour.kind === 'answer_and_press' ? ['-key', 'digit', behaviour.digit] : [])
   ])
@@ -147,14 +162,28 @@ export interface PlacedCall {
   carrierPort?: number
 }
 
+/**
+ * The scenario's path; with audio configured, a copy whose commented media block (the pcap played
+ * once answered) is switched on, so the calls carry RTP as a real carrier's do.
+ */
+function withMedia (settings: LabSettings, logDir: string, scenario: string, seq: number): string {
+  const path = join(scenarioDir, scenario)
+  const text = readFileSync(path, 'utf8')
+  if (settings.pcap === '' || !text.includes('<!--MEDIA')) return path
+  const copy = join(logDir, `carrier-${seq}-${scenario}`)
+  writeFileSync(copy, text.replace(/<!--MEDIA ([\s\S]*?) MEDIA-->/, '$1').replaceAll('PCAP_AUDIO', settings.pcap))
+  return copy
+}
+
 /** A sipp UAC playing the carrier: one call to the DID, from the number, behaving as told. */
 export function placeCall (settings: LabSettings, logDir: string, call: PlacedCall, seq: number): SippRun {
   const c = call.caller
-  const pauseMs = c.kind === 'talk' ? c.talkMs : c.kind === 'abandon' ? c.ringMs : c.kind === 'press' ? c.stayMs : 0
+  const pauseMs = c.kind === 'talk' || c.kind === 'talk_audio' ? c.talkMs : c.kind === 'abandon' ? c.ringMs : c.kind === 'press' ? c.stayMs : 0
   const port = call.carrierPort ?? settings.carrier.port
+  const scenario = c.kind === 'talk_audio' ? scenarioWithAudio(logDir, `carrier-${seq}`, c.audioFile) : withMedia(settings, logDir, callerScenario[call.caller.kind], seq)
   return run(settings, logDir, `carrier-${seq}`, [
     `${settings.sip.host}:${settings.sip.port}`,
-    '-sf', join(scenarioDir, callerScenario[call.caller.kind]),
+    '-sf', scenario,
     '-i', settings.carrier.host, '-p', String(port), '-mp', String(mediaPortFor(port)),
     '-s', call.did,
     '-key', 'caller', call.from,

@@ -1,0 +1,85 @@
+// Live alerts: a phrase spoken by an operator → the alert in the console feed (the wallboard's
+// source), through the simulator's external media over RTP, production windows (4 s, 1 s overlap),
+// the deterministic tone engine; then whisper.cpp's own time for one window, to add for a real model.
+import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { wavToChannels } from '../src/speech/audio.js'
+import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
+import { LiveProcessEngine } from '../src/speech/live-engine.js'
+import { spoken, fixtureDir } from '../test/helpers/speech.js'
+import { startWorld, until } from '../test/helpers/world.js'
+import { sayPhrases, toneEngine } from '../test/speech/tone-engine.js'
+import { percentiles } from './stats.js'
+
+const RUDE_HZ = 1100
+const LEAD_MS = 300
+const PHRASE_MS = 800
+
+async function phraseToAlert (concurrent: number, rounds: number): Promise<number[]> {
+  const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent) } }, { liveEngine: toneEngine(), recordingSettleMs: 5000 }, { secondsMs: 200 })
+  try {
+    for (let i = 0; i < concurrent; i++) w.addOperator(String(101 + i))
+    const alertAt = new Map<string, number>()
+    w.daemon.bus.on('call.qa_alert', (a) => { if (a.live === true && w.daemon.feed.snapshot().alerts.some((x) => x.callId === a.callId)) alertAt.set(a.callId, performance.now()) })
+    const latencies: number[] = []
+    for (let r = 0; r < rounds; r++) {
+      const calls = Array.from({ length: concurrent }, (_, i) => w.sim.placeCall({ from: `+7903111${String(r).padStart(2, '0')}${String(i).padStart(2, '0')}`, did: '74951234567' }))
+      const ids = await Promise.all(calls.map(async (c) => await w.callOf(c.channelId)))
+      await until('every call streams', () => w.sim.externalMedia().length === 2 * concurrent, 60_000)
+      const ends = new Map<string, number>()
+      for (const [i, c] of calls.entries()) {
+        const callId = ids[i]!
+        const bridge = w.sim.channels().find((ch) => ch.channelId === c.channelId)?.bridgeId
+        const operator = w.sim.channels().find((ch) => ch.bridgeId === bridge && ch.channelId !== c.channelId && ch.origin === 'originated')!
+        // The caller talks on as well: both parties' windows go through the one engine queue.
+        w.sim.speak(c.channelId, sayPhrases([{ hz: 1500, ms: 4000 }], 0, 0))
+        w.sim.speak(operator.channelId, sayPhrases([{ hz: RUDE_HZ, ms: PHRASE_MS }], LEAD_MS + 700 * i))
+        ends.set(callId, performance.now() + LEAD_MS + 700 * i + PHRASE_MS)
+      }
+      await until('every call alerted', () => ids.every((id) => alertAt.has(id)), 60_000)
+      for (const id of ids) latencies.push(alertAt.get(id)! - ends.get(id)!)
+      for (const c of calls) w.sim.hangup(c.channelId)
+      await until('nothing left', () => w.sim.externalMedia().length === 0 && w.daemon.center.activeCalls === 0, 60_000)
+    }
+    return latencies
+  } finally { await w.close() }
+}
+
+async function whisperWindowMs (runs: number): Promise<number[]> {
+  const model = `${fixtureDir}/bench-live-tiny.bin`
+  await writeRandomWhisperModel(model)
+  const speech = wavToChannels(readFileSync(spoken('bench-live', 'Good afternoon, thank you for calling, you idiot, how can I help you today', 'en')))[0]!
+  const window = speech.slice(0, 4 * 16_000)
+  const engine = new LiveProcessEngine({ modelPath: model, threads: 2, nice: 0, deadlineMs: 120_000 })
+  try {
+    await engine.transcribe(window, 'en') // loads the model
+    const out: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now()
+      await engine.transcribe(window, 'en')
+      out.push(performance.now() - t0)
+    }
+    return out
+  } finally { await engine.close() }
+}
+
+export async function benchLive (): Promise<Record<string, string>> {
+  const one = await phraseToAlert(1, 8)
+  const four = await phraseToAlert(4, 3)
+  const whisper = await whisperWindowMs(5)
+  const p = (xs: number[]): string => { const q = percentiles(xs); return `${q.p50.toFixed(0)} / ${Math.max(...xs).toFixed(0)}` }
+  const w50 = percentiles(whisper).p50
+  return {
+    'windows / overlap ms': '4000 / 1000 (defaults)',
+    'phrase end → console alert, 1 call, tone engine, p50 / max ms': p(one),
+    'phrase end → console alert, 4 calls at once (both parties talking), p50 / max ms': p(four),
+    'whisper.cpp, random tiny model, one 4 s window (2 threads) p50 / max ms': p(whisper),
+    'estimate with tiny whisper, 1 call: p50 / max ms': `${(percentiles(one).p50 + w50).toFixed(0)} / ${(Math.max(...one) + Math.max(...whisper)).toFixed(0)}`,
+    'target': '≤ 5000 ms'
+  }
+}
+
+if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
+  const { printFigures } = await import('./stats.js')
+  printFigures('live alerts', await benchLive())
+}

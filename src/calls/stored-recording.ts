@@ -1,0 +1,28 @@
+// A recording's file as Asterisk serves it (GET /recordings/stored/{name}/file), once Asterisk has
+// closed it. Asterisk writes the WAV's sizes when it closes the file, so a file fetched while still
+// being written (MixMonitor on a channel that hung up a moment ago, a call adopted after a restart)
+// is looked at again, as is one not there yet.
+import type { AriLink } from '../asterisk/ari-link.js'
+import { AsteriskCommandFailed } from '../asterisk/errors.js'
+import { sleep, type Clock } from '../clock.js'
+import { wavComplete } from './wav-duration.js'
+
+export type Fetched = { bytes: Buffer } | { problem: string; notFound: boolean }
+
+/** Asks again, with growing pauses (100 ms to 1 s), until the file is complete or `waitMs` passed. */
+export async function fetchClosedRecording (ari: AriLink, clock: Clock, name: string, waitMs: number): Promise<Fetched> {
+  const deadline = clock.now() + waitMs
+  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
+    let last: Fetched
+    try {
+      const bytes = await ari.storedRecordingFile(name)
+      if (wavComplete(bytes)) return { bytes }
+      last = { problem: `still being written by Asterisk after ${waitMs} ms`, notFound: false }
+    } catch (err) {
+      if (!(err instanceof AsteriskCommandFailed && err.isNotFound)) return { problem: `not copied: ${(err as Error).message}`, notFound: false }
+      last = { problem: 'Asterisk holds no such recording', notFound: true }
+    }
+    if (clock.now() >= deadline) return last
+    await sleep(clock, Math.min(delayMs, Math.max(1, deadline - clock.now())))
+  }
+}

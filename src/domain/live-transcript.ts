@@ -1,0 +1,93 @@
+// The transcript of a call still going on, built from overlapping windows of its audio: which
+// window to cut next, which of a window's segments are new, and which findings are new alerts.
+// Times are audio times (milliseconds of a party's stream), never the wall clock.
+import { isAlert, scoreCall, type QaFinding, type QaRule } from './qa.js'
+import type { Segment, Speaker, TrackSegment } from './transcript.js'
+
+export interface WindowPlan {
+  /** Audio one window holds. */
+  windowMs: number
+  /** Audio two neighbouring windows share, so a word cut by one window's edge is whole in the other. */
+  overlapMs: number
+}
+
+export interface AudioWindow { startMs: number; endMs: number }
+
+export function checkWindowPlan (plan: WindowPlan): string[] {
+  const problems: string[] = []
+  if (!(plan.windowMs >= 1000)) problems.push(`window ${plan.windowMs} ms: at least 1000 ms`)
+  if (!(plan.overlapMs >= 0 && plan.overlapMs < plan.windowMs)) problems.push(`overlap ${plan.overlapMs} ms: from 0 to less than the window (${plan.windowMs} ms)`)
+  return problems
+}
+
+/** The window after `last` (null: none cut yet), once `receivedMs` of audio is in; null while it is not. */
+export function nextWindow (receivedMs: number, last: AudioWindow | null, plan: WindowPlan): AudioWindow | null {
+  const endMs = last === null ? plan.windowMs : last.endMs + plan.windowMs - plan.overlapMs
+  return receivedMs >= endMs ? { startMs: endMs - plan.windowMs, endMs } : null
+}
+
+/**
+ * The part of a window whose segments it keeps: each overlap is split in its middle, so a segment
+ * heard by two windows is kept by the one that holds it further from its edge.
+ */
+export function ownedSpan (w: AudioWindow, plan: WindowPlan): AudioWindow {
+  const half = plan.overlapMs / 2
+  return { startMs: w.startMs === 0 ? 0 : w.startMs + half, endMs: w.endMs - half }
+}
+
+const sameText = (a: string, b: string): boolean =>
+  a.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim() === b.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+
+/**
+ * A window's segments (times from the window's start) placed on the stream, without those another
+ * window keeps and without repeats of what is already kept (same words, overlapping in time).
+ */
+export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], plan: WindowPlan, kept: readonly TrackSegment[]): TrackSegment[] {
+  const owned = ownedSpan(w, plan)
+  const out: TrackSegment[] = []
+  for (const s of segments) {
+    const text = s.text.trim()
+    if (text === '') continue
+    const startMs = w.startMs + Math.max(0, s.startMs)
+    const endMs = Math.min(w.endMs, w.startMs + Math.max(s.startMs, s.endMs))
+    const mid = (startMs + endMs) / 2
+    if (mid < owned.startMs || mid >= owned.endMs) continue
+    const repeat = [...kept, ...out].some((k) => k.startMs < endMs && startMs < k.endMs && sameText(k.text, text))
+    if (!repeat) out.push({ startMs, endMs, text })
+  }
+  return out
+}
+
+/** What a call has said so far, per party, and which alerts went out for it. */
+export class LiveTranscript {
+  private readonly tracks: Record<Speaker, TrackSegment[]> = { caller: [], operator: [] }
+  private readonly alerted = new Set<string>()
+
+  /** Keeps a window's new segments; returns them. */
+  add (speaker: Speaker, w: AudioWindow, segments: readonly TrackSegment[], plan: WindowPlan): TrackSegment[] {
+    const fresh = newSegments(w, segments, plan, this.tracks[speaker])
+    this.tracks[speaker].push(...fresh)
+    return fresh
+  }
+
+  segments (): Segment[] {
+    return (['caller', 'operator'] as const).flatMap((speaker) => this.tracks[speaker].map((s) => ({ ...s, speaker })))
+      .sort((a, b) => a.startMs - b.startMs)
+  }
+
+  /**
+   * Severe findings about something said that were not raised before. A finding about something
+   * missing (no greeting yet) waits for the full recording: the call is not over.
+   */
+  newAlerts (rules: readonly QaRule[]): QaFinding[] {
+    const out: QaFinding[] = []
+    for (const f of scoreCall(this.segments(), rules).findings) {
+      if (!isAlert(f) || f.segmentIndex === null) continue
+      const key = `${f.ruleId}|${f.speaker ?? ''}|${f.atMs ?? ''}|${f.text ?? ''}`
+      if (this.alerted.has(key)) continue
+      this.alerted.add(key)
+      out.push(f)
+    }
+    return out
+  }
+}

@@ -1,0 +1,38 @@
+// Wiring of live alerts: on when asked, or ('auto') when a model is configured; the engine is the
+// low-priority child process unless one is given (tests, the bench).
+import type { Logger } from 'pino'
+import type { AriLink } from './asterisk/ari-link.js'
+import type { Bus } from './bus.js'
+import { AriLiveMedia } from './calls/live-media.js'
+import type { Clock } from './clock.js'
+import type { Config } from './config.js'
+import type { SpeechRepo } from './db/speech-repo.js'
+import { defaultRuleSet } from './speech/default-rule-set.js'
+import type { SpeechEngine } from './speech/engine.js'
+import { LiveProcessEngine } from './speech/live-engine.js'
+import { LiveMonitor } from './speech/live-monitor.js'
+
+export function liveAlertsOn (speech: Config['speech'], engineGiven: boolean): boolean {
+  return speech.live === 'on' || (speech.live === 'auto' && (speech.modelPath !== '' || engineGiven))
+}
+
+export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bus: Bus; clock: Clock; log: Logger; speechRepo: SpeechRepo; engine?: SpeechEngine }): { monitor: LiveMonitor; close: () => Promise<void> } | null {
+  const c = o.config
+  if (!liveAlertsOn(c, o.engine !== undefined)) return null
+  let engine: SpeechEngine | null = o.engine ?? null
+  const monitor = new LiveMonitor({
+    engine: () => (engine ??= new LiveProcessEngine({ modelPath: c.modelPath, threads: c.threads, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
+    media: new AriLiveMedia(o.ari, o.clock),
+    bus: o.bus,
+    clock: o.clock,
+    log: o.log,
+    rulesFor: (callId) => (o.speechRepo.ruleSetFor(o.speechRepo.categoryOf(callId)) ?? defaultRuleSet).rules,
+    settings: {
+      windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, maxCalls: c.liveMaxCalls, listenHost: c.liveListenHost, advertiseHost: c.liveAdvertiseHost,
+      format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, language: c.language
+    }
+  })
+  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs }, 'live alerts on')
+  // An engine given from outside is closed by its owner.
+  return { monitor, close: async () => { if (o.engine === undefined) await engine?.close() } }
+}

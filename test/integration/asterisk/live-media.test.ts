@@ -1,0 +1,64 @@
+// Live alerts against a real Asterisk 22: a bridged call with live streaming on gets, per party, a
+// snoop and an external media channel (POST /channels/externalMedia, RTP over UDP, slin16) bridged
+// together; the caller's audio (sipp sends a tone as RTP) reaches ringlead's receiver and the engine;
+// at the end nothing is left in Asterisk. Skipped unless RINGLEAD_IT_ARI_URL is set (README.md).
+// RINGLEAD_IT_LIVE_HOST: the address Asterisk sends RTP to (ringlead's receivers listen there), 127.0.0.1 by default.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import t from 'tap'
+import type { EngineResult, SpeechEngine } from '../../../src/speech/engine.js'
+import { labSettings, skipMessage } from './lab-settings.js'
+
+const settings = labSettings()
+
+/** Counts what reaches it: windows, and the loudest window's RMS. */
+function listeningEngine (): SpeechEngine & { windows: number; loudest: number } {
+  const e = {
+    name: 'listening', windows: 0, loudest: 0,
+    async transcribe (samples: Int16Array): Promise<EngineResult> {
+      e.windows++
+      let sum = 0
+      for (const s of samples) sum += s * s
+      e.loudest = Math.max(e.loudest, Math.sqrt(sum / Math.max(1, samples.length)))
+      return { language: 'en', segments: [] }
+    },
+    async close () {}
+  }
+  return e
+}
+
+if (settings === null) {
+  t.plan(0, skipMessage)
+} else {
+  t.setTimeout(5 * 60_000)
+  const { checkAsterisk, until, within } = await import('./lab.js')
+  const { labFor, noChannelsLeft, sippOk } = await import('./lab-test.js')
+  const version = await checkAsterisk(settings)
+  t.comment(`real Asterisk ${version} at ${settings.ari.url}`)
+  const host = process.env.RINGLEAD_IT_LIVE_HOST ?? '127.0.0.1'
+
+  t.test('a bridged call with live streaming: external media channels made, RTP reaches the receiver, all hung up at the end', async (t) => {
+    const engine = listeningEngine()
+    const lab = await labFor(t, settings, { speech: { live: 'on', modelPath: '', liveListenHost: host, liveFormat: 'slin16', liveWindowMs: 2000, liveOverlapMs: 500 } }, { liveEngine: engine })
+    const tone = join(lab.dir, 'caller-tone.ulaw')
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', '20', 'sine', '440', 'vol', '0.5'])
+    await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: 9000, audioFile: tone } })
+
+    await until('two external media channels in Asterisk', async () => (await lab.channels()).filter((c) => c.name.startsWith('UnicastRTP/')).length === 2)
+    const channels = await lab.channels()
+    t.equal(channels.filter((c) => c.id.endsWith('-live') && c.name.startsWith('Snoop/')).length, 2, 'a live snoop per party')
+    const bridges = await lab.bridges()
+    t.equal(bridges.filter((b) => b.id.startsWith('rl-live-')).length, 2, 'a live bridge per party')
+    await until('a window of the caller\'s audio reached the engine', () => engine.windows > 0 && engine.loudest > 1000)
+    t.ok(engine.loudest > 1000, `the tone arrived over RTP (RMS ${engine.loudest.toFixed(0)})`)
+    t.equal(lab.daemon.live?.activeCalls, 1)
+
+    const e = await within(60_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    await sippOk(t, carrier, 'the carrier talked and hung up')
+    await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
+    await noChannelsLeft(t, lab)
+  })
+}

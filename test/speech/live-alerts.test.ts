@@ -1,0 +1,64 @@
+// Live alerts end to end through the simulated Asterisk: the operator's voice leaves the simulator as
+// RTP from an external media channel, is cut into windows, transcribed (tone engine: text follows
+// the audio received), checked, and the severe finding is on the wallboard while the call is up.
+import t from 'tap'
+import type { QaAlert } from '../../src/bus.js'
+import { startWorld, until } from '../helpers/world.js'
+import { sayPhrases, toneEngine } from './tone-engine.js'
+
+const live = { live: 'on', liveWindowMs: 2000, liveOverlapMs: 500, modelPath: '' } as const
+
+t.test('an operator\'s rudeness reaches the wallboard while the call is still going; nothing of the stream is left after it', async (t) => {
+  const engine = toneEngine()
+  const w = await startWorld({ speech: live }, { liveEngine: engine, recordingSettleMs: 15_000 })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const alerts: QaAlert[] = []
+  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  const callId = await w.callOf(call.channelId)
+  await until('both parties stream', () => w.sim.externalMedia().length === 2)
+  const operator = w.sim.channels().find((c) => c.endpoint === '101' && c.origin === 'originated')!
+  t.ok(operator, 'the operator\'s leg')
+  // The caller says something harmless; the operator greets, then is rude.
+  w.sim.speak(call.channelId, sayPhrases([{ hz: 1500, ms: 600 }]))
+  w.sim.speak(operator.channelId, sayPhrases([{ hz: 700, ms: 700 }, { hz: 1100, ms: 700 }]))
+  await until('a live alert', () => alerts.length > 0)
+  t.match(alerts[0], { callId, live: true, score: null, findings: [{ ruleId: 'rudeness-en', speaker: 'operator', text: 'you idiot' }] })
+  t.equal(w.daemon.repo.call(callId)?.status, 'talking', 'the call is still going on')
+  t.ok(w.sim.channels().some((c) => c.channelId === call.channelId), 'the caller is still on the line')
+  const board = w.daemon.feed.snapshot().alerts
+  t.match(board, [{ kind: 'qa', callId, text: /Rudeness.*you idiot.*call in progress/ }], 'on the wallboard')
+  t.ok(engine.windows > 0)
+
+  w.sim.hangup(call.channelId)
+  t.equal((await ended).status, 'answered')
+  await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.bridges().length === 0 && w.sim.externalMedia().length === 0)
+  t.equal(w.daemon.live?.activeCalls, 0, 'the live slot is free again')
+  t.equal(alerts.length, 1, 'raised once, though windows overlap')
+})
+
+t.test('the caller saying the same is no alert (the rule is about the operator); over the limit a call goes without live streaming', async (t) => {
+  const w = await startWorld({ speech: { ...live, liveMaxCalls: 1 } }, { liveEngine: toneEngine(), recordingSettleMs: 15_000 })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  w.addOperator('102')
+  const alerts: QaAlert[] = []
+  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
+  const first = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  await until('the first call streams', () => w.sim.externalMedia().length === 2)
+  const second = w.sim.placeCall({ from: '+79031112244', did: '74951234567' })
+  await w.callOf(second.channelId)
+  await until('the second call is over the live limit', () => w.daemon.live!.counts.overLimit === 1)
+  t.equal(w.sim.externalMedia().length, 2, 'the second call is not streamed')
+  w.sim.speak(first.channelId, sayPhrases([{ hz: 1100, ms: 700 }]))
+  await until('the caller\'s words are transcribed', () => (w.daemon.live?.counts.transcribed ?? 0) >= 1)
+  // Give the window after it the time to come too.
+  const seen = w.daemon.live!.counts.transcribed
+  await until('one more window', () => w.daemon.live!.counts.transcribed + w.daemon.live!.counts.silent > seen + 1)
+  t.same(alerts, [])
+  w.sim.hangup(first.channelId)
+  w.sim.hangup(second.channelId)
+  await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.externalMedia().length === 0)
+})
