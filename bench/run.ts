@@ -12,7 +12,8 @@ import { benchPlan } from './plan.js'
 import { printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
-import { benchQa, benchQueue as benchSpeechQueue, benchTranscription } from './speech.js'
+import { benchQa, benchQueue as benchSpeechQueue } from './speech.js'
+import { benchEngine, benchNativeVsPrebuilt } from './speech-engine.js'
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
@@ -103,7 +104,8 @@ const asterisk = benchSettings()
 const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
 const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
 // A hard stop, whatever hangs.
-const budgetMinutes = 15 + soakMinutes + asteriskMinutes
+// The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine.
+const budgetMinutes = 25 + soakMinutes + asteriskMinutes
 setTimeout(() => { console.log(`\nbench: time budget of ${budgetMinutes} minutes exceeded, stopping`); process.exit(1) }, budgetMinutes * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 
@@ -117,7 +119,8 @@ await step('6. POST /api/leads intake (daemon here, HTTP client in a child proce
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
-await step('10. speech: transcription path vs bare binding, same file and model', () => benchTranscription())
+await step('10. speech: ringlead transcription vs whisper.cpp\'s CLI built for this CPU, interleaved (tiny- and base-sized models)', () => benchEngine())
+await step('22. speech: native engine vs prebuilt binding, interleaved (tiny-sized model)', () => benchNativeVsPrebuilt())
 await step('11. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
@@ -166,7 +169,8 @@ summary['6. leads rows / 201s'] = intake['leads rows / 201s, all levels'] ?? 'n/
 summary['6. db file MB after close (KB per lead)'] = `${intake['db file MB after close'] ?? 'n/a'} (${intake['db KB per lead (incl. events, escalations, customers, keys)'] ?? 'n/a'})`
 summary['7. queue event → offer p50 / p99 / max ms (target ≤ 1)'] = `${get('7.', 'event → offer p50 ms')} / ${get('7.', 'event → offer p99 ms')} / ${get('7.', 'event → offer max ms')}`
 summary['8. dialplan preview p50 / p99 ms (target ≤ 100)'] = get('8.', 'preview (db read + render + diff, 1 number changed) p50 / p99 / max ms')
-summary['10. transcription p50 ms: ringlead path / bare binding (ratio)'] = `${get('10.', 'ringlead path (worker thread + decode + engine) p50 ms')} / ${get('10.', 'bare @fugood/whisper.node transcribeData p50 ms')} (${get('10.', 'ratio (target ≤ 1.1)')})`
+summary['10. ringlead / whisper.cpp CLI, median ratio: tiny-sized | base-sized (target ≤ 1.1)'] = `${get('10.', 'tiny-sized (384 wide, 4+4 layers): median ratio ringlead / CLI (target ≤ 1.1)')} | ${get('10.', 'base-sized (512 wide, 6+6 layers): median ratio ringlead / CLI (target ≤ 1.1)')}`
+summary['22. native build speed-up over the prebuilt (tiny-sized)'] = get('22.', 'median speed-up of the native build')
 summary['11. QA 1 h, 500 rules p50 / max ms'] = get('11.', 'scoreCall p50 / max ms (target ≤ 50)')
 summary['12. setup p50 / p99 ms: queue empty | 10,000 queued'] = `${get('12.', 'setup p50 / p99 ms, queue empty')} | ${get('12.', 'setup p50 / p99 ms, 10,000 jobs queued and one transcribing')}`
 summary['14. operators\' table, month p50 / p99 ms (target ≤ 300)'] = `${get('14.', 'operators\' table, month: p50 ms')} / ${get('14.', 'operators\' table, month: p99 ms (target ≤ 300)')}`

@@ -1,18 +1,14 @@
-// Speech figures: the transcription path against the bare binding on the same file and model,
-// QA over a one-hour transcript with 500 rules, and call setup with 10,000 transcription jobs queued.
+// Speech figures (transcription speed is in speech-engine.ts): QA over a one-hour transcript with 500 rules, and call setup with 10,000 transcription jobs queued.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { initWhisper } from '@fugood/whisper.node'
 import wavefile from 'wavefile'
 import { openDb } from '../src/db/open.js'
 import { calls, recordings, transcriptionJobs } from '../src/db/schema.js'
 import { scoreCall, type QaRule } from '../src/domain/qa.js'
 import type { Segment } from '../src/domain/transcript.js'
-import { wavToChannels } from '../src/speech/audio.js'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
-import { WorkerTranscriber } from '../src/speech/transcriber.js'
 import { defaultRuleSet } from '../src/speech/default-rule-set.js'
 import { corpusFigures } from './qa-corpus.js'
 import { startBenchWorld } from './call-bench.js'
@@ -28,52 +24,6 @@ function phoneWav (seconds: number, seed: number): Buffer {
   const wav = new wavefile.WaveFile()
   wav.fromScratch(1, 8000, '16', samples)
   return Buffer.from(wav.toBuffer())
-}
-
-export async function benchTranscription (runs = 3): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-speech-bench-'))
-  try {
-    const modelPath = process.env.RINGLEAD_BENCH_MODEL ?? join(dir, 'ggml-random.bin')
-    if (process.env.RINGLEAD_BENCH_MODEL === undefined) await writeRandomWhisperModel(modelPath)
-    const audio = join(dir, 'track.wav')
-    writeFileSync(audio, phoneWav(10, 3))
-    const threads = 2
-    // ringlead's path: a worker thread, WAV decode and resampling, the engine, the reply.
-    const transcriber = new WorkerTranscriber({ modelPath, threads, workers: 1 })
-    const ours: number[] = []
-    try {
-      await transcriber.transcribe([{ speaker: 'caller', path: audio }], 'en') // loads the model
-      for (let i = 0; i < runs; i++) {
-        const t0 = performance.now()
-        await transcriber.transcribe([{ speaker: 'caller', path: audio }], 'en')
-        ours.push(performance.now() - t0)
-      }
-    } finally { await transcriber.close() }
-    // The bare binding, samples decoded beforehand, same decoding limits.
-    const ctx = await initWhisper({ filePath: modelPath, useGpu: false })
-    const samples = wavToChannels(readFileSync(audio))[0]!
-    const bare: number[] = []
-    try {
-      for (let i = 0; i < runs + 1; i++) {
-        const buf = samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength) as ArrayBuffer
-        const t0 = performance.now()
-        await ctx.transcribeData(buf, { language: 'en', maxThreads: threads, temperature: 0, temperatureInc: 0 }).promise
-        if (i > 0) bare.push(performance.now() - t0)
-      }
-    } finally { await ctx.release() }
-    const o = percentiles(ours).p50
-    const b = percentiles(bare).p50
-    return {
-      'model': process.env.RINGLEAD_BENCH_MODEL ?? 'generated random-weight tiny model (state 64, 1+1 layers)',
-      'audio': '10 s, 8 kHz mono, one track',
-      'ringlead path (worker thread + decode + engine) p50 ms': ms(o),
-      'bare @fugood/whisper.node transcribeData p50 ms': ms(b),
-      'ratio (target ≤ 1.1)': (o / b).toFixed(3),
-      'whisper.cpp command-line tool': 'not measured: no package on the reachable registries ships whisper-cli; the bare binding call (the same whisper.cpp, same file, model and limits) stands in for it'
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
 }
 
 const words = ['здравствуйте', 'заказ', 'доставка', 'холодильник', 'цена', 'скидка', 'гарантия', 'hello', 'order', 'delivery', 'price', 'ну', 'типа', 'спасибо', 'завтра', 'курьер']
@@ -162,7 +112,6 @@ export async function benchQueue (): Promise<Record<string, string>> {
 
 if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
   const { printFigures } = await import('./stats.js')
-  printFigures('speech: transcription path vs bare binding', await benchTranscription())
   printFigures('speech: QA, one hour, 500 rules', benchQa())
   printFigures('speech: call setup with 10,000 queued jobs', await benchQueue())
   process.exit(0)

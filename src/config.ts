@@ -94,10 +94,14 @@ const ConfigSchema = Type.Object({
     modelCheckMs: Type.Integer({ minimum: 100, default: 5000 }),
     /** Language when neither the tracking number nor the category names one. */
     language: Type.Union([Type.Literal('ru'), Type.Literal('en'), Type.Literal('auto')], { default: 'auto' }),
-    /** Calls transcribed at once (each in its own worker thread). */
-    concurrency: Type.Integer({ minimum: 1, default: 1 }),
+    /** Calls transcribed at once; 0 = chosen from the cores (one call per `threads`) and memory (half of it). */
+    concurrency: Type.Integer({ minimum: 0, default: 0 }),
     /** CPU threads per transcription. */
     threads: Type.Integer({ minimum: 1, default: 2 }),
+    /** whisper.cpp build: auto = the one compiled for this CPU at install, else the prebuilt portable one; native = that one or fail; prebuilt = the portable one. */
+    engine: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('prebuilt')], { default: 'auto' }),
+    /** With the native engine, one process holds the model for all concurrent calls (false: a process and a model copy per call). */
+    sharedModel: Type.Boolean({ default: true }),
     /** OS priority (nice) of the transcription processes: 19 = only what calls leave idle; 0 = the daemon's own. */
     nice: Type.Integer({ minimum: 0, maximum: 19, default: 19 }),
     leaseSeconds: Type.Integer({ minimum: 5, default: 600 }),
@@ -414,4 +418,13 @@ export function trustProxyOption (setting: string): boolean | string[] {
 /** `ringlead user create|password`: a new password given in the environment instead of stdin (never in argv). */
 export function newPasswordFromEnv (env: Record<string, string | undefined> = process.env): string | undefined {
   return env.RINGLEAD_NEW_PASSWORD
+}
+
+/**
+ * The environment of a transcription worker. whisper.cpp's OpenMP threads spin while they wait by
+ * default: on a machine shared with calls and other work that spinning takes the very cores they wait
+ * for (a short call took 26 s instead of 0.8 s at load 20 on 2 cores). PASSIVE makes them sleep.
+ */
+export function speechWorkerEnv (env: Record<string, string | undefined> = process.env): Record<string, string | undefined> {
+  return { ...env, OMP_WAIT_POLICY: env.OMP_WAIT_POLICY ?? 'PASSIVE' }
 }

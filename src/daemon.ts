@@ -51,6 +51,7 @@ import { SpeechRepo } from './db/speech-repo.js'
 import { scheduleRecordingRetention } from './jobs/recording-retention.js'
 import { removeExpiredRecordings } from './speech/recording-retention.js'
 import { WorkerTranscriber } from './speech/transcriber.js'
+import { speechPlan } from './speech/speech-plan.js'
 import type { SpeechEngine } from './speech/engine.js'
 import type { LiveMonitor } from './speech/live-monitor.js'
 import { buildLiveAlerts } from './live-alerts.js'
@@ -159,10 +160,11 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const repo = new CallsRepo(db, writes)
   const recordingsDir = resolve(config.recordings.dir)
   const speechRepo = new SpeechRepo(db)
+  const speech = speechPlan(config.speech, log)
   const transcription = new TranscriptionRunner({
-    repo: speechRepo, bus, log, now, newId, config: config.speech, recordingsDir,
+    repo: speechRepo, bus, log, now, newId, config: { ...config.speech, concurrency: speech.concurrency, threads: speech.threads }, recordingsDir,
     openTranscriber: (modelPath) => new WorkerTranscriber({
-      modelPath, threads: config.speech.threads, workers: config.speech.concurrency, nice: config.speech.nice, log,
+      modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, nice: config.speech.nice, log,
       limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }
     }),
     worker: opts.speechWorker ?? newId('speech'), clock, fallbackModel: opts.fallbackModel

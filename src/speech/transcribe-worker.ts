@@ -1,17 +1,17 @@
-// Child process: holds the loaded model and transcribes one call at a time, off the daemon's event loop.
+// Child process: holds the loaded model and transcribes off the daemon's event loop. Calls sent to it
+// run at once (the native engine gives each its own decoding state over the one loaded model).
 import { readFile } from 'node:fs/promises'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
 import { wavToChannels } from './audio.js'
-import type { DecodeLimits } from './decode-limits.js'
-import { openWhisperEngine, type SpeechEngine } from './engine.js'
+import { openWhisperEngine, type SpeechEngine, type WhisperOptions } from './engine.js'
 import type { WorkerReply, WorkerRequest } from './transcriber.js'
 
-const { modelPath, threads, limits } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number; limits?: DecodeLimits }
+const settings = JSON.parse(process.argv[2] ?? '{}') as WhisperOptions
 let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
   // A model that failed to load is tried again on the next call (the file may have been replaced).
-  engine ??= openWhisperEngine({ modelPath, threads, limits }).catch((err: unknown) => { engine = null; throw new ModelNotLoaded(err) })
+  engine ??= openWhisperEngine(settings).catch((err: unknown) => { engine = null; throw new ModelNotLoaded(err) })
   const e = await engine
   const tracks: Partial<Record<Speaker, TrackSegment[]>> = {}
   let language = req.language

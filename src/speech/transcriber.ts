@@ -7,7 +7,9 @@ import { setPriority } from 'node:os'
 import { createInterface } from 'node:readline'
 import type { Logger } from 'pino'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
+import { speechWorkerEnv } from '../config.js'
 import type { DecodeLimits } from './decode-limits.js'
+import type { WhisperOptions } from './engine.js'
 import { ModelLoadFailed, TranscriptionStopped } from './errors.js'
 
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
@@ -27,9 +29,10 @@ export interface Transcriber {
 // Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-function newWorker (file: URL, settings: { modelPath: string; threads: number; limits?: DecodeLimits }, nice: number): ChildProcess {
+function newWorker (file: URL, settings: WhisperOptions, nice: number): ChildProcess {
   const child = fork(file, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
+    env: speechWorkerEnv(),
     serialization: 'advanced',
     stdio: ['ignore', 'ignore', 'pipe', 'ipc']
   })
@@ -62,9 +65,10 @@ export class WorkerTranscriber implements Transcriber {
   /**
    * `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own
    * output goes (debug); without one it is dropped. `workerFile`: the child's script (tests give one
-   * that hangs or crashes; it speaks the same messages).
+   * that hangs or crashes; it speaks the same messages). `engine`: which whisper.cpp build the workers
+   * run (engine.ts); calls sent to one worker run at once there.
    */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; nice?: number; log?: Logger; limits?: DecodeLimits; workerFile?: URL }) {
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger; limits?: DecodeLimits; workerFile?: URL }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -72,7 +76,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, limits: this.opts.limits }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const pending: Slot['pending'] = new Map()
     slot.pending = pending

@@ -223,7 +223,8 @@ export class TranscriptionRunner {
     this.prepareModel()
     const status = this.status()
     if (status.state !== 'ready') return 0
-    const free = this.deps.config.concurrency - this.active.size
+    // 0 (the default) is resolved from cores and memory by the daemon (speech-plan.ts); unresolved, one at a time.
+    const free = Math.max(1, this.deps.config.concurrency) - this.active.size
     if (free <= 0) return 0
     const claimed = this.deps.repo.claimDue(nowMs, this.deps.worker, this.deps.config.leaseSeconds * 1000, free)
     const { resolution, signature } = this.model()

@@ -9,7 +9,7 @@ import { docFiles, repoRoot } from './doc-blocks.js'
 /** Variables read outside the daemon's config: tests, benchmarks, the CLI, AGI channel variables. */
 const otherVariables = [
   'RINGLEAD_CONFIG', 'RINGLEAD_NEW_PASSWORD', 'RINGLEAD_ARI_DOCS', 'RINGLEAD_ASTERISK_TRACES', 'RINGLEAD_BENCH_MODEL',
-  'RINGLEAD_CUSTOMER', 'RINGLEAD_ROUTE', 'RINGLEAD_RING_SECONDS', 'RINGLEAD_RESULT'
+  'RINGLEAD_CUSTOMER', 'RINGLEAD_ROUTE', 'RINGLEAD_RING_SECONDS', 'RINGLEAD_RESULT', 'RINGLEAD_SKIP_NATIVE_BUILD'
 ]
 const otherPrefixes = ['RINGLEAD_IT_', 'RINGLEAD_SOAK_', 'RINGLEAD_BENCH_']
 

@@ -4,6 +4,7 @@ import t from 'tap'
 import { createToken } from '../../src/accounts/token-service.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 import { testModel } from '../helpers/speech.js'
+import { describeEngine } from '../../src/speech/engine.js'
 
 // On a loaded machine Asterisk (the simulator) may take a while to finish the files.
 const patient = { recordingSettleMs: 15_000 }
@@ -37,7 +38,7 @@ t.test('an answered call is transcribed per party, scored, searchable, and its r
   // model turns them into noise words ("da", "rive", "li"), different from run to run but never none:
   // a pipeline that lost the audio or the words would store zero segments. Decoding of fixed speech
   // is asserted in engine.test.ts, search over a known transcript in queue.test.ts. Here: the pipeline.
-  t.match(story.speech.transcript, { language: 'en', engine: 'whisper.cpp (@fugood/whisper.node)', model: 'ggml-random-tiny.bin', segments: Array })
+  t.match(story.speech.transcript, { language: 'en', engine: describeEngine().name, model: 'ggml-random-tiny.bin', segments: Array })
   const segs = story.speech.transcript.segments as Array<{ speaker: string; startMs: number; endMs: number; text: string }>
   t.ok(segs.length > 0, `the tracks gave segments (${segs.length})`)
   t.ok(segs.every((s) => s.text.trim() !== ''), 'each segment has words')

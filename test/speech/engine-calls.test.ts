@@ -5,6 +5,7 @@ import t from 'tap'
 import { wavToChannels, whisperSampleRate } from '../../src/speech/audio.js'
 import { WorkerTranscriber } from '../../src/speech/transcriber.js'
 import { spoken, stereoCall, testModel } from '../helpers/speech.js'
+import { describeEngine } from '../../src/speech/engine.js'
 
 // Two-party calls with a greeting, an offer and a rude phrase, spoken by espeak-ng in each language.
 const calls = {
@@ -29,7 +30,7 @@ for (const lang of ['ru', 'en'] as const) {
     const r = await transcriber.transcribe([{ speaker: 'both', path: stereo }], lang)
     clearInterval(ticker)
     t.ok(ticks > 0, 'the event loop kept running while the model worked')
-    t.equal(r.engine, 'whisper.cpp (@fugood/whisper.node)')
+    t.equal(r.engine, describeEngine().name, 'the transcript names the build that ran')
     t.equal(r.language, lang)
     for (const speaker of ['caller', 'operator'] as const) {
       const segs = r.tracks[speaker] ?? []

@@ -1,0 +1,254 @@
+// N-API binding over whisper.cpp built for the machine it runs on. One loaded model (whisper_context)
+// serves any number of transcriptions at once: each call gets its own whisper_state, so calls share
+// the weights and only pay for their own buffers.
+#include <node_api.h>
+
+#include <atomic>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "whisper.h"
+
+namespace {
+
+#define CHECK(env, call)                                             \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error((env), nullptr, "ringlead-whisper: " #call);  \
+      return nullptr;                                                \
+    }                                                                \
+  } while (0)
+
+struct Model {
+  whisper_context *ctx = nullptr;
+  std::atomic<int> inFlight{0};
+  bool freeWhenIdle = false;
+};
+
+void releaseIfDone (Model *m) {
+  if (m->freeWhenIdle && m->inFlight.load() == 0 && m->ctx != nullptr) {
+    whisper_free(m->ctx);
+    m->ctx = nullptr;
+  }
+}
+
+std::string getString (napi_env env, napi_value v) {
+  size_t len = 0;
+  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
+  std::string s(len, '\0');
+  napi_get_value_string_utf8(env, v, s.data(), len + 1, &len);
+  return s;
+}
+
+napi_value rejectWith (napi_env env, napi_deferred d, const std::string &message) {
+  napi_value msg, err;
+  napi_create_string_utf8(env, message.c_str(), NAPI_AUTO_LENGTH, &msg);
+  napi_create_error(env, nullptr, msg, &err);
+  napi_reject_deferred(env, d, err);
+  return nullptr;
+}
+
+// systemInfo(): whisper.cpp's own line of compiled-in instruction sets ("AVX2 = 1 | AVX512 = 1 | ...").
+napi_value SystemInfo (napi_env env, napi_callback_info) {
+  napi_value out;
+  CHECK(env, napi_create_string_utf8(env, whisper_print_system_info(), NAPI_AUTO_LENGTH, &out));
+  return out;
+}
+
+// load(path): Promise<model handle>. Loading reads hundreds of MB: off the event loop.
+struct LoadWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  std::string path;
+  whisper_context *ctx = nullptr;
+};
+
+void finalizeModel (napi_env, void *data, void *) {
+  auto *m = static_cast<Model *>(data);
+  m->freeWhenIdle = true;
+  releaseIfDone(m);
+  if (m->ctx == nullptr) delete m;
+}
+
+napi_value Load (napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  auto *w = new LoadWork();
+  w->path = getString(env, argv[0]);
+  napi_value promise, name;
+  CHECK(env, napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "whisper-load", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name,
+    [](napi_env, void *data) {
+      auto *w = static_cast<LoadWork *>(data);
+      whisper_context_params cp = whisper_context_default_params();
+      cp.use_gpu = false;
+      w->ctx = whisper_init_from_file_with_params_no_state(w->path.c_str(), cp);
+    },
+    [](napi_env env, napi_status, void *data) {
+      auto *w = static_cast<LoadWork *>(data);
+      if (w->ctx == nullptr) {
+        rejectWith(env, w->deferred, "Failed to initialize whisper context from " + w->path);
+      } else {
+        auto *m = new Model();
+        m->ctx = w->ctx;
+        napi_value handle;
+        napi_create_external(env, m, finalizeModel, nullptr, &handle);
+        napi_resolve_deferred(env, w->deferred, handle);
+      }
+      napi_delete_async_work(env, w->work);
+      delete w;
+    }, w, &w->work);
+  CHECK(env, napi_queue_async_work(env, w->work));
+  return promise;
+}
+
+Model *getModel (napi_env env, napi_value v) {
+  void *data = nullptr;
+  if (napi_get_value_external(env, v, &data) != napi_ok) return nullptr;
+  return static_cast<Model *>(data);
+}
+
+// transcribe(model, Int16Array samples at 16 kHz, language, threads, maxContextTokens (-1 = whisper.cpp's own), maxSegmentChars (0 = as cut)): Promise<{ language, segments }>.
+struct TranscribeWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  Model *model = nullptr;
+  std::vector<float> samples;
+  std::string language;
+  int threads = 1;
+  int maxContext = -1;
+  int maxLen = 0;
+  int rc = 0;
+  std::string detected;
+  struct Seg { int64_t t0, t1; std::string text; };
+  std::vector<Seg> segments;
+};
+
+napi_value Transcribe (napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Model *m = getModel(env, argv[0]);
+  if (m == nullptr || m->ctx == nullptr || m->freeWhenIdle) {
+    napi_throw_error(env, nullptr, "ringlead-whisper: the model is not loaded (freed or never loaded)");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  CHECK(env, napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr));
+  if (type != napi_int16_array) {
+    napi_throw_type_error(env, nullptr, "ringlead-whisper: samples must be an Int16Array (16 kHz mono)");
+    return nullptr;
+  }
+  auto *w = new TranscribeWork();
+  w->model = m;
+  // Copied now: the JS array may be collected while the work runs.
+  const int16_t *pcm = static_cast<const int16_t *>(data);
+  w->samples.resize(length);
+  for (size_t i = 0; i < length; i++) w->samples[i] = static_cast<float>(pcm[i]) / 32768.0f;
+  w->language = getString(env, argv[2]);
+  napi_get_value_int32(env, argv[3], &w->threads);
+  if (argc > 4) napi_get_value_int32(env, argv[4], &w->maxContext);
+  if (argc > 5) napi_get_value_int32(env, argv[5], &w->maxLen);
+  m->inFlight++;
+  napi_value promise, name;
+  CHECK(env, napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "whisper-transcribe", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name,
+    [](napi_env, void *data) {
+      auto *w = static_cast<TranscribeWork *>(data);
+      whisper_state *state = whisper_init_state(w->model->ctx);
+      if (state == nullptr) { w->rc = -100; return; }
+      whisper_full_params p = whisper_full_default_params(WHISPER_SAMPLING_GREEDY);
+      p.n_threads = w->threads;
+      p.language = w->language.c_str();
+      p.detect_language = false;
+      // No temperature fallback: a call transcript is better late than re-decoded five times.
+      p.temperature = 0.0f;
+      p.temperature_inc = 0.0f;
+      if (w->maxContext >= 0) p.n_max_text_ctx = w->maxContext;
+      // whisper.cpp splits segments at max_len only with token timestamps on.
+      p.max_len = w->maxLen;
+      p.token_timestamps = w->maxLen > 0;
+      p.print_progress = false;
+      p.print_realtime = false;
+      p.print_timestamps = false;
+      p.print_special = false;
+      w->rc = whisper_full_with_state(w->model->ctx, state, p, w->samples.data(), static_cast<int>(w->samples.size()));
+      if (w->rc == 0) {
+        const int lang = whisper_full_lang_id_from_state(state);
+        if (lang >= 0) w->detected = whisper_lang_str(lang);
+        const int n = whisper_full_n_segments_from_state(state);
+        for (int i = 0; i < n; i++) {
+          // whisper.cpp counts in 10 ms steps.
+          w->segments.push_back({ whisper_full_get_segment_t0_from_state(state, i) * 10,
+            whisper_full_get_segment_t1_from_state(state, i) * 10,
+            whisper_full_get_segment_text_from_state(state, i) });
+        }
+      }
+      whisper_free_state(state);
+    },
+    [](napi_env env, napi_status, void *data) {
+      auto *w = static_cast<TranscribeWork *>(data);
+      w->model->inFlight--;
+      if (w->rc != 0) {
+        rejectWith(env, w->deferred, w->rc == -100 ? "whisper.cpp could not allocate a decoding state" : "whisper.cpp failed to transcribe (code " + std::to_string(w->rc) + ")");
+      } else {
+        napi_value result, segs, v;
+        napi_create_object(env, &result);
+        napi_create_string_utf8(env, w->detected.c_str(), NAPI_AUTO_LENGTH, &v);
+        napi_set_named_property(env, result, "language", v);
+        napi_create_array_with_length(env, w->segments.size(), &segs);
+        for (size_t i = 0; i < w->segments.size(); i++) {
+          napi_value seg;
+          napi_create_object(env, &seg);
+          napi_create_int64(env, w->segments[i].t0, &v);
+          napi_set_named_property(env, seg, "startMs", v);
+          napi_create_int64(env, w->segments[i].t1, &v);
+          napi_set_named_property(env, seg, "endMs", v);
+          napi_create_string_utf8(env, w->segments[i].text.c_str(), NAPI_AUTO_LENGTH, &v);
+          napi_set_named_property(env, seg, "text", v);
+          napi_set_element(env, segs, i, seg);
+        }
+        napi_set_named_property(env, result, "segments", segs);
+        napi_resolve_deferred(env, w->deferred, result);
+      }
+      releaseIfDone(w->model);
+      napi_delete_async_work(env, w->work);
+      delete w;
+    }, w, &w->work);
+  CHECK(env, napi_queue_async_work(env, w->work));
+  return promise;
+}
+
+// free(model): the weights go as soon as the calls in hand end.
+napi_value Free (napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Model *m = getModel(env, argv[0]);
+  if (m != nullptr) {
+    m->freeWhenIdle = true;
+    releaseIfDone(m);
+  }
+  return nullptr;
+}
+
+napi_value Init (napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "systemInfo", nullptr, SystemInfo, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "load", nullptr, Load, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "transcribe", nullptr, Transcribe, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "free", nullptr, Free, nullptr, nullptr, nullptr, napi_default, nullptr },
+  };
+  CHECK(env, napi_define_properties(env, exports, 4, props));
+  return exports;
+}
+
+} // namespace
+
+NAPI_MODULE(ringlead_whisper, Init)
