@@ -1,8 +1,7 @@
 // MixMonitor as app_mixmonitor does it: one audiohook on a channel writes what the channel says
 // (r(), "read"), what it hears from the others in its bridge (t(), "write") and both mixed (File).
 // The files exist from the start with an empty WAV header and are closed (their sizes written) when
-// StopMixMonitor is sent, at once, or a moment after the channel hangs up, when the monitor thread
-// notices: ringlead must wait for a closed file. Paths are absolute or relative to the monitor
+// StopMixMonitor is sent or the channel hangs up. Paths are absolute or relative to the monitor
 // spool directory (the sibling of the recordings directory, as in Asterisk's spool).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
@@ -98,16 +97,18 @@ export class MixMonitors {
     for (const monitor of this.inBridge(bridgeId)) this.stopHearing(monitor, channelId)
   }
 
-  /** The monitored channel hung up: the monitor thread closes the files a moment later. */
+  /**
+   * The monitored channel hung up. Asterisk's monitor thread closes the files a moment after the
+   * channel is gone; here they are closed as it goes, so tests on a virtual clock never wait for a
+   * file (ringlead's wait for a file still open is tested on its own, and against a real Asterisk).
+   */
   channelGone (channelId: string): void {
     const monitor = this.byChannel.get(channelId)
     if (monitor === undefined) {
       for (const m of this.byChannel.values()) this.stopHearing(m, channelId)
       return
     }
-    this.byChannel.delete(channelId)
-    const endedAtMs = performance.now()
-    setTimeout(() => { this.write(monitor, endedAtMs) }, Math.max(1, Math.round(this.host.secondsMs / 20)))
+    this.finish(monitor)
   }
 
   private inBridge (bridgeId: string): Monitor[] {

@@ -1,0 +1,50 @@
+// A recording is copied once Asterisk has closed it: a file still being written (MixMonitor's
+// thread closes it a moment after the channel hangs up) or not there yet is asked for again, on the
+// injected clock, until the settle time has passed.
+import t from 'tap'
+import type { AriLink } from '../../src/asterisk/ari-link.js'
+import { AsteriskCommandFailed } from '../../src/asterisk/errors.js'
+import { fetchClosedRecording } from '../../src/calls/stored-recording.js'
+import { VirtualClock } from '../helpers/virtual-clock.js'
+
+const closed = (): Buffer => { const b = Buffer.alloc(44 + 160); b.write('RIFF', 0, 'latin1'); b.writeUInt32LE(b.length - 8, 4); b.write('WAVE', 8, 'latin1'); return b }
+const open = (): Buffer => { const b = closed(); b.writeUInt32LE(0, 4); return b }
+
+/** An ARI that answers each fetch with the next reply. */
+function ari (replies: Array<Buffer | 'missing'>): AriLink & { asked: number } {
+  const link = {
+    asked: 0,
+    async storedRecordingFile (name: string): Promise<Buffer> {
+      const r = replies[Math.min(link.asked++, replies.length - 1)]!
+      if (r === 'missing') throw new AsteriskCommandFailed('get recording', name, 'Recording not found', { status: 404 })
+      return r
+    }
+  }
+  return link as unknown as AriLink & { asked: number }
+}
+
+const settle = async (clock: VirtualClock, until: () => boolean): Promise<void> => {
+  for (let i = 0; i < 100 && !until(); i++) await clock.advance(100)
+}
+
+t.test('a file still open, then missing for a moment, is fetched again until Asterisk has closed it', async (t) => {
+  const clock = new VirtualClock()
+  const link = ari([open(), 'missing', open(), closed()])
+  let got: Awaited<ReturnType<typeof fetchClosedRecording>> | undefined
+  void fetchClosedRecording(link, clock, 'call-caller', 5000).then((r) => { got = r })
+  await settle(clock, () => got !== undefined)
+  t.ok(got !== undefined && 'bytes' in got, 'the closed file')
+  t.equal(link.asked, 4)
+})
+
+t.test('past the settle time it says why: still open, or not there', async (t) => {
+  const clock = new VirtualClock()
+  let got: Awaited<ReturnType<typeof fetchClosedRecording>> | undefined
+  void fetchClosedRecording(ari([open()]), clock, 'x', 2000).then((r) => { got = r })
+  await settle(clock, () => got !== undefined)
+  t.match(got, { problem: /still being written by Asterisk after 2000 ms/, notFound: false })
+  got = undefined
+  void fetchClosedRecording(ari(['missing']), clock, 'y', 2000).then((r) => { got = r })
+  await settle(clock, () => got !== undefined)
+  t.match(got, { problem: 'Asterisk holds no such recording', notFound: true })
+})
