@@ -53,19 +53,25 @@ export class CallRecorder {
 
   /** Records a bridged conversation: `caller` is the party whose channel carries the recording. */
   async recordCall (bridgeId: string, callerChannelId: string, operatorChannelId: string): Promise<void> {
+    // The rows first, as the ARI way writes them: a crash right after the start still finds them.
+    const startedAt = this.deps.clock.now()
+    const rows = new Map((['mixed', 'caller', 'operator'] as const).map((kind) => {
+      const recordingId = this.deps.newId()
+      this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name: `${this.callId}-${kind}`, format: 'wav', status: 'recording', startedAt })
+      return [kind, recordingId] as const
+    }))
     const ami = this.deps.recording.method === 'mixmonitor' ? this.deps.recording.ami() : null
-    if (ami?.connected === true && await this.mixMonitor(ami, callerChannelId)) return
+    if (ami?.connected === true && await this.mixMonitor(ami, callerChannelId, rows)) return
     await Promise.all([
-      this.recordBridge(bridgeId),
-      this.recordParty('caller', callerChannelId),
-      this.recordParty('operator', operatorChannelId)
+      this.recordBridge(bridgeId, rows.get('mixed')),
+      this.recordParty('caller', callerChannelId, rows.get('caller')),
+      this.recordParty('operator', operatorChannelId, rows.get('operator'))
     ])
   }
 
   /** True when MixMonitor runs; false when the call must be recorded another way. */
-  private async mixMonitor (ami: AmiLink, channelId: string): Promise<boolean> {
+  private async mixMonitor (ami: AmiLink, channelId: string, rows: ReadonlyMap<Kind, string>): Promise<boolean> {
     const file = (kind: Kind): string => `${this.deps.recording.mixMonitorDir.replace(/\/+$/, '')}/${this.callId}-${kind}.wav`
-    const startedAt = this.deps.clock.now()
     try {
       await ami.mixMonitor(channelId, { mixed: file('mixed'), read: file('caller'), write: file('operator') })
     } catch (err) {
@@ -73,24 +79,20 @@ export class CallRecorder {
       return false
     }
     this.monitored = channelId
-    for (const kind of ['mixed', 'caller', 'operator'] as const) {
-      const recordingId = this.deps.newId()
-      const name = `${this.callId}-${kind}`
-      this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt })
-      this.tracks.push({ recordingId, kind, name, finished: null, unwatch: () => {} })
-    }
+    for (const [kind, recordingId] of rows) this.tracks.push({ recordingId, kind, name: `${this.callId}-${kind}`, finished: null, unwatch: () => {} })
     return true
   }
 
-  private track (kind: Kind): Track {
+  /** An ARI recording of the call; `recordingId`: its row, when already written. */
+  private track (kind: Kind, existing?: string): Track {
     const name = `${this.callId}-${kind}`
-    const recordingId = this.deps.newId()
+    const recordingId = existing ?? this.deps.newId()
     let settle!: (e: RecordingEvent | null) => void
     const finished = new Promise<RecordingEvent | null>((resolve) => { settle = resolve })
     const unwatch = this.deps.ari.watchRecording(name, (e) => {
       if (e.kind === 'finished' || e.kind === 'failed') settle(e)
     })
-    this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt: this.deps.clock.now() })
+    if (existing === undefined) this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt: this.deps.clock.now() })
     const t = { recordingId, kind, name, finished, unwatch }
     this.tracks.push(t)
     return t
@@ -104,13 +106,13 @@ export class CallRecorder {
     if (i >= 0) { this.tracks[i]!.unwatch(); this.tracks.splice(i, 1) }
   }
 
-  async recordBridge (bridgeId: string): Promise<void> {
-    const t = this.track('mixed')
+  async recordBridge (bridgeId: string, recordingId?: string): Promise<void> {
+    const t = this.track('mixed', recordingId)
     try { await this.deps.ari.recordBridge(bridgeId, t.name) } catch (err) { this.failed(t, err) }
   }
 
-  async recordParty (kind: 'caller' | 'operator', channelId: string): Promise<void> {
-    const t = this.track(kind)
+  async recordParty (kind: 'caller' | 'operator', channelId: string, recordingId?: string): Promise<void> {
+    const t = this.track(kind, recordingId)
     const snoopId = `${channelId}-snoop`
     let entered!: () => void
     const inStasis = new Promise<void>((resolve) => { entered = resolve })
