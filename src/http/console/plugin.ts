@@ -17,6 +17,7 @@ import { accountPages, langCookie } from './account-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 import { liveFeedRoutes } from './live-feed.js'
+import { wallboardPages } from './wallboard-pages.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
 
@@ -88,7 +89,8 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       if (countUsers(db) === 0) return go(reply, '/setup')
       return go(reply, `/login?next=${encodeURIComponent(req.url)}`)
     }
-    if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { message: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
+    // The page says which role it needs, as its heading: not a generic "something went wrong".
+    if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { heading: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
     return undefined
   }
   const page = (min: Role) => ({ onRequest: guard(min) })
@@ -97,6 +99,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
   await accountPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
+  await wallboardPages(app, kit, opts.feed)
 
   // ---- calls ----
 
