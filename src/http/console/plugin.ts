@@ -221,7 +221,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       const r = range(q)
       const by = q.by === 'category' ? 'category' : 'source'
       const report = await api(req, `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}${kind === 'funnels' ? `&by=${by}` : ''}`)
-      return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}&format=csv` })
+      return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}${kind === 'funnels' ? `&by=${by}` : ''}&format=csv` })
     })
   }
   app.get('/reports', page('operator'), async (_req, reply) => go(reply, '/reports/operators'))

@@ -1,5 +1,5 @@
 // The wallboard's own words: service level, longest wait, the view per category, pauses with a
-// reason and TV mode. Keys start with wb. so the browser's script gets them too.
+// reason and TV mode (keys start with wb. so the browser's script gets them too); the digest's CSV links.
 export const en = {
   'wb.serviceLevel': 'Service level', 'wb.serviceLevelHint': 'answered within {seconds} s',
   'wb.longestWait': 'Longest wait', 'wb.waitingNow': 'Waiting now',
@@ -11,7 +11,8 @@ export const en = {
   'wb.pause.lunch': 'lunch', 'wb.pause.training': 'training', 'wb.pause.break': 'break', 'wb.pause.meeting': 'meeting',
   'wb.pause.none': 'no reason given', 'wb.noOperatorForPause': 'This account is not an operator: nobody to pause.',
   'wb.unknownReason': 'Unknown pause reason: {reason}.', 'wb.unknownOperator': 'No such operator.',
-  'wb.notYours': 'An operator may pause only themselves.'
+  'wb.notYours': 'An operator may pause only themselves.',
+  'rep.digestNumbers': 'today\'s numbers', 'rep.digestProblems': 'problem zones'
 }
 
 export const ru: Record<keyof typeof en, string> = {
@@ -25,5 +26,6 @@ export const ru: Record<keyof typeof en, string> = {
   'wb.pause.lunch': 'обед', 'wb.pause.training': 'обучение', 'wb.pause.break': 'перерыв', 'wb.pause.meeting': 'совещание',
   'wb.pause.none': 'без причины', 'wb.noOperatorForPause': 'Эта учётная запись не оператор: ставить на паузу некого.',
   'wb.unknownReason': 'Неизвестная причина паузы: {reason}.', 'wb.unknownOperator': 'Нет такого оператора.',
-  'wb.notYours': 'Оператор может поставить на паузу только себя.'
+  'wb.notYours': 'Оператор может поставить на паузу только себя.',
+  'rep.digestNumbers': 'цифры за сегодня', 'rep.digestProblems': 'проблемные зоны'
 }
