@@ -6,7 +6,7 @@
 import type { Segment } from '../transcript.js'
 import { compileLexicon, findLexicon, type CompiledLexicon } from './lexicon.js'
 import { lexicons, type LexiconId } from './lexicons.js'
-import { forEachWrittenWord, isNear, lowerBound, normaliseWord, stemWord } from './text.js'
+import { forEachWrittenWord, isNear, normaliseWord, stemWord } from './text.js'
 import type { RuleSpeaker } from './types.js'
 
 const compiled = new Map<LexiconId, CompiledLexicon>()
@@ -108,7 +108,9 @@ export class TranscriptIndex {
   private readonly nearCache = new Map<string, Set<string>>()
   private readonly views = new Map<RuleSpeaker, WordView>()
   private readonly found = new Map<LexiconId, number[]>()
-  private sortedNorms: string[] | null = null
+  /** Distinct forms by their first letter, and the forms found for each beginning asked for. */
+  private readonly normsByInitial = new Map<string, string[]>()
+  private readonly startingWith = new Map<string, string[]>()
   /** Normalised words of each segment. */
   readonly segmentWords: string[][] = []
 
@@ -167,6 +169,9 @@ export class TranscriptIndex {
     id = this.norms.length
     this.normIds.set(norm, id)
     this.norms.push(norm)
+    const same = this.normsByInitial.get(norm[0]!)
+    if (same === undefined) this.normsByInitial.set(norm[0]!, [norm])
+    else same.push(norm)
     const stem = stemWord(norm)
     let stemId = this.stemIds.get(stem)
     if (stemId === undefined) {
@@ -229,11 +234,13 @@ export class TranscriptIndex {
     return hits
   }
 
-  /** Distinct words starting with `prefix` (binary search over the sorted distinct words). */
+  /** Distinct words starting with `prefix`. */
   wordsStartingWith (prefix: string): string[] {
-    const sorted = (this.sortedNorms ??= [...this.norms].sort())
-    const out: string[] = []
-    for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i]!.startsWith(prefix); i++) out.push(sorted[i]!)
+    let out = this.startingWith.get(prefix)
+    if (out === undefined) {
+      const candidates = prefix === '' ? this.norms : this.normsByInitial.get(prefix[0]!) ?? []
+      this.startingWith.set(prefix, (out = candidates.filter((n) => n.startsWith(prefix))))
+    }
     return out
   }
 
