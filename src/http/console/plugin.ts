@@ -16,6 +16,7 @@ import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
+import { leadPages } from './lead-pages.js'
 import { liveFeedRoutes } from './live-feed.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
@@ -97,6 +98,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
   await accountPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
+  await leadPages(app, kit)
 
   // ---- calls ----
 
@@ -125,29 +127,6 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       golden: (golden.body?.calls ?? []).find((g: { callId: string }) => g.callId === story.body.call.callId) ?? null,
       lead: lead?.status === 200 ? lead.body.lead : null
     })
-  })
-
-  // ---- leads ----
-
-  app.get('/leads', page('operator'), async (req, reply) => {
-    const q = req.query as Record<string, string | undefined>
-    const params = new URLSearchParams()
-    for (const key of ['ownerId', 'status', 'source', 'before'] as const) if (q[key]) params.set(key, q[key]!)
-    if (q.overdue === '1') params.set('overdue', 'true')
-    if (q.open === '1' || (q.view === 'board' && q.open === undefined)) params.set('open', 'true')
-    params.set('limit', q.view === 'board' ? '200' : '50')
-    const [leads, operators] = await Promise.all([api(req, `/api/leads?${params}`), api(req, '/api/operators')])
-    const statuses = Object.keys(app.services.statusMatrix.statuses)
-    const columns = statuses.map((status) => ({ status, leads: (leads.body?.leads ?? []).filter((l: { status: string }) => l.status === status) }))
-    return render(req, reply, 'leads.njk', { leads, q, operators: operators.body?.operators ?? [], opNames: namesOf(operators), statuses, columns, view: q.view === 'board' ? 'board' : 'list' })
-  })
-
-  app.get('/leads/:leadId', page('operator'), async (req, reply) => {
-    const detail = await api(req, `/api/leads/${encodeURIComponent((req.params as { leadId: string }).leadId)}`)
-    if (detail.status !== 200) return render(req, reply, 'error.njk', { message: detail.body?.message }, detail.status)
-    const operators = await api(req, '/api/operators')
-    const matrix = app.services.statusMatrix
-    return render(req, reply, 'lead.njk', { detail: detail.body, next: matrix.transitions[detail.body.lead.status] ?? [], operators: operators.body?.operators ?? [], opNames: namesOf(operators) })
   })
 
   // ---- customers and golden fund ----
@@ -231,8 +210,4 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     return reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
       .header('x-frame-options', 'SAMEORIGIN').header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(String(report.body.html))
   })
-}
-
-function namesOf (operators: ApiAnswer): Record<string, string> {
-  return Object.fromEntries(((operators.body?.operators ?? []) as Array<{ operatorId: string; name: string }>).map((o) => [o.operatorId, o.name]))
 }
