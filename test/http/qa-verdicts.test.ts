@@ -15,6 +15,13 @@ t.test('QA finding verdicts and rule precision', async (t) => {
     return set.rules.find((r: { ruleId: string }) => r.ruleId === 'greeting')
   }
 
+  await t.test('the transcription\'s state is named for the console to put in words, with its reason', async (t) => {
+    const failed = (await w.inject(supervisor, { method: 'GET', url: `/api/calls/${w.ben.callId}/transcript` })).json()
+    t.match(failed, { state: 'failed', reason: 'seed' }, 'a job that failed for good, with its last error')
+    const none = (await w.inject(supervisor, { method: 'GET', url: `/api/calls/${w.ana.callId}/transcript` })).json()
+    t.match(none, { state: 'none', reason: null }, 'no job: nothing was queued')
+  })
+
   await t.test('precision counts every stored finding of the rule before any verdict', async (t) => {
     t.match(await greeting(), { title: String, fired: 2, markedWrong: 0, precision: 1 })
   })
