@@ -1,6 +1,8 @@
 // The call page in a real browser: a recorded call waits for a model, is transcribed (a fixed
 // transcript stands in for the engine), and shows the conversation and its QA card; a time plays the
 // recording from there; a supervisor marks a finding wrong and the rule's precision drops.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { createUser } from '../../src/accounts/user-service.js'
@@ -103,6 +105,9 @@ t.test('the call page shows what was said, and QA findings can be judged', async
     await page.click(`.finding[data-finding="${rude}"] .moment .seek`)
     await until('the player moved to 0:12', async () => await near(12), 10_000)
     t.match(await page.getAttribute('#seg-2', 'class'), /current/)
+    const artifacts = join(process.cwd(), 'test-artifacts')
+    mkdirSync(artifacts, { recursive: true })
+    await page.screenshot({ path: join(artifacts, 'call-page.png'), fullPage: true })
   })
 
   await t.test('a supervisor marks the finding wrong; it shows who did; the rule\'s precision drops; undo restores it', async (t) => {
