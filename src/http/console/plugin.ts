@@ -15,7 +15,8 @@ import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
-import type { ConsoleKit } from './kit.js'
+import { callPages } from './call-pages.js'
+import type { ApiAnswer, ConsoleKit } from './kit.js'
 import { leadPages } from './lead-pages.js'
 import { liveFeedRoutes } from './live-feed.js'
 import { safeTarget } from './redirect.js'
@@ -27,7 +28,6 @@ const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }
 
 export interface ConsoleOptions { feed?: ConsoleFeed }
 
-interface ApiAnswer { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export default async function consolePlugin (app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
   const { config, db, now } = app.services
@@ -95,8 +95,9 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const page = (min: Role) => ({ onRequest: guard(min) })
   const userOf = (req: FastifyRequest): UserView => sessionUserOf(req)!
 
-  const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
+  const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf, api }
   await accountPages(app, kit)
+  await callPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
   await leadPages(app, kit)
 
@@ -113,20 +114,6 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     params.set('limit', '50')
     const [calls, operators, categories] = await Promise.all([api(req, `/api/calls?${params}`), api(req, '/api/operators'), api(req, '/api/categories')])
     return render(req, reply, 'calls.njk', { calls, q, operators: operators.body?.operators ?? [], categories: categories.body?.categories ?? [] })
-  })
-
-  app.get('/calls/:callId', page('operator'), async (req, reply) => {
-    const callId = encodeURIComponent((req.params as { callId: string }).callId)
-    const story = await api(req, `/api/calls/${callId}`)
-    if (story.status !== 200) return render(req, reply, 'error.njk', { message: story.body?.message }, story.status)
-    const [transcript, golden] = await Promise.all([api(req, `/api/calls/${callId}/transcript`), api(req, '/api/golden')])
-    const lead = story.body.call.leadId === null ? null : await api(req, `/api/leads/${encodeURIComponent(story.body.call.leadId)}`)
-    return render(req, reply, 'call.njk', {
-      story: story.body,
-      transcript: transcript.status === 200 ? transcript.body : null,
-      golden: (golden.body?.calls ?? []).find((g: { callId: string }) => g.callId === story.body.call.callId) ?? null,
-      lead: lead?.status === 200 ? lead.body.lead : null
-    })
   })
 
   // ---- customers and golden fund ----
