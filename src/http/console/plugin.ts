@@ -14,6 +14,7 @@ import { countUsers, type UserView } from '../../accounts/user-service.js'
 import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
+import { adminFormPages } from './admin-form-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 import { liveFeedRoutes } from './live-feed.js'
@@ -97,6 +98,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
   await accountPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
+  await adminFormPages(app, kit)
 
   // ---- calls ----
 
