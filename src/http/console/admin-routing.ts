@@ -40,9 +40,12 @@ export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Prom
       const value = config.routing[key]
       return { key, kind: policyKeys[key], value: typeof value === 'boolean' ? value : number.format(value), variable: variables.get(`routing.${key}`) }
     })
-    const categories = listCategories(db).map((c) => ({ categoryId: c.categoryId, name: c.name, policy: shown(c.routingPolicy) }))
+    // What a reader sees: numbers in the page's language; the form keeps the stored text.
+    const readable = (policy: Partial<RoutingPolicy> | null): Record<string, string> =>
+      Object.fromEntries(keys.map((k) => [k, typeof policy?.[k] === 'number' ? number.format(policy[k] as number) : String(policy?.[k] ?? '')]))
+    const categories = listCategories(db).map((c) => ({ categoryId: c.categoryId, name: c.name, policy: shown(c.routingPolicy), readable: readable(c.routingPolicy), overrides: c.routingPolicy !== null }))
     const names = new Map(categories.map((c) => [c.categoryId, c.name]))
-    const numbers = listTrackingNumbers(db).map((n) => ({ did: n.did, label: n.label, category: n.categoryId === null ? null : names.get(n.categoryId) ?? null, policy: shown(n.routingPolicy) }))
+    const numbers = listTrackingNumbers(db).map((n) => ({ did: n.did, label: n.label, category: n.categoryId === null ? null : names.get(n.categoryId) ?? null, policy: shown(n.routingPolicy), readable: readable(n.routingPolicy), overrides: n.routingPolicy !== null }))
     const managers = listOperators(db).filter((o) => o.isManager).map((o) => o.name).sort((a, b) => a.localeCompare(b))
     return kit.render(req, reply, 'admin-routing.njk', { defaults, keys: defaults, categories, numbers, managers, refusal }, refusal?.status ?? 200)
   }
