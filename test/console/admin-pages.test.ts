@@ -135,6 +135,20 @@ t.test('admin form pages', async (t) => {
     t.equal(getCategory(db, 'ovens')?.routingPolicy, null, 'every field empty: everything inherited again')
   })
 
+  await t.test('every word on the pages comes from the message tables, in Russian too', async (t) => {
+    for (const lang of ['ru', 'en']) {
+      const b = browser(app)
+      await logIn(b, 'boss', password)
+      await b.post(`/lang/${lang}`, { _csrf: await b.csrf(), back: '/' })
+      for (const path of ['/admin/categories', '/admin/tokens', '/admin/pools', '/admin/routing']) {
+        const res = await b.get(path)
+        t.equal(res.status, 200)
+        t.notMatch(res.body.replace(/<script[^]*?<\/script>/g, ''), /\b(adm|cat|tok|pool|rt|nav\.admin)\.[a-zA-Z]+\b/, `${lang} ${path}: no message key shows as itself`)
+      }
+      if (lang === 'ru') t.match((await b.get('/admin/routing')).body, /Время дозвона, с/)
+    }
+  })
+
   await t.test('roles: operators see none of it; supervisors read what the API lets them, and change nothing', async (t) => {
     for (const path of ['/admin/categories', '/admin/pools', '/admin/routing', '/admin/tokens']) t.equal((await op.get(path)).status, 403, `operator ${path}`)
     for (const path of ['/admin/categories', '/admin/pools', '/admin/routing']) {
