@@ -1,12 +1,14 @@
 // /admin/pools: call-tracking pools of numbers per traffic source, written through putPool as
 // PUT /api/tracking/pools/:source is, after the same schema check that route runs. The API has no
 // removal of a pool, so neither has this page: emptying its numbers stops it handing any out.
+import type { TSchema } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { configVariables } from '../../config.js'
 import { InvalidInput } from '../../errors.js'
 import { listPools, putPool } from '../../pbx/tracking-pools.js'
 import { PoolBody, SourceParams } from '../schemas/pbx.js'
+import { expectation } from '../validation.js'
 import { adminPost, formOf, moment, submit, type FieldMap, type FormProblem } from './admin-forms.js'
 import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
@@ -16,11 +18,14 @@ const poolFields: FieldMap = {
   numbers: { name: 'numbers', label: 'pool.numbers' }, holdMinutes: { name: 'holdMinutes', label: 'pool.hold' }
 }
 
+/** A nullable field's rule without its null branch: on the form, null is the empty field, always allowed. */
+const notNull = (schema: TSchema): TSchema => (schema.anyOf as TSchema[] | undefined)?.find((o) => o.type !== 'null') ?? schema
+
 /** The pool the form describes, checked as the API's schema checks it; throws InvalidInput naming the field. */
 function poolFromForm (f: Record<string, string>): { source: string; body: { defaultDid: string; numbers: string[]; holdMinutes: number | null } } {
   const source = (f.source ?? '').trim()
   const sourceError = Value.Errors(SourceParams, { source }).First()
-  if (sourceError !== undefined) throw new InvalidInput('source', sourceError.message)
+  if (sourceError !== undefined) throw new InvalidInput('source', `must ${expectation(sourceError.schema)}, got ${JSON.stringify(source)}`)
   const hold = (f.holdMinutes ?? '').trim()
   const body = {
     defaultDid: (f.defaultDid ?? '').trim(),
@@ -28,7 +33,8 @@ function poolFromForm (f: Record<string, string>): { source: string; body: { def
     holdMinutes: hold === '' ? null : Number(hold)
   }
   const error = Value.Errors(PoolBody, body).First()
-  if (error !== undefined) throw new InvalidInput(error.path.split('/')[1] ?? 'numbers', `${error.message}${error.value === undefined ? '' : `, got ${JSON.stringify(error.value)}`}`)
+  // Worded as the API words it: `must be digits with an optional leading +, like …`.
+  if (error !== undefined) throw new InvalidInput(error.path.split('/')[1] ?? 'numbers', `must ${expectation(notNull(error.schema))}${error.value === undefined ? '' : `, got ${JSON.stringify(error.value)}`}`)
   return { source, body }
 }
 
