@@ -14,6 +14,7 @@ import { countUsers, type UserView } from '../../accounts/user-service.js'
 import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
+import { adminFormPages } from './admin-form-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 import { callPages } from './call-pages.js'
 import type { ApiAnswer, ConsoleKit } from './kit.js'
@@ -100,6 +101,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   await callPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
   await leadPages(app, kit)
+  await adminFormPages(app, kit)
 
   // ---- calls ----
 
