@@ -93,6 +93,14 @@ t.test('the wallboard in a browser', async (t) => {
     t.ok(await fitsWidth())
   })
 
+  await t.test('every report page, with its CSV link, holds at 1,280 px in English', async (t) => {
+    for (const path of ['/reports/operators', '/reports/funnels', '/reports/motivation', '/reports/digest']) {
+      await page.goto(`${base}${path}`)
+      t.ok(await page.isVisible('a[href*="format=csv"]'), `${path} links a CSV`)
+      t.ok(await fitsWidth(), `${path} fits`)
+    }
+  })
+
   await t.test('an operator pauses themselves, in Russian; a page above their role says which role it needs', async (t) => {
     await page.goto(`${base}/logout`).catch(() => {})
     await context.clearCookies()
@@ -103,6 +111,11 @@ t.test('the wallboard in a browser', async (t) => {
     await Promise.all([page.waitForURL(/\/wallboard$/), page.click('.wb-pause button[type=submit]:not([formaction])')])
     await until('Anna paused for training', () => w.daemon.board.view(anna)?.pausedReason === 'training')
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent?.startsWith('обучение'), `.op[data-operator="${anna}"] .why`)
+    for (const path of ['/reports/operators', '/reports/motivation', '/reports/digest']) {
+      await page.goto(`${base}${path}`)
+      t.ok(await page.isVisible('a[href*="format=csv"]'), `${path} links a CSV in Russian`)
+      t.ok(await fitsWidth(), `${path} fits in Russian`)
+    }
     const res = await page.goto(`${base}/admin/users`)
     t.equal(res?.status(), 403)
     t.equal(await page.textContent('h1'), 'Для этой страницы нужна роль администратор.')
