@@ -26,6 +26,10 @@ export const PauseConfigSchema = Type.Object({
 /** The configured reasons, in order (the digit after the prefix is the position, from 1). */
 export const pauseReasonsOf = (setting: string): string[] => setting.split(',').map((s) => s.trim()).filter((s) => s !== '')
 
+/** The phone's pause-with-reason codes as the dialplan renders them: the prefix and how many reasons follow it. */
+export const pauseReasonCodes = (p: { reasons: string; reasonCodePrefix: string }): { prefix: string; count: number } =>
+  ({ prefix: p.reasonCodePrefix, count: pauseReasonsOf(p.reasons).length })
+
 /** Thresholds that contradict each other: the warning must come before the alarm. */
 export function wallboardProblems (w: { serviceLevelWarnPct: number; serviceLevelAlarmPct: number; longestWaitWarnSeconds: number; longestWaitAlarmSeconds: number; waitingWarn: number; waitingAlarm: number }): string[] {
   const problems: string[] = []
