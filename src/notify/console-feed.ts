@@ -218,8 +218,11 @@ export class ConsoleFeed {
     for (const v of views) {
       const before = this.views.get(v.operatorId)
       this.views.set(v.operatorId, v)
-      // A pause's reason may change while the operator stays paused (a second pause with another reason).
-      if (this.sent.get(v.operatorId) !== v.state || (before?.pausedReason ?? null) !== (v.pausedReason ?? null)) this.sendOperator(v)
+      // A pause's reason may change while the operator stays paused (a second pause with another
+      // reason), and skills change the board's view per category: both are sent without a state change.
+      const same = this.sent.get(v.operatorId) === v.state && (before?.pausedReason ?? null) === (v.pausedReason ?? null) &&
+        (before?.skills ?? []).join(',') === (v.skills ?? []).join(',')
+      if (!same) this.sendOperator(v)
     }
   }
 

@@ -74,6 +74,12 @@ t.test('a pause reason reaches the wallboards, also when only the reason changes
   ops[0]!.pausedReason = 'meeting'
   bus.emit('catalog.changed', { what: 'operators' })
   t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_1', state: 'paused', pausedReason: 'meeting' } })
+  ops[1]!.skills = ['ovens']
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_2', skills: ['ovens'] } }, 'a new skill: the view per category hears of it')
+  const before = got.length
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.equal(got.length, before, 'nothing changed: nothing sent')
 })
 
 t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) => {
