@@ -27,6 +27,8 @@ export interface AgiDeps {
   calendar: WorkingCalendar
   refusalReasons: readonly string[]
   timeoutMs: number
+  /** The configured pause reasons; `<prefix><n>` on the phone pauses with the n-th (from 1). */
+  pauseReasons?: readonly string[]
 }
 
 /** Names shown on a phone's display: no quotes, control or bidi characters, short. */
@@ -143,12 +145,37 @@ export function pause (deps: AgiDeps, paused: boolean): AgiScript {
   }
 }
 
+/**
+ * Feature code `<prefix><n>`: pause the calling operator with the n-th configured reason. The
+ * dialplan passes the digit as the second argument; a digit with no reason pauses nobody.
+ */
+export function pauseWithReason (deps: AgiDeps): AgiScript {
+  return async (ch) => {
+    const operator = callingOperator(deps, ch, 0)
+    if (!operator) {
+      await ch.setVariable('RINGLEAD_RESULT', 'unknown_operator')
+      return
+    }
+    const digit = ch.request.args[1] ?? ''
+    const reason = /^[1-9]$/.test(digit) ? deps.pauseReasons?.[Number(digit) - 1] : undefined
+    if (reason === undefined) {
+      ch.log.warn({ operatorId: operator.operatorId, digit }, 'pause feature code with no reason configured for its digit')
+      await ch.setVariable('RINGLEAD_RESULT', 'unknown_reason')
+      return
+    }
+    pauseOperator(deps.catalog, operator.operatorId, reason)
+    ch.log.info({ operatorId: operator.operatorId, reason }, 'operator paused from the phone with a reason')
+    await ch.setVariable('RINGLEAD_RESULT', 'paused')
+  }
+}
+
 export function agiScripts (deps: AgiDeps): Record<string, AgiScript> {
   return {
     'caller-name': callerName(deps),
     route: route(deps),
     disposition: disposition(deps),
     pause: pause(deps, true),
+    'pause-reason': pauseWithReason(deps),
     unpause: pause(deps, false)
   }
 }

@@ -5,6 +5,7 @@ import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox
 import { Value } from '@sinclair/typebox/value'
 import { allowListProblems } from './allow-list.js'
 import { SpeechConfigSchema } from './config-speech.js'
+import { PauseConfigSchema, WallboardConfigSchema, wallboardProblems } from './config-wallboard.js'
 
 /** A TCP port; 0 = any free one, where allowed. */
 const port = (defaultPort: number, minimum = 0): ReturnType<typeof Type.Integer> => Type.Integer({ minimum, maximum: 65535, default: defaultPort })
@@ -79,6 +80,8 @@ const ConfigSchema = Type.Object({
     mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' })
   }, { default: {} }),
   speech: SpeechConfigSchema,
+  wallboard: WallboardConfigSchema,
+  pause: PauseConfigSchema,
   calls: Type.Object({
     defaultRegion: Type.String({ default: 'RU', pattern: '^[A-Z]{2}$' }),
     wrapUpSeconds: Type.Integer({ minimum: 0, default: 15 }),
@@ -346,6 +349,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (config.speech !== undefined) {
     for (const problem of checkWindowPlan({ windowMs: config.speech.liveWindowMs, overlapMs: config.speech.liveOverlapMs })) problems.push(`RINGLEAD_SPEECH_LIVE_WINDOW_MS / RINGLEAD_SPEECH_LIVE_OVERLAP_MS: ${problem}`)
   }
+  if (config.wallboard !== undefined) problems.push(...wallboardProblems(config.wallboard))
   if (typeof config.agi?.allow === 'string') {
     for (const problem of allowListProblems(config.agi.allow)) problems.push(`${envName('agi', 'allow')} (agi.allow): ${problem}`)
   }

@@ -45,6 +45,7 @@ import { leadSettingsFrom } from './leads/settings.js'
 import { busEventTypes, Outbox } from './notify/outbox.js'
 import { FastAgiServer } from './asterisk/fastagi.js'
 import { agiScripts } from '../agi/scripts.js'
+import { pauseReasonCodes, pauseReasonsOf } from './config-wallboard.js'
 import { DialplanRenderer } from './pbx/dialplan-render.js'
 import { DialplanService } from './pbx/dialplan-service.js'
 import { SpeechRepo } from './db/speech-repo.js'
@@ -284,7 +285,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       scripts: agiScripts({
         db, repo, board, leads, log, now, catalog: { db, bus, now, newId },
         routing: config.routing, defaultRegion: config.calls.defaultRegion, calendar: leadSettings.calendar,
-        refusalReasons: leadSettings.refusalReasons, timeoutMs: config.leads.dispositionTimeoutSeconds * 1000
+        refusalReasons: leadSettings.refusalReasons, timeoutMs: config.leads.dispositionTimeoutSeconds * 1000,
+        pauseReasons: pauseReasonsOf(config.pause.reasons)
       })
     })
     agi = { server, port: await listenOrExplain('FastAGI', 'RINGLEAD_AGI_PORT', config.agi.host, config.agi.port, () => server.listen(config.agi.port, config.agi.host)) }
@@ -292,12 +294,12 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const dialplan = new DialplanService({
     db, log, now, newId, ami: () => amiLink,
     renderer: new DialplanRenderer(config.dialplan.templatesDir),
-    settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}` }
+    settings: { dialplan: config.dialplan, app: config.ari.app, agiUrl: `agi://${config.agi.publicHost}:${agi?.port ?? config.agi.port}`, pauseReasons: pauseReasonCodes(config.pause) }
   })
   transcription.start()
   const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog, serviceLevelMs: config.wallboard.serviceLevelSeconds * 1000,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed

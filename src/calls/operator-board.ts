@@ -10,6 +10,8 @@ import { shopDay } from '../domain/today-figures.js'
 export interface OperatorRecord {
   operatorId: string; name: string; endpoint: string; isManager: boolean
   paused: boolean; pausedReason: string | null
+  /** When the pause began (the wallboard's time in pause). */
+  pausedAt?: number | null
   skills: Record<string, number>
 }
 
@@ -271,7 +273,12 @@ export class OperatorBoard {
     const l = this.live.get(operatorId)
     if (!l) return undefined
     const d = decideAvailability(l, this.deps.now(), this.deps.wrapUpMs)
-    return { operatorId, name: l.record.name, endpoint: l.record.endpoint, state: d.state, reason: d.reason, sinceMs: d.state === l.state ? l.sinceMs : this.deps.now() }
+    const paused = d.state === 'paused'
+    const sinceMs = paused && typeof l.record.pausedAt === 'number' ? l.record.pausedAt : d.state === l.state ? l.sinceMs : this.deps.now()
+    return {
+      operatorId, name: l.record.name, endpoint: l.record.endpoint, state: d.state, reason: d.reason, sinceMs,
+      pausedReason: paused ? l.record.pausedReason : null, skills: Object.keys(l.record.skills)
+    }
   }
 
   views (): OperatorView[] { return [...this.live.keys()].map((id) => this.view(id)).filter((v): v is OperatorView => v !== undefined) }

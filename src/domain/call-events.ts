@@ -68,8 +68,12 @@ export interface OperatorStateChanged {
   atMs: number
 }
 
-/** An operator as the wallboard shows them. */
-export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number }
+/**
+ * An operator as the wallboard shows them. While paused, `sinceMs` is when the pause began and
+ * `pausedReason` why (a configured reason code, or free text from the API); `skills` are the
+ * categories they take calls for (the board's view per category).
+ */
+export interface OperatorView { operatorId: string; name: string; endpoint: string; state: Availability; reason: string; sinceMs: number; pausedReason?: string | null; skills?: string[] }
 
 /** A caller waiting for a free operator, in serving order. */
 export interface WaitingCaller {

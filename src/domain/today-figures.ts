@@ -1,6 +1,7 @@
 // Pure: today's wallboard figures from running totals, the shop's day boundaries, and a counter of
 // open leads past their deadline that costs nothing per read when nothing has become overdue.
 import { DateTime } from 'luxon'
+import type { ServiceLevelView } from './service-level.js'
 
 export interface TodayStats {
   answered: number
@@ -10,6 +11,8 @@ export interface TodayStats {
   openLeads: number
   overdueLeads: number
   deals: number
+  /** Share answered within the configured seconds, overall and per category. */
+  serviceLevel: ServiceLevelView
 }
 
 /** Inbound calls started today that have ended, summed as they end. */
@@ -33,7 +36,7 @@ export function addEndedCall (t: CallTotals, call: { direction: string; status: 
   } else if (call.status === 'missed' || call.status === 'abandoned') t.missed++
 }
 
-export function statsOf (t: CallTotals, leads: { open: number; overdue: number; deals: number }): TodayStats {
+export function statsOf (t: CallTotals, leads: { open: number; overdue: number; deals: number }, serviceLevel: ServiceLevelView): TodayStats {
   return {
     answered: t.answered,
     missed: t.missed,
@@ -41,7 +44,8 @@ export function statsOf (t: CallTotals, leads: { open: number; overdue: number; 
     avgAnswerMs: t.answerTimed === 0 ? null : Math.round(t.answerMsSum / t.answerTimed),
     openLeads: leads.open,
     overdueLeads: leads.overdue,
-    deals: leads.deals
+    deals: leads.deals,
+    serviceLevel
   }
 }
 

@@ -198,7 +198,7 @@ export class ConsoleFeed {
     const view = this.views.get(e.operatorId)
     if (view === undefined) return // not yet in the catalog the feed knows: the resync sends it
     const state = e.state as Availability
-    const next = { ...view, state, reason: e.reason, sinceMs: state === view.state ? view.sinceMs : e.atMs }
+    const next = { ...view, state, reason: e.reason, sinceMs: state === view.state ? view.sinceMs : e.atMs, pausedReason: state === 'paused' ? view.pausedReason ?? null : null }
     this.views.set(e.operatorId, next)
     this.sendOperator(next)
   }
@@ -216,8 +216,13 @@ export class ConsoleFeed {
       if (!present.has(operatorId)) { this.note(operatorId, null); this.views.delete(operatorId) }
     }
     for (const v of views) {
+      const before = this.views.get(v.operatorId)
       this.views.set(v.operatorId, v)
-      if (this.sent.get(v.operatorId) !== v.state) this.sendOperator(v)
+      // A pause's reason may change while the operator stays paused (a second pause with another
+      // reason), and skills change the board's view per category: both are sent without a state change.
+      const same = this.sent.get(v.operatorId) === v.state && (before?.pausedReason ?? null) === (v.pausedReason ?? null) &&
+        (before?.skills ?? []).join(',') === (v.skills ?? []).join(',')
+      if (!same) this.sendOperator(v)
     }
   }
 
@@ -233,7 +238,8 @@ export class ConsoleFeed {
   }
 
   private checkNobodyFree (): void {
-    const nobody = this.sent.size > 0 && this.availableCount === 0 && this.registeredCount > 0
+    // Only worth saying while someone waits: "nobody free, 0 waiting" is a quiet moment, not an alert.
+    const nobody = this.sent.size > 0 && this.availableCount === 0 && this.registeredCount > 0 && this.line.length > 0
     if (nobody && !this.nobodyFree && this.deps.now() - this.nobodyFreeAlertAt >= nobodyFreeEveryMs) {
       this.nobodyFreeAlertAt = this.deps.now()
       this.alert({ kind: 'nobody_free', text: `${this.line.length}`, atMs: this.nobodyFreeAlertAt })

@@ -4,10 +4,12 @@
 import type { Bus, LeadChanged } from '../bus.js'
 import type { Clock, CancelTimer } from '../clock.js'
 import type { CallEnded } from '../domain/call-events.js'
+import { addToServiceLevel, noServiceLevel, serviceLevelView, type ServiceLevelTotals } from '../domain/service-level.js'
 import { addEndedCall, noCalls, OpenLeads, shopDay, statsOf, type CallTotals, type TodayStats } from '../domain/today-figures.js'
 
 export interface FiguresSource {
   callTotals (dayStartMs: number): CallTotals
+  serviceLevel (dayStartMs: number, withinMs: number): ServiceLevelTotals
   openLeads (): Array<{ leadId: string; deadlineAt: number | null }>
   dealsSince (dayStartMs: number): string[]
 }
@@ -18,6 +20,8 @@ export interface LiveFiguresDeps {
   clock: Clock
   /** The shop's time zone: "today" starts at its midnight. */
   timeZone: string
+  /** A call answered within this long of arriving counts toward the service level. */
+  serviceLevelMs: number
   /** Called after midnight's figures are loaded (wallboards show the new day at once). */
   dayTurned?: () => void
 }
@@ -26,6 +30,7 @@ const leadEvents = ['lead.created', 'lead.updated', 'lead.status_changed', 'lead
 
 export class LiveFigures {
   private calls: CallTotals = noCalls()
+  private serviceLevel: ServiceLevelTotals = noServiceLevel()
   private readonly open = new OpenLeads()
   private readonly deals = new Set<string>()
   private dayStartMs = 0
@@ -37,7 +42,7 @@ export class LiveFigures {
 
   start (): void {
     const { bus } = this.deps
-    const onEnded = (e: CallEnded): void => { this.rollIfDue(); addEndedCall(this.calls, e, this.dayStartMs) }
+    const onEnded = (e: CallEnded): void => { this.rollIfDue(); addEndedCall(this.calls, e, this.dayStartMs); addToServiceLevel(this.serviceLevel, e, this.dayStartMs, this.deps.serviceLevelMs) }
     bus.on('call.ended', onEnded)
     this.off.push(() => { bus.off('call.ended', onEnded) })
     const onLead = (e: LeadChanged): void => { this.rollIfDue(); this.leadChanged(e.leadId, e.lead) }
@@ -55,7 +60,7 @@ export class LiveFigures {
 
   stats (): TodayStats {
     this.rollIfDue()
-    return statsOf(this.calls, { open: this.open.open, overdue: this.open.overdueAt(this.deps.clock.now()), deals: this.deals.size })
+    return statsOf(this.calls, { open: this.open.open, overdue: this.open.overdueAt(this.deps.clock.now()), deals: this.deals.size }, serviceLevelView(this.serviceLevel))
   }
 
   /** Aggregates today from the database and sets the timer for the next midnight. */
@@ -65,6 +70,7 @@ export class LiveFigures {
     this.dayStartMs = day.startMs
     this.nextDayMs = day.nextStartMs
     this.calls = source.callTotals(day.startMs)
+    this.serviceLevel = source.serviceLevel(day.startMs, this.deps.serviceLevelMs)
     this.open.clear()
     for (const l of source.openLeads()) this.open.set(l.leadId, l.deadlineAt)
     this.deals.clear()

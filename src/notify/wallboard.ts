@@ -18,12 +18,14 @@ export interface WallboardDeps {
   waiting: () => readonly WaitingCaller[]
   /** The shop's time zone: today's figures start at its midnight. */
   timeZone: string
+  /** A call answered within this long of arriving counts toward the service level. */
+  serviceLevelMs: number
   backlog: number
   operatorOfCall: (callId: string) => string | null
 }
 
 export function startWallboard (d: WallboardDeps): { feed: ConsoleFeed; figures: LiveFigures; stop: () => void } {
-  const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, dayTurned: () => { feed.statsChanged() } })
+  const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, serviceLevelMs: d.serviceLevelMs, dayTurned: () => { feed.statsChanged() } })
   const feed = new ConsoleFeed({
     bus: d.bus, now: () => d.clock.now(), backlog: d.backlog,
     operators: d.operators,

@@ -27,6 +27,8 @@ export interface DialplanSettings {
   app: string
   /** agi://host:port the dialplan reaches the FastAGI server at. */
   agiUrl: string
+  /** `<prefix><n>` pauses with the n-th configured reason (n from 1 to `count`); none: no such code. */
+  pauseReasons?: { prefix: string; count: number }
 }
 
 /** The context Asterisk must show after a reload, and the fingerprint of the text it must hold. */
@@ -50,6 +52,13 @@ export function fingerprintOf (text: string): string | null {
 /** Contexts `dialplan show` must list once Asterisk has loaded ringlead's dialplan. */
 export function dialplanContexts (d: Config['dialplan']): string[] {
   return [d.inboundContext, 'ringlead-fallback', d.operatorContext, 'ringlead-mobile', 'ringlead-agi', versionContext]
+}
+
+/** The pattern and where the digit starts in ${EXTEN}, for the pause-with-reason feature code; null without reasons. */
+function pauseReasonCode (r: DialplanSettings['pauseReasons']): { pattern: string; digitAt: number } | null {
+  if (r === undefined || r.count < 1) return null
+  const last = Math.min(9, r.count)
+  return { pattern: `_${r.prefix}${last === 1 ? '1' : `[1-${last}]`}`, digitAt: r.prefix.length }
 }
 
 export class DialplanRenderer {
@@ -79,7 +88,7 @@ export class DialplanRenderer {
       trunk: d.trunk,
       ringAllSeconds: d.ringAllSeconds,
       managerRingSeconds: d.managerRingSeconds,
-      codes: { pause: d.pauseCode, unpause: d.unpauseCode, disposition: d.dispositionCode },
+      codes: { pause: d.pauseCode, unpause: d.unpauseCode, disposition: d.dispositionCode, pauseReason: pauseReasonCode(settings.pauseReasons) },
       numbers,
       ringAll: data.operators.filter((o) => !o.isManager).map((o) => o.endpoint).join('&'),
       managers: data.operators.filter((o) => o.isManager).map((o) => o.endpoint).join('&')

@@ -3,7 +3,8 @@ import { Bus } from '../../src/bus.js'
 import type { OperatorView } from '../../src/calls/operator-board.js'
 import { ConsoleFeed, isVisibleTo, type FeedEvent } from '../../src/notify/console-feed.js'
 
-const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
+const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }
+const waitingCaller = { callId: 'call_w', callerPhone: '+79030000009', categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
 
 function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[]; boardReads: { whole: number } } {
   const bus = new Bus()
@@ -37,6 +38,7 @@ t.test('an operator changing state reaches subscribers with consecutive ids', as
 t.test('raises "nobody free" when the last free operator gets busy, at most once in five minutes', async (t) => {
   const clock = { ms: 1000 }
   const { bus, ops, got } = feedWith(100, clock)
+  bus.emit('queue.changed', { waiting: 1, callers: [waitingCaller] })
   const set = (state: OperatorView['state']): void => { ops[0]!.state = state; bus.emit('operator.state', { operatorId: 'op_1', state, reason: '', atMs: clock.ms }) }
   const alerts = (): number => got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length
   set('ringing')
@@ -50,6 +52,34 @@ t.test('raises "nobody free" when the last free operator gets busy, at most once
   clock.ms += 5 * 60_000
   set('ringing')
   t.equal(alerts(), 2, 'five minutes later: again')
+})
+
+t.test('"nobody free" waits for a caller: with nobody waiting there is nothing to say', async (t) => {
+  const { bus, ops, got } = feedWith()
+  const alerts = (): number => got.filter((e) => e.type === 'alert' && e.data.kind === 'nobody_free').length
+  ops[0]!.state = 'talking'
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'talking', reason: '', atMs: 1000 })
+  t.equal(alerts(), 0, 'everyone busy, nobody waiting: no alert')
+  bus.emit('queue.changed', { waiting: 1, callers: [waitingCaller] })
+  t.equal(alerts(), 1, 'a caller arrives while nobody is free')
+  t.match(got.at(-1), { type: 'alert', data: { kind: 'nobody_free', text: '1' } })
+})
+
+t.test('a pause reason reaches the wallboards, also when only the reason changes', async (t) => {
+  const { bus, ops, got } = feedWith()
+  Object.assign(ops[0]!, { state: 'paused', pausedReason: 'lunch', sinceMs: 900 })
+  bus.emit('operator.state', { operatorId: 'op_1', state: 'paused', reason: 'paused', atMs: 1000 })
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_1', state: 'paused', pausedReason: 'lunch', sinceMs: 900 } })
+  ops[0]!.pausedReason = 'meeting'
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_1', state: 'paused', pausedReason: 'meeting' } })
+  ops[1]!.skills = ['ovens']
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_2', skills: ['ovens'] } }, 'a new skill: the view per category hears of it')
+  const before = got.length
+  bus.emit('catalog.changed', { what: 'operators' })
+  t.equal(got.length, before, 'nothing changed: nothing sent')
 })
 
 t.test('a QA alert from the speech checks becomes a wallboard alert', async (t) => {
@@ -107,6 +137,7 @@ t.test('a state change reads only that operator, never the whole board', async (
 
 t.test('operators added or removed in the catalog are sent, and a removed one no longer counts as free', async (t) => {
   const { bus, ops, got } = feedWith()
+  bus.emit('queue.changed', { waiting: 1, callers: [waitingCaller] })
   ops.push({ operatorId: 'op_3', name: 'Vera', endpoint: 'PJSIP/103', state: 'available', reason: 'free', sinceMs: 0 })
   bus.emit('catalog.changed', { what: 'operators' })
   t.match(got.at(-1), { type: 'operator', data: { operatorId: 'op_3', state: 'available' } })

@@ -24,7 +24,7 @@ t.test('today counts inbound calls started since midnight: missed and abandoned 
   addEndedCall(totals, { direction: 'inbound', status: 'abandoned', startedAt: 1500, answeredAt: null }, day)
   addEndedCall(totals, { direction: 'inbound', status: 'answered', startedAt: 999, answeredAt: 1010 }, day)
   addEndedCall(totals, { direction: 'outbound', status: 'answered', startedAt: 2000, answeredAt: 2001 }, day)
-  t.same(statsOf(totals, { open: 1, overdue: 0, deals: 2 }), { answered: 2, missed: 1, missedPct: 33.3, avgAnswerMs: 4, openLeads: 1, overdueLeads: 0, deals: 2 })
+  t.same(statsOf(totals, { open: 1, overdue: 0, deals: 2 }, { pct: null, offered: 0, byCategory: {} }), { answered: 2, missed: 1, missedPct: 33.3, avgAnswerMs: 4, openLeads: 1, overdueLeads: 0, deals: 2, serviceLevel: { pct: null, offered: 0, byCategory: {} } })
 })
 
 t.test('the shop\'s day runs from its own midnight, 23 hours long when the clocks go forward', async (t) => {

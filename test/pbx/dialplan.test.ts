@@ -40,6 +40,8 @@ t.test('preview shows the rendered dialplan as a diff; apply writes it, reloads 
   t.match(preview.diff, /^\+ same => n,Dial\(PJSIP\/101&PJSIP\/102,25\)$/m)
   t.match(preview.diff, /^\+ same => n,Dial\(PJSIP\/109,30\)$/m)
   t.match(preview.diff, /^\+exten => \*71,1,AGI\(agi:\/\/127\.0\.0\.1:\d+\/pause\)$/m)
+  // *41 and a digit: pause with the n-th of the four default reasons, the digit handed to the script.
+  t.match(preview.diff, /^\+exten => _\*41\[1-4\],1,AGI\(agi:\/\/127\.0\.0\.1:\d+\/pause-reason,,\$\{EXTEN:3:1\}\)$/m)
   const version = await w.daemon.dialplan.apply('test')
   t.equal(version.status, 'applied')
   t.equal(readFileSync(w.include, 'utf8'), version.content)

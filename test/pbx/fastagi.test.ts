@@ -137,6 +137,24 @@ t.test('pause and unpause feature codes act on the calling operator', async (t) 
   t.pass('op_102 paused')
 })
 
+t.test('the pause-with-reason feature code pauses the calling operator with the reason its digit names', async (t) => {
+  const w = await world(t)
+  // What `exten => _*41[1-4],1,AGI(…/pause-reason,,${EXTEN:3:1})` sends for *412 dialled on PJSIP/102.
+  const s = session(w, envChunks('pause-reason', { channel: 'PJSIP/102-00000004', extension: '*412', args: ['', '2'] }))
+  t.equal(await s.next(), 'SET VARIABLE RINGLEAD_RESULT "paused"')
+  s.reply('200 result=1')
+  await s.closed
+  await until('operator paused with a reason', () => w.daemon.board.view('op_102')?.pausedReason === 'training')
+  t.match(w.daemon.board.view('op_102'), { state: 'paused', pausedReason: 'training' })
+  t.match(w.daemon.feed.snapshot().operators.find((o) => o.operatorId === 'op_102'), { state: 'paused', pausedReason: 'training' }, 'the wallboard hears the reason')
+
+  const unknown = session(w, envChunks('pause-reason', { channel: 'PJSIP/101-00000005', extension: '*419', args: ['', '9'] }))
+  t.equal(await unknown.next(), 'SET VARIABLE RINGLEAD_RESULT "unknown_reason"', 'a digit with no reason configured')
+  unknown.reply('200 result=1')
+  await unknown.closed
+  t.equal(w.daemon.board.view('op_101')?.state === 'paused', false, 'op_101 not paused')
+})
+
 t.test('malformed or truncated input closes that session and never the server', async (t) => {
   const w = await world(t)
   const garbage = session(w, ['GET / HTTP/1.1\nHost: x\n\n'])

@@ -30,7 +30,7 @@ const until = (c: Client, bytes: number, id = Infinity): Promise<void> =>
 t.test('a client that stops reading is dropped; one that reads keeps every event', async (t) => {
   const { db, bus, now, newId, log, logLines } = testBase()
   t.teardown(() => { if (process.env.DEBUG_FEED) console.error(logLines.filter((l) => /dropped|closed|error/.test(l)).join('\n')) })
-  const feed = new ConsoleFeed({ bus, now, backlog: 100, operators: () => [], waiting: () => [], stats: () => ({ answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }) })
+  const feed = new ConsoleFeed({ bus, now, backlog: 100, operators: () => [], waiting: () => [], stats: () => ({ answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }) })
   const config = loadConfig({}, { console: { secureCookies: false, feedMaxUnsentBytes: 64 * 1024 } })
   const app = await buildApp({ db, bus, config, log, now, newId, feed })
   t.teardown(async () => { await app.close(); db.$client.close() })

@@ -13,7 +13,7 @@ import { browser, logIn } from '../console/helpers.js'
 import { adminSecret, testBase } from '../http/helpers.js'
 import { password } from './helpers.js'
 
-const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0 }
+const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }
 const calls: Record<string, string> = { call_ana: 'op_ana', call_ben: 'op_ben' }
 
 /** Reads server-sent events off a response, one at a time, as they arrive. */

@@ -1,4 +1,4 @@
-// The wallboard page and its live feed (SSE). A console that stops reading is dropped once what
+// The wallboard's live feed (SSE; the page is wallboard-pages.ts). A console that stops reading is dropped once what
 // waits to be sent to it passes a bound: the feed never buffers for one client without limit.
 import type { FastifyInstance } from 'fastify'
 import { isVisibleTo, snapshotFor, type ConsoleFeed, type FeedEvent } from '../../notify/console-feed.js'
@@ -19,11 +19,6 @@ export async function liveFeedRoutes (app: FastifyInstance, kit: ConsoleKit, fee
   }
   // Open feeds would keep the server from closing: end them first.
   app.addHook('preClose', async () => { for (const end of [...streams]) end() })
-
-  app.get('/wallboard', kit.page('operator'), async (req, reply) => {
-    if (feed === undefined) return kit.render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
-    return kit.render(req, reply, 'wallboard.njk', { snapshot: snapshotFor(feed.snapshot(), kit.userOf(req)) })
-  })
 
   app.get('/console/live', kit.page('operator'), async (req, reply) => {
     if (feed === undefined) return reply.code(503).send({ error: 'UNAVAILABLE', message: 'no live feed in this process' })

@@ -20,6 +20,7 @@ import { callPages } from './call-pages.js'
 import type { ApiAnswer, ConsoleKit } from './kit.js'
 import { leadPages } from './lead-pages.js'
 import { liveFeedRoutes } from './live-feed.js'
+import { wallboardPages } from './wallboard-pages.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
 
@@ -90,7 +91,8 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       if (countUsers(db) === 0) return go(reply, '/setup')
       return go(reply, `/login?next=${encodeURIComponent(req.url)}`)
     }
-    if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { message: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
+    // The page says which role it needs, as its heading: not a generic "something went wrong".
+    if (rank[user.role] < rank[min]) return render(req, reply, 'error.njk', { heading: translator(langOf(req))('common.forbidden', { role: translator(langOf(req))(`role.${min}`) }) }, 403)
     return undefined
   }
   const page = (min: Role) => ({ onRequest: guard(min) })
@@ -100,6 +102,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   await accountPages(app, kit)
   await callPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
+  await wallboardPages(app, kit, opts.feed)
   await leadPages(app, kit)
   await adminFormPages(app, kit)
 
@@ -186,7 +189,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       const r = range(q)
       const by = q.by === 'category' ? 'category' : 'source'
       const report = await api(req, `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}${kind === 'funnels' ? `&by=${by}` : ''}`)
-      return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}&format=csv` })
+      return render(req, reply, `report-${kind}.njk`, { report, range: r, by, presets: presets(), sort: q.sort ?? '', csvUrl: `/api/reports/${kind}?from=${r.fromMs}&to=${r.toMs}${kind === 'funnels' ? `&by=${by}` : ''}&format=csv` })
     })
   }
   app.get('/reports', page('operator'), async (_req, reply) => go(reply, '/reports/operators'))

@@ -106,13 +106,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/reports/digest', {
     schema: {
-      querystring: Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('ru'), Type.Literal('en')], { description: 'default: RINGLEAD_CONSOLE_DEFAULT_LANGUAGE' })) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        lang: Type.Optional(Type.Union([Type.Literal('ru'), Type.Literal('en')], { description: 'default: RINGLEAD_CONSOLE_DEFAULT_LANGUAGE' })),
+        format: Type.Optional(Type.Literal('csv', { description: 'csv: the digest\'s problem zones as a table (its numbers are /reports/operators?period=day)' }))
+      }, { additionalProperties: false }),
       response: { 200: DigestView, ...authErrors }
     }
-  }, async (req) => {
+  }, async (req, reply) => {
     const auth = authOf(req)
-    const { subject, html } = reports.digest({ role: auth.role, operatorId: auth.operatorId }, now(), req.query.lang)
-    return { subject, html }
+    const digest = reports.digest({ role: auth.role, operatorId: auth.operatorId }, now(), req.query.lang)
+    if (req.query.format !== 'csv') return { subject: digest.subject, html: digest.html }
+    return sendCsv(reply, 'digest-problems', range({ period: 'day' }), toCsv(digest.problems, [
+      { header: 'kind', value: (p) => p.kind },
+      { header: 'subject', value: (p) => p.subject },
+      { header: 'text', value: (p) => p.text }
+    ]))
   })
 }
 

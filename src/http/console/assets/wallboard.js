@@ -1,47 +1,77 @@
 // The wallboard: starts from the server's snapshot and applies the live feed's events in order.
+// Figures are formatted for the page's language and times shown in the shop's zone; the view per
+// category keeps only that category's operators, callers and service level; thresholds colour them.
 (function () {
   'use strict'
   const RL = window.RL
   const t = (k) => RL.t[k] || k
-  const source = RL.feed
-  if (!source) return
-  const snap = JSON.parse(document.getElementById('snapshot').textContent)
+  const cfg = JSON.parse(document.getElementById('board-settings').textContent)
+  const lang = cfg.lang
+  const category = cfg.category
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]))
-  const fmtMs = (ms) => (ms == null ? '—' : ms < 60000 ? Math.round(ms / 1000) + 's' : Math.floor(ms / 60000) + ':' + String(Math.round(ms / 1000) % 60).padStart(2, '0'))
+  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
+  const clock = new Intl.DateTimeFormat(lang, { timeZone: cfg.zone, hour: '2-digit', minute: '2-digit' })
+  const fmtPct = (v) => (v == null ? '—' : pct.format(v / 100))
+  const fmtMs = (ms) => (ms == null ? '—' : RL.fmt ? RL.fmt(ms) : Math.round(ms / 1000) + 's')
+  /** Same rule as domain/service-level grade(). */
+  const grade = (v, th, higherIsWorse) => v == null ? 'ok' : higherIsWorse ? (v > th.alarm ? 'alarm' : v > th.warn ? 'warn' : 'ok') : (v < th.alarm ? 'alarm' : v < th.warn ? 'warn' : 'ok')
+  const paint = (id, g) => { const el = document.getElementById(id); el.classList.remove('g-ok', 'g-warn', 'g-alarm'); el.classList.add('g-' + g) }
+  const reasonLabel = (code) => code == null ? t('wb.pause.none') : (cfg.reasons[code] || code)
+  let line = []
 
+  /** The operator's card; hidden in a category's view unless they take that category's calls. */
   function operator (o) {
     const box = document.getElementById('operators')
     let el = box.querySelector('[data-operator="' + CSS.escape(o.operatorId) + '"]')
     if (!el) {
       el = document.createElement('div')
       el.dataset.operator = o.operatorId
-      el.innerHTML = '<span class="name"></span><span class="state"></span><span class="since"></span>'
+      el.innerHTML = '<span class="name"></span><span class="state"></span><span class="since"></span><span class="why"></span>'
       box.appendChild(el)
     }
     el.className = 'op st-' + o.state
     el.dataset.state = o.state
+    el.hidden = category != null && !(o.skills || []).includes(category)
     el.querySelector('.name').textContent = o.name
     el.querySelector('.state').textContent = t('state.' + o.state)
     el.querySelector('.since').dataset.since = o.sinceMs
+    const why = el.querySelector('.why')
+    why.textContent = o.state === 'paused' ? reasonLabel(o.pausedReason) + ' · ' + clock.format(new Date(o.sinceMs)) : ''
+    why.hidden = o.state !== 'paused'
   }
   function waiting (list) {
-    document.getElementById('waiting').innerHTML = list.map((w) => '<tr><td>' + w.position + '</td><td>' + esc(w.callerPhone || '—') +
+    line = category == null ? list : list.filter((w) => w.categoryId === category)
+    document.getElementById('waiting').innerHTML = line.map((w, i) => '<tr><td>' + (i + 1) + '</td><td>' + esc(w.callerPhone || '—') +
       (w.returning ? ' <span class="badge">' + esc(t('wb.returning')) + '</span>' : '') + '</td><td class="since" data-since="' + w.arrivedAt + '"></td></tr>').join('')
-    document.getElementById('waiting-count').textContent = list.length
-    document.getElementById('waiting-empty').hidden = list.length > 0
+    document.getElementById('waiting-count').textContent = line.length
+    document.getElementById('waiting-empty').hidden = line.length > 0
+    document.querySelector('[data-kpi="waitingNow"]').textContent = line.length
+    paint('kpi-waiting', grade(line.length, cfg.thresholds.waiting, true))
+    longest()
+  }
+  /** The longest current wait ticks with the clock. */
+  function longest () {
+    const now = RL.now()
+    const oldest = line.reduce((m, w) => (m == null || w.arrivedAt < m ? w.arrivedAt : m), null)
+    const ms = oldest == null ? null : Math.max(0, now - oldest)
+    document.querySelector('[data-kpi="longestWait"]').textContent = fmtMs(ms)
+    paint('kpi-longest', grade(ms, cfg.thresholds.longestWaitMs, true))
   }
   function stats (s) {
     for (const [k, v] of Object.entries(s)) {
       const el = document.querySelector('[data-kpi="' + k + '"]')
-      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : (v == null ? '—' : k === 'missedPct' ? v + '%' : v)
+      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : k === 'missedPct' ? fmtPct(v) : (v == null ? '—' : v)
     }
+    const sl = s.serviceLevel || { pct: null, byCategory: {} }
+    const value = category == null ? sl.pct : (sl.byCategory[category] || { pct: null }).pct
+    document.querySelector('[data-kpi="serviceLevel"]').textContent = fmtPct(value)
+    paint('kpi-sl', grade(value, cfg.thresholds.serviceLevel, false))
   }
   function alert (a, fresh) {
     const li = document.createElement('li')
     li.className = 'al-' + a.kind + (fresh ? ' fresh' : '')
-    const at = new Date(a.atMs)
     const text = a.kind === 'nobody_free' ? t('wb.waiting') + ': ' + a.text : a.text
-    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + String(at.getHours()).padStart(2, '0') + ':' + String(at.getMinutes()).padStart(2, '0') + '</small>'
+    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + esc(clock.format(new Date(a.atMs))) + '</small>'
     const ul = document.getElementById('alerts')
     ul.insertBefore(li, ul.firstChild)
     while (ul.children.length > 30) ul.removeChild(ul.lastChild)
@@ -56,7 +86,21 @@
     s.alerts.slice().reverse().forEach((a) => alert(a, false))
     document.getElementById('alerts-empty').hidden = s.alerts.length > 0
   }
-  void snap
+  all(JSON.parse(document.getElementById('snapshot').textContent))
+  setInterval(longest, 1000)
+
+  // TV mode: the whole screen for the board, from a button (browsers allow it only on a click).
+  document.getElementById('wb-fullscreen').addEventListener('click', () => {
+    if (document.fullscreenElement) { document.exitFullscreen(); return }
+    document.body.classList.add('tv')
+    const el = document.documentElement
+    if (el.requestFullscreen) el.requestFullscreen().catch(() => {})
+  })
+  // Leaving full screen leaves TV mode too, unless the address asks for it (?tv=1).
+  document.addEventListener('fullscreenchange', () => { if (!document.fullscreenElement) document.body.classList.toggle('tv', new URLSearchParams(location.search).get('tv') === '1') })
+
+  const source = RL.feed
+  if (!source) return
   source.addEventListener('snapshot', (ev) => all(JSON.parse(ev.data)))
   source.addEventListener('operator', (ev) => operator(JSON.parse(ev.data)))
   source.addEventListener('queue', (ev) => waiting(JSON.parse(ev.data)))

@@ -2,12 +2,13 @@
 // (its type checks that); a key defined twice is a mistake the test in test/console finds.
 import * as admin from './admin.js'
 import * as base from './base.js'
+import * as board from './board.js'
 import * as callpage from './callpage.js'
 import * as leadpage from './leadpage.js'
 
 interface Table { en: Record<string, string>, ru: Record<string, string> }
 
-const tables: Table[] = [base, admin, callpage, leadpage]
+const tables: Table[] = [base, admin, board, callpage, leadpage]
 
 function join (lang: 'en' | 'ru'): Record<string, string> {
   const out: Record<string, string> = {}

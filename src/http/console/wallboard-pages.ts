@@ -1,0 +1,104 @@
+// The wallboard page (figures, operators, waiting callers; the view per category; TV mode) and the
+// pause forms on it: a supervisor pauses any operator, an operator only themselves, with a reason
+// from the configured list. The live feed itself is live-feed.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { listCategories, pauseOperator, unpauseOperator } from '../../catalog/catalog-service.js'
+import { pauseReasonsOf } from '../../config-wallboard.js'
+import { NotFound } from '../../errors.js'
+import { grade, longestWaitMs } from '../../domain/service-level.js'
+import { snapshotFor, type ConsoleFeed } from '../../notify/console-feed.js'
+import { translator, type Lang } from './i18n.js'
+import type { ConsoleKit } from './kit.js'
+
+/** A number as a percentage in the page's language (80.5 → "80,5 %" or "80.5%"). */
+const percent = (lang: Lang, pct: number | null): string =>
+  pct === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(pct / 100)
+
+/** Where a pause form sends the visitor back to: the same view of the board. */
+const backTo = (body: Record<string, unknown>): string => {
+  const params = new URLSearchParams()
+  if (typeof body.category === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(body.category)) params.set('category', body.category)
+  const query = params.toString()
+  return query === '' ? '/wallboard' : `/wallboard?${query}`
+}
+
+/** Runs a change to an operator; false when there is no such (live) operator. */
+function known (change: () => unknown): boolean {
+  try { change(); return true } catch (err) {
+    if (err instanceof NotFound) return false
+    throw err
+  }
+}
+
+export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, feed: ConsoleFeed | undefined): Promise<void> {
+  const { config, db, now, catalog } = app.services
+  const w = config.wallboard
+  const reasons = pauseReasonsOf(config.pause.reasons)
+  const thresholds = {
+    serviceLevel: { warn: w.serviceLevelWarnPct, alarm: w.serviceLevelAlarmPct },
+    longestWaitMs: { warn: w.longestWaitWarnSeconds * 1000, alarm: w.longestWaitAlarmSeconds * 1000 },
+    waiting: { warn: w.waitingWarn, alarm: w.waitingAlarm }
+  }
+
+  app.get('/wallboard', kit.page('operator'), async (req, reply) => {
+    if (feed === undefined) return kit.render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
+    const q = req.query as Record<string, string | undefined>
+    const lang = kit.langOf(req)
+    const t = translator(lang)
+    const user = kit.userOf(req)
+    const categories = listCategories(db).map((c) => ({ categoryId: c.categoryId, name: c.name }))
+    const category = categories.some((c) => c.categoryId === q.category) ? q.category! : null
+    const snapshot = snapshotFor(feed.snapshot(), user)
+    const sl = category === null ? snapshot.stats.serviceLevel.pct : snapshot.stats.serviceLevel.byCategory[category]?.pct ?? null
+    const line = category === null ? snapshot.waiting : snapshot.waiting.filter((c) => c.categoryId === category)
+    const longest = longestWaitMs(line, now(), category ?? undefined)
+    const label = (code: string): string => { const key = `wb.pause.${code}`; const text = t(key); return text === key ? code : text }
+    const settings = {
+      zone: config.leads.timeZone, lang, category, thresholds, serviceLevelSeconds: w.serviceLevelSeconds,
+      reasons: Object.fromEntries(reasons.map((code) => [code, label(code)]))
+    }
+    return kit.render(req, reply, 'wallboard.njk', {
+      snapshot, settings, categories, category, tv: q.tv === '1',
+      reasons: reasons.map((code, i) => ({ code, label: label(code), digit: i + 1 })),
+      phonePrefix: config.pause.reasonCodePrefix,
+      figures: {
+        serviceLevel: { text: percent(lang, sl), grade: grade(sl, thresholds.serviceLevel, false) },
+        longestWait: { ms: longest, grade: grade(longest, thresholds.longestWaitMs, true) },
+        waiting: { count: line.length, grade: grade(line.length, thresholds.waiting, true) }
+      },
+      pausable: snapshot.operators.map((o) => ({ operatorId: o.operatorId, name: o.name, paused: o.state === 'paused' }))
+    })
+  })
+
+  /** Who may be paused by this visitor: anyone for a supervisor, only themselves for an operator. */
+  const target = (req: FastifyRequest, reply: FastifyReply): string | null => {
+    const user = kit.userOf(req)
+    const t = translator(kit.langOf(req))
+    const wanted = String((req.body as Record<string, unknown> | undefined)?.operatorId ?? '')
+    if (user.role === 'operator') {
+      if (user.operatorId === null) { kit.render(req, reply, 'error.njk', { message: t('wb.noOperatorForPause') }, 403); return null }
+      if (wanted !== '' && wanted !== user.operatorId) { kit.render(req, reply, 'error.njk', { message: t('wb.notYours') }, 403); return null }
+      return user.operatorId
+    }
+    return wanted
+  }
+
+  app.post('/wallboard/pause', { ...kit.page('operator'), preHandler: app.csrfProtection }, async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const reason = String(body.reason ?? '')
+    if (!reasons.includes(reason)) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownReason', { reason }) }, 400)
+    const operatorId = target(req, reply)
+    if (operatorId === null) return reply
+    if (!known(() => pauseOperator(catalog, operatorId, reason))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
+    req.log.info({ operatorId, reason, by: kit.userOf(req).userId }, 'operator paused from the console')
+    return kit.go(reply, backTo(body))
+  })
+
+  app.post('/wallboard/resume', { ...kit.page('operator'), preHandler: app.csrfProtection }, async (req, reply) => {
+    const operatorId = target(req, reply)
+    if (operatorId === null) return reply
+    if (!known(() => unpauseOperator(catalog, operatorId))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
+    req.log.info({ operatorId, by: kit.userOf(req).userId }, 'operator back to work from the console')
+    return kit.go(reply, backTo((req.body ?? {}) as Record<string, unknown>))
+  })
+}
