@@ -17,6 +17,7 @@ import { accountPages, langCookie } from './account-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 import { liveFeedRoutes } from './live-feed.js'
+import { pageWords } from './page-words.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
 
@@ -50,11 +51,13 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     const lang = langOf(req)
     const user = sessionUserOf(req)
     const t = translator(lang)
+    /** A status in words; statuses of a custom matrix have no translation and show as they are. */
+    const st = (status: string): string => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label }
     const html = env.render(view, {
       ...ctx,
       t,
-      /** A status in words; statuses of a custom matrix have no translation and show as they are. */
-      st: (status: string) => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label },
+      st,
+      ...pageWords(db, lang, zone, t, st),
       lang,
       user,
       isSupervisor: user !== null && rank[user.role] >= 1,
