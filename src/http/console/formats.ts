@@ -43,7 +43,9 @@ export function formatsFor (lang: Lang, zone: string): Formats {
     date: { day: '2-digit', month: '2-digit', year: 'numeric' }
   }
   const dateFormats = new Map<string, Intl.DateTimeFormat>()
-  const s = lang === 'en' ? { s: 's', h: 'h', min: 'min' } : { s: 'с', h: 'ч', min: 'мин' }
+  const s = lang === 'en' ? { h: 'h', min: 'min' } : { h: 'ч', min: 'мин' }
+  // The same as the browser scripts write (console.js: RL.format.duration).
+  const seconds = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'narrow' })
   const formats: Formats = {
     number: (v, digits = 0) => (v == null ? '—' : num(digits).format(Number(v))),
     percent: (share, digits = 1) => (share == null ? '—' : pct(digits).format(Number(share))),
@@ -61,7 +63,7 @@ export function formatsFor (lang: Lang, zone: string): Formats {
     duration: (ms) => {
       if (ms == null) return '—'
       const secs = Math.round(ms / 1000)
-      if (secs < 60) return `${secs}\u00a0${s.s}`
+      if (secs < 60) return seconds.format(secs)
       if (secs < 3600) return `${Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`
       return `${Math.floor(secs / 3600)}\u00a0${s.h} ${String(Math.floor((secs % 3600) / 60)).padStart(2, '0')}\u00a0${s.min}`
     }

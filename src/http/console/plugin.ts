@@ -66,7 +66,8 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       url: req.url,
       csrf: csrfTokenFor(req, reply, cookieBase),
       clientMessages: clientMessages(lang),
-      nowMs: now()
+      nowMs: now(),
+      zone
     })
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
   }

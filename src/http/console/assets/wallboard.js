@@ -7,7 +7,7 @@
   if (!source) return
   const snap = JSON.parse(document.getElementById('snapshot').textContent)
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]))
-  const fmtMs = (ms) => (ms == null ? '—' : ms < 60000 ? Math.round(ms / 1000) + 's' : Math.floor(ms / 60000) + ':' + String(Math.round(ms / 1000) % 60).padStart(2, '0'))
+  const f = RL.format
 
   function operator (o) {
     const box = document.getElementById('operators')
@@ -33,15 +33,14 @@
   function stats (s) {
     for (const [k, v] of Object.entries(s)) {
       const el = document.querySelector('[data-kpi="' + k + '"]')
-      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : (v == null ? '—' : k === 'missedPct' ? v + '%' : v)
+      if (el) el.textContent = k === 'avgAnswerMs' ? f.duration(v) : k === 'missedPct' ? f.percent(v) : f.number(v)
     }
   }
   function alert (a, fresh) {
     const li = document.createElement('li')
     li.className = 'al-' + a.kind + (fresh ? ' fresh' : '')
-    const at = new Date(a.atMs)
     const text = a.kind === 'nobody_free' ? t('wb.waiting') + ': ' + a.text : a.text
-    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + String(at.getHours()).padStart(2, '0') + ':' + String(at.getMinutes()).padStart(2, '0') + '</small>'
+    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + esc(f.time(a.atMs)) + '</small>'
     const ul = document.getElementById('alerts')
     ul.insertBefore(li, ul.firstChild)
     while (ul.children.length > 30) ul.removeChild(ul.lastChild)
