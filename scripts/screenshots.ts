@@ -61,9 +61,10 @@ async function main (): Promise<void> {
   try {
     say(`demo running on ${base}; waiting for a transcribed call, a lead with events and a busy wallboard`)
     const callId = await until('a transcribed call', async () => {
+      say(`… ${((await api('/api/calls?limit=50'))?.calls ?? []).length} calls so far`)
       for (const c of (await api('/api/calls?limit=50'))?.calls ?? []) {
         const tr = await api(`/api/calls/${c.callId}/transcript`)
-        if (tr !== undefined && (tr.segments ?? []).length > 0) return c.callId as string
+        if (tr?.transcript != null) return c.callId as string
       }
       return undefined
     })

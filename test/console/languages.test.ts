@@ -52,7 +52,9 @@ t.test('every console page speaks the language it is in', async (t) => {
   const b = browser(app)
   t.equal((await logIn(b, 'boss', password)).status, 302)
   // The golden call, marked by the admin through the console's own API session.
-  t.equal((await b.api('POST', '/api/golden', { callId: callIds[0], note: 'Образцовый разговор' })).status, 200)
+  const golden = await b.api('POST', '/api/golden', { callId: callIds[0], note: 'Образцовый разговор' })
+  t.equal(golden.status, 200)
+  t.equal(golden.json.markedByName, 'Irina Petrova', 'the API names who marked it')
 
   // Names: what the data calls people and things (never a word of the console).
   const names = new Set<string>(['boss', 'Irina Petrova', 'Oven for the dacha', 'Fridge question', 'Dishwasher', 'Образцовый разговор'])
