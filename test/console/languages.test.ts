@@ -63,6 +63,9 @@ t.test('every console page speaks the language it is in', async (t) => {
   for (const m of (await api('GET', '/api/menus')).menus) names.add(m.name)
   for (const n of (await api('GET', '/api/tracking-numbers')).trackingNumbers ?? []) { names.add(n.label ?? ''); names.add(n.source ?? '') }
   names.add('site')
+  for (const tok of (await api('GET', '/api/tokens')).tokens) names.add(tok.name)
+  // QA rule sets and their rules are the shop's own texts, named and worded by whoever wrote them.
+  for (const set of (await api('GET', '/api/qa/rule-precision')).ruleSets) { names.add(set.name); for (const r of set.rules) names.add(r.title) }
 
   // The pages: every link of the top, report and admin navigation, and one call, lead and customer.
   const hrefsOf = (html: string, within: RegExp): string[] => [...(within.exec(html)?.[0] ?? '').matchAll(/href="(\/[^"#?]*)"/g)].map((m) => m[1]!)

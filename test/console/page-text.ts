@@ -3,7 +3,7 @@
 // (people, categories, menus, sources…) are data, not words of the console, and are taken out first.
 
 /** Product and protocol names that stay as they are in both languages. */
-export const allowedWords = new Set(['ringlead', 'Asterisk', 'CSV', 'QA', 'SIP', 'PJSIP', 'JSON', 'HTTP', 'SLA', 'ID', 'DID', 'AMI', 'ARI', 'URL', 'API', 'SSE', 'SMS', 'Telegram'])
+export const allowedWords = new Set(['ringlead', 'Asterisk', 'CSV', 'QA', 'SIP', 'PJSIP', 'JSON', 'HTTP', 'SLA', 'ID', 'DID', 'AMI', 'ARI', 'URL', 'API', 'SSE', 'SMS', 'Telegram', 'ggml'])
 /** The language switch names the other language in that language. */
 export const allowedCyrillic = new Set(['Русский'])
 /** …and so does the Russian page: "English". */
@@ -21,7 +21,8 @@ export function pageText (html: string): string {
   const attrs: string[] = []
   for (const m of body.matchAll(/\s(?:placeholder|title|aria-label|alt)="([^"]*)"/gi)) attrs.push(m[1]!)
   const text = body.replace(/<[^>]*>/g, ' ') + ' ' + attrs.join(' ')
-  return text.replace(/&(#?\w+);/g, (all, name: string) => entities[name] ?? (name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : all))
+  // A command quoted in backticks (`make model`) is typed as it is, in any language.
+  return text.replace(/&(#?\w+);/g, (all, name: string) => entities[name] ?? (name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : all)).replace(/`[^`\n]*`/g, ' ')
 }
 
 /** The text with every name blanked out, longest first so a name inside a longer one goes with it. */

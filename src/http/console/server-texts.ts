@@ -42,6 +42,9 @@ const shapes: Shape[] = [
   { re: /^ringing \(phone\)$/, key: 'srv.state.ringingPhone' },
   { re: /^in wrap-up for (?<s>\d+) s more$/, key: 'srv.state.wrapUp' },
   { re: /^free$/, key: 'srv.state.free' },
+  // Speech: why a call has no transcript yet.
+  { re: /^no model in (?<dir>\S+): put a ggml model there, run `make model`, or set RINGLEAD_SPEECH_MODEL_PATH; calls are recorded and queued$/, key: 'srv.speech.noModel' },
+  { re: /^no model in (?<dir>\S+): a random model generated for the demo — transcripts will be noise; put a ggml model there or run `make model`$/, key: 'srv.speech.randomModel' },
   // Escalation: step results, the ladder's decisions, event reasons.
   { re: /^(?<step>reminder|owner_call|manager_call|follow_up): (?<outcome>\w+)$/, key: 'srv.esc.stepOutcome', kinds: { step: 'step', outcome: 'outcome' } },
   { re: /^lead answered meanwhile$/, key: 'srv.esc.answered' },
