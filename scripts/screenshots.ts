@@ -32,7 +32,7 @@ async function until<T> (what: string, check: () => Promise<T | undefined>): Pro
     const found = await check()
     if (found !== undefined) return found
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${deadlineMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await new Promise((resolve) => setTimeout(resolve, 3000))
   }
 }
 
@@ -60,12 +60,20 @@ async function main (): Promise<void> {
   }
   try {
     say(`demo running on ${base}; waiting for a transcribed call, a lead with events and a busy wallboard`)
+    // Transcription works through the calls oldest first, so every page of the list is looked at.
     const callId = await until('a transcribed call', async () => {
-      say(`… ${((await api('/api/calls?limit=50'))?.calls ?? []).length} calls so far`)
-      for (const c of (await api('/api/calls?limit=50'))?.calls ?? []) {
-        const tr = await api(`/api/calls/${c.callId}/transcript`)
-        if (tr?.transcript != null) return c.callId as string
-      }
+      let cursor: string | null = null
+      let seen = 0
+      do {
+        const page = await api(`/api/calls?limit=100${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
+        for (const c of page?.calls ?? []) {
+          seen++
+          const tr = await api(`/api/calls/${c.callId}/transcript`)
+          if (tr?.transcript != null) return c.callId as string
+        }
+        cursor = page?.nextCursor ?? null
+      } while (cursor !== null)
+      say(`… ${seen} calls, none transcribed yet`)
       return undefined
     })
     const leadId = await until('a lead with events', async () => {
