@@ -29,7 +29,7 @@ export type DigestLanguage = 'ru' | 'en'
 /** The problem sentences, in each language the console speaks. */
 const say = {
   en: {
-    misses: (n: string, missed: number, offered: number, pct: number) => `${n} missed ${missed} of ${offered} calls offered (${pct}%)`,
+    misses: (n: string, missed: number, offered: number, pct: number) => `${n} missed ${missed} of ${offered} calls offered (${percentText('en', pct)})`,
     nobody: 'nobody',
     unowned: (k: number) => `${k} overdue lead(s) have no owner`,
     overdue: (who: string, k: number) => `${who} has ${k} overdue lead(s)`,
@@ -37,7 +37,7 @@ const say = {
     silent: (src: string, h: number, before: number) => `source ${src} brought no calls in the last ${h} h (${before} in the 7 days before)`
   },
   ru: {
-    misses: (n: string, missed: number, offered: number, pct: number) => `${n}: пропущено ${missed} из ${offered} звонков (${pct}%)`,
+    misses: (n: string, missed: number, offered: number, pct: number) => `${n}: пропущено ${missed} из ${offered} звонков (${percentText('ru', pct)})`,
     nobody: 'никто',
     unowned: (k: number) => `просроченных заявок без владельца: ${k}`,
     overdue: (who: string, k: number) => `${who}: просроченных заявок ${k}`,
@@ -71,4 +71,9 @@ export function problemZones (f: ProblemFacts, t: DigestThresholds, lang: Digest
     }
   }
   return out
+}
+
+/** Percentage points as the language writes them: 33.3% in English, 33,3 % in Russian. */
+function percentText (lang: 'en' | 'ru', points: number): string {
+  return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { style: 'percent', maximumFractionDigits: 1 }).format(points / 100)
 }

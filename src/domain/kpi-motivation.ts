@@ -50,6 +50,11 @@ export interface MotivationRow {
   name: string
   basePay: number
   sameDayDeals: number
+  /** The cohort: leads the operator owns that were created in the period. */
+  leadCount: number
+  /** Base pay per day and days paid: with the fields around them, what a reader's formula is made of. */
+  basePayPerDay: number
+  days: number
   sameDayShare: number
   sameDayRevenue: number
   percent: number
@@ -91,5 +96,5 @@ export function motivationRow (input: MotivationInput, s: MotivationSettings): M
   const formula = `base ${m(s.basePayPerDay)} × ${s.days} d = ${m(basePay)}; ` +
     `same-day deals ${sameDay.length} of ${input.leadCount} leads = ${(sameDayShare * 100).toFixed(1)}% → ${percent}%; ` +
     `bonus ${m(sameDayRevenue)} × ${percent}% = ${m(bonus)}; total ${m(basePay)} + ${m(bonus)} = ${m(total)}`
-  return { operatorId: input.operatorId, name: input.name, basePay, sameDayDeals: sameDay.length, sameDayShare, sameDayRevenue, percent, bonus, total, formula }
+  return { operatorId: input.operatorId, name: input.name, basePay, sameDayDeals: sameDay.length, leadCount: input.leadCount, basePayPerDay: s.basePayPerDay, days: s.days, sameDayShare, sameDayRevenue, percent, bonus, total, formula }
 }

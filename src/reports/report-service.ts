@@ -160,7 +160,9 @@ export class ReportService {
       sources: this.reader.sourceCalls(recentFrom - 7 * 86_400_000, recentFrom, nowMs)
     }, s.thresholds, lang)
     const when = DateTime.fromMillis(nowMs, { zone: s.timeZone }).toFormat('dd.MM.yyyy HH:mm')
-    const m = (minor: number): string => `${(minor / 100).toFixed(2)} ${s.currency}`
+    // Money as the reader's language writes it: "RUB 1,499.00" in English, "1 499,00 ₽" in Russian.
+    const money = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { style: 'currency', currency: s.currency, currencyDisplay: lang === 'en' ? 'code' : 'narrowSymbol' })
+    const m = (minor: number): string => money.format(minor / 100)
     const t = table.totals
     if (who.role === 'operator') {
       const mine = table.rows.find((r) => r.operatorId === who.operatorId)
@@ -173,7 +175,7 @@ export class ReportService {
       ], lang)
       return { subject, html, problems: myProblems }
     }
-    const subject = `ringlead ${when}: ${w.teamSubject(t.offered, t.missedPct, t.deals, m(t.revenue))}`
+    const subject = `ringlead ${when}: ${w.teamSubject(t.offered, new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { style: 'percent', maximumFractionDigits: 1 }).format(t.missedPct / 100), t.deals, m(t.revenue))}`
     const html = page(w.teamDay(when), [
       section(w.team, numbersTable([{ name: w.team, ...t }], m, w)),
       section(w.problems, problemList(problems, w)),
@@ -193,7 +195,7 @@ const head = 'style="border:1px solid #ccc;padding:4px 8px;background:#f3f3f3"'
 const words = {
   en: {
     youSubject: (a: number, mi: number, d: number) => `you answered ${a}, missed ${mi}, deals ${d}`,
-    teamSubject: (o: number, pct: number, d: number, rev: string) => `${o} offered, ${pct}% missed, ${d} deals, ${rev}`,
+    teamSubject: (o: number, pct: string, d: number, rev: string) => `${o} offered, ${pct} missed, ${d} deals, ${rev}`,
     yourDay: (when: string) => `Your day so far (${when})`, teamDay: (when: string) => `Team numbers today (${when})`,
     yourNumbers: 'Your numbers', noNumbers: 'No numbers for you today.', leaderboard: 'Leaderboard', attention: 'Needs your attention',
     team: 'Team', problems: 'Problem zones', operators: 'Operators', nothing: 'Nothing needs attention.',
@@ -202,7 +204,7 @@ const words = {
   },
   ru: {
     youSubject: (a: number, mi: number, d: number) => `отвечено ${a}, пропущено ${mi}, сделок ${d}`,
-    teamSubject: (o: number, pct: number, d: number, rev: string) => `звонков ${o}, пропущено ${pct}%, сделок ${d}, ${rev}`,
+    teamSubject: (o: number, pct: string, d: number, rev: string) => `звонков ${o}, пропущено ${pct}, сделок ${d}, ${rev}`,
     yourDay: (when: string) => `Ваш день (${when})`, teamDay: (when: string) => `Команда сегодня (${when})`,
     yourNumbers: 'Ваши цифры', noNumbers: 'Сегодня у вас пока нет цифр.', leaderboard: 'Рейтинг', attention: 'Требует внимания',
     team: 'Команда', problems: 'Проблемные зоны', operators: 'Операторы', nothing: 'Всё в порядке.',

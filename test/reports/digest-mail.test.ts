@@ -83,9 +83,9 @@ t.test('each recipient gets the digest of their role over SMTP with auth; a refu
   const boss = server.received.find((m) => m.to.includes('boss@shop.example'))!
   t.equal(boss.from, 'reports@shop.example')
   const bossMail = decode(boss.raw)
-  t.match(bossMail.subject, 'ringlead 14.11.2023 22:14: 1 offered, 0% missed, 1 deals, 1234.56 RUB')
+  t.match(bossMail.subject, 'ringlead 14.11.2023 22:14: 1 offered, 0% missed, 1 deals, RUB\u00a01,234.56')
   t.match(bossMail.body, /Team numbers today/)
-  t.match(bossMail.body, /1234\.56 RUB/)
+  t.match(bossMail.body, /RUB\u00a01,234\.56/)
   t.match(bossMail.body, />7 s</, 'average answer time')
 
   const ana = decode(server.received.find((m) => m.to.includes('ana@shop.example'))!.raw)

@@ -28,7 +28,7 @@ t.test('pays base per day plus the tier\'s percent of same-day deal revenue, and
   ]
   const row = motivationRow({ operatorId: 'ana', name: 'Ana', leadCount: 4, deals }, { tiers, basePayPerDay: 150_000, days: 30, timeZone: 'Europe/Moscow', currency: 'RUB' })
   t.same({ ...row, formula: undefined }, {
-    operatorId: 'ana', name: 'Ana', basePay: 4_500_000, sameDayDeals: 2, sameDayShare: 0.5, sameDayRevenue: 150_000,
+    operatorId: 'ana', name: 'Ana', basePay: 4_500_000, sameDayDeals: 2, leadCount: 4, basePayPerDay: 150_000, days: 30, sameDayShare: 0.5, sameDayRevenue: 150_000,
     percent: 5, bonus: 7500, total: 4_507_500, formula: undefined
   })
   t.equal(row.formula, 'base 1500.00 RUB × 30 d = 45000.00 RUB; same-day deals 2 of 4 leads = 50.0% → 5%; bonus 1500.00 RUB × 5% = 75.00 RUB; total 45000.00 RUB + 75.00 RUB = 45075.00 RUB')

@@ -55,8 +55,11 @@ export async function leadPages (app: FastifyInstance, kit: ConsoleKit): Promise
     const t = translator(lang)
     const users = Object.fromEntries(listUsers(db).map((u) => [u.userId, u.displayName]))
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB'
-    const money = new Intl.NumberFormat(locale, { style: 'currency', currency })
+    // Russian writes the rouble as ₽ (Intl's ru-RU "symbol" for RUB is the code).
+    const money = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: lang === 'ru' ? 'narrowSymbol' : 'symbol' })
     return {
+      /** The currency as the page's language writes it beside an amount (₽ in Russian, RUB in English). */
+      currencySign: money.formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency,
       who: (actor: string | null | undefined): string => {
         if (!actor) return '—'
         const [kind, id = ''] = actor.split(':', 2) as [string, string | undefined]

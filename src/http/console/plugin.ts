@@ -20,6 +20,7 @@ import { callPages } from './call-pages.js'
 import type { ApiAnswer, ConsoleKit } from './kit.js'
 import { leadPages } from './lead-pages.js'
 import { liveFeedRoutes } from './live-feed.js'
+import { pageWords } from './page-words.js'
 import { wallboardPages } from './wallboard-pages.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
@@ -53,11 +54,14 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     const lang = langOf(req)
     const user = sessionUserOf(req)
     const t = translator(lang)
+    /** A status in words; statuses of a custom matrix have no translation and show as they are. */
+    const st = (status: string): string => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label }
     const html = env.render(view, {
-      ...ctx,
       t,
-      /** A status in words; statuses of a custom matrix have no translation and show as they are. */
-      st: (status: string) => { const label = t(`status.${status}`); return label === `status.${status}` ? status.replaceAll('_', ' ') : label },
+      st,
+      // A page module's own words (e.g. the lead page's `who`) come after, and win.
+      ...pageWords(db, lang, zone, t, st),
+      ...ctx,
       lang,
       user,
       isSupervisor: user !== null && rank[user.role] >= 1,
@@ -66,7 +70,8 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       url: req.url,
       csrf: csrfTokenFor(req, reply, cookieBase),
       clientMessages: clientMessages(lang),
-      nowMs: now()
+      nowMs: now(),
+      zone
     })
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html)
   }

@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { NotFound } from '../../errors.js'
-import { createUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser } from '../../accounts/user-service.js'
+import { createUser, getUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser, type GoldenCall } from '../../accounts/user-service.js'
+import { getOperator } from '../../catalog/catalog-service.js'
 import { authOf, requireRole } from '../auth.js'
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody, EpochMs, Nullable, SafeName } from '../schemas/common.js'
@@ -30,11 +31,20 @@ const UserChangeBody = Type.Object({
   password: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))
 }, { additionalProperties: false })
 const UserParams = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 100 }) })
-const Golden = Type.Object({ callId: Type.String(), note: Type.String(), markedBy: Type.String(), markedAt: EpochMs })
+const Golden = Type.Object({
+  callId: Type.String(), note: Type.String(), markedBy: Type.String(), markedAt: EpochMs,
+  markedByName: Nullable(Type.String({ description: 'the name of whoever marked it (a user or an operator); null for an API token' }))
+})
 const GoldenBody = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }), note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, now } = app.services
+  /** The golden call with the name of whoever marked it (actor `user:…` or `operator:…`). */
+  const named = (g: GoldenCall): GoldenCall & { markedByName: string | null } => {
+    const [kind, id = ''] = g.markedBy.split(/:(.*)/s)
+    const name = kind === 'user' ? getUser(db, id)?.displayName : kind === 'operator' ? getOperator(db, id)?.name : undefined
+    return { ...g, markedByName: name ?? null }
+  }
 
   app.get('/users', {
     onRequest: requireRole('admin'),
@@ -54,14 +64,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   // Operators listen to the golden fund too: it is for training.
   app.get('/golden', {
     schema: { response: { 200: Type.Object({ calls: Type.Array(Golden) }), ...authErrors } }
-  }, async () => ({ calls: listGolden(db) }))
+  }, async () => ({ calls: listGolden(db).map(named) }))
 
   app.post('/golden', {
     onRequest: requireRole('supervisor'),
     schema: { body: GoldenBody, response: { 200: Golden, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     if (app.services.callRecords.story(req.body.callId) === undefined) throw new NotFound('call', req.body.callId)
-    return markGolden(db, req.body.callId, req.body.note, actorOf(authOf(req)), now())
+    return named(markGolden(db, req.body.callId, req.body.note, actorOf(authOf(req)), now()))
   })
 
   app.delete('/golden/:callId', {

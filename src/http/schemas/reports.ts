@@ -90,8 +90,9 @@ export const MotivationReport = Type.Object({
   tiers: Type.Array(Type.Object({ share: Type.Number(), percent: Type.Number() })),
   rows: Type.Array(Type.Object({
     operatorId: Type.String(), name: Type.String(), basePay: Type.Integer(money), sameDayDeals: Type.Integer(),
+    leadCount: Type.Integer(), basePayPerDay: Type.Integer(money), days: Type.Integer(),
     sameDayShare: Type.Number(), sameDayRevenue: Type.Integer(money), percent: Type.Number(), bonus: Type.Integer(money),
-    total: Type.Integer(money), formula: Type.String()
+    total: Type.Integer(money), formula: Type.String({ description: 'the same figures as one English line; the console writes it in the reader\'s language' })
   }))
 })
 

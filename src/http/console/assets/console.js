@@ -8,6 +8,20 @@
   const csrf = document.querySelector('meta[name="csrf-token"]')?.content || ''
   const skew = RL.serverNowMs - Date.now() // the server's clock decides "for how long"
   RL.now = () => Date.now() + skew
+  // Numbers and times as the page's language writes them, times in the shop's zone (RL.zone).
+  const locale = RL.lang === 'en' ? 'en-GB' : 'ru-RU'
+  const numFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 })
+  const pctFmt = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })
+  const secFmt = new Intl.NumberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'narrow' })
+  const hmFmt = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: RL.zone })
+  RL.format = {
+    number: (v) => (v == null ? '—' : numFmt.format(v)),
+    /** Percentage points: 33.3 → 33.3% / 33,3 %. */
+    percent: (v) => (v == null ? '—' : pctFmt.format(v / 100)),
+    /** 45 s, then m:ss. */
+    duration: (ms) => (ms == null ? '—' : ms < 60000 ? secFmt.format(Math.round(ms / 1000)) : Math.floor(ms / 60000) + ':' + String(Math.round(ms / 1000) % 60).padStart(2, '0')),
+    time: (ms) => hmFmt.format(ms)
+  }
 
   function toast (text, isError) {
     const el = document.getElementById('toast')

@@ -9,10 +9,9 @@
   const lang = cfg.lang
   const category = cfg.category
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]))
-  const pct = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
-  const clock = new Intl.DateTimeFormat(lang, { timeZone: cfg.zone, hour: '2-digit', minute: '2-digit' })
-  const fmtPct = (v) => (v == null ? '—' : pct.format(v / 100))
-  const fmtMs = (ms) => (ms == null ? '—' : RL.fmt ? RL.fmt(ms) : Math.round(ms / 1000) + 's')
+  const f = RL.format
+  const fmtPct = f.percent
+  const fmtMs = f.duration
   /** Same rule as domain/service-level grade(). */
   const grade = (v, th, higherIsWorse) => v == null ? 'ok' : higherIsWorse ? (v > th.alarm ? 'alarm' : v > th.warn ? 'warn' : 'ok') : (v < th.alarm ? 'alarm' : v < th.warn ? 'warn' : 'ok')
   const paint = (id, g) => { const el = document.getElementById(id); el.classList.remove('g-ok', 'g-warn', 'g-alarm'); el.classList.add('g-' + g) }
@@ -36,7 +35,7 @@
     el.querySelector('.state').textContent = t('state.' + o.state)
     el.querySelector('.since').dataset.since = o.sinceMs
     const why = el.querySelector('.why')
-    why.textContent = o.state === 'paused' ? reasonLabel(o.pausedReason) + ' · ' + clock.format(new Date(o.sinceMs)) : ''
+    why.textContent = o.state === 'paused' ? reasonLabel(o.pausedReason) + ' · ' + f.time(o.sinceMs) : ''
     why.hidden = o.state !== 'paused'
   }
   function waiting (list) {
@@ -60,7 +59,7 @@
   function stats (s) {
     for (const [k, v] of Object.entries(s)) {
       const el = document.querySelector('[data-kpi="' + k + '"]')
-      if (el) el.textContent = k === 'avgAnswerMs' ? fmtMs(v) : k === 'missedPct' ? fmtPct(v) : (v == null ? '—' : v)
+      if (el && k !== 'serviceLevel') el.textContent = k === 'avgAnswerMs' ? f.duration(v) : k === 'missedPct' ? f.percent(v) : f.number(v)
     }
     const sl = s.serviceLevel || { pct: null, byCategory: {} }
     const value = category == null ? sl.pct : (sl.byCategory[category] || { pct: null }).pct
@@ -71,7 +70,7 @@
     const li = document.createElement('li')
     li.className = 'al-' + a.kind + (fresh ? ' fresh' : '')
     const text = a.kind === 'nobody_free' ? t('wb.waiting') + ': ' + a.text : a.text
-    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + esc(clock.format(new Date(a.atMs))) + '</small>'
+    li.innerHTML = '<b>' + esc(t('alert.' + a.kind)) + '</b> ' + esc(text) + ' <small>' + esc(f.time(a.atMs)) + '</small>'
     const ul = document.getElementById('alerts')
     ul.insertBefore(li, ul.firstChild)
     while (ul.children.length > 30) ul.removeChild(ul.lastChild)
