@@ -55,7 +55,7 @@ t.test('the wallboard in a browser', async (t) => {
     const card = `.op[data-operator="${boris}"]`
     await page.waitForSelector(`${card}[data-state="paused"]`)
     const pausedAt = w.daemon.board.view(boris)!.sinceMs
-    const shopClock = new Intl.DateTimeFormat('en', { timeZone: 'Asia/Vladivostok', hour: '2-digit', minute: '2-digit' }).format(new Date(pausedAt))
+    const shopClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Vladivostok', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(pausedAt))
     t.equal(await page.textContent(`${card} .why`), `meeting · ${shopClock}`, 'the reason, and the start in Vladivostok time though the browser is in New York')
     const first = await page.textContent(`${card} .since`)
     await page.waitForFunction((sel) => document.querySelector(sel)?.textContent !== '0:00' && document.querySelector(sel)?.textContent !== '', `${card} .since`)

@@ -11,7 +11,8 @@
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]))
   const f = RL.format
   const fmtPct = f.percent
-  const fmtMs = f.duration
+  /** A wait ticking on the board reads as m:ss (h:mm:ss past an hour). */
+  const fmtMs = (ms) => (ms == null ? '—' : RL.fmt(ms))
   /** Same rule as domain/service-level grade(). */
   const grade = (v, th, higherIsWorse) => v == null ? 'ok' : higherIsWorse ? (v > th.alarm ? 'alarm' : v > th.warn ? 'warn' : 'ok') : (v < th.alarm ? 'alarm' : v < th.warn ? 'warn' : 'ok')
   const paint = (id, g) => { const el = document.getElementById(id); el.classList.remove('g-ok', 'g-warn', 'g-alarm'); el.classList.add('g-' + g) }
