@@ -7,8 +7,7 @@
  * is a known debt, not a permission: remove it with the fix.
  */
 const pending = {
-  // The disposition prompt plays its phone menu over ARI itself (not yet behind the call layer).
-  leadsToCallLayer: ['^src/leads/disposition-prompt\\.ts$'],
+  leadsToCallLayer: [],
   // Routes that still use the customers and leads repositories (and app.ts and services.ts, which
   // hand the routes the database for them).
   httpToDb: ['^src/http/(app|services)\\.ts$', '^src/http/routes/(calls|customers|leads)\\.ts$']
