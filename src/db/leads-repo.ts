@@ -12,6 +12,8 @@ export type NewEscalation = typeof escalations.$inferInsert
 export interface LeadFilters {
   status?: string; ownerId?: string; source?: string; categoryId?: string; channel?: string
   open?: boolean; overdueAt?: number; phone?: string
+  /** Closed in [closedFrom, closedTo): the board's closed columns, by period. */
+  closedFrom?: number; closedTo?: number
   limit?: number
   /** Keyset cursor, newest first: only leads older than this one (by createdAt, then leadId). */
   before?: { createdAt: number; leadId: string }
@@ -67,6 +69,8 @@ export class LeadsRepo {
     if (f.open === true) where.push(isNull(leads.closedAt))
     if (f.open === false) where.push(sql`${leads.closedAt} IS NOT NULL`)
     if (f.overdueAt !== undefined) where.push(lt(leads.deadlineAt, f.overdueAt))
+    if (f.closedFrom !== undefined) where.push(gte(leads.closedAt, f.closedFrom))
+    if (f.closedTo !== undefined) where.push(lt(leads.closedAt, f.closedTo))
     if (f.beforeCreatedAt !== undefined) where.push(lt(leads.createdAt, f.beforeCreatedAt))
     if (f.before !== undefined) {
       where.push(or(lt(leads.createdAt, f.before.createdAt), and(eq(leads.createdAt, f.before.createdAt), lt(leads.leadId, f.before.leadId)))!)

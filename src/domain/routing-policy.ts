@@ -3,7 +3,7 @@
 import type { RoutingPolicy } from './routing.js'
 
 /** Keys of RoutingPolicy and the kind of value each takes. */
-const policyKeys: { readonly [K in keyof RoutingPolicy]: 'seconds' | 'days' | 'boolean' | 'attempts' | 'weight' } = {
+export const policyKeys: { readonly [K in keyof RoutingPolicy]: 'seconds' | 'days' | 'boolean' | 'attempts' | 'weight' } = {
   ringTimeoutSeconds: 'seconds',
   stickyDays: 'days',
   specialistsFirst: 'boolean',

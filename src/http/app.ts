@@ -35,6 +35,7 @@ import { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
 import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
+import qaVerdictRoutes from './routes/qa-verdicts.js'
 import { services, type Board } from './services.js'
 import { CustomerService } from '../customers/customer-service.js'
 import type { SpeechService } from '../speech/speech-service.js'
@@ -182,6 +183,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     if (deps.dialplan !== undefined) await api.register(dialplanRoutes)
     await api.register(trackingRoutes)
     if (deps.speech !== undefined) await api.register(speechRoutes)
+    if (deps.speech !== undefined) await api.register(qaVerdictRoutes)
   }, { prefix: '/api' })
 
   return app as unknown as FastifyInstance

@@ -36,7 +36,7 @@ export function leadSettingsFrom (config: Config): LeadSettings {
     responseMinutes: c.responseMinutes,
     responseMinutesBy,
     dedupWindowMs: c.dedupWindowHours * 3_600_000,
-    refusalReasons: c.refusalReasons.split(',').map((r) => r.trim()).filter(Boolean),
+    refusalReasons: refusalReasonsOf(config),
     ladder: {
       reminderBeforeMinutes: c.reminderBeforeMinutes,
       ownerCallRetries: c.ownerCallRetries,
@@ -45,6 +45,11 @@ export function leadSettingsFrom (config: Config): LeadSettings {
     },
     defaultRegion: config.calls.defaultRegion
   }
+}
+
+/** The configured refusal reasons, in their order: what a refusal must name. */
+export function refusalReasonsOf (config: Config): string[] {
+  return config.leads.refusalReasons.split(',').map((r) => r.trim()).filter(Boolean)
 }
 
 function parseCalendarSafe (timeZone: string, json: string, problems: string[]): ReturnType<typeof parseCalendar> | undefined {

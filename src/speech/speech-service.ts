@@ -2,12 +2,15 @@
 // search, the transcription queue, languages and QA rule sets.
 import { isOperatorOnCall } from '../db/calls-read.js'
 import type { Db } from '../db/open.js'
+import { QaVerdictsRepo } from '../db/qa-verdicts-repo.js'
 import type { JobRow, JobState, RecordingRow, RuleSetView, SpeechRepo } from '../db/speech-repo.js'
 import { validateRules } from '../domain/qa.js'
+import { rulePrecision, type RulePrecision } from '../domain/qa-precision.js'
 import type { Role } from '../domain/roles.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { RecordingUnavailable } from './errors.js'
-import { speechView, type SpeechView } from './speech-view.js'
+import { defaultRuleSet } from './default-rule-set.js'
+import { speechView, type FindingVerdict, type SpeechView } from './speech-view.js'
 import type { SpeechStatus } from './transcription-runner.js'
 
 export type { JobRow, JobState, RecordingRow, RuleSetView } from '../db/speech-repo.js'
@@ -26,8 +29,15 @@ export interface SpeechServiceDeps {
   poke: () => void
 }
 
+/** A rule set with each rule's precision; `fallback`: the built-in set, used while none is stored for calls without a category. */
+export interface RuleSetPrecision { ruleSetId: string; name: string; categoryId: string | null; fallback: boolean; rules: RulePrecision[] }
+
 export class SpeechService {
-  constructor (private readonly deps: SpeechServiceDeps) {}
+  private readonly verdicts: QaVerdictsRepo
+
+  constructor (private readonly deps: SpeechServiceDeps) {
+    this.verdicts = new QaVerdictsRepo(deps.db)
+  }
 
   get recordingsDir (): string { return this.deps.recordingsDir }
 
@@ -45,7 +55,31 @@ export class SpeechService {
   }
 
   transcript (callId: string): SpeechView {
-    return speechView(this.deps.repo, callId, this.deps.status())
+    return speechView(this.deps.repo, callId, this.deps.status(), this.verdicts.ofCall(callId))
+  }
+
+  /** Marks finding `findingIndex` of the call's QA card wrong; NotFound when the card has no such finding. */
+  markFindingWrong (callId: string, findingIndex: number, note: string | null, markedBy: string, nowMs: number): FindingVerdict & { ruleId: string } {
+    const finding = this.deps.repo.qaResult(callId)?.findings[findingIndex]
+    if (finding === undefined) throw new NotFound('QA finding', `${callId}#${findingIndex}`)
+    this.verdicts.put({ callId, findingIndex, ruleId: finding.ruleId, verdict: 'wrong', note, markedBy, markedAt: nowMs })
+    return { ruleId: finding.ruleId, verdict: 'wrong', note, markedBy, markedAt: nowMs }
+  }
+
+  /** Takes a verdict back; NotFound when the finding was not marked. */
+  unmarkFinding (callId: string, findingIndex: number): void {
+    if (!this.verdicts.remove(callId, findingIndex)) throw new NotFound('verdict on QA finding', `${callId}#${findingIndex}`)
+  }
+
+  /** Every stored rule set (or the built-in one while none covers calls without a category) with its rules' precision. */
+  rulePrecision (): RuleSetPrecision[] {
+    const counts = this.verdicts.firingCounts()
+    const stored = this.deps.repo.ruleSets()
+    const sets = stored.some((r) => r.categoryId === null) ? stored : [...stored, defaultRuleSet]
+    return sets.map((set) => ({
+      ruleSetId: set.ruleSetId, name: set.name, categoryId: set.categoryId, fallback: set === defaultRuleSet,
+      rules: rulePrecision(set.rules, counts.filter((c) => c.ruleSetId === set.ruleSetId))
+    }))
   }
 
   recording (recordingId: string): RecordingRow | undefined {

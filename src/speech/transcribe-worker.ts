@@ -2,11 +2,12 @@
 // run at once (the native engine gives each its own decoding state over the one loaded model).
 import { readFile } from 'node:fs/promises'
 import type { Speaker, TrackSegment } from '../domain/transcript.js'
-import { wavToChannels } from './audio.js'
+import { gateSilence, defaultGate, toTrackTimes } from '../domain/silence-gate.js'
+import { wavToChannels, whisperSampleRate } from './audio.js'
 import { openWhisperEngine, type SpeechEngine, type WhisperOptions } from './engine.js'
-import type { WorkerReply, WorkerRequest } from './transcriber.js'
+import type { WorkerReply, WorkerRequest, WorkerSettings } from './transcriber.js'
 
-const settings = JSON.parse(process.argv[2] ?? '{}') as WhisperOptions
+const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings
 let engine: Promise<SpeechEngine> | null = null
 
 async function run (req: WorkerRequest): Promise<WorkerReply> {
@@ -24,12 +25,18 @@ async function run (req: WorkerRequest): Promise<WorkerReply> {
       if (channels[1] !== undefined) sources.push({ speaker: 'operator', samples: channels[1] })
     } else sources.push({ speaker: t.speaker, samples: channels[0]! })
   }
+  let heardMs = 0
   for (const s of sources) {
-    const r = await e.transcribe(s.samples, req.language)
-    tracks[s.speaker] = [...(tracks[s.speaker] ?? []), ...r.segments]
+    // Long silences are left out before the encoder (it encodes whole 30 s windows whatever they hold).
+    const gated = (settings.silenceRms ?? 0) > 0 ? gateSilence(s.samples, whisperSampleRate, { ...defaultGate, silenceRms: settings.silenceRms! }) : null
+    const samples = gated?.samples ?? s.samples
+    heardMs += Math.round((samples.length * 1000) / whisperSampleRate)
+    if (gated !== null && samples.length === 0) { tracks[s.speaker] ??= []; continue }
+    const r = await e.transcribe(samples, req.language)
+    tracks[s.speaker] = [...(tracks[s.speaker] ?? []), ...(gated === null ? r.segments : toTrackTimes(r.segments, gated))]
     if (req.language === 'auto' && r.language !== 'auto') language = r.language
   }
-  return { id: req.id, ok: true, language, engine: e.name, tracks }
+  return { id: req.id, ok: true, language, engine: e.name, tracks, heardMs }
 }
 
 /** Told apart from a failed transcription: the daemon then waits for another model instead of retrying. */

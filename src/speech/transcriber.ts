@@ -15,9 +15,12 @@ import { ModelLoadFailed, TranscriptionStopped } from './errors.js'
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
 export interface WorkerRequest { id: number; tracks: TrackFile[]; language: string }
 export type WorkerReply =
-  | { id: number; ok: true; language: string; engine: string; tracks: Partial<Record<Speaker, TrackSegment[]>> }
+  /** `heardMs`: audio given to whisper, all tracks together, once long silences were left out. */
+  | { id: number; ok: true; language: string; engine: string; tracks: Partial<Record<Speaker, TrackSegment[]>>; heardMs?: number }
   | { id: number; ok: false; error: string; modelFailed?: true }
 export type Transcription = Extract<WorkerReply, { ok: true }>
+/** What a worker process is started with: `silenceRms` (0 or absent: off) leaves out silences quieter than it. */
+export type WorkerSettings = WhisperOptions & { silenceRms?: number }
 
 export interface Transcriber {
   /** `signal` aborts the call: its worker is killed (replaced on the next call) and the call rejects with the signal's reason. */
@@ -29,7 +32,7 @@ export interface Transcriber {
 // Built, the child runs the .js beside this file; under tsx it runs the .ts source with tsx's loader.
 const fromSource = import.meta.url.endsWith('.ts')
 const workerFile = new URL(`./transcribe-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url)
-function newWorker (file: URL, settings: WhisperOptions, nice: number): ChildProcess {
+function newWorker (file: URL, settings: WorkerSettings, nice: number): ChildProcess {
   const child = fork(file, [JSON.stringify(settings)], {
     execArgv: fromSource ? ['--import', 'tsx'] : [],
     env: speechWorkerEnv(),
@@ -66,9 +69,10 @@ export class WorkerTranscriber implements Transcriber {
    * `nice`: the workers' OS priority (0 = the daemon's, 19 = lowest). `log`: where whisper.cpp's own
    * output goes (debug); without one it is dropped. `workerFile`: the child's script (tests give one
    * that hangs or crashes; it speaks the same messages). `engine`: which whisper.cpp build the workers
-   * run (engine.ts); calls sent to one worker run at once there.
+   * run (engine.ts); calls sent to one worker run at once there. `silenceRms`: silences quieter than
+   * this (RMS of 16-bit samples) are left out of what whisper hears; 0 or absent keeps everything.
    */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger; limits?: DecodeLimits; workerFile?: URL }) {
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger; limits?: DecodeLimits; silenceRms?: number; workerFile?: URL }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -76,7 +80,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }) }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const pending: Slot['pending'] = new Map()
     slot.pending = pending

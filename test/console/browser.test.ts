@@ -85,8 +85,8 @@ t.test('the console in a browser', async (t) => {
 
   await t.test('changes a lead\'s status', async (t) => {
     await page.goto(`${base}/leads/${l1}`)
-    await page.selectOption('#status-form select[name=status]', 'in_progress')
-    await Promise.all([page.waitForEvent('load'), page.click('#status-form button[type=submit]')])
+    await page.click('#to-in_progress summary')
+    await Promise.all([page.waitForEvent('load'), page.click('#to-in_progress button[type=submit]')])
     await page.waitForSelector('#lead-status .st-in_progress')
     const stored = JSON.parse((await app.inject({ url: `/api/leads/${l1}`, headers: bearer })).body)
     t.equal(stored.lead.status, 'in_progress')

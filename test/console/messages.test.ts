@@ -4,5 +4,5 @@ import { allMessages, duplicateKeys } from '../../src/http/console/messages/inde
 t.test('every key lives in one table and has both languages', async (t) => {
   t.same(duplicateKeys(), [])
   t.same(Object.keys(allMessages.ru).sort(), Object.keys(allMessages.en).sort())
-  for (const [key, text] of Object.entries(allMessages.ru)) t.not(text.trim(), '', `ru ${key} is empty`)
+  for (const [key, text] of Object.entries(allMessages.ru)) t.not(text.trim(), '', `ru ${key} has text`)
 })

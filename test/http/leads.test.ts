@@ -131,6 +131,26 @@ t.test('bad list filters are 400s naming the filter', async (t) => {
   t.match(await message('?colour=red'), /^query: unknown field colour/)
 })
 
+t.test('closed leads are listed by when they closed: closedFrom inclusive, closedTo exclusive', async (t) => {
+  const w = await leadsTestApp()
+  t.teardown(w.close)
+  const h = bearer(w.admin)
+  const early = addLead(w)
+  const late = addLead(w)
+  const open = addLead(w)
+  w.clock.ms = t0 + 10 * minute
+  w.leads.changeStatus(early, 'deal', { actor: 'system' })
+  w.clock.ms = t0 + 20 * minute
+  w.leads.changeStatus(late, 'refused', { actor: 'system', reason: 'price' })
+  const list = async (query: string) => (await w.app.inject({ url: `/api/leads${query}`, headers: h })).json()
+  t.same(ids(await list(`?closedFrom=${t0 + 10 * minute}`)).sort(), [early, late].sort())
+  t.same(ids(await list(`?closedFrom=${t0 + 10 * minute + 1}`)), [late])
+  t.same(ids(await list(`?closedTo=${t0 + 20 * minute}`)), [early])
+  t.notOk(ids(await list(`?closedTo=${t0 + 60 * minute}`)).includes(open), 'an open lead never closed')
+  t.equal((await list('?closedFrom=5&closedTo=5')).message, 'closedTo: must be after closedFrom (5)')
+  t.equal((await list('?closedFrom=5&open=true')).message, 'closedFrom: asks for closed leads; leave out open=true and overdue')
+})
+
 t.test('an operator sees and works only their own leads', async (t) => {
   const w = await leadsTestApp()
   t.teardown(w.close)

@@ -10,6 +10,7 @@ import { clickToCall } from '../../src/calls/click-to-call.js'
 import { loadConfig, type Config } from '../../src/config.js'
 import { CallsRepo } from '../../src/db/calls-repo.js'
 import { createCategory, createOperator, createTrackingNumber, type CatalogContext } from '../../src/catalog/catalog-service.js'
+import type { QaMetrics } from '../../src/domain/qa.js'
 import type { Role } from '../../src/domain/roles.js'
 import { CustomersRepo } from '../../src/db/customers-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
@@ -166,6 +167,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
     const text = `${secret} transcript`
     db.insert(transcripts).values({ callId, language: 'en', engine: 'test', model: 'test', text, createdAt: t0 }).run()
     db.insert(transcriptSegments).values({ callId, seq: 0, speaker: 'caller', startMs: 0, endMs: 1000, text }).run()
+    speechRepo.putQaResult(callId, { ruleSetId: 'default', score: 90, alerts: 0, createdAt: t0, metrics: {} as QaMetrics, findings: [{ ruleId: 'greeting', kind: 'required', severity: 'warning', title: 'Greets the caller', message: 'no greeting', segmentIndex: 0, atMs: 0, speaker: 'caller', text, penalty: 10 }] })
     const note = customers.addNote(lead.customerId!, `${secret} note`, `operator:${operatorId}`)
     return { leadId: lead.leadId, customerId: lead.customerId!, callId, recordingId, noteId: note.noteId, phone, name, note: note.text, transcript: text }
   }

@@ -129,7 +129,14 @@ const table: Record<string, Access> = {
   'POST /api/speech/jobs/{jobId}/retry': { who: 'supervisor', ok: 200, params: (w) => ({ jobId: w.spare.failedJob() }) },
   'GET /api/qa/rule-sets': { who: 'supervisor', ok: 200 },
   'PUT /api/qa/rule-sets/{ruleSetId}': { who: 'supervisor', ok: 200, params: () => ({ ruleSetId: 'default' }), body: () => ({ name: 'Default', categoryId: null, rules: [] }) },
-  'DELETE /api/qa/rule-sets/{ruleSetId}': { who: 'supervisor', ok: 204, params: (w) => ({ ruleSetId: w.spare.ruleSet() }) }
+  'DELETE /api/qa/rule-sets/{ruleSetId}': { who: 'supervisor', ok: 204, params: (w) => ({ ruleSetId: w.spare.ruleSet() }) },
+  // Judging QA findings is a supervisor's: operators may not mark their own findings wrong.
+  'POST /api/calls/{callId}/qa/findings/{findingIndex}/verdict': { who: 'supervisor', ok: 200, params: (w) => ({ callId: w.ana.callId, findingIndex: '0' }), body: () => ({ verdict: 'wrong', note: 'said hello' }) },
+  'DELETE /api/calls/{callId}/qa/findings/{findingIndex}/verdict': {
+    who: 'supervisor', ok: 204,
+    params: (w) => { w.app.services.speech!.markFindingWrong(w.ben.callId, 0, null, 'seed', 0); return { callId: w.ben.callId, findingIndex: '0' } }
+  },
+  'GET /api/qa/rule-precision': { who: 'supervisor', ok: 200 }
 }
 
 const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }

@@ -58,3 +58,16 @@ export const qaResults = sqliteTable('qa_results', {
   alerts: integer('alerts').notNull(),
   createdAt: integer('created_at').notNull()
 }, (t) => [index('qa_results_alerts').on(t.alerts, t.createdAt)])
+
+/** A supervisor's verdict on one finding of a call's QA card (its index in qa_results.findings). */
+export const qaFindingVerdicts = sqliteTable('qa_finding_verdicts', {
+  callId: text('call_id').notNull().references(() => calls.callId),
+  findingIndex: integer('finding_index').notNull(),
+  /** The rule that fired, as it was when marked: a re-check that moved findings leaves the verdict unmatched. */
+  ruleId: text('rule_id').notNull(),
+  verdict: text('verdict', { enum: ['wrong'] }).notNull(),
+  note: text('note'),
+  /** The user's display name. */
+  markedBy: text('marked_by').notNull(),
+  markedAt: integer('marked_at').notNull()
+}, (t) => [primaryKey({ columns: [t.callId, t.findingIndex] }), index('qa_finding_verdicts_rule').on(t.ruleId)])

@@ -1,6 +1,5 @@
 // One check per rule kind, each over the indexed transcript.
 import type { Speaker } from '../transcript.js'
-import type { Word } from './lexicon.js'
 import type { LexiconId } from './lexicons.js'
 import { normaliseWord, normaliseWords, stemWord, lowerBound } from './text.js'
 import type { Term, TranscriptIndex, WordView } from './transcript-index.js'
@@ -62,11 +61,11 @@ function sentenceHasAny (view: WordView, words: readonly string[]): (p: number) 
   let sentences = byList.get(words)
   if (sentences === undefined) {
     sentences = new Set<number>()
-    for (const term of words.flatMap(phraseTerms)) for (const p of view.where(term)) sentences.add(view.words[p]!.sentence)
+    for (const term of words.flatMap(phraseTerms)) for (const p of view.where(term)) sentences.add(view.sentenceAt(p))
     byList.set(words, sentences)
   }
   const found = sentences
-  return (p) => found.has(view.words[p]!.sentence)
+  return (p) => found.has(view.sentenceAt(p))
 }
 
 export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): QaFinding[] {
@@ -74,7 +73,7 @@ export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): Qa
   const to = rule.lastMs !== undefined ? Number.POSITIVE_INFINITY : rule.toMs ?? Number.POSITIVE_INFINITY
   const view = t.view(rule.speaker)
   const lo = view.indexAt(from)
-  const hi = to === Number.POSITIVE_INFINITY ? view.words.length : view.indexAt(to + 1)
+  const hi = to === Number.POSITIVE_INFINITY ? view.length : view.indexAt(to + 1)
   const accept = rule.withAny === undefined ? () => true : sentenceHasAny(view, rule.withAny)
   for (const phrase of rule.phrases) if (isPhraseSaid(view, lo, hi, phrase, accept)) return []
   const where = rule.lastMs !== undefined ? `in the last ${rule.lastMs / 1000} s` : to === Number.POSITIVE_INFINITY ? (from > 0 ? `after ${from / 1000} s` : 'during the call') : `between ${from / 1000} s and ${to / 1000} s`
@@ -86,27 +85,41 @@ export function checkRequired (t: TranscriptIndex, rule: RequiredPhraseRule): Qa
   }]
 }
 
-/** Words of the rule's own lists and of its curated lists said in the transcript, in the order said. */
-function wordsFound (t: TranscriptIndex, rule: { lexicons?: readonly LexiconId[]; words?: readonly string[]; prefixes?: readonly string[]; except?: readonly string[] }): Word[] {
-  const except = new Set((rule.except ?? []).map(normaliseWord))
-  const hits = new Set<Word>()
-  for (const id of rule.lexicons ?? []) for (const w of t.lexiconHits(id)) hits.add(w)
-  for (const w of rule.words ?? []) for (const word of t.byStem.get(stemWord(normaliseWords(w)[0] ?? w)) ?? []) hits.add(word)
-  for (const p of rule.prefixes ?? []) {
-    for (const norm of t.wordsStartingWith(normaliseWord(p))) for (const word of t.byNorm.get(norm)!) hits.add(word)
+// A rule word's stem, kept across calls: the same rule set is checked against every call.
+const ruleWordStems = new Map<string, string>()
+function ruleWordStem (word: string): string {
+  let s = ruleWordStems.get(word)
+  if (s === undefined) {
+    s = stemWord(normaliseWords(word)[0] ?? word)
+    if (ruleWordStems.size > 100_000) ruleWordStems.clear()
+    ruleWordStems.set(word, s)
   }
-  return [...hits].filter((w) => !except.has(w.norm)).sort((a, b) => a.index - b.index)
+  return s
+}
+
+/** Positions of the words of the rule's own lists and of its curated lists said in the transcript, in the order said. */
+function wordsFound (t: TranscriptIndex, rule: { lexicons?: readonly LexiconId[]; words?: readonly string[]; prefixes?: readonly string[]; except?: readonly string[] }): number[] {
+  const except = new Set((rule.except ?? []).map(normaliseWord))
+  const hits = new Set<number>()
+  for (const id of rule.lexicons ?? []) for (const i of t.lexiconHits(id)) hits.add(i)
+  for (const w of rule.words ?? []) for (const i of t.withStem(ruleWordStem(w))) hits.add(i)
+  for (const p of rule.prefixes ?? []) {
+    for (const norm of t.wordsStartingWith(normaliseWord(p))) for (const i of t.withNorm(norm)) hits.add(i)
+  }
+  return [...hits].filter((i) => !except.has(t.norm(i))).sort((a, b) => a - b)
 }
 
 export function checkForbidden (t: TranscriptIndex, rule: ForbiddenWordsRule): QaFinding[] {
   const weight = rule.weight ?? forbiddenWeight[rule.severity]
   const out: QaFinding[] = []
-  for (const w of wordsFound(t, rule)) {
-    if (!speaks(rule.speaker, w.speaker)) continue
+  for (const i of wordsFound(t, rule)) {
+    const speaker = t.speaker(i)
+    if (!speaks(rule.speaker, speaker)) continue
+    const segmentIndex = t.segmentOf[i]!
     out.push({
       ruleId: rule.ruleId, kind: 'forbidden', severity: rule.severity, title: rule.title,
-      message: `the ${w.speaker} said "${w.norm}"`,
-      segmentIndex: w.segmentIndex, atMs: w.atMs, speaker: w.speaker, text: t.segments[w.segmentIndex]!.text,
+      message: `the ${speaker} said "${t.norm(i)}"`,
+      segmentIndex, atMs: t.atMsOf[i]!, speaker, text: t.segments[segmentIndex]!.text,
       penalty: out.length < maxCountedOccurrences ? weight : 0
     })
   }
@@ -117,13 +130,14 @@ export function checkForbidden (t: TranscriptIndex, rule: ForbiddenWordsRule): Q
 export function checkCustomer (t: TranscriptIndex, rule: CustomerSignalRule): QaFinding[] {
   const out: QaFinding[] = []
   let lastSegment = -1
-  for (const w of wordsFound(t, rule)) {
-    if (w.speaker !== 'caller' || w.segmentIndex === lastSegment) continue
-    lastSegment = w.segmentIndex
+  for (const i of wordsFound(t, rule)) {
+    const segmentIndex = t.segmentOf[i]!
+    if (t.speaker(i) !== 'caller' || segmentIndex === lastSegment) continue
+    lastSegment = segmentIndex
     out.push({
       ruleId: rule.ruleId, kind: 'customer', severity: 'warning', title: rule.title,
-      message: `the caller said "${w.norm}"`,
-      segmentIndex: w.segmentIndex, atMs: w.atMs, speaker: 'caller', text: t.segments[w.segmentIndex]!.text, penalty: 0
+      message: `the caller said "${t.norm(i)}"`,
+      segmentIndex, atMs: t.atMsOf[i]!, speaker: 'caller', text: t.segments[segmentIndex]!.text, penalty: 0
     })
   }
   return out

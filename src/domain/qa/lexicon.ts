@@ -2,23 +2,7 @@
 // prefixes, and the few words that count only when said to someone.
 import type { LexiconSpec } from './lexicons.js'
 import { normaliseWord, normaliseWords, stemWord } from './text.js'
-
-/** One word of the transcript, with where it was said. */
-export interface Word {
-  norm: string
-  stem: string
-  /** As written by the recogniser (case kept). */
-  written: string
-  /** First word of its segment or after . ! ? … */
-  startsSentence: boolean
-  /** Number of its sentence in the transcript. */
-  sentence: number
-  /** Position in the transcript's word list. */
-  index: number
-  segmentIndex: number
-  speaker: 'caller' | 'operator'
-  atMs: number
-}
+import type { TranscriptIndex } from './transcript-index.js'
 
 type Context = 'you' | 'insult' | null
 interface Entry { mode: 'stem' | 'exact' | 'root' | 'inside'; value: string; context: Context }
@@ -103,46 +87,43 @@ export function matchWord (lex: CompiledLexicon, norm: string): Entry | null {
 const addressed = new Set(['ты', 'вы', 'you', 'your', 'youre'])
 const insultLead = new Set(['a', 'you', 'such', 'total', 'big', 'little'])
 
-/** Whether the word, matched by letters, also stands where it counts. */
-function inContext (e: Entry, words: readonly Word[], w: Word): boolean {
+/** Whether the word at position i, matched by letters, also stands where it counts. */
+function inContext (e: Entry, t: TranscriptIndex, i: number): boolean {
   if (e.context === null) return true
-  const before = (k: number): Word | undefined => { const p = words[w.index - k]; return p?.segmentIndex === w.segmentIndex ? p : undefined }
-  if (e.context === 'insult') return w.written === w.written.toLowerCase() && insultLead.has(before(1)?.norm ?? '')
-  const after = words[w.index + 1]
-  if (after?.segmentIndex === w.segmentIndex && (after.norm === 'ты' || after.norm === 'вы')) return true
-  return [1, 2, 3].some((k) => addressed.has(before(k)?.norm ?? ''))
+  const segment = t.segmentOf[i]!
+  const before = (k: number): string => i - k >= 0 && t.segmentOf[i - k] === segment ? t.norm(i - k) : ''
+  if (e.context === 'insult') { const w = t.written(i); return w === w.toLowerCase() && insultLead.has(before(1)) }
+  if (i + 1 < t.count && t.segmentOf[i + 1] === segment && (t.norm(i + 1) === 'ты' || t.norm(i + 1) === 'вы')) return true
+  return [1, 2, 3].some((k) => addressed.has(before(k)))
 }
 
 /** Capitalised inside a sentence: a name or a title («Идиот» Достоевского, Mr. Dick), not an insult. */
-const isName = (w: Word): boolean => !w.startsSentence && w.written[0] !== w.written[0]!.toLowerCase()
+const isName = (t: TranscriptIndex, i: number): boolean => { const w = t.written(i); return t.startsSentenceOf[i] === 0 && w[0] !== w[0]!.toLowerCase() }
 
-function phraseWordMatches (p: PhraseWord, w: Word): boolean {
-  return p.exact !== null ? w.norm === p.exact : w.stem === p.stem
+function phraseWordMatches (p: PhraseWord, t: TranscriptIndex, i: number): boolean {
+  return p.exact !== null ? t.norm(i) === p.exact : t.stem(i) === p.stem
 }
 
-/**
- * The words of the transcript that the list finds, in the order said (for a phrase, its first word).
- * `byNorm` and `byStem` list the transcript's words by their normalised form and by their stem.
- */
-export function findLexicon (lex: CompiledLexicon, words: readonly Word[], byNorm: ReadonlyMap<string, readonly Word[]>, byStem: ReadonlyMap<string, readonly Word[]>): Word[] {
-  const hits = new Set<Word>()
-  for (const [norm, occurrences] of byNorm) {
+/** Positions of the words of the transcript that the list finds, in the order said (for a phrase, its first word). */
+export function findLexicon (lex: CompiledLexicon, t: TranscriptIndex): number[] {
+  const hits = new Set<number>()
+  for (const norm of t.norms) {
     const e = matchWord(lex, norm)
     if (e === null) continue
-    for (const w of occurrences) if (inContext(e, words, w) && !(lex.skipNames && isName(w))) hits.add(w)
+    for (const i of t.withNorm(norm)) if (inContext(e, t, i) && !(lex.skipNames && isName(t, i))) hits.add(i)
   }
   for (const phrase of lex.phrases) {
     const first = phrase[0]!
-    for (const w of (first.exact !== null ? byNorm.get(first.exact) : byStem.get(first.stem)) ?? []) {
-      let at = w.index
+    for (const i of first.exact !== null ? t.withNorm(first.exact) : t.withStem(first.stem)) {
+      let at = i
       const ok = phrase.slice(1).every((p) => {
-        for (let k = at + 1; k <= at + 3 && k < words.length && words[k]!.segmentIndex === w.segmentIndex; k++) {
-          if (phraseWordMatches(p, words[k]!)) { at = k; return true }
+        for (let k = at + 1; k <= at + 3 && k < t.count && t.segmentOf[k] === t.segmentOf[i]; k++) {
+          if (phraseWordMatches(p, t, k)) { at = k; return true }
         }
         return false
       })
-      if (ok) hits.add(w)
+      if (ok) hits.add(i)
     }
   }
-  return [...hits].sort((a, b) => a.index - b.index)
+  return [...hits].sort((a, b) => a - b)
 }

@@ -14,8 +14,11 @@ import { countUsers, type UserView } from '../../accounts/user-service.js'
 import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
+import { adminFormPages } from './admin-form-pages.js'
 import { clientMessages, translator, type Lang } from './i18n.js'
-import type { ConsoleKit } from './kit.js'
+import { callPages } from './call-pages.js'
+import type { ApiAnswer, ConsoleKit } from './kit.js'
+import { leadPages } from './lead-pages.js'
 import { liveFeedRoutes } from './live-feed.js'
 import { safeTarget } from './redirect.js'
 import { pageViews } from './views.js'
@@ -26,7 +29,6 @@ const rank: Record<Role, number> = { operator: 0, supervisor: 1, admin: 2 }
 
 export interface ConsoleOptions { feed?: ConsoleFeed }
 
-interface ApiAnswer { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export default async function consolePlugin (app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
   const { config, db, now } = app.services
@@ -94,9 +96,12 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const page = (min: Role) => ({ onRequest: guard(min) })
   const userOf = (req: FastifyRequest): UserView => sessionUserOf(req)!
 
-  const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf }
+  const kit: ConsoleKit = { render, langOf, go, cookieBase, sessionTtlMs, page, userOf, api }
   await accountPages(app, kit)
+  await callPages(app, kit)
   await liveFeedRoutes(app, kit, opts.feed)
+  await leadPages(app, kit)
+  await adminFormPages(app, kit)
 
   // ---- calls ----
 
@@ -111,43 +116,6 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     params.set('limit', '50')
     const [calls, operators, categories] = await Promise.all([api(req, `/api/calls?${params}`), api(req, '/api/operators'), api(req, '/api/categories')])
     return render(req, reply, 'calls.njk', { calls, q, operators: operators.body?.operators ?? [], categories: categories.body?.categories ?? [] })
-  })
-
-  app.get('/calls/:callId', page('operator'), async (req, reply) => {
-    const callId = encodeURIComponent((req.params as { callId: string }).callId)
-    const story = await api(req, `/api/calls/${callId}`)
-    if (story.status !== 200) return render(req, reply, 'error.njk', { message: story.body?.message }, story.status)
-    const [transcript, golden] = await Promise.all([api(req, `/api/calls/${callId}/transcript`), api(req, '/api/golden')])
-    const lead = story.body.call.leadId === null ? null : await api(req, `/api/leads/${encodeURIComponent(story.body.call.leadId)}`)
-    return render(req, reply, 'call.njk', {
-      story: story.body,
-      transcript: transcript.status === 200 ? transcript.body : null,
-      golden: (golden.body?.calls ?? []).find((g: { callId: string }) => g.callId === story.body.call.callId) ?? null,
-      lead: lead?.status === 200 ? lead.body.lead : null
-    })
-  })
-
-  // ---- leads ----
-
-  app.get('/leads', page('operator'), async (req, reply) => {
-    const q = req.query as Record<string, string | undefined>
-    const params = new URLSearchParams()
-    for (const key of ['ownerId', 'status', 'source', 'before'] as const) if (q[key]) params.set(key, q[key]!)
-    if (q.overdue === '1') params.set('overdue', 'true')
-    if (q.open === '1' || (q.view === 'board' && q.open === undefined)) params.set('open', 'true')
-    params.set('limit', q.view === 'board' ? '200' : '50')
-    const [leads, operators] = await Promise.all([api(req, `/api/leads?${params}`), api(req, '/api/operators')])
-    const statuses = Object.keys(app.services.statusMatrix.statuses)
-    const columns = statuses.map((status) => ({ status, leads: (leads.body?.leads ?? []).filter((l: { status: string }) => l.status === status) }))
-    return render(req, reply, 'leads.njk', { leads, q, operators: operators.body?.operators ?? [], opNames: namesOf(operators), statuses, columns, view: q.view === 'board' ? 'board' : 'list' })
-  })
-
-  app.get('/leads/:leadId', page('operator'), async (req, reply) => {
-    const detail = await api(req, `/api/leads/${encodeURIComponent((req.params as { leadId: string }).leadId)}`)
-    if (detail.status !== 200) return render(req, reply, 'error.njk', { message: detail.body?.message }, detail.status)
-    const operators = await api(req, '/api/operators')
-    const matrix = app.services.statusMatrix
-    return render(req, reply, 'lead.njk', { detail: detail.body, next: matrix.transitions[detail.body.lead.status] ?? [], operators: operators.body?.operators ?? [], opNames: namesOf(operators) })
   })
 
   // ---- customers and golden fund ----
@@ -231,8 +199,4 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
     return reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
       .header('x-frame-options', 'SAMEORIGIN').header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(String(report.body.html))
   })
-}
-
-function namesOf (operators: ApiAnswer): Record<string, string> {
-  return Object.fromEntries(((operators.body?.operators ?? []) as Array<{ operatorId: string; name: string }>).map((o) => [o.operatorId, o.name]))
 }

@@ -138,6 +138,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const { limit = 50, before, overdue, open, ...rest } = req.query
     if (rest.status !== undefined) checkStatus('status', rest.status)
     if (overdue === true && open === false) throw new InvalidInput('overdue', 'only open leads are overdue; leave out open=false')
+    const closedRange = rest.closedFrom !== undefined || rest.closedTo !== undefined
+    if (closedRange && (open === true || overdue === true)) throw new InvalidInput(rest.closedFrom !== undefined ? 'closedFrom' : 'closedTo', 'asks for closed leads; leave out open=true and overdue')
+    if (rest.closedFrom !== undefined && rest.closedTo !== undefined && rest.closedTo <= rest.closedFrom) throw new InvalidInput('closedTo', `must be after closedFrom (${rest.closedFrom})`)
     let ownerId = rest.ownerId
     if (auth.role === 'operator') {
       if (ownerId !== undefined && ownerId !== auth.operatorId) {
@@ -147,7 +150,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       ownerId = auth.operatorId
     }
     const nowMs = now()
-    const filters: LeadFilters = { ...rest, ownerId, open: overdue === true ? true : open, overdueAt: overdue === true ? nowMs : undefined }
+    const filters: LeadFilters = { ...rest, ownerId, open: overdue === true ? true : closedRange ? false : open, overdueAt: overdue === true ? nowMs : undefined }
     const page = leadPage(leads, filters, limit, before)
     return { leads: page.rows.map((row) => presentLead(viewLead(row), nowMs, matrix)), nextBefore: page.nextBefore }
   })

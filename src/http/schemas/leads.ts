@@ -95,6 +95,8 @@ export const LeadListQuery = Type.Object({
   channel: Type.Optional(LeadChannel),
   open: Type.Optional(Type.Boolean({ description: 'true: open leads only; false: closed ones only' })),
   overdue: Type.Optional(Type.Literal(true, { hint: 'be true (leave it out for every lead)', description: 'open leads past their response deadline' })),
+  closedFrom: Type.Optional(Type.Integer({ minimum: 0, description: 'closed leads only: closed at or after this instant (epoch ms)' })),
+  closedTo: Type.Optional(Type.Integer({ minimum: 0, description: 'closed leads only: closed before this instant (epoch ms)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: maxLeadPageSize, default: 50 })),
   before: Type.Optional(Type.String({ minLength: 1, maxLength: 500 }))
 }, { additionalProperties: false })

@@ -13,14 +13,45 @@ export const Job = Type.Object({
   lastError: Nullable(Type.String()), createdAt: EpochMs, finishedAt: Nullable(EpochMs)
 })
 
+export const FindingVerdict = Type.Object({
+  verdict: Type.Literal('wrong'), note: Nullable(Type.String()), markedBy: Type.String({ description: 'who marked it: the user\'s name' }), markedAt: EpochMs
+})
+
 const Finding = Type.Object({
   ruleId: Type.String(), kind: Type.String(), severity: Type.String(), title: Type.String(), message: Type.String(),
-  segmentIndex: Nullable(Type.Integer()), atMs: Nullable(Type.Integer()), speaker: Nullable(Type.String()), text: Nullable(Type.String()), penalty: Type.Number()
+  segmentIndex: Nullable(Type.Integer()), atMs: Nullable(Type.Integer()), speaker: Nullable(Type.String()), text: Nullable(Type.String()), penalty: Type.Number(),
+  /** A supervisor marked the finding wrong (POST /api/calls/:callId/qa/findings/:findingIndex/verdict). */
+  verdict: Nullable(FindingVerdict)
+})
+
+export const FindingParams = Type.Object({
+  callId: Type.String({ minLength: 1, maxLength: 100 }),
+  findingIndex: Type.Integer({ minimum: 0, maximum: 9999, description: 'the finding\'s place in the call\'s qa.findings, from 0' })
+})
+
+export const VerdictBody = Type.Object({
+  verdict: Type.Literal('wrong', { description: 'the rule fired where it should not have' }),
+  note: Type.Optional(Type.String({ maxLength: 500 }))
+}, { additionalProperties: false })
+
+export const RulePrecisionView = Type.Object({
+  ruleSets: Type.Array(Type.Object({
+    ruleSetId: Type.String(), name: Type.String(), categoryId: Nullable(Type.String()),
+    fallback: Type.Boolean({ description: 'the built-in set, used while no stored set covers calls without a category' }),
+    rules: Type.Array(Type.Object({
+      ruleId: Type.String(), title: Type.String(), kind: Type.String(),
+      fired: Type.Integer({ description: 'findings the rule raised on calls\' QA cards' }),
+      markedWrong: Type.Integer({ description: 'of them, marked wrong by a supervisor' }),
+      precision: Nullable(Type.Number({ description: '(fired - markedWrong) / fired; null when the rule never fired' }))
+    }))
+  }))
 })
 
 export const SpeechView = Type.Object({
   /** Why there is no transcript yet, in words: waiting for a model, queued, failed with its error… */
   status: Type.String(),
+  state: Type.Union(['none', 'waiting_for_model', 'queued', 'running', 'failed', 'transcribed'].map((v) => Type.Literal(v)), { description: 'the transcription\'s state; none: not queued (no stored recording)' }),
+  reason: Nullable(Type.String({ description: 'the last error, or why the model is missing' })),
   job: Nullable(Job),
   transcript: Nullable(Type.Object({ language: Type.String(), engine: Type.String(), model: Type.String(), createdAt: EpochMs, segments: Type.Array(Segment) })),
   qa: Nullable(Type.Object({

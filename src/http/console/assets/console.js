@@ -163,3 +163,9 @@
     pop.querySelector('.close').onclick = () => { pop.hidden = true }
   })
 })()
+
+// Plain forms that remove or revoke something ask first (the server checks the CSRF token and role).
+document.addEventListener('submit', (ev) => {
+  const form = ev.target
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) ev.preventDefault()
+})

@@ -1,10 +1,13 @@
 // The message tables of every area, joined. A table is { en, ru } with the same keys in both
 // (its type checks that); a key defined twice is a mistake the test in test/console finds.
+import * as admin from './admin.js'
 import * as base from './base.js'
+import * as callpage from './callpage.js'
+import * as leadpage from './leadpage.js'
 
 interface Table { en: Record<string, string>, ru: Record<string, string> }
 
-const tables: Table[] = [base]
+const tables: Table[] = [base, admin, callpage, leadpage]
 
 function join (lang: 'en' | 'ru'): Record<string, string> {
   const out: Record<string, string> = {}

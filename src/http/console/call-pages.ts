@@ -1,0 +1,91 @@
+// One call's page (facts, recordings, the conversation with its QA card) and the QA rules page with
+// each rule's precision. The conversation is read from GET /api/calls/:callId/transcript; the words,
+// numbers and times are put in the page's language here, so the template only lays them out.
+import type { FastifyInstance } from 'fastify'
+import { DateTime } from 'luxon'
+import { translator, type Lang } from './i18n.js'
+import type { ConsoleKit } from './kit.js'
+
+interface Segment { speaker: 'caller' | 'operator'; startMs: number; endMs: number; text: string }
+interface Verdict { verdict: string; note: string | null; markedBy: string; markedAt: number }
+interface Finding { ruleId: string; kind: string; severity: string; title: string; message: string; segmentIndex: number | null; atMs: number | null; verdict?: Verdict | null }
+interface SpeechView {
+  state: string; reason: string | null
+  transcript: { language: string; model: string; createdAt: number; segments: Segment[] } | null
+  qa: { score: number; alerts: number; findings: Finding[] } | null
+}
+interface Recording { recordingId: string; kind: string; status: string; url?: string | null }
+
+export async function callPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
+  const zone = app.services.config.leads.timeZone
+  const { render, page, api } = kit
+
+  app.get('/calls/:callId', page('operator'), async (req, reply) => {
+    const callId = encodeURIComponent((req.params as { callId: string }).callId)
+    const story = await api(req, `/api/calls/${callId}`)
+    if (story.status !== 200) return render(req, reply, 'error.njk', { message: story.body?.message }, story.status)
+    const [speech, golden] = await Promise.all([api(req, `/api/calls/${callId}/transcript`), api(req, '/api/golden')])
+    const lead = story.body.call.leadId === null ? null : await api(req, `/api/leads/${encodeURIComponent(story.body.call.leadId)}`)
+    const lang = kit.langOf(req)
+    return render(req, reply, 'call.njk', {
+      story: story.body,
+      conversation: speech.status === 200 ? conversation(speech.body as SpeechView, story.body, lang, zone) : null,
+      golden: (golden.body?.calls ?? []).find((g: { callId: string }) => g.callId === story.body.call.callId) ?? null,
+      lead: lead?.status === 200 ? lead.body.lead : null
+    })
+  })
+
+  app.get('/reports/qa-rules', page('supervisor'), async (req, reply) => {
+    const [precision, categories] = await Promise.all([api(req, '/api/qa/rule-precision'), api(req, '/api/categories')])
+    const lang = kit.langOf(req)
+    const names = Object.fromEntries(((categories.body?.categories ?? []) as Array<{ categoryId: string; name: string }>).map((c) => [c.categoryId, c.name]))
+    const count = new Intl.NumberFormat(lang)
+    const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
+    const ruleSets = ((precision.body?.ruleSets ?? []) as Array<{ ruleSetId: string; name: string; categoryId: string | null; fallback: boolean; rules: Array<{ ruleId: string; title: string; kind: string; fired: number; markedWrong: number; precision: number | null }> }>)
+      .map((set) => ({
+        ...set,
+        categoryName: set.categoryId === null ? null : names[set.categoryId] ?? set.categoryId,
+        rules: set.rules.map((r) => ({ ...r, firedText: count.format(r.fired), markedWrongText: count.format(r.markedWrong), precisionText: r.precision === null ? null : percent.format(r.precision) }))
+      }))
+    return render(req, reply, 'report-qa-rules.njk', { ruleSets, failed: precision.status !== 200 ? precision.body?.message ?? String(precision.status) : null })
+  })
+}
+
+/** A position in the call as m:ss (h:mm:ss past an hour), digits in the page's language. */
+export function callClock (ms: number, lang: Lang): string {
+  const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false })
+  const one = new Intl.NumberFormat(lang, { useGrouping: false })
+  const s = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(s / 3600); const m = Math.floor((s % 3600) / 60)
+  return h > 0 ? `${one.format(h)}:${two.format(m)}:${two.format(s % 60)}` : `${one.format(m)}:${two.format(s % 60)}`
+}
+
+/** The conversation and QA card as the page shows them. */
+function conversation (view: SpeechView, story: { answeredBy: { name: string } | null; customer: { name: string | null } | null; recordings: Recording[]; call: { callId: string } }, lang: Lang, zone: string) {
+  const t = translator(lang)
+  const when = (ms: number): string => DateTime.fromMillis(ms, { zone }).setLocale(lang).toLocaleString(DateTime.DATETIME_MED)
+  const findings = (view.qa?.findings ?? []).map((f, index) => ({
+    index, title: f.title, message: f.message, kind: f.kind, severity: t(`cp.severity.${f.severity}`),
+    atMs: f.atMs, clock: f.atMs === null ? null : callClock(f.atMs, lang), segmentIndex: f.segmentIndex,
+    wrong: f.verdict == null ? null : { note: f.verdict.note, text: t('cp.markedWrong', { who: f.verdict.markedBy, at: when(f.verdict.markedAt) }) }
+  }))
+  const flagged = new Set(findings.filter((f) => f.wrong === null && f.segmentIndex !== null).map((f) => f.segmentIndex))
+  const segments = (view.transcript?.segments ?? []).map((s, index) => ({
+    index, atMs: s.startMs, clock: callClock(s.startMs, lang), text: s.text, speaker: s.speaker,
+    who: s.speaker === 'operator'
+      ? { role: t('cp.operator'), name: story.answeredBy?.name ?? null }
+      : { role: t('cp.customer'), name: story.customer?.name ?? null },
+    flagged: flagged.has(index),
+    findings: findings.filter((f) => f.segmentIndex === index).map((f) => f.index)
+  }))
+  const mixed = story.recordings.find((r) => r.kind === 'mixed' && r.status === 'stored' && r.url !== null)
+  return {
+    state: view.state,
+    stateText: t(`cp.state.${view.state}`),
+    reason: view.reason,
+    about: view.transcript === null ? null : t('cp.transcribedWith', { model: view.transcript.model, language: view.transcript.language, at: when(view.transcript.createdAt) }),
+    player: mixed === undefined ? null : mixed.url ?? `/api/calls/${encodeURIComponent(story.call.callId)}/recordings/${encodeURIComponent(mixed.recordingId)}`,
+    segments,
+    qa: view.qa === null ? null : { score: new Intl.NumberFormat(lang).format(view.qa.score), alerts: view.qa.alerts, findings }
+  }
+}
