@@ -2,7 +2,7 @@
 // indexed query that follows a merged number and counts earlier calls and deals, for a typical
 // customer and for one with 3,000 calls over two merged numbers, among 100,000 calls.
 import { CallsRepo } from '../src/db/calls-repo.js'
-import { CustomersRepo } from '../src/db/customers-repo.js'
+import { CustomerService } from '../src/customers/customer-service.js'
 import { openDb } from '../src/db/open.js'
 import { calls, customers } from '../src/db/schema.js'
 import { percentiles, printFigures } from './stats.js'
@@ -20,7 +20,7 @@ export function benchCustomerLookup (customerCount = 20_000, callCount = 100_000
     }
   })()
   let seq = 0
-  new CustomersRepo(db, () => 0, (prefix) => `${prefix}_${++seq}`).merge('cus_0', 'cus_1', 'bench')
+  new CustomerService(db, () => 0, (prefix) => `${prefix}_${++seq}`).merge('cus_0', 'cus_1', 'bench')
   const measure = (phone: string): { p50: number; p99: number; calls: number } => {
     const samples: number[] = []
     let seen = 0

@@ -9,12 +9,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
-import wavefile from 'wavefile'
 import { speechWorkerEnv } from '../src/config.js'
 import { describeEngine } from '../src/speech/engine.js'
 import { writeRandomWhisperModel, type RandomModelShape } from '../src/speech/ggml-model.js'
 import { WorkerTranscriber } from '../src/speech/transcriber.js'
-import { seeded } from './stats.js'
+import { toneWav } from './tone-wav.js'
 
 const run = promisify(execFile)
 const median = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2 }
@@ -25,15 +24,6 @@ export const modelShapes: Record<string, RandomModelShape> = {
   'base-sized (512 wide, 6+6 layers)': { state: 512, heads: 8, audioLayers: 6, textLayers: 6, seed: 7 }
 }
 
-/** 16 kHz mono tone-and-noise: the rate whisper.cpp's tool takes without resampling. */
-function wav16k (seconds: number, seed: number): Buffer {
-  const random = seeded(seed)
-  const samples = new Int16Array(16000 * seconds)
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(Math.sin(i / (14 + (i >> 13) % 5)) * 6000 + (random() - 0.5) * 3000)
-  const wav = new wavefile.WaveFile()
-  wav.fromScratch(1, 16000, '16', samples)
-  return Buffer.from(wav.toBuffer())
-}
 
 interface CliRun { wallMs: number; totalMs: number; loadMs: number; encodeMs: number; encodeRuns: number }
 
@@ -67,7 +57,7 @@ export async function benchEngine (pairs = 5): Promise<Record<string, string>> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-engine-bench-'))
   try {
     const audio = join(dir, 'track.wav')
-    writeFileSync(audio, wav16k(seconds, 3))
+    writeFileSync(audio, toneWav(16000, seconds, 3))
     for (const [label, shape] of Object.entries(modelShapes)) {
       const model = join(dir, `ggml-${shape.state}.bin`)
       await writeRandomWhisperModel(model, shape)
@@ -112,7 +102,7 @@ export async function benchNativeVsPrebuilt (pairs = 3): Promise<Record<string, 
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-engine-bench-'))
   try {
     const audio = join(dir, 'track.wav')
-    writeFileSync(audio, wav16k(10, 3))
+    writeFileSync(audio, toneWav(16000, 10, 3))
     const model = join(dir, 'ggml-tiny-sized.bin')
     await writeRandomWhisperModel(model, modelShapes['tiny-sized (384 wide, 4+4 layers)']!)
     const threads = Number(process.env.RINGLEAD_BENCH_WHISPER_THREADS ?? 2)

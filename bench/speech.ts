@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import wavefile from 'wavefile'
 import { openDb } from '../src/db/open.js'
 import { calls, recordings, transcriptionJobs } from '../src/db/schema.js'
 import { scoreCall, type QaRule } from '../src/domain/qa.js'
@@ -13,18 +12,10 @@ import { defaultRuleSet } from '../src/speech/default-rule-set.js'
 import { corpusFigures } from './qa-corpus.js'
 import { startBenchWorld } from './call-bench.js'
 import { percentiles, seeded } from './stats.js'
+import { toneWav } from './tone-wav.js'
 
 const ms = (n: number): string => n.toFixed(2)
 
-/** 8 kHz mono noise-and-tone audio, like a phone track (no espeak needed here). */
-function phoneWav (seconds: number, seed: number): Buffer {
-  const random = seeded(seed)
-  const samples = new Int16Array(8000 * seconds)
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(Math.sin(i / (7 + (i >> 12) % 5)) * 6000 + (random() - 0.5) * 3000)
-  const wav = new wavefile.WaveFile()
-  wav.fromScratch(1, 8000, '16', samples)
-  return Buffer.from(wav.toBuffer())
-}
 
 const words = ['здравствуйте', 'заказ', 'доставка', 'холодильник', 'цена', 'скидка', 'гарантия', 'hello', 'order', 'delivery', 'price', 'ну', 'типа', 'спасибо', 'завтра', 'курьер']
 
@@ -97,7 +88,7 @@ export async function benchQueue (): Promise<Record<string, string>> {
   try {
     const modelPath = join(dir, 'ggml-random.bin')
     await writeRandomWhisperModel(modelPath)
-    const track = phoneWav(5, 5)
+    const track = toneWav(8000, 5, 5)
     const empty = await setupP99(0, modelPath, track)
     const full = await setupP99(10_000, modelPath, track)
     return {

@@ -119,6 +119,8 @@ export class CallContext {
   /** Operators' phones ringing now, by channel. */
   readonly ringing = new Map<string, OperatorLeg>()
   answered: OperatorLeg | null = null
+  /** The operator the board counts as talking on this call, from their answer on (before `answered` is set). */
+  talkingOnBoard: string | null = null
   answeredAt: number | null = null
   bridgeId: string | null = null
   hangupBy: CallEnded['hangupBy'] = null

@@ -7,13 +7,12 @@
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
-import { AsteriskCommandFailed } from '../asterisk/errors.js'
 import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
 import { fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
-import { ignoreChannelGone } from '../asterisk/expected-errors.js'
+import { ignoreChannelGone, ignoreMonitorGone } from '../asterisk/expected-errors.js'
 
 type Kind = 'mixed' | 'caller' | 'operator'
 
@@ -179,12 +178,8 @@ export class CallRecorder {
     this.monitored = null
     const ami = this.deps.recording.ami()
     if (ami === null || !ami.connected) return
-    try {
-      await ami.stopMixMonitor(channel)
-    } catch (err) {
-      if (err instanceof AsteriskCommandFailed && /no such channel|could not stop/i.test(err.asteriskMessage)) return
-      this.deps.log.warn({ err: (err as Error).message, channelId: channel }, 'StopMixMonitor failed: the files close when the channel ends')
-    }
+    // Unexpected failures are counted; the files still close when the channel ends.
+    await ami.stopMixMonitor(channel).catch(ignoreMonitorGone(this.deps.log, 'StopMixMonitor', { channelId: channel }))
   }
 
   /** A MixMonitor file, once Asterisk has closed it (the channel may have hung up a moment ago). */

@@ -145,6 +145,20 @@ export class OperatorBoard {
     this.unannounced.clear()
   }
   legStoppedRinging (operatorId: string): void { this.bump(operatorId, (l) => { l.ringingLegs = Math.max(0, l.ringingLegs - 1) }) }
+
+  /**
+   * The operator answered the leg that rang: ringing becomes talking in one step, so nobody (the
+   * waiting line above all) sees them free in between.
+   */
+  ringAnswered (operatorId: string): void {
+    this.bump(operatorId, (l) => { l.ringingLegs = Math.max(0, l.ringingLegs - 1); l.talkingLegs++; l.today.currentCalls++ })
+  }
+
+  /** An answered leg the call let go before the conversation began (the caller left first): undoes `ringAnswered`. */
+  talkAborted (operatorId: string): void {
+    this.bump(operatorId, (l) => { l.talkingLegs = Math.max(0, l.talkingLegs - 1); l.today.currentCalls = Math.max(0, l.today.currentCalls - 1) })
+  }
+
   talkStarted (operatorId: string): void {
     this.bump(operatorId, (l) => { l.talkingLegs++; l.today.currentCalls++ })
   }

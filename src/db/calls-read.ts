@@ -1,7 +1,6 @@
 // Read side of calls: the whole story of one call, and a filtered, paged list.
 import { and, asc, desc, eq, exists, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { RoutingPlan } from '../domain/routing.js'
-import { InvalidInput } from '../errors.js'
 import type { Db } from './open.js'
 import { callAttempts, calls, categories, customers, leads, operators, qaResults, recordings } from './schema.js'
 
@@ -268,27 +267,18 @@ export interface CallPage { calls: CallSummary[]; nextCursor: string | null }
 export const defaultCallPageSize = 50
 export const maxCallPageSize = 200
 
-/** Cursor = the last call of a page (startedAt, callId), so pages stay stable while calls arrive. */
-function encodeCursor (startedAt: number, callId: string): string {
-  return Buffer.from(JSON.stringify([startedAt, callId]), 'utf8').toString('base64url')
-}
+/** Where a page starts: after this call (the last of the previous page), newest first. */
+export interface CallKey { startedAt: number; callId: string }
 
-function decodeCursor (cursor: string): { startedAt: number; callId: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(parsed) && parsed.length === 2 && Number.isSafeInteger(parsed[0]) && typeof parsed[1] === 'string') {
-      return { startedAt: parsed[0] as number, callId: parsed[1] }
-    }
-  } catch (err) {
-    if (!(err instanceof SyntaxError)) throw err
-  }
-  throw new InvalidInput('cursor', 'is not a cursor this server gave out; use nextCursor from the previous page')
-}
+/** The filters, the page size (checked by the caller) and where the page starts. */
+export type CallQuery = Omit<CallFilters, 'limit' | 'cursor'> & { limit: number; after?: CallKey }
+
+/** One page of calls and, when there are more, the last call of it. */
+export interface CallRows { calls: CallSummary[]; last: CallKey | null }
 
 /** Calls newest first, filtered, one page at a time (keyset pagination). */
-export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
-  const limit = filters.limit ?? defaultCallPageSize
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxCallPageSize) throw new InvalidInput('limit', `must be a whole number from 1 to ${maxCallPageSize}`)
+export function listCalls (db: Db, filters: CallQuery): CallRows {
+  const limit = filters.limit
   const where: Array<SQL | undefined> = []
   if (filters.fromMs !== undefined) where.push(gte(calls.startedAt, filters.fromMs))
   if (filters.toMs !== undefined) where.push(lt(calls.startedAt, filters.toMs))
@@ -300,8 +290,8 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
   if (filters.categoryId !== undefined) where.push(eq(calls.categoryId, filters.categoryId))
   if (filters.minScore !== undefined) where.push(gte(qaResults.score, filters.minScore))
   if (filters.maxScore !== undefined) where.push(lte(qaResults.score, filters.maxScore))
-  if (filters.cursor !== undefined) {
-    const after = decodeCursor(filters.cursor)
+  if (filters.after !== undefined) {
+    const after = filters.after
     where.push(or(lt(calls.startedAt, after.startedAt), and(eq(calls.startedAt, after.startedAt), lt(calls.callId, after.callId))))
   }
   const rows = db.select({ call: calls, categoryName: categories.name, answererName: operators.name, qaScore: qaResults.score })
@@ -339,7 +329,7 @@ export function listCalls (db: Db, filters: CallFilters = {}): CallPage {
       endReason: c.endReason,
       qaScore
     })),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last.call.startedAt, last.call.callId) : null
+    last: rows.length > limit && last !== undefined ? { startedAt: last.call.startedAt, callId: last.call.callId } : null
   }
 }
 

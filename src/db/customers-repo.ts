@@ -1,14 +1,14 @@
 // The customer card: everything known about one customer over all their numbers, their notes,
 // and merging two customers who turn out to be one person.
 import { and, asc, count, desc, eq, exists, inArray, isNotNull, or, sql } from 'drizzle-orm'
-import { Conflict, InvalidInput, NotFound } from '../errors.js'
+import { NotFound } from '../errors.js'
 import type { Db } from './open.js'
 import { callAttempts, calls, customerMerges, customerNotes, customers, leads, operators, recordings } from './schema.js'
 
 /** Calls on one card; older ones are counted, not listed. */
 export const maxCardCalls = 500
 
-type CustomerRow = typeof customers.$inferSelect
+export type CustomerRow = typeof customers.$inferSelect
 type CallRow = typeof calls.$inferSelect
 
 export interface CustomerCard {
@@ -161,30 +161,21 @@ export class CustomersRepo {
     return this.note(customerId, noteId)
   }
 
+  /** One customer as stored, merged or not. */
+  get (customerId: string): CustomerRow | undefined { return this.row(customerId) }
+
+  transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
+
   /**
-   * Folds `otherId` (and whatever was merged into it) into `customerId`: calls from any of its
-   * numbers are then this customer's. Recorded in customer_merges.
+   * Points `otherId` (and whatever was merged into it) at `customerId`, applies `target`'s new fields
+   * and writes the merge down in customer_merges. The service decides whether the merge may happen.
    */
-  merge (customerId: string, otherId: string, actor: string): void {
-    if (customerId === otherId) throw new InvalidInput('customerId', 'a customer cannot be merged into itself')
-    this.db.$client.transaction(() => {
-      const target = this.row(customerId)
-      if (target === undefined) throw new NotFound('customer', customerId)
-      if (target.mergedInto !== null) throw new Conflict(`customer ${customerId} was merged into ${target.mergedInto}; merge into ${target.mergedInto} instead`)
-      const other = this.row(otherId)
-      if (other === undefined) throw new NotFound('customer', otherId)
-      if (other.mergedInto === customerId) throw new Conflict(`customer ${otherId} is already merged into ${customerId}`)
-      if (other.mergedInto !== null) throw new Conflict(`customer ${otherId} was merged into ${other.mergedInto}; merge ${other.mergedInto} instead`)
-      const now = this.now()
-      // One hop only: customers merged into `other` now point straight at the target.
-      this.db.update(customers).set({ mergedInto: customerId, mergedAt: now })
-        .where(or(eq(customers.customerId, otherId), eq(customers.mergedInto, otherId))).run()
-      const otherIsLater = (other.lastCallAt ?? -1) > (target.lastCallAt ?? -1)
-      this.db.update(customers).set({
-        name: target.name ?? other.name,
-        ...(otherIsLater ? { lastCallAt: other.lastCallAt, lastOperatorId: other.lastOperatorId ?? target.lastOperatorId } : {})
-      }).where(eq(customers.customerId, customerId)).run()
-      this.db.insert(customerMerges).values({ mergeId: this.newId('merge'), customerId, mergedId: otherId, mergedPhone: other.phone, actor, at: now }).run()
-    })()
+  writeMerge (customerId: string, otherId: string, mergedPhone: string, target: Partial<Pick<CustomerRow, 'name' | 'lastCallAt' | 'lastOperatorId'>>, actor: string): void {
+    const now = this.now()
+    // One hop only: customers merged into `other` now point straight at the target.
+    this.db.update(customers).set({ mergedInto: customerId, mergedAt: now })
+      .where(or(eq(customers.customerId, otherId), eq(customers.mergedInto, otherId))).run()
+    this.db.update(customers).set(target).where(eq(customers.customerId, customerId)).run()
+    this.db.insert(customerMerges).values({ mergeId: this.newId('merge'), customerId, mergedId: otherId, mergedPhone, actor, at: now }).run()
   }
 }

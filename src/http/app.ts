@@ -37,6 +37,7 @@ import trackingNumberRoutes from './routes/tracking-numbers.js'
 import speechRoutes from './routes/speech.js'
 import qaVerdictRoutes from './routes/qa-verdicts.js'
 import { services, type Board } from './services.js'
+import { CustomerService } from '../customers/customer-service.js'
 import type { SpeechService } from '../speech/speech-service.js'
 import reportRoutes from './routes/reports.js'
 import { ReportService, reportSettingsFrom } from '../reports/report-service.js'
@@ -154,6 +155,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     board: deps.board,
     health: new HealthService(deps.db, deps.health),
     callRecords: new CallRecords(deps.db),
+    customers: new CustomerService(deps.db, now, catalog.newId),
     catalog,
     leads: deps.leads,
     intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),

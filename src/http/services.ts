@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
 import type { CallRecords } from '../calls/call-records.js'
+import type { CustomerService } from '../customers/customer-service.js'
 import type { Config } from '../config.js'
 import type { HealthService } from '../health/health-service.js'
 import type { CatalogContext } from '../catalog/catalog-service.js'
@@ -31,6 +32,8 @@ export interface Services {
   /** Calls as recorded: pages, stories, queue figures. */
   callRecords: CallRecords
   health: HealthService
+  /** Customer cards, lookups, notes and merges. */
+  customers: CustomerService
   /** Context for catalog writes (operators, categories, tracking numbers). */
   catalog: CatalogContext
   /** The lead lifecycle; lead routes exist only when it is given. */

@@ -1,23 +1,10 @@
 // After the customer hangs up on an answered call, the operator stays on the line and records the
-// outcome with the keypad: 1 deal, 2 refusal (+ reason digit), 3 call back later (+ when).
+// outcome with the keypad: 1 deal, 2 refusal (+ reason digit), 3 call back later (+ when). The menu
+// decides; whoever carries the audio (the call layer over ARI, agi/ over FastAGI) gives it a
+// DispositionMenu.
 import type { Logger } from 'pino'
-import type { AriLink } from '../asterisk/ari-link.js'
 import { addWorkingTime, nextWorkingMoment, type WorkingCalendar } from '../domain/sla-clock.js'
-import type { CallLeads } from './call-leads.js'
 import type { LeadService } from './lead-service.js'
-import { PhoneMenu } from '../asterisk/phone-menu.js'
-
-export interface DispositionPromptDeps {
-  ari: AriLink
-  leads: LeadService
-  callLeads: CallLeads
-  log: Logger
-  now: () => number
-  calendar: WorkingCalendar
-  refusalReasons: readonly string[]
-  timeoutMs: number
-  lang: string
-}
 
 const dayMs = 86_400_000
 /** Key → how far ahead the follow-up goes (calendar days). */
@@ -32,7 +19,14 @@ export interface DispositionMenu {
   say (media: string[]): Promise<void>
 }
 
-export type DispositionMenuDeps = Pick<DispositionPromptDeps, 'leads' | 'now' | 'calendar' | 'refusalReasons' | 'timeoutMs'> & { log: Logger }
+export interface DispositionMenuDeps {
+  leads: LeadService
+  log: Logger
+  now: () => number
+  calendar: WorkingCalendar
+  refusalReasons: readonly string[]
+  timeoutMs: number
+}
 
 /**
  * The disposition menu itself, whatever carries the audio: 1 deal, 2 refusal (+ reason digit),
@@ -74,14 +68,4 @@ export async function runDispositionMenu (deps: DispositionMenuDeps, menu: Dispo
   log.info({ leadId, outcome, reason, followUpAt }, 'disposition recorded from the phone')
   await menu.say(['sound:ringlead/thank-you'])
   return outcome
-}
-
-export async function runDispositionPrompt (deps: DispositionPromptDeps, call: { callId: string; operatorId: string; channelId: string; pressed?: string[] }): Promise<DispositionResult> {
-  const log = deps.log.child({ callId: call.callId, operatorId: call.operatorId, channelId: call.channelId })
-  const menu = new PhoneMenu(deps.ari, call.channelId, deps.lang, log, call.pressed)
-  try {
-    return await runDispositionMenu({ ...deps, log }, menu, `phone:${call.operatorId}`, () => deps.callLeads.leadOf(call.callId, 30_000))
-  } finally {
-    await menu.hangup()
-  }
 }

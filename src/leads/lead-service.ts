@@ -3,7 +3,7 @@
 import type { Logger } from 'pino'
 import type { Bus, LeadChanged } from '../bus.js'
 import type { CallsRepo } from '../db/calls-repo.js'
-import type { LeadRow, LeadsRepo } from '../db/leads-repo.js'
+import type { EscalationRow, LeadEventRow, LeadFilters, LeadRow, LeadsRepo } from '../db/leads-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { initialLadder, type LadderPolicy } from '../domain/escalation.js'
 import { decideTransition, type StatusMatrix } from '../domain/lead-status.js'
@@ -11,6 +11,8 @@ import { normalisePhone } from '../domain/phone.js'
 import { addWorkingTime, type WorkingCalendar } from '../domain/sla-clock.js'
 import { NotFound, InvalidInput } from '../errors.js'
 import { TransitionRefused } from './errors.js'
+
+export type { EscalationRow, LeadEventRow, LeadFilters, LeadRow }
 
 export interface LeadSettings {
   matrix: StatusMatrix
@@ -185,6 +187,13 @@ export class LeadService {
     this.announce('lead.updated', lead.leadId, { kind: 'updated', actor })
     return viewLead(this.deps.repo.get(lead.leadId)!)
   }
+
+  /** Leads by the filters, newest first (the repository's paging by createdAt). */
+  list (filters: LeadFilters): LeadRow[] { return this.deps.repo.list(filters) }
+  /** The lead's history, oldest first. */
+  events (leadId: string): LeadEventRow[] { return this.deps.repo.events(leadId) }
+  /** The lead's escalation ladder. */
+  steps (leadId: string): EscalationRow[] { return this.deps.repo.steps(leadId) }
 
   get (leadId: string): LeadRow {
     const row = this.deps.repo.get(leadId)

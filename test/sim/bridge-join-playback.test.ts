@@ -1,7 +1,7 @@
 // Joining a bridge while a playback runs, as Asterisk 22 does it (FINDINGS.txt, flows 14-17).
 import t from 'tap'
 import type { Simulator } from '../../src/sim/simulator.js'
-import { type AriEvent, EventStream, ari, startSim } from './helpers.js'
+import { type AriEvent, EventStream, ari, callerOperatorAndBridge, startSim } from './helpers.js'
 
 // 10 protocol seconds (200 ms here) like the traces' ringlead-long; "endless" would take 4 minutes
 // of real time, so only a stop or a hang-up ends it within a test: what is checked while a prompt
@@ -12,13 +12,8 @@ async function callerAndOperator (t: Parameters<typeof startSim>[0]) {
   const { sim } = await startSim(t, { sounds })
   sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 5 } })
   const ev = await EventStream.open(sim)
-  const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
-  await ev.type('StasisStart', call.channelId)
-  await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
-  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
-  await ev.type('StasisStart', op.id)
-  const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
-  return { sim, ev, callerId: call.channelId, operatorId: op.id, bridgeId: bridge.id }
+  const { caller, operator, bridgeId } = await callerOperatorAndBridge(sim, ev)
+  return { sim, ev, callerId: caller, operatorId: operator, bridgeId }
 }
 
 async function play (sim: Simulator, ev: EventStream, channelId: string, sound: string): Promise<string> {

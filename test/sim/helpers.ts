@@ -106,14 +106,20 @@ export async function until (what: string, check: () => boolean, timeoutMs = 10_
   }
 }
 
-/** A carrier call answered and an operator leg (PJSIP/101, which must answer) in one mixing bridge. */
-export async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string; bridgeId: string }> {
+/** A carrier call answered, an operator leg (PJSIP/101, which must answer) and an empty mixing bridge. */
+export async function callerOperatorAndBridge (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string; bridgeId: string }> {
   const call = sim.placeCall({ from: '+79031112233', did: '74951234567' })
   await ev.type('StasisStart', call.channelId)
   await ari(sim, 'POST', `/channels/${call.channelId}/answer`)
   const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
   await ev.type('StasisStart', op.id)
   const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string }
-  await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${call.channelId},${op.id}`)
   return { caller: call.channelId, operator: op.id, bridgeId: bridge.id }
+}
+
+/** The same, both legs in the bridge. */
+export async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ caller: string; operator: string; bridgeId: string }> {
+  const legs = await callerOperatorAndBridge(sim, ev)
+  await ari(sim, 'POST', `/bridges/${legs.bridgeId}/addChannel?channel=${legs.caller},${legs.operator}`)
+  return legs
 }

@@ -51,14 +51,13 @@ export async function ringStep (ctx: CallContext, step: PlanStep): Promise<Opera
     for (const entry of started) {
       void entry.attempt.outcome.then((outcome) => {
         pending.delete(entry)
-        recordAttempt(ctx, entry, outcome)
-        if (outcome.result === 'answered') {
-          if (winner || ctx.isOver) {
-            void entry.attempt.hangup()
-          } else {
-            winner = entry
-            for (const other of pending) void other.attempt.cancel()
-          }
+        const wins = outcome.result === 'answered' && winner === null && !ctx.isOver
+        recordAttempt(ctx, entry, outcome, wins)
+        if (wins) {
+          winner = entry
+          for (const other of pending) void other.attempt.cancel()
+        } else if (outcome.result === 'answered') {
+          void entry.attempt.hangup()
         }
         if (pending.size === 0) resolve()
       })
@@ -67,10 +66,18 @@ export async function ringStep (ctx: CallContext, step: PlanStep): Promise<Opera
   return winner
 }
 
-export function recordAttempt (ctx: CallContext, entry: OperatorLeg, o: AttemptOutcome): void {
+/** `wins`: this operator takes the call; the board counts them talking from now on (see talk()). */
+export function recordAttempt (ctx: CallContext, entry: OperatorLeg, o: AttemptOutcome, wins = false): void {
   const now = ctx.now()
   ctx.ringing.delete(entry.attempt.channelId)
-  ctx.deps.board.legStoppedRinging(entry.operatorId)
+  if (wins) {
+    // One step from ringing to talking: released first, the operator would look free to the
+    // waiting line until the conversation began.
+    ctx.deps.board.ringAnswered(entry.operatorId)
+    ctx.talkingOnBoard = entry.operatorId
+  } else {
+    ctx.deps.board.legStoppedRinging(entry.operatorId)
+  }
   ctx.deps.repo.updateAttempt(entry.attemptId, {
     result: o.result, cause: o.cause, causeText: o.causeText || null, endedAt: now, ringMs: now - entry.startedAt,
     ...(o.result === 'answered' ? { answeredAt: now } : {})

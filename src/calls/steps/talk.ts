@@ -8,11 +8,11 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
     await operator.attempt.hangup()
     return
   }
-  const { ari, repo, board } = ctx.deps
+  const { ari, repo } = ctx.deps
   ctx.answered = operator
   const answeredAt = ctx.now()
   ctx.answeredAt = answeredAt
-  board.talkStarted(operator.operatorId)
+  // The board counts the operator talking since they answered (ring-step's recordAttempt).
   repo.updateCall(ctx.callId, { status: 'talking', answeredBy: operator.operatorId, answeredAt, ringMs: answeredAt - ctx.startedAt })
   const bridgeId = `rl-br-${ctx.callId}`
   ctx.bridgeId = bridgeId

@@ -73,6 +73,7 @@ export async function finish (ctx: CallContext, status: CallStatus): Promise<Cal
   const operatorId = ctx.answered?.operatorId ?? null
   const endReason = ctx.problem ?? endReasonOf(ctx, status)
   if (operatorId) board.talkEnded(operatorId, talkMs)
+  else if (ctx.talkingOnBoard !== null) board.talkAborted(ctx.talkingOnBoard)
   repo.transaction(() => {
     repo.updateCall(ctx.callId, {
       status, endedAt, talkMs, ringMs: (ctx.answeredAt ?? endedAt) - ctx.startedAt, hangupBy: ctx.hangupBy, endReason

@@ -2,7 +2,22 @@
 // prefixes, and the few words that count only when said to someone.
 import type { LexiconSpec } from './lexicons.js'
 import { normaliseWord, normaliseWords, stemWord } from './text.js'
-import type { TranscriptIndex } from './transcript-index.js'
+
+/**
+ * What matching a lexicon reads of a transcript's word index (transcript-index.ts's TranscriptIndex
+ * has it): named here so that the index may import this module without a cycle.
+ */
+export interface WordIndex {
+  readonly count: number
+  readonly norms: readonly string[]
+  readonly segmentOf: Int32Array
+  readonly startsSentenceOf: Uint8Array
+  norm (i: number): string
+  stem (i: number): string
+  written (i: number): string
+  withNorm (norm: string): ArrayLike<number> & Iterable<number>
+  withStem (stem: string): ArrayLike<number> & Iterable<number>
+}
 
 type Context = 'you' | 'insult' | null
 interface Entry { mode: 'stem' | 'exact' | 'root' | 'inside'; value: string; context: Context }
@@ -88,7 +103,7 @@ const addressed = new Set(['ты', 'вы', 'you', 'your', 'youre'])
 const insultLead = new Set(['a', 'you', 'such', 'total', 'big', 'little'])
 
 /** Whether the word at position i, matched by letters, also stands where it counts. */
-function inContext (e: Entry, t: TranscriptIndex, i: number): boolean {
+function inContext (e: Entry, t: WordIndex, i: number): boolean {
   if (e.context === null) return true
   const segment = t.segmentOf[i]!
   const before = (k: number): string => i - k >= 0 && t.segmentOf[i - k] === segment ? t.norm(i - k) : ''
@@ -98,14 +113,14 @@ function inContext (e: Entry, t: TranscriptIndex, i: number): boolean {
 }
 
 /** Capitalised inside a sentence: a name or a title («Идиот» Достоевского, Mr. Dick), not an insult. */
-const isName = (t: TranscriptIndex, i: number): boolean => { const w = t.written(i); return t.startsSentenceOf[i] === 0 && w[0] !== w[0]!.toLowerCase() }
+const isName = (t: WordIndex, i: number): boolean => { const w = t.written(i); return t.startsSentenceOf[i] === 0 && w[0] !== w[0]!.toLowerCase() }
 
-function phraseWordMatches (p: PhraseWord, t: TranscriptIndex, i: number): boolean {
+function phraseWordMatches (p: PhraseWord, t: WordIndex, i: number): boolean {
   return p.exact !== null ? t.norm(i) === p.exact : t.stem(i) === p.stem
 }
 
 /** Positions of the words of the transcript that the list finds, in the order said (for a phrase, its first word). */
-export function findLexicon (lex: CompiledLexicon, t: TranscriptIndex): number[] {
+export function findLexicon (lex: CompiledLexicon, t: WordIndex): number[] {
   const hits = new Set<number>()
   for (const norm of t.norms) {
     const e = matchWord(lex, norm)

@@ -7,14 +7,10 @@ import { CallListQuery, CallPage, CallParams, CallStory, OutboundAccepted, Outbo
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { InvalidInput, Unavailable } from '../../errors.js'
-import { CustomersRepo } from '../../db/customers-repo.js'
-import { LeadsRepo } from '../../db/leads-repo.js'
 import { maySeeLead } from './leads.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, catalog, callRecords } = app.services
-  const leadsRepo = new LeadsRepo(db)
-  const customers = new CustomersRepo(db, now, catalog.newId)
+  const { customers, callRecords } = app.services
 
   app.get('/calls', {
     schema: { querystring: CallListQuery, response: { 200: CallPage, ...authErrors } }
@@ -46,7 +42,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       }
       operatorId = auth.operatorId
       // Naming a lead or customer ties the call, and its story, to them: only the operator's own.
-      const lead = body.leadId === undefined ? undefined : leadsRepo.get(body.leadId)
+      const lead = body.leadId === undefined ? undefined : customers.leadOwner(body.leadId)
       if (lead !== undefined && !maySeeLead(auth, lead)) {
         throw new Forbidden(`an operator token may call only about its own operator's leads (${auth.operatorId}); lead ${body.leadId} needs role supervisor or admin`)
       }

@@ -4,7 +4,6 @@
 // lead of; supervisors and admins see everyone.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { CustomersRepo } from '../../db/customers-repo.js'
 import { normalisePhone } from '../../domain/phone.js'
 import { InvalidInput } from '../../errors.js'
 import { authOf } from '../auth.js'
@@ -14,8 +13,7 @@ import { CustomerCard, CustomerList, CustomerLookupQuery, CustomerParams, MergeB
 import { actorOf } from './leads.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, config, catalog } = app.services
-  const repo = new CustomersRepo(db, now, catalog.newId)
+  const { config, customers: repo } = app.services
 
   /** Operators only reach customers they know; the message says why not. */
   const assertMayRead = (req: FastifyRequest, customerId: string): void => {

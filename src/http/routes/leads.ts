@@ -4,10 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import { getOperator } from '../../catalog/catalog-service.js'
-import { LeadsRepo, type EscalationRow, type LeadEventRow, type LeadFilters, type LeadRow } from '../../db/leads-repo.js'
 import { isOverdueInStatus, type StatusMatrix } from '../../domain/lead-status.js'
 import { InvalidInput } from '../../errors.js'
-import { viewLead, type LeadService, type LeadView } from '../../leads/lead-service.js'
+import { viewLead, type EscalationRow, type LeadEventRow, type LeadFilters, type LeadRow, type LeadService, type LeadView } from '../../leads/lead-service.js'
 import type { TokenAuth } from '../../accounts/token-service.js'
 import { authOf, requireRole } from '../auth.js'
 import { Forbidden } from '../errors.js'
@@ -85,7 +84,7 @@ function decodeBefore (before: string): { createdAt: number; leadId: string } {
  * in the same millisecond as the cursor's are fetched again and dropped here; the rare page that
  * loses too many to ties is read again, larger.
  */
-function leadPage (repo: LeadsRepo, filters: LeadFilters, limit: number, before: string | undefined): { rows: LeadRow[]; nextBefore: string | null } {
+function leadPage (repo: Pick<LeadService, 'list'>, filters: LeadFilters, limit: number, before: string | undefined): { rows: LeadRow[]; nextBefore: string | null } {
   const after = before === undefined ? undefined : decodeBefore(before)
   for (let extra = 0; ; extra = extra * 2 + limit) {
     const want = limit + 1 + extra
@@ -109,9 +108,8 @@ export function followUpMs (value: number | string | null | undefined, nowMs: nu
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now, statusMatrix: matrix } = app.services
+  const { catalog, now, statusMatrix: matrix } = app.services
   const leads = leadServiceOf(app)
-  const repo = new LeadsRepo(db)
 
   const checkStatus = (field: string, status: string): void => {
     if (!(status in matrix.statuses)) throw new InvalidInput(field, `unknown status "${status}" (known: ${Object.keys(matrix.statuses).join(', ')})`)
@@ -129,8 +127,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   const detail = (leadId: string) => ({
     lead: presentLead(viewLead(leads.get(leadId)), now(), matrix),
-    events: repo.events(leadId).map(eventView),
-    escalations: repo.steps(leadId).map(stepView)
+    events: leads.events(leadId).map(eventView),
+    escalations: leads.steps(leadId).map(stepView)
   })
 
   app.get('/leads', {
@@ -153,7 +151,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const nowMs = now()
     const filters: LeadFilters = { ...rest, ownerId, open: overdue === true ? true : closedRange ? false : open, overdueAt: overdue === true ? nowMs : undefined }
-    const page = leadPage(repo, filters, limit, before)
+    const page = leadPage(leads, filters, limit, before)
     return { leads: page.rows.map((row) => presentLead(viewLead(row), nowMs, matrix)), nextBefore: page.nextBefore }
   })
 
@@ -189,7 +187,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const { leadId } = leadFor(req, req.params.leadId)
     const { operatorId } = req.body
-    const operator = getOperator(db, operatorId)
+    const operator = getOperator(catalog.db, operatorId)
     if (operator === undefined) throw new InvalidInput('operatorId', `unknown operator ${operatorId}`)
     if (operator.removedAt !== null) throw new InvalidInput('operatorId', `operator ${operatorId} was removed`)
     const actor = actorOf(authOf(req))
