@@ -14,6 +14,7 @@ import { type Contexts, findExtension, loadDialplan, showContext } from './dialp
 import { type BridgeHost, Bridges } from './bridges.js'
 import { DEFAULT_SOUNDS, Player } from './player.js'
 import { type RecordParams, Recorder } from './recorder.js'
+import { checkSnoop, heardBy as voicesReaching } from './snoop.js'
 import { checkExternalMedia, ExternalMedia, type ExternalMediaParams } from './external-media.js'
 
 export type PhoneBehaviour =
@@ -145,6 +146,8 @@ export class World implements MediaHost, BridgeHost {
   getChannel (channelId: string): SimChannel | undefined { return this.channelsById.get(channelId) }
   channelViews (): SimChannelView[] { return [...this.channelsById.values()].map(channelView) }
   bridgeViews (): SimBridgeView[] { return this.bridges.views() }
+  /** Whose voices reach the channel through bridges, snoops and whispers (snoop.ts). */
+  voicesReaching (channelId: string): string[] { return voicesReaching({ getChannel: (id) => this.channelsById.get(id), getBridge: (id) => this.getBridge(id) }, channelId) }
 
   // ---- phones --------------------------------------------------------------------------------
 
@@ -738,10 +741,7 @@ export class World implements MediaHost, BridgeHost {
   // ---- snoop ------------------------------------------------------------------------------------
 
   snoop (channelId: string, spy: string | undefined, whisper: string | undefined, app: string | undefined, appArgs: string | undefined, snoopId: string | undefined): Record<string, unknown> {
-    const directions = ['none', 'in', 'out', 'both']
-    if (spy !== undefined && !directions.includes(spy)) throw ariFail(400, 'Invalid direction specified for spy')
-    if (whisper !== undefined && !directions.includes(whisper)) throw ariFail(400, 'Invalid direction specified for whisper')
-    if (!app) throw ariFail(400, 'Application name is required')
+    const checked = checkSnoop({ spy, whisper, app })
     const target = this.channelOr404(channelId, 'Provided channel was not found')
     if (snoopId && this.channelsById.has(snoopId)) throw ariFail(409, 'Channel with given unique ID already exists')
     const args = appArgs ? appArgs.split(',') : []
@@ -753,14 +753,15 @@ export class World implements MediaHost, BridgeHost {
       state: 'Up',
       caller: { name: '', number: '' },
       connected: { name: '', number: '' },
-      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [app, ...args].join(',') },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [checked.app, ...args].join(',') },
       toneHz: target.toneHz
     })
     ch.snoopOf = target.id
-    ch.spy = (spy ?? 'none') as SimChannel['spy']
+    ch.spy = checked.spy
+    ch.whisper = checked.whisper
     target.snoops.add(ch.id)
-    ch.apps.add(app)
-    ch.stasisApp = app
+    ch.apps.add(checked.app)
+    ch.stasisApp = checked.app
     // Asterisk's StasisStart for the snoop can beat the HTTP response; emit it first.
     this.emit('StasisStart', { args, channel: channelSnapshot(ch) }, ch.apps)
     return channelSnapshot(ch)
