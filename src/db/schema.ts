@@ -473,6 +473,8 @@ export const users = sqliteTable('users', {
   operatorId: text('operator_id').references(() => operators.operatorId),
   /** Console language: ru | en. */
   language: text('language').notNull().default('ru'),
+  /** The phone that rings when this person listens in on a call and has no operator (e.g. PJSIP/150). */
+  phoneEndpoint: text('phone_endpoint'),
   /** scrypt$N$r$p$salt$hash (base64url). */
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at').notNull(),
@@ -504,3 +506,17 @@ export const goldenCalls = sqliteTable('golden_calls', {
   markedBy: text('marked_by').notNull(),
   markedAt: integer('marked_at').notNull()
 })
+
+/** Listen / whisper / barge sessions on a call: start, mode switches, end, and who. */
+export const callSupervisionEvents = sqliteTable('call_supervision_events', {
+  eventId: text('event_id').primaryKey(),
+  sessionId: text('session_id').notNull(),
+  callId: text('call_id').notNull(),
+  userId: text('user_id').notNull(),
+  userName: text('user_name').notNull(),
+  kind: text('kind', { enum: ['ringing', 'started', 'mode', 'ended'] }).notNull(),
+  mode: text('mode', { enum: ['listen', 'whisper', 'barge'] }),
+  /** Why it ended (hung up, call over, no answer, failure). */
+  detail: text('detail'),
+  at: integer('at').notNull()
+}, (t) => [index('call_supervision_events_call').on(t.callId, t.at)])
