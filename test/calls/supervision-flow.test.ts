@@ -3,16 +3,18 @@
 // listen/whisper/barge (who hears whom checked on the simulator); the story tells each step; the
 // supervisor hanging up, or the call ending, leaves nothing behind.
 import t from 'tap'
-import { eq } from 'drizzle-orm'
-import { createUser } from '../../src/accounts/user-service.js'
-import { users } from '../../src/db/schema.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
+/** A supervisor console user, with a phone of their own (set through PATCH /api/users/:userId) or none. */
 async function supervisor (w: World, phone: string | null): Promise<string> {
-  const user = await createUser(w.daemon.db, { username: `sup${Math.floor(Math.random() * 1e9)}`, password: 'a long password 123', role: 'supervisor', operatorId: null }, Date.now())
-  w.daemon.db.update(users).set({ phoneEndpoint: phone }).where(eq(users.userId, user.userId)).run()
-  return user.userId
+  const made = await w.daemon.app.inject({ method: 'POST', url: '/api/users', headers: { authorization: `Bearer ${w.token}` }, payload: { username: `sup${++users}`, role: 'supervisor', password: 'a long password 123' } })
+  const userId = made.json().userId as string
+  if (phone === null) return userId
+  const set = await w.daemon.app.inject({ method: 'PATCH', url: `/api/users/${userId}`, headers: { authorization: `Bearer ${w.token}` }, payload: { phoneEndpoint: phone } })
+  if (set.json().phoneEndpoint !== phone) throw new Error(`phone not set: ${set.body}`)
+  return userId
 }
+let users = 0
 
 async function talkingCall (w: World): Promise<{ callId: string; caller: string; operator: string }> {
   const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
@@ -100,6 +102,9 @@ t.test('an unanswered supervisor phone stops at the ring timeout; a call nobody 
   w.sim.addEndpoint('150', { behaviour: { kind: 'noanswer' } })
   const userId = await supervisor(w, 'PJSIP/150')
   const phoneless = await supervisor(w, null)
+  const bad = await w.daemon.app.inject({ method: 'PATCH', url: `/api/users/${phoneless}`, headers: { authorization: `Bearer ${w.token}` }, payload: { phoneEndpoint: 'not a phone' } })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().message, /phoneEndpoint/)
   const { callId } = await talkingCall(w)
   t.equal((await listen(w, 'call_nope', { userId })).statusCode, 404)
   const no = await listen(w, callId, { userId: phoneless })
