@@ -4,10 +4,11 @@ import * as admin from './admin.js'
 import * as base from './base.js'
 import * as callpage from './callpage.js'
 import * as leadpage from './leadpage.js'
+import * as listen from './listen.js'
 
 interface Table { en: Record<string, string>, ru: Record<string, string> }
 
-const tables: Table[] = [base, admin, callpage, leadpage]
+const tables: Table[] = [base, admin, callpage, leadpage, listen]
 
 function join (lang: 'en' | 'ru'): Record<string, string> {
   const out: Record<string, string> = {}
