@@ -117,3 +117,23 @@ t.test('an unanswered supervisor phone stops at the ring timeout; a call nobody 
   t.match((await story(w, callId)).supervision.at(-1), { kind: 'ended', mode: null, detail: /no_answer/ })
   t.notOk(phoneLeg(w, '150'), 'the phone stopped ringing')
 })
+
+t.test('a WebSocket outage does not end a session: squaring with Asterisk leaves the supervisor leg and snoop alone', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  w.sim.addEndpoint('150', { behaviour: { kind: 'answer', afterMs: 10 } })
+  const userId = await supervisor(w, 'PJSIP/150')
+  const { callId, operator } = await talkingCall(w)
+  t.equal((await listen(w, callId, { userId })).statusCode, 202)
+  await until('listening', () => { const sup = phoneLeg(w, '150'); return sup !== undefined && w.sim.hears(sup).length === 2 })
+  const sup = phoneLeg(w, '150')!
+  const bridgeLists = (): number => w.sim.wire.responses().filter((r) => r.resource === 'bridges' && r.nickname === 'list').length
+  const before = bridgeLists()
+  w.sim.dropWebSockets()
+  await until('squared with Asterisk after the reconnect', () => bridgeLists() > before)
+  w.sim.sendDtmf(sup, '5')
+  await until('whisper after the outage', () => w.sim.hears(operator).includes(sup))
+  t.ok(phoneLeg(w, '150'), 'the supervisor is still on')
+  t.notOk((await story(w, callId)).supervision.some((e: any) => e.kind === 'ended'), 'the session goes on')
+})
