@@ -23,6 +23,7 @@ import { benchSettings } from './asterisk/settings.js'
 import { benchIdle } from './idle.js'
 import { benchBackground } from './background.js'
 import { benchLive } from './live.js'
+import { benchListen } from './listen.js'
 
 const results = new Map<string, Record<string, string>>()
 /** Load average, and the share of the last minute some task waited for a CPU (Linux PSI). */
@@ -132,6 +133,7 @@ await step('18. idle daemon: CPU with the simulator and no calls', () => benchId
 await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
+await step('24. listening in: a supervisor\'s click (API POST) → their phone rings (simulator), one talking call', () => benchListen())
 if (asterisk === null) {
   console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
 } else {
@@ -183,6 +185,7 @@ summary['20. FastAGI server RSS MB before / peak / after 3,000 hostile connectio
 summary['20. FastAGI proper sessions under attack: served / failed'] = get('20.', 'proper sessions under attack: served / failed')
 const real = [...results.entries()].find(([t]) => t.startsWith('21.'))?.[1] ?? {}
 for (const [k, v] of Object.entries(real)) if (k.startsWith('knee') || k === 'FAILED') summary[`21. ${k}`] = v
+summary['24. click → supervisor phone rings p50 / p99 ms (target ≤ 300)'] = `${get('24.', 'click → supervisor phone rings p50 ms')} / ${get('24.', 'p99 ms')}`
 summary['load average at start / end'] = `${startLoad} / ${load()}`
 summary['total s'] = ((Date.now() - started) / 1000).toFixed(0)
 printFigures('summary', summary)

@@ -17,7 +17,7 @@ import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
 import { CallsRepo } from './db/calls-repo.js'
-import { loadOperatorsWithSkills } from './db/catalog-repo.js'
+import { SupervisionService } from './calls/supervision-service.js'
 import { openDb, type Db } from './db/open.js'
 import { WriteBehind } from './db/write-behind.js'
 import { demoTraffic } from './sim/demo-traffic.js'
@@ -26,7 +26,7 @@ import type { Simulator } from './sim/simulator.js'
 import { stopInOrder } from './daemon-stop.js'
 import { listenOrExplain } from './listen-error.js'
 import type { ScheduledTask } from 'node-cron'
-import { getOperator, listOperators } from './db/catalog-repo.js'
+import { getOperator, listOperators, loadOperatorsWithSkills } from './db/catalog-repo.js'
 import { LeadsRepo } from './db/leads-repo.js'
 import { MenuService } from './catalog/menu-service.js'
 import { CallQueue } from './calls/call-queue.js'
@@ -243,6 +243,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   // Writes a killed process journaled while the database was locked land before anything reads the calls.
   writes.replay()
   center.start()
+  const supervision = new SupervisionService({ db, ari, clock, log, newId, talkingOn: (callId) => center.talkingOn(callId), ringTimeoutSeconds: config.routing.ringTimeoutSeconds, guardMs: config.calls.attemptGuardMs })
+  center.otherOwners.push((channelId) => supervision.supervision.owns(channelId))
   if (amiLink && config.calls.trackDirectDials) {
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
@@ -334,7 +336,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
     speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } }),
-    board: { view: (operatorId: string) => board.view(operatorId) },
+    board: { view: (operatorId: string) => board.view(operatorId) }, listen: (req) => supervision.listen(req),
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',
       ami: amiLink ? (amiLink.connected ? 'connected' : 'disconnected') : 'not configured',
@@ -379,7 +381,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
           stopRetention()
         },
         closeListeners: async () => { await Promise.all([app.close(), agi?.server.close()]) },
-        drainCalls: (callsMs, hangUpMs) => center.drain(callsMs, hangUpMs),
+        drainCalls: async (callsMs, hangUpMs) => { await Promise.all([center.drain(callsMs, hangUpMs), supervision.supervision.stop()]) },
         stopTranscription: async (ms) => { await Promise.all([transcription.stop(ms), live?.close()]) },
         drainEscalations: () => escalations.drain(),
         closeRest: async () => {

@@ -1,5 +1,6 @@
 // Console users, their sessions and the login lockout. Passwords are stored as scrypt hashes;
 // session cookies as their sha256 (the cookie holds 32 random bytes, the hash cannot be reversed).
+import { endpointPattern } from '../catalog/catalog-rules.js'
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import { getOperator } from '../db/catalog-repo.js'
@@ -23,7 +24,7 @@ const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen
 /** scrypt at N=2^15, r=8: about 50 ms and 32 MiB per hash, twice Node's default work factor. */
 const scryptParams = { N: 2 ** 15, r: 8, p: 1 }
 
-export interface NewUser { username: string; displayName?: string; role: Role; operatorId?: string | null; language?: Language; password: string }
+export interface NewUser { username: string; displayName?: string; role: Role; operatorId?: string | null; phoneEndpoint?: string | null; language?: Language; password: string }
 
 export async function hashPassword (password: string): Promise<string> {
   const salt = randomBytes(16)
@@ -59,6 +60,13 @@ function checkOperatorLink (db: Db, role: Role, operatorId: string | null): void
   if (operatorId !== null && !isLiveOperator(db, operatorId)) throw new InvalidInput('operatorId', `unknown operator ${operatorId}`)
 }
 
+/** A phone for listening in is an Asterisk dial string, as an operator's endpoint is (PJSIP/150). */
+function checkPhoneEndpoint (endpoint: string | null): string | null {
+  if (endpoint === null) return null
+  if (!new RegExp(endpointPattern).test(endpoint)) throw new InvalidInput('phoneEndpoint', `${JSON.stringify(endpoint)} is not a dial string like PJSIP/150`)
+  return endpoint
+}
+
 export async function createUser (db: Db, input: NewUser, nowMs: number, userId: string = randomId('usr')): Promise<UserView> {
   const username = input.username.trim().toLowerCase()
   if (!/^[a-z0-9._@-]{2,64}$/.test(username)) throw new InvalidInput('username', 'must be 2 to 64 of a-z 0-9 . _ @ -')
@@ -72,11 +80,12 @@ export async function createUser (db: Db, input: NewUser, nowMs: number, userId:
   if (userByName(db, username, { enabled: false }) !== undefined) throw new Conflict(`user ${username} already exists`)
   const passwordHash = await hashPassword(input.password)
   const displayName = (input.displayName ?? '').trim() || username
-  insertUser(db, { userId, username, displayName, role: input.role, operatorId, language, passwordHash, createdAt: nowMs })
+  const phoneEndpoint = checkPhoneEndpoint(input.phoneEndpoint ?? null)
+  insertUser(db, { userId, username, displayName, role: input.role, operatorId, phoneEndpoint, language, passwordHash, createdAt: nowMs })
   return getUser(db, userId)!
 }
 
-export interface UserChange { displayName?: string; role?: Role; operatorId?: string | null; language?: Language; disabled?: boolean; password?: string }
+export interface UserChange { displayName?: string; role?: Role; operatorId?: string | null; phoneEndpoint?: string | null; language?: Language; disabled?: boolean; password?: string }
 
 export async function updateUser (db: Db, userId: string, change: UserChange, nowMs: number): Promise<UserView> {
   const row = userRow(db, userId)
@@ -89,6 +98,7 @@ export async function updateUser (db: Db, userId: string, change: UserChange, no
   if (change.displayName !== undefined) checkDisplayName(change.displayName)
   if (change.displayName !== undefined && change.displayName.trim() !== '') set.displayName = change.displayName.trim()
   if (change.language !== undefined) set.language = change.language
+  if (change.phoneEndpoint !== undefined) set.phoneEndpoint = checkPhoneEndpoint(change.phoneEndpoint)
   if (change.disabled !== undefined) set.disabledAt = change.disabled ? (row.disabledAt ?? nowMs) : null
   if (change.password !== undefined) {
     checkPasswordRules(change.password, [row.username, change.displayName ?? row.displayName])

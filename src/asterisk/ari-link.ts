@@ -66,6 +66,7 @@ export interface ChannelView {
   /** Arguments of Stasis(<our app>,…) when the dialplan sent the channel to us; null otherwise. */
   appArgs: string[] | null
 }
+export type SnoopDirection = 'none' | 'in' | 'out' | 'both'
 export interface BridgeView { bridgeId: string; channelIds: string[] }
 
 interface AriEventWire {
@@ -97,7 +98,7 @@ const setsState = { repeat: 'any-reset' } as const
 const createsNamed = { repeat: 'any-reset', createsNamed: true } as const
 
 /** First Stasis argument of the legs ringlead originates itself (never a new inbound call). */
-const ourLegKinds = new Set(['dialed', 'snoop', 'escalation', 'customer'])
+const ourLegKinds = new Set(['dialed', 'snoop', 'escalation', 'customer', 'supervisor'])
 
 interface AriLinkEvents {
   inbound: [InboundChannel]
@@ -340,9 +341,10 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     await this.cmd('record bridge', bridgeId, 'POST', `bridges/${enc(bridgeId)}/record`, { name, format: 'wav', ifExists: 'overwrite' }, undefined, createsNamed)
   }
 
-  /** A snoop channel hearing what `channelId` says (spy "in"), entering our app with `appArgs`. */
-  async snoop (channelId: string, snoopId: string, appArgs: string): Promise<void> {
-    await this.cmd('snoop', channelId, 'POST', `channels/${enc(channelId)}/snoop/${enc(snoopId)}`, { spy: 'in', app: this.opts.app, appArgs })
+  /** A snoop on `channelId` entering our app (default: hears what its party says). "out": what its party hears / is whispered. */
+  async snoop (channelId: string, snoopId: string, appArgs: string, directions: { spy: SnoopDirection; whisper: SnoopDirection } = { spy: 'in', whisper: 'none' }): Promise<void> {
+    const query = directions.whisper === 'none' ? { spy: directions.spy, app: this.opts.app, appArgs } : { ...directions, app: this.opts.app, appArgs }
+    await this.cmd('snoop', channelId, 'POST', `channels/${enc(channelId)}/snoop/${enc(snoopId)}`, query)
   }
 
   /**
@@ -393,5 +395,4 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     const list = await this.rest.send({ command: 'list bridges', target: '', method: 'GET', path: 'bridges', repeat: 'any-reset' }) as Array<{ id: string; channels: string[] }>
     return list.map((b) => ({ bridgeId: b.id, channelIds: [...b.channels] }))
   }
-
 }

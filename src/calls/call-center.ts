@@ -37,6 +37,8 @@ export class CallCenter {
   /** Squarings under way, and the callers whose call ended meanwhile: a channel list taken before is stale for them. */
   private squarings = 0
   private readonly endedWhileSquaring = new Set<string>()
+  /** Other parts' live channels (a supervisor listening in), kept when squaring after a reconnect. */
+  readonly otherOwners: Array<(channelId: string) => boolean> = []
 
   constructor (private readonly deps: CallCenterDeps) {
     this.log = deps.log.child({ part: 'calls' })
@@ -72,6 +74,12 @@ export class CallCenter {
         this.running.delete(done)
       })
     return call.callId
+  }
+
+  /** The operator talking on a running call (inbound or outbound) and their channel; null when none is. */
+  talkingOn (callId: string): { operatorId: string; channelId: string } | null {
+    for (const call of [...this.sessions.values(), ...this.outbound.values()]) if (call.callId === callId) return call.talking
+    return null
   }
 
   private liveCalls (): LiveCall[] { return [...this.sessions.values(), ...this.outbound.values()] }
@@ -132,7 +140,7 @@ export class CallCenter {
     for (const call of this.liveCalls()) call.reconcile(live, listedAt)
     const bridges = await this.deps.ari.listBridges()
     const sessions = this.liveCalls()
-    const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId))
+    const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId)) || this.otherOwners.some((owns) => owns(channelId))
     const bridged = new Set<string>()
     for (const bridge of bridges) {
       if (!bridge.bridgeId.startsWith('rl-br-') || sessions.some((s) => s.bridge === bridge.bridgeId)) continue

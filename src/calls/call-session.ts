@@ -27,6 +27,11 @@ export class CallSession {
   get callId (): string { return this.ctx.callId }
   get channelId (): string { return this.ctx.caller.channelId }
   get bridge (): string | null { return this.ctx.bridgeId }
+  /** The operator talking on the call and their channel; null before the answer and once they left. */
+  get talking (): { operatorId: string; channelId: string } | null {
+    const a = this.ctx.answered
+    return a === null || a.attempt.isGone || this.ctx.isOver ? null : { operatorId: a.operatorId, channelId: a.attempt.channelId }
+  }
 
   /** Whether a channel Asterisk lists belongs to this call (caller, operator legs, snoops). */
   owns (channelId: string): boolean { return this.ctx.owns(channelId) }

@@ -80,6 +80,10 @@ export class OutboundCall {
   }
 
   get bridge (): string | null { return this.bridgeId }
+  /** The operator talking with the customer and their channel; null before the customer answers and once either left. */
+  get talking (): { operatorId: string; channelId: string } | null {
+    return this.answeredAt === null || this.operatorLeg.isGone || this.customerLeg === null || this.customerLeg.isGone ? null : { operatorId: this.req.operator.operatorId, channelId: this.operatorLeg.channelId }
+  }
 
   owns (channelId: string): boolean {
     const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId

@@ -1,4 +1,5 @@
 // Read side of calls: the whole story of one call, and a filtered, paged list.
+import { SupervisionRepo, type SupervisionEventRow } from './supervision-repo.js'
 import { and, asc, desc, eq, exists, gte, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { RoutingPlan } from '../domain/routing.js'
 import type { Db } from './open.js'
@@ -73,6 +74,8 @@ export interface CallStory {
     startedAt: number
     endedAt: number | null
   }>
+  /** Listen / whisper / barge sessions on the call, step by step. */
+  supervision: Array<Omit<SupervisionEventRow, 'eventId' | 'callId'>>
 }
 
 /** calls.warnings holds a JSON array of strings; older or hand-written rows may hold plain text. */
@@ -113,7 +116,7 @@ function parsePlan (text: string | null, warnings: string[]): RoutingPlan | null
   return null
 }
 
-/** Everything known about one call, or undefined when there is no such call. Three indexed queries. */
+/** Everything known about one call, or undefined when there is no such call. Four indexed queries. */
 export function callStory (db: Db, callId: string): CallStory | undefined {
   const head = db.select({ call: calls, customer: customers, categoryName: categories.name, answererName: operators.name })
     .from(calls)
@@ -195,7 +198,8 @@ export function callStory (db: Db, callId: string): CallStory | undefined {
       error: r.error,
       startedAt: r.startedAt,
       endedAt: r.endedAt
-    }))
+    })),
+    supervision: new SupervisionRepo(db).forCall(callId).map(({ eventId: _id, callId: _call, ...e }) => e)
   }
 }
 

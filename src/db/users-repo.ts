@@ -15,6 +15,8 @@ export interface UserView {
   displayName: string
   role: Role
   operatorId: string | null
+  /** The phone that rings when the person listens in and has no operator. */
+  phoneEndpoint: string | null
   language: Language
   createdAt: number
   disabledAt: number | null
@@ -28,6 +30,7 @@ export const userView = (row: UserRow): UserView => ({
   displayName: row.displayName,
   role: row.role,
   operatorId: row.operatorId,
+  phoneEndpoint: row.phoneEndpoint,
   language: (languages as readonly string[]).includes(row.language) ? row.language as Language : 'ru',
   createdAt: row.createdAt,
   disabledAt: row.disabledAt

@@ -13,6 +13,7 @@ import { ensureAdminToken } from '../accounts/token-service.js'
 import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
+import type { ListenRequest, ListenStarted } from '../calls/supervision-service.js'
 import { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
@@ -22,6 +23,7 @@ import { leadSettingsFrom } from '../leads/settings.js'
 import { authenticate } from './auth.js'
 import { errorHandler, notFoundHandler } from './error-handler.js'
 import callRoutes from './routes/calls.js'
+import supervisionRoutes from './routes/supervision.js'
 import categoryRoutes from './routes/categories.js'
 import customerRoutes from './routes/customers.js'
 import healthRoutes from './routes/health.js'
@@ -73,6 +75,8 @@ export interface AppDeps {
   dialplan?: DialplanService
   /** Click-to-call; without it POST /api/calls/outbound answers 503. */
   outbound?: (input: ClickToCallInput) => { callId: string }
+  /** Listening in; without it POST /api/calls/{callId}/listen answers 503. */
+  listen?: (req: ListenRequest) => ListenStarted
   /** The status matrix `leads` works with; by default the one the config gives (RINGLEAD_LEADS_STATUS_MATRIX). */
   statusMatrix?: StatusMatrix
   /** Voice menus; by default a repository over `db`. */
@@ -96,7 +100,7 @@ export const httpRedactPaths = [
 ]
 
 /** Authenticated resources, each one plugin under /api. */
-const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, userRoutes, reportRoutes]
+const resources = [operatorRoutes, categoryRoutes, trackingNumberRoutes, callRoutes, supervisionRoutes, customerRoutes, tokenRoutes, menuRoutes, queueRoutes, userRoutes, reportRoutes]
 
 export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -164,6 +168,7 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
     reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,
     outbound: deps.outbound,
+    listen: deps.listen,
     statusMatrix: deps.statusMatrix ?? (deps.leads !== undefined ? leadSettingsFrom(deps.config).matrix : defaultStatusMatrix),
     speech: deps.speech
   })

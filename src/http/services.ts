@@ -14,6 +14,7 @@ import type { IntakeService } from '../leads/intake-service.js'
 import type { LeadService } from '../leads/lead-service.js'
 import type { MenuService } from '../catalog/menu-service.js'
 import type { WaitingView } from '../calls/call-queue.js'
+import type { ListenRequest, ListenStarted } from '../calls/supervision-service.js'
 import type { DialplanService } from '../pbx/dialplan-service.js'
 import type { SpeechService } from '../speech/speech-service.js'
 
@@ -43,6 +44,8 @@ export interface Services {
   dialplan?: DialplanService
   /** Click-to-call (POST /api/calls/outbound); absent when the app runs without the call center. */
   outbound?: (input: ClickToCallInput) => { callId: string }
+  /** Listening in on a call (POST /api/calls/{callId}/listen); absent without the call center. */
+  listen?: (req: ListenRequest) => ListenStarted
   /** The status matrix the lead service works with (for the overdue-in-status flag). */
   statusMatrix: StatusMatrix
   menus: MenuService

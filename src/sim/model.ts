@@ -41,6 +41,7 @@ export interface SimChannel {
   toneHz: number
   snoopOf?: string
   spy?: 'none' | 'in' | 'out' | 'both'
+  whisper?: 'none' | 'in' | 'out' | 'both'
   snoops: Set<string>
   answeredAtMs?: number
   /** Music on hold playing to the channel (its class). */
@@ -103,6 +104,8 @@ export interface SimChannelView {
   toneHz: number
   /** The music-on-hold class playing, when one is. */
   moh?: string
+  /** A snoop's spied channel and directions. */
+  snoop?: { of: string; spy: string; whisper: string }
 }
 
 /** channels repeats channelIds under the ARI property name, for callers used to the Bridge model. */
@@ -118,6 +121,7 @@ export function channelView (ch: SimChannel): SimChannelView {
     inStasis: ch.stasisApp !== undefined,
     ...(ch.moh !== undefined ? { moh: ch.moh } : {}),
     ...(ch.bridgeId !== undefined ? { bridgeId: ch.bridgeId } : {}),
+    ...(ch.snoopOf !== undefined ? { snoop: { of: ch.snoopOf, spy: ch.spy ?? 'none', whisper: ch.whisper ?? 'none' } } : {}),
     caller: { ...ch.caller },
     toneHz: ch.toneHz
   }

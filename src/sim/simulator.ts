@@ -93,6 +93,8 @@ export interface Simulator {
   /** External media channels sending RTP now. */
   externalMedia (): ExternalMediaView[]
   bridges (): SimBridgeView[]
+  /** The parties whose voices reach the channel: bridge peers, spied snoops and whispers (snoop.ts). */
+  hears (channelId: string): string[]
   /** Whether a MixMonitor (AMI) listens on the channel now. */
   mixMonitoring (channelId: string): boolean
   /** Files `dialplan reload` reads from now on. */
@@ -185,6 +187,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     speak: (channelId, pcm16k) => { world.media.speak(channelId, pcm16k) },
     externalMedia: () => world.media.views(),
     bridges: () => world.bridgeViews(),
+    hears: (channelId) => world.voicesReaching(channelId),
     mixMonitoring: (channelId) => world.recorder.monitors.has(channelId),
     setDialplanFiles: (files) => { world.dialplanFiles = files },
     setReloadFault: (fault) => { world.reloadFault = fault },

@@ -6,6 +6,7 @@ import { type SimChannel, channelSnapshot } from './model.js'
 import { findExtension } from './dialplan.js'
 import type { RecordParams } from './recorder.js'
 import { checkExternalMedia, type ExternalMediaParams } from './external-media.js'
+import { checkSnoop, heardBy as voicesReaching } from './snoop.js'
 import type { DeviceState, PhoneBehaviour } from './phones.js'
 import type { InboundCall, InboundHandle } from './world-types.js'
 import { DialingWorld } from './world-dialing.js'
@@ -89,11 +90,11 @@ export class World extends DialingWorld {
 
   // ---- snoop ------------------------------------------------------------------------------------
 
+  /** Whose voices reach the channel through bridges, snoops and whispers (snoop.ts). */
+  voicesReaching (channelId: string): string[] { return voicesReaching({ getChannel: (id) => this.channelsById.get(id), getBridge: (id) => this.getBridge(id) }, channelId) }
+
   snoop (channelId: string, spy: string | undefined, whisper: string | undefined, app: string | undefined, appArgs: string | undefined, snoopId: string | undefined): Record<string, unknown> {
-    const directions = ['none', 'in', 'out', 'both']
-    if (spy !== undefined && !directions.includes(spy)) throw ariFail(400, 'Invalid direction specified for spy')
-    if (whisper !== undefined && !directions.includes(whisper)) throw ariFail(400, 'Invalid direction specified for whisper')
-    if (!app) throw ariFail(400, 'Application name is required')
+    const checked = checkSnoop({ spy, whisper, app })
     const target = this.channelOr404(channelId, 'Provided channel was not found')
     if (snoopId && this.channelsById.has(snoopId)) throw ariFail(409, 'Channel with given unique ID already exists')
     const args = appArgs ? appArgs.split(',') : []
@@ -105,14 +106,15 @@ export class World extends DialingWorld {
       state: 'Up',
       caller: { name: '', number: '' },
       connected: { name: '', number: '' },
-      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [app, ...args].join(',') },
+      dialplan: { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [checked.app, ...args].join(',') },
       toneHz: target.toneHz
     })
     ch.snoopOf = target.id
-    ch.spy = (spy ?? 'none') as SimChannel['spy']
+    ch.spy = checked.spy
+    ch.whisper = checked.whisper
     target.snoops.add(ch.id)
-    ch.apps.add(app)
-    ch.stasisApp = app
+    ch.apps.add(checked.app)
+    ch.stasisApp = checked.app
     // Asterisk's StasisStart for the snoop can beat the HTTP response; emit it first.
     this.emit('StasisStart', { args, channel: channelSnapshot(ch) }, ch.apps)
     return channelSnapshot(ch)

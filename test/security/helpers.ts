@@ -142,7 +142,9 @@ export async function securityWorld (): Promise<SecurityWorld> {
     outbound: (input) => clickToCall({
       db, repo: callsRepo, leads: leadsRepo, place: () => newId('call'), ready: () => true, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
-    }, input)
+    }, input),
+    // Listening in rings a phone through Asterisk; here it takes the request and names the session.
+    listen: (req) => ({ sessionId: newId('sup'), callId: req.callId, userId: req.userId, mode: req.mode, state: 'ringing', endpoint: 'PJSIP/150' })
   }) as unknown as FastifyInstance
 
   /** A call the operator answered, as the call core writes it. */

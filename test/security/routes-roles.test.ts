@@ -5,6 +5,7 @@
 import t from 'tap'
 import type { InjectOptions } from 'fastify'
 import type { Role } from '../../src/domain/roles.js'
+import { userByName } from '../../src/db/users-repo.js'
 import { password, securityWorld, telegramSecret, type Credential, type SecurityWorld } from './helpers.js'
 
 /** Whose resource a request is about: the operator's own (Ana's) or another operator's (Ben's). */
@@ -79,6 +80,8 @@ const table: Record<string, Access> = {
   'GET /api/calls/{callId}': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   'GET /api/calls/{callId}/transcript': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   'GET /api/calls/{callId}/recordings/{recordingId}': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId, recordingId: of(w, whose).recordingId }) },
+  // The supervisor's phone rings (the session names whose; a token names the supervisor user).
+  'POST /api/calls/{callId}/listen': { who: 'supervisor', ok: 202, params: (w) => ({ callId: w.ben.callId }), body: (w) => ({ mode: 'whisper', userId: userByName(w.app.services.db, 'supervisor', { enabled: true })!.userId }) },
   'PUT /api/calls/{callId}/golden': { who: 'supervisor', ok: 200, params: (w) => ({ callId: w.ben.callId }), body: () => ({ golden: true }) },
   'GET /api/transcripts/search': { who: 'operator', ok: 200, query: () => ({ q: 'private' }) },
 

@@ -25,6 +25,8 @@ export const users = sqliteTable('users', {
   operatorId: text('operator_id').references(() => operators.operatorId),
   /** Console language: ru | en. */
   language: text('language').notNull().default('ru'),
+  /** The phone that rings when this person listens in on a call and has no operator (e.g. PJSIP/150). */
+  phoneEndpoint: text('phone_endpoint'),
   /** scrypt$N$r$p$salt$hash (base64url). */
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at').notNull(),

@@ -114,3 +114,17 @@ export const goldenCalls = sqliteTable('golden_calls', {
   markedBy: text('marked_by').notNull(),
   markedAt: integer('marked_at').notNull()
 })
+
+/** Listen / whisper / barge sessions on a call: start, mode switches, end, and who. */
+export const callSupervisionEvents = sqliteTable('call_supervision_events', {
+  eventId: text('event_id').primaryKey(),
+  sessionId: text('session_id').notNull(),
+  callId: text('call_id').notNull(),
+  userId: text('user_id').notNull(),
+  userName: text('user_name').notNull(),
+  kind: text('kind', { enum: ['ringing', 'started', 'mode', 'ended'] }).notNull(),
+  mode: text('mode', { enum: ['listen', 'whisper', 'barge'] }),
+  /** Why it ended (hung up, call over, no answer, failure). */
+  detail: text('detail'),
+  at: integer('at').notNull()
+}, (t) => [index('call_supervision_events_call').on(t.callId, t.at)])

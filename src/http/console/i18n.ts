@@ -19,7 +19,7 @@ export function translator (lang: Lang): (key: string, vars?: Record<string, str
 export function clientMessages (lang: Lang): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(messages[lang])) {
-    if (/^(state|alert|pop|dial|wb|leads|common)\./.test(key)) out[key] = value
+    if (/^(state|alert|pop|dial|wb|leads|common|listen)\./.test(key)) out[key] = value
   }
   return out
 }

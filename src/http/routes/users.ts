@@ -12,13 +12,14 @@ const Role = Type.Union([Type.Literal('operator'), Type.Literal('supervisor'), T
 const Language = Type.Union([Type.Literal('ru'), Type.Literal('en')])
 const UserView = Type.Object({
   userId: Type.String(), username: Type.String(), displayName: Type.String(), role: Role,
-  operatorId: Nullable(Type.String()), language: Language, createdAt: EpochMs, disabledAt: Nullable(EpochMs)
+  operatorId: Nullable(Type.String()), phoneEndpoint: Nullable(Type.String()), language: Language, createdAt: EpochMs, disabledAt: Nullable(EpochMs)
 })
 const NewUserBody = Type.Object({
   username: Type.String({ minLength: 2, maxLength: 64 }),
   displayName: Type.Optional(SafeName({ maxLength: 200 })),
   role: Role,
   operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  phoneEndpoint: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 160, description: 'the phone that rings when this person listens in on a call and has no operator, e.g. PJSIP/150' }))),
   language: Type.Optional(Language),
   password: Type.String({ minLength: 1, maxLength: 200 })
 }, { additionalProperties: false })
@@ -26,6 +27,7 @@ const UserChangeBody = Type.Object({
   displayName: Type.Optional(SafeName({ maxLength: 200 })),
   role: Type.Optional(Role),
   operatorId: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
+  phoneEndpoint: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 160, description: 'the phone that rings when this person listens in on a call and has no operator, e.g. PJSIP/150' }))),
   language: Type.Optional(Language),
   disabled: Type.Optional(Type.Boolean()),
   password: Type.Optional(Type.String({ minLength: 1, maxLength: 200 }))

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox'
 import { maxCallPageSize } from '../../calls/call-records.js'
+import { SupervisionEvent } from './supervision.js'
 import { CategoryId, EpochMs, Nullable, OperatorId } from './common.js'
 
 export const CallStatus = Type.Union([
@@ -143,6 +144,8 @@ export const CallStory = Type.Object({
     /** Where the console fetches the audio (range requests), when the file is kept. */
     url: Type.Optional(Nullable(Type.String()))
   })),
+  /** Supervisors listening in (POST /api/calls/:callId/listen): each session's ringing, start, mode switches and end. */
+  supervision: Type.Array(SupervisionEvent),
   speech: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'transcription state, transcript segments and QA card (see GET /api/calls/:callId/transcript)' }))
 })
 

@@ -5,11 +5,12 @@ import * as base from './base.js'
 import * as board from './board.js'
 import * as callpage from './callpage.js'
 import * as leadpage from './leadpage.js'
+import * as listen from './listen.js'
 import * as serverWords from './lang.js'
 
 interface Table { en: Record<string, string>, ru: Record<string, string> }
 
-const tables: Table[] = [base, admin, board, callpage, leadpage, serverWords]
+const tables: Table[] = [base, admin, board, callpage, leadpage, listen, serverWords]
 
 function join (lang: 'en' | 'ru'): Record<string, string> {
   const out: Record<string, string> = {}
