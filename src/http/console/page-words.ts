@@ -1,6 +1,5 @@
 // What a page needs to show the server's words and people in its language: operators, users and
 // categories by name (never by id), codes by label, stored English texts read back (server-texts).
-import type { Db } from '../../db/open.js'
 import { getUser } from '../../accounts/user-service.js'
 import { listCategories, listOperators } from '../../catalog/catalog-service.js'
 import { formatsFor, type Lang } from './formats.js'
@@ -19,7 +18,10 @@ export interface PageWords {
   who: (actor: string | null | undefined) => string
 }
 
-export function pageWords (db: Db, lang: Lang, zone: string, t: T, status: (s: string) => string): PageWords {
+/** What the catalog and account services read from (the console hands it over, never reads rows itself). */
+type ServiceStore = Parameters<typeof listOperators>[0]
+
+export function pageWords (db: ServiceStore, lang: Lang, zone: string, t: T, status: (s: string) => string): PageWords {
   // Read once per page and only if the page shows a name.
   let ops: Map<string, string> | null = null
   let cats: Map<string, string> | null = null
