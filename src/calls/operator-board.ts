@@ -204,20 +204,23 @@ export class OperatorBoard {
     if (!l) return
     const now = this.deps.now()
     const d = decideAvailability(l, now, this.deps.wrapUpMs)
-    if (d.state !== l.state || d.reason !== l.reason) {
+    const changed = d.state !== l.state || d.reason !== l.reason
+    if (changed) {
       if (d.state !== l.state) {
         l.sinceMs = now
         if (d.state === 'available' || d.state === 'wrap_up') l.idleSinceMs = l.lastCallEndedMs ?? now
       }
       l.state = d.state
       l.reason = d.reason
-      if (quiet) this.unannounced.add(operatorId)
-      else {
-        this.unannounced.delete(operatorId)
-        this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
-      }
     }
+    // The routing view first: a listener of the event (the waiting line above all) reads it at once.
     this.mirror(l, d.state, d.reason)
+    if (!changed) return
+    if (quiet) this.unannounced.add(operatorId)
+    else {
+      this.unannounced.delete(operatorId)
+      this.deps.bus.emit('operator.state', { operatorId, state: d.state, reason: d.reason, atMs: now })
+    }
   }
 
   /** Keeps the operator's routing view in step; notes whether the clock alone can change it. */

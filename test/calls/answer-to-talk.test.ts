@@ -50,3 +50,26 @@ t.test('the operator who answers one caller is not offered to the next one waiti
   queue.dispatch()
   t.same(offered, ['op_1'], 'once A is over, B gets op_1')
 })
+
+t.test('an operator who becomes free is offered to a waiting caller by the state event itself, not by the next poll', async (t) => {
+  const bus = new Bus()
+  const board = new OperatorBoard({
+    loadOperators: () => [{ operatorId: 'op_1', name: 'Ana', endpoint: 'PJSIP/101', isManager: false, paused: false, pausedReason: null, skills: {} }],
+    statsSince: () => new Map(), bus, now, wrapUpMs: 0, timeZone: 'UTC'
+  })
+  board.reload()
+  // A poll an hour apart: only the event can make the offer within this test.
+  const queue = new CallQueue({ board, bus, now, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs: 3_600_000 } })
+  queue.start()
+  t.teardown(() => { queue.stop() })
+
+  board.talkStarted('op_1')
+  queue.join({ callId: 'call-b', arrivedAtMs: now(), returning: false, categoryId: null, stickyOperatorId: null, onlyOperatorIds: null, triedOperatorIds: new Set() }, policy, null)
+  const offered: string[] = []
+  queue.ready('call-b', (op) => { offered.push(op.operatorId) })
+  await nextTurn()
+  t.same(offered, [], 'nobody free while op_1 talks')
+
+  board.talkEnded('op_1', 60_000)
+  t.same(offered, ['op_1'], 'offered as the board announces op_1 free')
+})
