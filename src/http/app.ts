@@ -9,7 +9,9 @@ import { HealthService } from '../health/health-service.js'
 import { CallRecords } from '../calls/call-records.js'
 import { randomId } from '../ids.js'
 import type { Db } from '../db/open.js'
-import { ensureAdminToken } from '../accounts/token-service.js'
+import { AccountService } from '../accounts/account-service.js'
+import { Catalog } from '../catalog/catalog.js'
+import { TrackingService } from '../pbx/tracking-service.js'
 import { DebugRequestLog } from './request-log.js'
 import { defaultStatusMatrix, type StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
@@ -106,9 +108,10 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
   const log = deps.log.child({ part: 'http' }, { redact: { paths: httpRedactPaths, censor: '[redacted]' } })
 
+  const accounts = new AccountService(deps.db)
   const adminToken = deps.config.http.adminToken
   if (adminToken !== undefined && adminToken !== '') {
-    const ensured = ensureAdminToken(deps.db, adminToken, now())
+    const ensured = accounts.ensureAdminToken(adminToken, now())
     if (ensured.status === 'revoked') log.warn({ tokenId: ensured.tokenId }, 'configured admin token was revoked; it stays revoked')
     else log.info({ tokenId: ensured.tokenId, status: ensured.status }, 'configured admin token ready')
     if (adminToken.length < 24) log.warn('configured admin token is short; use at least 24 random characters')
@@ -150,20 +153,21 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   })
   await registerDocs(app as unknown as FastifyInstance)
 
-  const catalog = { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
+  const catalogContext = { db: deps.db, bus: deps.bus, now, newId: deps.newId ?? randomId }
   await app.register(services, {
-    db: deps.db,
     bus: deps.bus,
     config: deps.config,
     now,
     board: deps.board,
     health: new HealthService(deps.db, deps.health),
     callRecords: new CallRecords(deps.db),
-    customers: new CustomerService(deps.db, now, catalog.newId),
-    catalog,
+    customers: new CustomerService(deps.db, now, catalogContext.newId),
+    catalog: new Catalog(catalogContext),
+    accounts,
+    tracking: new TrackingService(catalogContext, deps.config.tracking.holdMinutes),
     leads: deps.leads,
     intake: deps.intake ?? (deps.leads === undefined ? undefined : new IntakeService({ db: deps.db, leads: deps.leads, now, idempotencyKeyDays: deps.config.leads.idempotencyKeyDays })),
-    menus: deps.menus ?? new MenuService(catalog),
+    menus: deps.menus ?? new MenuService(catalogContext),
     waiting: deps.waiting ?? (() => []),
     reports: deps.reports ?? new ReportService(deps.db, reportSettingsFrom(deps.config)),
     dialplan: deps.dialplan,

@@ -2,7 +2,7 @@
 // catalog and tokens are admin only; operators act only on themselves.
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { Role } from '../domain/roles.js'
-import { verifyToken, type TokenAuth } from '../accounts/token-service.js'
+import type { TokenAuth } from '../accounts/token-service.js'
 import { Forbidden, Unauthorized } from './errors.js'
 import { sessionUserOf } from './session.js'
 
@@ -23,8 +23,8 @@ export async function authenticate (req: FastifyRequest): Promise<void> {
   }
   const match = /^Bearer +(\S+) *$/i.exec(header)
   if (match === null) throw new Unauthorized('Authorization header must be "Bearer <token>"')
-  const { db, now } = req.server.services
-  const auth = verifyToken(db, match[1]!, now())
+  const { accounts, now } = req.server.services
+  const auth = accounts.verifyToken(match[1]!, now())
   if (auth === null) throw new Unauthorized('unknown or revoked API token')
   req.auth = auth
 }

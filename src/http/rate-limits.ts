@@ -3,7 +3,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import rateLimit, { type errorResponseBuilderContext } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify'
-import { verifyToken } from '../accounts/token-service.js'
 import { RingleadError } from '../errors.js'
 
 export class RateLimited extends RingleadError {
@@ -25,9 +24,9 @@ const sameSecret = (given: unknown, expected: string): boolean => {
  * counted: the limit is for anonymous callers.
  */
 function identified (req: FastifyRequest): boolean {
-  const { db, now, config } = req.server.services
+  const { accounts, now, config } = req.server.services
   const bearer = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '')
-  if (bearer !== null && verifyToken(db, bearer[1]!, now()) !== null) return true
+  if (bearer !== null && accounts.verifyToken(bearer[1]!, now()) !== null) return true
   return sameSecret(req.headers['x-telegram-bot-api-secret-token'], config.telegram.secretToken)
 }
 

@@ -1,12 +1,14 @@
-// What the routes work with, as typed decorators: `app.services.db`, `app.services.catalog`, …
+// What the routes work with, as typed decorators: `app.services.accounts`, `app.services.catalog`, …
+// Services only, each bound to the store by the composition root (app.ts): no database here.
 import fp from 'fastify-plugin'
 import type { Bus } from '../bus.js'
 import type { CallRecords } from '../calls/call-records.js'
 import type { CustomerService } from '../customers/customer-service.js'
 import type { Config } from '../config.js'
 import type { HealthService } from '../health/health-service.js'
-import type { CatalogContext } from '../catalog/catalog-service.js'
-import type { Db } from '../db/open.js'
+import type { Catalog } from '../catalog/catalog.js'
+import type { AccountService } from '../accounts/account-service.js'
+import type { TrackingService } from '../pbx/tracking-service.js'
 import type { TokenAuth } from '../accounts/token-service.js'
 import type { StatusMatrix } from '../domain/lead-status.js'
 import type { ClickToCallInput } from '../calls/click-to-call.js'
@@ -25,7 +27,6 @@ export interface OperatorLiveView { state: string; reason: string; sinceMs: numb
 export interface Board { view (operatorId: string): OperatorLiveView | undefined }
 
 export interface Services {
-  db: Db
   bus: Bus
   config: Config
   now: () => number
@@ -35,8 +36,12 @@ export interface Services {
   health: HealthService
   /** Customer cards, lookups, notes and merges. */
   customers: CustomerService
-  /** Context for catalog writes (operators, categories, tracking numbers). */
-  catalog: CatalogContext
+  /** Operators, categories and tracking numbers: reads and writes. */
+  catalog: Catalog
+  /** API tokens, console users and sessions, golden calls. */
+  accounts: AccountService
+  /** Tracking pools and the number a site visitor is shown. */
+  tracking: TrackingService
   /** The lead lifecycle; lead routes exist only when it is given. */
   leads?: LeadService
   /** Leads from the API, the web form and Telegram; present with `leads`. */

@@ -1,7 +1,7 @@
 // The console's session cookie and CSRF check, shared by the pages and the /api scope.
 import { createHash, randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { userOfSession, type UserView } from '../accounts/user-service.js'
+import type { UserView } from '../accounts/user-service.js'
 
 export const sessionCookie = 'rl_session'
 /** A random value for visitors not logged in, so the login and first-run forms' tokens are theirs alone. */
@@ -20,8 +20,8 @@ declare module 'fastify' {
 export function sessionUserOf (req: FastifyRequest): UserView | null {
   if (req.consoleUser !== undefined) return req.consoleUser
   const secret = (req.cookies as Record<string, string | undefined> | undefined)?.[sessionCookie]
-  const { db, now } = req.server.services
-  req.consoleUser = secret === undefined ? null : userOfSession(db, secret, now())
+  const { accounts, now } = req.server.services
+  req.consoleUser = secret === undefined ? null : accounts.userOfSession(secret, now())
   return req.consoleUser
 }
 

@@ -81,7 +81,7 @@ const table: Record<string, Access> = {
   'GET /api/calls/{callId}/transcript': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   'GET /api/calls/{callId}/recordings/{recordingId}': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId, recordingId: of(w, whose).recordingId }) },
   // The supervisor's phone rings (the session names whose; a token names the supervisor user).
-  'POST /api/calls/{callId}/listen': { who: 'supervisor', ok: 202, params: (w) => ({ callId: w.ben.callId }), body: (w) => ({ mode: 'whisper', userId: userByName(w.app.services.db, 'supervisor', { enabled: true })!.userId }) },
+  'POST /api/calls/{callId}/listen': { who: 'supervisor', ok: 202, params: (w) => ({ callId: w.ben.callId }), body: (w) => ({ mode: 'whisper', userId: userByName(w.catalog.db, 'supervisor', { enabled: true })!.userId }) },
   'PUT /api/calls/{callId}/golden': { who: 'supervisor', ok: 200, params: (w) => ({ callId: w.ben.callId }), body: () => ({ golden: true }) },
   'GET /api/transcripts/search': { who: 'operator', ok: 200, query: () => ({ q: 'private' }) },
 

@@ -2,9 +2,6 @@
 // a level), written through the catalog service as /api/categories and /api/operators/:id/skills are.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { maxSkillLevel, minSkillLevel } from '../../catalog/catalog-rules.js'
-import {
-  createCategory, deleteCategory, getOperator, listCategories, listOperators, listTrackingNumbers, replaceSkills, updateCategory
-} from '../../catalog/catalog-service.js'
 import { InvalidInput } from '../../errors.js'
 import { adminPost, formOf, submit, type FieldMap, type FormProblem } from './admin-forms.js'
 import { translator } from './i18n.js'
@@ -17,13 +14,13 @@ const specialistFields: FieldMap = { operatorId: { name: 'operatorId', label: 'c
 interface Refusal extends FormProblem { form: string; values: Record<string, string> }
 
 export async function categoryPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { db, catalog } = app.services
+  const { catalog } = app.services
   const post = adminPost(app, kit)
   const idOf = (req: FastifyRequest): string => (req.params as { categoryId: string }).categoryId
 
   const show = (req: FastifyRequest, reply: FastifyReply, refusal: Refusal | null = null): FastifyReply => {
-    const operators = listOperators(db)
-    const categories = listCategories(db).map((c) => ({
+    const operators = catalog.listOperators()
+    const categories = catalog.listCategories().map((c) => ({
       ...c,
       specialists: operators.filter((o) => o.skills[c.categoryId] !== undefined)
         .map((o) => ({ operatorId: o.operatorId, name: o.name, level: o.skills[c.categoryId]! }))
@@ -39,26 +36,26 @@ export async function categoryPages (app: FastifyInstance, kit: ConsoleKit): Pro
 
   app.post('/admin/categories', post, async (req, reply) => {
     const f = formOf(req)
-    return await submit(reply, kit, req, categoryFields, () => { createCategory(catalog, { categoryId: (f.categoryId ?? '').trim(), name: f.name ?? '' }) },
+    return await submit(reply, kit, req, categoryFields, () => { catalog.createCategory({ categoryId: (f.categoryId ?? '').trim(), name: f.name ?? '' }) },
       '/admin/categories', again(req, reply, 'new'))
   })
 
   app.post('/admin/categories/:categoryId', post, async (req, reply) => {
     const f = formOf(req)
-    return await submit(reply, kit, req, categoryFields, () => { updateCategory(catalog, idOf(req), { name: f.name ?? '' }) },
+    return await submit(reply, kit, req, categoryFields, () => { catalog.updateCategory(idOf(req), { name: f.name ?? '' }) },
       '/admin/categories', again(req, reply, `edit:${idOf(req)}`))
   })
 
   app.post('/admin/categories/:categoryId/remove', post, async (req, reply) => {
     const categoryId = idOf(req)
     // The service refuses too, naming ids; the page names the people and numbers in its own words.
-    const holders = listOperators(db).filter((o) => o.skills[categoryId] !== undefined).map((o) => o.name)
-    const dids = listTrackingNumbers(db).filter((n) => n.categoryId === categoryId).map((n) => n.did)
+    const holders = catalog.listOperators().filter((o) => o.skills[categoryId] !== undefined).map((o) => o.name)
+    const dids = catalog.listTrackingNumbers().filter((n) => n.categoryId === categoryId).map((n) => n.did)
     if (holders.length > 0 || dids.length > 0) {
       const text = translator(kit.langOf(req))('cat.inUse', { names: [...holders, ...dids].join(', ') })
       return show(req, reply, { status: 409, field: null, text, form: `edit:${categoryId}`, values: {} })
     }
-    return await submit(reply, kit, req, {}, () => { deleteCategory(catalog, categoryId) }, '/admin/categories', again(req, reply, `edit:${categoryId}`))
+    return await submit(reply, kit, req, {}, () => { catalog.deleteCategory(categoryId) }, '/admin/categories', again(req, reply, `edit:${categoryId}`))
   })
 
   // Adds a specialist or changes their level: the operator's other skills stay as they are.
@@ -66,20 +63,20 @@ export async function categoryPages (app: FastifyInstance, kit: ConsoleKit): Pro
     const f = formOf(req)
     const categoryId = idOf(req)
     return await submit(reply, kit, req, specialistFields, () => {
-      const operator = f.operatorId === undefined || f.operatorId === '' ? undefined : getOperator(db, f.operatorId)
+      const operator = f.operatorId === undefined || f.operatorId === '' ? undefined : catalog.getOperator(f.operatorId)
       if (operator === undefined || operator.removedAt !== null) throw new InvalidInput('operatorId', translator(kit.langOf(req))('cat.pickOperator'))
       const level = f.level === undefined || f.level.trim() === '' ? Number.NaN : Number(f.level)
-      replaceSkills(catalog, operator.operatorId, { ...operator.skills, [categoryId]: level })
+      catalog.replaceSkills(operator.operatorId, { ...operator.skills, [categoryId]: level })
     }, '/admin/categories', again(req, reply, f.from === 'level' ? `spec:${categoryId}:${f.operatorId ?? ''}` : `add:${categoryId}`))
   })
 
   app.post('/admin/categories/:categoryId/specialists/:operatorId/remove', post, async (req, reply) => {
     const { categoryId, operatorId } = req.params as { categoryId: string; operatorId: string }
     return await submit(reply, kit, req, specialistFields, () => {
-      const operator = getOperator(db, operatorId)
+      const operator = catalog.getOperator(operatorId)
       if (operator === undefined) throw new InvalidInput('operatorId', translator(kit.langOf(req))('cat.pickOperator'))
       const { [categoryId]: _dropped, ...rest } = operator.skills // eslint-disable-line @typescript-eslint/no-unused-vars
-      replaceSkills(catalog, operatorId, rest)
+      catalog.replaceSkills(operatorId, rest)
     }, '/admin/categories', again(req, reply, `spec:${categoryId}:${operatorId}`))
   })
 }

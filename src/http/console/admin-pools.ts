@@ -6,7 +6,6 @@ import { Value } from '@sinclair/typebox/value'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { configVariables } from '../../config.js'
 import { InvalidInput } from '../../errors.js'
-import { listPools, putPool } from '../../pbx/tracking-pools.js'
 import { PoolBody, SourceParams } from '../schemas/pbx.js'
 import { expectation } from '../validation.js'
 import { adminPost, formOf, moment, submit, type FieldMap, type FormProblem } from './admin-forms.js'
@@ -39,14 +38,14 @@ function poolFromForm (f: Record<string, string>): { source: string; body: { def
 }
 
 export async function poolPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { db, catalog, now, config } = app.services
+  const { tracking, now, config } = app.services
   const zone = config.leads.timeZone
   const post = adminPost(app, kit)
   const holdVariable = configVariables().find((v) => v.path === 'tracking.holdMinutes')!.variable
 
   const show = (req: FastifyRequest, reply: FastifyReply, refusal: (FormProblem & { form: string; values: Record<string, string> }) | null = null): FastifyReply => {
     const lang = kit.langOf(req)
-    const pools = listPools(db, now()).map((p) => ({ ...p, numbersText: p.numbers.join('\n'), lastExhausted: moment(p.lastExhaustedAt, lang, zone) }))
+    const pools = tracking.listPools(now()).map((p) => ({ ...p, numbersText: p.numbers.join('\n'), lastExhausted: moment(p.lastExhaustedAt, lang, zone) }))
     const holdDefault = { minutes: config.tracking.holdMinutes, variable: holdVariable }
     return kit.render(req, reply, 'admin-pools.njk', { pools, holdDefault, refusal }, refusal?.status ?? 200)
   }
@@ -59,8 +58,8 @@ export async function poolPages (app: FastifyInstance, kit: ConsoleKit): Promise
     const creating = f.existing === undefined || f.existing === ''
     return await submit(reply, kit, req, poolFields, () => {
       const { source, body } = poolFromForm(creating ? f : { ...f, source: f.existing! })
-      if (creating && listPools(db, now(), source).length > 0) throw new InvalidInput('source', translator(kit.langOf(req))('pool.exists'))
-      putPool(catalog, source, body)
+      if (creating && tracking.listPools(now(), source).length > 0) throw new InvalidInput('source', translator(kit.langOf(req))('pool.exists'))
+      tracking.putPool(source, body)
       req.log.info({ source, numbers: body.numbers.length }, creating ? 'tracking pool created' : 'tracking pool changed')
     }, '/admin/pools', (problem) => show(req, reply, { ...problem, form: creating ? 'new' : `edit:${f.existing!}`, values: f }))
   })

@@ -2,7 +2,6 @@
 // shown read-only beside their variables; the overrides a category or a tracking number stores are
 // edited here through the catalog service, as PATCH /api/categories and /api/tracking-numbers do.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { listCategories, listOperators, listTrackingNumbers, updateCategory, updateTrackingNumber } from '../../catalog/catalog-service.js'
 import { configVariables } from '../../config.js'
 import { policyKeys } from '../../domain/routing-policy.js'
 import type { RoutingPolicy } from '../../domain/routing.js'
@@ -29,7 +28,7 @@ const shown = (policy: Partial<RoutingPolicy> | null): Record<string, string> =>
   Object.fromEntries(keys.map((k) => [k, policy?.[k] === undefined ? '' : String(policy[k])]))
 
 export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { db, catalog, config } = app.services
+  const { catalog, config } = app.services
   const post = adminPost(app, kit)
   const variables = new Map(configVariables().map((v) => [v.path, v.variable]))
 
@@ -43,10 +42,10 @@ export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Prom
     // What a reader sees: numbers in the page's language; the form keeps the stored text.
     const readable = (policy: Partial<RoutingPolicy> | null): Record<string, string> =>
       Object.fromEntries(keys.map((k) => [k, typeof policy?.[k] === 'number' ? number.format(policy[k] as number) : String(policy?.[k] ?? '')]))
-    const categories = listCategories(db).map((c) => ({ categoryId: c.categoryId, name: c.name, policy: shown(c.routingPolicy), readable: readable(c.routingPolicy), overrides: c.routingPolicy !== null }))
+    const categories = catalog.listCategories().map((c) => ({ categoryId: c.categoryId, name: c.name, policy: shown(c.routingPolicy), readable: readable(c.routingPolicy), overrides: c.routingPolicy !== null }))
     const names = new Map(categories.map((c) => [c.categoryId, c.name]))
-    const numbers = listTrackingNumbers(db).map((n) => ({ did: n.did, label: n.label, category: n.categoryId === null ? null : names.get(n.categoryId) ?? null, policy: shown(n.routingPolicy), readable: readable(n.routingPolicy), overrides: n.routingPolicy !== null }))
-    const managers = listOperators(db).filter((o) => o.isManager).map((o) => o.name).sort((a, b) => a.localeCompare(b))
+    const numbers = catalog.listTrackingNumbers().map((n) => ({ did: n.did, label: n.label, category: n.categoryId === null ? null : names.get(n.categoryId) ?? null, policy: shown(n.routingPolicy), readable: readable(n.routingPolicy), overrides: n.routingPolicy !== null }))
+    const managers = catalog.listOperators().filter((o) => o.isManager).map((o) => o.name).sort((a, b) => a.localeCompare(b))
     return kit.render(req, reply, 'admin-routing.njk', { defaults, keys: defaults, categories, numbers, managers, refusal }, refusal?.status ?? 200)
   }
 
@@ -56,7 +55,7 @@ export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Prom
     const categoryId = (req.params as { categoryId: string }).categoryId
     const f = formOf(req)
     return await submit(reply, kit, req, policyFields, () => {
-      updateCategory(catalog, categoryId, { routingPolicy: policyFromForm(f) })
+      catalog.updateCategory(categoryId, { routingPolicy: policyFromForm(f) })
       req.log.info({ categoryId }, 'category routing overrides changed')
     }, '/admin/routing', (problem) => show(req, reply, { ...problem, form: `cat:${categoryId}`, values: f }))
   })
@@ -65,7 +64,7 @@ export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Prom
     const did = (req.params as { did: string }).did
     const f = formOf(req)
     return await submit(reply, kit, req, policyFields, () => {
-      updateTrackingNumber(catalog, did, { routingPolicy: policyFromForm(f) })
+      catalog.updateTrackingNumber(did, { routingPolicy: policyFromForm(f) })
       req.log.info({ did }, 'tracking number routing overrides changed')
     }, '/admin/routing', (problem) => show(req, reply, { ...problem, form: `num:${did}`, values: f }))
   })

@@ -3,8 +3,6 @@
 // reload (or the back button) never shows it again and never creates a second token.
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createToken, listTokens, revokeToken } from '../../accounts/token-service.js'
-import { listOperators } from '../../catalog/catalog-service.js'
 import { roles, type Role } from '../../domain/roles.js'
 import { adminPost, formOf, moment, submit, type FieldMap, type FormProblem } from './admin-forms.js'
 import type { ConsoleKit } from './kit.js'
@@ -16,16 +14,16 @@ const showWithinMs = 10 * 60_000
 interface Unshown { secret: string; tokenId: string; name: string; userId: string; untilMs: number }
 
 export async function tokenPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { db, now, config } = app.services
+  const { accounts, catalog, now, config } = app.services
   const zone = config.leads.timeZone
   const post = adminPost(app, kit)
   const unshown = new Map<string, Unshown>()
 
   const show = (req: FastifyRequest, reply: FastifyReply, refusal: (FormProblem & { form: string; values: Record<string, string> }) | null = null): FastifyReply => {
     const lang = kit.langOf(req)
-    const operators = listOperators(db, { includeRemoved: true })
+    const operators = catalog.listOperators({ includeRemoved: true })
     const names = new Map(operators.map((o) => [o.operatorId, o.name]))
-    const tokens = listTokens(db).map((tk) => ({
+    const tokens = accounts.listTokens().map((tk) => ({
       tokenId: tk.tokenId, name: tk.name, role: tk.role, operator: tk.operatorId === null ? null : names.get(tk.operatorId) ?? null,
       created: moment(tk.createdAt, lang, zone), lastUsed: moment(tk.lastUsedAt, lang, zone), revoked: moment(tk.revokedAt, lang, zone)
     })).reverse() // newest first
@@ -39,7 +37,7 @@ export async function tokenPages (app: FastifyInstance, kit: ConsoleKit): Promis
     const f = formOf(req)
     const key = randomBytes(18).toString('base64url')
     return await submit(reply, kit, req, tokenFields, () => {
-      const { token, view } = createToken(db, { name: f.name ?? '', role: (f.role ?? '') as Role, operatorId: f.operatorId === undefined || f.operatorId === '' ? null : f.operatorId }, now())
+      const { token, view } = accounts.createToken({ name: f.name ?? '', role: (f.role ?? '') as Role, operatorId: f.operatorId === undefined || f.operatorId === '' ? null : f.operatorId }, now())
       req.log.info({ tokenId: view.tokenId, role: view.role }, 'token created')
       for (const [k, u] of unshown) if (u.untilMs <= now()) unshown.delete(k)
       unshown.set(key, { secret: token, tokenId: view.tokenId, name: view.name, userId: kit.userOf(req).userId, untilMs: now() + showWithinMs })
@@ -58,7 +56,7 @@ export async function tokenPages (app: FastifyInstance, kit: ConsoleKit): Promis
   app.post('/admin/tokens/:tokenId/revoke', post, async (req, reply) => {
     const tokenId = (req.params as { tokenId: string }).tokenId
     return await submit(reply, kit, req, {}, () => {
-      revokeToken(db, tokenId, now())
+      accounts.revokeToken(tokenId, now())
       req.log.info({ tokenId }, 'token revoked')
     }, '/admin/tokens', (problem) => show(req, reply, { ...problem, form: 'list', values: {} }))
   })

@@ -4,7 +4,6 @@
 // systems. A refusal re-renders the page with the field named and what was typed kept.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
-import { listUsers } from '../../accounts/user-service.js'
 import { refusalReasonsOf } from '../../leads/settings.js'
 import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
@@ -25,7 +24,7 @@ export function periodRange (period: BoardPeriod, nowMs: number, zone: string): 
 }
 
 export async function leadPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
-  const { config, db, now, statusMatrix: matrix } = app.services
+  const { config, accounts, now, statusMatrix: matrix } = app.services
   const zone = config.leads.timeZone
   const currency = config.reports.currency
   const digits = currencyDigits(currency)
@@ -53,7 +52,7 @@ export async function leadPages (app: FastifyInstance, kit: ConsoleKit): Promise
   const wordsFor = (req: FastifyRequest, names: Record<string, string>) => {
     const lang = langOf(req)
     const t = translator(lang)
-    const users = Object.fromEntries(listUsers(db).map((u) => [u.userId, u.displayName]))
+    const users = Object.fromEntries(accounts.listUsers().map((u) => [u.userId, u.displayName]))
     const locale = lang === 'ru' ? 'ru-RU' : 'en-GB'
     // Russian writes the rouble as ₽ (Intl's ru-RU "symbol" for RUB is the code).
     const money = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: lang === 'ru' ? 'narrowSymbol' : 'symbol' })

@@ -1,7 +1,7 @@
 // What a page needs to show the server's words and people in its language: operators, users and
 // categories by name (never by id), codes by label, stored English texts read back (server-texts).
-import { getUser } from '../../accounts/user-service.js'
-import { listCategories, listOperators } from '../../catalog/catalog-service.js'
+import type { AccountService } from '../../accounts/account-service.js'
+import type { Catalog } from '../../catalog/catalog.js'
 import { formatsFor, type Lang } from './formats.js'
 import { readServerText } from './server-texts.js'
 
@@ -18,21 +18,24 @@ export interface PageWords {
   who: (actor: string | null | undefined) => string
 }
 
-/** What the catalog and account services read from (the console hands it over, never reads rows itself). */
-type ServiceStore = Parameters<typeof listOperators>[0]
+/** Where names come from: the bound catalog and account services (the console never reads rows itself). */
+export interface NameSources {
+  catalog: Pick<Catalog, 'listOperators' | 'listCategories'>
+  accounts: Pick<AccountService, 'getUser'>
+}
 
-export function pageWords (db: ServiceStore, lang: Lang, zone: string, t: T, status: (s: string) => string): PageWords {
+export function pageWords ({ catalog, accounts }: NameSources, lang: Lang, zone: string, t: T, status: (s: string) => string): PageWords {
   // Read once per page and only if the page shows a name.
   let ops: Map<string, string> | null = null
   let cats: Map<string, string> | null = null
   const opName = (id: string | null | undefined): string => {
     if (id == null || id === '') return ''
-    ops ??= new Map(listOperators(db, { includeRemoved: true }).map((o) => [o.operatorId, o.name]))
+    ops ??= new Map(catalog.listOperators({ includeRemoved: true }).map((o) => [o.operatorId, o.name]))
     return ops.get(id) ?? id
   }
   const catName = (id: string | null | undefined): string => {
     if (id == null || id === '') return ''
-    cats ??= new Map(listCategories(db).map((c) => [c.categoryId, c.name]))
+    cats ??= new Map(catalog.listCategories().map((c) => [c.categoryId, c.name]))
     return cats.get(id) ?? id
   }
   const label = (prefix: string, code: string | null | undefined): string => {
@@ -45,7 +48,7 @@ export function pageWords (db: ServiceStore, lang: Lang, zone: string, t: T, sta
     const colon = actor.indexOf(':')
     const kind = colon < 0 ? actor : actor.slice(0, colon)
     const id = colon < 0 ? '' : actor.slice(colon + 1)
-    if (kind === 'user') return getUser(db, id)?.displayName ?? id
+    if (kind === 'user') return accounts.getUser(id)?.displayName ?? id
     if (kind === 'operator' || kind === 'phone') return opName(id)
     return label('actor', kind)
   }

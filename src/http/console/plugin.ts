@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import { maxSkillLevel, minSkillLevel } from '../../catalog/catalog-rules.js'
 import type { Role } from '../../domain/roles.js'
-import { countUsers, type UserView } from '../../accounts/user-service.js'
+import type { UserView } from '../../accounts/user-service.js'
 import type { ConsoleFeed } from '../../notify/console-feed.js'
 import { csrfTokenFor, sessionUserOf } from '../session.js'
 import { accountPages, langCookie } from './account-pages.js'
@@ -33,7 +33,7 @@ export interface ConsoleOptions { feed?: ConsoleFeed }
 
 
 export default async function consolePlugin (app: FastifyInstance, opts: ConsoleOptions): Promise<void> {
-  const { config, db, now } = app.services
+  const { config, accounts, catalog, now } = app.services
   const zone = config.leads.timeZone
   const cookieBase = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: config.console.secureCookies }
   const sessionTtlMs = config.console.sessionHours * 3_600_000
@@ -60,7 +60,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
       t,
       st,
       // A page module's own words (e.g. the lead page's `who`) come after, and win.
-      ...pageWords(db, lang, zone, t, st),
+      ...pageWords({ catalog, accounts }, lang, zone, t, st),
       ...ctx,
       lang,
       user,
@@ -93,7 +93,7 @@ export default async function consolePlugin (app: FastifyInstance, opts: Console
   const guard = (min: Role) => async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const user = sessionUserOf(req)
     if (user === null) {
-      if (countUsers(db) === 0) return go(reply, '/setup')
+      if (accounts.countUsers() === 0) return go(reply, '/setup')
       return go(reply, `/login?next=${encodeURIComponent(req.url)}`)
     }
     // The page says which role it needs, as its heading: not a generic "something went wrong".

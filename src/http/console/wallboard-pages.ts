@@ -2,7 +2,6 @@
 // pause forms on it: a supervisor pauses any operator, an operator only themselves, with a reason
 // from the configured list. The live feed itself is live-feed.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { listCategories, pauseOperator, unpauseOperator } from '../../catalog/catalog-service.js'
 import { pauseReasonsOf } from '../../config-wallboard.js'
 import { NotFound } from '../../errors.js'
 import { grade, longestWaitMs } from '../../domain/service-level.js'
@@ -31,7 +30,7 @@ function known (change: () => unknown): boolean {
 }
 
 export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, feed: ConsoleFeed | undefined): Promise<void> {
-  const { config, db, now, catalog } = app.services
+  const { config, now, catalog } = app.services
   const w = config.wallboard
   const reasons = pauseReasonsOf(config.pause.reasons)
   const thresholds = {
@@ -46,7 +45,7 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
     const lang = kit.langOf(req)
     const t = translator(lang)
     const user = kit.userOf(req)
-    const categories = listCategories(db).map((c) => ({ categoryId: c.categoryId, name: c.name }))
+    const categories = catalog.listCategories().map((c) => ({ categoryId: c.categoryId, name: c.name }))
     const category = categories.some((c) => c.categoryId === q.category) ? q.category! : null
     const snapshot = snapshotFor(feed.snapshot(), user)
     const sl = category === null ? snapshot.stats.serviceLevel.pct : snapshot.stats.serviceLevel.byCategory[category]?.pct ?? null
@@ -89,7 +88,7 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
     if (!reasons.includes(reason)) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownReason', { reason }) }, 400)
     const operatorId = target(req, reply)
     if (operatorId === null) return reply
-    if (!known(() => pauseOperator(catalog, operatorId, reason))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
+    if (!known(() => catalog.pauseOperator(operatorId, reason))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
     req.log.info({ operatorId, reason, by: kit.userOf(req).userId }, 'operator paused from the console')
     return kit.go(reply, backTo(body))
   })
@@ -97,7 +96,7 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
   app.post('/wallboard/resume', { ...kit.page('operator'), preHandler: app.csrfProtection }, async (req, reply) => {
     const operatorId = target(req, reply)
     if (operatorId === null) return reply
-    if (!known(() => unpauseOperator(catalog, operatorId))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
+    if (!known(() => catalog.unpauseOperator(operatorId))) return kit.render(req, reply, 'error.njk', { message: translator(kit.langOf(req))('wb.unknownOperator') }, 404)
     req.log.info({ operatorId, by: kit.userOf(req).userId }, 'operator back to work from the console')
     return kit.go(reply, backTo((req.body ?? {}) as Record<string, unknown>))
   })

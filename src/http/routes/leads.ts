@@ -3,7 +3,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
-import { getOperator } from '../../catalog/catalog-service.js'
 import { isOverdueInStatus, type StatusMatrix } from '../../domain/lead-status.js'
 import { InvalidInput } from '../../errors.js'
 import { viewLead, type EscalationRow, type LeadEventRow, type LeadFilters, type LeadRow, type LeadService, type LeadView } from '../../leads/lead-service.js'
@@ -187,7 +186,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const { leadId } = leadFor(req, req.params.leadId)
     const { operatorId } = req.body
-    const operator = getOperator(catalog.db, operatorId)
+    const operator = catalog.getOperator(operatorId)
     if (operator === undefined) throw new InvalidInput('operatorId', `unknown operator ${operatorId}`)
     if (operator.removedAt !== null) throw new InvalidInput('operatorId', `operator ${operatorId} was removed`)
     const actor = actorOf(authOf(req))

@@ -1,7 +1,7 @@
 // /api/operators: who answers calls, their skills, and pausing them.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { createOperator, getOperator, listOperators, pauseOperator, removeOperator, replaceSkills, unpauseOperator, updateOperator, type Operator } from '../../catalog/catalog-service.js'
+import type { Operator } from '../../catalog/catalog-service.js'
 import { NotFound } from '../../errors.js'
 import { authOf, requireRole, requireSelfOr } from '../auth.js'
 import type { Board } from '../services.js'
@@ -16,13 +16,13 @@ const withLive = (operator: Operator, board: Board | undefined) => ({
 })
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, catalog, board } = app.services
+  const { catalog, board } = app.services
 
   app.get('/operators', {
     schema: { querystring: OperatorListQuery, response: { 200: OperatorList, ...authErrors } }
   }, async (req) => {
     const auth = authOf(req)
-    const all = listOperators(db, { includeRemoved: req.query.includeRemoved === true })
+    const all = catalog.listOperators({ includeRemoved: req.query.includeRemoved === true })
     // An operator token sees its own row only.
     const visible = auth.role === 'operator' ? all.filter((o) => o.operatorId === auth.operatorId) : all
     return { operators: visible.map((o) => withLive(o, board)) }
@@ -32,7 +32,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireSelfOr('supervisor'),
     schema: { params: OperatorParams, response: { 200: OperatorView, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
-    const operator = getOperator(db, req.params.operatorId)
+    const operator = catalog.getOperator(req.params.operatorId)
     if (operator === undefined) throw new NotFound('operator', req.params.operatorId)
     return withLive(operator, board)
   })
@@ -41,36 +41,36 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: requireRole('admin'),
     schema: { body: NewOperatorBody, response: { 201: OperatorView, 409: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
-    return reply.status(201).send(withLive(createOperator(catalog, req.body), board))
+    return reply.status(201).send(withLive(catalog.createOperator(req.body), board))
   })
 
   app.patch('/operators/:operatorId', {
     onRequest: requireRole('admin'),
     schema: { params: OperatorParams, body: OperatorPatchBody, response: { 200: OperatorView, 404: ErrorBody, 409: ErrorBody, ...authErrors } }
-  }, async (req) => withLive(updateOperator(catalog, req.params.operatorId, req.body), board))
+  }, async (req) => withLive(catalog.updateOperator(req.params.operatorId, req.body), board))
 
   app.delete('/operators/:operatorId', {
     onRequest: requireRole('admin'),
     schema: { params: OperatorParams, response: { 204: Type.Null(), 404: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
-    removeOperator(catalog, req.params.operatorId)
+    catalog.removeOperator(req.params.operatorId)
     return reply.status(204).send(null)
   })
 
   app.put('/operators/:operatorId/skills', {
     onRequest: requireRole('admin'),
     schema: { params: OperatorParams, body: SkillsBody, response: { 200: OperatorView, 404: ErrorBody, ...authErrors } }
-  }, async (req) => withLive(replaceSkills(catalog, req.params.operatorId, req.body.skills), board))
+  }, async (req) => withLive(catalog.replaceSkills(req.params.operatorId, req.body.skills), board))
 
   app.post('/operators/:operatorId/pause', {
     onRequest: requireSelfOr('supervisor'),
     schema: { params: OperatorParams, body: PauseBody, response: { 200: OperatorView, 404: ErrorBody, ...authErrors } }
-  }, async (req) => withLive(pauseOperator(catalog, req.params.operatorId, req.body?.reason ?? null), board))
+  }, async (req) => withLive(catalog.pauseOperator(req.params.operatorId, req.body?.reason ?? null), board))
 
   app.post('/operators/:operatorId/unpause', {
     onRequest: requireSelfOr('supervisor'),
     schema: { params: OperatorParams, response: { 200: OperatorView, 404: ErrorBody, ...authErrors } }
-  }, async (req) => withLive(unpauseOperator(catalog, req.params.operatorId), board))
+  }, async (req) => withLive(catalog.unpauseOperator(req.params.operatorId), board))
 }
 
 export default routes

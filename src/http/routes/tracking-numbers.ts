@@ -1,7 +1,6 @@
 // /api/tracking-numbers: DIDs on sites and ads, each with a traffic source and/or a category.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { createTrackingNumber, deleteTrackingNumber, getTrackingNumber, listTrackingNumbers, updateTrackingNumber } from '../../catalog/catalog-service.js'
 import { NotFound } from '../../errors.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
@@ -10,18 +9,18 @@ import {
 } from '../schemas/tracking-numbers.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, catalog } = app.services
+  const { catalog } = app.services
 
   app.get('/tracking-numbers', {
     onRequest: requireRole('supervisor'),
     schema: { response: { 200: TrackingNumberList, ...authErrors } }
-  }, async () => ({ trackingNumbers: listTrackingNumbers(db) }))
+  }, async () => ({ trackingNumbers: catalog.listTrackingNumbers() }))
 
   app.get('/tracking-numbers/:did', {
     onRequest: requireRole('supervisor'),
     schema: { params: DidParams, response: { 200: TrackingNumberView, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
-    const number = getTrackingNumber(db, req.params.did)
+    const number = catalog.getTrackingNumber(req.params.did)
     if (number === undefined) throw new NotFound('tracking number', req.params.did)
     return number
   })
@@ -29,18 +28,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/tracking-numbers', {
     onRequest: requireRole('admin'),
     schema: { body: NewTrackingNumberBody, response: { 201: TrackingNumberView, 409: ErrorBody, ...authErrors } }
-  }, async (req, reply) => reply.status(201).send(createTrackingNumber(catalog, req.body)))
+  }, async (req, reply) => reply.status(201).send(catalog.createTrackingNumber(req.body)))
 
   app.patch('/tracking-numbers/:did', {
     onRequest: requireRole('admin'),
     schema: { params: DidParams, body: TrackingNumberPatchBody, response: { 200: TrackingNumberView, 404: ErrorBody, ...authErrors } }
-  }, async (req) => updateTrackingNumber(catalog, req.params.did, req.body))
+  }, async (req) => catalog.updateTrackingNumber(req.params.did, req.body))
 
   app.delete('/tracking-numbers/:did', {
     onRequest: requireRole('admin'),
     schema: { params: DidParams, response: { 204: Type.Null(), 404: ErrorBody, ...authErrors } }
   }, async (req, reply) => {
-    deleteTrackingNumber(catalog, req.params.did)
+    catalog.deleteTrackingNumber(req.params.did)
     return reply.status(204).send(null)
   })
 }

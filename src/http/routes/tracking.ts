@@ -3,7 +3,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { listPools, numberForVisitor, putPool } from '../../pbx/tracking-pools.js'
 import { requireRole } from '../auth.js'
 import { authErrors, ErrorBody } from '../schemas/common.js'
 import { NumberQuery, NumberView, PoolBody, PoolList, PoolView, SourceParams } from '../schemas/pbx.js'
@@ -17,21 +16,21 @@ function readSwapScript (): string {
 }
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, catalog, now } = app.services
+  const { tracking, now } = app.services
 
   app.get('/tracking/pools', {
     onRequest: requireRole('supervisor'),
     schema: { response: { 200: PoolList, ...authErrors } }
-  }, async () => ({ pools: listPools(db, now()) }))
+  }, async () => ({ pools: tracking.listPools(now()) }))
 
   app.put('/tracking/pools/:source', {
     onRequest: requireRole('admin'),
     schema: { params: SourceParams, body: PoolBody, response: { 200: PoolView, 409: ErrorBody, ...authErrors } }
-  }, async (req) => putPool(catalog, req.params.source, req.body))
+  }, async (req) => tracking.putPool(req.params.source, req.body))
 }
 
 export const trackingPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, config, now } = app.services
+  const { tracking, now } = app.services
   const swapScript = readSwapScript()
 
   app.get('/api/tracking/number', {
@@ -40,7 +39,7 @@ export const trackingPublicRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Shops' pages live on other origins; the answer holds nothing private.
     void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-store')
     const { source, visitor, ...utm } = req.query
-    const got = numberForVisitor({ db, log: req.log, newId: app.services.catalog.newId, defaultHoldMinutes: config.tracking.holdMinutes }, { source, visitor, utm }, now())
+    const got = tracking.numberForVisitor(req.log, { source, visitor, utm }, now())
     return { number: got.number, pooled: got.pooled, expiresAt: got.expiresAt }
   })
 

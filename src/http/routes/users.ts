@@ -2,8 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { NotFound } from '../../errors.js'
-import { createUser, getUser, listGolden, listUsers, markGolden, unmarkGolden, updateUser, type GoldenCall } from '../../accounts/user-service.js'
-import { getOperator } from '../../catalog/catalog-service.js'
+import type { GoldenCall } from '../../accounts/user-service.js'
 import { authOf, requireRole } from '../auth.js'
 import { actorOf } from './leads.js'
 import { authErrors, ErrorBody, EpochMs, Nullable, SafeName } from '../schemas/common.js'
@@ -40,46 +39,46 @@ const Golden = Type.Object({
 const GoldenBody = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }), note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, now } = app.services
+  const { accounts, catalog, now } = app.services
   /** The golden call with the name of whoever marked it (actor `user:…` or `operator:…`). */
   const named = (g: GoldenCall): GoldenCall & { markedByName: string | null } => {
     const [kind, id = ''] = g.markedBy.split(/:(.*)/s)
-    const name = kind === 'user' ? getUser(db, id)?.displayName : kind === 'operator' ? getOperator(db, id)?.name : undefined
+    const name = kind === 'user' ? accounts.getUser(id)?.displayName : kind === 'operator' ? catalog.getOperator(id)?.name : undefined
     return { ...g, markedByName: name ?? null }
   }
 
   app.get('/users', {
     onRequest: requireRole('admin'),
     schema: { response: { 200: Type.Object({ users: Type.Array(UserView) }), ...authErrors } }
-  }, async () => ({ users: listUsers(db) }))
+  }, async () => ({ users: accounts.listUsers() }))
 
   app.post('/users', {
     onRequest: requireRole('admin'),
     schema: { body: NewUserBody, response: { 201: UserView, 409: ErrorBody, ...authErrors } }
-  }, async (req, reply) => reply.code(201).send(await createUser(db, req.body, now())))
+  }, async (req, reply) => reply.code(201).send(await accounts.createUser(req.body, now())))
 
   app.patch('/users/:userId', {
     onRequest: requireRole('admin'),
     schema: { params: UserParams, body: UserChangeBody, response: { 200: UserView, 404: ErrorBody, ...authErrors } }
-  }, async (req) => await updateUser(db, req.params.userId, req.body, now()))
+  }, async (req) => await accounts.updateUser(req.params.userId, req.body, now()))
 
   // Operators listen to the golden fund too: it is for training.
   app.get('/golden', {
     schema: { response: { 200: Type.Object({ calls: Type.Array(Golden) }), ...authErrors } }
-  }, async () => ({ calls: listGolden(db).map(named) }))
+  }, async () => ({ calls: accounts.listGolden().map(named) }))
 
   app.post('/golden', {
     onRequest: requireRole('supervisor'),
     schema: { body: GoldenBody, response: { 200: Golden, 404: ErrorBody, ...authErrors } }
   }, async (req) => {
     if (app.services.callRecords.story(req.body.callId) === undefined) throw new NotFound('call', req.body.callId)
-    return named(markGolden(db, req.body.callId, req.body.note, actorOf(authOf(req)), now()))
+    return named(accounts.markGolden(req.body.callId, req.body.note, actorOf(authOf(req)), now()))
   })
 
   app.delete('/golden/:callId', {
     onRequest: requireRole('supervisor'),
     schema: { params: Type.Object({ callId: Type.String({ minLength: 1, maxLength: 100 }) }), response: { 204: Type.Null(), ...authErrors } }
-  }, async (req, reply) => { unmarkGolden(db, req.params.callId); return reply.code(204).send(null) })
+  }, async (req, reply) => { accounts.unmarkGolden(req.params.callId); return reply.code(204).send(null) })
 }
 
 export default routes
