@@ -102,8 +102,16 @@ async function main (): Promise<void> {
         const shots: Array<[string, string]> = [['call', `/calls/${callId}`], ['lead', `/leads/${leadId}`], ['wallboard', '/wallboard']]
         for (const [name, path] of shots) {
           await page.goto(`${base}${path}`)
-          if (name === 'wallboard') await page.waitForSelector('#live.on')
+          if (name === 'wallboard') {
+            await page.waitForSelector('#live.on')
+            // The times in state and waiting tick once a second: shoot once they are written.
+            await page.waitForFunction(() => [...document.querySelectorAll('.since[data-since]')].every((el) => el.textContent !== ''))
+          }
           const file = join(resolve(outDir!), `${name}-${lang}.png`)
+          if (name === 'call') {
+            // The call page's point is what was said: the conversation and the QA card, side by side in view.
+            await page.evaluate(() => { window.scrollTo(0, document.getElementById('conversation')!.getBoundingClientRect().top + window.scrollY - 64) })
+          }
           await page.screenshot({ path: file })
           say(`saved ${file}`)
         }

@@ -17,7 +17,8 @@ const password = 'correct horse battery'
 /** What was said, as a transcriber would give it: Anna greets, later insults the customer. */
 const said: Segment[] = [
   { speaker: 'operator', startMs: 1_000, endMs: 3_500, text: 'Hello, this is Anna, how can I help?' },
-  { speaker: 'caller', startMs: 4_000, endMs: 7_000, text: 'I would like an oven for the dacha.' },
+  // A long unbroken token (a link read out, a misheard run of letters) must wrap, not widen the page.
+  { speaker: 'caller', startMs: 4_000, endMs: 7_000, text: `I would like an oven for the dacha, like this one: shop.example/${'ovens'.repeat(80)}` },
   { speaker: 'operator', startMs: 12_000, endMs: 14_000, text: 'You are an idiot, ovens are sold out.' }
 ]
 
@@ -83,6 +84,18 @@ t.test('the call page shows what was said, and QA findings can be judged', async
     t.match(await rows.nth(1).textContent(), /0:04\s+Customer\s+I would like an oven/)
     t.match(await rows.nth(2).getAttribute('class'), /flagged/, 'the segment a finding points to is marked')
     t.equal(await page.locator('audio#call-player').count(), 1, 'the mixed recording is on the page')
+  })
+
+  await t.test('at 1,280 px the page holds: nothing wider than the window, the two cards side by side', async (t) => {
+    await page.setViewportSize({ width: 1280, height: 800 })
+    t.teardown(async () => { await page.setViewportSize({ width: 1440, height: 900 }) })
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      conversation: document.getElementById('conversation')!.getBoundingClientRect().right,
+      qa: document.getElementById('qa-card')!.getBoundingClientRect().right
+    }))
+    t.ok(widths.page <= 1280, `page width ${widths.page}`)
+    t.ok(widths.conversation < widths.qa && widths.qa <= 1280, `cards end at ${widths.conversation} and ${widths.qa}`)
   })
 
   await t.test('the QA card: the score and each finding with its rule in words and its moment', async (t) => {
