@@ -16,14 +16,19 @@ const policy: RoutingPolicy = {
 const now = (): number => 1_000_000
 const nextTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve) })
 
-t.test('the operator who answers one caller is not offered to the next one waiting before the conversation starts', async (t) => {
+/** One operator (op_1) on a board, and the waiting line that offers them, polling every `pollMs`. */
+function lineWithOneOperator (pollMs: number): { board: OperatorBoard, queue: CallQueue } {
   const bus = new Bus()
   const board = new OperatorBoard({
     loadOperators: () => [{ operatorId: 'op_1', name: 'Ana', endpoint: 'PJSIP/101', isManager: false, paused: false, pausedReason: null, skills: {} }],
     statsSince: () => new Map(), bus, now, wrapUpMs: 0, timeZone: 'UTC'
   })
   board.reload()
-  const queue = new CallQueue({ board, bus, now, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs: 50 } })
+  return { board, queue: new CallQueue({ board, bus, now, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs } }) }
+}
+
+t.test('the operator who answers one caller is not offered to the next one waiting before the conversation starts', async (t) => {
+  const { board, queue } = lineWithOneOperator(50)
   queue.start()
   t.teardown(() => { queue.stop() })
 
@@ -52,14 +57,8 @@ t.test('the operator who answers one caller is not offered to the next one waiti
 })
 
 t.test('an operator who becomes free is offered to a waiting caller by the state event itself, not by the next poll', async (t) => {
-  const bus = new Bus()
-  const board = new OperatorBoard({
-    loadOperators: () => [{ operatorId: 'op_1', name: 'Ana', endpoint: 'PJSIP/101', isManager: false, paused: false, pausedReason: null, skills: {} }],
-    statsSince: () => new Map(), bus, now, wrapUpMs: 0, timeZone: 'UTC'
-  })
-  board.reload()
   // A poll an hour apart: only the event can make the offer within this test.
-  const queue = new CallQueue({ board, bus, now, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs: 3_600_000 } })
+  const { board, queue } = lineWithOneOperator(3_600_000)
   queue.start()
   t.teardown(() => { queue.stop() })
 

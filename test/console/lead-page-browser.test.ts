@@ -4,8 +4,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startWorld } from '../helpers/world.js'
+import { launchChromium } from '../security/chromium.js'
 import { createUser } from '../../src/accounts/user-service.js'
 
 const password = 'correct horse battery'
@@ -15,10 +16,7 @@ mkdirSync(artifacts, { recursive: true })
 t.test('the lead workflow in a browser', async (t) => {
   const w = await startWorld({ http: { port: 0 } }, { listen: true })
   t.teardown(() => w.close())
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync']
-  })
+  const browser = await launchChromium()
   t.teardown(() => browser.close())
   const base = w.daemon.url!.replace('0.0.0.0', '127.0.0.1')
   const bearer = { authorization: `Bearer ${w.token}` }
