@@ -2,7 +2,9 @@
 // supervisors, refused to operators; the "try" box scores the unsaved set on a pasted transcript.
 import t from 'tap'
 import { createUser } from '../../src/accounts/user-service.js'
-import { startWorld, type World } from '../helpers/world.js'
+import { scoreCall } from '../../src/domain/qa.js'
+import type { Segment } from '../../src/domain/transcript.js'
+import { startWorld, until, type World } from '../helpers/world.js'
 import { browser, logIn, type Browser } from './helpers.js'
 
 const password = 'correct horse battery'
@@ -98,6 +100,36 @@ t.test('QA rule sets page', async (t) => {
     t.equal((await send(op, '/admin/qa-rules/try', { definition: definition([greetingRule]), transcript: 'operator: hi' })).status, 403)
     t.equal((await boss.post('/admin/qa-rules/try', { definition: definition([greetingRule]), transcript: 'operator: hi' })).status, 403, 'no CSRF token')
     t.ok(stored('fridge-script'))
+  })
+
+  await t.test('try on a transcribed call, from the page and through POST /api/qa/rule-sets/try', async (t) => {
+    w.addNumber('74950000001', { source: 'yandex' })
+    const ended = w.ended()
+    const call = w.sim.placeCall({ from: '+79035550109', did: '74950000001' })
+    await w.hangUpWhenRecorded(call.channelId, { talkMs: 1_000 })
+    const { callId } = await ended
+    await until('transcription queued', () => w.daemon.speechRepo.jobOfCall(callId) !== undefined)
+    const said: Segment[] = [{ speaker: 'operator', startMs: 1_000, endMs: 3_000, text: 'Good afternoon, how can I help?' }, { speaker: 'operator', startMs: 5_000, endMs: 7_000, text: 'That is stupid.' }]
+    const [job] = w.daemon.speechRepo.claimDue(Date.now(), 'test-transcriber', 60_000, 1)
+    const score = scoreCall(said, [])
+    t.ok(w.daemon.speechRepo.finish(job!.jobId, 'test-transcriber', Date.now(), { callId, language: 'en', engine: 'fixed', model: 'fixed-test', segments: said },
+      { ruleSetId: 'default', score: score.score, findings: score.findings, metrics: score.metrics, alerts: 0, createdAt: Date.now() }))
+
+    const page = await send(sup, '/admin/qa-rules/try', { definition: definition([greetingRule, swearRule]), transcript: '', callId })
+    t.equal(page.status, 200)
+    t.match(page.body, /<tr class="finding" data-rule="rude">[\s\S]*?<td>0:06<\/td>/, "the word's moment inside its segment (5–7 s)")
+    t.notMatch(page.body, /data-rule="greet"/)
+
+    const viaApi = await sup.api('POST', '/api/qa/rule-sets/try', { rules: [greetingRule, swearRule], transcript: 'operator: hello\noperator: you are stupid' })
+    t.equal(viaApi.status, 200)
+    t.same(viaApi.json.findings.map((f: { ruleId: string }) => f.ruleId), ['greet', 'rude'], 'no "good afternoon"; "stupid" said')
+    t.equal(viaApi.json.score, 60)
+    t.match((await sup.api('POST', '/api/qa/rule-sets/try', { rules: [greetingRule], callId })).json, { score: 100, findings: [] })
+    const bad = await sup.api('POST', '/api/qa/rule-sets/try', { rules: [greetingRule], transcript: 'hello' })
+    t.equal(bad.status, 400)
+    t.match(bad.json.message, /transcript: line 1: expected "operator: text"/)
+    t.equal((await sup.api('POST', '/api/qa/rule-sets/try', { rules: [greetingRule] })).status, 400)
+    t.equal((await op.api('POST', '/api/qa/rule-sets/try', { rules: [greetingRule], transcript: 'operator: hi' })).status, 403)
   })
 
   await t.test('remove a set (the form asks first)', async (t) => {
