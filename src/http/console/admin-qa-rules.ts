@@ -54,10 +54,10 @@ export async function qaRulePages (app: FastifyInstance, kit: ConsoleKit): Promi
     const sets = allSets()
     const q = req.query as Record<string, string | undefined>
     const editing = sets.find((s) => s.ruleSetId === q.edit)
-    // A new set starts from the built-in rules, so the try box works at once.
+    // A new set starts as a copy of the built-in rules, so the try box works at once.
     const values: Record<string, string> = {
       ruleSetId: editing?.ruleSetId ?? '',
-      definition: editing !== undefined ? definitionOf(editing) : definitionOf({ ...defaultRuleSet, name: '' }),
+      definition: editing !== undefined ? definitionOf(editing) : definitionOf({ ...defaultRuleSet, name: translator(kit.langOf(req))('qa.new') }),
       transcript: '',
       callId: '',
       ...(extra.values ?? extra.refusal?.values)
