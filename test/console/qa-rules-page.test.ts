@@ -57,7 +57,7 @@ t.test('QA rule sets page', async (t) => {
     t.equal(badField.status, 400)
     t.match(badField.body, /rules\.1\.severity: must be one of info, warning, severe/)
     const badKind = await send(boss, '/admin/qa-rules', { ruleSetId: 'other', definition: definition([{ ...greetingRule, kind: 'wished' }], { categoryId: null }) })
-    t.match(badKind.body, /rules\.0: kind must be one of required, forbidden, customer, quality/)
+    t.match(badKind.body, /rules\.0: must be an object whose kind is one of required, forbidden, customer, quality/)
     const twice = await send(boss, '/admin/qa-rules', { ruleSetId: 'other', definition: definition([greetingRule, greetingRule], { categoryId: null }) })
     t.equal(twice.status, 400)
     t.match(twice.body, /rules\[1\]: ruleId greet is used twice/)

@@ -24,7 +24,7 @@ export function ruleSetProblems (value: unknown): InputProblem[] {
     const m = /^rules\.(\d+)$/.exec(p.field)
     const rule = m === null ? undefined : rules[Number(m[1])] as { kind?: unknown } | undefined
     const check = typeof rule?.kind === 'string' ? kinds.get(rule.kind) : undefined
-    if (check === undefined) return [p.field.startsWith('rules.') && /^rules\.\d+$/.test(p.field) ? { field: p.field, message: `kind must be one of ${[...kinds.keys()].join(', ')}` } : p]
+    if (check === undefined) return [m === null ? p : { field: p.field, message: `must be an object whose kind is one of ${[...kinds.keys()].join(', ')}` }]
     return describeErrors(check.Errors(rule), p.field).map((inner) => ({ ...inner, field: inner.field === p.field ? p.field : `${p.field}.${inner.field}` }))
   })
 }
