@@ -4,7 +4,9 @@ import { isOperatorOnCall } from '../db/calls-read.js'
 import type { Db } from '../db/open.js'
 import { QaVerdictsRepo } from '../db/qa-verdicts-repo.js'
 import type { JobRow, JobState, RecordingRow, RuleSetView, SpeechRepo } from '../db/speech-repo.js'
-import { validateRules } from '../domain/qa.js'
+import { scoreCall, validateRules, type QaRule, type QaScore } from '../domain/qa.js'
+import { parseTranscriptText } from '../domain/qa/transcript-text.js'
+import type { Segment } from '../domain/transcript.js'
 import { rulePrecision, type RulePrecision } from '../domain/qa-precision.js'
 import type { Role } from '../domain/roles.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
@@ -138,6 +140,26 @@ export class SpeechService {
     if (other !== undefined) throw new Conflict(`rule set ${other.ruleSetId} already covers ${view.categoryId ?? 'calls without a category'}`)
     this.deps.repo.putRuleSet(view)
     return view
+  }
+
+  /**
+   * Scores a transcript with rules not saved: pasted text (`operator: …` / `customer: …` lines) or a
+   * transcribed call's. The same scoring the calls get; nothing is stored.
+   */
+  tryRules (rules: QaRule[], transcript: { text: string } | { callId: string }): QaScore & { segments: Segment[] } {
+    const problems = validateRules(rules)
+    if (problems.length > 0) throw new InvalidInput('rules', problems.join('; '))
+    let segments: Segment[]
+    if ('callId' in transcript) {
+      if (!this.deps.repo.callExists(transcript.callId)) throw new NotFound('call', transcript.callId)
+      if (this.deps.repo.transcript(transcript.callId) === undefined) throw new InvalidInput('callId', `call ${transcript.callId} has no transcript yet`)
+      segments = this.deps.repo.segments(transcript.callId)
+    } else {
+      const parsed = parseTranscriptText(transcript.text)
+      if (!parsed.ok) throw new InvalidInput('transcript', `line ${parsed.line}: ${parsed.problem}`)
+      segments = parsed.segments
+    }
+    return { ...scoreCall(segments, rules), segments }
   }
 
   deleteRuleSet (ruleSetId: string): void {

@@ -96,4 +96,19 @@ t.test('admin form pages in a browser', async (t) => {
     await fits(t, 'routing')
     await shot('routing')
   })
+  await t.test('QA rules: tries the set in the editor on a pasted transcript, in both languages', async (t) => {
+    const cspErrors: string[] = []
+    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text()) })
+    for (const [lang, said] of [['en', 'operator: you are an idiot'], ['ru', 'оператор: вы что, тупой?']] as const) {
+      await page.context().addCookies([{ name: 'rl_lang', value: lang, url: base }])
+      await page.goto(`${base}/admin/qa-rules`)
+      await page.fill('#qa-transcript', `0:01 ${said} ${'x'.repeat(300)}\n0:09 customer: ok`)
+      await Promise.all([page.waitForEvent('load'), page.click('button[formaction="/admin/qa-rules/try"]')])
+      t.ok(await page.locator('#try-result tr.finding[data-rule="greeting"]').count() === 1, `${lang}: no greeting, found`)
+      t.match(await page.textContent('#try-result tr.finding[data-rule^="rudeness"]'), lang === 'en' ? /idiot/ : /тупой/, `${lang}: the rude word, found`)
+      await fits(t, `QA rules with a result (${lang})`)
+      await shot(`qa-rules-${lang}`)
+    }
+    t.same(cspErrors, [], 'no CSP violations')
+  })
 })

@@ -133,6 +133,7 @@ const table: Record<string, Access> = {
   'GET /api/qa/rule-sets': { who: 'supervisor', ok: 200 },
   'PUT /api/qa/rule-sets/{ruleSetId}': { who: 'supervisor', ok: 200, params: () => ({ ruleSetId: 'default' }), body: () => ({ name: 'Default', categoryId: null, rules: [] }) },
   'DELETE /api/qa/rule-sets/{ruleSetId}': { who: 'supervisor', ok: 204, params: (w) => ({ ruleSetId: w.spare.ruleSet() }) },
+  'POST /api/qa/rule-sets/try': { who: 'supervisor', ok: 200, body: () => ({ rules: [{ kind: 'required', ruleId: 'greet', title: 'Greeting', speaker: 'operator', phrases: ['hello'] }], transcript: 'operator: hello' }) },
   // Judging QA findings is a supervisor's: operators may not mark their own findings wrong.
   'POST /api/calls/{callId}/qa/findings/{findingIndex}/verdict': { who: 'supervisor', ok: 200, params: (w) => ({ callId: w.ana.callId, findingIndex: '0' }), body: () => ({ verdict: 'wrong', note: 'said hello' }) },
   'DELETE /api/calls/{callId}/qa/findings/{findingIndex}/verdict': {

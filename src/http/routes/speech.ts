@@ -4,14 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { FastifyRequest } from 'fastify'
 import type { QaRule } from '../../domain/qa.js'
-import { NotFound } from '../../errors.js'
+import { InvalidInput, NotFound } from '../../errors.js'
 import { RecordingUnavailable } from '../../speech/errors.js'
 import { defaultRuleSet } from '../../speech/default-rule-set.js'
 import { assertRole, authOf, requireRole } from '../auth.js'
 import { Forbidden } from '../errors.js'
 import { CallParams } from '../schemas/calls.js'
 import { authErrors, CategoryId, Did, ErrorBody } from '../schemas/common.js'
-import { Job, Language, RuleSet, RuleSetBody, SpeechView } from '../schemas/speech.js'
+import { Job, Language, RuleSet, RuleSetBody, RuleTry, RuleTryBody, SpeechView } from '../schemas/speech.js'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { now } = app.services
@@ -118,6 +118,16 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const view = speech.putRuleSet({ ruleSetId: req.params.ruleSetId, name: req.body.name, categoryId: req.body.categoryId, rules, updatedAt: now() })
     req.log.info({ ruleSetId: view.ruleSetId, rules: rules.length }, 'QA rule set saved')
     return view
+  })
+
+  // Nothing is stored: the same scoring the calls get, on rules being written.
+  app.post('/qa/rule-sets/try', {
+    onRequest: requireRole('supervisor'),
+    schema: { body: RuleTryBody, response: { 200: RuleTry, 404: ErrorBody, ...authErrors } }
+  }, async (req) => {
+    const { rules, transcript, callId } = req.body
+    if (callId === undefined && transcript === undefined) throw new InvalidInput('transcript', 'give transcript (lines "operator: text" / "customer: text") or callId')
+    return speech.tryRules(rules as QaRule[], callId !== undefined ? { callId } : { text: transcript! })
   })
 
   app.delete('/qa/rule-sets/:ruleSetId', {

@@ -96,3 +96,18 @@ export const RuleSetBody = Type.Object({
 }, { additionalProperties: false })
 
 export const RuleSet = Type.Object({ ruleSetId: Type.String(), name: Type.String(), categoryId: Nullable(Type.String()), rules: Type.Array(Type.Any()), updatedAt: EpochMs })
+
+/** Rules to try, unsaved, on pasted text (`operator: …` / `customer: …` lines) or on a transcribed call's transcript. */
+export const RuleTryBody = Type.Object({
+  rules: RuleSetBody.properties.rules,
+  transcript: Type.Optional(Type.String({ maxLength: 200_000 })),
+  callId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 }))
+}, { additionalProperties: false })
+
+export const RuleTry = Type.Object({
+  score: Type.Integer(),
+  findings: Type.Array(Type.Omit(Finding, ['verdict'])),
+  metrics: Type.Object({}, { additionalProperties: true }),
+  /** The transcript scored, as segments (pasted lines get times from the words when none is written). */
+  segments: Type.Array(Segment)
+})

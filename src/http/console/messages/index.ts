@@ -6,11 +6,12 @@ import * as board from './board.js'
 import * as callpage from './callpage.js'
 import * as leadpage from './leadpage.js'
 import * as listen from './listen.js'
+import * as qarules from './qarules.js'
 import * as serverWords from './lang.js'
 
 interface Table { en: Record<string, string>, ru: Record<string, string> }
 
-const tables: Table[] = [base, admin, board, callpage, leadpage, listen, serverWords]
+const tables: Table[] = [base, admin, board, callpage, leadpage, listen, qarules, serverWords]
 
 function join (lang: 'en' | 'ru'): Record<string, string> {
   const out: Record<string, string> = {}
