@@ -14,6 +14,7 @@ import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue } from './speech.js'
 import { benchEngine, benchNativeVsPrebuilt } from './speech-engine.js'
+import { benchQuantized } from './speech-quant.js'
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
@@ -122,6 +123,7 @@ await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
 await step('10. speech: ringlead transcription vs whisper.cpp\'s CLI built for this CPU, interleaved (tiny- and base-sized models)', () => benchEngine())
 await step('22. speech: native engine vs prebuilt binding, interleaved (tiny-sized model)', () => benchNativeVsPrebuilt())
+await step('25. speech: flash attention on/off, f16 vs q8_0 vs q5_1, interleaved (base-sized model): encoder per 30 s window, whole file', () => benchQuantized())
 await step('11. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())

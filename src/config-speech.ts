@@ -25,6 +25,8 @@ export const SpeechConfigSchema = Type.Object({
   concurrency: Type.Integer({ minimum: 0, default: 0 }),
   /** CPU threads per transcription. */
   threads: Type.Integer({ minimum: 1, default: 2 }),
+  /** whisper.cpp's flash attention in the native engine: on as whisper.cpp 1.9 has it (same transcripts; faster encoder, see the docs); false turns it off. */
+  flashAttn: Type.Boolean({ default: true }),
   /** whisper.cpp build: auto = the one compiled for this CPU at install, else the prebuilt portable one; native = that one or fail; prebuilt = the portable one. */
   engine: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('prebuilt')], { default: 'auto' }),
   /** With the native engine, one process holds the model for all concurrent calls (false: a process and a model copy per call). */
