@@ -62,6 +62,7 @@ export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH
         // Decoding's share: the whole run less its encoder windows at this round's encoder time.
         v.perToken.push((w.stats.ms - w.stats.encoderRuns * e.encodeMs) / Math.max(1, w.stats.tokens))
       }
+      console.log(`   round ${r + 1}/${rounds}: encoder ms ${variants.map((v) => v.encode.at(-1)!.toFixed(0)).join(' ')}, whole ms ${variants.map((v) => v.whole.at(-1)!.toFixed(0)).join(' ')} (load ${load()})`)
     }
     const base = variants[0]!
     for (const v of variants) {
