@@ -19,7 +19,15 @@ function tone (seconds: number): Int16Array {
   return s
 }
 
-interface Variant { label: string; file: string; flashAttn: boolean; model?: object; encode: number[]; whole: number[]; perWindow: number[]; perToken: number[]; tokens: number[]; runs: number[]; text?: string }
+interface Variant { label: string; file: string; flashAttn: boolean; model?: object; encode: number[]; encodeCpu: number[]; whole: number[]; wholeCpu: number[]; perToken: number[]; tokens: number[]; runs: number[]; text?: string }
+
+/** CPU time of this process (all of whisper.cpp's threads) spent in `work`, in ms: what a window costs the machine, less inflated by other load than wall time. */
+async function cpuMs<T> (work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
+  const before = process.cpuUsage()
+  const result = await work()
+  const d = process.cpuUsage(before)
+  return { result, cpu: (d.user + d.system) / 1000 }
+}
 
 export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH_QUANT_ROUNDS ?? 4)): Promise<Record<string, string>> {
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE'
@@ -43,7 +51,7 @@ export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH
       { label: 'f16, flash attention off', file: f16, flashAttn: false },
       { label: 'q8_0, flash attention on', file: join(dir, 'ggml-base-q8_0.bin'), flashAttn: true },
       { label: 'q5_1, flash attention on', file: join(dir, 'ggml-base-q5_1.bin'), flashAttn: true }
-    ].map((v) => ({ ...v, encode: [], whole: [], perWindow: [], perToken: [], tokens: [], runs: [] }))
+    ].map((v) => ({ ...v, encode: [], encodeCpu: [], whole: [], wholeCpu: [], perToken: [], tokens: [], runs: [] }))
     const window = tone(30)
     const file = tone(10)
     for (const v of variants) {
@@ -53,16 +61,18 @@ export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH
     }
     for (let r = 0; r < rounds; r++) {
       for (const v of variants) {
-        const e = await addon.encodeWindow(v.model!, window, threads)
+        const { result: e, cpu: eCpu } = await cpuMs(async () => await addon.encodeWindow(v.model!, window, threads))
         v.encode.push(e.encodeMs)
-        const w = await addon.transcribe(v.model!, file, 'en', threads, 64, 0)
+        v.encodeCpu.push(eCpu)
+        const { result: w, cpu: wCpu } = await cpuMs(async () => await addon.transcribe(v.model!, file, 'en', threads, 64, 0))
         v.whole.push(w.stats.ms)
+        v.wholeCpu.push(wCpu)
         v.runs.push(w.stats.encoderRuns)
         v.tokens.push(w.stats.tokens)
-        // Decoding's share: the whole run less its encoder windows at this round's encoder time.
-        v.perToken.push((w.stats.ms - w.stats.encoderRuns * e.encodeMs) / Math.max(1, w.stats.tokens))
+        // Decoding's share in CPU time: the whole run less its encoder windows at this round's cost of one.
+        v.perToken.push((wCpu - w.stats.encoderRuns * eCpu) / Math.max(1, w.stats.tokens))
       }
-      console.log(`   round ${r + 1}/${rounds}: encoder ms ${variants.map((v) => v.encode.at(-1)!.toFixed(0)).join(' ')}, whole ms ${variants.map((v) => v.whole.at(-1)!.toFixed(0)).join(' ')} (load ${load()})`)
+      console.log(`   round ${r + 1}/${rounds}: encoder ms ${variants.map((v) => v.encode.at(-1)!.toFixed(0)).join(' ')}, encoder CPU ms ${variants.map((v) => v.encodeCpu.at(-1)!.toFixed(0)).join(' ')}, whole ms ${variants.map((v) => v.whole.at(-1)!.toFixed(0)).join(' ')} (load ${load()})`)
     }
     const base = variants[0]!
     for (const v of variants) {
@@ -72,7 +82,11 @@ export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH
       const wholeRatios = v.whole.map((ms, i) => ms / base.whole[i]!)
       out[`${v.label}: whole 10 s file, ms (median; windows, tokens)`] = `${median(v.whole).toFixed(0)} (${median(v.runs)} windows, ${median(v.tokens)} tokens)`
       if (v !== base) out[`${v.label}: whole file / f16-on, per round → median`] = `${wholeRatios.map((x) => x.toFixed(2)).join(' ')} → ${median(wholeRatios).toFixed(2)}`
-      out[`${v.label}: decoding, ms per token (median)`] = median(v.perToken).toFixed(1)
+      const cpuRatios = v.encodeCpu.map((ms, i) => ms / base.encodeCpu[i]!)
+      out[`${v.label}: encoder CPU ms per 30 s window (median; per round)`] = `${median(v.encodeCpu).toFixed(0)} (${v.encodeCpu.map((x) => x.toFixed(0)).join(' ')})`
+      if (v !== base) out[`${v.label}: encoder CPU / f16-on, per round → median`] = `${cpuRatios.map((x) => x.toFixed(2)).join(' ')} → ${median(cpuRatios).toFixed(2)}`
+      out[`${v.label}: whole 10 s file, CPU ms (median)`] = median(v.wholeCpu).toFixed(0)
+      out[`${v.label}: decoding, CPU ms per token (median)`] = median(v.perToken).toFixed(1)
       out[`${v.label}: same transcript as f16 with flash attention`] = v.text === base.text ? 'yes' : `no (${v.text!.length} vs ${base.text!.length} characters)`
     }
     for (const v of variants) addon.free(v.model!)
