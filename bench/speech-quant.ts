@@ -19,7 +19,7 @@ function tone (seconds: number): Int16Array {
   return s
 }
 
-interface Variant { label: string; file: string; flashAttn: boolean; model?: object; encode: number[]; encodeCpu: number[]; whole: number[]; wholeCpu: number[]; perToken: number[]; tokens: number[]; runs: number[]; text?: string }
+interface Variant { label: string; file: string; flashAttn: boolean; threads: number; model?: object; encode: number[]; encodeCpu: number[]; whole: number[]; wholeCpu: number[]; perToken: number[]; tokens: number[]; runs: number[]; text?: string }
 
 /** CPU time of this process (all of whisper.cpp's threads) spent in `work`, in ms: what a window costs the machine, less inflated by other load than wall time. */
 async function cpuMs<T> (work: () => Promise<T>): Promise<{ result: T; cpu: number }> {
@@ -47,24 +47,27 @@ export async function benchQuantized (rounds = Number(process.env.RINGLEAD_BENCH
       out[`quantize to ${type}`] = `${(q.bytesIn / 1_048_576).toFixed(1)} → ${(q.bytesOut / 1_048_576).toFixed(1)} MB, ${q.quantized} of ${q.tensors} tensors, ${(performance.now() - t0).toFixed(0)} ms`
     }
     const variants: Variant[] = [
-      { label: 'f16, flash attention on', file: f16, flashAttn: true },
-      { label: 'f16, flash attention off', file: f16, flashAttn: false },
-      { label: 'q8_0, flash attention on', file: join(dir, 'ggml-base-q8_0.bin'), flashAttn: true },
-      { label: 'q5_1, flash attention on', file: join(dir, 'ggml-base-q5_1.bin'), flashAttn: true }
-    ].map((v) => ({ ...v, encode: [], encodeCpu: [], whole: [], wholeCpu: [], perToken: [], tokens: [], runs: [] }))
+      { label: 'f16, flash attention on', file: f16, flashAttn: true, threads },
+      { label: 'f16, flash attention off', file: f16, flashAttn: false, threads },
+      { label: 'q8_0, flash attention on', file: join(dir, 'ggml-base-q8_0.bin'), flashAttn: true, threads },
+      { label: 'q5_1, flash attention on', file: join(dir, 'ggml-base-q5_1.bin'), flashAttn: true, threads },
+      // CPU per window with one thread a call (4 calls × 1 thread on 4 cores instead of 2 × 2).
+      { label: 'f16, flash attention on, 1 thread', file: f16, flashAttn: true, threads: 1 },
+      { label: 'q8_0, flash attention on, 1 thread', file: join(dir, 'ggml-base-q8_0.bin'), flashAttn: true, threads: 1 }
+    ].filter((v) => threads !== 1 || !v.label.endsWith('1 thread')).map((v) => ({ ...v, encode: [], encodeCpu: [], whole: [], wholeCpu: [], perToken: [], tokens: [], runs: [] }))
     const window = tone(30)
     const file = tone(10)
     for (const v of variants) {
       v.model = await addon.load(v.file, v.flashAttn)
-      await addon.encodeWindow(v.model, window, threads) // warms the threads and caches
-      v.text = (await addon.transcribe(v.model, file, 'en', threads, 64, 0)).segments.map((s) => s.text).join('')
+      await addon.encodeWindow(v.model, window, v.threads) // warms the threads and caches
+      v.text = (await addon.transcribe(v.model, file, 'en', v.threads, 64, 0)).segments.map((s) => s.text).join('')
     }
     for (let r = 0; r < rounds; r++) {
       for (const v of variants) {
-        const { result: e, cpu: eCpu } = await cpuMs(async () => await addon.encodeWindow(v.model!, window, threads))
+        const { result: e, cpu: eCpu } = await cpuMs(async () => await addon.encodeWindow(v.model!, window, v.threads))
         v.encode.push(e.encodeMs)
         v.encodeCpu.push(eCpu)
-        const { result: w, cpu: wCpu } = await cpuMs(async () => await addon.transcribe(v.model!, file, 'en', threads, 64, 0))
+        const { result: w, cpu: wCpu } = await cpuMs(async () => await addon.transcribe(v.model!, file, 'en', v.threads, 64, 0))
         v.whole.push(w.stats.ms)
         v.wholeCpu.push(wCpu)
         v.runs.push(w.stats.encoderRuns)
