@@ -1,7 +1,7 @@
 // Live alerts: a phrase spoken by an operator → the alert in the console feed (the wallboard's
 // source), through the simulator's external media over RTP, production windows (4 s, 1 s overlap),
 // the deterministic tone engine; then whisper.cpp's own time for one window, to add for a real model.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { wavToChannels } from '../src/speech/audio.js'
@@ -18,8 +18,8 @@ const RUDE_HZ = 1100
 const LEAD_MS = 300
 const PHRASE_MS = 800
 
-async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine()): Promise<number[]> {
-  const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent) } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
+async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000): Promise<number[]> {
+  const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent), liveWindowDeadlineMs: windowDeadlineMs } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
   try {
     for (let i = 0; i < concurrent; i++) w.addOperator(String(101 + i))
     const alertAt = new Map<string, number>()
@@ -48,9 +48,8 @@ async function phraseToAlert (concurrent: number, rounds: number, liveEngine: Sp
   } finally { await w.close() }
 }
 
-async function whisperWindowMs (runs: number): Promise<number[]> {
-  const model = `${fixtureDir}/bench-live-tiny.bin`
-  await writeRandomWhisperModel(model)
+async function whisperWindowMs (runs: number, model = `${fixtureDir}/bench-live-tiny.bin`): Promise<number[]> {
+  if (!existsSync(model)) await writeRandomWhisperModel(model)
   const speech = wavToChannels(readFileSync(spoken('bench-live', 'Good afternoon, thank you for calling, you idiot, how can I help you today', 'en')))[0]!
   const window = speech.slice(0, 4 * 16_000)
   const engine = new LiveProcessEngine({ modelPath: model, threads: 2, nice: 0, deadlineMs: 120_000 })
@@ -104,7 +103,13 @@ function costedEngine (real: SpeechEngine): SpeechEngine {
   }
 }
 
-/** Step 26: phrase → alert with every window through a base-sized model, f16 and q8_0. */
+/**
+ * Step 26: a base-sized model, f16 and q8_0: one 4 s window of speech through the live engine alone,
+ * then phrase → alert with every window paying that cost. The engine runs at nice 0 here (the daemon
+ * runs it at 19): on a machine others load, nice 19 measures their load, not the model. The window
+ * deadline is raised to 60 s so that slow windows give a latency instead of a failure; how many
+ * would miss the default 10 s is counted.
+ */
 export async function benchLiveBase (): Promise<Record<string, string>> {
   const out: Record<string, string> = { 'load (1/5/15 min) at start': loadavg().map((l) => l.toFixed(1)).join(' / ') }
   const f16 = `${fixtureDir}/bench-live-base-f16.bin`
@@ -114,12 +119,13 @@ export async function benchLiveBase (): Promise<Record<string, string>> {
   const p = (xs: number[]): string => { const q = percentiles(xs); return `${q.p50.toFixed(0)} / ${Math.max(...xs).toFixed(0)}` }
   const rounds = Number(process.env.RINGLEAD_BENCH_LIVE_ROUNDS ?? 5)
   for (const [label, modelPath] of [['f16', f16], ['q8_0', q8]] as const) {
-    const real = new LiveProcessEngine({ modelPath, threads: 2, nice: 19, deadlineMs: 120_000 })
+    const alone = await whisperWindowMs(5, modelPath)
+    out[`base-sized ${label}: one 4 s window (2 threads) p50 / max ms; over 10 s`] = `${p(alone)}; ${alone.filter((ms) => ms > 10_000).length} of ${alone.length}`
+    const real = new LiveProcessEngine({ modelPath, threads: 2, nice: 0, deadlineMs: 120_000 })
     const engine = costedEngine(real)
     try {
       await real.transcribe(new Int16Array(16_000), 'en') // loads the model
-      out[`base-sized ${label}, phrase end → console alert, 1 call, p50 / max ms (${rounds} rounds)`] = p(await phraseToAlert(1, rounds, engine))
-      out[`base-sized ${label}, 2 calls at once (both parties talking), p50 / max ms`] = p(await phraseToAlert(2, 2, engine))
+      out[`base-sized ${label}: phrase end → console alert, 1 call (both parties talking), p50 / max ms (${rounds} rounds)`] = p(await phraseToAlert(1, rounds, engine, 60_000))
     } finally { await engine.close() }
   }
   out['load (1/5/15 min) at end'] = loadavg().map((l) => l.toFixed(1)).join(' / ')

@@ -135,7 +135,7 @@ await step('18. idle daemon: CPU with the simulator and no calls', () => benchId
 await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
-await step('26. live alerts with a base-sized model on the native engine (f16, q8_0): each window pays whisper\'s real cost, 1 and 2 calls', () => benchLiveBase())
+await step('26. live alerts with a base-sized model on the native engine (f16, q8_0): one window alone, then phrase → alert with each window paying whisper\'s real cost', () => benchLiveBase())
 await step('24. listening in: a supervisor\'s click (API POST) → their phone rings (simulator), one talking call', () => benchListen())
 if (asterisk === null) {
   console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')
