@@ -3,7 +3,7 @@
 import { createServer, type Socket } from 'node:net'
 import t from 'tap'
 import { AriLink } from '../../src/asterisk/ari-link.js'
-import { AmiLink } from '../../src/asterisk/ami-link.js'
+import { AmiLink, READ_EVENTS_FILTER } from '../../src/asterisk/ami-link.js'
 import { UNREAD_EVENTS } from '../../src/asterisk/event-filter.js'
 import { ari, startSim } from '../sim/helpers.js'
 import { testLog, until } from '../helpers/world.js'
@@ -110,4 +110,23 @@ t.test('on every connect the events ringlead never reads are turned off at Aster
   await back
   await until('set again', async () => ((await disallowed()) as { events_disallowed: unknown[] }).events_disallowed.length > 0)
   t.pass()
+})
+
+t.test('AMI: after login the session is filtered to the events ringlead reads', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 30 } })
+  const link = new AmiLink({ host: '127.0.0.1', port: sim.amiPort, user: 'ringlead', secret: 'ringlead', log: testLog })
+  t.teardown(() => { link.stop() })
+  const seen = new Set<string>()
+  link.on('event', (e) => { seen.add(String(e.event)) })
+  await link.start()
+  const reads = new Promise<void>((resolve) => { link.on('device', (d) => { if (d.device === 'PJSIP/101' && d.state === 'NOT_INUSE') resolve() }) })
+  // Actions are answered in order: once a Ping sent after login is answered, the filter is in place.
+  await link.action({ action: 'Ping' })
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await until('the phone rings', () => seen.has('DeviceStateChange'))
+  await ari(sim, 'DELETE', `/channels/${op.id}`)
+  await reads
+  t.notOk(seen.has('Newchannel') || seen.has('Newstate'), `only what ringlead reads: ${[...seen].join(', ')}`)
+  t.match(READ_EVENTS_FILTER, /DeviceStateChange/)
 })
