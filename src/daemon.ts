@@ -203,7 +203,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   }
   const promptLang = config.leads.promptLanguage
   const menus = new MenuService({ db, bus, now, newId })
-  const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
+  const queue = new CallQueue({ board, bus, now, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
