@@ -6,12 +6,9 @@ import { pauseReasonsOf } from '../../config-wallboard.js'
 import { NotFound } from '../../errors.js'
 import { grade, longestWaitMs } from '../../domain/service-level.js'
 import { snapshotFor, type ConsoleFeed } from '../../notify/console-feed.js'
-import { translator, type Lang } from './i18n.js'
+import { formatsFor } from './formats.js'
+import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
-
-/** A number as a percentage in the page's language (80.5 → "80,5 %" or "80.5%"). */
-const percent = (lang: Lang, pct: number | null): string =>
-  pct === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(pct / 100)
 
 /** Where a pause form sends the visitor back to: the same view of the board. */
 const backTo = (body: Record<string, unknown>): string => {
@@ -61,7 +58,7 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
       reasons: reasons.map((code, i) => ({ code, label: label(code), digit: i + 1 })),
       phonePrefix: config.pause.reasonCodePrefix,
       figures: {
-        serviceLevel: { text: percent(lang, sl), grade: grade(sl, thresholds.serviceLevel, false) },
+        serviceLevel: { text: formatsFor(lang, config.leads.timeZone).percent(sl === null ? null : sl / 100), grade: grade(sl, thresholds.serviceLevel, false) },
         longestWait: { ms: longest, grade: grade(longest, thresholds.longestWaitMs, true) },
         waiting: { count: line.length, grade: grade(line.length, thresholds.waiting, true) }
       },
