@@ -301,7 +301,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   transcription.start()
   const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog, serviceLevelMs: config.wallboard.serviceLevelSeconds * 1000,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog, wallboard: config.wallboard,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed
