@@ -31,7 +31,9 @@ const ConfigSchema = Type.Object({
      * How long other writes (API, jobs) wait for a database another process locked. Calls never
      * wait: their writes are journaled and land when it is free.
      */
-    busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 })
+    busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 }),
+    /** WAL checkpoints run in a worker thread this often; 0 = inside commits on the main thread (SQLite's own). */
+    checkpointEveryMs: Type.Integer({ default: 1000, minimum: 0 })
   }, { default: {} }),
   ari: Type.Object({
     /** Base URL of Asterisk's HTTP server, e.g. http://10.0.0.5:8088. Empty = built-in simulator. */
