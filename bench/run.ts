@@ -2,7 +2,8 @@
 // and the rest still run. All traffic stays on 127.0.0.1.
 import { readFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { benchMemory, benchSetupLatency, benchThroughput, cpuText, pctText, type RampResult } from './call-bench.js'
+import { benchMemory, benchSetupLatency, benchThroughput, type RampResult } from './call-bench.js'
+import { cpuText, pctText } from './cpu-window.js'
 import { benchDialplan } from './dialplan.js'
 import { benchFaults } from './faults.js'
 import { benchFastAgiHostile } from './fastagi-hostile.js'
