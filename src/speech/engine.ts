@@ -10,7 +10,7 @@ import { initWhisper } from '@fugood/whisper.node'
 import type { TrackSegment } from '../domain/transcript.js'
 import { decodeOptions, type DecodeLimits } from './decode-limits.js'
 
-/** What one transcription cost, as the native engine counts it. */
+/** What one transcription cost, as the native addon counts it (the benchmarks read it). */
 export interface EngineStats {
   /** 30 s windows the encoder ran on. */
   encoderRuns: number
@@ -19,7 +19,7 @@ export interface EngineStats {
   ms: number
 }
 
-export interface EngineResult { language: string; segments: TrackSegment[]; stats?: EngineStats }
+export interface EngineResult { language: string; segments: TrackSegment[] }
 
 /** Which build runs, and with what instruction set: for the start-up log line and each transcript. */
 export interface EngineInfo {
@@ -179,7 +179,7 @@ async function openNative (opts: WhisperOptions, info: EngineInfo, addonPath: st
     info,
     async transcribe (samples, language) {
       const r = await addon.transcribe(model, samples, language, opts.threads, opts.limits?.maxContextTokens ?? -1, opts.limits?.maxSegmentChars ?? 0)
-      return { language: r.language !== '' ? r.language : language, segments: r.segments, stats: r.stats }
+      return { language: r.language !== '' ? r.language : language, segments: r.segments }
     },
     async close () { addon.free(model) }
   }

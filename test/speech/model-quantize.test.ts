@@ -8,7 +8,7 @@ import t from 'tap'
 import { loadConfig } from '../../src/config.js'
 import { runSpeechCli } from '../../src/speech-cli.js'
 import { wavToChannels } from '../../src/speech/audio.js'
-import { openWhisperEngine } from '../../src/speech/engine.js'
+import { nativeAddon, openWhisperEngine } from '../../src/speech/engine.js'
 import { checkModelFile } from '../../src/speech/ggml-header.js'
 import { WorkerTranscriber } from '../../src/speech/transcriber.js'
 import { spoken, testModel } from '../helpers/speech.js'
@@ -37,7 +37,11 @@ t.test('models quantize writes q8_0 and q5_1 copies that list as such, are small
     const result = await engine.transcribe(phrase(), 'en')
     await engine.close()
     t.ok(result.segments.length > 0, `${type}: segments from the quantized model`)
-    t.ok(result.stats!.encoderRuns >= 1 && result.stats!.tokens > 0, 'the engine counts its windows and tokens')
+    const addon = nativeAddon()
+    const model = await addon.load(join(dir, `ggml-tiny-${type}.bin`), true)
+    const counted = await addon.transcribe(model, phrase(), 'en', 1, 64, 0)
+    addon.free(model)
+    t.ok(counted.stats.encoderRuns >= 1 && counted.stats.tokens > 0 && counted.stats.ms > 0, 'the addon counts its windows, tokens and time')
   }
   t.same(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left')
   const list = await run(['models'], dir)
