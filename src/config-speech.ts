@@ -51,6 +51,8 @@ export const SpeechConfigSchema = Type.Object({
   /** Audio in one live window, and what neighbouring windows share. */
   liveWindowMs: Type.Integer({ minimum: 1000, maximum: 30_000, default: 4000 }),
   liveOverlapMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
+  /** Encoder length of a live window: auto = the window and a margin (a 4 s window: 256 frames of 20 ms instead of whisper.cpp's 1500), several times less encoder work; 0 = whisper.cpp's whole 30 s. Never for the full recording. */
+  liveAudioCtx: Type.Union([Type.Literal('auto'), Type.Literal('0')], { default: 'auto' }),
   /** Deadline of one window's transcription. */
   liveWindowDeadlineMs: Type.Integer({ minimum: 100, default: 10_000 }),
   /** Windows quieter than this RMS (16-bit samples) are not transcribed. */

@@ -8,6 +8,7 @@ import { AriLiveMedia } from './calls/live-media.js'
 import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { SpeechRepo } from './db/speech-repo.js'
+import { liveAudioCtx } from './domain/live-transcript.js'
 import { defaultRuleSet } from './speech/default-rule-set.js'
 import type { SpeechEngine } from './speech/engine.js'
 import { LiveProcessEngine } from './speech/live-engine.js'
@@ -21,8 +22,9 @@ export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bu
   const c = o.config
   if (!liveAlertsOn(c, o.engine !== undefined, o.modelPath() !== null)) return null
   let engine: SpeechEngine | null = o.engine ?? null
+  const audioCtx = c.liveAudioCtx === 'auto' ? liveAudioCtx(c.liveWindowMs, c.flashAttn) : 0
   const monitor = new LiveMonitor({
-    engine: () => (engine ??= new LiveProcessEngine({ modelPath: o.modelPath() ?? c.modelPath, threads: c.threads, flashAttn: c.flashAttn, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
+    engine: () => (engine ??= new LiveProcessEngine({ modelPath: o.modelPath() ?? c.modelPath, threads: c.threads, flashAttn: c.flashAttn, audioCtx, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
     media: new AriLiveMedia(o.ari, o.clock),
     bus: o.bus,
     clock: o.clock,
@@ -33,7 +35,7 @@ export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bu
       format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, language: c.language
     }
   })
-  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs }, 'live alerts on')
+  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, audioCtx }, 'live alerts on')
   // An engine given from outside is closed by its owner.
   return { monitor, close: async () => { if (o.engine === undefined) await engine?.close() } }
 }

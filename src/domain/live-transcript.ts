@@ -26,6 +26,25 @@ export function nextWindow (receivedMs: number, last: AudioWindow | null, plan: 
   return receivedMs >= endMs ? { startMs: endMs - plan.windowMs, endMs } : null
 }
 
+/** whisper.cpp's encoder: one frame per 20 ms, 1500 frames (30 s) per window unless told fewer. */
+const ENCODER_FRAME_MS = 20
+const ENCODER_FRAMES = 1500
+/** Beyond the audio: a word cut by the window's edge keeps some silence after it, as in a 30 s window. */
+const ENCODER_MARGIN_FRAMES = 25
+/** With flash attention whisper.cpp pads the encoder's frames to a multiple of 256 with unmasked zero keys. */
+const FLASH_ATTN_PAD = 256
+
+/**
+ * Encoder frames (whisper.cpp's audio_ctx) for a live window of `windowMs`: the window's own frames
+ * and a margin, rounded up to 256 with flash attention so no padding frames are attended to beyond
+ * what a 30 s window has; 0 (whisper.cpp's whole 30 s) when that would reach 1500 anyway.
+ */
+export function liveAudioCtx (windowMs: number, flashAttn: boolean): number {
+  const frames = Math.ceil(windowMs / ENCODER_FRAME_MS) + ENCODER_MARGIN_FRAMES
+  const rounded = flashAttn ? Math.ceil(frames / FLASH_ATTN_PAD) * FLASH_ATTN_PAD : frames
+  return rounded >= ENCODER_FRAMES ? 0 : rounded
+}
+
 /**
  * The part of a window whose segments it keeps: each overlap is split in its middle, so a segment
  * heard by two windows is kept by the one that holds it further from its edge.

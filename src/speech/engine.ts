@@ -17,6 +17,8 @@ export interface EngineStats {
   /** Tokens decoded into the segments. */
   tokens: number
   ms: number
+  /** From the encoder's start to the first decoding step (-1: the encoder never ran). */
+  encodeMs: number
 }
 
 export interface EngineResult { language: string; segments: TrackSegment[] }
@@ -59,6 +61,8 @@ export interface WhisperOptions {
   limits?: DecodeLimits
   /** whisper.cpp's flash attention in the native engine (default on, as whisper.cpp 1.9 has it); the prebuilt binding keeps its own (off). */
   flashAttn?: boolean
+  /** Encoder frames (20 ms each) per window in the native engine; 0 or absent = whisper.cpp's whole 30 s. Live windows only. */
+  audioCtx?: number
 }
 
 export interface QuantizeResult { tensors: number; quantized: number; bytesIn: number; bytesOut: number }
@@ -66,7 +70,7 @@ export interface QuantizeResult { tensors: number; quantized: number; bytesIn: n
 export interface NativeAddon {
   systemInfo (): string
   load (path: string, flashAttn?: boolean): Promise<object>
-  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxContextTokens: number, maxSegmentChars: number): Promise<{ language: string; segments: TrackSegment[]; stats: EngineStats }>
+  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxContextTokens: number, maxSegmentChars: number, audioCtx?: number): Promise<{ language: string; segments: TrackSegment[]; stats: EngineStats }>
   /** One encoder pass over the first 30 s window, timed apart from decoding. */
   encodeWindow (model: object, samples: Int16Array, threads: number): Promise<{ melMs: number; encodeMs: number }>
   /** Writes a copy of an f16/f32 model with its weight matrices in `type` (q8_0, q5_1, q5_0). */
@@ -178,7 +182,7 @@ async function openNative (opts: WhisperOptions, info: EngineInfo, addonPath: st
     name: info.name,
     info,
     async transcribe (samples, language) {
-      const r = await addon.transcribe(model, samples, language, opts.threads, opts.limits?.maxContextTokens ?? -1, opts.limits?.maxSegmentChars ?? 0)
+      const r = await addon.transcribe(model, samples, language, opts.threads, opts.limits?.maxContextTokens ?? -1, opts.limits?.maxSegmentChars ?? 0, opts.audioCtx ?? 0)
       return { language: r.language !== '' ? r.language : language, segments: r.segments }
     },
     async close () { addon.free(model) }

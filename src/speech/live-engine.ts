@@ -14,10 +14,11 @@ export class LiveProcessEngine implements SpeechEngine {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>()
 
-  constructor (private readonly opts: { modelPath: string; threads: number; flashAttn?: boolean; nice: number; deadlineMs: number }) {}
+  /** audioCtx: encoder frames per window (live-transcript.ts's liveAudioCtx); 0 or absent = whisper.cpp's whole 30 s. */
+  constructor (private readonly opts: { modelPath: string; threads: number; flashAttn?: boolean; audioCtx?: number; nice: number; deadlineMs: number }) {}
 
   private start (): ChildProcess {
-    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads, flashAttn: this.opts.flashAttn ?? true })], {
+    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads, flashAttn: this.opts.flashAttn ?? true, audioCtx: this.opts.audioCtx ?? 0 })], {
       execArgv: fromSource ? ['--import', 'tsx'] : [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc']
     })
     if (child.pid !== undefined && this.opts.nice > 0) setPriority(child.pid, this.opts.nice)
