@@ -18,7 +18,7 @@ const RUDE_HZ = 1100
 const LEAD_MS = 300
 const PHRASE_MS = 800
 
-async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000): Promise<number[]> {
+export async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000): Promise<number[]> {
   const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent), liveWindowDeadlineMs: windowDeadlineMs } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
   try {
     for (let i = 0; i < concurrent; i++) w.addOperator(String(101 + i))
@@ -48,11 +48,11 @@ async function phraseToAlert (concurrent: number, rounds: number, liveEngine: Sp
   } finally { await w.close() }
 }
 
-async function whisperWindowMs (runs: number, model = `${fixtureDir}/bench-live-tiny.bin`): Promise<number[]> {
+export async function whisperWindowMs (runs: number, model = `${fixtureDir}/bench-live-tiny.bin`, audioCtx = 0): Promise<number[]> {
   if (!existsSync(model)) await writeRandomWhisperModel(model)
   const speech = wavToChannels(readFileSync(spoken('bench-live', 'Good afternoon, thank you for calling, you idiot, how can I help you today', 'en')))[0]!
   const window = speech.slice(0, 4 * 16_000)
-  const engine = new LiveProcessEngine({ modelPath: model, threads: 2, nice: 0, deadlineMs: 120_000 })
+  const engine = new LiveProcessEngine({ modelPath: model, threads: 2, audioCtx, nice: 0, deadlineMs: 120_000 })
   try {
     await engine.transcribe(window, 'en') // loads the model
     const out: number[] = []
@@ -91,7 +91,7 @@ if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
  * low-priority process, as the daemon runs it), then the tone engine reads the same samples: a random
  * model's text cannot match a rule, so the words come from the tones and the time from whisper.
  */
-function costedEngine (real: SpeechEngine): SpeechEngine {
+export function costedEngine (real: SpeechEngine): SpeechEngine {
   const tones = toneEngine()
   return {
     name: `${real.name} + tones`,
