@@ -47,6 +47,7 @@ export async function benchLiveAudioCtx (): Promise<Record<string, string>> {
     out[`${v.label}: one 4 s window through the live engine p50 / max ms`] = p(f.windowMs)
     out[`${v.label}: phrase end → console alert, 1 call (both parties talking) p50 / max ms (${rounds} rounds)`] = p(f.alertMs)
   }
+  out['phrase end → console alert per round, whole / live window, ms'] = figures[0]!.alertMs.map((ms, r) => `${ms.toFixed(0)} / ${figures[1]!.alertMs[r]!.toFixed(0)}`).join(', ')
   const ratios = figures[1]!.encodeMs.map((ms, r) => ms / figures[0]!.encodeMs[r]!)
   out['encoder ratio live window / whole, per round'] = ratios.map((x) => x.toFixed(2)).join(' ')
   out['load (1/5/15 min) at end'] = load()
