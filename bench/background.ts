@@ -7,7 +7,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import wavefile from 'wavefile'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
-import { startBenchWorld } from './call-bench.js'
+import { startBenchWorld } from './bench-world.js'
 import { seedTranscriptionBacklog } from './speech.js'
 import { percentiles, printFigures, seeded } from './stats.js'
 

@@ -1,166 +1,17 @@
 // Call setup through the real ARI path: the daemon in this process, the simulator in a child
 // process (bench/sim-process.ts) on loopback. Setup time is StasisStart sent → operator originate
 // received, both taken in the simulator's process.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { Session } from 'node:inspector/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
-import pino from 'pino'
-import { Bus } from '../src/bus.js'
-import { loadConfig, type Config, type DeepPartial } from '../src/config.js'
-import { startDaemon, type Daemon } from '../src/daemon.js'
-import { createCategory, createOperator, createTrackingNumber, type CatalogContext } from '../src/catalog/catalog-service.js'
-import { randomId } from '../src/ids.js'
-import { openDb } from '../src/db/open.js'
-import type { PhoneBehaviour } from '../src/sim/simulator.js'
-import { startSimChild, type SimChild } from './sim-child.js'
+import { sleep, startBenchWorld, type BenchWorld } from './bench-world.js'
+import { CpuWindow, cpuText, pctText } from './cpu-window.js'
+import { profiled, type ProfileSummary } from './profile.js'
 import type { SetupReport } from './sim-process.js'
-import { percentiles, seeded } from './stats.js'
+import { percentiles } from './stats.js'
 
-const CATEGORIES = 20
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1)
-
-export interface BenchWorld {
-  sim: SimChild
-  daemon: Daemon
-  dids: string[]
-  resources: string[]
-  /** call.ended statuses seen since the last reset. */
-  statuses: Record<string, number>
-  resetStatuses (): void
-  waitIdle (timeoutMs: number): Promise<boolean>
-  close (): Promise<void>
-}
-
-/** A fresh temp database (WAL) with categories, tracking numbers and operators with skills. */
-function seedDatabase (dbPath: string, operatorCount: number): { dids: string[]; resources: string[] } {
-  const db = openDb(dbPath)
-  try {
-    const ctx: CatalogContext = { db, bus: new Bus(), now: Date.now, newId: randomId }
-    const random = seeded(7)
-    const dids: string[] = []
-    for (let i = 0; i < CATEGORIES; i++) {
-      createCategory(ctx, { categoryId: `cat${i}`, name: `Category ${i}` })
-      const did = `749510${String(i).padStart(5, '0')}`
-      createTrackingNumber(ctx, { did, source: 'bench', categoryId: `cat${i}` })
-      dids.push(did)
-    }
-    const resources: string[] = []
-    for (let i = 0; i < operatorCount; i++) {
-      const skills: Record<string, number> = {}
-      for (let k = 0; k < 3; k++) skills[`cat${Math.floor(random() * CATEGORIES)}`] = 1 + Math.floor(random() * 5)
-      const resource = `op${i}`
-      createOperator(ctx, { name: `Operator ${i}`, endpoint: `PJSIP/${resource}`, isManager: i % 100 === 0, skills }, `op_${i}`)
-      resources.push(resource)
-    }
-    return { dids, resources }
-  } finally {
-    db.$client.close()
-  }
-}
-
-export async function startBenchWorld (o: { operators: number; behaviour: PhoneBehaviour; config?: DeepPartial<Config>; seed?: (dbPath: string, dir: string) => Promise<void> | void; log?: pino.Logger; recordingSettleMs?: number }): Promise<BenchWorld> {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-'))
-  const dbPath = join(dir, 'ringlead.db')
-  const { dids, resources } = seedDatabase(dbPath, o.operators)
-  await o.seed?.(dbPath, dir)
-  const sim = await startSimChild()
-  let daemon: Daemon
-  try {
-    await sim.request({ cmd: 'addEndpoints', resources, behaviour: o.behaviour })
-    const config = loadConfig({}, {
-      db: { path: dbPath },
-      ari: { url: sim.ariUrl },
-      ami: { host: '127.0.0.1', port: sim.amiPort },
-      recordings: { dir: join(dir, 'recordings') },
-      calls: { wrapUpSeconds: 0 },
-      log: { level: 'silent' },
-      agi: { enabled: false },
-      ...o.config
-    })
-    daemon = await startDaemon(config, { log: o.log ?? pino({ level: 'silent' }), listen: false, waitForAsterisk: true, recordingSettleMs: o.recordingSettleMs ?? 2000 })
-    await daemon.ami?.refreshStates()
-    await sleep(500)
-  } catch (err) {
-    await sim.close()
-    rmSync(dir, { recursive: true, force: true })
-    throw err
-  }
-  const statuses: Record<string, number> = {}
-  daemon.bus.on('call.ended', (e) => { statuses[e.status] = (statuses[e.status] ?? 0) + 1 })
-  return {
-    sim, daemon, dids, resources, statuses,
-    resetStatuses () { for (const k of Object.keys(statuses)) delete statuses[k] },
-    async waitIdle (timeoutMs) {
-      const deadline = Date.now() + timeoutMs
-      while (daemon.center.activeCalls > 0) {
-        if (Date.now() > deadline) return false
-        await sleep(50)
-      }
-      return true
-    },
-    async close () {
-      await Promise.race([daemon.stop(), sleep(15_000)])
-      await sim.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  }
-}
-
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
-
-/** CPU ms of one thread (the main thread when tid = pid), from /proc; null where /proc is missing. */
-function threadCpuMs (pid: number, tid = pid): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10 // utime + stime, 100 ticks per second
-  } catch {
-    return null
-  }
-}
-
-/** Machine-wide busy and steal jiffies (all cores), from /proc/stat. */
-function machineTicks (): { busy: number; steal: number; total: number } | null {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu
-    return { busy: user + nice + system + irq + softirq, steal, total: user + nice + system + idle + iowait + irq + softirq + steal }
-  } catch {
-    return null
-  }
-}
-
-/** CPU use of both processes and of the machine over a window, as % of one core. */
-class CpuWindow {
-  private readonly t0 = performance.now()
-  private readonly proc0 = process.cpuUsage()
-  private readonly main0 = threadCpuMs(process.pid)
-  private readonly simMain0: number | null
-  private readonly machine0 = machineTicks()
-  constructor (private readonly simPid: number) { this.simMain0 = threadCpuMs(simPid) }
-  read (): { wallMs: number; daemonPct: number; daemonMainPct: number | null; simMainPct: number | null; machineBusyPct: number | null; stealPct: number | null } {
-    const wallMs = performance.now() - this.t0
-    const p = process.cpuUsage(this.proc0)
-    const main = threadCpuMs(process.pid)
-    const simMain = threadCpuMs(this.simPid)
-    const m = machineTicks()
-    const pct = (cpuMs: number): number => 100 * cpuMs / wallMs
-    const ticksPct = (ticks: number): number => 100 * ticks * 10 / wallMs // 100 ticks per second
-    return {
-      wallMs,
-      daemonPct: pct((p.user + p.system) / 1000),
-      daemonMainPct: main !== null && this.main0 !== null ? pct(main - this.main0) : null,
-      simMainPct: simMain !== null && this.simMain0 !== null ? pct(simMain - this.simMain0) : null,
-      machineBusyPct: m && this.machine0 ? ticksPct(m.busy - this.machine0.busy) : null,
-      stealPct: m && this.machine0 ? ticksPct(m.steal - this.machine0.steal) : null
-    }
-  }
-}
 
 /** ARI 4xx/5xx answers; "unexpected" leaves out hang-up and bridge-destroy 404s (the leg was already gone, which is normal). */
 function ariErrorCount (r: SetupReport): { unexpected: number; text: string } {
@@ -253,10 +104,6 @@ export interface RampStep {
   simMainMsPerCall: number | null
 }
 
-export const pctText = (n: number | null): string => (n === null ? 'n/a' : n.toFixed(0))
-/** "process (main thread)" CPU, % of one core. */
-export const cpuText = (total: number, main: number | null): string => `${total.toFixed(0)} (${pctText(main)})`
-
 async function runStep (w: BenchWorld, rate: number, durationMs: number): Promise<RampStep> {
   w.resetStatuses()
   const loop = monitorEventLoopDelay({ resolution: 5 })
@@ -299,73 +146,6 @@ async function runStep (w: BenchWorld, rate: number, durationMs: number): Promis
     placed: r.placed,
     daemonMainMsPerCall: win.daemonMainPct === null ? null : win.daemonMainPct * 10 / Math.max(1e-9, r.setupsInWindow / (r.windowMs / 1000)),
     simMainMsPerCall: win.simMainPct === null ? null : win.simMainPct * 10 / Math.max(1e-9, r.setupsInWindow / (r.windowMs / 1000))
-  }
-}
-
-export interface ProfileSummary {
-  path: string
-  /** Self time by function, % of non-idle samples. */
-  top: Array<{ name: string; pct: number }>
-  /** Inclusive time by package or ringlead source file: % of non-idle samples with it on the stack. */
-  inclusive: Array<{ name: string; pct: number }>
-  /** Share of the sampled time the thread was idle. */
-  idlePct: number
-}
-
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
-
-function groupOf (url: string): string | null {
-  const nm = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)
-  if (nm) return `pkg ${nm[1]}`
-  const src = /\/(src\/.+)$/.exec(url.replace(/^file:\/\//, ''))
-  if (src) return src[1]!
-  return null
-}
-
-function summariseProfile (profile: { nodes: ProfileNode[] }): Omit<ProfileSummary, 'path'> {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  const parentOf = new Map<number, number>()
-  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id)
-  const self = new Map<string, number>()
-  const inclusive = new Map<string, number>()
-  let total = 0
-  let idle = 0
-  for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0
-    if (hits === 0) continue
-    const { functionName, url, lineNumber } = node.callFrame
-    if (functionName === '(idle)') { idle += hits; continue }
-    total += hits
-    const short = url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/')
-    const key = url ? `${functionName || '(anonymous)'} ${short}:${lineNumber + 1}` : `${functionName || '(anonymous)'} (native)`
-    self.set(key, (self.get(key) ?? 0) + hits)
-    const onStack = new Set<string>()
-    for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
-      const g = groupOf(byId.get(id)?.callFrame.url ?? '')
-      if (g) onStack.add(g)
-    }
-    for (const g of onStack) inclusive.set(g, (inclusive.get(g) ?? 0) + hits)
-  }
-  const rank = (m: Map<string, number>, n: number): Array<{ name: string; pct: number }> =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, hits]) => ({ name, pct: 100 * hits / Math.max(1, total) }))
-  return { top: rank(self, 15), inclusive: rank(inclusive, 16), idlePct: 100 * idle / Math.max(1, total + idle) }
-}
-
-/** Runs fn under the V8 sampling profiler of this (the daemon's) process. */
-async function profiled<T> (fn: () => Promise<T>): Promise<{ result: T; profile: ProfileSummary }> {
-  const session = new Session()
-  session.connect()
-  try {
-    await session.post('Profiler.enable')
-    await session.post('Profiler.setSamplingInterval', { interval: 500 })
-    await session.post('Profiler.start')
-    const result = await fn()
-    const { profile } = await session.post('Profiler.stop')
-    const path = join(tmpdir(), `ringlead-bench-daemon-${Date.now()}.cpuprofile`)
-    writeFileSync(path, JSON.stringify(profile))
-    return { result, profile: { path, ...summariseProfile(profile as unknown as { nodes: ProfileNode[] }) } }
-  } finally {
-    session.disconnect()
   }
 }
 

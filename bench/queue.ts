@@ -2,6 +2,7 @@
 // and 1,000 operators (target ≤ 1 ms per event). Runs the real CallQueue on the real bus.
 import pino from 'pino'
 import { Bus } from '../src/bus.js'
+import { systemClock } from '../src/clock.js'
 import { CallQueue } from '../src/calls/call-queue.js'
 import type { OperatorBoard } from '../src/calls/operator-board.js'
 import type { OperatorSnapshot, RoutingPolicy } from '../src/domain/routing.js'
@@ -23,7 +24,7 @@ export async function benchQueue (waitingCount = 500, operatorCount = 1000, even
   const policyOf = (category: string): RoutingPolicy => Number(category.slice(3)) % 2 === 0 ? { ...base, anyOperatorStep: false } : base
   const bus = new Bus()
   const board = { snapshot: () => operators } as unknown as OperatorBoard
-  const queue = new CallQueue({ board, bus, now: () => 1_800_000_000_000, log: pino({ level: 'silent' }), settings: { priorityReturning: true, pollMs: 60_000 } })
+  const queue = new CallQueue({ board, bus, now: () => 1_800_000_000_000, setTimeout: systemClock.setTimeout, log: pino({ level: 'silent' }), settings: { priorityReturning: true, pollMs: 60_000 } })
   queue.start()
   let offered = 0
   const readyAgain: string[] = []

@@ -7,7 +7,7 @@ import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { sql } from 'drizzle-orm'
 import pino from 'pino'
-import { startBenchWorld, type BenchWorld } from './call-bench.js'
+import { startBenchWorld, type BenchWorld } from './bench-world.js'
 
 export interface SoakOptions {
   calls: number

@@ -10,7 +10,7 @@ import type { Segment } from '../src/domain/transcript.js'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
 import { defaultRuleSet } from '../src/speech/default-rule-set.js'
 import { corpusFigures } from './qa-corpus.js'
-import { startBenchWorld } from './call-bench.js'
+import { startBenchWorld } from './bench-world.js'
 import { percentiles, seeded } from './stats.js'
 import { toneWav } from './tone-wav.js'
 

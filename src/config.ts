@@ -1,9 +1,10 @@
 // The one typed config. The only reader of process.env.
 import { checkWindowPlan } from './domain/live-transcript.js'
 import { readFileSync } from 'node:fs'
-import { Type, type Static, type TSchema, type TObject } from '@sinclair/typebox'
+import { Type, type Static, type TObject } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { allowListProblems } from './allow-list.js'
+import { coerce, envName, notANumber } from './config-env.js'
 import { SpeechConfigSchema } from './config-speech.js'
 import { PauseConfigSchema, WallboardConfigSchema, wallboardProblems } from './config-wallboard.js'
 
@@ -30,7 +31,9 @@ const ConfigSchema = Type.Object({
      * How long other writes (API, jobs) wait for a database another process locked. Calls never
      * wait: their writes are journaled and land when it is free.
      */
-    busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 })
+    busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 }),
+    /** WAL checkpoints run in a worker thread this often; 0 = inside commits on the main thread (SQLite's own). */
+    checkpointEveryMs: Type.Integer({ default: 1000, minimum: 0 })
   }, { default: {} }),
   ari: Type.Object({
     /** Base URL of Asterisk's HTTP server, e.g. http://10.0.0.5:8088. Empty = built-in simulator. */
@@ -297,27 +300,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** RINGLEAD_ARI_URL → ari.url, RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS → routing.ringTimeoutSeconds */
-function envName (section: string, key: string): string {
-  return `RINGLEAD_${section}_${key.replace(/[A-Z]/g, (c) => `_${c}`)}`.toUpperCase()
-}
-
 /** Every variable the config reads, with its default (undefined: optional, no default); the docs' reference is checked against it. */
 export function configVariables (): Array<{ variable: string; path: string; default: unknown }> {
   return Object.entries(ConfigSchema.properties).flatMap(([section, sectionSchema]) =>
     Object.entries((sectionSchema as TObject).properties).map(([key, keySchema]) => ({
       variable: envName(section, key), path: `${section}.${key}`, default: (keySchema as { default?: unknown }).default
     })))
-}
-
-function coerce (schema: TSchema, raw: string): unknown {
-  // A choice that includes booleans (e.g. auto | true | false) takes true/false as booleans.
-  const choices = (schema as { anyOf?: TSchema[] }).anyOf
-  if (choices?.some((c) => (c as { type?: string }).type === 'boolean') && ['true', 'false'].includes(raw)) return raw === 'true'
-  const type = (schema as { type?: string }).type
-  if (type === 'integer' || type === 'number') return raw.trim() === '' ? raw : Number(raw)
-  if (type === 'boolean') return raw === 'true' || raw === '1' ? true : raw === 'false' || raw === '0' ? false : raw
-  return raw
 }
 
 export function loadConfig (env: Record<string, string | undefined> = process.env, overrides: DeepPartial<Config> = {}): Config {
@@ -331,18 +319,29 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     }
   }
   const raw: Record<string, Record<string, unknown>> = {}
+  /** `section.key` → the text its variable gave, for errors that show it. */
+  const given = new Map<string, string>()
   for (const [section, sectionSchema] of Object.entries(ConfigSchema.properties)) {
     const out: Record<string, unknown> = { ...(fromFile[section] ?? {}) }
     for (const [key, keySchema] of Object.entries((sectionSchema as TObject).properties)) {
       const value = env[envName(section, key)]
-      if (value !== undefined) out[key] = coerce(keySchema, value)
+      if (value !== undefined) { out[key] = coerce(keySchema, value); given.set(`${section}.${key}`, value) }
     }
     Object.assign(out, (overrides as Record<string, Record<string, unknown>>)[section] ?? {})
     raw[section] = out
   }
   const config = Value.Default(ConfigSchema, raw) as Config
+  const told = new Set<string>()
   for (const error of Value.Errors(ConfigSchema, config)) {
     const [, section, key] = error.path.split('/')
+    if (told.has(error.path)) continue
+    const notNumber = section && key ? notANumber((ConfigSchema.properties as Record<string, TObject>)[section]?.properties[key], error.value) : null
+    const text = section && key ? given.get(`${section}.${key}`) : undefined
+    if (notNumber !== null && text !== undefined) {
+      told.add(error.path)
+      problems.push(`${envName(section!, key!)}=${text}: ${notNumber}`)
+      continue
+    }
     const where = section && key ? `${envName(section, key)} (${section}.${key})` : error.path
     problems.push(`${where}: ${error.message}, got ${JSON.stringify(error.value)}`)
   }

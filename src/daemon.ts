@@ -1,6 +1,6 @@
 // Wiring: builds every part from the config, starts them, and stops them in order.
 import { join, dirname, resolve } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { randomId as newId } from './ids.js'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { AmiLink } from './asterisk/ami-link.js'
@@ -18,8 +18,9 @@ import { RecordingStore } from './calls/recording-store.js'
 import { usesSimulator, type Config } from './config.js'
 import { CallsRepo } from './db/calls-repo.js'
 import { SupervisionService } from './calls/supervision-service.js'
-import { openDb, type Db } from './db/open.js'
-import { WriteBehind } from './db/write-behind.js'
+import { openDaemonDb } from './db/daemon-db.js'
+import type { Db } from './db/open.js'
+import type { WriteBehind } from './db/write-behind.js'
 import { demoTraffic } from './sim/demo-traffic.js'
 import { buildApp } from './http/app.js'
 import type { Simulator } from './sim/simulator.js'
@@ -133,17 +134,13 @@ export interface DaemonOptions {
   liveEngine?: SpeechEngine
 }
 
-const newId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
 
 export async function startDaemon (config: Config, opts: DaemonOptions): Promise<Daemon> {
   const log = opts.log
   const clock = opts.clock ?? systemClock
   const now = (): number => clock.now()
-  const db = openDb(config.db.path, config.db.busyTimeoutMs)
-  const writes = new WriteBehind({
-    db, clock, log: log.child({ part: 'db-writes' }),
-    journalPath: config.db.path === ':memory:' ? null : `${resolve(config.db.path)}-writes.jsonl`
-  })
+  const database = openDaemonDb(config.db, clock, log)
+  const { db, writes } = database
   const bus = new Bus()
   const leadSettings = leadSettingsFrom(config)
   // Checked before anything starts: a bad tier, recipient or schedule stops the start.
@@ -165,7 +162,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const transcription = new TranscriptionRunner({
     repo: speechRepo, bus, log, now, newId, config: { ...config.speech, concurrency: speech.concurrency, threads: speech.threads }, recordingsDir,
     openTranscriber: (modelPath) => new WorkerTranscriber({
-      modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, nice: config.speech.nice, log,
+      modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, flashAttn: config.speech.flashAttn, nice: config.speech.nice, log,
       limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }, silenceRms: config.speech.transcribeSilenceRms
     }),
     worker: opts.speechWorker ?? newId('speech'), clock, fallbackModel: opts.fallbackModel
@@ -203,7 +200,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   }
   const promptLang = config.leads.promptLanguage
   const menus = new MenuService({ db, bus, now, newId })
-  const queue = new CallQueue({ board, bus, now, log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
+  const queue = new CallQueue({ board, bus, now, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
@@ -301,7 +298,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   transcription.start()
   const stopRetention = scheduleRecordingRetention((nowMs) => removeExpiredRecordings(speechRepo, recordingsDir, config.recordings.retentionDays, nowMs, log), config.recordings.retentionEveryMinutes, now, log)
   const wallboard = startWallboard({
-    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog, serviceLevelMs: config.wallboard.serviceLevelSeconds * 1000,
+    bus, clock, db, operators: () => board.views(), waiting: () => queue.waiting(), timeZone: config.leads.timeZone, backlog: config.console.feedBacklog, wallboard: config.wallboard,
     operatorOfCall: (callId) => repo.call(callId)?.answeredBy ?? null
   })
   const feed = wallboard.feed
@@ -390,8 +387,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
           stopWebhookFeed()
           await outbox.stop()
           await sim?.close()
-          writes.stop()
-          db.$client.close()
+          await database.close()
         }
       }, graceMs, demo !== null)
     }

@@ -20,7 +20,10 @@ export interface NodeContender {
 
 function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; out: () => string }> {
   let out = ''
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // RINGLEAD_BENCH_ASTERISK_NODE_ARGS: extra node flags for the contenders, e.g. "--cpu-prof" (Node
+  // refuses it in NODE_OPTIONS).
+  const extra = (process.env.RINGLEAD_BENCH_ASTERISK_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${script} not ready in ${timeoutMs} ms: ${out.slice(-2000)}`)) }, timeoutMs)
     child.stdout!.on('data', (c: Buffer) => {

@@ -51,6 +51,14 @@ function isRegistered (status: string): boolean {
   return ['reachable', 'created', 'nonqualified', 'updated'].includes(status.toLowerCase())
 }
 
+/**
+ * The only unsolicited events ringlead reads. A session's whitelist filter (the Filter action, a
+ * POSIX regex on the event's text) keeps the rest of the call class off the socket: Newchannel,
+ * Newstate, Bridge*, NewConnectedLine… about two dozen per call, each parsed for nothing. Answers to
+ * actions (DeviceStateList, PJSIPShowContacts) are not filtered.
+ */
+export const READ_EVENTS_FILTER = '^Event: (DeviceStateChange|ContactStatus|PeerStatus|DialBegin|DialEnd|Hangup)[[:space:]]'
+
 export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private manager: Manager | null = null
   private up = false
@@ -138,6 +146,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
         this.log.info({ reconnect }, 'AMI connected')
         this.emit('connected', { reconnect })
         void this.refreshStates().catch((e: Error) => { this.log.warn({ err: e.message }, 'AMI state refresh failed') })
+        void this.action({ action: 'Filter', operation: 'Add', filter: READ_EVENTS_FILTER })
+          .catch((e: Error) => { this.log.info({ err: e.message }, 'AMI event filter not set: every event is received') })
       })
     })
   }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { type Clock, systemClock } from '../clock.js'
 import { AriConnection } from './ari-connection.js'
+import { dropUnreadEvents } from './event-filter.js'
 import { AriRest, type Repeat } from './ari-rest.js'
 import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
@@ -127,7 +128,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     this.connection = new AriConnection({ ...opts, log: this.log })
     this.connection.on('event', (event, arrivedAtPerf) => { this.dispatch(event as AriEventWire, arrivedAtPerf) })
     this.connection.on('malformed', (raw, err) => { this.malformed(raw, err) })
-    this.connection.on('connected', (e) => { this.emit('connected', e) })
+    this.connection.on('connected', (e) => { void dropUnreadEvents(this.rest, opts.app, this.log); this.emit('connected', e) })
     this.connection.on('disconnected', (e) => { this.emit('disconnected', e) })
   }
 

@@ -2,6 +2,7 @@
 // becomes free, offers that operator to the first waiting call they fit (domain/wait-queue decides).
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
+import type { CancelTimer, Clock } from '../clock.js'
 import { waitingViews, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
 import type { OperatorSnapshot, RoutingPolicy } from '../domain/routing.js'
 import { insertionIndex, pickCallFor, positionOf, type QueuePolicy, type WaitingCall } from '../domain/wait-queue.js'
@@ -22,6 +23,8 @@ export interface CallQueueDeps {
   board: OperatorBoard
   bus: Bus
   now: () => number
+  /** Runs the poll: the caller's clock, so tests move it by hand. */
+  setTimeout: Clock['setTimeout']
   log: Logger
   settings: QueuePolicy & { pollMs: number }
 }
@@ -29,7 +32,7 @@ export interface CallQueueDeps {
 export class CallQueue {
   private readonly ordered: WaitingCall[] = []
   private readonly entries = new Map<string, Entry>()
-  private timer: NodeJS.Timeout | null = null
+  private cancelPoll: CancelTimer | null = null
   private readonly onState = ({ operatorId, state }: { operatorId: string; state: string }): void => {
     if (state !== 'available' || this.entries.size === 0) return
     const op = this.deps.board.snapshot(this.deps.now()).find((o) => o.operatorId === operatorId)
@@ -44,8 +47,7 @@ export class CallQueue {
 
   stop (): void {
     this.deps.bus.off('operator.state', this.onState)
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
+    this.stopPolling()
   }
 
   get size (): number { return this.entries.size }
@@ -56,7 +58,7 @@ export class CallQueue {
     this.entries.set(call.callId, entry)
     this.ordered.splice(insertionIndex(this.ordered, entry.call, this.deps.settings), 0, entry.call)
     // Wrap-up ends by the clock, with no event: while anyone waits, look for such operators.
-    this.timer ??= setInterval(() => { this.dispatch() }, this.deps.settings.pollMs)
+    if (this.cancelPoll === null) this.poll()
     this.deps.log.info({ callId: call.callId, position: this.position(call.callId), waiting: this.entries.size }, 'caller waiting for an operator')
     this.changed()
   }
@@ -85,11 +87,22 @@ export class CallQueue {
     if (!this.entries.delete(callId)) return
     const i = this.ordered.findIndex((c) => c.callId === callId)
     if (i >= 0) this.ordered.splice(i, 1)
-    if (this.entries.size === 0 && this.timer) {
-      clearInterval(this.timer)
-      this.timer = null
-    }
+    if (this.entries.size === 0) this.stopPolling()
     this.changed()
+  }
+
+  /** One look for free operators after pollMs, then the next while anyone still waits. */
+  private poll (): void {
+    this.cancelPoll = this.deps.setTimeout(() => {
+      this.cancelPoll = null
+      this.dispatch()
+      if (this.entries.size > 0 && this.cancelPoll === null) this.poll()
+    }, this.deps.settings.pollMs)
+  }
+
+  private stopPolling (): void {
+    this.cancelPoll?.()
+    this.cancelPoll = null
   }
 
   /** Tells the bus the whole line: the console keeps its own copy. */

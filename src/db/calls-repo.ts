@@ -1,9 +1,10 @@
 // Write side of calls: what a CallSession records as the call happens.
-import { and, asc, desc, eq, getTableColumns, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, or, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/sqlite-core'
 import pino from 'pino'
 import { systemClock } from '../clock.js'
 import type { Db } from './open.js'
+import { insertByShape, updateByShape } from './prepared.js'
 import { WriteBehind } from './write-behind.js'
 import type { SQL } from 'drizzle-orm'
 import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories, leads } from './schema.js'
@@ -51,45 +52,6 @@ function parsePolicy (text: string | null | undefined): Partial<RoutingPolicy> |
   try { return JSON.parse(text) as Partial<RoutingPolicy> } catch { return null }
 }
 
-/**
- * An INSERT of every column of `table`, prepared once; rows fill missing columns with null. A row
- * already there is left alone: a journaled write may be applied twice (see write-behind.ts).
- */
-function preparedInsert<T extends typeof calls | typeof callAttempts> (db: Db, table: T): (row: Record<string, unknown>) => void {
-  const keys = Object.keys(getTableColumns(table))
-  const stmt = db.insert(table).values(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never).onConflictDoNothing().prepare()
-  return (row) => { stmt.run(Object.fromEntries(keys.map((k) => [k, row[k] ?? null]))) }
-}
-
-/**
- * An UPDATE by primary key of the columns a patch sets, prepared once per set of columns (a call
- * updates the same few sets again and again): building the query each time cost more than running it.
- */
-function preparedUpdate (db: Db, table: typeof calls | typeof callAttempts | typeof recordings, idColumn: 'callId' | 'attemptId' | 'recordingId'): (id: string, patch: Record<string, unknown>) => void {
-  // Each value as its column stores it (booleans as 0/1, …): placeholders skip drizzle's own mapping.
-  const columns = getTableColumns(table) as unknown as Record<string, { mapToDriverValue: (v: unknown) => unknown }>
-  const statements = new Map<string, { run: (values: Record<string, unknown>) => unknown }>()
-  const idKey = `${idColumn}Key`
-  return (id, patch) => {
-    const keys = Object.keys(patch).filter((k) => k in columns && patch[k] !== undefined)
-    if (keys.length === 0) return
-    const shape = keys.join(',')
-    let stmt = statements.get(shape)
-    if (stmt === undefined) {
-      const idCol = (table as unknown as Record<string, Parameters<typeof eq>[0]>)[idColumn]!
-      stmt = db.update(table).set(Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as never)
-        .where(eq(idCol, sql.placeholder(idKey))).prepare() as unknown as { run: (values: Record<string, unknown>) => unknown }
-      statements.set(shape, stmt)
-    }
-    const values: Record<string, unknown> = { [idKey]: id }
-    for (const k of keys) {
-      const v = patch[k]
-      values[k] = v === null ? null : columns[k]!.mapToDriverValue(v)
-    }
-    stmt.run(values)
-  }
-}
-
 /** Call statuses of a call still going on. */
 export const openCallStatuses = ['menu', 'ringing', 'waiting', 'talking'] as const
 
@@ -112,6 +74,10 @@ export class CallsRepo {
   private readonly updateCallStmt
   private readonly updateAttemptStmt
   private readonly updateRecordingStmt
+  private readonly insertRecordingStmt
+  private readonly insertCustomerStmt
+  private readonly updateCustomerStmt
+  private readonly outcomePublishedStmt
   /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
   private readonly trackingCache = new Map<string, TrackingNumberFacts | null>()
 
@@ -142,14 +108,20 @@ export class CallsRepo {
       .orderBy(sql`(case when ${trackingNumbers.categoryId} = ${sql.placeholder('categoryId')} then 0 else 1 end)`,
         sql`(case when ${trackingNumbers.source} = ${sql.placeholder('source')} then 0 else 1 end)`, asc(trackingNumbers.createdAt), asc(trackingNumbers.did))
       .limit(1).prepare()
+    // One equality per form of the number: SQLite answers an OR of the two (or an IN) with a sort of
+    // its own, ten times slower than two index lookups, on every call.
     this.visitByDidStmt = db.select().from(trackingVisits)
-      .where(and(or(eq(trackingVisits.did, sql.placeholder('digits')), eq(trackingVisits.did, sql.placeholder('plus'))), gte(trackingVisits.expiresAt, sql.placeholder('atMs'))))
+      .where(and(eq(trackingVisits.did, sql.placeholder('did')), gte(trackingVisits.expiresAt, sql.placeholder('atMs'))))
       .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
-    this.insertCallStmt = preparedInsert(db, calls)
-    this.insertAttemptStmt = preparedInsert(db, callAttempts)
-    this.updateCallStmt = preparedUpdate(db, calls, 'callId')
-    this.updateAttemptStmt = preparedUpdate(db, callAttempts, 'attemptId')
-    this.updateRecordingStmt = preparedUpdate(db, recordings, 'recordingId')
+    this.insertCallStmt = insertByShape(db, calls, { ignoreExisting: true })
+    this.insertAttemptStmt = insertByShape(db, callAttempts, { ignoreExisting: true })
+    this.insertRecordingStmt = insertByShape(db, recordings, { ignoreExisting: true })
+    this.insertCustomerStmt = insertByShape(db, customers, { ignoreExisting: true })
+    this.updateCallStmt = updateByShape(db, calls, 'callId')
+    this.updateAttemptStmt = updateByShape(db, callAttempts, 'attemptId')
+    this.updateRecordingStmt = updateByShape(db, recordings, 'recordingId')
+    this.updateCustomerStmt = updateByShape(db, customers, 'customerId')
+    this.outcomePublishedStmt = db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, sql.placeholder('callId'))).prepare()
     this.registerWrites()
   }
 
@@ -164,14 +136,13 @@ export class CallsRepo {
       db.update(callAttempts).set({ result: 'interrupted', endedAt })
         .where(and(eq(callAttempts.callId, callId), eq(callAttempts.result, 'ringing'))).run()
     })
-    w.register('recordings.insert', (row: NewRecording) => { db.insert(recordings).values(row).onConflictDoNothing().run() })
+    w.register('recordings.insert', (row: NewRecording) => { this.insertRecordingStmt(row) })
     w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => { this.updateRecordingStmt(recordingId, patch) })
     w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
-      db.insert(customers).values(row).onConflictDoNothing().run()
+      this.insertCustomerStmt(row)
     })
     w.register('customers.remember', ({ customerId, operatorId, atMs }: { customerId: string; operatorId: string | null; atMs: number }) => {
-      db.update(customers).set(operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
-        .where(eq(customers.customerId, customerId)).run()
+      this.updateCustomerStmt(customerId, operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
     })
   }
 
@@ -198,7 +169,9 @@ export class CallsRepo {
   visitFor (did: string, atMs: number): VisitFacts | null {
     const digits = did.replace(/\D/g, '')
     if (digits === '') return null
-    const row = this.visitByDidStmt.get({ digits, plus: `+${digits}`, atMs })
+    const bare = this.visitByDidStmt.get({ did: digits, atMs })
+    const plus = this.visitByDidStmt.get({ did: `+${digits}`, atMs })
+    const row = bare === undefined || (plus !== undefined && plus.expiresAt > bare.expiresAt) ? plus : bare
     if (!row) return null
     const utm: Record<string, string> = {}
     const fields = { utm_source: row.utmSource, utm_medium: row.utmMedium, utm_campaign: row.utmCampaign, utm_term: row.utmTerm, utm_content: row.utmContent }
@@ -302,12 +275,12 @@ export class CallsRepo {
   /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
   outcomePublishedAt (callId: string): number | null | undefined {
     this.writes.flushSoon()
-    return this.db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, callId)).get()?.at
+    return this.outcomePublishedStmt.get({ callId })?.at
   }
 
   /** Written in the transaction that wrote the call's webhook and lead. */
   markOutcomePublished (callId: string, atMs: number): void {
-    this.db.update(calls).set({ outcomePublishedAt: atMs }).where(eq(calls.callId, callId)).run()
+    this.updateCallStmt(callId, { outcomePublishedAt: atMs })
   }
 
   /**

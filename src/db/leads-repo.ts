@@ -1,6 +1,7 @@
 // Leads, their append-only events and their escalation ladder rows.
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from './open.js'
+import { insertByShape, preparedVariants, updateByShape } from './prepared.js'
 import { escalations, leadEvents, leads } from './schema.js'
 
 export type LeadRow = typeof leads.$inferSelect
@@ -28,30 +29,48 @@ export class LeadsRepo {
   // Prepared once: the sweep reads a lead per due step, and building the query each time costs more
   // than running it.
   private readonly byId
+  // Every call that ends writes a lead, its event and its ladder: prepared once, like the call's rows.
+  private readonly insertLead
+  private readonly updateLead
+  private readonly insertEvent
+  private readonly insertStep
+  /** By which keys the customer is looked for ("p", "pe", "pex" …). */
+  private readonly openLeadBy
   constructor (readonly db: Db) {
     this.byId = db.select().from(leads).where(eq(leads.leadId, sql.placeholder('leadId'))).prepare()
+    this.insertLead = insertByShape(db, leads)
+    this.updateLead = updateByShape(db, leads, 'leadId')
+    this.insertEvent = insertByShape(db, leadEvents)
+    this.insertStep = insertByShape(db, escalations)
+    this.openLeadBy = preparedVariants((keys) => {
+      const who: SQL[] = []
+      if (keys.includes('p')) who.push(eq(leads.phone, sql.placeholder('phone')))
+      if (keys.includes('e')) who.push(eq(leads.email, sql.placeholder('email')))
+      if (keys.includes('x')) who.push(eq(leads.externalId, sql.placeholder('externalId')))
+      return db.select().from(leads)
+        .where(and(or(...who), isNull(leads.closedAt), gte(leads.updatedAt, sql.placeholder('sinceMs'))))
+        .orderBy(desc(leads.updatedAt)).limit(1).prepare()
+    })
   }
 
   transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
 
-  insert (row: NewLead): void { this.db.insert(leads).values(row).run() }
-  update (leadId: string, patch: Partial<NewLead>): void { this.db.update(leads).set(patch).where(eq(leads.leadId, leadId)).run() }
+  insert (row: NewLead): void { this.insertLead(row) }
+  update (leadId: string, patch: Partial<NewLead>): void { this.updateLead(leadId, patch) }
   get (leadId: string): LeadRow | undefined { return this.byId.get({ leadId }) }
   byCall (callId: string): LeadRow | undefined { return this.db.select().from(leads).where(eq(leads.callId, callId)).get() }
 
   /** The customer's open lead touched within the window, by phone, e-mail or external id (a chat, a CRM record). */
   openLeadOf (keys: CustomerKeys, sinceMs: number): LeadRow | undefined {
-    const who: SQL[] = []
-    if (keys.phone) who.push(eq(leads.phone, keys.phone))
-    if (keys.email) who.push(eq(leads.email, keys.email))
-    if (keys.externalId) who.push(eq(leads.externalId, keys.externalId))
-    if (who.length === 0) return undefined
-    return this.db.select().from(leads)
-      .where(and(or(...who), isNull(leads.closedAt), gte(leads.updatedAt, sinceMs)))
-      .orderBy(desc(leads.updatedAt)).get()
+    const variant = `${keys.phone ? 'p' : ''}${keys.email ? 'e' : ''}${keys.externalId ? 'x' : ''}`
+    if (variant === '') return undefined
+    return this.openLeadBy(variant).get({
+      ...(keys.phone ? { phone: keys.phone } : {}), ...(keys.email ? { email: keys.email } : {}),
+      ...(keys.externalId ? { externalId: keys.externalId } : {}), sinceMs
+    })
   }
 
-  addEvent (row: typeof leadEvents.$inferInsert): void { this.db.insert(leadEvents).values(row).run() }
+  addEvent (row: typeof leadEvents.$inferInsert): void { this.insertEvent(row) }
   /** A lead's history in the order it was written: events of one millisecond keep their order. */
   events (leadId: string): LeadEventRow[] {
     // The table is append-only, so rowid grows with every insert.
@@ -81,7 +100,7 @@ export class LeadsRepo {
 
   // ---- the ladder ----
 
-  addStep (row: NewEscalation): void { this.db.insert(escalations).values(row).run() }
+  addStep (row: NewEscalation): void { this.insertStep(row) }
   steps (leadId: string): EscalationRow[] {
     return this.db.select().from(escalations).where(eq(escalations.leadId, leadId)).orderBy(asc(escalations.dueAt), asc(escalations.createdAt)).all()
   }

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { QaFinding, QaMetrics, QaRule } from '../domain/qa.js'
 import type { Segment } from '../domain/transcript.js'
 import type { Db } from './open.js'
+import { insertByShape } from './prepared.js'
 import { calls, categories, qaResults, qaRuleSets, recordings, trackingNumbers, transcriptionJobs, transcripts, transcriptSegments } from './schema.js'
 
 export type JobRow = typeof transcriptionJobs.$inferSelect
@@ -14,15 +15,23 @@ export interface RuleSetView { ruleSetId: string; name: string; categoryId: stri
 export interface QaResultView { ruleSetId: string; score: number; findings: QaFinding[]; metrics: QaMetrics; alerts: number; createdAt: number }
 
 export class SpeechRepo {
-  constructor (readonly db: Db) {}
+  // Every ended call queues its job and reads its language hints: prepared once.
+  private readonly insertJob
+  private readonly hintsStmt
+  constructor (readonly db: Db) {
+    this.insertJob = insertByShape(db, transcriptionJobs, { ignoreExisting: true })
+    this.hintsStmt = db.select({ tn: trackingNumbers.speechLanguage, cat: categories.speechLanguage })
+      .from(calls)
+      .leftJoin(trackingNumbers, eq(trackingNumbers.did, calls.trackingDid))
+      .leftJoin(categories, eq(categories.categoryId, calls.categoryId))
+      .where(eq(calls.callId, sql.placeholder('callId'))).prepare()
+  }
 
   // ---- the queue ----
 
   /** Queues the call once; a second call.ended for it changes nothing. */
   enqueue (jobId: string, callId: string, language: string, nowMs: number): boolean {
-    const r = this.db.insert(transcriptionJobs).values({ jobId, callId, language, state: 'pending', attempts: 0, nextAttemptAt: nowMs, createdAt: nowMs, updatedAt: nowMs })
-      .onConflictDoNothing().run()
-    return r.changes === 1
+    return this.insertJob({ jobId, callId, language, state: 'pending', attempts: 0, nextAttemptAt: nowMs, createdAt: nowMs, updatedAt: nowMs }) === 1
   }
 
   /**
@@ -129,11 +138,7 @@ export class SpeechRepo {
 
   /** The languages named by the call's tracking number and category. */
   languageHints (callId: string): { trackingNumber: string | null; category: string | null } {
-    const row = this.db.select({ tn: trackingNumbers.speechLanguage, cat: categories.speechLanguage })
-      .from(calls)
-      .leftJoin(trackingNumbers, eq(trackingNumbers.did, calls.trackingDid))
-      .leftJoin(categories, eq(categories.categoryId, calls.categoryId))
-      .where(eq(calls.callId, callId)).get()
+    const row = this.hintsStmt.get({ callId })
     return { trackingNumber: row?.tn ?? null, category: row?.cat ?? null }
   }
 

@@ -90,6 +90,22 @@ export class WriteBehind {
       this.unit.push(op)
       return false
     }
+    // The writes given to `later` land first: in this write's transaction (one commit, not two).
+    if (this.soon.length > 0 && this.backlog.length === 0 && !this.sqlite.inTransaction) {
+      const units = [...this.soon, [op]]
+      try {
+        this.attempt(units, false)
+        this.soon = []
+        return true
+      } catch (err) {
+        if (isBusy(err)) {
+          this.soon = []
+          for (const ops of units) this.keep(ops)
+          return false
+        }
+        // Nothing landed: as apart, each `later` write on its own, then this one (its error to the caller).
+      }
+    }
     this.flushSoon()
     return this.submitUnit([op])
   }

@@ -3,6 +3,7 @@
 // of the operators and the waiting callers, from the events; the board is read only at start and
 // when the catalog of operators changes.
 import type { Bus, QaAlert as BusQaAlert } from '../bus.js'
+import { boardGrades, type BoardGrades, type BoardThresholds } from '../domain/board-grades.js'
 import { waitingViews, type OperatorStateChanged, type OperatorView, type QueueChanged, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
 import type { Availability } from '../domain/operator-state.js'
 import type { TodayStats } from '../domain/today-figures.js'
@@ -22,13 +23,15 @@ export type FeedEvent =
   | { id: number; type: 'operator'; data: OperatorView }
   | { id: number; type: 'queue'; data: WaitingView[] }
   | { id: number; type: 'stats'; data: TodayStats }
+  /** The figures' colours, after a queue or stats event that changed them. */
+  | { id: number; type: 'grades'; data: BoardGrades }
   | { id: number; type: 'alert'; data: Alert }
   /** Only for the consoles of `operatorId`: their phone rings, pop the customer's card. */
   | { id: number; type: 'offered'; data: { callId: string; customerId: string | null; direction: string }; operatorId: string }
 
 export type FeedEventBody = FeedEvent extends infer E ? E extends FeedEvent ? Omit<E, 'id'> : never : never
 
-export interface Snapshot { lastEventId: number; serverNowMs: number; operators: OperatorView[]; waiting: WaitingView[]; stats: TodayStats; alerts: Alert[] }
+export interface Snapshot { lastEventId: number; serverNowMs: number; operators: OperatorView[]; waiting: WaitingView[]; stats: TodayStats; grades: BoardGrades; alerts: Alert[] }
 
 export interface ConsoleFeedDeps {
   bus: Bus
@@ -37,6 +40,8 @@ export interface ConsoleFeedDeps {
   /** The callers waiting at start; queue.changed tells the rest. */
   waiting: () => readonly WaitingCaller[]
   stats: () => TodayStats
+  /** What colours the figures: the feed grades them, browsers only show the grades. */
+  thresholds: BoardThresholds
   now: () => number
   /** Events kept for reconnecting clients. */
   backlog: number
@@ -90,6 +95,9 @@ export class ConsoleFeed {
   /** The feed's own view, kept by the events. */
   private readonly views = new Map<string, OperatorView>()
   private line: readonly WaitingCaller[] = []
+  /** The last stats and grades sent: grades go out again only when they change. */
+  private lastStats: TodayStats | null = null
+  private sentGrades = ''
 
   constructor (private readonly deps: ConsoleFeedDeps) {}
 
@@ -140,6 +148,8 @@ export class ConsoleFeed {
       this.note(v.operatorId, v.state)
     }
     this.line = [...this.deps.waiting()]
+    this.lastStats = this.deps.stats()
+    this.sentGrades = JSON.stringify(this.grades(this.lastStats))
   }
 
   stop (): void {
@@ -149,12 +159,14 @@ export class ConsoleFeed {
 
   /** Everything a wallboard shows now, and the id of the last event it already includes. */
   snapshot (): Snapshot {
+    const stats = this.deps.stats()
     return {
       lastEventId: this.nextId - 1,
       serverNowMs: this.deps.now(),
       operators: [...this.views.values()].map((v) => ({ ...v })),
       waiting: this.waiting(),
-      stats: this.deps.stats(),
+      stats,
+      grades: this.grades(stats),
       alerts: [...this.alerts]
     }
   }
@@ -191,7 +203,20 @@ export class ConsoleFeed {
   private queueChanged (callers: WaitingCaller[]): void {
     this.line = callers
     this.push({ type: 'queue', data: this.waiting() })
+    this.gradesChanged()
     this.checkNobodyFree()
+  }
+
+  private grades (stats: TodayStats | null): BoardGrades {
+    return boardGrades(this.line, stats?.serviceLevel ?? { pct: null, offered: 0, byCategory: {} }, this.deps.thresholds)
+  }
+
+  private gradesChanged (): void {
+    const grades = this.grades(this.lastStats)
+    const text = JSON.stringify(grades)
+    if (text === this.sentGrades) return
+    this.sentGrades = text
+    this.push({ type: 'grades', data: grades })
   }
 
   private operatorChanged (e: OperatorStateChanged): void {
@@ -254,7 +279,9 @@ export class ConsoleFeed {
     setImmediate(() => {
       this.statsDue = false
       if (this.stopped) return // the database may be closed by now
-      this.push({ type: 'stats', data: this.deps.stats() })
+      this.lastStats = this.deps.stats()
+      this.push({ type: 'stats', data: this.lastStats })
+      this.gradesChanged()
     })
   }
 

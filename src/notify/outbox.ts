@@ -15,18 +15,19 @@
 //
 // Rows are ordered by (created_at, rowid): SQLite's rowid breaks ties within a millisecond. On
 // PostgreSQL that tie-break would need a sequence column.
-import { randomBytes } from 'node:crypto'
 import { and, asc, desc, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import type { Logger } from 'pino'
 import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
+import { insertByShape } from '../db/prepared.js'
 import { outbox } from '../db/schema.js'
 import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
+import { randomId } from '../ids.js'
 import { signWebhook } from './webhook-signature.js'
 import { entry, type OutboxEntry, type OutboxState } from './outbox-entry.js'
-import { describeFailure, parseWebhookUrls, readStart, retryDelayMs, safeUrl } from './webhook-http.js'
+import { describeFailure, parseWebhookUrls, retryDelayMs, safeUrl, WebhookClient } from './webhook-http.js'
 
 export { parseWebhookUrls, retryDelayMs, safeUrl }
 export type { OutboxEntry, OutboxState }
@@ -77,8 +78,6 @@ type Attempt =
 const errorBodyChars = 200
 const live = ['pending', 'delivering'] as const
 
-const defaultNewId = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`
-
 export class Outbox {
   private readonly db: Db
   private readonly config: WebhooksConfig
@@ -95,20 +94,28 @@ export class Outbox {
   private running = false
   /** Set while stop() waits: the pass in flight sends nothing more. */
   private stopping = false
+  private readonly insertRow: (row: NewRow) => number
+  private readonly delivered
+  private readonly client = new WebhookClient()
 
   constructor (opts: OutboxOptions) {
     this.db = opts.db
     this.config = opts.config
     this.log = opts.log.child({ part: 'webhooks' })
     this.now = opts.now ?? Date.now
-    this.newId = opts.newId ?? defaultNewId
+    this.newId = opts.newId ?? randomId
     this.random = opts.random ?? Math.random
     this.concurrency = opts.concurrency ?? 4
     this.batchPerUrl = opts.batchPerUrl ?? 10
     this.urls = parseWebhookUrls(opts.config.urls)
     this.writes = opts.writes ?? null
     // Ids are chosen before the write: a journaled write applied twice inserts nothing the second time.
-    this.writes?.register('outbox.insert', (rows: NewRow[]) => { this.db.insert(outbox).values(rows).onConflictDoNothing().run() })
+    const insertOnce = insertByShape(this.db, outbox, { ignoreExisting: true })
+    this.writes?.register('outbox.insert', (rows: NewRow[]) => { for (const row of rows) insertOnce(row) })
+    this.insertRow = insertByShape(this.db, outbox)
+    this.delivered = this.db.update(outbox)
+      .set({ state: 'delivered', deliveredAt: sql`${sql.placeholder('atMs')}`, attempts: sql`${sql.placeholder('attempts')}`, leaseUntil: null, lastError: null })
+      .where(and(eq(outbox.outboxId, sql.placeholder('outboxId')), inArray(outbox.state, live))).prepare()
   }
 
   /** How long a claim lasts: every claimed event of a URL may take the full timeout. */
@@ -124,8 +131,9 @@ export class Outbox {
   enqueue (type: string, data: Record<string, unknown>): string | null {
     const rows = this.rowsFor(type, data)
     if (rows.length === 0) return null
-    // One statement for all URLs: atomic on its own, and inside the caller's transaction when there is one.
-    this.db.insert(outbox).values(rows).run()
+    // All URLs or none (a savepoint inside the caller's transaction, when there is one).
+    if (rows.length === 1) this.insertRow(rows[0]!)
+    else this.db.$client.transaction(() => { for (const row of rows) this.insertRow(row) })()
     return rows[0]!.eventId
   }
 
@@ -192,6 +200,7 @@ export class Outbox {
       await this.pass
     } finally {
       this.stopping = false
+      this.client.close()
     }
   }
 
@@ -340,15 +349,9 @@ export class Outbox {
     }
     if (this.config.secret !== '') headers['x-ringlead-signature'] = signWebhook(this.config.secret, timestamp, row.payload)
     try {
-      const res = await fetch(row.url, {
-        method: 'POST', headers, body: row.payload,
-        // A redirected POST would arrive as a GET elsewhere: a 3xx is a failed attempt instead.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.timeoutMs)
-      })
-      const text = await readStart(res, errorBodyChars)
-      if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status }
-      return { ok: false, status: res.status, error: `HTTP ${res.status}${text === '' ? '' : `: ${text}`}` }
+      const { status, text } = await this.client.post(row.url, headers, row.payload, this.config.timeoutMs, errorBodyChars)
+      if (status >= 200 && status < 300) return { ok: true, status }
+      return { ok: false, status, error: `HTTP ${status}${text === '' ? '' : `: ${text}`}` }
     } catch (err) {
       return { ok: false, status: null, error: describeFailure(err, this.config.timeoutMs) }
     }
@@ -356,9 +359,7 @@ export class Outbox {
 
   private markDelivered (row: Row, atMs: number): void {
     // Delivered is delivered, whoever's lease: no guard on leaseUntil here.
-    this.db.update(outbox)
-      .set({ state: 'delivered', deliveredAt: atMs, attempts: row.attempts + 1, leaseUntil: null, lastError: null })
-      .where(and(eq(outbox.outboxId, row.outboxId), inArray(outbox.state, live))).run()
+    this.delivered.run({ outboxId: row.outboxId, atMs, attempts: row.attempts + 1 })
   }
 
   private markFailed (row: Row, attempt: Extract<Attempt, { ok: false }>, atMs: number, log: Logger): void {

@@ -3,6 +3,8 @@
 import type { Bus } from '../bus.js'
 import type { Clock } from '../clock.js'
 import type { Db } from '../db/open.js'
+import { boardThresholds } from '../domain/board-grades.js'
+import type { Config } from '../config.js'
 import type { OperatorView, WaitingCaller } from '../domain/call-events.js'
 import { WallboardStatsReader } from '../db/wallboard-stats.js'
 import { ConsoleFeed } from './console-feed.js'
@@ -18,20 +20,21 @@ export interface WallboardDeps {
   waiting: () => readonly WaitingCaller[]
   /** The shop's time zone: today's figures start at its midnight. */
   timeZone: string
-  /** A call answered within this long of arriving counts toward the service level. */
-  serviceLevelMs: number
+  /** The service level's seconds and the thresholds that colour the figures. */
+  wallboard: Config['wallboard']
   backlog: number
   operatorOfCall: (callId: string) => string | null
 }
 
 export function startWallboard (d: WallboardDeps): { feed: ConsoleFeed; figures: LiveFigures; stop: () => void } {
-  const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, serviceLevelMs: d.serviceLevelMs, dayTurned: () => { feed.statsChanged() } })
+  const figures = new LiveFigures({ bus: d.bus, clock: d.clock, source: new WallboardStatsReader(d.db), timeZone: d.timeZone, serviceLevelMs: d.wallboard.serviceLevelSeconds * 1000, dayTurned: () => { feed.statsChanged() } })
   const feed = new ConsoleFeed({
     bus: d.bus, now: () => d.clock.now(), backlog: d.backlog,
     operators: d.operators,
     waiting: d.waiting,
     operatorOfCall: d.operatorOfCall,
-    stats: () => figures.stats()
+    stats: () => figures.stats(),
+    thresholds: boardThresholds(d.wallboard)
   })
   figures.start()
   feed.start()

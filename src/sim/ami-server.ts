@@ -7,7 +7,22 @@ import { type AmiFields, type World, amiChannelFields } from './world.js'
 
 export interface AmiServerOptions { user: string; secret: string; log?: Logger }
 
-interface Session { socket: Socket; authed: boolean; events: boolean; buffer: string; closing: boolean }
+interface Session {
+  socket: Socket; authed: boolean; events: boolean; buffer: string; closing: boolean
+  /** Filter action: an event passes a whitelist pattern (when any) and no blacklist ("!") pattern. */
+  include: RegExp[]; exclude: RegExp[]
+}
+
+/** Asterisk compiles filters as POSIX extended regexes: its bracket classes in JavaScript's words. */
+function posixRegex (pattern: string): RegExp {
+  const classes: Record<string, string> = { space: '\\s', digit: '\\d', alpha: 'A-Za-z', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z', punct: '!-\\/:-@\\[-`{-~' }
+  return new RegExp(pattern.replace(/\[:([a-z]+):\]/g, (m, name: string) => classes[name] ?? m))
+}
+
+function passes (s: Session, text: string): boolean {
+  if (s.include.length > 0 && !s.include.some((r) => r.test(text))) return false
+  return !s.exclude.some((r) => r.test(text))
+}
 
 type Message = Map<string, string> // lower-cased keys
 
@@ -27,7 +42,7 @@ export class AmiServer {
   broadcast (event: string, fields: AmiFields): void {
     const privilege = PRIVILEGE[event] ?? 'call,all'
     const text = block([['Event', event], ['Privilege', privilege], ...fields])
-    for (const s of this.sessions) if (s.authed && s.events && !s.closing) s.socket.write(text)
+    for (const s of this.sessions) if (s.authed && s.events && !s.closing && passes(s, text)) s.socket.write(text)
   }
 
   close (): void {
@@ -36,7 +51,7 @@ export class AmiServer {
   }
 
   private accept (socket: Socket): void {
-    const session: Session = { socket, authed: false, events: true, buffer: '', closing: false }
+    const session: Session = { socket, authed: false, events: true, buffer: '', closing: false, include: [], exclude: [] }
     this.sessions.add(session)
     socket.setEncoding('utf8')
     socket.write('Asterisk Call Manager/11.0.0\r\n')
@@ -111,6 +126,17 @@ export class AmiServer {
         }
         s.socket.write(block([['Event', 'CoreShowChannelsComplete'], ...withId, ['EventList', 'Complete'], ['ListItems', String(chans.length)]]))
         return
+      }
+      case 'filter': {
+        if ((msg.get('operation') ?? '').toLowerCase() !== 'add') return this.reply(s, msg, 'Error', [['Message', 'Unknown operation']])
+        const filter = msg.get('filter') ?? ''
+        const blacklist = filter.startsWith('!')
+        let pattern: RegExp
+        try { pattern = posixRegex(blacklist ? filter.slice(1) : filter) } catch {
+          return this.reply(s, msg, 'Error', [['Message', 'Filter did not compile.  Check the syntax of the filter given.']])
+        }
+        ;(blacklist ? s.exclude : s.include).push(pattern)
+        return this.reply(s, msg, 'Success', [['Message', 'Success']])
       }
       case 'command': return this.command(s, msg)
       case 'originate': return this.originate(s, msg)

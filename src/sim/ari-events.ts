@@ -22,7 +22,9 @@ export class AriEventHub {
     private readonly asteriskId: string,
     private readonly wire: WireLog,
     private readonly onAppRegistered: (app: string) => void,
-    private readonly log?: Logger
+    private readonly log?: Logger,
+    /** The app's event filter (PUT /applications/{app}/eventFilter). */
+    private readonly allows: (app: string, type: string) => boolean = () => true
   ) {}
 
   /** Called from the HTTP server's 'upgrade' once the request is authenticated. */
@@ -92,7 +94,7 @@ export class AriEventHub {
   }
 
   private send (sub: Subscriber, application: string, body: Record<string, unknown>, opts: { labelLast?: boolean } = {}): void {
-    if (sub.ws.readyState !== WebSocket.OPEN) return
+    if (sub.ws.readyState !== WebSocket.OPEN || !this.allows(application, String(body.type))) return
     // Asterisk's key order: the event's own fields, then asterisk_id and application
     // (ApplicationReplaced lists application before asterisk_id).
     const message = opts.labelLast

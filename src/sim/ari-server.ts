@@ -27,6 +27,8 @@ export interface AriRequest {
   path: Record<string, string>
   params: Record<string, string>
   variables: Record<string, string> | undefined
+  /** The JSON body as sent (object-valued parameters such as an event filter). */
+  body?: unknown
 }
 
 type Reply = { status: number; body?: unknown; file?: string }
@@ -221,8 +223,8 @@ function parseParams (path: Record<string, string>, query: URLSearchParams, rawB
   const params: Record<string, string> = {}
   for (const [k, v] of query) if (k !== 'api_key') params[k] = params[k] !== undefined ? `${params[k]},${v}` : v
   let variables: Record<string, string> | undefined
+  let body: unknown
   if (rawBody.trim() !== '') {
-    let body: unknown
     try { body = JSON.parse(rawBody) } catch { throw ariFail(400, 'Error parsing request body') }
     if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
       for (const [k, v] of Object.entries(body)) {
@@ -232,7 +234,7 @@ function parseParams (path: Record<string, string>, query: URLSearchParams, rawB
       variables = parseVariables((body as Record<string, unknown>).variables)
     }
   }
-  return { path, params, variables }
+  return { path, params, variables, body }
 }
 
 function parseVariables (raw: unknown): Record<string, string> | undefined {
@@ -299,6 +301,7 @@ function ariHandlers (world: World): Record<string, Handler> {
     'endpoints.get': (r) => ok(world.endpointGet(r.path.tech ?? '', r.path.resource ?? '')),
     'applications.list': () => ok(world.applicationList()),
     'applications.get': (r) => ok(world.applicationGet(r.path.applicationName ?? '')),
+    'applications.filter': (r) => ok(world.setEventFilter(r.path.applicationName ?? '', r.body)),
     'channels.list': () => ok(world.channelList()),
     'channels.originate': (r) => originate(r, r.params.channelId),
     'channels.originateWithId': (r) => originate(r, r.path.channelId),

@@ -120,7 +120,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     secondsMs: opts.secondsMs ?? 1000, recordingsDir: opts.recordingsDir, asteriskId: ASTERISK_ID, stasisApp,
     ...(opts.sounds ? { sounds: opts.sounds } : {}), ...(log ? { log } : {})
   })
-  const hub = new AriEventHub(ASTERISK_ID, wire, (app) => world.appRegistered(app), log)
+  const hub = new AriEventHub(ASTERISK_ID, wire, (app) => world.appRegistered(app), log, (app, type) => world.eventAllowed(app, type))
   const ari = new AriServer(world, hub, wire, { user: opts.ariUser ?? 'ringlead', password: opts.ariPassword ?? 'ringlead', ...(log ? { log } : {}) })
   const ami = new AmiServer(world, { user: opts.amiUser ?? 'ringlead', secret: opts.amiSecret ?? 'ringlead', ...(log ? { log } : {}) })
   world.dialplanFiles = opts.dialplanFiles ?? []

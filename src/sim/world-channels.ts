@@ -29,6 +29,8 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
   protected readonly channelsById = new Map<string, SimChannel>()
   readonly phones: Phones
   protected readonly knownApps = new Set<string>()
+  /** Event filters by app (PUT /applications/{app}/eventFilter); kept across reconnects. */
+  protected readonly eventFilters = new Map<string, { allowed: string[]; disallowed: string[] }>()
   protected readonly worldTimers = new Set<NodeJS.Timeout>()
   protected uniqueSeq = 1
   /** Files `dialplan reload` reads (the include files ringlead writes). */

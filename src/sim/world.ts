@@ -32,6 +32,36 @@ export class World extends DialingWorld {
 
   appRegistered (app: string): void { this.knownApps.add(app) }
 
+  /**
+   * PUT /applications/{app}/eventFilter as Asterisk takes it: a list given replaces that list (an
+   * empty one clears it), a list left out stays, an empty body clears both; each entry names a type.
+   */
+  setEventFilter (name: string, filter: unknown): Record<string, unknown> {
+    if (!this.knownApps.has(name)) throw ariFail(404, 'Application not found')
+    const current = this.eventFilters.get(name) ?? { allowed: [], disallowed: [] }
+    if (filter === undefined || filter === null) {
+      this.eventFilters.set(name, { allowed: [], disallowed: [] })
+      return this.applicationGet(name)
+    }
+    if (typeof filter !== 'object' || Array.isArray(filter)) throw ariFail(400, 'Invalid format definition')
+    const next = { ...current }
+    for (const key of ['allowed', 'disallowed'] as const) {
+      const list = (filter as Record<string, unknown>)[key]
+      if (list === undefined) continue
+      if (!Array.isArray(list) || list.some((e) => typeof (e as { type?: unknown } | null)?.type !== 'string')) throw ariFail(400, 'Invalid format definition')
+      next[key] = list.map((e) => (e as { type: string }).type)
+    }
+    this.eventFilters.set(name, next)
+    return this.applicationGet(name)
+  }
+
+  /** Whether the app's filter lets events of this type through (disallowed wins; an empty allowed list allows all). */
+  eventAllowed (app: string, type: string): boolean {
+    const f = this.eventFilters.get(app)
+    if (f === undefined) return true
+    return !f.disallowed.includes(type) && (f.allowed.length === 0 || f.allowed.includes(type))
+  }
+
   applicationList (): Array<Record<string, unknown>> {
     return [...this.knownApps].map((name) => this.applicationGet(name))
   }
@@ -44,8 +74,8 @@ export class World extends DialingWorld {
       bridge_ids: this.bridges.all().filter((b) => b.apps.has(name)).map((b) => b.id),
       endpoint_ids: [],
       device_names: [],
-      events_allowed: [],
-      events_disallowed: []
+      events_allowed: (this.eventFilters.get(name)?.allowed ?? []).map((type) => ({ type })),
+      events_disallowed: (this.eventFilters.get(name)?.disallowed ?? []).map((type) => ({ type }))
     }
   }
 

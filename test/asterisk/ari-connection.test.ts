@@ -3,8 +3,9 @@
 import { createServer, type Socket } from 'node:net'
 import t from 'tap'
 import { AriLink } from '../../src/asterisk/ari-link.js'
-import { AmiLink } from '../../src/asterisk/ami-link.js'
-import { startSim } from '../sim/helpers.js'
+import { AmiLink, READ_EVENTS_FILTER } from '../../src/asterisk/ami-link.js'
+import { UNREAD_EVENTS } from '../../src/asterisk/event-filter.js'
+import { ari, startSim } from '../sim/helpers.js'
 import { testLog, until } from '../helpers/world.js'
 import { VirtualClock } from '../helpers/virtual-clock.js'
 
@@ -92,4 +93,40 @@ t.test('AMI: a server that accepts TCP and says nothing is given up at the conne
   await clock.advance(500)
   await until('second attempt', () => sockets.size === 2)
   t.equal(link.status().state, 'connecting')
+})
+
+t.test('on every connect the events ringlead never reads are turned off at Asterisk', async (t) => {
+  const { sim } = await startSim(t)
+  const link = new AriLink({ url: sim.ariUrl, user: 'ringlead', password: 'ringlead', app: 'ringlead', log: testLog })
+  t.teardown(() => link.stop())
+  const disallowed = async (): Promise<unknown> => (await ari(sim, 'GET', '/applications/ringlead')).body
+  await link.start()
+  await until('the filter is set', async () => ((await disallowed()) as { events_disallowed: unknown[] }).events_disallowed.length > 0)
+  t.match(await disallowed(), { events_allowed: [], events_disallowed: UNREAD_EVENTS.map((type) => ({ type })) })
+  // Cleared, as a restarted Asterisk would have it: the next connect sets it again.
+  await ari(sim, 'PUT', '/applications/ringlead/eventFilter', '')
+  const back = new Promise((resolve) => link.once('connected', resolve))
+  sim.dropWebSockets()
+  await back
+  await until('set again', async () => ((await disallowed()) as { events_disallowed: unknown[] }).events_disallowed.length > 0)
+  t.pass()
+})
+
+t.test('AMI: after login the session is filtered to the events ringlead reads', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 30 } })
+  const link = new AmiLink({ host: '127.0.0.1', port: sim.amiPort, user: 'ringlead', secret: 'ringlead', log: testLog })
+  t.teardown(() => { link.stop() })
+  const seen = new Set<string>()
+  link.on('event', (e) => { seen.add(String(e.event)) })
+  await link.start()
+  const reads = new Promise<void>((resolve) => { link.on('device', (d) => { if (d.device === 'PJSIP/101' && d.state === 'NOT_INUSE') resolve() }) })
+  // Actions are answered in order: once a Ping sent after login is answered, the filter is in place.
+  await link.action({ action: 'Ping' })
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await until('the phone rings', () => seen.has('DeviceStateChange'))
+  await ari(sim, 'DELETE', `/channels/${op.id}`)
+  await reads
+  t.notOk(seen.has('Newchannel') || seen.has('Newstate'), `only what ringlead reads: ${[...seen].join(', ')}`)
+  t.match(READ_EVENTS_FILTER, /DeviceStateChange/)
 })

@@ -4,6 +4,7 @@
 import { pino } from 'pino'
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
+import { systemClock } from '../../src/clock.js'
 import type { CallContext, OperatorLeg } from '../../src/calls/call-context.js'
 import { CallQueue } from '../../src/calls/call-queue.js'
 import { OperatorBoard } from '../../src/calls/operator-board.js'
@@ -24,7 +25,7 @@ function lineWithOneOperator (pollMs: number): { board: OperatorBoard, queue: Ca
     statsSince: () => new Map(), bus, now, wrapUpMs: 0, timeZone: 'UTC'
   })
   board.reload()
-  return { board, queue: new CallQueue({ board, bus, now, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs } }) }
+  return { board, queue: new CallQueue({ board, bus, now, setTimeout: systemClock.setTimeout, log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs } }) }
 }
 
 t.test('the operator who answers one caller is not offered to the next one waiting before the conversation starts', async (t) => {

@@ -108,11 +108,12 @@ t.test('at the longest wait an operator already ringing for the caller still get
   const ended = w.ended((e) => e.callerPhone === '+79030000002')
   const caller = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
   await until('the longest wait is timed', () => waiting(w) === 1 && clock.dueIn().includes(60_000))
-  // A second operator comes to work, slow to pick up: rung for the waiting caller at once.
+  // A second operator comes to work, slow to pick up: rung for the waiting caller at the line's next poll.
   w.addOperator('102', { behaviour: { kind: 'answer', afterMs: 3000 } })
   w.daemon.board.reload()
+  await clock.advance(50)
   await until('102 rings for the waiting caller', () => w.daemon.queue.waiting()[0]?.ringingOperatorId === 'op_102')
-  await clock.advance(60_000)
+  await clock.advance(60_000 - 50)
   t.equal(waiting(w), 1, 'still in line while 102 rings')
   await until('connected to 102', () => bridged(w, caller.channelId))
   w.sim.hangup(caller.channelId)

@@ -1,12 +1,15 @@
 import t from 'tap'
 import { Bus } from '../../src/bus.js'
 import type { OperatorView } from '../../src/calls/operator-board.js'
+import { gradeAt, type BoardGrades, type BoardThresholds } from '../../src/domain/board-grades.js'
+import type { TodayStats } from '../../src/domain/today-figures.js'
 import { ConsoleFeed, isVisibleTo, type FeedEvent } from '../../src/notify/console-feed.js'
 
-const stats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }
+const stats: TodayStats = { answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }
+const defaultThresholds: BoardThresholds = { serviceLevel: { warn: 80, alarm: 60 }, longestWaitMs: { warn: 60_000, alarm: 120_000 }, waiting: { warn: 3, alarm: 6 } }
 const waitingCaller = { callId: 'call_w', callerPhone: '+79030000009', categoryId: null, returning: false, arrivedAt: 500, ringingOperatorId: null }
 
-function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[]; boardReads: { whole: number } } {
+function feedWith (backlog = 100, clock = { ms: 1000 }, o: { thresholds?: BoardThresholds; stats?: () => TodayStats } = {}): { bus: Bus; feed: ConsoleFeed; ops: OperatorView[]; got: FeedEvent[]; boardReads: { whole: number } } {
   const bus = new Bus()
   const ops: OperatorView[] = [
     { operatorId: 'op_1', name: 'Anna', endpoint: 'PJSIP/101', state: 'available', reason: 'free', sinceMs: 0 },
@@ -14,7 +17,7 @@ function feedWith (backlog = 100, clock = { ms: 1000 }): { bus: Bus; feed: Conso
   ]
   const boardReads = { whole: 0 }
   const feed = new ConsoleFeed({
-    bus, waiting: () => [], stats: () => stats, now: () => clock.ms, backlog,
+    bus, waiting: () => [], stats: o.stats ?? (() => stats), thresholds: o.thresholds ?? defaultThresholds, now: () => clock.ms, backlog,
     operators: () => { boardReads.whole++; return ops.map((o) => ({ ...o })) }
   })
   feed.start()
@@ -171,4 +174,34 @@ t.test('a joining or leaving caller reaches the wallboards; a ring for a waiting
   bus.emit('queue.ringing', { callId: 'call_1', operatorId: 'op_1' })
   bus.emit('queue.changed', { waiting: 0, callers: [] })
   t.same(got.filter((e) => e.type === 'queue').map((e) => (e.data as unknown[]).length), [1, 0])
+})
+
+t.test('the feed grades the figures: a caller waiting past the thresholds, overall and for their category, sent once per change', async (t) => {
+  const thresholds: BoardThresholds = { serviceLevel: { warn: 80, alarm: 60 }, longestWaitMs: { warn: 1000, alarm: 2000 }, waiting: { warn: 0, alarm: 1 } }
+  const { bus, feed, got } = feedWith(100, { ms: 1000 }, { thresholds })
+  const calm = { serviceLevel: 'ok', waiting: 'ok', longestWait: [{ fromMs: 0, grade: 'ok' }] }
+  t.same(feed.snapshot().grades, { all: calm, byCategory: {}, quiet: calm }, 'nobody waits, no call yet')
+  const caller = { ...waitingCaller, categoryId: 'ovens', arrivedAt: 500 }
+  bus.emit('queue.changed', { waiting: 1, callers: [caller] })
+  const waiting = { serviceLevel: 'ok', waiting: 'warn', longestWait: [{ fromMs: 500, grade: 'ok' }, { fromMs: 1501, grade: 'warn' }, { fromMs: 2501, grade: 'alarm' }] }
+  const sent = got.filter((e) => e.type === 'grades')
+  t.same(sent.map((e) => e.data), [{ all: waiting, byCategory: { ovens: waiting }, quiet: calm }])
+  t.same(got.slice(-2).map((e) => e.type), ['queue', 'grades'], 'right after the line it grades')
+  t.equal(gradeAt((sent[0]!.data as BoardGrades).all.longestWait, 2600), 'alarm', 'two seconds after the caller arrived: red')
+  bus.emit('queue.changed', { waiting: 1, callers: [{ ...caller, ringingOperatorId: 'op_1' }] })
+  t.equal(got.filter((e) => e.type === 'grades').length, 1, 'the same grades are not sent again')
+  t.same(feed.snapshot().grades.byCategory.ovens, waiting, 'a new wallboard gets them in its snapshot')
+})
+
+t.test('a service level fallen below its alarm arrives graded after the stats', async (t) => {
+  let now = stats
+  const { feed, got } = feedWith(100, { ms: 1000 }, { stats: () => now })
+  now = { ...stats, serviceLevel: { pct: 50, offered: 2, byCategory: { ovens: { pct: 90, offered: 1 }, sinks: { pct: 0, offered: 1 } } } }
+  feed.statsChanged()
+  await new Promise((resolve) => { setImmediate(resolve) })
+  t.same(got.slice(-2).map((e) => e.type), ['stats', 'grades'])
+  const grades = got.at(-1)!.data as BoardGrades
+  t.equal(grades.all.serviceLevel, 'alarm')
+  t.equal(grades.byCategory.ovens?.serviceLevel, 'ok')
+  t.equal(grades.byCategory.sinks?.serviceLevel, 'alarm')
 })

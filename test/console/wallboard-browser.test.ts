@@ -80,6 +80,8 @@ t.test('the wallboard in a browser', async (t) => {
     t.equal(await page.isVisible(`.op[data-operator="${anna}"]`), true)
     t.equal(await page.isVisible(`.op[data-operator="${boris}"]`), false, 'Boris takes no oven calls')
     t.equal(await page.textContent('[data-kpi="waitingNow"]'), '1', 'the waiting caller called the ovens number')
+    t.match(await page.getAttribute('#kpi-waiting', 'class'), /\bg-alarm\b/, 'the ovens line graded by the server for this view')
+    t.match(await page.getAttribute('#kpi-longest', 'class'), /\bg-alarm\b/)
     t.equal(await page.textContent('[data-kpi="serviceLevel"]'), '100%')
   })
 

@@ -52,6 +52,7 @@ t.test('pause reasons and the service level reach a wallboard over its feed', as
   const feed = sse(res)
   const snap = await feed.until((e) => e.event === 'snapshot')
   t.same(snap.data.stats.serviceLevel, { pct: null, offered: 0, byCategory: {} }, 'no calls yet')
+  t.same(snap.data.grades.all, { serviceLevel: 'ok', waiting: 'ok', longestWait: [{ fromMs: 0, grade: 'ok' }] }, 'the figures come graded')
   t.match(snap.data.operators.find((o: { operatorId: string }) => o.operatorId === anna), { skills: ['ovens'], pausedReason: null })
 
   // The console's form: without its CSRF token nothing changes.

@@ -134,3 +134,21 @@ t.test('without a lock nothing is journaled', async (t) => {
   t.equal(r.repo.call('call_1')?.status, 'ringing')
   t.notOk(existsSync(r.journalPath))
 })
+
+t.test('a write made at once takes the turn\'s waiting writes into its own transaction: one commit, in order', async (t) => {
+  const r = rig(t)
+  const sqlite = r.db.$client
+  const begin = sqlite.transaction.bind(sqlite)
+  let transactions = 0
+  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => { transactions++; return begin(fn) }) as typeof sqlite.transaction
+  r.repo.insertCall(call('call_1', 1000))
+  r.repo.updateCall('call_1', { status: 'talking', answeredAt: 2000 })
+  t.equal(r.repo.call('call_1')?.status, 'talking', 'a read lands them first')
+  transactions = 0
+  r.repo.updateCall('call_1', { status: 'answered', endedAt: 9000 })
+  r.repo.rememberCustomerCall('cus_missing', 'op_1', 9000)
+  t.equal(transactions, 1, 'the update waiting for the end of the turn and the customer write: one transaction')
+  await endOfTurn()
+  t.equal(transactions, 1, 'nothing left for the end of the turn')
+  t.equal(r.repo.call('call_1')?.status, 'answered')
+})

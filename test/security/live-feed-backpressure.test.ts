@@ -3,6 +3,7 @@
 import { connect } from 'node:net'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
+import { boardThresholds } from '../../src/domain/board-grades.js'
 import { createUser } from '../../src/accounts/user-service.js'
 import { buildApp } from '../../src/http/app.js'
 import { ConsoleFeed } from '../../src/notify/console-feed.js'
@@ -30,7 +31,7 @@ const until = (c: Client, bytes: number, id = Infinity): Promise<void> =>
 t.test('a client that stops reading is dropped; one that reads keeps every event', async (t) => {
   const { db, bus, now, newId, log, logLines } = testBase()
   t.teardown(() => { if (process.env.DEBUG_FEED) console.error(logLines.filter((l) => /dropped|closed|error/.test(l)).join('\n')) })
-  const feed = new ConsoleFeed({ bus, now, backlog: 100, operators: () => [], waiting: () => [], stats: () => ({ answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }) })
+  const feed = new ConsoleFeed({ bus, now, backlog: 100, thresholds: boardThresholds(loadConfig({}).wallboard), operators: () => [], waiting: () => [], stats: () => ({ answered: 0, missed: 0, missedPct: null, avgAnswerMs: null, openLeads: 0, overdueLeads: 0, deals: 0, serviceLevel: { pct: null, offered: 0, byCategory: {} } }) })
   const config = loadConfig({}, { console: { secureCookies: false, feedMaxUnsentBytes: 64 * 1024 } })
   const app = await buildApp({ db, bus, config, log, now, newId, feed })
   t.teardown(async () => { await app.close(); db.$client.close() })

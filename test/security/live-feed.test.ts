@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../../src/config.js'
+import { boardThresholds } from '../../src/domain/board-grades.js'
 import { createOperator } from '../../src/catalog/catalog-service.js'
 import { createUser } from '../../src/accounts/user-service.js'
 import { buildApp } from '../../src/http/app.js'
@@ -46,7 +47,7 @@ t.test('an operator\'s live feed leaves out alerts about other operators\' leads
   const catalog = { db, bus, now, newId }
   createOperator(catalog, { name: 'Ana', endpoint: 'PJSIP/101' }, 'op_ana')
   createOperator(catalog, { name: 'Ben', endpoint: 'PJSIP/102' }, 'op_ben')
-  const feed = new ConsoleFeed({ bus, operators: () => [], waiting: () => [], stats: () => stats, now, backlog: 100, operatorOfCall: (callId) => calls[callId] ?? null })
+  const feed = new ConsoleFeed({ bus, operators: () => [], waiting: () => [], stats: () => stats, thresholds: boardThresholds(loadConfig({}).wallboard), now, backlog: 100, operatorOfCall: (callId) => calls[callId] ?? null })
   feed.start()
   const config = loadConfig({}, { http: { adminToken: adminSecret } })
   const app = await buildApp({ db, bus, config, log, now, newId, feed }) as unknown as FastifyInstance

@@ -136,3 +136,26 @@ t.test('AMI Originate Async to a busy phone queues, then reports OriginateRespon
   t.match(events.find((e) => e.event === 'DialEnd'), { dialstatus: 'BUSY' })
   t.match(await waitEvent(events, (e) => e.event === 'Hangup'), { cause: '17', 'cause-txt': 'User busy', techcause: '486' })
 })
+
+t.test('AMI Filter as Asterisk 22 answers it: a whitelist regex (POSIX classes too) keeps other events off the session; list answers are not filtered', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 30 } })
+  const filtered = await manager(t, sim)
+  const plain = await manager(t, sim)
+  t.match(await action(filtered.ami, { action: 'Filter', operation: 'Add', filter: '^Event: (DeviceStateChange|Hangup)[[:space:]]' }), { response: 'Success', message: 'Success' })
+  t.match(await action(filtered.ami, { action: 'Filter', operation: 'Add', filter: '[unclosed' }), { response: 'Error', message: 'Filter did not compile.  Check the syntax of the filter given.' })
+  t.match(await action(filtered.ami, { action: 'Filter', operation: 'Nope', filter: 'x' }), { response: 'Error', message: 'Unknown operation' })
+  const ev = await EventStream.open(sim)
+  const op = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await ev.type('StasisStart', op.id)
+  await ari(sim, 'DELETE', `/channels/${op.id}`)
+  await waitEvent(plain.events, (e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.state === 'NOT_INUSE')
+  await waitEvent(filtered.events, (e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.state === 'NOT_INUSE')
+  const kinds = (events: typeof plain.events): string[] => [...new Set(events.map((e) => String(e.event)))].sort()
+  t.ok(kinds(plain.events).includes('Newchannel') && kinds(plain.events).includes('DialBegin'), 'without a filter: the whole call class')
+  t.same(kinds(filtered.events).filter((k) => k !== 'FullyBooted'), ['DeviceStateChange', 'Hangup'], 'with it: only the whitelisted events')
+  filtered.events.length = 0
+  await action(filtered.ami, { action: 'PJSIPShowContacts' })
+  await waitEvent(filtered.events, (e) => e.event === 'ContactListComplete')
+  t.ok(filtered.events.some((e) => e.event === 'ContactList'), 'an action\'s list events still arrive')
+})

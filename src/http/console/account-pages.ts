@@ -2,11 +2,11 @@
 // the CSRF token; every redirect goes through kit.go.
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
-import { DateTime } from 'luxon'
 import type { UserView } from '../../accounts/user-service.js'
 import { RingleadError } from '../../errors.js'
 import { rateLimited } from '../rate-limits.js'
 import { sessionCookie, sessionUserOf } from '../session.js'
+import { formatsFor } from './formats.js'
 import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 import { safeTarget } from './redirect.js'
@@ -41,9 +41,10 @@ export async function accountPages (app: FastifyInstance, kit: ConsoleKit): Prom
       maxFailures: config.console.maxFailedLogins, lockoutMs: config.console.lockoutMinutes * 60_000
     })
     if (!result.ok) {
-      const t = translator(langOf(req))
+      const lang = langOf(req)
+      const t = translator(lang)
       req.log.info({ reason: result.reason }, 'console login refused') // never the password, never the username's secret
-      const message = result.reason === 'locked' ? t('login.locked', { until: DateTime.fromMillis(result.untilMs, { zone }).toFormat('HH:mm') }) : t('login.bad')
+      const message = result.reason === 'locked' ? t('login.locked', { until: formatsFor(lang, zone).dateTime(result.untilMs, 'hm') }) : t('login.bad')
       return render(req, reply, 'login.njk', { error: message, username: body.username ?? '', next: nextOf(body.next) }, result.reason === 'locked' ? 429 : 401)
     }
     req.log.info({ userId: result.user.userId }, 'console login')

@@ -2,6 +2,7 @@
 // form (naming the field, in the page's language) and its HTTP status, and times in the shop's zone.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Conflict, InvalidInput, NotFound } from '../../errors.js'
+import { formatsFor } from './formats.js'
 import { translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 
@@ -35,8 +36,7 @@ export function formOf (req: FastifyRequest): Record<string, string> {
 
 /** A moment as the page's language writes it, in the shop's time zone; null → null. */
 export function moment (ms: number | null, lang: Lang, zone: string): string | null {
-  if (ms === null) return null
-  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' }).format(ms)
+  return ms === null ? null : formatsFor(lang, zone).dateTime(ms, 'medium')
 }
 
 /** Route options of a form post: admins only, with the CSRF token (checked after the body is parsed). */

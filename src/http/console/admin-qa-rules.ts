@@ -7,7 +7,7 @@ import { defaultRuleSet } from '../../speech/default-rule-set.js'
 import type { RuleSetView } from '../../speech/speech-service.js'
 import { ruleSetIdPattern, ruleSetProblems } from '../schemas/rule-set-check.js'
 import { adminPost, formOf, problemOf, submit, type FieldMap, type FormProblem } from './admin-forms.js'
-import { callClock } from './call-pages.js'
+import { formatsFor } from './formats.js'
 import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 
@@ -91,7 +91,7 @@ export async function qaRulePages (app: FastifyInstance, kit: ConsoleKit): Promi
       const result = {
         score: scored.score,
         segments: scored.segments.length,
-        findings: scored.findings.map((x) => ({ ...x, moment: x.atMs === null ? null : callClock(x.atMs, lang) }))
+        findings: scored.findings.map((x) => ({ ...x, moment: x.atMs === null ? null : formatsFor(lang, app.services.config.leads.timeZone).clock(x.atMs) }))
       }
       return show(req, reply, { result, values: f })
     } catch (err) {

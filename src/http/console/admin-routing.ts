@@ -6,6 +6,7 @@ import { configVariables } from '../../config.js'
 import { policyKeys } from '../../domain/routing-policy.js'
 import type { RoutingPolicy } from '../../domain/routing.js'
 import { adminPost, formOf, submit, type FieldMap, type FormProblem } from './admin-forms.js'
+import { formatsFor } from './formats.js'
 import type { ConsoleKit } from './kit.js'
 
 type Key = keyof RoutingPolicy
@@ -33,15 +34,14 @@ export async function routingPages (app: FastifyInstance, kit: ConsoleKit): Prom
   const variables = new Map(configVariables().map((v) => [v.path, v.variable]))
 
   const show = (req: FastifyRequest, reply: FastifyReply, refusal: (FormProblem & { form: string; values: Record<string, string> }) | null = null): FastifyReply => {
-    const lang = kit.langOf(req)
-    const number = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 2 })
+    const fmt = formatsFor(kit.langOf(req), config.leads.timeZone)
     const defaults = keys.map((key) => {
       const value = config.routing[key]
-      return { key, kind: policyKeys[key], value: typeof value === 'boolean' ? value : number.format(value), variable: variables.get(`routing.${key}`) }
+      return { key, kind: policyKeys[key], value: typeof value === 'boolean' ? value : fmt.number(value, 2), variable: variables.get(`routing.${key}`) }
     })
     // What a reader sees: numbers in the page's language; the form keeps the stored text.
     const readable = (policy: Partial<RoutingPolicy> | null): Record<string, string> =>
-      Object.fromEntries(keys.map((k) => [k, typeof policy?.[k] === 'number' ? number.format(policy[k] as number) : String(policy?.[k] ?? '')]))
+      Object.fromEntries(keys.map((k) => [k, typeof policy?.[k] === 'number' ? fmt.number(policy[k] as number, 2) : String(policy?.[k] ?? '')]))
     const categories = catalog.listCategories().map((c) => ({ categoryId: c.categoryId, name: c.name, policy: shown(c.routingPolicy), readable: readable(c.routingPolicy), overrides: c.routingPolicy !== null }))
     const names = new Map(categories.map((c) => [c.categoryId, c.name]))
     const numbers = catalog.listTrackingNumbers().map((n) => ({ did: n.did, label: n.label, category: n.categoryId === null ? null : names.get(n.categoryId) ?? null, policy: shown(n.routingPolicy), readable: readable(n.routingPolicy), overrides: n.routingPolicy !== null }))

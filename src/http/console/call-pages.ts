@@ -2,7 +2,7 @@
 // each rule's precision. The conversation is read from GET /api/calls/:callId/transcript; the words,
 // numbers and times are put in the page's language here, so the template only lays them out.
 import type { FastifyInstance } from 'fastify'
-import { DateTime } from 'luxon'
+import { formatsFor } from './formats.js'
 import { translator, type Lang } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
 
@@ -37,41 +37,31 @@ export async function callPages (app: FastifyInstance, kit: ConsoleKit): Promise
 
   app.get('/reports/qa-rules', page('supervisor'), async (req, reply) => {
     const [precision, categories] = await Promise.all([api(req, '/api/qa/rule-precision'), api(req, '/api/categories')])
-    const lang = kit.langOf(req)
+    const fmt = formatsFor(kit.langOf(req), zone)
     const names = Object.fromEntries(((categories.body?.categories ?? []) as Array<{ categoryId: string; name: string }>).map((c) => [c.categoryId, c.name]))
-    const count = new Intl.NumberFormat(lang)
-    const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 })
     const ruleSets = ((precision.body?.ruleSets ?? []) as Array<{ ruleSetId: string; name: string; categoryId: string | null; fallback: boolean; rules: Array<{ ruleId: string; title: string; kind: string; fired: number; markedWrong: number; precision: number | null }> }>)
       .map((set) => ({
         ...set,
         categoryName: set.categoryId === null ? null : names[set.categoryId] ?? set.categoryId,
-        rules: set.rules.map((r) => ({ ...r, firedText: count.format(r.fired), markedWrongText: count.format(r.markedWrong), precisionText: r.precision === null ? null : percent.format(r.precision) }))
+        rules: set.rules.map((r) => ({ ...r, firedText: fmt.number(r.fired), markedWrongText: fmt.number(r.markedWrong), precisionText: r.precision === null ? null : fmt.percent(r.precision, 1) }))
       }))
     return render(req, reply, 'report-qa-rules.njk', { ruleSets, failed: precision.status !== 200 ? precision.body?.message ?? String(precision.status) : null })
   })
 }
 
-/** A position in the call as m:ss (h:mm:ss past an hour), digits in the page's language. */
-export function callClock (ms: number, lang: Lang): string {
-  const two = new Intl.NumberFormat(lang, { minimumIntegerDigits: 2, useGrouping: false })
-  const one = new Intl.NumberFormat(lang, { useGrouping: false })
-  const s = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(s / 3600); const m = Math.floor((s % 3600) / 60)
-  return h > 0 ? `${one.format(h)}:${two.format(m)}:${two.format(s % 60)}` : `${one.format(m)}:${two.format(s % 60)}`
-}
-
 /** The conversation and QA card as the page shows them. */
 function conversation (view: SpeechView, story: { answeredBy: { name: string } | null; customer: { name: string | null } | null; recordings: Recording[]; call: { callId: string } }, lang: Lang, zone: string) {
   const t = translator(lang)
-  const when = (ms: number): string => DateTime.fromMillis(ms, { zone }).setLocale(lang).toLocaleString(DateTime.DATETIME_MED)
+  const fmt = formatsFor(lang, zone)
+  const when = (ms: number): string => fmt.dateTime(ms, 'medium')
   const findings = (view.qa?.findings ?? []).map((f, index) => ({
     index, title: f.title, message: f.message, kind: f.kind, severity: t(`cp.severity.${f.severity}`),
-    atMs: f.atMs, clock: f.atMs === null ? null : callClock(f.atMs, lang), segmentIndex: f.segmentIndex,
+    atMs: f.atMs, clock: f.atMs === null ? null : fmt.clock(f.atMs), segmentIndex: f.segmentIndex,
     wrong: f.verdict == null ? null : { note: f.verdict.note, text: t('cp.markedWrong', { who: f.verdict.markedBy, at: when(f.verdict.markedAt) }) }
   }))
   const flagged = new Set(findings.filter((f) => f.wrong === null && f.segmentIndex !== null).map((f) => f.segmentIndex))
   const segments = (view.transcript?.segments ?? []).map((s, index) => ({
-    index, atMs: s.startMs, clock: callClock(s.startMs, lang), text: s.text, speaker: s.speaker,
+    index, atMs: s.startMs, clock: fmt.clock(s.startMs), text: s.text, speaker: s.speaker,
     who: s.speaker === 'operator'
       ? { role: t('cp.operator'), name: story.answeredBy?.name ?? null }
       : { role: t('cp.customer'), name: story.customer?.name ?? null },
@@ -86,6 +76,6 @@ function conversation (view: SpeechView, story: { answeredBy: { name: string } |
     about: view.transcript === null ? null : t('cp.transcribedWith', { model: view.transcript.model, language: view.transcript.language, at: when(view.transcript.createdAt) }),
     player: mixed === undefined ? null : mixed.url ?? `/api/calls/${encodeURIComponent(story.call.callId)}/recordings/${encodeURIComponent(mixed.recordingId)}`,
     segments,
-    qa: view.qa === null ? null : { score: new Intl.NumberFormat(lang).format(view.qa.score), alerts: view.qa.alerts, findings }
+    qa: view.qa === null ? null : { score: fmt.score(view.qa.score), alerts: view.qa.alerts, findings }
   }
 }

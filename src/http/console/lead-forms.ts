@@ -30,10 +30,6 @@ export function needsOf (matrix: StatusMatrix, to: string, refusalReasons: reado
   return { followUp: def?.needsFollowUp === true, amount: to === 'deal', reasonList, reasonText: def?.needsReason === true && !reasonList }
 }
 
-export function currencyDigits (currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-}
-
 /** "1 499,90" or "1499.9" → minor units; null when it is not an amount. Exact: no floating point. */
 export function parseAmount (text: string, digits: number): number | null {
   const plain = text.replace(/[\s\u00a0\u202f']/g, '').replace(',', '.')

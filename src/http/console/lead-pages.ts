@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { DateTime } from 'luxon'
 import { refusalReasonsOf } from '../../leads/settings.js'
+import { currencyDigits, formatsFor } from './formats.js'
 import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
-import { currencyDigits, needsOf, readStatusForm } from './lead-forms.js'
+import { needsOf, readStatusForm } from './lead-forms.js'
 
 interface ApiAnswer { status: number; body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
 interface Operator { operatorId: string; name: string }
@@ -53,12 +54,10 @@ export async function leadPages (app: FastifyInstance, kit: ConsoleKit): Promise
     const lang = langOf(req)
     const t = translator(lang)
     const users = Object.fromEntries(accounts.listUsers().map((u) => [u.userId, u.displayName]))
-    const locale = lang === 'ru' ? 'ru-RU' : 'en-GB'
-    // Russian writes the rouble as ₽ (Intl's ru-RU "symbol" for RUB is the code).
-    const money = new Intl.NumberFormat(locale, { style: 'currency', currency, currencyDisplay: lang === 'ru' ? 'narrowSymbol' : 'symbol' })
+    const fmt = formatsFor(lang, zone)
     return {
       /** The currency as the page's language writes it beside an amount (₽ in Russian, RUB in English). */
-      currencySign: money.formatToParts(0).find((p) => p.type === 'currency')?.value ?? currency,
+      currencySign: fmt.currencySign(currency),
       who: (actor: string | null | undefined): string => {
         if (!actor) return '—'
         const [kind, id = ''] = actor.split(':', 2) as [string, string | undefined]
@@ -70,8 +69,8 @@ export async function leadPages (app: FastifyInstance, kit: ConsoleKit): Promise
       opName: (id: string | null | undefined): string => (id ? names[id] ?? t('leadpage.actor.unknown') : '—'),
       rr: (reason: string): string => { const key = `refusal.${reason}`; return t(key) === key ? reason.replaceAll('_', ' ') : t(key) },
       kindWord: (kind: string): string => { const key = `leadpage.kind.${kind}`; return t(key) === key ? kind : t(key) },
-      money: (minor: number | null | undefined): string => (minor == null ? '—' : money.format(minor / 10 ** digits)),
-      when: (ms: number | null | undefined): string => (ms == null ? '—' : DateTime.fromMillis(ms, { zone }).setLocale(locale).toLocaleString(DateTime.DATETIME_SHORT))
+      money: (minor: number | null | undefined): string => fmt.money(minor, currency),
+      when: (ms: number | null | undefined): string => fmt.dateTime(ms, 'minutes')
     }
   }
 

@@ -4,14 +4,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { pauseReasonsOf } from '../../config-wallboard.js'
 import { NotFound } from '../../errors.js'
-import { grade, longestWaitMs } from '../../domain/service-level.js'
+import { gradeAt } from '../../domain/board-grades.js'
+import { longestWaitMs } from '../../domain/service-level.js'
 import { snapshotFor, type ConsoleFeed } from '../../notify/console-feed.js'
-import { translator, type Lang } from './i18n.js'
+import { formatsFor } from './formats.js'
+import { translator } from './i18n.js'
 import type { ConsoleKit } from './kit.js'
-
-/** A number as a percentage in the page's language (80.5 → "80,5 %" or "80.5%"). */
-const percent = (lang: Lang, pct: number | null): string =>
-  pct === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(pct / 100)
 
 /** Where a pause form sends the visitor back to: the same view of the board. */
 const backTo = (body: Record<string, unknown>): string => {
@@ -33,11 +31,6 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
   const { config, now, catalog } = app.services
   const w = config.wallboard
   const reasons = pauseReasonsOf(config.pause.reasons)
-  const thresholds = {
-    serviceLevel: { warn: w.serviceLevelWarnPct, alarm: w.serviceLevelAlarmPct },
-    longestWaitMs: { warn: w.longestWaitWarnSeconds * 1000, alarm: w.longestWaitAlarmSeconds * 1000 },
-    waiting: { warn: w.waitingWarn, alarm: w.waitingAlarm }
-  }
 
   app.get('/wallboard', kit.page('operator'), async (req, reply) => {
     if (feed === undefined) return kit.render(req, reply, 'error.njk', { message: 'live feed not available in this process' }, 503)
@@ -51,9 +44,11 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
     const sl = category === null ? snapshot.stats.serviceLevel.pct : snapshot.stats.serviceLevel.byCategory[category]?.pct ?? null
     const line = category === null ? snapshot.waiting : snapshot.waiting.filter((c) => c.categoryId === category)
     const longest = longestWaitMs(line, now(), category ?? undefined)
+    // The feed grades the figures; the page and its script only show the grades.
+    const grades = category === null ? snapshot.grades.all : snapshot.grades.byCategory[category] ?? snapshot.grades.quiet
     const label = (code: string): string => { const key = `wb.pause.${code}`; const text = t(key); return text === key ? code : text }
     const settings = {
-      zone: config.leads.timeZone, lang, category, thresholds, serviceLevelSeconds: w.serviceLevelSeconds,
+      zone: config.leads.timeZone, lang, category, serviceLevelSeconds: w.serviceLevelSeconds,
       reasons: Object.fromEntries(reasons.map((code) => [code, label(code)]))
     }
     return kit.render(req, reply, 'wallboard.njk', {
@@ -61,9 +56,9 @@ export async function wallboardPages (app: FastifyInstance, kit: ConsoleKit, fee
       reasons: reasons.map((code, i) => ({ code, label: label(code), digit: i + 1 })),
       phonePrefix: config.pause.reasonCodePrefix,
       figures: {
-        serviceLevel: { text: percent(lang, sl), grade: grade(sl, thresholds.serviceLevel, false) },
-        longestWait: { ms: longest, grade: grade(longest, thresholds.longestWaitMs, true) },
-        waiting: { count: line.length, grade: grade(line.length, thresholds.waiting, true) }
+        serviceLevel: { text: formatsFor(lang, config.leads.timeZone).percent(sl === null ? null : sl / 100), grade: grades.serviceLevel },
+        longestWait: { ms: longest, grade: gradeAt(grades.longestWait, now()) },
+        waiting: { count: line.length, grade: grades.waiting }
       },
       pausable: snapshot.operators.map((o) => ({ operatorId: o.operatorId, name: o.name, paused: o.state === 'paused' }))
     })

@@ -233,6 +233,12 @@ export const applications: ApiDeclaration = declaration('applications', [
   { path: '/applications', description: 'Stasis applications', operations: [op('GET', 'list', 'List[Application]', 'List applications.')] },
   { path: '/applications/{applicationName}', description: 'One application', operations: [
     op('GET', 'get', 'Application', 'Application details.', { parameters: [pathParam('applicationName', 'Application name')], errorResponses: [notFound('Application')] })
+  ] },
+  { path: '/applications/{applicationName}/eventFilter', description: 'Stasis application', operations: [
+    op('PUT', 'filter', 'Application', 'Filter application events types.', {
+      parameters: [pathParam('applicationName', 'Application\'s name'), bodyParam('filter', 'Specify which event types to allow/disallow', 'object')],
+      errorResponses: [{ code: 400, reason: 'Bad request.' }, { code: 404, reason: 'Application does not exist.' }]
+    })
   ] }
 ], [m.Application])
 

@@ -86,8 +86,8 @@ export function queryParam (name: string, dataType: string, description: string,
   return { name, description, paramType: 'query', required: false, allowMultiple: false, dataType, ...extras }
 }
 
-export function bodyParam (name: string, description: string): SwaggerParameter {
-  return { name, description, paramType: 'body', required: false, allowMultiple: false, dataType: 'containers' }
+export function bodyParam (name: string, description: string, dataType = 'containers'): SwaggerParameter {
+  return { name, description, paramType: 'body', required: false, allowMultiple: false, dataType }
 }
 
 export function list (...values: string[]): AllowableValues { return { valueType: 'LIST', values } }

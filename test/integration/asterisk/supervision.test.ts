@@ -5,19 +5,13 @@
 // bridge. When the caller hangs up, the session ends with the call and nothing is left in Asterisk.
 // Skipped unless RINGLEAD_IT_ARI_URL is set (README.md).
 import t from 'tap'
-import { labSettings, skipMessage } from './lab-settings.js'
+import { labFor, labOrSkip, noChannelsLeft, sippOk } from './lab-test.js'
 
-const settings = labSettings()
+const settings = await labOrSkip(5 * 60_000)
 
-if (settings === null) {
-  t.plan(0, skipMessage)
-} else {
-  t.setTimeout(5 * 60_000)
-  const { checkAsterisk, until, within } = await import('./lab.js')
-  const { labFor, noChannelsLeft, sippOk } = await import('./lab-test.js')
+if (settings !== null) {
+  const { until, within } = await import('./lab.js')
   const { startPhone } = await import('./sipp.js')
-  const version = await checkAsterisk(settings)
-  t.comment(`real Asterisk ${version} at ${settings.ari.url}`)
 
   t.test('a supervisor listens, presses 5 to whisper, and the session ends with the call leaving nothing behind', async (t) => {
     const lab = await labFor(t, settings)

@@ -1,6 +1,7 @@
 // The wallboard: starts from the server's snapshot and applies the live feed's events in order.
 // Figures are formatted for the page's language and times shown in the shop's zone; the view per
-// category keeps only that category's operators, callers and service level; thresholds colour them.
+// category keeps only that category's operators, callers and service level. The server grades the
+// figures (domain/board-grades.ts); this script only paints the grades it is sent.
 (function () {
   'use strict'
   const RL = window.RL
@@ -13,11 +14,19 @@
   const fmtPct = f.percent
   /** A wait ticking on the board reads as m:ss (h:mm:ss past an hour). */
   const fmtMs = (ms) => (ms == null ? '—' : RL.fmt(ms))
-  /** Same rule as domain/service-level grade(). */
-  const grade = (v, th, higherIsWorse) => v == null ? 'ok' : higherIsWorse ? (v > th.alarm ? 'alarm' : v > th.warn ? 'warn' : 'ok') : (v < th.alarm ? 'alarm' : v < th.warn ? 'warn' : 'ok')
   const paint = (id, g) => { const el = document.getElementById(id); el.classList.remove('g-ok', 'g-warn', 'g-alarm'); el.classList.add('g-' + g) }
   const reasonLabel = (code) => code == null ? t('wb.pause.none') : (cfg.reasons[code] || code)
   let line = []
+  let grades = null
+  /** This view's grades: the whole board's, or the category's (a quiet one's when it has no figures yet). */
+  const mine = () => category == null ? grades.all : (grades.byCategory[category] || grades.quiet)
+  /** The longest wait's grade now: the last step already begun (the server says when each begins). */
+  const stepNow = (steps, now) => steps.reduce((g, s) => (s.fromMs <= now ? s.grade : g), steps[0].grade)
+  function paintGrades () {
+    paint('kpi-sl', mine().serviceLevel)
+    paint('kpi-waiting', mine().waiting)
+    paint('kpi-longest', stepNow(mine().longestWait, RL.now()))
+  }
 
   /** The operator's card; hidden in a category's view unless they take that category's calls. */
   function operator (o) {
@@ -46,7 +55,6 @@
     document.getElementById('waiting-count').textContent = line.length
     document.getElementById('waiting-empty').hidden = line.length > 0
     document.querySelector('[data-kpi="waitingNow"]').textContent = line.length
-    paint('kpi-waiting', grade(line.length, cfg.thresholds.waiting, true))
     longest()
   }
   /** The longest current wait ticks with the clock. */
@@ -55,7 +63,7 @@
     const oldest = line.reduce((m, w) => (m == null || w.arrivedAt < m ? w.arrivedAt : m), null)
     const ms = oldest == null ? null : Math.max(0, now - oldest)
     document.querySelector('[data-kpi="longestWait"]').textContent = fmtMs(ms)
-    paint('kpi-longest', grade(ms, cfg.thresholds.longestWaitMs, true))
+    if (grades) paint('kpi-longest', stepNow(mine().longestWait, now))
   }
   function stats (s) {
     for (const [k, v] of Object.entries(s)) {
@@ -65,7 +73,6 @@
     const sl = s.serviceLevel || { pct: null, byCategory: {} }
     const value = category == null ? sl.pct : (sl.byCategory[category] || { pct: null }).pct
     document.querySelector('[data-kpi="serviceLevel"]').textContent = fmtPct(value)
-    paint('kpi-sl', grade(value, cfg.thresholds.serviceLevel, false))
   }
   function alert (a, fresh) {
     const li = document.createElement('li')
@@ -78,6 +85,7 @@
     document.getElementById('alerts-empty').hidden = true
   }
   function all (s) {
+    grades = s.grades
     document.getElementById('operators').innerHTML = ''
     s.operators.forEach(operator)
     waiting(s.waiting)
@@ -85,6 +93,7 @@
     document.getElementById('alerts').innerHTML = ''
     s.alerts.slice().reverse().forEach((a) => alert(a, false))
     document.getElementById('alerts-empty').hidden = s.alerts.length > 0
+    paintGrades()
   }
   all(JSON.parse(document.getElementById('snapshot').textContent))
   setInterval(longest, 1000)
@@ -105,5 +114,6 @@
   source.addEventListener('operator', (ev) => operator(JSON.parse(ev.data)))
   source.addEventListener('queue', (ev) => waiting(JSON.parse(ev.data)))
   source.addEventListener('stats', (ev) => stats(JSON.parse(ev.data)))
+  source.addEventListener('grades', (ev) => { grades = JSON.parse(ev.data); paintGrades() })
   source.addEventListener('alert', (ev) => alert(JSON.parse(ev.data), true))
 })()
