@@ -20,7 +20,7 @@ export const SpeechConfigSchema = Type.Object({
    * party louder on its own track over its span (half the audio; overlapping speech goes to the louder
    * party); 'parties' = each track on its own.
    */
-  transcribePass: Type.Union([Type.Literal('parties'), Type.Literal('mixed')], { default: 'mixed' }),
+  transcribePass: Type.Union([Type.Literal('parties'), Type.Literal('mixed')], { default: 'parties' }),
   /** Decoding limit: longest segment in characters; 0 = as whisper.cpp cuts them. */
   maxSegmentChars: Type.Integer({ minimum: 0, default: 0 }),
   /** How often the models folder and the model file are looked at for a change. */
