@@ -7,7 +7,7 @@ import t, { type Test } from 'tap'
 import wavefile from 'wavefile'
 import { audioLengthMs } from '../../src/speech/transcription-runner.js'
 import { WorkerTranscriber, type TrackFile, type TranscribePass } from '../../src/speech/transcriber.js'
-import { fixtureDir } from '../helpers/speech.js'
+import { fixtureDir, stereoCall } from '../helpers/speech.js'
 
 const toneWorker = new URL('./workers/tone-worker.ts', import.meta.url)
 const phrase = { 'good afternoon': 700, 'you idiot': 1100, 'thank you': 1500 } as const
@@ -32,10 +32,10 @@ const tracks: TrackFile[] = [
   { speaker: 'operator', path: partyTrack('mixed-operator', 7000, [['you idiot', 4000, 5500]]) }
 ]
 
-async function transcribe (t: Test, pass: TranscribePass, silenceRms = 0): Promise<Awaited<ReturnType<WorkerTranscriber['transcribe']>>> {
+async function transcribe (t: Test, pass: TranscribePass, silenceRms = 0, files = tracks): Promise<Awaited<ReturnType<WorkerTranscriber['transcribe']>>> {
   const transcriber = new WorkerTranscriber({ modelPath: 'none', threads: 1, workers: 1, pass, silenceRms, workerFile: toneWorker })
   t.teardown(() => transcriber.close())
-  return await transcriber.transcribe(tracks, 'en')
+  return await transcriber.transcribe(files, 'en')
 }
 
 const said = (r: Awaited<ReturnType<typeof transcribe>>): Record<string, string[]> =>
@@ -70,4 +70,14 @@ t.test('the deadline counts the audio the pass hears: one track\'s length when m
   t.equal(await audioLengthMs(tracks, 'mixed'), 12_000)
   t.equal(await audioLengthMs(tracks, 'parties'), 19_000)
   t.equal(await audioLengthMs(tracks.slice(0, 1), 'mixed'), 12_000, 'one party alone: its own length')
+})
+
+t.test('a stereo recording (caller left, operator right) is heard once too when mixed', async (t) => {
+  const stereo: TrackFile[] = [{ speaker: 'both', path: stereoCall('mixed', tracks[0]!.path, tracks[1]!.path) }]
+  const r = await transcribe(t, 'mixed', 0, stereo)
+  t.equal(r.passes, 1)
+  t.equal(r.heardMs, 12_000)
+  t.same(said(r), { caller: ['good afternoon', 'thank you'], operator: ['you idiot'] })
+  t.equal(await audioLengthMs(stereo, 'mixed'), 12_000)
+  t.equal(await audioLengthMs(stereo, 'parties'), 24_000)
 })
