@@ -15,6 +15,7 @@ import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue } from './speech.js'
 import { benchEngine, benchNativeVsPrebuilt } from './speech-engine.js'
+import { benchQuantized } from './speech-quant.js'
 import { benchWallboard } from './wallboard.js'
 import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
@@ -23,7 +24,7 @@ import { benchAsterisk } from './asterisk/run.js'
 import { benchSettings } from './asterisk/settings.js'
 import { benchIdle } from './idle.js'
 import { benchBackground } from './background.js'
-import { benchLive } from './live.js'
+import { benchLive, benchLiveBase } from './live.js'
 import { benchListen } from './listen.js'
 
 const results = new Map<string, Record<string, string>>()
@@ -106,8 +107,9 @@ const asterisk = benchSettings()
 const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
 const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
 // A hard stop, whatever hangs.
-// The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine.
-const budgetMinutes = 25 + soakMinutes + asteriskMinutes
+// The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine;
+// steps 25 and 26 (six variants, then live calls on a base-sized model) up to 25 more.
+const budgetMinutes = 50 + soakMinutes + asteriskMinutes
 setTimeout(() => { console.log(`\nbench: time budget of ${budgetMinutes} minutes exceeded, stopping`); process.exit(1) }, budgetMinutes * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 
@@ -123,6 +125,7 @@ await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
 await step('10. speech: ringlead transcription vs whisper.cpp\'s CLI built for this CPU, interleaved (tiny- and base-sized models)', () => benchEngine())
 await step('22. speech: native engine vs prebuilt binding, interleaved (tiny-sized model)', () => benchNativeVsPrebuilt())
+await step('25. speech: flash attention on/off, f16 vs q8_0 vs q5_1, interleaved (base-sized model): encoder per 30 s window, whole file', () => benchQuantized())
 await step('11. speech: QA over a one-hour transcript with 500 rules', () => benchQa())
 await step('12. speech: call setup with 10,000 transcription jobs queued', () => benchSpeechQueue())
 await step('13. wallboard: StasisStart → SSE message read by 100 consoles (clients in a child process)', () => benchWallboard())
@@ -134,6 +137,7 @@ await step('18. idle daemon: CPU with the simulator and no calls', () => benchId
 await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
+await step('26. live alerts with a base-sized model on the native engine (f16, q8_0): one window alone, then phrase → alert with each window paying whisper\'s real cost', () => benchLiveBase())
 await step('24. listening in: a supervisor\'s click (API POST) → their phone rings (simulator), one talking call', () => benchListen())
 if (asterisk === null) {
   console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')

@@ -13,8 +13,8 @@ export const SpeechConfigSchema = Type.Object({
   deadlineMinSeconds: Type.Integer({ minimum: 1, default: 120 }),
   /** Decoding limit: tokens of earlier text carried into the next 30 s window (whisper.cpp's own goes up to 224). */
   maxContextTokens: Type.Integer({ minimum: 0, maximum: 224, default: 64 }),
-  /** Before transcription, stretches of a track quieter than this RMS (16-bit samples) for over a second are left out (times are kept); 0 = off. */
-  transcribeSilenceRms: Type.Integer({ minimum: 0, default: 0 }),
+  /** Before transcription, stretches of a track quieter than this RMS (16-bit samples) for over a second are left out (times are kept); 0 = off. On at 150 (the live alerts' threshold): a party's track is about half silence, and a day of calls needs it to fit the 2 h (docs). */
+  transcribeSilenceRms: Type.Integer({ minimum: 0, default: 150 }),
   /**
    * How a call's two party tracks are heard: 'mixed' = once, summed to mono, each segment given to the
    * party louder on its own track over its span (half the audio; overlapping speech goes to the louder
@@ -31,6 +31,8 @@ export const SpeechConfigSchema = Type.Object({
   concurrency: Type.Integer({ minimum: 0, default: 0 }),
   /** CPU threads per transcription. */
   threads: Type.Integer({ minimum: 1, default: 2 }),
+  /** whisper.cpp's flash attention in the native engine: on as whisper.cpp 1.9 has it (same transcripts; faster encoder, see the docs); false turns it off. */
+  flashAttn: Type.Boolean({ default: true }),
   /** whisper.cpp build: auto = the one compiled for this CPU at install, else the prebuilt portable one; native = that one or fail; prebuilt = the portable one. */
   engine: Type.Union([Type.Literal('auto'), Type.Literal('native'), Type.Literal('prebuilt')], { default: 'auto' }),
   /** With the native engine, one process holds the model for all concurrent calls (false: a process and a model copy per call). */

@@ -22,7 +22,7 @@ export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bu
   if (!liveAlertsOn(c, o.engine !== undefined, o.modelPath() !== null)) return null
   let engine: SpeechEngine | null = o.engine ?? null
   const monitor = new LiveMonitor({
-    engine: () => (engine ??= new LiveProcessEngine({ modelPath: o.modelPath() ?? c.modelPath, threads: c.threads, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
+    engine: () => (engine ??= new LiveProcessEngine({ modelPath: o.modelPath() ?? c.modelPath, threads: c.threads, flashAttn: c.flashAttn, nice: c.nice, deadlineMs: c.liveWindowDeadlineMs })),
     media: new AriLiveMedia(o.ari, o.clock),
     bus: o.bus,
     clock: o.clock,

@@ -2,18 +2,22 @@
 // `ringlead speech <command>` (also `ringlead-speech <command>`): the models transcription runs on.
 //   models [--dir DIR]                                       the models in the folder, each checked, and the one in use
 //   models use NAME [--dir DIR] [--force]                    choose the model; a running daemon loads it for the next call
+//   models quantize IN OUT --type T [--dir DIR] [--force]   a quantized copy (q8_0, q5_1, q5_0) of an f16 model
 //   download-model NAME [--dir DIR] [--source URL]           a published whisper.cpp model (needs the internet)
 //   random-model PATH                                        a tiny random-weight model (tests, demo: nonsense text)
+import { basename, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
-import { ModelDownloadFailed } from './speech/errors.js'
+import { ModelDownloadFailed, ModelQuantizeFailed } from './speech/errors.js'
 import { writeRandomWhisperModel } from './speech/ggml-model.js'
 import { downloadModel, modelNames } from './speech/model-download.js'
 import { listModels, resolveModel, writeChoice, type ModelEntry } from './speech/model-folder.js'
+import { quantizeModelFile, quantizeTypes } from './speech/model-quantize.js'
 
 const usage = [
   'ringlead speech models [--dir DIR]                       list and check the models in the folder',
   'ringlead speech models use NAME [--dir DIR] [--force]    choose the model the daemon runs (no restart needed)',
+  `ringlead speech models quantize IN OUT --type ${quantizeTypes.join('|')} [--dir DIR] [--force]   a smaller, faster copy of an f16 model (names without a / are in the folder)`,
   `ringlead speech download-model NAME [--dir DIR] [--source URL]   NAME: ${modelNames.join(', ')}`,
   'ringlead speech random-model PATH                        a tiny random-weight model (its transcripts are nonsense)'
 ]
@@ -22,16 +26,17 @@ const mb = (bytes: number): string => `${(bytes / 1_048_576).toFixed(1)} MB`
 
 function describe (m: ModelEntry): string {
   const h = m.check.header
-  const shape = h === null ? 'not a ggml model' : `${m.check.size}, ${m.check.multilingual ? 'multilingual' : 'English only'}, ${h.vocab} tokens`
+  const shape = h === null ? 'not a ggml model' : `${m.check.size}, ${m.check.weights}, ${m.check.multilingual ? 'multilingual' : 'English only'}, ${h.vocab} tokens`
   return `${m.name}  ${mb(m.check.bytes)}  ${shape}  ${m.check.problems.length === 0 ? 'ok' : `PROBLEM: ${m.check.problems.join('; ')}`}`
 }
 
 /** `settings`: the config's model path and folder (the CLI passes them; --dir overrides the folder). */
 export async function runSpeechCli (argv: string[], out: (line: string) => void, err: (line: string) => void,
   settings: { modelPath: string; modelsDir: string } = loadConfig().speech): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, source: { type: 'string' }, force: { type: 'boolean' } }, allowPositionals: true, strict: true })
-  const [command, arg, name] = positionals
+  const { positionals, values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, source: { type: 'string' }, force: { type: 'boolean' }, type: { type: 'string' } }, allowPositionals: true, strict: true })
+  const [command, arg, name, target] = positionals
   const dir = values.dir ?? settings.modelsDir
+  const inDir = (file: string): string => (file.includes('/') ? file : join(dir, file))
   if (command === 'models' && arg === undefined) {
     const models = listModels(dir)
     const inUse = resolveModel({ modelPath: settings.modelPath, modelsDir: dir })
@@ -54,6 +59,19 @@ export async function runSpeechCli (argv: string[], out: (line: string) => void,
     out(`${name} chosen: a running ringlead loads it for the next call (the call in hand finishes on the previous model)`)
     if (settings.modelPath !== '') err(`note: RINGLEAD_SPEECH_MODEL_PATH=${settings.modelPath} is set and wins over the folder's choice; unset it to use ${name}`)
     return 0
+  }
+  if (command === 'models' && arg === 'quantize' && name !== undefined && target !== undefined && values.type !== undefined) {
+    try {
+      err(`quantizing ${inDir(name)} to ${values.type} …`)
+      const r = await quantizeModelFile({ input: inDir(name), output: inDir(target), type: values.type, force: values.force === true })
+      out(inDir(target))
+      err(`${mb(r.bytesIn)} → ${mb(r.bytesOut)}, ${r.quantized} of ${r.tensors} tensors ${values.type}; choose it with \`ringlead speech models use ${basename(target)}\``)
+      return 0
+    } catch (e) {
+      if (!(e instanceof ModelQuantizeFailed)) throw e
+      err(e.message)
+      return 1
+    }
   }
   if (command === 'download-model' && arg !== undefined) {
     try {

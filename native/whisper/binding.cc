@@ -4,10 +4,12 @@
 #include <node_api.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "quantize.h"
 #include "whisper.h"
 
 namespace {
@@ -56,11 +58,12 @@ napi_value SystemInfo (napi_env env, napi_callback_info) {
   return out;
 }
 
-// load(path): Promise<model handle>. Loading reads hundreds of MB: off the event loop.
+// load(path, flashAttn): Promise<model handle>. Loading reads hundreds of MB: off the event loop.
 struct LoadWork {
   napi_async_work work = nullptr;
   napi_deferred deferred = nullptr;
   std::string path;
+  bool flashAttn = true;
   whisper_context *ctx = nullptr;
 };
 
@@ -72,11 +75,12 @@ void finalizeModel (napi_env, void *data, void *) {
 }
 
 napi_value Load (napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   auto *w = new LoadWork();
   w->path = getString(env, argv[0]);
+  if (argc > 1) napi_get_value_bool(env, argv[1], &w->flashAttn);
   napi_value promise, name;
   CHECK(env, napi_create_promise(env, &w->deferred, &promise));
   napi_create_string_utf8(env, "whisper-load", NAPI_AUTO_LENGTH, &name);
@@ -85,6 +89,7 @@ napi_value Load (napi_env env, napi_callback_info info) {
       auto *w = static_cast<LoadWork *>(data);
       whisper_context_params cp = whisper_context_default_params();
       cp.use_gpu = false;
+      cp.flash_attn = w->flashAttn;
       w->ctx = whisper_init_from_file_with_params_no_state(w->path.c_str(), cp);
     },
     [](napi_env env, napi_status, void *data) {
@@ -122,6 +127,9 @@ struct TranscribeWork {
   int maxContext = -1;
   int maxLen = 0;
   int rc = 0;
+  int encoderRuns = 0;
+  int tokens = 0;
+  double ms = 0;
   std::string detected;
   struct Seg { int64_t t0, t1; std::string text; };
   std::vector<Seg> segments;
@@ -178,7 +186,12 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       p.print_realtime = false;
       p.print_timestamps = false;
       p.print_special = false;
+      // Counts the 30 s windows the encoder runs on: with the time and tokens, what a window and a token cost.
+      p.encoder_begin_callback = [](whisper_context *, whisper_state *, void *user) { ++*static_cast<int *>(user); return true; };
+      p.encoder_begin_callback_user_data = &w->encoderRuns;
+      const auto t0 = std::chrono::steady_clock::now();
       w->rc = whisper_full_with_state(w->model->ctx, state, p, w->samples.data(), static_cast<int>(w->samples.size()));
+      w->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (w->rc == 0) {
         const int lang = whisper_full_lang_id_from_state(state);
         if (lang >= 0) w->detected = whisper_lang_str(lang);
@@ -188,6 +201,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
           w->segments.push_back({ whisper_full_get_segment_t0_from_state(state, i) * 10,
             whisper_full_get_segment_t1_from_state(state, i) * 10,
             whisper_full_get_segment_text_from_state(state, i) });
+          w->tokens += whisper_full_n_tokens_from_state(state, i);
         }
       }
       whisper_free_state(state);
@@ -215,9 +229,139 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
           napi_set_element(env, segs, i, seg);
         }
         napi_set_named_property(env, result, "segments", segs);
+        napi_value stats;
+        napi_create_object(env, &stats);
+        napi_create_int32(env, w->encoderRuns, &v);
+        napi_set_named_property(env, stats, "encoderRuns", v);
+        napi_create_int32(env, w->tokens, &v);
+        napi_set_named_property(env, stats, "tokens", v);
+        napi_create_double(env, w->ms, &v);
+        napi_set_named_property(env, stats, "ms", v);
+        napi_set_named_property(env, result, "stats", stats);
         napi_resolve_deferred(env, w->deferred, result);
       }
       releaseIfDone(w->model);
+      napi_delete_async_work(env, w->work);
+      delete w;
+    }, w, &w->work);
+  CHECK(env, napi_queue_async_work(env, w->work));
+  return promise;
+}
+
+// encodeWindow(model, Int16Array samples, threads): Promise<{ melMs, encodeMs }>: one encoder pass over
+// the first 30 s window, timed alone (what a window costs, apart from decoding).
+struct EncodeWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  Model *model = nullptr;
+  std::vector<float> samples;
+  int threads = 1;
+  int rc = 0;
+  double melMs = 0, encodeMs = 0;
+};
+
+napi_value EncodeWindow (napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Model *m = getModel(env, argv[0]);
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (m == nullptr || m->ctx == nullptr || m->freeWhenIdle || napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_int16_array) {
+    napi_throw_type_error(env, nullptr, "ringlead-whisper: encodeWindow(model, Int16Array, threads)");
+    return nullptr;
+  }
+  auto *w = new EncodeWork();
+  w->model = m;
+  const int16_t *pcm = static_cast<const int16_t *>(data);
+  w->samples.resize(length);
+  for (size_t i = 0; i < length; i++) w->samples[i] = static_cast<float>(pcm[i]) / 32768.0f;
+  napi_get_value_int32(env, argv[2], &w->threads);
+  m->inFlight++;
+  napi_value promise, name;
+  CHECK(env, napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "whisper-encode", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name,
+    [](napi_env, void *data) {
+      auto *w = static_cast<EncodeWork *>(data);
+      whisper_state *state = whisper_init_state(w->model->ctx);
+      if (state == nullptr) { w->rc = -100; return; }
+      using clock = std::chrono::steady_clock;
+      const auto t0 = clock::now();
+      w->rc = whisper_pcm_to_mel_with_state(w->model->ctx, state, w->samples.data(), static_cast<int>(w->samples.size()), w->threads);
+      const auto t1 = clock::now();
+      if (w->rc == 0) w->rc = whisper_encode_with_state(w->model->ctx, state, 0, w->threads);
+      const auto t2 = clock::now();
+      w->melMs = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      w->encodeMs = std::chrono::duration<double, std::milli>(t2 - t1).count();
+      whisper_free_state(state);
+    },
+    [](napi_env env, napi_status, void *data) {
+      auto *w = static_cast<EncodeWork *>(data);
+      w->model->inFlight--;
+      if (w->rc != 0) rejectWith(env, w->deferred, "whisper.cpp failed to encode (code " + std::to_string(w->rc) + ")");
+      else {
+        napi_value result, v;
+        napi_create_object(env, &result);
+        napi_create_double(env, w->melMs, &v);
+        napi_set_named_property(env, result, "melMs", v);
+        napi_create_double(env, w->encodeMs, &v);
+        napi_set_named_property(env, result, "encodeMs", v);
+        napi_resolve_deferred(env, w->deferred, result);
+      }
+      releaseIfDone(w->model);
+      napi_delete_async_work(env, w->work);
+      delete w;
+    }, w, &w->work);
+  CHECK(env, napi_queue_async_work(env, w->work));
+  return promise;
+}
+
+// quantize(inPath, outPath, type): Promise<{ tensors, quantized, bytesIn, bytesOut }> (quantize.cc).
+struct QuantizeWork {
+  napi_async_work work = nullptr;
+  napi_deferred deferred = nullptr;
+  std::string in, out, type, problem;
+  ringlead::QuantizeStats stats;
+};
+
+napi_value Quantize (napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  if (argc < 3) {
+    napi_throw_type_error(env, nullptr, "ringlead-whisper: quantize(inPath, outPath, type)");
+    return nullptr;
+  }
+  auto *w = new QuantizeWork();
+  w->in = getString(env, argv[0]);
+  w->out = getString(env, argv[1]);
+  w->type = getString(env, argv[2]);
+  napi_value promise, name;
+  CHECK(env, napi_create_promise(env, &w->deferred, &promise));
+  napi_create_string_utf8(env, "whisper-quantize", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name,
+    [](napi_env, void *data) {
+      auto *w = static_cast<QuantizeWork *>(data);
+      w->problem = ringlead::quantizeModel(w->in, w->out, w->type, w->stats);
+    },
+    [](napi_env env, napi_status, void *data) {
+      auto *w = static_cast<QuantizeWork *>(data);
+      if (!w->problem.empty()) rejectWith(env, w->deferred, w->problem);
+      else {
+        napi_value result, v;
+        napi_create_object(env, &result);
+        napi_create_int32(env, w->stats.tensors, &v);
+        napi_set_named_property(env, result, "tensors", v);
+        napi_create_int32(env, w->stats.quantized, &v);
+        napi_set_named_property(env, result, "quantized", v);
+        napi_create_double(env, static_cast<double>(w->stats.bytesIn), &v);
+        napi_set_named_property(env, result, "bytesIn", v);
+        napi_create_double(env, static_cast<double>(w->stats.bytesOut), &v);
+        napi_set_named_property(env, result, "bytesOut", v);
+        napi_resolve_deferred(env, w->deferred, result);
+      }
       napi_delete_async_work(env, w->work);
       delete w;
     }, w, &w->work);
@@ -244,8 +388,10 @@ napi_value Init (napi_env env, napi_value exports) {
     { "load", nullptr, Load, nullptr, nullptr, nullptr, napi_default, nullptr },
     { "transcribe", nullptr, Transcribe, nullptr, nullptr, nullptr, napi_default, nullptr },
     { "free", nullptr, Free, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "encodeWindow", nullptr, EncodeWindow, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "quantize", nullptr, Quantize, nullptr, nullptr, nullptr, napi_default, nullptr },
   };
-  CHECK(env, napi_define_properties(env, exports, 4, props));
+  CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
 }
 

@@ -10,6 +10,15 @@ import { initWhisper } from '@fugood/whisper.node'
 import type { TrackSegment } from '../domain/transcript.js'
 import { decodeOptions, type DecodeLimits } from './decode-limits.js'
 
+/** What one transcription cost, as the native addon counts it (the benchmarks read it). */
+export interface EngineStats {
+  /** 30 s windows the encoder ran on. */
+  encoderRuns: number
+  /** Tokens decoded into the segments. */
+  tokens: number
+  ms: number
+}
+
 export interface EngineResult { language: string; segments: TrackSegment[] }
 
 /** Which build runs, and with what instruction set: for the start-up log line and each transcript. */
@@ -48,12 +57,20 @@ export interface WhisperOptions {
   addonPath?: string
   /** The project's own bounds on decoding (decode-limits.ts). */
   limits?: DecodeLimits
+  /** whisper.cpp's flash attention in the native engine (default on, as whisper.cpp 1.9 has it); the prebuilt binding keeps its own (off). */
+  flashAttn?: boolean
 }
 
-interface NativeAddon {
+export interface QuantizeResult { tensors: number; quantized: number; bytesIn: number; bytesOut: number }
+
+export interface NativeAddon {
   systemInfo (): string
-  load (path: string): Promise<object>
-  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxContextTokens: number, maxSegmentChars: number): Promise<{ language: string; segments: TrackSegment[] }>
+  load (path: string, flashAttn?: boolean): Promise<object>
+  transcribe (model: object, samples: Int16Array, language: string, threads: number, maxContextTokens: number, maxSegmentChars: number): Promise<{ language: string; segments: TrackSegment[]; stats: EngineStats }>
+  /** One encoder pass over the first 30 s window, timed apart from decoding. */
+  encodeWindow (model: object, samples: Int16Array, threads: number): Promise<{ melMs: number; encodeMs: number }>
+  /** Writes a copy of an f16/f32 model with its weight matrices in `type` (q8_0, q5_1, q5_0). */
+  quantize (inPath: string, outPath: string, type: string): Promise<QuantizeResult>
   free (model: object): void
 }
 
@@ -120,6 +137,13 @@ const prebuiltInfo = (fallbackReason?: string): EngineInfo => ({
   ...(fallbackReason === undefined ? {} : { fallbackReason })
 })
 
+/** The native addon itself (quantizing, timing); throws why it cannot be used. */
+export function nativeAddon (addonPath = defaultAddonPath()): NativeAddon {
+  const probe = probeNative(addonPath)
+  if (!probe.ok) throw new Error(`the ${probe.reason}`)
+  return probe.addon
+}
+
 /** Which engine `openWhisperEngine` would run with these settings (no model is loaded). */
 export function describeEngine (choice: EngineChoice = 'auto', addonPath = defaultAddonPath()): EngineInfo {
   if (choice === 'prebuilt') return prebuiltInfo()
@@ -149,7 +173,7 @@ async function openNative (opts: WhisperOptions, info: EngineInfo, addonPath: st
   const probe = probeNative(addonPath)
   if (!probe.ok) throw new Error(probe.reason)
   const { addon } = probe
-  const model = await addon.load(opts.modelPath)
+  const model = await addon.load(opts.modelPath, opts.flashAttn ?? true)
   return {
     name: info.name,
     info,

@@ -41,3 +41,10 @@ export class TranscriptionOverDeadline extends RingleadError {
     super('TRANSCRIPTION_OVER_DEADLINE', `transcription took longer than its deadline of ${Math.round(deadlineMs / 1000)} s (for ${Math.round(audioMs / 1000)} s of audio); its worker was killed`)
   }
 }
+
+/** A model could not be quantized; the message says what is wrong (input, type, output, or no native build). */
+export class ModelQuantizeFailed extends RingleadError {
+  constructor (message: string) {
+    super('MODEL_QUANTIZE_FAILED', message)
+  }
+}

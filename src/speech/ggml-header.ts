@@ -18,6 +18,8 @@ export interface ModelCheck {
   header: ModelHeader | null
   /** tiny, base, small, medium, large, or the shape when it is none of them. */
   size: string
+  /** How the weight matrices are stored: f16, f32, q8_0, q5_1, q5_0, …; 'unknown' before the header is read. */
+  weights: string
   multilingual: boolean
   /** Words stored in the file's vocabulary. */
   words: number
@@ -30,6 +32,16 @@ export interface ModelCheck {
 const tensorTypes: Record<number, { bytes: number; per: number }> = {
   0: { bytes: 4, per: 1 }, 1: { bytes: 2, per: 1 }, 2: { bytes: 18, per: 32 }, 3: { bytes: 20, per: 32 },
   6: { bytes: 22, per: 32 }, 7: { bytes: 24, per: 32 }, 8: { bytes: 34, per: 32 }, 30: { bytes: 2, per: 1 }
+}
+
+/**
+ * The header's weight type ("ftype"): a quantized file adds 1000 × the quantization format version
+ * (2000 + 7 for q8_0), as whisper.cpp's quantizer and `ringlead speech models quantize` write it.
+ */
+const weightTypes: Record<number, string> = { 0: 'f32', 1: 'f16', 2: 'q4_0', 3: 'q4_1', 7: 'q8_0', 8: 'q5_0', 9: 'q5_1', 10: 'q2_k', 11: 'q3_k', 12: 'q4_k', 13: 'q5_k', 14: 'q6_k' }
+
+export function weightTypeName (ftype: number): string | undefined {
+  return ftype < 0 ? undefined : weightTypes[ftype % 1000]
 }
 
 const sizes: Record<string, string> = { '384/4': 'tiny', '512/6': 'base', '768/12': 'small', '1024/24': 'medium', '1280/32': 'large' }
@@ -56,7 +68,7 @@ class Truncated extends Error {}
 /** Checks the model file at `path`; a file that cannot be read at all throws (ENOENT and the like). */
 export function checkModelFile (path: string): ModelCheck {
   const fd = openSync(path, 'r')
-  const out: ModelCheck = { bytes: 0, header: null, size: 'unknown', multilingual: false, words: 0, hasBlankToken: false, problems: [] }
+  const out: ModelCheck = { bytes: 0, header: null, size: 'unknown', weights: 'unknown', multilingual: false, words: 0, hasBlankToken: false, problems: [] }
   try {
     out.bytes = fstatSync(fd).size
     const r = new Reader(fd, out.bytes)
@@ -70,6 +82,7 @@ export function checkModelFile (path: string): ModelCheck {
       const header: ModelHeader = { vocab: h[0]!, audioState: h[2]!, audioLayers: h[4]!, mels: h[9]!, ftype: h[10]! }
       out.header = header
       out.size = sizes[`${header.audioState}/${header.audioLayers}`] ?? `custom (width ${header.audioState}, ${header.audioLayers} layers)`
+      out.weights = weightTypeName(header.ftype) ?? `unknown (ftype ${header.ftype})`
       out.multilingual = header.vocab >= 51865
       const [nMel, nFft] = [r.int(), r.int()]
       r.skip(4 * nMel * nFft)
@@ -82,6 +95,7 @@ export function checkModelFile (path: string): ModelCheck {
       if (header.vocab < 51864 || header.vocab > 51866) out.problems.push(`vocabulary size ${header.vocab} is not a Whisper one (51864–51866)`)
       if (out.words === 0 || out.words > header.vocab) out.problems.push(`vocabulary holds ${out.words} words for a model of ${header.vocab} tokens`)
       if (!out.hasBlankToken) out.problems.push('vocabulary lacks the blank token " ": whisper.cpp stalls on it while decoding')
+      if (weightTypeName(header.ftype) === undefined) out.problems.push(`weight type ${header.ftype} is not one whisper.cpp reads`)
       if (header.mels !== 80 && header.mels !== 128) out.problems.push(`${header.mels} mel bands (Whisper uses 80 or 128)`)
       walkTensors(r, out)
     } catch (err) {

@@ -74,10 +74,14 @@ interface TensorSpec { name: string; ne: number[]; fill: 'random' | 'ones' | 'ze
 /** As the real converter stores them: matrices and convolutions in f16, vectors and positional embeddings in f32. */
 const isF16 = (spec: TensorSpec): boolean => spec.ne.length >= 2 && !spec.name.endsWith('positional_embedding') && !spec.name.endsWith('.bias')
 
+// One scratch float for toHalf: a base-sized model has 74 million values (an array each took minutes).
+const scratch = new Float32Array(1)
+const scratchBits = new Uint32Array(scratch.buffer)
+
 /** IEEE 754 half precision bits of `value` (round to nearest; tiny values flush to zero). */
 function toHalf (value: number): number {
-  const f32 = new Float32Array([value])
-  const bits = new Uint32Array(f32.buffer)[0]!
+  scratch[0] = value
+  const bits = scratchBits[0]!
   const sign = (bits >>> 16) & 0x8000
   const exp = ((bits >>> 23) & 0xff) - 127 + 15
   const mantissa = bits & 0x7fffff

@@ -14,10 +14,10 @@ export class LiveProcessEngine implements SpeechEngine {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>()
 
-  constructor (private readonly opts: { modelPath: string; threads: number; nice: number; deadlineMs: number }) {}
+  constructor (private readonly opts: { modelPath: string; threads: number; flashAttn?: boolean; nice: number; deadlineMs: number }) {}
 
   private start (): ChildProcess {
-    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads })], {
+    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads, flashAttn: this.opts.flashAttn ?? true })], {
       execArgv: fromSource ? ['--import', 'tsx'] : [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc']
     })
     if (child.pid !== undefined && this.opts.nice > 0) setPriority(child.pid, this.opts.nice)

@@ -77,7 +77,7 @@ export class WorkerTranscriber implements Transcriber {
    * this (RMS of 16-bit samples) are left out of what whisper hears; 0 or absent keeps everything.
    * `pass`: 'mixed' transcribes a call's two parties once, mixed to mono; absent or 'parties', each on its own.
    */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; nice?: number; log?: Logger; limits?: DecodeLimits; silenceRms?: number; pass?: TranscribePass; workerFile?: URL }) {
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; flashAttn?: boolean; nice?: number; log?: Logger; limits?: DecodeLimits; silenceRms?: number; pass?: TranscribePass; workerFile?: URL }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -85,7 +85,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }), ...(this.opts.pass === undefined ? {} : { pass: this.opts.pass }) }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.flashAttn === undefined ? {} : { flashAttn: this.opts.flashAttn }), ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }), ...(this.opts.pass === undefined ? {} : { pass: this.opts.pass }) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const pending: Slot['pending'] = new Map()
     slot.pending = pending

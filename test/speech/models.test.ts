@@ -67,7 +67,7 @@ t.test('`ringlead speech models` lists and checks the folder; `models use` choos
   const list = await cli(['speech', 'models'], env)
   t.equal(list.code, 0)
   t.match(list.out, `models in ${dir}: 2`)
-  t.match(list.out, /\n {2}ggml-good\.bin {2}7\.5 MB {2}custom \(width 64, 1 layers\), multilingual, 51865 tokens {2}ok/)
+  t.match(list.out, /\n {2}ggml-good\.bin {2}7\.5 MB {2}custom \(width 64, 1 layers\), f16, multilingual, 51865 tokens {2}ok/)
   t.match(list.out, /ggml-no-blank\.bin .* PROBLEM: vocabulary lacks the blank token/)
   t.match(list.out, /in use: none \(2 models in .* none chosen/)
 
