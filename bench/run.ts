@@ -108,8 +108,9 @@ const asterisk = benchSettings()
 const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
 const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
 // A hard stop, whatever hangs.
-// The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine.
-const budgetMinutes = 25 + soakMinutes + asteriskMinutes
+// The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine;
+// steps 25 and 26 (six variants, then live calls on a base-sized model) up to 25 more.
+const budgetMinutes = 50 + soakMinutes + asteriskMinutes
 setTimeout(() => { console.log(`\nbench: time budget of ${budgetMinutes} minutes exceeded, stopping`); process.exit(1) }, budgetMinutes * 60_000).unref()
 console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs, load average ${load()}`)
 

@@ -13,8 +13,14 @@ export const SpeechConfigSchema = Type.Object({
   deadlineMinSeconds: Type.Integer({ minimum: 1, default: 120 }),
   /** Decoding limit: tokens of earlier text carried into the next 30 s window (whisper.cpp's own goes up to 224). */
   maxContextTokens: Type.Integer({ minimum: 0, maximum: 224, default: 64 }),
-  /** Before transcription, stretches of a track quieter than this RMS (16-bit samples) for over a second are left out (times are kept); 0 = off. */
-  transcribeSilenceRms: Type.Integer({ minimum: 0, default: 0 }),
+  /** Before transcription, stretches of a track quieter than this RMS (16-bit samples) for over a second are left out (times are kept); 0 = off. On at 150 (the live alerts' threshold): a party's track is about half silence, and a day of calls needs it to fit the 2 h (docs). */
+  transcribeSilenceRms: Type.Integer({ minimum: 0, default: 150 }),
+  /**
+   * How a call's two party tracks are heard: 'mixed' = once, summed to mono, each segment given to the
+   * party louder on its own track over its span (half the audio; overlapping speech goes to the louder
+   * party); 'parties' = each track on its own.
+   */
+  transcribePass: Type.Union([Type.Literal('parties'), Type.Literal('mixed')], { default: 'parties' }),
   /** Decoding limit: longest segment in characters; 0 = as whisper.cpp cuts them. */
   maxSegmentChars: Type.Integer({ minimum: 0, default: 0 }),
   /** How often the models folder and the model file are looked at for a change. */

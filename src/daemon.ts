@@ -163,7 +163,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     repo: speechRepo, bus, log, now, newId, config: { ...config.speech, concurrency: speech.concurrency, threads: speech.threads }, recordingsDir,
     openTranscriber: (modelPath) => new WorkerTranscriber({
       modelPath, threads: speech.threads, workers: speech.processes, engine: config.speech.engine, flashAttn: config.speech.flashAttn, nice: config.speech.nice, log,
-      limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }, silenceRms: config.speech.transcribeSilenceRms
+      limits: { maxContextTokens: config.speech.maxContextTokens, maxSegmentChars: config.speech.maxSegmentChars }, silenceRms: config.speech.transcribeSilenceRms, pass: config.speech.transcribePass
     }),
     worker: opts.speechWorker ?? newId('speech'), clock, fallbackModel: opts.fallbackModel
   })

@@ -3,6 +3,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join, dirname } from 'node:path'
 
 export class RecordingStore {
+  /** Day folders made already: three files a call need not ask the disk for them each time. */
+  private readonly made = new Set<string>()
+
   constructor (readonly dir: string) {}
 
   relativePath (name: string, atMs: number): string {
@@ -15,9 +18,20 @@ export class RecordingStore {
   async save (name: string, atMs: number, bytes: Buffer): Promise<{ path: string; bytes: number }> {
     const path = this.relativePath(name, atMs)
     const full = join(this.dir, path)
-    await mkdir(dirname(full), { recursive: true })
+    const folder = dirname(full)
+    if (!this.made.has(folder)) {
+      await mkdir(folder, { recursive: true })
+      this.made.add(folder)
+    }
     const tmp = `${full}.part`
-    await writeFile(tmp, bytes)
+    try {
+      await writeFile(tmp, bytes)
+    } catch (err) {
+      // The folder went (retention, a hand); make it again once.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      await mkdir(folder, { recursive: true })
+      await writeFile(tmp, bytes)
+    }
     await rename(tmp, full)
     return { path, bytes: bytes.length }
   }

@@ -45,3 +45,23 @@ export async function wavLength (path: string): Promise<{ ms: number; channels: 
     await file.close()
   }
 }
+
+/**
+ * Two parties' tracks of one call as one mono track: summed sample by sample from their common start
+ * (one MixMonitor writes both), the shorter padded with silence, clipped to 16 bits.
+ */
+export function mixToMono (a: Int16Array, b: Int16Array): Int16Array {
+  const out = new Int16Array(Math.max(a.length, b.length))
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(-32768, Math.min(32767, (a[i] ?? 0) + (b[i] ?? 0)))
+  return out
+}
+
+/** RMS of 16 kHz samples over [fromMs, toMs); what lies past the track's end counts as silence. */
+export function rmsOver (samples: Int16Array, fromMs: number, toMs: number): number {
+  const from = Math.max(0, Math.floor((fromMs * whisperSampleRate) / 1000))
+  const to = Math.max(from, Math.ceil((toMs * whisperSampleRate) / 1000))
+  if (to === from) return 0
+  let sum = 0
+  for (let i = from; i < Math.min(to, samples.length); i++) sum += samples[i]! * samples[i]!
+  return Math.sqrt(sum / (to - from))
+}

@@ -15,12 +15,16 @@ import { ModelLoadFailed, TranscriptionStopped } from './errors.js'
 export interface TrackFile { speaker: Speaker | 'both'; path: string }
 export interface WorkerRequest { id: number; tracks: TrackFile[]; language: string }
 export type WorkerReply =
-  /** `heardMs`: audio given to whisper, all tracks together, once long silences were left out. */
-  | { id: number; ok: true; language: string; engine: string; tracks: Partial<Record<Speaker, TrackSegment[]>>; heardMs?: number }
+  /** `heardMs`: audio given to whisper, all tracks together, once long silences were left out; `passes`: the engine's runs over it. */
+  | { id: number; ok: true; language: string; engine: string; tracks: Partial<Record<Speaker, TrackSegment[]>>; heardMs?: number; passes?: number }
   | { id: number; ok: false; error: string; modelFailed?: true }
 export type Transcription = Extract<WorkerReply, { ok: true }>
-/** What a worker process is started with: `silenceRms` (0 or absent: off) leaves out silences quieter than it. */
-export type WorkerSettings = WhisperOptions & { silenceRms?: number }
+/**
+ * What a worker process is started with: `silenceRms` (0 or absent: off) leaves out silences quieter
+ * than it; `pass` 'mixed' hears a call's two parties once, mixed to mono (absent: each on its own).
+ */
+export type WorkerSettings = WhisperOptions & { silenceRms?: number; pass?: TranscribePass }
+export type TranscribePass = 'parties' | 'mixed'
 
 export interface Transcriber {
   /** `signal` aborts the call: its worker is killed (replaced on the next call) and the call rejects with the signal's reason. */
@@ -71,8 +75,9 @@ export class WorkerTranscriber implements Transcriber {
    * that hangs or crashes; it speaks the same messages). `engine`: which whisper.cpp build the workers
    * run (engine.ts); calls sent to one worker run at once there. `silenceRms`: silences quieter than
    * this (RMS of 16-bit samples) are left out of what whisper hears; 0 or absent keeps everything.
+   * `pass`: 'mixed' transcribes a call's two parties once, mixed to mono; absent or 'parties', each on its own.
    */
-  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; flashAttn?: boolean; nice?: number; log?: Logger; limits?: DecodeLimits; silenceRms?: number; workerFile?: URL }) {
+  constructor (private readonly opts: { modelPath: string; threads: number; workers: number; engine?: WhisperOptions['engine']; flashAttn?: boolean; nice?: number; log?: Logger; limits?: DecodeLimits; silenceRms?: number; pass?: TranscribePass; workerFile?: URL }) {
     this.slots = Array.from({ length: Math.max(1, opts.workers) }, () => ({ worker: null, pending: new Map() }))
   }
 
@@ -80,7 +85,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.flashAttn === undefined ? {} : { flashAttn: this.opts.flashAttn }), ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }) }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.flashAttn === undefined ? {} : { flashAttn: this.opts.flashAttn }), ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }), ...(this.opts.pass === undefined ? {} : { pass: this.opts.pass }) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const pending: Slot['pending'] = new Map()
     slot.pending = pending

@@ -257,7 +257,7 @@ export class TranscriptionRunner {
     log.info({ attempt: job.attempts, language: job.language, model: basename(model.path) }, 'transcription started')
     try {
       const tracks = this.tracksOf(job.callId)
-      const audioMs = await audioLengthMs(tracks)
+      const audioMs = await audioLengthMs(tracks, this.deps.config.transcribePass)
       // A stop that came while the audio was measured: the transcriber is closing, hand the job back.
       if (this.stopping) throw new TranscriptionStopped()
       const result = await this.withDeadline(inHand, audioMs, (signal) => model.transcriber.transcribe(tracks, job.language, signal))
@@ -321,12 +321,15 @@ export class TranscriptionRunner {
   }
 }
 
-/** The audio a transcription has to hear: each track's length, times its channels for a stereo mix. */
-async function audioLengthMs (tracks: TrackFile[]): Promise<number> {
+/**
+ * The audio a transcription has to hear: each track's length, times its channels for a stereo mix;
+ * heard in one mixed pass, a call's two parties count once (the longer track).
+ */
+export async function audioLengthMs (tracks: TrackFile[], pass: SpeechConfig['transcribePass']): Promise<number> {
+  const lengths = await Promise.all(tracks.map(async (t) => ({ speaker: t.speaker, ...await wavLength(t.path) })))
+  const parties = lengths.filter((l) => l.speaker !== 'both')
+  if (pass === 'mixed' && parties.length === 2 && parties[0]!.speaker !== parties[1]!.speaker && lengths.length === 2) return Math.max(parties[0]!.ms, parties[1]!.ms)
   let total = 0
-  for (const t of tracks) {
-    const { ms, channels } = await wavLength(t.path)
-    total += t.speaker === 'both' ? ms * Math.min(2, channels) : ms
-  }
+  for (const l of lengths) total += l.speaker === 'both' ? l.ms * (pass === 'mixed' ? 1 : Math.min(2, l.channels)) : l.ms
   return total
 }

@@ -67,7 +67,7 @@ export class Placeholders {
       const found = await find()
       if (found !== undefined) return found
       if (Date.now() > until) throw new Error(`no ${what} in the demo within ${this.deadlineMs} ms`)
-      await new Promise((resolve) => setTimeout(resolve, 1000))
+      await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }
 
@@ -110,6 +110,15 @@ export class Placeholders {
 
   get (key: Key): Promise<string> {
     return this.once(key, this.makers[key])
+  }
+
+  /**
+   * Starts looking for what the demo's traffic makes (an answered call with its recordings, two
+   * customers) now, while the first examples run, instead of when an example first names it. A
+   * failure is kept for the example that asks.
+   */
+  lookAhead (keys: Key[]): void {
+    for (const key of keys) this.get(key).catch(() => {})
   }
 
   /** The example's text with its placeholders filled, and the variables it may read. */

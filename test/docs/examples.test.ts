@@ -41,6 +41,7 @@ t.test('the runnable examples pass against a demo daemon', async (t) => {
   t.teardown(cli.close)
   const cliOpts = { url: cli.url, dir: demo.scratch }
   const placeholders = new Placeholders(demo.url, placeholderDeadlineMs)
+  placeholders.lookAhead(['answeredCall', 'customers'])
 
   await t.test('npm run cli, as a real process from the checkout, works on the demo\'s database', async (t) => {
     // The examples' CLI commands are answered in-process (cli-server.ts); this is the command itself.

@@ -144,6 +144,9 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
       sim.hangup(leg.channelId)
     },
     async close () {
+      // The test is over: callers still on the line hang up, so the daemon's stop sees the calls end
+      // instead of waiting out its grace period (30 s) for them.
+      for (const channel of sim.channels()) sim.hangup(channel.channelId)
       await daemon.stop()
       await sim.close()
       rmSync(dir, { recursive: true, force: true })

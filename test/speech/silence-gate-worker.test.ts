@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import wavefile from 'wavefile'
+import { loadConfig } from '../../src/config.js'
 import { defaultGate, speechSpans } from '../../src/domain/silence-gate.js'
 import { wavToChannels, whisperSampleRate } from '../../src/speech/audio.js'
 import { WorkerTranscriber } from '../../src/speech/transcriber.js'
@@ -25,7 +26,7 @@ function trackWithSilences (): string {
   return path
 }
 
-t.test('a track with long silences: whisper hears its speech only, segment times fall inside the speech', async (t) => {
+t.test('a track with long silences, default settings: whisper hears its speech only, segment times fall inside the speech', async (t) => {
   const path = trackWithSilences()
   const track = wavToChannels(readFileSync(path))[0]!
   const trackMs = (track.length * 1000) / whisperSampleRate
@@ -33,7 +34,8 @@ t.test('a track with long silences: whisper hears its speech only, segment times
   t.equal(spans.length, 2, 'the fixture has two stretches of speech')
   const speechMs = spans.reduce((n, [from, to]) => n + to - from, 0)
 
-  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1, silenceRms: 150 })
+  // The daemon's default threshold (150, the live alerts' own).
+  const transcriber = new WorkerTranscriber({ modelPath: await testModel(), threads: 2, workers: 1, silenceRms: loadConfig({}).speech.transcribeSilenceRms })
   t.teardown(() => transcriber.close())
   const r = await transcriber.transcribe([{ speaker: 'caller', path }], 'ru')
   t.ok(Math.abs(r.heardMs! - speechMs) <= 1, `whisper heard ${r.heardMs} ms of the ${Math.round(trackMs)} ms track (its speech: ${Math.round(speechMs)} ms)`)

@@ -100,6 +100,22 @@ t.test('a transcription past its deadline (factor × audio length) is cut off an
   t.match(s.runner.health(), { stuck: 0, lastFailure: { jobId: 'stt_long', state: 'failed', error: /deadline of 80 s/ } })
 })
 
+t.test('heard in one mixed pass, a call\'s two tracks count once toward its deadline', async (t) => {
+  const fake = new FakeTranscriber()
+  const s = await setup(t, { modelPath: await testModel(), deadlineFactor: 2, deadlineMinSeconds: 5, transcribePass: 'mixed' }, () => fake)
+  seedCall(s.db, s.dir, 'call_mixed', 20)
+  s.repo.enqueue('stt_mixed', 'call_mixed', 'en', s.clock.now())
+  s.runner.tick()
+  await until('the transcription started', () => fake.calls.length === 1)
+  await s.clock.advance(39_000)
+  t.notOk(fake.calls[0]!.signal?.aborted, 'within its deadline')
+  await s.clock.advance(2000)
+  t.ok(fake.calls[0]!.signal?.aborted, 'cut off past 2 × 20 s, not 2 × 40 s')
+  if (fake.calls[0]!.signal?.aborted !== true) fake.calls[0]!.stop()
+  await s.runner.idle()
+  t.match(s.repo.job('stt_mixed'), { state: 'pending', lastError: /deadline of 40 s \(for 20 s of audio\)/ })
+})
+
 t.test('a short call gets the minimum deadline', async (t) => {
   const fake = new FakeTranscriber()
   const s = await setup(t, { modelPath: await testModel(), deadlineFactor: 2, deadlineMinSeconds: 30 }, () => fake)
