@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "quantize.h"
+#include "quantize-js.h"
 #include "whisper.h"
 
 namespace {
@@ -344,57 +344,6 @@ napi_value EncodeWindow (napi_env env, napi_callback_info info) {
   return promise;
 }
 
-// quantize(inPath, outPath, type): Promise<{ tensors, quantized, bytesIn, bytesOut }> (quantize.cc).
-struct QuantizeWork {
-  napi_async_work work = nullptr;
-  napi_deferred deferred = nullptr;
-  std::string in, out, type, problem;
-  ringlead::QuantizeStats stats;
-};
-
-napi_value Quantize (napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  if (argc < 3) {
-    napi_throw_type_error(env, nullptr, "ringlead-whisper: quantize(inPath, outPath, type)");
-    return nullptr;
-  }
-  auto *w = new QuantizeWork();
-  w->in = getString(env, argv[0]);
-  w->out = getString(env, argv[1]);
-  w->type = getString(env, argv[2]);
-  napi_value promise, name;
-  CHECK(env, napi_create_promise(env, &w->deferred, &promise));
-  napi_create_string_utf8(env, "whisper-quantize", NAPI_AUTO_LENGTH, &name);
-  napi_create_async_work(env, nullptr, name,
-    [](napi_env, void *data) {
-      auto *w = static_cast<QuantizeWork *>(data);
-      w->problem = ringlead::quantizeModel(w->in, w->out, w->type, w->stats);
-    },
-    [](napi_env env, napi_status, void *data) {
-      auto *w = static_cast<QuantizeWork *>(data);
-      if (!w->problem.empty()) rejectWith(env, w->deferred, w->problem);
-      else {
-        napi_value result, v;
-        napi_create_object(env, &result);
-        napi_create_int32(env, w->stats.tensors, &v);
-        napi_set_named_property(env, result, "tensors", v);
-        napi_create_int32(env, w->stats.quantized, &v);
-        napi_set_named_property(env, result, "quantized", v);
-        napi_create_double(env, static_cast<double>(w->stats.bytesIn), &v);
-        napi_set_named_property(env, result, "bytesIn", v);
-        napi_create_double(env, static_cast<double>(w->stats.bytesOut), &v);
-        napi_set_named_property(env, result, "bytesOut", v);
-        napi_resolve_deferred(env, w->deferred, result);
-      }
-      napi_delete_async_work(env, w->work);
-      delete w;
-    }, w, &w->work);
-  CHECK(env, napi_queue_async_work(env, w->work));
-  return promise;
-}
-
 // free(model): the weights go as soon as the calls in hand end.
 napi_value Free (napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -415,7 +364,7 @@ napi_value Init (napi_env env, napi_value exports) {
     { "transcribe", nullptr, Transcribe, nullptr, nullptr, nullptr, napi_default, nullptr },
     { "free", nullptr, Free, nullptr, nullptr, nullptr, napi_default, nullptr },
     { "encodeWindow", nullptr, EncodeWindow, nullptr, nullptr, nullptr, napi_default, nullptr },
-    { "quantize", nullptr, Quantize, nullptr, nullptr, nullptr, napi_default, nullptr },
+    { "quantize", nullptr, ringlead::Quantize, nullptr, nullptr, nullptr, napi_default, nullptr },
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   return exports;
