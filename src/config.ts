@@ -80,7 +80,9 @@ const ConfigSchema = Type.Object({
      */
     method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari')], { default: 'mixmonitor' }),
     /** Where MixMonitor writes: relative to Asterisk's monitor spool directory, or absolute. It must be ARI's stored-recordings directory. */
-    mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' })
+    mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' }),
+    /** Leave Asterisk's copy in its spool once ringlead stored its own; by default it is removed. */
+    keepInAsterisk: Type.Boolean({ default: false })
   }, { default: {} }),
   speech: SpeechConfigSchema,
   wallboard: WallboardConfigSchema,

@@ -203,14 +203,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const queue = new CallQueue({ board, bus, now, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
-  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000 })
+  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk })
   const live = buildLiveAlerts({
     config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}),
     modelPath: () => resolveModel({ modelPath: config.speech.modelPath, modelsDir: config.speech.modelsDir, fallback: opts.fallbackModel }).path
   })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
-    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir },
+    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir, keepInAsterisk: config.recordings.keepInAsterisk },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,

@@ -141,9 +141,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   get repeatedCommands (): number { return this.rest.repeated }
 
   /** Commands sent and not yet answered, and those of them still waiting for a free socket. */
-  commandQueue (): { inFlight: number; waitingForSocket: number } {
-    return { inFlight: this.rest.inFlight, waitingForSocket: this.rest.waitingForSocket }
-  }
+  commandQueue (): { inFlight: number; waitingForSocket: number } { return { inFlight: this.rest.inFlight, waitingForSocket: this.rest.waitingForSocket } }
 
   /** Each command's wait for a free socket, in seconds. Returns the unsubscribe. */
   onSocketWait (listener: (seconds: number) => void): () => void { return this.rest.onSocketWait(listener) }
@@ -156,10 +154,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     })
   }
 
-  async stop (): Promise<void> {
-    this.connection.stop()
-    this.rest.close()
-  }
+  async stop (): Promise<void> { this.connection.stop(); this.rest.close() }
 
   private malformed (raw: string, err: unknown): void {
     let channelId: string | undefined
@@ -372,6 +367,9 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   async storedRecordingFile (name: string): Promise<Buffer> {
     return await this.rest.send({ command: 'get recording', target: name, method: 'GET', path: `recordings/stored/${enc(name)}/file`, repeat: 'any-reset', raw: true }) as Buffer
   }
+
+  /** Removes Asterisk's stored copy (404 when it holds none). */
+  async deleteStoredRecording (name: string): Promise<void> { await this.cmd('delete recording', name, 'DELETE', `recordings/stored/${enc(name)}`) }
 
   async listChannels (): Promise<ChannelView[]> {
     const list = await this.rest.send({ command: 'list channels', target: '', method: 'GET', path: 'channels', repeat: 'any-reset' }) as Array<{ id: string; name: string; state: string; caller?: { number?: string; name?: string }; dialplan?: { exten?: string; app_name?: string; app_data?: string } }>

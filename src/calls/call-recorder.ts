@@ -10,7 +10,7 @@ import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
 import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
-import { fetchClosedRecording } from './stored-recording.js'
+import { dropAsteriskCopy, fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 import { ignoreChannelGone, ignoreMonitorGone } from '../asterisk/expected-errors.js'
 
@@ -40,6 +40,8 @@ export interface RecordingSetup {
   method: RecordingMethod
   ami: () => AmiLink | null
   mixMonitorDir: string
+  /** Leave Asterisk's copy in its spool once ringlead holds its own (default: removed). */
+  keepInAsterisk?: boolean
 }
 
 export class CallRecorder {
@@ -160,6 +162,7 @@ export class CallRecorder {
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
         this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
         out.push({ kind: t.kind, name: t.name })
+        if (this.deps.recording.keepInAsterisk !== true) void dropAsteriskCopy(this.deps.ari, t.name, this.deps.log)
       } catch (err) {
         // Asterisk finished the file (we hold it): only the local copy failed.
         notStored(err, 'done')

@@ -14,7 +14,7 @@ import { sleep, type Clock } from '../clock.js'
 import { openCallStatuses, type CallRow, type CallsRepo, type RecordingRow } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { RecordingStore } from './recording-store.js'
-import { fetchClosedRecording } from './stored-recording.js'
+import { dropAsteriskCopy, fetchClosedRecording } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 
 export interface CrashRecoveryDeps {
@@ -26,6 +26,8 @@ export interface CrashRecoveryDeps {
   clock: Clock
   /** How long an adopted call's recordings may take to be finished by Asterisk, in ms. */
   recordingSettleMs: number
+  /** Leave Asterisk's copy of a recording once stored here (default: removed, see dropAsteriskCopy). */
+  keepInAsterisk?: boolean
 }
 
 export const interruptedReason = 'ringlead stopped during the call (crash or kill); closed at the next start'
@@ -129,6 +131,7 @@ export class CrashRecovery {
       }
       const saved = await this.deps.store.save(rec.name, endedAt, fetched.bytes)
       this.deps.repo.updateRecording(rec.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(fetched.bytes), endedAt })
+      if (this.deps.keepInAsterisk !== true) void dropAsteriskCopy(this.deps.ari, rec.name, this.log)
       return rec
     }))
     return settled.flatMap((rec) => rec === null ? [] : [{ kind: rec.kind, name: rec.name }])

@@ -43,6 +43,16 @@ t.test('an answered call is bridged, recorded per party and told whole by GET /a
   }
   t.equal(w.sim.bridges().length, 0, 'bridge destroyed')
   t.equal(w.sim.channels().length, 0, 'no channel left')
+  // Asterisk's copies go once ringlead holds its own: its spool does not grow call by call.
+  const stored = async (): Promise<string[]> => {
+    const res = await fetch(`${w.sim.ariUrl}/ari/recordings/stored`, { headers: { authorization: `Basic ${Buffer.from('ringlead:ringlead').toString('base64')}` } })
+    return ((await res.json()) as Array<{ name: string }>).map((r) => r.name)
+  }
+  await until('Asterisk holds none of the call\'s recordings', async () => {
+    const names = await stored()
+    return s.recordings.every((r: { name: string }) => !names.includes(r.name))
+  })
+  t.pass('Asterisk\'s copies removed')
 })
 
 t.test('falls back operator to operator to the manager, recording each attempt with its cause', async (t) => {

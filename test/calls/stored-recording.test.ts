@@ -48,3 +48,16 @@ t.test('past the settle time it says why: still open, or not there', async (t) =
   await settle(clock, () => got !== undefined)
   t.match(got, { problem: 'Asterisk holds no such recording', notFound: true })
 })
+
+t.test('Asterisk\'s copy is removed once stored here; one it no longer holds is no problem, another failure is logged', async (t) => {
+  const { dropAsteriskCopy } = await import('../../src/calls/stored-recording.js')
+  const warnings: string[] = []
+  const log = { warn: (_o: unknown, msg: string) => { warnings.push(msg) } } as unknown as Parameters<typeof dropAsteriskCopy>[2]
+  const deleted: string[] = []
+  await dropAsteriskCopy({ deleteStoredRecording: async (name: string) => { deleted.push(name) } }, 'call_1-mixed', log)
+  t.same(deleted, ['call_1-mixed'])
+  await dropAsteriskCopy({ deleteStoredRecording: async () => { throw new AsteriskCommandFailed('delete recording', 'x', 'Recording not found', { status: 404 }) } }, 'x', log)
+  t.same(warnings, [], 'gone already: nothing to say')
+  await dropAsteriskCopy({ deleteStoredRecording: async () => { throw new AsteriskCommandFailed('delete recording', 'y', 'Internal Server Error', { status: 500 }) } }, 'y', log)
+  t.same(warnings, ['Asterisk\'s copy of the recording not removed'])
+})

@@ -21,6 +21,24 @@ if (settings === null) {
   const version = await checkAsterisk(settings)
   t.comment(`real Asterisk ${version} at ${settings.ari.url}, SIP ${settings.sip.host}:${settings.sip.port}`)
 
+  t.test('by default Asterisk\'s copies of a call\'s recordings are removed once ringlead stored its own', async (t) => {
+    const lab = await labFor(t)
+    await lab.addNumber(dids.tracked, { source: 'google-ads' })
+    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    lab.call({ from: '+79031112299', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    const s = await lab.story(e.callId)
+    t.equal(s.recordings.filter((r: { status: string }) => r.status === 'stored').length, 3, 'three stored here')
+    const { ariRequest } = await import('./lab.js')
+    await until('Asterisk holds none of them', async () => {
+      const codes = await Promise.all(s.recordings.map(async (r: { name: string }) => (await ariRequest(settings, 'GET', `/recordings/stored/${encodeURIComponent(r.name)}`)).status))
+      return codes.every((c) => c === 404)
+    })
+    t.pass('Asterisk answers 404 for each')
+  })
+
   t.test('the daemon reports both links to the real Asterisk as connected', async (t) => {
     const lab = await labFor(t)
     const res = await lab.daemon.app.inject({ method: 'GET', url: '/api/health' })
@@ -34,7 +52,8 @@ if (settings === null) {
   })
 
   t.test('an answered call is bridged, recorded per party and told whole by GET /api/calls/:id', async (t) => {
-    const lab = await labFor(t)
+    // Asterisk's copies are kept here, to compare them byte for byte with ringlead's.
+    const lab = await labFor(t, { recordings: { keepInAsterisk: true } })
     await lab.addCategory('dishwashers')
     await lab.addNumber(dids.tracked, { source: 'google-ads', categoryId: 'dishwashers' })
     const ana = await lab.addOperator('101', { skills: { dishwashers: 5 }, name: 'Ana', behaviour: { kind: 'answer', afterMs: 1000 } })
