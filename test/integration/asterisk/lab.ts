@@ -92,7 +92,7 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
     db: { path: ':memory:' },
     ari: { url: settings.ari.url, user: settings.ari.user, password: settings.ari.password, app: 'ringlead' },
     ami: { ...settings.ami },
-    recordings: { dir: join(dir, 'recordings') },
+    recordings: { dir: join(dir, 'recordings'), ...overrides.recordings },
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
     // The after-call disposition menu keeps the operator's leg up after the caller hangs up; these
