@@ -143,6 +143,9 @@ if (settings === null) {
 
     const second = lab.track(startDaemonProcess(lab.env))
     await daemonUp(second)
+    // Crash recovery runs once the restarted daemon reaches Asterisk: wait for it, not for the start.
+    await until('crash recovery closed the call', async () => (await second.api('GET', `/api/calls/${callId}`)).call.endedAt !== null, 60_000)
+      .catch(() => undefined)
     const story = await second.api('GET', `/api/calls/${callId}`)
     t.ok(story.call.endedAt !== null, `the call is closed (${story.call.status}: ${story.call.endReason})`)
     t.notOk(story.attempts.some((a: { result: string }) => a.result === 'ringing'), 'no attempt left ringing')
