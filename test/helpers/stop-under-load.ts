@@ -66,7 +66,7 @@ export async function stopUnderLoad (o: { graceSeconds: number; talking: number 
       const health = async (): Promise<any> => await (await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json()
       await until('connected, transcription in hand', async () => { const h = await health(); return h.ari === 'connected' && h.transcription?.inHand === 1 }, 60_000)
       for (let i = 0; i < o.talking; i++) sim.placeCall({ from: `+7903111${String(2000 + i)}`, did: '74950000000' })
-      await until('every caller talking', () => sim.bridges().filter((b) => b.channels.length === 2).length === o.talking, 30_000)
+      await until('every caller talking', () => sim.bridges().filter((b) => b.channels.length === 2).length === o.talking, 90_000)
       const sentAt = Date.now()
       child.kill('SIGTERM')
       const { code, signal } = await exited

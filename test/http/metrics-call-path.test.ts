@@ -2,7 +2,7 @@
 // its StasisStart frame to its first originate, on sub-millisecond buckets; the event loop's lag
 // and ARI's command queue are there too.
 import t from 'tap'
-import { startWorld } from '../helpers/world.js'
+import { startWorld, until } from '../helpers/world.js'
 
 const sample = (body: string, name: string): number | null => {
   const m = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(body)
@@ -23,6 +23,8 @@ t.test('each inbound call that rings an operator adds one routing-latency sample
     await w.hangUpWhenRecorded(call.channelId)
     t.equal((await ended).status, 'answered')
   }
+  // After call.ended ringlead still removes Asterisk's copies of the recordings: scrape once that is done.
+  await until('no ARI command in flight', async () => sample((await w.daemon.app.inject('/metrics')).body, 'ringlead_ari_commands_in_flight') === 0)
   const body = (await w.daemon.app.inject('/metrics')).body
   t.equal(sample(body, 'ringlead_routing_latency_seconds_count'), 2)
   const sum = sample(body, 'ringlead_routing_latency_seconds_sum')
