@@ -67,6 +67,11 @@ export async function stopUnderLoad (o: { graceSeconds: number; talking: number 
       await until('connected, transcription in hand', async () => { const h = await health(); return h.ari === 'connected' && h.transcription?.inHand === 1 }, 60_000)
       for (let i = 0; i < o.talking; i++) sim.placeCall({ from: `+7903111${String(2000 + i)}`, did: '74950000000' })
       await until('every caller talking', () => sim.bridges().filter((b) => b.channels.length === 2).length === o.talking, 90_000)
+        .catch((err: Error) => {
+          // What the daemon said and what the simulator holds, to tell why a call was not bridged.
+          const held = sim.channels().map((c) => `${c.channelId} ${c.state}`).join(', ')
+          throw new Error(`${err.message}; bridges ${JSON.stringify(sim.bridges())}; channels ${held}; daemon log: ${(stdout + stderr).slice(-4000)}`)
+        })
       const sentAt = Date.now()
       child.kill('SIGTERM')
       const { code, signal } = await exited
