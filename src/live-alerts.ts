@@ -32,10 +32,10 @@ export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bu
     rulesFor: (callId) => (o.speechRepo.ruleSetFor(o.speechRepo.categoryOf(callId)) ?? defaultRuleSet).rules,
     settings: {
       windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, maxCalls: c.liveMaxCalls, listenHost: c.liveListenHost, advertiseHost: c.liveAdvertiseHost,
-      format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, language: c.language
+      format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, endpointMs: c.liveEndpointMs, language: c.language
     }
   })
-  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, audioCtx }, 'live alerts on')
+  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, endpointMs: c.liveEndpointMs, audioCtx }, 'live alerts on')
   // An engine given from outside is closed by its owner.
   return { monitor, close: async () => { if (o.engine === undefined) await engine?.close() } }
 }

@@ -11,7 +11,12 @@ export interface WindowPlan {
   overlapMs: number
 }
 
-export interface AudioWindow { startMs: number; endMs: number }
+export interface AudioWindow {
+  startMs: number
+  endMs: number
+  /** The stretch whose segments this window keeps (live-cuts.ts); absent: its halves of the plan's overlaps (ownedSpan). */
+  owned?: { startMs: number; endMs: number }
+}
 
 export function checkWindowPlan (plan: WindowPlan): string[] {
   const problems: string[] = []
@@ -62,7 +67,7 @@ const sameText = (a: string, b: string): boolean =>
  * window keeps and without repeats of what is already kept (same words, overlapping in time).
  */
 export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], plan: WindowPlan, kept: readonly TrackSegment[]): TrackSegment[] {
-  const owned = ownedSpan(w, plan)
+  const owned = w.owned ?? ownedSpan(w, plan)
   const out: TrackSegment[] = []
   for (const s of segments) {
     const text = s.text.trim()

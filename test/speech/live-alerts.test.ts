@@ -62,3 +62,30 @@ t.test('the caller saying the same is no alert (the rule is about the operator);
   w.sim.hangup(second.channelId)
   await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.externalMedia().length === 0)
 })
+
+t.test('a phrase is alerted once the operator stops speaking, not when a window\'s length of audio is in, while the caller talks on', async (t) => {
+  // Windows of 30 s: without cutting at the phrase's end, nothing would be transcribed before 30 s of audio.
+  const w = await startWorld({ speech: { ...live, liveWindowMs: 30_000, liveOverlapMs: 1000, liveEndpointMs: 400 } }, { liveEngine: toneEngine(), recordingSettleMs: 15_000 })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const alerts: QaAlert[] = []
+  const audioAtAlert: number[] = []
+  w.daemon.bus.on('call.qa_alert', (a) => {
+    alerts.push(a)
+    // How much audio the streams had sent: audio time, whatever the machine's speed.
+    audioAtAlert.push(Math.max(...w.sim.externalMedia().map((m) => m.packetsSent)) * 20)
+  })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  const callId = await w.callOf(call.channelId)
+  await until('both parties stream', () => w.sim.externalMedia().length === 2)
+  const operator = w.sim.channels().find((c) => c.endpoint === '101' && c.origin === 'originated')!
+  const sentBefore = Math.max(...w.sim.externalMedia().map((m) => m.packetsSent)) * 20
+  w.sim.speak(call.channelId, sayPhrases([{ hz: 1500, ms: 25_000 }], 0, 0))
+  w.sim.speak(operator.channelId, sayPhrases([{ hz: 1100, ms: 700 }]))
+  await until('a live alert', () => alerts.length > 0, 90_000)
+  t.match(alerts[0], { callId, live: true, findings: [{ ruleId: 'rudeness-en', speaker: 'operator', text: 'you idiot' }] })
+  t.ok(audioAtAlert[0]! - sentBefore < 15_000, `alerted ${audioAtAlert[0]! - sentBefore} ms of audio after the phrase began (a 30 s window would need 30 s)`)
+  t.match(w.daemon.live!.recent.find((r) => r.alertAt !== null), { callId, speaker: 'operator', reason: 'endpoint' }, 'by the window cut at the phrase\'s end')
+  w.sim.hangup(call.channelId)
+  await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.externalMedia().length === 0)
+})
