@@ -82,6 +82,15 @@ export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], 
   return out
 }
 
+/**
+ * The language of a call's next live windows: a named one stays; with 'auto' whisper.cpp detects it
+ * on a whole 30 s encoder pass whatever the window's own encoder length (several times a short
+ * window's cost), so the first language a window of the call detects is kept for the rest of it.
+ */
+export function liveLanguage (current: string, detected: string): string {
+  return current === 'auto' && detected !== '' && detected !== 'auto' ? detected : current
+}
+
 /** What a call has said so far, per party, and which alerts went out for it. */
 export class LiveTranscript {
   private readonly tracks: Record<Speaker, TrackSegment[]> = { caller: [], operator: [] }

@@ -26,7 +26,7 @@ export class LiveProcessEngine implements SpeechEngine {
       const p = this.pending.get(r.id)
       if (p === undefined) return
       this.pending.delete(r.id)
-      if (r.ok) p.resolve({ language: '', segments: r.segments })
+      if (r.ok) p.resolve({ language: r.language, segments: r.segments })
       else p.reject(new Error(r.error))
     })
     child.on('exit', (code, signal) => {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { withDeadline, type Clock } from '../clock.js'
 import { dropAt, queueAt, type CutPlan, type CutReason, type LiveWindow } from '../domain/live-cuts.js'
-import { LiveTranscript } from '../domain/live-transcript.js'
+import { LiveTranscript, liveLanguage } from '../domain/live-transcript.js'
 import type { QaRule } from '../domain/qa.js'
 import type { Speaker } from '../domain/transcript.js'
 import type { SpeechEngine } from './engine.js'
@@ -24,7 +24,6 @@ export interface LiveSettings extends CutPlan {
   format: LiveFormat
   /** Deadline of one window's transcription. */
   windowDeadlineMs: number
-  language: string
 }
 
 /** The media side of one party's stream, opened by the calls part (snoop, bridge, external media). */
@@ -39,6 +38,8 @@ export interface LiveMonitorDeps {
   clock: Clock
   log: Logger
   rulesFor: (callId: string) => readonly QaRule[]
+  /** The call's language: its tracking number's, its category's or the default ('auto': detected by the first window). */
+  languageFor: (callId: string) => string
   settings: LiveSettings
 }
 
@@ -86,6 +87,7 @@ export class LiveMonitor {
     }
     this.calls.add(callId)
     const live = new LiveTranscript()
+    const language = { current: this.deps.languageFor(callId) }
     let stopped = false
     const opened: Array<{ receiver: RtpReceiver; close?: () => Promise<void> }> = []
     const stop = async (): Promise<void> => {
@@ -111,7 +113,7 @@ export class LiveMonitor {
             const timing: WindowTiming = { callId, speaker, reason: window.reason, endMs: window.endMs, lastSpeechAt, cutAt: now, startedAt: null, doneAt: null, alertAt: null }
             this.recent.push(timing)
             if (this.recent.length > RECENT) this.recent.shift()
-            this.enqueue(window.reason, () => this.transcribeWindow(callId, speaker, window, heard, live, log, timing, () => stopped))
+            this.enqueue(window.reason, () => this.transcribeWindow(callId, speaker, window, heard, live, language, log, timing, () => stopped))
           }
         })
         const entry: { receiver: RtpReceiver; close?: () => Promise<void> } = { receiver }
@@ -151,17 +153,20 @@ export class LiveMonitor {
     } finally { this.busy = false }
   }
 
-  private async transcribeWindow (callId: string, speaker: Speaker, w: LiveWindow, samples: Int16Array, live: LiveTranscript, log: Logger, timing: WindowTiming, isStopped: () => boolean): Promise<void> {
+  private async transcribeWindow (callId: string, speaker: Speaker, w: LiveWindow, samples: Int16Array, live: LiveTranscript, language: { current: string }, log: Logger, timing: WindowTiming, isStopped: () => boolean): Promise<void> {
     if (isStopped()) return
     const s = this.deps.settings
     const clock = this.deps.clock
     timing.startedAt = clock.now()
     try {
-      const r = await withDeadline(clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, s.language), () => {
+      const r = await withDeadline(clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, language.current), () => {
         throw new Error(`window not transcribed within ${s.windowDeadlineMs} ms`)
       })
       timing.doneAt = clock.now()
       this.counts.transcribed++
+      const next = liveLanguage(language.current, r.language)
+      if (next !== language.current) log.info({ language: next }, 'live windows go on in the language the first window detected')
+      language.current = next
       if (isStopped()) return
       const fresh = live.add(speaker, w, r.segments, s)
       this.counts.segments += fresh.length

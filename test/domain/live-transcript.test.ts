@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkWindowPlan, LiveTranscript, newSegments, nextWindow, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
+import { checkWindowPlan, LiveTranscript, liveLanguage, newSegments, nextWindow, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
 import type { QaRule } from '../../src/domain/qa.js'
 
 const plan = { windowMs: 4000, overlapMs: 1000 }
@@ -62,4 +62,11 @@ t.test('alerts: severe findings about something said, each raised once; nothing 
   const alerts = live.newAlerts(rules)
   t.match(alerts, [{ ruleId: 'rude', speaker: 'operator', text: 'you idiot' }])
   t.same(live.newAlerts(rules), [], 'not raised twice')
+})
+
+t.test('live language: a named one stays; auto becomes the first language a window detects', async (t) => {
+  t.equal(liveLanguage('auto', 'ru'), 'ru')
+  t.equal(liveLanguage('en', 'ru'), 'en', 'a language the call was given is kept')
+  t.equal(liveLanguage('auto', ''), 'auto', 'nothing detected: still auto')
+  t.equal(liveLanguage('auto', 'auto'), 'auto')
 })
