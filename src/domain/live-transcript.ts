@@ -82,13 +82,18 @@ export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], 
   return out
 }
 
+/** The language a call's live windows are asked in, and what the last window detected. */
+export interface LiveLanguage { language: string; detected: string | null }
+
 /**
- * The language of a call's next live windows: a named one stays; with 'auto' whisper.cpp detects it
- * on a whole 30 s encoder pass whatever the window's own encoder length (several times a short
- * window's cost), so the first language a window of the call detects is kept for the rest of it.
+ * The language after a window that detected `detected`: a named one stays; with 'auto' whisper.cpp
+ * detects it on a whole 30 s encoder pass whatever the window's own encoder length (several times a
+ * short window's cost), so once two windows of the call in a row detect the same language, the rest
+ * of the call is asked in it (one short window alone may be heard wrong).
  */
-export function liveLanguage (current: string, detected: string): string {
-  return current === 'auto' && detected !== '' && detected !== 'auto' ? detected : current
+export function liveLanguage (s: LiveLanguage, detected: string): LiveLanguage {
+  if (s.language !== 'auto' || detected === '' || detected === 'auto') return s
+  return { language: s.detected === detected ? detected : 'auto', detected }
 }
 
 /** What a call has said so far, per party, and which alerts went out for it. */

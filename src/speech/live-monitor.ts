@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { withDeadline, type Clock } from '../clock.js'
 import { dropAt, queueAt, type CutPlan, type CutReason, type LiveWindow } from '../domain/live-cuts.js'
-import { LiveTranscript, liveLanguage } from '../domain/live-transcript.js'
+import { LiveTranscript, liveLanguage, type LiveLanguage } from '../domain/live-transcript.js'
 import type { QaRule } from '../domain/qa.js'
 import type { Speaker } from '../domain/transcript.js'
 import type { SpeechEngine } from './engine.js'
@@ -87,7 +87,7 @@ export class LiveMonitor {
     }
     this.calls.add(callId)
     const live = new LiveTranscript()
-    const language = { current: this.deps.languageFor(callId) }
+    const language = { current: { language: this.deps.languageFor(callId), detected: null } as LiveLanguage }
     let stopped = false
     const opened: Array<{ receiver: RtpReceiver; close?: () => Promise<void> }> = []
     const stop = async (): Promise<void> => {
@@ -153,19 +153,19 @@ export class LiveMonitor {
     } finally { this.busy = false }
   }
 
-  private async transcribeWindow (callId: string, speaker: Speaker, w: LiveWindow, samples: Int16Array, live: LiveTranscript, language: { current: string }, log: Logger, timing: WindowTiming, isStopped: () => boolean): Promise<void> {
+  private async transcribeWindow (callId: string, speaker: Speaker, w: LiveWindow, samples: Int16Array, live: LiveTranscript, language: { current: LiveLanguage }, log: Logger, timing: WindowTiming, isStopped: () => boolean): Promise<void> {
     if (isStopped()) return
     const s = this.deps.settings
     const clock = this.deps.clock
     timing.startedAt = clock.now()
     try {
-      const r = await withDeadline(clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, language.current), () => {
+      const r = await withDeadline(clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, language.current.language), () => {
         throw new Error(`window not transcribed within ${s.windowDeadlineMs} ms`)
       })
       timing.doneAt = clock.now()
       this.counts.transcribed++
       const next = liveLanguage(language.current, r.language)
-      if (next !== language.current) log.info({ language: next }, 'live windows go on in the language the first window detected')
+      if (next.language !== language.current.language) log.info({ language: next.language }, 'live windows go on in the language two windows detected')
       language.current = next
       if (isStopped()) return
       const fresh = live.add(speaker, w, r.segments, s)

@@ -64,9 +64,13 @@ t.test('alerts: severe findings about something said, each raised once; nothing 
   t.same(live.newAlerts(rules), [], 'not raised twice')
 })
 
-t.test('live language: a named one stays; auto becomes the first language a window detects', async (t) => {
-  t.equal(liveLanguage('auto', 'ru'), 'ru')
-  t.equal(liveLanguage('en', 'ru'), 'en', 'a language the call was given is kept')
-  t.equal(liveLanguage('auto', ''), 'auto', 'nothing detected: still auto')
-  t.equal(liveLanguage('auto', 'auto'), 'auto')
+t.test('live language: a named one stays; auto becomes the language two windows in a row detect', async (t) => {
+  const auto = { language: 'auto', detected: null }
+  const once = liveLanguage(auto, 'ru')
+  t.same(once, { language: 'auto', detected: 'ru' }, 'one window alone may be heard wrong')
+  t.same(liveLanguage(once, 'ru'), { language: 'ru', detected: 'ru' }, 'two agree: the rest of the call is asked in it')
+  t.same(liveLanguage(once, 'en'), { language: 'auto', detected: 'en' }, 'they disagree: still detected')
+  t.same(liveLanguage({ language: 'en', detected: null }, 'ru'), { language: 'en', detected: null }, 'a language the call was given is kept')
+  t.same(liveLanguage(once, ''), once, 'nothing detected changes nothing')
+  t.same(liveLanguage(once, 'auto'), once)
 })
