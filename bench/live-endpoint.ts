@@ -1,7 +1,9 @@
 // Step 28: live alerts on a base-sized f16 model (the live window's own encoder length, the daemon's
-// default) with windows cut only every 3 s (RINGLEAD_SPEECH_LIVE_ENDPOINT_MS=0, as before endpointing)
-// and cut when the party stops speaking (the default), round by round so both see the same load:
-// phrase end → console alert, and where the time went (the alerting window's way).
+// default), round by round so all see the same load: as before (windows every 3 s, each window asked
+// in 'auto' and so paying whisper.cpp's language detection on a whole 30 s encoder pass), with
+// endpointing alone, with endpointing and the language the call's first window detects kept (the
+// daemon's default), and with a language named (tracking number, category or default): phrase end →
+// console alert, and where the time went (the alerting window's way).
 import { existsSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { liveAudioCtx } from '../src/domain/live-transcript.js'
@@ -19,18 +21,24 @@ export async function benchLiveEndpoint (): Promise<Record<string, string>> {
   const model = process.env.RINGLEAD_BENCH_BASE_MODEL ?? `${fixtureDir}/bench-live-base-f16.bin`
   if (!existsSync(model)) await writeRandomWhisperModel(model, modelShapes['base-sized (512 wide, 6+6 layers)']!)
   const rounds = Number(process.env.RINGLEAD_BENCH_LIVE_ROUNDS ?? 5)
-  const variants = [{ label: 'every 3 s (endpoint 0)', endpointMs: 0 }, { label: 'endpointing (400 ms)', endpointMs: 400 }]
+  const variants = [
+    { label: 'before: every 3 s, auto each window', endpointMs: 0, everyWindowAuto: true, language: 'auto' as const },
+    { label: 'endpointing 400 ms, auto each window', endpointMs: 400, everyWindowAuto: true, language: 'auto' as const },
+    { label: 'after: endpointing, auto detected once', endpointMs: 400, everyWindowAuto: false, language: 'auto' as const },
+    { label: 'after, language named (en)', endpointMs: 400, everyWindowAuto: false, language: 'en' as const }
+  ]
   const figures = variants.map(() => ({ alertMs: [] as number[], traces: [] as AlertTrace[], loads: [] as string[] }))
   const audioCtx = liveAudioCtx(4000, true)
   for (let r = 0; r < rounds; r++) {
     for (const [i, v] of variants.entries()) {
       const f = figures[i]!
       const real = new LiveProcessEngine({ modelPath: model, threads: 2, audioCtx, nice: 0, deadlineMs: 120_000 })
-      const engine = costedEngine(real)
+      // As before the call's language was kept: every window asks whisper.cpp to detect it.
+      const engine = costedEngine(v.everyWindowAuto ? { name: real.name, transcribe: async (samples) => await real.transcribe(samples, 'auto'), close: async () => { await real.close() } } : real)
       try {
         await real.transcribe(new Int16Array(16_000), 'en') // loads the model
         f.loads.push(loadavg()[0]!.toFixed(1))
-        f.alertMs.push(...await phraseToAlert(1, 1, engine, 60_000, { liveEndpointMs: v.endpointMs }, f.traces))
+        f.alertMs.push(...await phraseToAlert(1, 1, engine, 60_000, { liveEndpointMs: v.endpointMs, language: v.language }, f.traces))
       } finally { await engine.close() }
     }
   }

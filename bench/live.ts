@@ -21,7 +21,7 @@ const PHRASE_MS = 800
 /** Where one alert's time went, each step from the phrase's end (ms, the bench's clock). */
 export interface AlertTrace { heardMs: number; cutMs: number; startedMs: number; doneMs: number; alertMs: number; feedMs: number; reason: string; windows: string }
 
-export async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000, speech: { liveEndpointMs?: number } = {}, traces: AlertTrace[] = []): Promise<number[]> {
+export async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000, speech: { liveEndpointMs?: number; language?: 'auto' | 'en' | 'ru' } = {}, traces: AlertTrace[] = []): Promise<number[]> {
   const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent), liveWindowDeadlineMs: windowDeadlineMs, ...speech } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
   try {
     for (let i = 0; i < concurrent; i++) w.addOperator(String(101 + i))
