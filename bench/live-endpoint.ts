@@ -21,9 +21,12 @@ export async function benchLiveEndpoint (): Promise<Record<string, string>> {
   const model = process.env.RINGLEAD_BENCH_BASE_MODEL ?? `${fixtureDir}/bench-live-base-f16.bin`
   if (!existsSync(model)) await writeRandomWhisperModel(model, modelShapes['base-sized (512 wide, 6+6 layers)']!)
   const rounds = Number(process.env.RINGLEAD_BENCH_LIVE_ROUNDS ?? 5)
+  // The addon as it was (a build of the previous binding.cc) for the first two, when named.
+  const oldAddon = process.env.RINGLEAD_BENCH_OLD_ADDON
+  const old = oldAddon === undefined ? {} : { addonPath: oldAddon }
   const variants = [
-    { label: 'before: every 3 s, auto each window', endpointMs: 0, everyWindowAuto: true, language: 'auto' as const },
-    { label: 'endpointing 400 ms, auto each window', endpointMs: 400, everyWindowAuto: true, language: 'auto' as const },
+    { label: `before: every 3 s, auto each window${oldAddon === undefined ? '' : ', old addon'}`, endpointMs: 0, everyWindowAuto: true, language: 'auto' as const, ...old },
+    { label: `endpointing 400 ms, auto each window${oldAddon === undefined ? '' : ', old addon'}`, endpointMs: 400, everyWindowAuto: true, language: 'auto' as const, ...old },
     { label: 'after: endpointing, auto detected once', endpointMs: 400, everyWindowAuto: false, language: 'auto' as const },
     { label: 'after, language named (en)', endpointMs: 400, everyWindowAuto: false, language: 'en' as const }
   ]
@@ -32,7 +35,7 @@ export async function benchLiveEndpoint (): Promise<Record<string, string>> {
   for (let r = 0; r < rounds; r++) {
     for (const [i, v] of variants.entries()) {
       const f = figures[i]!
-      const real = new LiveProcessEngine({ modelPath: model, threads: 2, audioCtx, nice: 0, deadlineMs: 120_000 })
+      const real = new LiveProcessEngine({ modelPath: model, threads: 2, audioCtx, nice: 0, deadlineMs: 120_000, ...('addonPath' in v ? { addonPath: v.addonPath } : {}) })
       // As before the call's language was kept: every window asks whisper.cpp to detect it.
       const engine = costedEngine(v.everyWindowAuto ? { name: real.name, transcribe: async (samples) => await real.transcribe(samples, 'auto'), close: async () => { await real.close() } } : real)
       try {
