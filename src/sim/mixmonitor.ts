@@ -31,6 +31,8 @@ function openHeader (): Buffer {
   return header
 }
 
+const OPEN_HEADER = openHeader()
+
 /** Parses MixMonitor's option string for r(file) and t(file); other options are accepted and ignored. */
 export function parseMixMonitorOptions (options: string): { read: string | null; write: string | null } {
   const read = /(?:^|[^a-z])r\(([^)]*)\)/i.exec(options)?.[1] ?? null
@@ -41,6 +43,8 @@ export function parseMixMonitorOptions (options: string): { read: string | null;
 export class MixMonitors {
   private readonly byChannel = new Map<string, Monitor>()
   private seq = 0
+  /** Folders already made: a monitor writes three files a call and need not ask the disk each time. */
+  private readonly folders = new Set<string>()
 
   constructor (private readonly host: MediaHost) {}
 
@@ -58,8 +62,12 @@ export class MixMonitors {
     for (const file of [files.mixed, files.read, files.write]) {
       if (file === null) continue
       const path = this.path(file)
-      mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(path, openHeader())
+      const folder = dirname(path)
+      if (!this.folders.has(folder)) {
+        mkdirSync(folder, { recursive: true })
+        this.folders.add(folder)
+      }
+      this.writeOpen(path, folder)
     }
     this.byChannel.set(ch.id, monitor)
     const bridge = ch.bridgeId !== undefined ? this.host.getBridge(ch.bridgeId) : undefined
@@ -68,6 +76,17 @@ export class MixMonitors {
       if (peer !== undefined && peer.id !== ch.id) this.hear(monitor, peer)
     }
     return monitor.id
+  }
+
+  /** The empty file Asterisk creates at the start; the folder made again if it went since (a hand, a clean-up). */
+  private writeOpen (path: string, folder: string): void {
+    try {
+      writeFileSync(path, OPEN_HEADER)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      mkdirSync(folder, { recursive: true })
+      writeFileSync(path, OPEN_HEADER)
+    }
   }
 
   /** StopMixMonitor: the files are closed before the answer. False when the channel has none. */

@@ -1,5 +1,6 @@
 // Live and stored recordings: channel, snoop and bridge recordings written as real WAV files.
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ariFail } from './ari-error.js'
@@ -105,10 +106,16 @@ export class Recorder {
     return path
   }
 
-  deleteStored (name: string): void {
-    const path = this.storedPath(name)
-    if (!path) throw ariFail(404, 'Recording not found')
-    unlinkSync(path)
+  /** Removed off the event loop: a call center deletes every recording it has copied, three a call. */
+  async deleteStored (name: string): Promise<void> {
+    const path = this.pathOf(name)
+    if (path === undefined) throw ariFail(404, 'Recording not found')
+    try {
+      await unlink(path)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw ariFail(404, 'Recording not found')
+      throw err
+    }
   }
 
   /** Length of a stored recording in protocol seconds (for recording: playback URIs). */
@@ -119,9 +126,14 @@ export class Recorder {
   }
 
   private storedPath (name: string): string | undefined {
+    const path = this.pathOf(name)
+    return path !== undefined && existsSync(path) ? path : undefined
+  }
+
+  /** Where a stored recording of that name would be; undefined for a name that cannot be one. */
+  private pathOf (name: string): string | undefined {
     if (name === '' || name.includes('..')) return undefined
-    const path = join(this.host.recordingsDir, `${name}.wav`)
-    return existsSync(path) ? path : undefined
+    return join(this.host.recordingsDir, `${name}.wav`)
   }
 
   private start (target: Target, params: RecordParams, apps: ReadonlySet<string>): Record<string, unknown> {

@@ -27,6 +27,8 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
   sinks: WorldSinks = { ari: () => {}, ami: () => {}, isAppActive: () => false }
 
   protected readonly channelsById = new Map<string, SimChannel>()
+  /** Live channels by PJSIP endpoint, in creation order: a phone's state is read from its own channels, not from a scan of all. */
+  private readonly channelsByEndpoint = new Map<string, Map<string, SimChannel>>()
   readonly phones: Phones
   protected readonly knownApps = new Set<string>()
   /** Event filters by app (PUT /applications/{app}/eventFilter); kept across reconnects. */
@@ -193,6 +195,11 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
     this.emit('ChannelDestroyed', fields, ch.apps, { allOnly: ch.origin !== 'originated' })
     ch.gone = true
     this.channelsById.delete(ch.id)
+    if (ch.endpoint) {
+      const own = this.channelsByEndpoint.get(ch.endpoint)
+      own?.delete(ch.id)
+      if (own?.size === 0) this.channelsByEndpoint.delete(ch.endpoint)
+    }
     this.pendingDtmf.delete(ch.id)
     if (ch.snoopOf) this.channelsById.get(ch.snoopOf)?.snoops.delete(ch.id)
     this.ami('Hangup', [...amiChannelFields(ch), ['Cause', String(cause)], ['Cause-txt', causeText(cause)], ...(tech !== undefined ? [['TechCause', String(tech)] as [string, string]] : [])])
@@ -280,6 +287,11 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
       snoops: new Set()
     }
     this.channelsById.set(id, ch)
+    if (ch.endpoint) {
+      let own = this.channelsByEndpoint.get(ch.endpoint)
+      if (own === undefined) this.channelsByEndpoint.set(ch.endpoint, own = new Map())
+      own.set(id, ch)
+    }
     this.emit('ChannelCreated', { channel: channelSnapshot(ch) }, ch.apps, { allOnly: true })
     this.ami('Newchannel', amiChannelFields(ch))
     if (ch.endpoint) this.phones.refreshDevice(ch.endpoint)
@@ -318,6 +330,8 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
   }
 
   coreShowChannels (): SimChannel[] { return [...this.channelsById.values()] }
+
+  channelsOnEndpoint (resource: string): Iterable<SimChannel> { return this.channelsByEndpoint.get(resource)?.values() ?? [] }
 
   uptimeSeconds (): number { return Math.floor((Date.now() - this.startedAt.getTime()) / 1000) }
 }
