@@ -24,6 +24,8 @@ export interface PhonesHost {
   readonly secondsMs: number
   /** The live channels of one endpoint, in creation order. */
   channelsOnEndpoint (resource: string): Iterable<SimChannel>
+  /** Whether any live channel of the endpoint rings, and whether any is in use. */
+  endpointInUse (resource: string): { ringing: boolean; inUse: boolean }
   emit (type: string, fields: Record<string, unknown>, apps: ReadonlySet<string>, opts?: EmitOptions): void
   ami (event: string, fields: AmiFields): void
 }
@@ -101,13 +103,7 @@ export class Phones {
   refreshDevice (resource: string): void {
     const ep = this.endpoints.get(resource)
     if (!ep) return
-    let ringing = false
-    let inUse = false
-    for (const c of this.host.channelsOnEndpoint(resource)) {
-      if (c.gone) continue
-      if (c.state === 'Ringing') ringing = true
-      else if (c.state === 'Up' || c.state === 'Ring') inUse = true
-    }
+    const { ringing, inUse } = this.host.endpointInUse(resource)
     let next: DeviceState
     if (ringing && inUse) next = 'RINGINUSE'
     else if (inUse) next = 'INUSE'
