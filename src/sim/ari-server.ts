@@ -50,9 +50,24 @@ function buildRoutes (): Route[] {
   return routes.sort((a, b) => a.paramNames.length - b.paramNames.length)
 }
 
+const firstSegment = (path: string): string => path.split('/', 2)[1] ?? ''
+
+function bySegment (routes: Route[]): Map<string, Route[]> {
+  const out = new Map<string, Route[]>()
+  for (const route of routes) {
+    const segment = firstSegment(route.pathTemplate)
+    // A template starting with a variable would match any segment; none of Asterisk's does.
+    if (segment.startsWith('{')) throw new Error(`route ${route.pathTemplate} starts with a variable`)
+    out.set(segment, [...(out.get(segment) ?? []), route])
+  }
+  return out
+}
+
 export class AriServer {
   readonly http: Server
   private readonly routes = buildRoutes()
+  /** Routes by the path's first segment ("channels", "bridges"): a request tries only its resource's patterns. */
+  private readonly routesBySegment = bySegment(this.routes)
   private readonly handlers: Record<string, Handler>
   /** Open HTTP connections not (yet) upgraded to a WebSocket. */
   private readonly httpSockets = new Set<Socket>()
@@ -130,7 +145,8 @@ export class AriServer {
     const path = url.pathname.slice('/ari'.length)
     if (path.startsWith('/api-docs/')) return this.serveDocs(req, res, path.slice('/api-docs/'.length))
 
-    const matching = this.routes.map((r) => ({ route: r, m: r.pattern.exec(path) })).filter((x) => x.m !== null)
+    const candidates = this.routesBySegment.get(firstSegment(path)) ?? []
+    const matching = candidates.map((r) => ({ route: r, m: r.pattern.exec(path) })).filter((x) => x.m !== null)
     if (matching.length === 0) return this.send(res, method, null, 404, { message: 'Resource not found' })
     for (const { route, m } of matching) {
       const op = route.operations.find((o) => o.httpMethod === method)
