@@ -77,8 +77,9 @@ const ConfigSchema = Type.Object({
     /**
      * mixmonitor: one AMI MixMonitor per call writes the mixed and per-party files (needs AMI and
      * app_mixmonitor; without AMI a call is recorded through ARI). ari: bridge recording + a snoop per party.
+     * none: calls are not recorded (where the law or the shop forbids it); nothing is transcribed or scored.
      */
-    method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari')], { default: 'mixmonitor' }),
+    method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari'), Type.Literal('none')], { default: 'mixmonitor' }),
     /** Where MixMonitor writes: relative to Asterisk's monitor spool directory, or absolute. It must be ARI's stored-recordings directory. */
     mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' }),
     /** Leave Asterisk's copy in its spool once ringlead stored its own; by default it is removed. */

@@ -204,6 +204,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const queue = new CallQueue({ board, bus, now, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), log: log.child({ part: 'queue' }), settings: { priorityReturning: config.queue.priorityReturning, pollMs: config.queue.pollMs } })
   queue.start()
   const store = new RecordingStore(recordingsDir)
+  if (config.recordings.method === 'none') log.warn('recordings off (RINGLEAD_RECORDINGS_METHOD=none): calls are not recorded, so not transcribed or scored')
   const copies = new AsteriskCopies(ari, log.child({ part: 'recordings' }))
   const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk, copies })
   const live = buildLiveAlerts({

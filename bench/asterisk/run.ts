@@ -172,6 +172,7 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
   const out: Record<string, string> = {
     'Asterisk': `${version} at ${s.ari.url} (pid ${s.asteriskPid ?? 'unknown: no Asterisk CPU'})`,
     'floor records': s.floorRecording,
+    'ringlead records': s.ringleadRecording,
     'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run`,
     'logs': dir
   }

@@ -26,6 +26,8 @@ export interface BenchSettings {
   recordingModes: string[]
   /** How the floor records in the three-way comparison (floor-app.ts FLOOR_RECORDING): none by default. */
   floorRecording: string
+  /** How ringlead records (its RINGLEAD_RECORDINGS_METHOD): mixmonitor by default, none to compare with the floor's none. */
+  ringleadRecording: string
   sipp: string
   /** Where sipp logs and ringlead's database go; kept after the run. */
   workDir: string
@@ -96,7 +98,13 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     recordingRates: get('RECORDING_RATES', '20,40') === 'off' ? [] : numbers(get('RECORDING_RATES', '20,40'), 'RECORDING_RATES'),
     recordingModes: modes,
     floorRecording: get('FLOOR_RECORDING', 'none'),
+    ringleadRecording: ringleadRecording(get('DAEMON_RECORDING', 'mixmonitor')),
     sipp: get('SIPP', 'sipp'),
     workDir: get('WORK_DIR', '')
   }
+}
+
+function ringleadRecording (value: string): string {
+  if (!['mixmonitor', 'ari', 'none'].includes(value)) throw new Error(`${PREFIX}DAEMON_RECORDING: "${value}" is not one of mixmonitor, ari, none`)
+  return value
 }

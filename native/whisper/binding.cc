@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "napi-util.h"
 #include "quantize-js.h"
 #include "whisper.h"
 
@@ -35,20 +36,15 @@ void releaseIfDone (Model *m) {
   }
 }
 
-std::string getString (napi_env env, napi_value v) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, v, s.data(), len + 1, &len);
-  return s;
-}
+using ringlead::getString;
+using ringlead::rejectWith;
+using ringlead::setNumber;
 
-napi_value rejectWith (napi_env env, napi_deferred d, const std::string &message) {
-  napi_value msg, err;
-  napi_create_string_utf8(env, message.c_str(), NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, nullptr, msg, &err);
-  napi_reject_deferred(env, d, err);
-  return nullptr;
+// The end of every async call on a model: the model may be freed once idle, the work goes.
+template <typename Work> void finishOnModel (napi_env env, Work *w) {
+  releaseIfDone(w->model);
+  napi_delete_async_work(env, w->work);
+  delete w;
 }
 
 // systemInfo(): whisper.cpp's own line of compiled-in instruction sets ("AVX2 = 1 | AVX512 = 1 | ...").
@@ -244,10 +240,8 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
         for (size_t i = 0; i < w->segments.size(); i++) {
           napi_value seg;
           napi_create_object(env, &seg);
-          napi_create_int64(env, w->segments[i].t0, &v);
-          napi_set_named_property(env, seg, "startMs", v);
-          napi_create_int64(env, w->segments[i].t1, &v);
-          napi_set_named_property(env, seg, "endMs", v);
+          setNumber(env, seg, "startMs", static_cast<double>(w->segments[i].t0));
+          setNumber(env, seg, "endMs", static_cast<double>(w->segments[i].t1));
           napi_create_string_utf8(env, w->segments[i].text.c_str(), NAPI_AUTO_LENGTH, &v);
           napi_set_named_property(env, seg, "text", v);
           napi_set_element(env, segs, i, seg);
@@ -255,20 +249,14 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
         napi_set_named_property(env, result, "segments", segs);
         napi_value stats;
         napi_create_object(env, &stats);
-        napi_create_int32(env, w->encoderRuns, &v);
-        napi_set_named_property(env, stats, "encoderRuns", v);
-        napi_create_int32(env, w->tokens, &v);
-        napi_set_named_property(env, stats, "tokens", v);
-        napi_create_double(env, w->ms, &v);
-        napi_set_named_property(env, stats, "ms", v);
-        napi_create_double(env, w->encodeMs, &v);
-        napi_set_named_property(env, stats, "encodeMs", v);
+        setNumber(env, stats, "encoderRuns", w->encoderRuns);
+        setNumber(env, stats, "tokens", w->tokens);
+        setNumber(env, stats, "ms", w->ms);
+        setNumber(env, stats, "encodeMs", w->encodeMs);
         napi_set_named_property(env, result, "stats", stats);
         napi_resolve_deferred(env, w->deferred, result);
       }
-      releaseIfDone(w->model);
-      napi_delete_async_work(env, w->work);
-      delete w;
+      finishOnModel(env, w);
     }, w, &w->work);
   CHECK(env, napi_queue_async_work(env, w->work));
   return promise;
@@ -328,17 +316,13 @@ napi_value EncodeWindow (napi_env env, napi_callback_info info) {
       w->model->inFlight--;
       if (w->rc != 0) rejectWith(env, w->deferred, "whisper.cpp failed to encode (code " + std::to_string(w->rc) + ")");
       else {
-        napi_value result, v;
+        napi_value result;
         napi_create_object(env, &result);
-        napi_create_double(env, w->melMs, &v);
-        napi_set_named_property(env, result, "melMs", v);
-        napi_create_double(env, w->encodeMs, &v);
-        napi_set_named_property(env, result, "encodeMs", v);
+        setNumber(env, result, "melMs", w->melMs);
+        setNumber(env, result, "encodeMs", w->encodeMs);
         napi_resolve_deferred(env, w->deferred, result);
       }
-      releaseIfDone(w->model);
-      napi_delete_async_work(env, w->work);
-      delete w;
+      finishOnModel(env, w);
     }, w, &w->work);
   CHECK(env, napi_queue_async_work(env, w->work));
   return promise;

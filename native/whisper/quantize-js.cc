@@ -3,25 +3,14 @@
 
 #include <string>
 
+#include "napi-util.h"
 #include "quantize.h"
 
 namespace {
 
-napi_value rejectQuantize (napi_env env, napi_deferred d, const std::string &message) {
-  napi_value msg, err;
-  napi_create_string_utf8(env, message.c_str(), NAPI_AUTO_LENGTH, &msg);
-  napi_create_error(env, nullptr, msg, &err);
-  napi_reject_deferred(env, d, err);
-  return nullptr;
-}
-
-std::string getString (napi_env env, napi_value v) {
-  size_t len = 0;
-  napi_get_value_string_utf8(env, v, nullptr, 0, &len);
-  std::string s(len, '\0');
-  napi_get_value_string_utf8(env, v, s.data(), len + 1, &len);
-  return s;
-}
+using ringlead::getString;
+using ringlead::rejectWith;
+using ringlead::setNumber;
 
 } // namespace
 
@@ -57,18 +46,14 @@ napi_value Quantize (napi_env env, napi_callback_info info) {
     },
     [](napi_env env, napi_status, void *data) {
       auto *w = static_cast<QuantizeWork *>(data);
-      if (!w->problem.empty()) rejectQuantize(env, w->deferred, w->problem);
+      if (!w->problem.empty()) rejectWith(env, w->deferred, w->problem);
       else {
-        napi_value result, v;
+        napi_value result;
         napi_create_object(env, &result);
-        napi_create_int32(env, w->stats.tensors, &v);
-        napi_set_named_property(env, result, "tensors", v);
-        napi_create_int32(env, w->stats.quantized, &v);
-        napi_set_named_property(env, result, "quantized", v);
-        napi_create_double(env, static_cast<double>(w->stats.bytesIn), &v);
-        napi_set_named_property(env, result, "bytesIn", v);
-        napi_create_double(env, static_cast<double>(w->stats.bytesOut), &v);
-        napi_set_named_property(env, result, "bytesOut", v);
+        setNumber(env, result, "tensors", w->stats.tensors);
+        setNumber(env, result, "quantized", w->stats.quantized);
+        setNumber(env, result, "bytesIn", static_cast<double>(w->stats.bytesIn));
+        setNumber(env, result, "bytesOut", static_cast<double>(w->stats.bytesOut));
         napi_resolve_deferred(env, w->deferred, result);
       }
       napi_delete_async_work(env, w->work);

@@ -1,7 +1,7 @@
 // Records one call: the mixed conversation, and each party on its own, so the transcript knows who
 // said what. Two ways, chosen by configuration: MixMonitor (one AMI action; one audiohook on the
 // caller's channel writes all three files: what the caller says, what they hear, and both mixed) or
-// ARI (bridge recording plus a snoop channel per party, each recorded). MixMonitor is the default:
+// ARI (bridge recording plus a snoop channel per party, each recorded); or not at all. MixMonitor is the default:
 // measured cheaper and it records even short calls (docs/benchmarks.md). Failures are written down;
 // the call goes on without them.
 import type { Logger } from 'pino'
@@ -23,7 +23,7 @@ interface Track {
   unwatch: () => void
 }
 
-export type RecordingMethod = 'mixmonitor' | 'ari'
+export type RecordingMethod = 'mixmonitor' | 'ari' | 'none'
 
 export interface RecorderDeps {
   ari: AriLink; repo: CallsRepo; store: RecordingStore; log: Logger
@@ -56,6 +56,8 @@ export class CallRecorder {
 
   /** Records a bridged conversation: `caller` is the party whose channel carries the recording. */
   async recordCall (bridgeId: string, callerChannelId: string, operatorChannelId: string): Promise<void> {
+    // Not recorded by configuration: no rows, no command to Asterisk; the call has no recordings to settle.
+    if (this.deps.recording.method === 'none') return
     // The rows first, as the ARI way writes them: a crash right after the start still finds them.
     const startedAt = this.deps.clock.now()
     const rows = new Map((['mixed', 'caller', 'operator'] as const).map((kind) => {

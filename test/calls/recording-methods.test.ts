@@ -73,3 +73,25 @@ t.test('without AMI the call is recorded through ARI', async (t) => {
   checkParties(t, files, tones)
   t.equal(ariRecordingCommands(w), 5)
 })
+
+t.test('recordings.method=none: the call is answered and ends as usual with no recording, no command to record, and no transcription', async (t) => {
+  const w = await startWorld({ recordings: { method: 'none' } })
+  t.teardown(() => w.close())
+  await until('AMI up', () => w.daemon.ami?.connected === true)
+  w.addOperator('101')
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  let monitored = false
+  const watch = setInterval(() => { monitored ||= w.sim.mixMonitoring(call.channelId) }, 5)
+  await until('bridged', () => w.sim.bridges().some((b) => b.channelIds.includes(call.channelId) && b.channelIds.length === 2))
+  // Talking as the daemon sees it: past the point where a recording would start.
+  await until('talking', () => w.daemon.repo.lastCallOfChannel(call.channelId)?.status === 'talking')
+  w.sim.hangup(call.channelId)
+  const e = await ended
+  clearInterval(watch)
+  t.equal(e.status, 'answered')
+  t.same(e.recordings, [])
+  t.same(w.daemon.repo.recordingsOf(e.callId), [], 'no recording rows')
+  t.equal(ariRecordingCommands(w), 0, 'no ARI record or snoop request')
+  t.notOk(monitored, 'no MixMonitor')
+})

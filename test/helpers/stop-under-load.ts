@@ -65,8 +65,12 @@ export async function stopUnderLoad (o: { graceSeconds: number; talking: number 
       if (url === undefined) throw new Error(`daemon did not start: ${stderr.slice(-2000)}`)
       const health = async (): Promise<any> => await (await fetch(`${url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json()
       await until('connected, transcription in hand', async () => { const h = await health(); return h.ari === 'connected' && h.transcription?.inHand === 1 }, 60_000)
-      for (let i = 0; i < o.talking; i++) sim.placeCall({ from: `+7903111${String(2000 + i)}`, did: '74950000000' })
-      await until('every caller talking', () => sim.bridges().filter((b) => b.channels.length === 2).length === o.talking, 90_000)
+      const callers = Array.from({ length: o.talking }, (_, i) => sim.placeCall({ from: `+7903111${String(2000 + i)}`, did: '74950000000' }).channelId)
+      // Each caller's own channel in a two-party bridge: live alerts add bridges of two channels of their
+      // own (a snoop and its external media), so counting two-channel bridges would miss the moment
+      // when those come up before the last caller is bridged.
+      const talking = (): number => callers.filter((id) => sim.bridges().some((b) => b.channelIds.length === 2 && b.channelIds.includes(id))).length
+      await until('every caller talking', () => talking() === o.talking, 90_000)
         .catch((err: Error) => {
           // What the daemon said and what the simulator holds, to tell why a call was not bridged.
           const held = sim.channels().map((c) => `${c.channelId} ${c.state}`).join(', ')
