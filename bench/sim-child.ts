@@ -14,9 +14,11 @@ export interface SimChild {
 }
 
 const entry = fileURLToPath(new URL('./sim-process.ts', import.meta.url))
+// RINGLEAD_BENCH_SIM_NODE_ARGS: extra node flags for the simulator's process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+const extraArgs = (process.env.RINGLEAD_BENCH_SIM_NODE_ARGS ?? '').split(' ').filter(Boolean)
 
 export async function startSimChild (startTimeoutMs = 30_000): Promise<SimChild> {
-  const child: ChildProcess = fork(entry, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child: ChildProcess = fork(entry, [], { execArgv: ['--import', 'tsx', ...extraArgs], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>()
   let seq = 0
   let exited = false

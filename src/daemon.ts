@@ -15,6 +15,7 @@ import { DirectDials } from './calls/direct-dials.js'
 import { EscalationCalls } from './calls/escalation-call.js'
 import { OperatorBoard } from './calls/operator-board.js'
 import { RecordingStore } from './calls/recording-store.js'
+import { AsteriskCopies } from './calls/stored-recording.js'
 import { usesSimulator, type Config } from './config.js'
 import { CallsRepo } from './db/calls-repo.js'
 import { SupervisionService } from './calls/supervision-service.js'
@@ -204,14 +205,15 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   queue.start()
   const store = new RecordingStore(recordingsDir)
   if (config.recordings.method === 'none') log.warn('recordings off (RINGLEAD_RECORDINGS_METHOD=none): calls are not recorded, so not transcribed or scored')
-  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk })
+  const copies = new AsteriskCopies(ari, log.child({ part: 'recordings' }))
+  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk, copies })
   const live = buildLiveAlerts({
     config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}),
     modelPath: () => resolveModel({ modelPath: config.speech.modelPath, modelsDir: config.speech.modelsDir, fallback: opts.fallbackModel }).path
   })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
-    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir, keepInAsterisk: config.recordings.keepInAsterisk },
+    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir, keepInAsterisk: config.recordings.keepInAsterisk, copies },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,

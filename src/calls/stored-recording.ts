@@ -42,3 +42,36 @@ export async function dropAsteriskCopy (ari: Pick<AriLink, 'deleteStoredRecordin
     log.warn({ recording: name, err: (err as Error).message }, 'Asterisk\'s copy of the recording not removed')
   }
 }
+
+/**
+ * Asterisk's copies to remove, a few at a time in the background: three a call at every call's end
+ * would otherwise each take a connection to Asterisk at once, beside the commands calls being set
+ * up wait for. Nothing waits for a removal; one that fails is logged (see dropAsteriskCopy).
+ */
+export class AsteriskCopies {
+  private readonly waiting: string[] = []
+  private head = 0
+  private running = 0
+
+  constructor (private readonly ari: Pick<AriLink, 'deleteStoredRecording'>, private readonly log: Logger, private readonly atOnce = 4) {}
+
+  /** Removals asked for and not yet answered. */
+  get pending (): number { return this.running + this.waiting.length - this.head }
+
+  drop (name: string): void {
+    this.waiting.push(name)
+    this.next()
+  }
+
+  private next (): void {
+    while (this.running < this.atOnce && this.head < this.waiting.length) {
+      const name = this.waiting[this.head++]!
+      if (this.head === this.waiting.length) { this.waiting.length = 0; this.head = 0 }
+      this.running++
+      void dropAsteriskCopy(this.ari, name, this.log).finally(() => {
+        this.running--
+        this.next()
+      })
+    }
+  }
+}

@@ -89,16 +89,23 @@ export class ReportService {
   }
 
   /**
-   * Reads the settled days of the last `days` days into memory, one day per step, so the first
-   * month's table after a start does not read a month of calls at once. Returns false when done.
+   * Reads the settled days of the last `days` days into memory, a slice of the operators of one day
+   * per step, so the first month's table after a start does not read a month of calls at once and
+   * no step holds the event loop long (a day of 1,000 operators is 2,000 queries: calls set up
+   * meanwhile waited for it). Returns false when done.
    */
-  warmStep (nowMs: number, days = 35): () => boolean {
+  warmStep (nowMs: number, days = 35, operatorsPerStep = 50): () => boolean {
     const from = DateTime.fromMillis(nowMs, { zone: this.settings.timeZone }).startOf('day').minus({ days }).toMillis()
     const settled = splitSettledDays({ fromMs: from, toMs: nowMs }, nowMs, this.settings.timeZone, settleMs).days
+    let ids: string[] = []
+    let day: ReportRange | undefined
     return () => {
-      const day = settled.pop() // newest first: the days most reports ask for
-      if (day === undefined) return false
-      this.callSums(day, nowMs, this.reader.operators().map((o) => o.operatorId))
+      if (ids.length === 0) {
+        day = settled.pop() // newest first: the days most reports ask for
+        if (day === undefined) return false
+        ids = this.reader.operators().map((o) => o.operatorId)
+      }
+      this.callSums(day!, nowMs, ids.splice(0, Math.max(1, operatorsPerStep)))
       return true
     }
   }

@@ -1,5 +1,4 @@
 // ARI over HTTP: authentication, the api-docs, routing by our Swagger declarations, Asterisk's error shapes.
-import { readFileSync } from 'node:fs'
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
@@ -31,7 +30,7 @@ export interface AriRequest {
   body?: unknown
 }
 
-type Reply = { status: number; body?: unknown; file?: string }
+type Reply = { status: number; body?: unknown; file?: Buffer }
 /** Most handlers answer at once; addChannel answers when its channels have joined. */
 type Handler = (req: AriRequest) => Reply | Promise<Reply>
 
@@ -51,9 +50,24 @@ function buildRoutes (): Route[] {
   return routes.sort((a, b) => a.paramNames.length - b.paramNames.length)
 }
 
+const firstSegment = (path: string): string => path.split('/', 2)[1] ?? ''
+
+function bySegment (routes: Route[]): Map<string, Route[]> {
+  const out = new Map<string, Route[]>()
+  for (const route of routes) {
+    const segment = firstSegment(route.pathTemplate)
+    // A template starting with a variable would match any segment; none of Asterisk's does.
+    if (segment.startsWith('{')) throw new Error(`route ${route.pathTemplate} starts with a variable`)
+    out.set(segment, [...(out.get(segment) ?? []), route])
+  }
+  return out
+}
+
 export class AriServer {
   readonly http: Server
   private readonly routes = buildRoutes()
+  /** Routes by the path's first segment ("channels", "bridges"): a request tries only its resource's patterns. */
+  private readonly routesBySegment = bySegment(this.routes)
   private readonly handlers: Record<string, Handler>
   /** Open HTTP connections not (yet) upgraded to a WebSocket. */
   private readonly httpSockets = new Set<Socket>()
@@ -131,7 +145,8 @@ export class AriServer {
     const path = url.pathname.slice('/ari'.length)
     if (path.startsWith('/api-docs/')) return this.serveDocs(req, res, path.slice('/api-docs/'.length))
 
-    const matching = this.routes.map((r) => ({ route: r, m: r.pattern.exec(path) })).filter((x) => x.m !== null)
+    const candidates = this.routesBySegment.get(firstSegment(path)) ?? []
+    const matching = candidates.map((r) => ({ route: r, m: r.pattern.exec(path) })).filter((x) => x.m !== null)
     if (matching.length === 0) return this.send(res, method, null, 404, { message: 'Resource not found' })
     for (const { route, m } of matching) {
       const op = route.operations.find((o) => o.httpMethod === method)
@@ -204,8 +219,7 @@ export class AriServer {
     res.end(JSON.stringify(body))
   }
 
-  private sendFile (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, file: string): void {
-    const bytes = readFileSync(file)
+  private sendFile (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, bytes: Buffer): void {
     this.wire.add({ kind: 'response', method, status: 200, body: null, pathTemplate: match.route.pathTemplate, nickname: match.op.nickname, resource: match.route.resource })
     res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': String(bytes.length) })
     res.end(bytes)
@@ -342,7 +356,7 @@ function ariHandlers (world: World): Record<string, Handler> {
     'bridges.record': (r) => ({ status: 201, body: world.recordBridge(r.path.bridgeId ?? '', record(r)) }),
     'recordings.listStored': () => ok(world.recorder.listStored()),
     'recordings.getStored': (r) => ok(world.recorder.getStored(r.path.recordingName ?? '')),
-    'recordings.deleteStored': (r) => { world.recorder.deleteStored(r.path.recordingName ?? ''); return noContent },
+    'recordings.deleteStored': async (r) => { await world.recorder.deleteStored(r.path.recordingName ?? ''); return noContent },
     'recordings.getStoredFile': (r) => ({ status: 200, file: world.recorder.storedFile(r.path.recordingName ?? '') }),
     'recordings.getLive': (r) => ok(world.recorder.getLive(r.path.recordingName ?? '')),
     'recordings.stop': (r) => { world.recorder.stop(r.path.recordingName ?? ''); return noContent },

@@ -3,11 +3,11 @@
 // The files exist from the start with an empty WAV header and are closed (their sizes written) when
 // StopMixMonitor is sent or the channel hangs up. Paths are absolute or relative to the monitor
 // spool directory (the sibling of the recordings directory, as in Asterisk's spool).
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { MediaHost } from './media-host.js'
 import type { SimChannel } from './model.js'
+import type { SpoolFiles } from './spool-files.js'
 import { type ToneSpan, encodeWav, renderTones } from './wav.js'
 
 export interface MixMonitorFiles { mixed: string | null; read: string | null; write: string | null }
@@ -31,6 +31,8 @@ function openHeader (): Buffer {
   return header
 }
 
+const OPEN_HEADER = openHeader()
+
 /** Parses MixMonitor's option string for r(file) and t(file); other options are accepted and ignored. */
 export function parseMixMonitorOptions (options: string): { read: string | null; write: string | null } {
   const read = /(?:^|[^a-z])r\(([^)]*)\)/i.exec(options)?.[1] ?? null
@@ -41,8 +43,7 @@ export function parseMixMonitorOptions (options: string): { read: string | null;
 export class MixMonitors {
   private readonly byChannel = new Map<string, Monitor>()
   private seq = 0
-
-  constructor (private readonly host: MediaHost) {}
+  constructor (private readonly host: MediaHost, private readonly files: SpoolFiles) {}
 
   /** Where a MixMonitor path lands: Asterisk puts relative ones in its monitor directory. */
   private path (file: string): string {
@@ -57,9 +58,7 @@ export class MixMonitors {
     const monitor: Monitor = { id: `mm-${++this.seq}`, channelId: ch.id, files, startedAtMs: performance.now(), toneHz: ch.toneHz, open: new Map(), heard: [] }
     for (const file of [files.mixed, files.read, files.write]) {
       if (file === null) continue
-      const path = this.path(file)
-      mkdirSync(dirname(path), { recursive: true })
-      writeFileSync(path, openHeader())
+      this.files.write(this.path(file), OPEN_HEADER)
     }
     this.byChannel.set(ch.id, monitor)
     const bridge = ch.bridgeId !== undefined ? this.host.getBridge(ch.bridgeId) : undefined
@@ -145,7 +144,7 @@ export class MixMonitors {
     for (const [file, spans] of tracks) {
       if (file === null) continue
       try {
-        writeFileSync(this.path(file), encodeWav(renderTones(elapsedMs * scale, scaled(spans))))
+        this.files.write(this.path(file), encodeWav(renderTones(elapsedMs * scale, scaled(spans))))
       } catch (err) {
         this.host.log?.error({ err, file }, 'MixMonitor write failed')
       }

@@ -22,7 +22,10 @@ export interface Endpoint { resource: string; registered: boolean; behaviour: Ph
 /** What the phones need of the world: its channels, and its ARI and AMI events. */
 export interface PhonesHost {
   readonly secondsMs: number
-  coreShowChannels (): SimChannel[]
+  /** The live channels of one endpoint, in creation order. */
+  channelsOnEndpoint (resource: string): Iterable<SimChannel>
+  /** Whether any live channel of the endpoint rings, and whether any is in use. */
+  endpointInUse (resource: string): { ringing: boolean; inUse: boolean }
   emit (type: string, fields: Record<string, unknown>, apps: ReadonlySet<string>, opts?: EmitOptions): void
   ami (event: string, fields: AmiFields): void
 }
@@ -92,7 +95,7 @@ export class Phones {
   }
 
   private snapshot (ep: Endpoint): Record<string, unknown> {
-    const channelIds = this.host.coreShowChannels().filter((c) => c.endpoint === ep.resource).map((c) => c.id)
+    const channelIds = [...this.host.channelsOnEndpoint(ep.resource)].map((c) => c.id)
     return { technology: 'PJSIP', resource: ep.resource, state: ep.registered ? 'online' : 'offline', channel_ids: channelIds }
   }
 
@@ -100,9 +103,7 @@ export class Phones {
   refreshDevice (resource: string): void {
     const ep = this.endpoints.get(resource)
     if (!ep) return
-    const chans = this.host.coreShowChannels().filter((c) => c.endpoint === resource && !c.gone)
-    const ringing = chans.some((c) => c.state === 'Ringing')
-    const inUse = chans.some((c) => c.state === 'Up' || c.state === 'Ring')
+    const { ringing, inUse } = this.host.endpointInUse(resource)
     let next: DeviceState
     if (ringing && inUse) next = 'RINGINUSE'
     else if (inUse) next = 'INUSE'

@@ -1,11 +1,12 @@
 // Live and stored recordings: channel, snoop and bridge recordings written as real WAV files.
-import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { ariFail } from './ari-error.js'
 import type { MediaHost } from './media-host.js'
 import { MixMonitors } from './mixmonitor.js'
 import type { SimChannel } from './model.js'
+import { SpoolFiles } from './spool-files.js'
 import { SAMPLE_RATE, type ToneSpan, encodeWav, renderTones } from './wav.js'
 
 type Target = { kind: 'channel'; id: string } | { kind: 'bridge'; id: string }
@@ -30,10 +31,13 @@ export class Recorder {
   private readonly live = new Map<string, LiveRec>()
   /** MixMonitor audiohooks (AMI), which hear bridges the way the recordings do. */
   readonly monitors: MixMonitors
+  /** Recordings and MixMonitor files, written off the event loop. */
+  readonly files: SpoolFiles
 
   constructor (private readonly host: MediaHost) {
     mkdirSync(host.recordingsDir, { recursive: true })
-    this.monitors = new MixMonitors(host)
+    this.files = new SpoolFiles(host.log)
+    this.monitors = new MixMonitors(host, this.files)
   }
 
   recordChannel (ch: SimChannel, params: RecordParams): Record<string, unknown> {
@@ -90,8 +94,9 @@ export class Recorder {
 
   listStored (): Array<{ name: string; format: string }> {
     const dir = this.host.recordingsDir
-    if (!existsSync(dir)) return []
-    return readdirSync(dir).filter((f) => f.endsWith('.wav')).sort().map((f) => ({ name: f.slice(0, -4), format: 'wav' }))
+    const names = new Set(existsSync(dir) ? readdirSync(dir) : [])
+    for (const path of this.files.heldPaths()) if (dirname(path) === dir) names.add(basename(path))
+    return [...names].filter((f) => f.endsWith('.wav')).sort().map((f) => ({ name: f.slice(0, -4), format: 'wav' }))
   }
 
   getStored (name: string): { name: string; format: string } {
@@ -99,29 +104,36 @@ export class Recorder {
     return { name, format: 'wav' }
   }
 
-  storedFile (name: string): string {
-    const path = this.storedPath(name)
-    if (!path) throw ariFail(404, 'Recording not found')
-    return path
+  storedFile (name: string): Buffer {
+    const path = this.pathOf(name)
+    const bytes = path === undefined ? undefined : this.files.read(path)
+    if (bytes === undefined) throw ariFail(404, 'Recording not found')
+    return bytes
   }
 
-  deleteStored (name: string): void {
-    const path = this.storedPath(name)
-    if (!path) throw ariFail(404, 'Recording not found')
-    unlinkSync(path)
+  /** Removed off the event loop: a call center deletes every recording it has copied, three a call. */
+  async deleteStored (name: string): Promise<void> {
+    const path = this.pathOf(name)
+    if (path === undefined || !await this.files.remove(path)) throw ariFail(404, 'Recording not found')
   }
 
   /** Length of a stored recording in protocol seconds (for recording: playback URIs). */
   storedSeconds (name: string): number | undefined {
-    const path = this.storedPath(name)
-    if (!path) return undefined
-    return Math.max(0, (statSync(path).size - 44) / (2 * SAMPLE_RATE))
+    const path = this.pathOf(name)
+    const size = path === undefined ? undefined : this.files.size(path)
+    if (size === undefined) return undefined
+    return Math.max(0, (size - 44) / (2 * SAMPLE_RATE))
   }
 
   private storedPath (name: string): string | undefined {
+    const path = this.pathOf(name)
+    return path !== undefined && this.files.exists(path) ? path : undefined
+  }
+
+  /** Where a stored recording of that name would be; undefined for a name that cannot be one. */
+  private pathOf (name: string): string | undefined {
     if (name === '' || name.includes('..')) return undefined
-    const path = join(this.host.recordingsDir, `${name}.wav`)
-    return existsSync(path) ? path : undefined
+    return join(this.host.recordingsDir, `${name}.wav`)
   }
 
   private start (target: Target, params: RecordParams, apps: ReadonlySet<string>): Record<string, unknown> {
@@ -191,7 +203,7 @@ export class Recorder {
     const scale = 1000 / this.host.secondsMs
     const pcm = renderTones(elapsedMs * scale, rec.spans.map((s) => ({ frequencyHz: s.frequencyHz, fromMs: s.fromMs * scale, toMs: s.toMs * scale })))
     try {
-      writeFileSync(join(this.host.recordingsDir, `${rec.name}.wav`), encodeWav(pcm))
+      this.files.write(join(this.host.recordingsDir, `${rec.name}.wav`), encodeWav(pcm))
     } catch (err) {
       this.host.log?.error({ err, recording: rec.name }, 'recording write failed')
     }

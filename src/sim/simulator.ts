@@ -204,6 +204,8 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
       ari.resetHttp()
       ari.http.closeAllConnections()
       await new Promise<void>((resolve) => ari.http.close(() => resolve()))
+      // Files the calls' ends wrote are on disk before close returns (a caller may remove the folder next).
+      await world.recorder.files.flush()
     }
   }
 }

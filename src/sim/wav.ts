@@ -9,6 +9,26 @@ export const SAMPLE_RATE = 8000
 export interface ToneSpan { frequencyHz: number; fromMs: number; toMs: number }
 
 /**
+ * One period of a tone at `amplitude`, as Math.sin(step * i) gives it for i in [0, period): a
+ * whole number of hertz repeats every SAMPLE_RATE / gcd(hz, SAMPLE_RATE) samples, so a recording
+ * reads its samples from this table instead of calling Math.sin for each one.
+ */
+const periods = new Map<number, Float64Array>()
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+function tonePeriod (frequencyHz: number, amplitude: number): Float64Array | null {
+  if (!Number.isInteger(frequencyHz) || frequencyHz <= 0) return null
+  let table = periods.get(frequencyHz)
+  if (table === undefined) {
+    const period = SAMPLE_RATE / gcd(frequencyHz, SAMPLE_RATE)
+    const step = (2 * Math.PI * frequencyHz) / SAMPLE_RATE
+    table = new Float64Array(period)
+    for (let i = 0; i < period; i++) table[i] = amplitude * Math.sin(step * i)
+    periods.set(frequencyHz, table)
+  }
+  return table
+}
+
+/**
  * Renders the spans into PCM. Each party gets its own frequency so a test (or a speech pipeline
  * check) can tell who was heard when; overlapping spans are mixed, as a bridge recording is.
  */
@@ -19,19 +39,44 @@ export function renderTones (durationMs: number, spans: readonly ToneSpan[]): In
   for (const span of spans) {
     const from = Math.max(0, Math.round((span.fromMs * SAMPLE_RATE) / 1000))
     const to = Math.min(total, Math.round((span.toMs * SAMPLE_RATE) / 1000))
+    const table = tonePeriod(span.frequencyHz, amplitude)
+    if (table !== null) {
+      for (let i = from, k = from % table.length; i < to; i++) {
+        mix[i]! += table[k]!
+        if (++k === table.length) k = 0
+      }
+      continue
+    }
     const step = (2 * Math.PI * span.frequencyHz) / SAMPLE_RATE
-    for (let i = from; i < to; i++) mix[i] = (mix[i] ?? 0) + amplitude * Math.sin(step * i)
+    for (let i = from; i < to; i++) mix[i]! += amplitude * Math.sin(step * i)
   }
   const pcm = new Int16Array(total)
-  for (let i = 0; i < total; i++) pcm[i] = Math.round(Math.max(-1, Math.min(1, mix[i] ?? 0)) * 32767)
+  for (let i = 0; i < total; i++) pcm[i] = Math.round(Math.max(-1, Math.min(1, mix[i]!)) * 32767)
   return pcm
 }
 
+/** A canonical 44-byte RIFF/WAVE header (PCM, mono, 16-bit) followed by the samples, little-endian. */
 export function encodeWav (pcm: Int16Array): Buffer {
-  const wav = new wavefile.WaveFile()
-  wav.fromScratch(1, SAMPLE_RATE, '16', pcm)
-  return Buffer.from(wav.toBuffer())
+  const dataBytes = pcm.length * 2
+  const out = Buffer.allocUnsafe(44 + dataBytes)
+  out.write('RIFF', 0, 'latin1')
+  out.writeUInt32LE(36 + dataBytes, 4)
+  out.write('WAVEfmt ', 8, 'latin1')
+  out.writeUInt32LE(16, 16) // fmt chunk size
+  out.writeUInt16LE(1, 20) // PCM
+  out.writeUInt16LE(1, 22) // mono
+  out.writeUInt32LE(SAMPLE_RATE, 24)
+  out.writeUInt32LE(SAMPLE_RATE * 2, 28) // byte rate
+  out.writeUInt16LE(2, 32) // block align
+  out.writeUInt16LE(16, 34) // bits per sample
+  out.write('data', 36, 'latin1')
+  out.writeUInt32LE(dataBytes, 40)
+  if (littleEndian && out.byteOffset % 2 === 0) new Int16Array(out.buffer, out.byteOffset + 44, pcm.length).set(pcm)
+  else for (let i = 0; i < pcm.length; i++) out.writeInt16LE(pcm[i]!, 44 + 2 * i)
+  return out
 }
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 export async function writeWav (path: string, durationMs: number, spans: readonly ToneSpan[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true })

@@ -27,6 +27,10 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
   sinks: WorldSinks = { ari: () => {}, ami: () => {}, isAppActive: () => false }
 
   protected readonly channelsById = new Map<string, SimChannel>()
+  /** Live channels by PJSIP endpoint, in creation order: a phone's state is read from its own channels, not from a scan of all. */
+  private readonly channelsByEndpoint = new Map<string, Map<string, SimChannel>>()
+  /** Per endpoint, how many of its live channels ring and how many are in use: a phone's device state without a look at each. */
+  private readonly endpointUse = new Map<string, { ringing: number; inUse: number }>()
   readonly phones: Phones
   protected readonly knownApps = new Set<string>()
   /** Event filters by app (PUT /applications/{app}/eventFilter); kept across reconnects. */
@@ -193,6 +197,12 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
     this.emit('ChannelDestroyed', fields, ch.apps, { allOnly: ch.origin !== 'originated' })
     ch.gone = true
     this.channelsById.delete(ch.id)
+    if (ch.endpoint) {
+      const own = this.channelsByEndpoint.get(ch.endpoint)
+      own?.delete(ch.id)
+      if (own?.size === 0) this.channelsByEndpoint.delete(ch.endpoint)
+      this.countUse(ch.endpoint, ch.state, -1)
+    }
     this.pendingDtmf.delete(ch.id)
     if (ch.snoopOf) this.channelsById.get(ch.snoopOf)?.snoops.delete(ch.id)
     this.ami('Hangup', [...amiChannelFields(ch), ['Cause', String(cause)], ['Cause-txt', causeText(cause)], ...(tech !== undefined ? [['TechCause', String(tech)] as [string, string]] : [])])
@@ -260,6 +270,10 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
 
   protected setState (ch: SimChannel, state: ChannelState): void {
     if (ch.state === state) return
+    if (ch.endpoint && !ch.gone) {
+      this.countUse(ch.endpoint, ch.state, -1)
+      this.countUse(ch.endpoint, state, 1)
+    }
     ch.state = state
     this.emit('ChannelStateChange', { channel: channelSnapshot(ch) }, ch.apps)
     this.ami('Newstate', amiChannelFields(ch))
@@ -280,6 +294,12 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
       snoops: new Set()
     }
     this.channelsById.set(id, ch)
+    if (ch.endpoint) {
+      let own = this.channelsByEndpoint.get(ch.endpoint)
+      if (own === undefined) this.channelsByEndpoint.set(ch.endpoint, own = new Map())
+      own.set(id, ch)
+      this.countUse(ch.endpoint, ch.state, 1)
+    }
     this.emit('ChannelCreated', { channel: channelSnapshot(ch) }, ch.apps, { allOnly: true })
     this.ami('Newchannel', amiChannelFields(ch))
     if (ch.endpoint) this.phones.refreshDevice(ch.endpoint)
@@ -318,6 +338,24 @@ export abstract class ChannelWorld implements MediaHost, BridgeHost {
   }
 
   coreShowChannels (): SimChannel[] { return [...this.channelsById.values()] }
+
+  channelsOnEndpoint (resource: string): Iterable<SimChannel> { return this.channelsByEndpoint.get(resource)?.values() ?? [] }
+
+  /** Whether any live channel of the endpoint rings, and whether any is in use (Up, or Ring: dialling out). */
+  endpointInUse (resource: string): { ringing: boolean; inUse: boolean } {
+    const use = this.endpointUse.get(resource)
+    return { ringing: (use?.ringing ?? 0) > 0, inUse: (use?.inUse ?? 0) > 0 }
+  }
+
+  private countUse (endpoint: string, state: string, delta: 1 | -1): void {
+    const ringing = state === 'Ringing'
+    const inUse = state === 'Up' || state === 'Ring'
+    if (!ringing && !inUse) return
+    let use = this.endpointUse.get(endpoint)
+    if (use === undefined) this.endpointUse.set(endpoint, use = { ringing: 0, inUse: 0 })
+    if (ringing) use.ringing += delta
+    else use.inUse += delta
+  }
 
   uptimeSeconds (): number { return Math.floor((Date.now() - this.startedAt.getTime()) / 1000) }
 }

@@ -61,3 +61,34 @@ t.test('Asterisk\'s copy is removed once stored here; one it no longer holds is 
   await dropAsteriskCopy({ deleteStoredRecording: async () => { throw new AsteriskCommandFailed('delete recording', 'y', 'Internal Server Error', { status: 500 }) } }, 'y', log)
   t.same(warnings, ['Asterisk\'s copy of the recording not removed'])
 })
+
+t.test('Asterisk\'s copies are removed in the background a few at a time, in order, every one of them; a failure does not stop the rest', async (t) => {
+  const { AsteriskCopies } = await import('../../src/calls/stored-recording.js')
+  const warnings: string[] = []
+  const log = { warn: (_o: unknown, msg: string) => { warnings.push(msg) } } as unknown as ConstructorParameters<typeof AsteriskCopies>[1]
+  const asked: string[] = []
+  const answers: Array<() => void> = []
+  let inFlight = 0
+  let most = 0
+  const copies = new AsteriskCopies({
+    deleteStoredRecording: (name: string) => new Promise<void>((resolve, reject) => {
+      asked.push(name)
+      most = Math.max(most, ++inFlight)
+      answers.push(() => { inFlight--; if (name === 'c2-mixed') reject(new AsteriskCommandFailed('delete recording', name, 'Internal Server Error', { status: 500 })); else resolve() })
+    })
+  }, log, 2)
+  const names = ['c1-mixed', 'c1-caller', 'c1-operator', 'c2-mixed', 'c2-caller', 'c2-operator']
+  for (const name of names) copies.drop(name)
+  t.same(asked, ['c1-mixed', 'c1-caller'], 'two at once, the rest wait')
+  t.equal(copies.pending, 6)
+  for (let i = 0; i < 100 && answers.length > 0; i++) {
+    answers.shift()!()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  t.same(asked, names, 'each asked once, in order')
+  t.equal(most, 2, 'never more than two in flight')
+  t.equal(copies.pending, 0)
+  t.same(warnings, ['Asterisk\'s copy of the recording not removed'], 'the failure logged, the others still removed')
+  copies.drop('c3-mixed')
+  t.same(asked.at(-1), 'c3-mixed', 'a later one goes at once when nothing waits')
+})

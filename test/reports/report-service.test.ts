@@ -46,3 +46,25 @@ t.test('warming reads the settled days ahead, newest first, and the table is the
   t.same(reports.operators(month, nowMs), new ReportService(db, settings).operators(month, nowMs))
   t.match(reports.operators(month, nowMs).rows[0], { answered: 0, talkMs: 1000 })
 })
+
+t.test('warming reads a slice of the operators per step, so no step holds the event loop for a whole day of them', async (t) => {
+  const { db, bus, now, newId } = testBase()
+  t.teardown(() => db.$client.close())
+  for (const [i, name] of ['Ana', 'Boris', 'Vera', 'Gleb', 'Dina'].entries()) createOperator({ db, bus, now, newId }, { name, endpoint: `PJSIP/10${i}` }, `op_${i}`)
+  db.insert(calls).values({ callId: 'c1', direction: 'inbound', status: 'answered', channelId: 'c1', callerRaw: '1', did: '2', answeredBy: 'op_3', startedAt: Date.parse('2026-11-18T10:00:00Z'), talkMs: 1000 }).run()
+  const settings = reportSettingsFrom(loadConfig({}, { leads: { timeZone: 'UTC' } }))
+  const nowMs = Date.parse('2026-11-20T12:00:00Z')
+  const reports = new ReportService(db, settings)
+  const read: number[] = []
+  const callSums = reports.reader.callSums.bind(reports.reader)
+  reports.reader.callSums = (range, ids) => { read.push(ids.length); return callSums(range, ids) }
+  const step = reports.warmStep(nowMs, 2, 2)
+  let steps = 0
+  while (step()) steps++
+  t.equal(steps, 6, 'two settled days, five operators two at a time: three steps a day')
+  t.same(read, [2, 2, 1, 2, 2, 1])
+  read.length = 0
+  const month = { fromMs: Date.parse('2026-11-01T00:00:00Z'), toMs: nowMs }
+  t.same(reports.operators(month, nowMs), new ReportService(db, settings).operators(month, nowMs), 'the same table')
+  t.match(reports.operators(month, nowMs).rows.find((r) => r.operatorId === 'op_3'), { talkMs: 1000 })
+})

@@ -98,6 +98,25 @@ t.test('AMI lists: DeviceStateList, PJSIPShowContacts and CoreShowChannels end w
   t.match(await waitEvent(events, (e) => e.event === 'CoreShowChannelsComplete'), { listitems: '0' })
 })
 
+t.test('AMI device state of a phone with two calls: RINGINUSE while a second rings, INUSE once it is gone, NOT_INUSE when both are', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 30 } })
+  const { events } = await manager(t, sim)
+  const states = (): unknown[] => events.filter((e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.actionid === undefined).map((e) => e.state)
+  const ev = await EventStream.open(sim)
+  const first = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await ev.type('StasisStart', first.id)
+  await waitEvent(events, (e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.state === 'INUSE')
+  sim.setBehaviour('101', { kind: 'noanswer' })
+  const second = (await ari(sim, 'POST', '/channels?endpoint=PJSIP%2F101&app=ringlead')).body as { id: string }
+  await waitEvent(events, (e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.state === 'RINGINUSE')
+  await ari(sim, 'DELETE', `/channels/${second.id}`)
+  await waitEvent(events, (e) => e.event === 'Hangup' && e.uniqueid === second.id)
+  await ari(sim, 'DELETE', `/channels/${first.id}`)
+  await waitEvent(events, (e) => e.event === 'DeviceStateChange' && e.device === 'PJSIP/101' && e.state === 'NOT_INUSE')
+  t.same(states(), ['RINGING', 'INUSE', 'RINGINUSE', 'INUSE', 'NOT_INUSE'])
+})
+
 t.test('AMI device states follow registration and calls: RINGING, INUSE, NOT_INUSE, UNAVAILABLE', async (t) => {
   const { sim } = await startSim(t)
   sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 30 } })

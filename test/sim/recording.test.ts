@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { Simulator } from '../../src/sim/simulator.js'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
-import { EventStream, SECONDS_MS, ari, bridgedCall, sleep, startSim } from './helpers.js'
+import { EventStream, SECONDS_MS, ari, bridgedCall, sleep, startSim, until } from './helpers.js'
 
 t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done with whole seconds once the last channel leaves', async (t) => {
   const { sim, dir } = await startSim(t)
@@ -49,7 +49,10 @@ t.test('a bridge recording: 201 queued, RecordingStarted, RecordingFinished done
   t.not(tones.caller, tones.operator, 'each party has its own tone')
   t.ok(toneLevel(wav.pcm, tones.caller) > 0.05, 'the caller is audible in the mix')
   t.ok(toneLevel(wav.pcm, tones.operator) > 0.05, 'the operator is audible in the mix')
-  t.same(readFileSync(join(dir, 'spool', 'recording', 'call-1.wav')).subarray(0, 4).toString(), 'RIFF')
+  // Asterisk's spool on disk gets the file too, written off the event loop.
+  const onDisk = join(dir, 'spool', 'recording', 'call-1.wav')
+  await until('the recording on disk', () => existsSync(onDisk) && readFileSync(onDisk).length === 44 + 2 * wav.pcm.length)
+  t.same(readFileSync(onDisk).subarray(0, 4).toString(), 'RIFF')
 
   t.equal((await ari(sim, 'DELETE', '/recordings/stored/call-1')).status, 204)
   t.same((await ari(sim, 'GET', '/recordings/stored/call-1')).body, { message: 'Recording not found' })

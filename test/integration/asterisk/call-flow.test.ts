@@ -39,6 +39,21 @@ if (settings === null) {
     t.pass('Asterisk answers 404 for each')
   })
 
+  t.test('with recordings off (recordings.method none) the call is answered, talks and ends with nothing recorded', async (t) => {
+    const lab = await labFor(t, { recordings: { method: 'none' } })
+    await lab.addNumber(dids.tracked, { source: 'google-ads' })
+    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112298', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.ok(e.talkMs >= 1500, `talk time measured (${e.talkMs} ms)`)
+    t.same(e.recordings, [])
+    t.same((await lab.story(e.callId)).recordings, [], 'no recording rows')
+    await sippOk(t, carrier, 'the carrier hung up and got 200 OK')
+    await noChannelsLeft(t, lab)
+  })
+
   t.test('the daemon reports both links to the real Asterisk as connected', async (t) => {
     const lab = await labFor(t)
     const res = await lab.daemon.app.inject({ method: 'GET', url: '/api/health' })
