@@ -18,8 +18,11 @@ const RUDE_HZ = 1100
 const LEAD_MS = 300
 const PHRASE_MS = 800
 
-export async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000): Promise<number[]> {
-  const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent), liveWindowDeadlineMs: windowDeadlineMs } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
+/** Where one alert's time went, each step from the phrase's end (ms, the bench's clock). */
+export interface AlertTrace { heardMs: number; cutMs: number; startedMs: number; doneMs: number; alertMs: number; feedMs: number; reason: string; windows: string }
+
+export async function phraseToAlert (concurrent: number, rounds: number, liveEngine: SpeechEngine = toneEngine(), windowDeadlineMs = 10_000, speech: { liveEndpointMs?: number; language?: 'auto' | 'en' | 'ru' } = {}, traces: AlertTrace[] = []): Promise<number[]> {
+  const w = await startWorld({ speech: { live: 'on', modelPath: '', liveMaxCalls: Math.max(4, concurrent), liveWindowDeadlineMs: windowDeadlineMs, ...speech } }, { liveEngine, recordingSettleMs: 5000 }, { secondsMs: 200 })
   try {
     for (let i = 0; i < concurrent; i++) w.addOperator(String(101 + i))
     const alertAt = new Map<string, number>()
@@ -41,6 +44,13 @@ export async function phraseToAlert (concurrent: number, rounds: number, liveEng
       }
       await until('every call alerted', () => ids.every((id) => alertAt.has(id)), 180_000)
       for (const id of ids) latencies.push(alertAt.get(id)! - ends.get(id)!)
+      // The monitor's clock is the wall clock; the bench's is performance.now().
+      const perf = (at: number | null): number => at === null ? NaN : at - performance.timeOrigin
+      for (const id of ids) {
+        const t = w.daemon.live?.recent.find((x) => x.callId === id && x.alertAt !== null)
+        const end = ends.get(id)!
+        if (t !== undefined) traces.push({ heardMs: perf(t.lastSpeechAt) - end, cutMs: perf(t.cutAt) - end, startedMs: perf(t.startedAt) - end, doneMs: perf(t.doneAt) - end, alertMs: perf(t.alertAt) - end, feedMs: alertAt.get(id)! - end, reason: t.reason, windows: w.daemon.live!.recent.filter((x) => x.callId === id).map((x) => `${x.speaker[0]}${x.reason[0]} ${(perf(x.cutAt) - end).toFixed(0)}/${(perf(x.startedAt) - end).toFixed(0)}/${(perf(x.doneAt) - end).toFixed(0)}`).join(', ') })
+      }
       for (const c of calls) w.sim.hangup(c.channelId)
       await until('nothing left', () => w.sim.externalMedia().length === 0 && w.daemon.center.activeCalls === 0, 60_000)
     }

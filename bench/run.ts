@@ -26,6 +26,7 @@ import { benchIdle } from './idle.js'
 import { benchBackground } from './background.js'
 import { benchLive, benchLiveBase } from './live.js'
 import { benchLiveAudioCtx } from './live-ctx.js'
+import { benchLiveEndpoint } from './live-endpoint.js'
 import { benchListen } from './listen.js'
 
 const results = new Map<string, Record<string, string>>()
@@ -140,6 +141,7 @@ await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge
 await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
 await step('26. live alerts with a base-sized model on the native engine (f16, q8_0): one window alone, then phrase → alert with each window paying whisper\'s real cost', () => benchLiveBase())
 await step('27. live alerts with a base-sized f16 model: whisper.cpp\'s whole 30 s encoder vs the live window\'s own frames (audio_ctx), interleaved: encoder, one window, phrase → alert', () => benchLiveAudioCtx())
+await step('28. live alerts with a base-sized f16 model: windows every 3 s vs cut at the end of a phrase (endpointing), interleaved: phrase → alert, and where the time went', () => benchLiveEndpoint())
 await step('24. listening in: a supervisor\'s click (API POST) → their phone rings (simulator), one talking call', () => benchListen())
 if (asterisk === null) {
   console.log('\n-- skipped: 21. real Asterisk (set RINGLEAD_BENCH_ASTERISK_ARI_URL, e.g. http://127.0.0.1:8090, to an Asterisk running bench/asterisk/asterisk-config; see bench/asterisk/run.ts)')

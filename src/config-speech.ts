@@ -61,6 +61,8 @@ export const SpeechConfigSchema = Type.Object({
   liveAudioCtx: Type.Union([Type.Literal('auto'), Type.Literal('0')], { default: 'auto' }),
   /** Deadline of one window's transcription. */
   liveWindowDeadlineMs: Type.Integer({ minimum: 100, default: 10_000 }),
-  /** Windows quieter than this RMS (16-bit samples) are not transcribed. */
-  liveSilenceRms: Type.Integer({ minimum: 0, default: 150 })
+  /** Live audio frames (20 ms) quieter than this RMS (16-bit samples) are silence: a window with no speech in what it keeps is not transcribed. */
+  liveSilenceRms: Type.Integer({ minimum: 0, default: 150 }),
+  /** Silence after a party's speech that closes its live window at once (the phrase goes to the engine without waiting for the next window); 0 = a window every liveWindowMs - liveOverlapMs only. */
+  liveEndpointMs: Type.Integer({ minimum: 0, maximum: 10_000, default: 400 })
 }, { default: {} })

@@ -1,4 +1,5 @@
 // The one typed config. The only reader of process.env.
+import { checkCutPlan } from './domain/live-cuts.js'
 import { checkWindowPlan } from './domain/live-transcript.js'
 import { readFileSync } from 'node:fs'
 import { Type, type Static, type TObject } from '@sinclair/typebox'
@@ -350,6 +351,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   }
   if (config.speech !== undefined) {
     for (const problem of checkWindowPlan({ windowMs: config.speech.liveWindowMs, overlapMs: config.speech.liveOverlapMs })) problems.push(`RINGLEAD_SPEECH_LIVE_WINDOW_MS / RINGLEAD_SPEECH_LIVE_OVERLAP_MS: ${problem}`)
+    for (const problem of checkCutPlan({ windowMs: config.speech.liveWindowMs, overlapMs: config.speech.liveOverlapMs, silenceRms: config.speech.liveSilenceRms, endpointMs: config.speech.liveEndpointMs })) problems.push(`RINGLEAD_SPEECH_LIVE_ENDPOINT_MS / RINGLEAD_SPEECH_LIVE_SILENCE_RMS: ${problem}`)
   }
   if (config.wallboard !== undefined) problems.push(...wallboardProblems(config.wallboard))
   if (typeof config.agi?.allow === 'string') {

@@ -9,6 +9,7 @@ import type { Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { SpeechRepo } from './db/speech-repo.js'
 import { liveAudioCtx } from './domain/live-transcript.js'
+import { chooseLanguage } from './domain/transcript.js'
 import { defaultRuleSet } from './speech/default-rule-set.js'
 import type { SpeechEngine } from './speech/engine.js'
 import { LiveProcessEngine } from './speech/live-engine.js'
@@ -30,12 +31,13 @@ export function buildLiveAlerts (o: { config: Config['speech']; ari: AriLink; bu
     clock: o.clock,
     log: o.log,
     rulesFor: (callId) => (o.speechRepo.ruleSetFor(o.speechRepo.categoryOf(callId)) ?? defaultRuleSet).rules,
+    languageFor: (callId) => { const h = o.speechRepo.languageHints(callId); return chooseLanguage(h.trackingNumber, h.category, c.language) },
     settings: {
       windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, maxCalls: c.liveMaxCalls, listenHost: c.liveListenHost, advertiseHost: c.liveAdvertiseHost,
-      format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, language: c.language
+      format: c.liveFormat, windowDeadlineMs: c.liveWindowDeadlineMs, silenceRms: c.liveSilenceRms, endpointMs: c.liveEndpointMs
     }
   })
-  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, audioCtx }, 'live alerts on')
+  o.log.info({ maxCalls: c.liveMaxCalls, format: c.liveFormat, windowMs: c.liveWindowMs, overlapMs: c.liveOverlapMs, endpointMs: c.liveEndpointMs, audioCtx }, 'live alerts on')
   // An engine given from outside is closed by its owner.
   return { monitor, close: async () => { if (o.engine === undefined) await engine?.close() } }
 }

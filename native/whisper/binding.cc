@@ -1,6 +1,7 @@
 // N-API binding over whisper.cpp built for the machine it runs on. One loaded model (whisper_context)
 // serves any number of transcriptions at once: each call gets its own whisper_state, so calls share
-// the weights and only pay for their own buffers.
+// the weights and only pay for their own buffers (short live windows, one at a time, reuse one kept
+// state: see Model::shortState).
 #include <node_api.h>
 
 #include <atomic>
@@ -27,10 +28,18 @@ struct Model {
   whisper_context *ctx = nullptr;
   std::atomic<int> inFlight{0};
   bool freeWhenIdle = false;
+  // Kept for short windows (audioCtx > 0), one at a time. whisper.cpp detects a language ('auto')
+  // before it applies audio_ctx, on a fresh state with the whole 30 s encoder (several times a
+  // short window's cost); a state that ran with audio_ctx keeps it, so its detections are short too.
+  whisper_state *shortState = nullptr;
+  int shortCtx = 0;
+  std::atomic<bool> shortBusy{false};
 };
 
 void releaseIfDone (Model *m) {
   if (m->freeWhenIdle && m->inFlight.load() == 0 && m->ctx != nullptr) {
+    if (m->shortState != nullptr) whisper_free_state(m->shortState);
+    m->shortState = nullptr;
     whisper_free(m->ctx);
     m->ctx = nullptr;
   }
@@ -132,6 +141,10 @@ struct TranscribeWork {
   // benchmarks and tests read it to see audioCtx at work).
   std::chrono::steady_clock::time_point encodeStart;
   double encodeMs = -1;
+  // From whisper_full's start to the first encoder run of its windows: the log-mel spectrogram and,
+  // in 'auto', language detection (its own encoder pass). -1: no window was encoded.
+  std::chrono::steady_clock::time_point fullStart;
+  double beforeEncodeMs = -1;
   std::string detected;
   struct Seg { int64_t t0, t1; std::string text; };
   std::vector<Seg> segments;
@@ -177,8 +190,31 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
   napi_create_async_work(env, nullptr, name,
     [](napi_env, void *data) {
       auto *w = static_cast<TranscribeWork *>(data);
-      whisper_state *state = whisper_init_state(w->model->ctx);
-      if (state == nullptr) { w->rc = -100; return; }
+      Model *m = w->model;
+      bool expected = false;
+      const bool kept = w->audioCtx > 0 && m->shortBusy.compare_exchange_strong(expected, true);
+      if (kept && m->shortCtx != w->audioCtx && m->shortState != nullptr) { whisper_free_state(m->shortState); m->shortState = nullptr; }
+      whisper_state *state = kept && m->shortState != nullptr ? m->shortState : whisper_init_state(m->ctx);
+      if (state == nullptr) { if (kept) m->shortBusy.store(false); w->rc = -100; return; }
+      if (kept && m->shortState == nullptr) {
+        // A new kept state runs once with audio_ctx on 1 s of silence in a named language: from then
+        // on its language detections use the short encoder too.
+        whisper_full_params prime = whisper_full_default_params(WHISPER_SAMPLING_GREEDY);
+        prime.n_threads = w->threads;
+        prime.language = "en";
+        prime.audio_ctx = w->audioCtx;
+        prime.print_progress = false;
+        prime.print_realtime = false;
+        prime.print_timestamps = false;
+        // Only the encoder's length matters here: one token of decoding at most.
+        prime.single_segment = true;
+        prime.no_context = true;
+        prime.max_tokens = 1;
+        const std::vector<float> silence(16000, 0.0f);
+        whisper_full_with_state(m->ctx, state, prime, silence.data(), static_cast<int>(silence.size()));
+        m->shortState = state;
+        m->shortCtx = w->audioCtx;
+      }
       whisper_full_params p = whisper_full_default_params(WHISPER_SAMPLING_GREEDY);
       p.n_threads = w->threads;
       p.language = w->language.c_str();
@@ -200,7 +236,10 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       // Counts the 30 s windows the encoder runs on: with the time and tokens, what a window and a token cost.
       p.encoder_begin_callback = [](whisper_context *, whisper_state *, void *user) {
         auto *w = static_cast<TranscribeWork *>(user);
-        if (w->encoderRuns++ == 0) w->encodeStart = std::chrono::steady_clock::now();
+        if (w->encoderRuns++ == 0) {
+          w->encodeStart = std::chrono::steady_clock::now();
+          w->beforeEncodeMs = std::chrono::duration<double, std::milli>(w->encodeStart - w->fullStart).count();
+        }
         return true;
       };
       p.encoder_begin_callback_user_data = w;
@@ -210,6 +249,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       };
       p.logits_filter_callback_user_data = w;
       const auto t0 = std::chrono::steady_clock::now();
+      w->fullStart = t0;
       w->rc = whisper_full_with_state(w->model->ctx, state, p, w->samples.data(), static_cast<int>(w->samples.size()));
       w->ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
       if (w->rc == 0) {
@@ -224,7 +264,8 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
           w->tokens += whisper_full_n_tokens_from_state(state, i);
         }
       }
-      whisper_free_state(state);
+      if (kept) m->shortBusy.store(false);
+      else whisper_free_state(state);
     },
     [](napi_env env, napi_status, void *data) {
       auto *w = static_cast<TranscribeWork *>(data);
@@ -253,6 +294,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
         setNumber(env, stats, "tokens", w->tokens);
         setNumber(env, stats, "ms", w->ms);
         setNumber(env, stats, "encodeMs", w->encodeMs);
+        setNumber(env, stats, "beforeEncodeMs", w->beforeEncodeMs);
         napi_set_named_property(env, result, "stats", stats);
         napi_resolve_deferred(env, w->deferred, result);
       }

@@ -11,7 +11,12 @@ export interface WindowPlan {
   overlapMs: number
 }
 
-export interface AudioWindow { startMs: number; endMs: number }
+export interface AudioWindow {
+  startMs: number
+  endMs: number
+  /** The stretch whose segments this window keeps (live-cuts.ts); absent: its halves of the plan's overlaps (ownedSpan). */
+  owned?: { startMs: number; endMs: number }
+}
 
 export function checkWindowPlan (plan: WindowPlan): string[] {
   const problems: string[] = []
@@ -62,7 +67,7 @@ const sameText = (a: string, b: string): boolean =>
  * window keeps and without repeats of what is already kept (same words, overlapping in time).
  */
 export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], plan: WindowPlan, kept: readonly TrackSegment[]): TrackSegment[] {
-  const owned = ownedSpan(w, plan)
+  const owned = w.owned ?? ownedSpan(w, plan)
   const out: TrackSegment[] = []
   for (const s of segments) {
     const text = s.text.trim()
@@ -75,6 +80,20 @@ export function newSegments (w: AudioWindow, segments: readonly TrackSegment[], 
     if (!repeat) out.push({ startMs, endMs, text })
   }
   return out
+}
+
+/** The language a call's live windows are asked in, and what the last window detected. */
+export interface LiveLanguage { language: string; detected: string | null }
+
+/**
+ * The language after a window that detected `detected`: a named one stays; with 'auto' whisper.cpp
+ * detects it on a whole 30 s encoder pass whatever the window's own encoder length (several times a
+ * short window's cost), so once two windows of the call in a row detect the same language, the rest
+ * of the call is asked in it (one short window alone may be heard wrong).
+ */
+export function liveLanguage (s: LiveLanguage, detected: string): LiveLanguage {
+  if (s.language !== 'auto' || detected === '' || detected === 'auto') return s
+  return { language: s.detected === detected ? detected : 'auto', detected }
 }
 
 /** What a call has said so far, per party, and which alerts went out for it. */

@@ -19,6 +19,8 @@ export interface EngineStats {
   ms: number
   /** From the encoder's start to the first decoding step (-1: the encoder never ran). */
   encodeMs: number
+  /** From the start to the first encoder run of the windows: the spectrogram and, in 'auto', language detection (-1: none ran). */
+  beforeEncodeMs: number
 }
 
 export interface EngineResult { language: string; segments: TrackSegment[] }

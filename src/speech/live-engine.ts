@@ -14,11 +14,11 @@ export class LiveProcessEngine implements SpeechEngine {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>()
 
-  /** audioCtx: encoder frames per window (live-transcript.ts's liveAudioCtx); 0 or absent = whisper.cpp's whole 30 s. */
-  constructor (private readonly opts: { modelPath: string; threads: number; flashAttn?: boolean; audioCtx?: number; nice: number; deadlineMs: number }) {}
+  /** audioCtx: encoder frames per window (live-transcript.ts's liveAudioCtx); 0 or absent = whisper.cpp's whole 30 s. addonPath: another build of the native addon (the bench's before/after). */
+  constructor (private readonly opts: { modelPath: string; threads: number; flashAttn?: boolean; audioCtx?: number; nice: number; deadlineMs: number; addonPath?: string }) {}
 
   private start (): ChildProcess {
-    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads, flashAttn: this.opts.flashAttn ?? true, audioCtx: this.opts.audioCtx ?? 0 })], {
+    const child = fork(workerFile, [JSON.stringify({ modelPath: this.opts.modelPath, threads: this.opts.threads, flashAttn: this.opts.flashAttn ?? true, audioCtx: this.opts.audioCtx ?? 0, ...(this.opts.addonPath === undefined ? {} : { addonPath: this.opts.addonPath }) })], {
       execArgv: fromSource ? ['--import', 'tsx'] : [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'ignore', 'ipc']
     })
     if (child.pid !== undefined && this.opts.nice > 0) setPriority(child.pid, this.opts.nice)
@@ -26,7 +26,7 @@ export class LiveProcessEngine implements SpeechEngine {
       const p = this.pending.get(r.id)
       if (p === undefined) return
       this.pending.delete(r.id)
-      if (r.ok) p.resolve({ language: '', segments: r.segments })
+      if (r.ok) p.resolve({ language: r.language, segments: r.segments })
       else p.reject(new Error(r.error))
     })
     child.on('exit', (code, signal) => {

@@ -1,17 +1,20 @@
 // Live alerts: while a call goes on, each party's audio comes in over RTP, is cut into overlapping
-// windows, transcribed one window at a time at a low priority, and checked against the call's QA
+// windows (when the party stops speaking, and every window's length while it talks on; live-cuts.ts),
+// transcribed one window at a time at a low priority (a phrase's end first), and checked against the call's QA
 // rules; a severe finding about something said goes to the bus (console feed, webhooks) at once.
 // The call's own transcript still comes from the full recording after it.
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import { withDeadline, type Clock } from '../clock.js'
-import { LiveTranscript, nextWindow, type AudioWindow, type WindowPlan } from '../domain/live-transcript.js'
+import { dropAt, queueAt, type CutPlan, type CutReason, type LiveWindow } from '../domain/live-cuts.js'
+import { LiveTranscript, liveLanguage, type LiveLanguage } from '../domain/live-transcript.js'
 import type { QaRule } from '../domain/qa.js'
 import type { Speaker } from '../domain/transcript.js'
 import type { SpeechEngine } from './engine.js'
+import { PartyAudio } from './party-audio.js'
 import { RtpReceiver, type LiveFormat } from './rtp-receiver.js'
 
-export interface LiveSettings extends WindowPlan {
+export interface LiveSettings extends CutPlan {
   /** Calls streamed at once; more go without live alerts. */
   maxCalls: number
   /** Address our RTP receivers listen on. */
@@ -21,9 +24,6 @@ export interface LiveSettings extends WindowPlan {
   format: LiveFormat
   /** Deadline of one window's transcription. */
   windowDeadlineMs: number
-  /** Windows quieter than this (RMS of the samples) are not transcribed. */
-  silenceRms: number
-  language: string
 }
 
 /** The media side of one party's stream, opened by the calls part (snoop, bridge, external media). */
@@ -38,65 +38,39 @@ export interface LiveMonitorDeps {
   clock: Clock
   log: Logger
   rulesFor: (callId: string) => readonly QaRule[]
+  /** The call's language: its tracking number's, its category's or the default ('auto': detected by the first window). */
+  languageFor: (callId: string) => string
   settings: LiveSettings
 }
 
 export interface LiveCall { stop (): Promise<void> }
 
-const SAMPLES_PER_MS = 16
-
-/** One party's audio since the last window: enough for the next window and never more. */
-export class PartyAudio {
-  private chunks: Int16Array[] = []
-  /** Sample index (from the stream's start) of the first sample held. */
-  private heldFrom = 0
-  private held = 0
-  private last: AudioWindow | null = null
-
-  constructor (private readonly plan: WindowPlan) {}
-
-  get receivedMs (): number { return (this.heldFrom + this.held) / SAMPLES_PER_MS }
-
-  /** Adds samples; returns the windows now complete, with their audio. */
-  push (samples: Int16Array): Array<{ window: AudioWindow; samples: Int16Array }> {
-    this.chunks.push(samples)
-    this.held += samples.length
-    const out: Array<{ window: AudioWindow; samples: Int16Array }> = []
-    for (let w = nextWindow(this.receivedMs, this.last, this.plan); w !== null; w = nextWindow(this.receivedMs, this.last, this.plan)) {
-      out.push({ window: w, samples: this.take(w) })
-      this.last = w
-    }
-    return out
-  }
-
-  private take (w: AudioWindow): Int16Array {
-    const all = new Int16Array(this.held)
-    let at = 0
-    for (const c of this.chunks) { all.set(c, at); at += c.length }
-    const from = w.startMs * SAMPLES_PER_MS - this.heldFrom
-    const window = all.slice(Math.max(0, from), from + this.plan.windowMs * SAMPLES_PER_MS)
-    // Keep only what the next window starts with.
-    const keepFrom = (w.endMs - this.plan.overlapMs) * SAMPLES_PER_MS - this.heldFrom
-    this.chunks = [all.slice(Math.max(0, keepFrom))]
-    this.heldFrom += Math.max(0, keepFrom)
-    this.held = this.chunks[0]!.length
-    return window
-  }
+/** One window's way to an alert, on the monitor's clock (ms); null: not reached (yet). */
+export interface WindowTiming {
+  callId: string
+  speaker: Speaker
+  reason: CutReason
+  /** Audio time of the window's end. */
+  endMs: number
+  /** When the party's latest speech before the cut came in. */
+  lastSpeechAt: number | null
+  cutAt: number
+  startedAt: number | null
+  doneAt: number | null
+  alertAt: number | null
 }
 
-function rms (samples: Int16Array): number {
-  let sum = 0
-  for (const s of samples) sum += s * s
-  return samples.length === 0 ? 0 : Math.sqrt(sum / samples.length)
-}
+const RECENT = 64
 
 export class LiveMonitor {
   private readonly calls = new Set<string>()
   /** Windows waiting for the engine, all calls together: one at a time, oldest first. */
-  private readonly waiting: Array<() => Promise<void>> = []
+  private readonly waiting: Array<{ reason: CutReason; job: () => Promise<void> }> = []
   private busy = false
   /** Windows transcribed, skipped as silence, dropped (queue full) and failed, segments kept, calls over the limit: for logs and tests. */
   readonly counts = { transcribed: 0, silent: 0, dropped: 0, failed: 0, segments: 0, overLimit: 0 }
+  /** The latest windows sent to the engine, with when each step of their way happened: for the bench and tests. */
+  readonly recent: WindowTiming[] = []
 
   constructor (private readonly deps: LiveMonitorDeps) {}
 
@@ -113,6 +87,7 @@ export class LiveMonitor {
     }
     this.calls.add(callId)
     const live = new LiveTranscript()
+    const language = { current: { language: this.deps.languageFor(callId), detected: null } as LiveLanguage }
     let stopped = false
     const opened: Array<{ receiver: RtpReceiver; close?: () => Promise<void> }> = []
     const stop = async (): Promise<void> => {
@@ -125,9 +100,21 @@ export class LiveMonitor {
     try {
       await Promise.all(legs.map(async ({ speaker, channelId }) => {
         const audio = new PartyAudio(s)
+        let lastSpeechAt: number | null = null
         const receiver = await RtpReceiver.open(s.listenHost, s.format, (samples) => {
           if (stopped) return
-          for (const w of audio.push(samples)) this.enqueue(() => this.transcribeWindow(callId, speaker, w.window, w.samples, live, log, () => stopped))
+          const spokeUntil = audio.lastSpeechEndMs
+          const cut = audio.push(samples)
+          const now = this.deps.clock.now()
+          if (audio.lastSpeechEndMs !== spokeUntil) lastSpeechAt = now
+          for (const { window, samples: heard } of cut) {
+            // Nothing said in what the window keeps: not worth the engine.
+            if (!window.speech) { this.counts.silent++; continue }
+            const timing: WindowTiming = { callId, speaker, reason: window.reason, endMs: window.endMs, lastSpeechAt, cutAt: now, startedAt: null, doneAt: null, alertAt: null }
+            this.recent.push(timing)
+            if (this.recent.length > RECENT) this.recent.shift()
+            this.enqueue(window.reason, () => this.transcribeWindow(callId, speaker, window, heard, live, language, log, timing, () => stopped))
+          }
         })
         const entry: { receiver: RtpReceiver; close?: () => Promise<void> } = { receiver }
         opened.push(entry)
@@ -148,13 +135,13 @@ export class LiveMonitor {
     return { stop }
   }
 
-  private enqueue (job: () => Promise<void>): void {
-    // Bounded: a slow engine loses the oldest windows, not memory.
+  private enqueue (reason: CutReason, job: () => Promise<void>): void {
+    // Bounded: a slow engine loses windows (the oldest cut at the cap first), not memory.
     if (this.waiting.length >= this.deps.settings.maxCalls * 4) {
-      this.waiting.shift()
+      this.waiting.splice(dropAt(this.waiting.map((w) => w.reason)), 1)
       this.counts.dropped++
     }
-    this.waiting.push(job)
+    this.waiting.splice(queueAt(this.waiting.map((w) => w.reason), reason), 0, { reason, job })
     void this.drain()
   }
 
@@ -162,31 +149,37 @@ export class LiveMonitor {
     if (this.busy) return
     this.busy = true
     try {
-      for (let job = this.waiting.shift(); job !== undefined; job = this.waiting.shift()) await job()
+      for (let next = this.waiting.shift(); next !== undefined; next = this.waiting.shift()) await next.job()
     } finally { this.busy = false }
   }
 
-  private async transcribeWindow (callId: string, speaker: Speaker, w: AudioWindow, samples: Int16Array, live: LiveTranscript, log: Logger, isStopped: () => boolean): Promise<void> {
+  private async transcribeWindow (callId: string, speaker: Speaker, w: LiveWindow, samples: Int16Array, live: LiveTranscript, language: { current: LiveLanguage }, log: Logger, timing: WindowTiming, isStopped: () => boolean): Promise<void> {
     if (isStopped()) return
     const s = this.deps.settings
-    if (rms(samples) < s.silenceRms) { this.counts.silent++; return }
+    const clock = this.deps.clock
+    timing.startedAt = clock.now()
     try {
-      const r = await withDeadline(this.deps.clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, s.language), () => {
+      const r = await withDeadline(clock, s.windowDeadlineMs, this.deps.engine().transcribe(samples, language.current.language), () => {
         throw new Error(`window not transcribed within ${s.windowDeadlineMs} ms`)
       })
+      timing.doneAt = clock.now()
       this.counts.transcribed++
+      const next = liveLanguage(language.current, r.language)
+      if (next.language !== language.current.language) log.info({ language: next.language }, 'live windows go on in the language two windows detected')
+      language.current = next
       if (isStopped()) return
       const fresh = live.add(speaker, w, r.segments, s)
       this.counts.segments += fresh.length
+      log.debug({ speaker, window: { startMs: w.startMs, endMs: w.endMs }, reason: w.reason, waitedMs: timing.startedAt - timing.cutAt, engineMs: timing.doneAt - timing.startedAt, segments: fresh.length }, 'live window')
       if (fresh.length === 0) return
-      log.debug({ speaker, window: w, segments: fresh.length }, 'live segments')
       const alerts = live.newAlerts(this.deps.rulesFor(callId))
       if (alerts.length === 0) return
       log.warn({ alerts: alerts.map((a) => a.ruleId), speaker }, 'severe QA finding during the call: supervisor alerted')
-      this.deps.bus.emit('call.qa_alert', { callId, score: null, findings: alerts, atMs: this.deps.clock.now(), live: true })
+      timing.alertAt = clock.now()
+      this.deps.bus.emit('call.qa_alert', { callId, score: null, findings: alerts, atMs: timing.alertAt, live: true })
     } catch (err) {
       this.counts.failed++
-      log.warn({ speaker, window: w, err: (err as Error).message }, 'live window not transcribed')
+      log.warn({ speaker, window: { startMs: w.startMs, endMs: w.endMs }, err: (err as Error).message }, 'live window not transcribed')
     }
   }
 }

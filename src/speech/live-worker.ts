@@ -4,16 +4,16 @@ import type { TrackSegment } from '../domain/transcript.js'
 import { openWhisperEngine, type SpeechEngine } from './engine.js'
 
 export interface LiveWorkerRequest { id: number; samples: Int16Array; language: string }
-export type LiveWorkerReply = { id: number; ok: true; segments: TrackSegment[] } | { id: number; ok: false; error: string }
+export type LiveWorkerReply = { id: number; ok: true; language: string; segments: TrackSegment[] } | { id: number; ok: false; error: string }
 
-const { modelPath, threads, flashAttn, audioCtx } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number; flashAttn?: boolean; audioCtx?: number }
+const { modelPath, threads, flashAttn, audioCtx, addonPath } = JSON.parse(process.argv[2] ?? '{}') as { modelPath: string; threads: number; flashAttn?: boolean; audioCtx?: number; addonPath?: string }
 let engine: Promise<SpeechEngine> | null = null
 
 process.on('disconnect', () => { process.kill(process.pid, 'SIGKILL') })
 process.on('message', (req: LiveWorkerRequest) => {
-  engine ??= openWhisperEngine({ modelPath, threads, audioCtx: audioCtx ?? 0, ...(flashAttn === undefined ? {} : { flashAttn }) }).catch((err: unknown) => { engine = null; throw err })
+  engine ??= openWhisperEngine({ modelPath, threads, audioCtx: audioCtx ?? 0, ...(flashAttn === undefined ? {} : { flashAttn }), ...(addonPath === undefined ? {} : { addonPath }) }).catch((err: unknown) => { engine = null; throw err })
   void engine.then(async (e) => await e.transcribe(req.samples, req.language)).then(
-    (r) => { if (process.connected) process.send!({ id: req.id, ok: true, segments: r.segments } satisfies LiveWorkerReply) },
+    (r) => { if (process.connected) process.send!({ id: req.id, ok: true, language: r.language, segments: r.segments } satisfies LiveWorkerReply) },
     (err: unknown) => { if (process.connected) process.send!({ id: req.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies LiveWorkerReply) }
   )
 })

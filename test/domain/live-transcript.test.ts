@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkWindowPlan, LiveTranscript, newSegments, nextWindow, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
+import { checkWindowPlan, LiveTranscript, liveLanguage, newSegments, nextWindow, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
 import type { QaRule } from '../../src/domain/qa.js'
 
 const plan = { windowMs: 4000, overlapMs: 1000 }
@@ -62,4 +62,15 @@ t.test('alerts: severe findings about something said, each raised once; nothing 
   const alerts = live.newAlerts(rules)
   t.match(alerts, [{ ruleId: 'rude', speaker: 'operator', text: 'you idiot' }])
   t.same(live.newAlerts(rules), [], 'not raised twice')
+})
+
+t.test('live language: a named one stays; auto becomes the language two windows in a row detect', async (t) => {
+  const auto = { language: 'auto', detected: null }
+  const once = liveLanguage(auto, 'ru')
+  t.same(once, { language: 'auto', detected: 'ru' }, 'one window alone may be heard wrong')
+  t.same(liveLanguage(once, 'ru'), { language: 'ru', detected: 'ru' }, 'two agree: the rest of the call is asked in it')
+  t.same(liveLanguage(once, 'en'), { language: 'auto', detected: 'en' }, 'they disagree: still detected')
+  t.same(liveLanguage({ language: 'en', detected: null }, 'ru'), { language: 'en', detected: null }, 'a language the call was given is kept')
+  t.same(liveLanguage(once, ''), once, 'nothing detected changes nothing')
+  t.same(liveLanguage(once, 'auto'), once)
 })

@@ -62,3 +62,36 @@ t.test('the caller saying the same is no alert (the rule is about the operator);
   w.sim.hangup(second.channelId)
   await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.externalMedia().length === 0)
 })
+
+t.test('a phrase is alerted once the operator stops speaking, not when a window\'s length of audio is in, while the caller talks on; the language two windows detect is kept', async (t) => {
+  // Windows of 30 s: without cutting at a phrase's end, nothing would be transcribed before 30 s of audio.
+  const tones = toneEngine()
+  const asked: string[] = []
+  const engine = { ...tones, transcribe: async (samples: Int16Array, language: string) => { asked.push(language); return await tones.transcribe(samples, language) } }
+  const w = await startWorld({ speech: { ...live, liveWindowMs: 30_000, liveOverlapMs: 1000, liveEndpointMs: 400, language: 'auto' } }, { liveEngine: engine, recordingSettleMs: 15_000 })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const alerts: QaAlert[] = []
+  const audioAtAlert: number[] = []
+  w.daemon.bus.on('call.qa_alert', (a) => {
+    alerts.push(a)
+    // How much audio the streams had sent: audio time, whatever the machine's speed.
+    audioAtAlert.push(Math.max(...w.sim.externalMedia().map((m) => m.packetsSent)) * 20)
+  })
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  const callId = await w.callOf(call.channelId)
+  await until('both parties stream', () => w.sim.externalMedia().length === 2)
+  const operator = w.sim.channels().find((c) => c.endpoint === '101' && c.origin === 'originated')!
+  const sentBefore = Math.max(...w.sim.externalMedia().map((m) => m.packetsSent)) * 20
+  w.sim.speak(call.channelId, sayPhrases([{ hz: 1500, ms: 25_000 }], 0, 0))
+  // A greeting, thanks and the rudeness, with pauses longer than the tail: a window each.
+  w.sim.speak(operator.channelId, sayPhrases([{ hz: 700, ms: 700 }, { hz: 1500, ms: 700 }, { hz: 1100, ms: 700 }], 300, 1500))
+  await until('a live alert', () => alerts.length > 0, 90_000)
+  t.match(alerts[0], { callId, live: true, findings: [{ ruleId: 'rudeness-en', speaker: 'operator', text: 'you idiot' }] })
+  t.ok(audioAtAlert[0]! - sentBefore < 15_000, `alerted ${audioAtAlert[0]! - sentBefore} ms of audio after the operator began (a 30 s window would need 30 s)`)
+  const operatorWindows = w.daemon.live!.recent.filter((r) => r.callId === callId && r.speaker === 'operator')
+  t.same(operatorWindows.slice(0, 3).map((r) => [r.reason, r.alertAt !== null]), [['endpoint', false], ['endpoint', false], ['endpoint', true]], 'a window per phrase, each cut at its end; the third alerted')
+  t.same(asked.slice(0, 3), ['auto', 'auto', 'en'], 'two windows detect the same language; the next is told it')
+  w.sim.hangup(call.channelId)
+  await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.externalMedia().length === 0)
+})

@@ -49,6 +49,26 @@ t.test('the addon hands audioCtx to whisper.cpp: a short encoder runs faster, on
   t.ok(ratio < 0.6, `encoder at 256 frames: ${Math.min(...short).toFixed(0)} ms, at 1500: ${Math.min(...whole).toFixed(0)} ms (ratio ${ratio.toFixed(2)})`)
 })
 
+t.test('a short window in \'auto\' detects its language on the short encoder too, not on whisper.cpp\'s whole 30 s', async (t) => {
+  const addon = nativeAddon()
+  const model = await addon.load(await testModel(), true)
+  t.teardown(() => { addon.free(model) })
+  const samples = window()
+  // Interleaved, best of three each: the encoder of a whole 30 s window, and what a short window in
+  // 'auto' spends before its own encoder run (the spectrogram and the detection's encoder pass). On a
+  // fresh state whisper.cpp detects before it applies audio_ctx: a whole 30 s pass.
+  const whole: number[] = []
+  const detect: number[] = []
+  for (let i = 0; i < 3; i++) {
+    whole.push((await addon.transcribe(model, samples, 'en', 1, -1, 0, 0)).stats.encodeMs)
+    const r = await addon.transcribe(model, samples, 'auto', 1, -1, 0, 256)
+    t.not(r.language, 'auto', `a language detected (${r.language})`)
+    detect.push(r.stats.beforeEncodeMs)
+  }
+  const ratio = Math.min(...detect) / Math.min(...whole)
+  t.ok(ratio < 0.75, `short window in auto, before its encoder: ${Math.min(...detect).toFixed(0)} ms; a whole window's encoder: ${Math.min(...whole).toFixed(0)} ms (ratio ${ratio.toFixed(2)})`)
+})
+
 t.test('a live window through the native engine in its child process with audioCtx set', async (t) => {
   const samples = window()
   const engine = new LiveProcessEngine({ modelPath: await testModel(), threads: 1, audioCtx: liveAudioCtx(4000, true), nice: 0, deadlineMs: 120_000 })
