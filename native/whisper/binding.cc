@@ -203,9 +203,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
         prime.n_threads = w->threads;
         prime.language = "en";
         prime.audio_ctx = w->audioCtx;
-        prime.print_progress = false;
-        prime.print_realtime = false;
-        prime.print_timestamps = false;
+        prime.print_progress = prime.print_realtime = prime.print_timestamps = false;
         // Only the encoder's length matters here: one token of decoding at most.
         prime.single_segment = true;
         prime.no_context = true;
@@ -218,6 +216,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       whisper_full_params p = whisper_full_default_params(WHISPER_SAMPLING_GREEDY);
       p.n_threads = w->threads;
       p.language = w->language.c_str();
+      p.no_context = true; // nothing said in one window (or call) is carried into the next, kept state or not
       p.detect_language = false;
       // No temperature fallback: a call transcript is better late than re-decoded five times.
       p.temperature = 0.0f;
@@ -229,10 +228,7 @@ napi_value Transcribe (napi_env env, napi_callback_info info) {
       // Short live windows: the encoder runs on this many 20 ms frames instead of 1500 (whisper.cpp
       // refuses more than the model's own with code -5).
       p.audio_ctx = w->audioCtx;
-      p.print_progress = false;
-      p.print_realtime = false;
-      p.print_timestamps = false;
-      p.print_special = false;
+      p.print_progress = p.print_realtime = p.print_timestamps = p.print_special = false;
       // Counts the 30 s windows the encoder runs on: with the time and tokens, what a window and a token cost.
       p.encoder_begin_callback = [](whisper_context *, whisper_state *, void *user) {
         auto *w = static_cast<TranscribeWork *>(user);
