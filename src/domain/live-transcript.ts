@@ -1,5 +1,5 @@
 // The transcript of a call still going on, built from overlapping windows of its audio: which
-// window to cut next, which of a window's segments are new, and which findings are new alerts.
+// window's segments are new, and which findings are new alerts (where windows are cut: live-cuts.ts).
 // Times are audio times (milliseconds of a party's stream), never the wall clock.
 import { isAlert, scoreCall, type QaFinding, type QaRule } from './qa.js'
 import type { Segment, Speaker, TrackSegment } from './transcript.js'
@@ -23,12 +23,6 @@ export function checkWindowPlan (plan: WindowPlan): string[] {
   if (!(plan.windowMs >= 1000)) problems.push(`window ${plan.windowMs} ms: at least 1000 ms`)
   if (!(plan.overlapMs >= 0 && plan.overlapMs < plan.windowMs)) problems.push(`overlap ${plan.overlapMs} ms: from 0 to less than the window (${plan.windowMs} ms)`)
   return problems
-}
-
-/** The window after `last` (null: none cut yet), once `receivedMs` of audio is in; null while it is not. */
-export function nextWindow (receivedMs: number, last: AudioWindow | null, plan: WindowPlan): AudioWindow | null {
-  const endMs = last === null ? plan.windowMs : last.endMs + plan.windowMs - plan.overlapMs
-  return receivedMs >= endMs ? { startMs: endMs - plan.windowMs, endMs } : null
 }
 
 /** whisper.cpp's encoder: one frame per 20 ms, 1500 frames (30 s) per window unless told fewer. */

@@ -1,18 +1,8 @@
 import t from 'tap'
-import { checkWindowPlan, LiveTranscript, liveLanguage, newSegments, nextWindow, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
+import { checkWindowPlan, LiveTranscript, liveLanguage, newSegments, ownedSpan, type AudioWindow } from '../../src/domain/live-transcript.js'
 import type { QaRule } from '../../src/domain/qa.js'
 
 const plan = { windowMs: 4000, overlapMs: 1000 }
-
-t.test('windows are cut on audio time: the first once a whole window is in, then one per step, overlapping', async (t) => {
-  t.equal(nextWindow(3999, null, plan), null)
-  const first = nextWindow(4000, null, plan)
-  t.same(first, { startMs: 0, endMs: 4000 })
-  t.equal(nextWindow(6999, first, plan), null)
-  const second = nextWindow(7000, first, plan)
-  t.same(second, { startMs: 3000, endMs: 7000 })
-  t.same(nextWindow(20_000, second, plan), { startMs: 6000, endMs: 10_000 }, 'late audio: windows still follow one another')
-})
 
 t.test('a bad plan is named', async (t) => {
   t.same(checkWindowPlan(plan), [])
