@@ -10,7 +10,7 @@ import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
 import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { RecordingStore } from './recording-store.js'
-import { dropAsteriskCopy, fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
+import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 import { ignoreChannelGone, ignoreMonitorGone } from '../asterisk/expected-errors.js'
 
@@ -42,8 +42,8 @@ export interface RecordingSetup {
   mixMonitorDir: string
   /** Leave Asterisk's copy in its spool once ringlead holds its own (default: removed). */
   keepInAsterisk?: boolean
-  /** Removes Asterisk's copies a few at a time in the background; without it each goes at once. */
-  copies?: AsteriskCopies
+  /** Removes Asterisk's copies a few at a time in the background. */
+  copies: AsteriskCopies
 }
 
 export class CallRecorder {
@@ -166,19 +166,13 @@ export class CallRecorder {
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
         this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
         out.push({ kind: t.kind, name: t.name })
-        if (this.deps.recording.keepInAsterisk !== true) this.dropCopy(t.name)
+        if (this.deps.recording.keepInAsterisk !== true) this.deps.recording.copies.drop(t.name)
       } catch (err) {
         // Asterisk finished the file (we hold it): only the local copy failed.
         notStored(err, 'done')
       }
     }))
     return out
-  }
-
-  private dropCopy (name: string): void {
-    const copies = this.deps.recording.copies
-    if (copies !== undefined) copies.drop(name)
-    else void dropAsteriskCopy(this.deps.ari, name, this.deps.log)
   }
 
   /**

@@ -14,7 +14,7 @@ import { sleep, type Clock } from '../clock.js'
 import { openCallStatuses, type CallRow, type CallsRepo, type RecordingRow } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { RecordingStore } from './recording-store.js'
-import { dropAsteriskCopy, fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
+import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 
 export interface CrashRecoveryDeps {
@@ -26,10 +26,10 @@ export interface CrashRecoveryDeps {
   clock: Clock
   /** How long an adopted call's recordings may take to be finished by Asterisk, in ms. */
   recordingSettleMs: number
-  /** Leave Asterisk's copy of a recording once stored here (default: removed, see dropAsteriskCopy). */
+  /** Leave Asterisk's copy of a recording once stored here (default: removed, see AsteriskCopies). */
   keepInAsterisk?: boolean
-  /** Removes Asterisk's copies a few at a time (see AsteriskCopies); without it each goes at once. */
-  copies?: AsteriskCopies
+  /** Removes Asterisk's copies a few at a time in the background. */
+  copies: AsteriskCopies
 }
 
 export const interruptedReason = 'ringlead stopped during the call (crash or kill); closed at the next start'
@@ -133,10 +133,7 @@ export class CrashRecovery {
       }
       const saved = await this.deps.store.save(rec.name, endedAt, fetched.bytes)
       this.deps.repo.updateRecording(rec.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(fetched.bytes), endedAt })
-      if (this.deps.keepInAsterisk !== true) {
-        if (this.deps.copies !== undefined) this.deps.copies.drop(rec.name)
-        else void dropAsteriskCopy(this.deps.ari, rec.name, this.log)
-      }
+      if (this.deps.keepInAsterisk !== true) this.deps.copies.drop(rec.name)
       return rec
     }))
     return settled.flatMap((rec) => rec === null ? [] : [{ kind: rec.kind, name: rec.name }])

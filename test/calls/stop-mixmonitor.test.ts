@@ -7,6 +7,7 @@ import type { AmiLink } from '../../src/asterisk/ami-link.js'
 import type { AriLink } from '../../src/asterisk/ari-link.js'
 import { AsteriskCommandFailed, AsteriskCommandTimedOut } from '../../src/asterisk/errors.js'
 import { CallRecorder } from '../../src/calls/call-recorder.js'
+import { AsteriskCopies } from '../../src/calls/stored-recording.js'
 import type { RecordingStore } from '../../src/calls/recording-store.js'
 import type { CallsRepo } from '../../src/db/calls-repo.js'
 import { unexpectedErrorCounts } from '../../src/unexpected-errors.js'
@@ -28,7 +29,7 @@ async function settleWith (err: Error): Promise<Array<Record<string, unknown>>> 
   let n = 0
   const recorder = new CallRecorder({
     ari, repo, store: {} as RecordingStore, log, clock: new VirtualClock(), newId: () => `rec-${++n}`,
-    settleMs: 1000, snoopWaitMs: 1000, recording: { method: 'mixmonitor', ami: () => ami, mixMonitorDir: '/var/spool/asterisk/monitor' }
+    settleMs: 1000, snoopWaitMs: 1000, recording: { method: 'mixmonitor', ami: () => ami, mixMonitorDir: '/var/spool/asterisk/monitor', copies: new AsteriskCopies(ari, log) }
   }, 'call-1')
   await recorder.recordCall('bridge-1', 'rl-caller', 'rl-operator')
   await recorder.settle()
