@@ -6,6 +6,7 @@
 // `overlapMs` before it so a word at the cut is whole there. Times are audio times of the party's
 // stream (milliseconds), never the wall clock.
 import type { AudioWindow, WindowPlan } from './live-transcript.js'
+import { loudEnough } from './silence-gate.js'
 
 export interface CutPlan extends WindowPlan {
   /** A frame whose RMS (16-bit samples) is below this is silence; 0 = every frame is speech (no endpointing). */
@@ -46,10 +47,7 @@ export function checkCutPlan (plan: CutPlan): string[] {
 
 /** Whether one frame of samples is speech: its RMS reaches the silence threshold. */
 export function isSpeech (frame: Int16Array, silenceRms: number): boolean {
-  if (silenceRms <= 0) return true
-  let sum = 0
-  for (const s of frame) sum += s * s
-  return frame.length > 0 && sum / frame.length >= silenceRms * silenceRms
+  return silenceRms <= 0 || loudEnough(frame, 0, frame.length, silenceRms)
 }
 
 /** The state after one more frame of `ms` of audio, speech or not. */

@@ -20,19 +20,24 @@ export const defaultGate: Omit<GateSettings, 'silenceRms'> = { frameMs: 20, padM
 export interface KeptSpan { from: number; to: number; at: number }
 export interface Gated { samples: Int16Array; spans: KeptSpan[]; sampleRate: number }
 
+/** Whether samples [from, to) reach the silence threshold: their mean square is at least silenceRms². */
+export function loudEnough (samples: Int16Array, from: number, to: number, silenceRms: number): boolean {
+  if (to <= from) return false
+  let sum = 0
+  for (let i = from; i < to; i++) sum += samples[i]! * samples[i]!
+  return sum / (to - from) >= silenceRms * silenceRms
+}
+
 /** Stretches of the track with speech (sample indexes, padded, close ones merged), in order. */
 export function speechSpans (samples: Int16Array, sampleRate: number, s: GateSettings): Array<{ from: number; to: number }> {
   if (s.silenceRms <= 0) return samples.length > 0 ? [{ from: 0, to: samples.length }] : []
   const frame = Math.max(1, Math.round((sampleRate * s.frameMs) / 1000))
   const pad = Math.round((sampleRate * s.padMs) / 1000)
   const gap = Math.round((sampleRate * s.minGapMs) / 1000)
-  const limit = s.silenceRms * s.silenceRms
   const out: Array<{ from: number; to: number }> = []
   for (let start = 0; start < samples.length; start += frame) {
     const end = Math.min(samples.length, start + frame)
-    let sum = 0
-    for (let i = start; i < end; i++) sum += samples[i]! * samples[i]!
-    if (sum / (end - start) < limit) continue
+    if (!loudEnough(samples, start, end, s.silenceRms)) continue
     const from = Math.max(0, start - pad)
     const to = Math.min(samples.length, end + pad)
     const last = out[out.length - 1]
