@@ -164,12 +164,17 @@ export class AriRest {
         cancelDeadline()
         fn()
       }
+      let response: IncomingMessage | undefined
       const req = send(url, {
         method: c.method,
         agent,
-        headers: { authorization: this.auth, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
+        // Asterisk announces a file's length, then sends it to its end: a recording still being
+        // written runs past the length. Those bytes must die with their connection, not be read
+        // as the next command's answer.
+        headers: { authorization: this.auth, ...(c.raw ? { connection: 'close' } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
       }, (res) => {
         answered = true
+        response = res
         this.noteKeepAlive(res)
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -201,6 +206,8 @@ export class AriRest {
         req.once('finish', () => { sent(performance.now()) })
       }
       req.on('error', (err: NodeJS.ErrnoException) => {
+        // An answer received whole stands; what the server sent after it (see above) is not ours.
+        if (response?.complete === true) return
         finish(() => {
           reject(isReset(err) ? new ConnectionCut(err, req.reusedSocket, answered) : new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err }))
         })

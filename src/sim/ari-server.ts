@@ -30,7 +30,10 @@ export interface AriRequest {
   body?: unknown
 }
 
-type Reply = { status: number; body?: unknown; file?: Buffer }
+/** 20 ms of 8 kHz silence: what MixMonitor writes to a file between its size being read and its end. */
+const GROWN_WHILE_SENT = Buffer.alloc(320)
+
+type Reply = { status: number; body?: unknown; file?: { bytes: Buffer; growing: boolean } }
 /** Most handlers answer at once; addChannel answers when its channels have joined. */
 type Handler = (req: AriRequest) => Reply | Promise<Reply>
 
@@ -219,10 +222,15 @@ export class AriServer {
     res.end(JSON.stringify(body))
   }
 
-  private sendFile (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, bytes: Buffer): void {
+  /**
+   * Asterisk announces a file's size when it opens it, then reads it to its end (main/http.c,
+   * ast_http_send): a file MixMonitor is still writing arrives longer than announced, and the
+   * bytes past the length land on the connection after the answer.
+   */
+  private sendFile (res: ServerResponse, method: string, match: { route: Route; op: SwaggerOperation }, file: { bytes: Buffer; growing: boolean }): void {
     this.wire.add({ kind: 'response', method, status: 200, body: null, pathTemplate: match.route.pathTemplate, nickname: match.op.nickname, resource: match.route.resource })
-    res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': String(bytes.length) })
-    res.end(bytes)
+    res.writeHead(200, { 'Content-Type': 'audio/wav', 'Content-Length': String(file.bytes.length) })
+    res.end(file.growing ? Buffer.concat([file.bytes, GROWN_WHILE_SENT]) : file.bytes)
   }
 }
 

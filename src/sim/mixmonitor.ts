@@ -79,6 +79,14 @@ export class MixMonitors {
 
   has (channelId: string): boolean { return this.byChannel.has(channelId) }
 
+  /** Whether a monitor still writes the file at that path (its size grows as it is read). */
+  writing (path: string): boolean {
+    for (const m of this.byChannel.values()) {
+      for (const file of [m.files.mixed, m.files.read, m.files.write]) if (file !== null && this.path(file) === path) return true
+    }
+    return false
+  }
+
   bridgeJoined (bridgeId: string, ch: SimChannel): void {
     const own = this.byChannel.get(ch.id)
     if (own !== undefined) {

@@ -104,11 +104,12 @@ export class Recorder {
     return { name, format: 'wav' }
   }
 
-  storedFile (name: string): Buffer {
+  /** The file's bytes now, and whether a MixMonitor still writes it (it grows while it is sent). */
+  storedFile (name: string): { bytes: Buffer; growing: boolean } {
     const path = this.pathOf(name)
     const bytes = path === undefined ? undefined : this.files.read(path)
-    if (bytes === undefined) throw ariFail(404, 'Recording not found')
-    return bytes
+    if (path === undefined || bytes === undefined) throw ariFail(404, 'Recording not found')
+    return { bytes, growing: this.monitors.writing(path) }
   }
 
   /** Removed off the event loop: a call center deletes every recording it has copied, three a call. */

@@ -1,7 +1,7 @@
 // ARI commands over real HTTP against the simulator on loopback: deadlines and resets.
 import t from 'tap'
 import { AriRest, type AriCommand } from '../../src/asterisk/ari-rest.js'
-import { startSim } from '../sim/helpers.js'
+import { EventStream, amiSession, bridgedCall, startSim } from '../sim/helpers.js'
 import { until } from '../helpers/world.js'
 import { VirtualClock } from '../helpers/virtual-clock.js'
 
@@ -71,4 +71,23 @@ t.test('a create whose first send went through counts as done when its repeat fi
   await t.resolves(ari.send(createBridge('b-made', 'any-reset')))
   t.equal(ari.repeated, 1)
   await t.rejects(ari.send(createBridge('b-made', 'any-reset')), { message: /409 Bridge with id/ }, 'a plain second create is still refused')
+})
+
+t.test('a file Asterisk is still writing arrives longer than announced: the copy is the announced bytes, and no later command reads the rest', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101', { behaviour: { kind: 'answer', afterMs: 5 } })
+  const { caller } = await bridgedCall(sim, await EventStream.open(sim))
+  const ami = await amiSession(t, sim)
+  ami.send(`Action: MixMonitor\r\nActionID: m1\r\nChannel: ${caller}\r\nFile: ../recording/grow-mixed.wav\r\n\r\n`)
+  await ami.reply('m1')
+  const ari = rest(t, sim.ariUrl)
+  const file: AriCommand = { command: 'get recording', target: 'grow-mixed', method: 'GET', path: 'recordings/stored/grow-mixed/file', repeat: 'any-reset', raw: true }
+  for (let i = 0; i < 3; i++) {
+    const bytes = await ari.send(file) as Buffer
+    t.equal(bytes.length, 44, `fetch ${i + 1}: the open WAV header Asterisk announced, not what followed it`)
+    t.equal(bytes.toString('latin1', 0, 4), 'RIFF')
+    const channels = await ari.send(listChannels) as unknown[]
+    t.equal(channels.length, 2, `the command after fetch ${i + 1} reads its own answer`)
+  }
+  t.equal(ari.repeated, 0, 'nothing was cut and sent again')
 })

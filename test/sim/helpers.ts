@@ -1,5 +1,6 @@
 // Test helpers for the simulator: a started sim, a raw ARI event stream and a small REST client.
 import { mkdtempSync, rmSync } from 'node:fs'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
@@ -122,4 +123,23 @@ export async function bridgedCall (sim: Simulator, ev: EventStream): Promise<{ c
   const legs = await callerOperatorAndBridge(sim, ev)
   await ari(sim, 'POST', `/bridges/${legs.bridgeId}/addChannel?channel=${legs.caller},${legs.operator}`)
   return legs
+}
+
+/** A logged-in raw AMI session: each action's reply block, by ActionID. */
+export async function amiSession (t: { teardown (fn: () => void): void }, sim: Simulator): Promise<{ send: (block: string) => void, reply: (id: string) => Promise<string>, text: () => string }> {
+  const socket = connect(sim.amiPort, '127.0.0.1')
+  t.teardown(() => socket.destroy())
+  let text = ''
+  socket.setEncoding('utf8')
+  socket.on('data', (d: string) => { text += d })
+  socket.write('Action: Login\r\nActionID: login\r\nUsername: ringlead\r\nSecret: ringlead\r\n\r\n')
+  const reply = async (id: string): Promise<string> => {
+    let found: string | undefined
+    // The first block follows the banner line.
+    const blocks = (): string[] => text.split('\r\n\r\n').map((b) => b.slice(Math.max(0, b.indexOf('Response:'))))
+    await until(`AMI reply ${id}`, () => (found = blocks().find((b) => b.startsWith('Response:') && b.includes(`\r\nActionID: ${id}`))) !== undefined)
+    return `${found!}\r\n\r\n`
+  }
+  await reply('login')
+  return { send: (block) => socket.write(block), reply, text: () => text }
 }

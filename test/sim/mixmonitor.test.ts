@@ -5,30 +5,24 @@ import t from 'tap'
 import { wavComplete } from '../../src/calls/wav-duration.js'
 import type { Simulator } from '../../src/sim/simulator.js'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
-import { EventStream, SECONDS_MS, bridgedCall, sleep, startSim, until } from './helpers.js'
-
-/** A logged-in raw AMI session: each action's reply block, by ActionID. */
-async function amiSession (t: { teardown (fn: () => void): void }, sim: Simulator): Promise<{ send: (block: string) => void, reply: (id: string) => Promise<string>, text: () => string }> {
-  const socket = connect(sim.amiPort, '127.0.0.1')
-  t.teardown(() => socket.destroy())
-  let text = ''
-  socket.setEncoding('utf8')
-  socket.on('data', (d: string) => { text += d })
-  socket.write('Action: Login\r\nActionID: login\r\nUsername: ringlead\r\nSecret: ringlead\r\n\r\n')
-  const reply = async (id: string): Promise<string> => {
-    let found: string | undefined
-    // The first block follows the banner line.
-    const blocks = (): string[] => text.split('\r\n\r\n').map((b) => b.slice(Math.max(0, b.indexOf('Response:'))))
-    await until(`AMI reply ${id}`, () => (found = blocks().find((b) => b.startsWith('Response:') && b.includes(`\r\nActionID: ${id}`))) !== undefined)
-    return `${found!}\r\n\r\n`
-  }
-  await reply('login')
-  return { send: (block) => socket.write(block), reply, text: () => text }
-}
+import { EventStream, SECONDS_MS, amiSession, bridgedCall, sleep, startSim } from './helpers.js'
 
 async function stored (sim: Simulator, name: string): Promise<Buffer | null> {
   const res = await fetch(`${sim.ariUrl}/ari/recordings/stored/${name}/file?api_key=ringlead:ringlead`)
   return res.status === 200 ? Buffer.from(await res.arrayBuffer()) : null
+}
+
+/** One GET on a raw socket that Asterisk's server closes after answering: every byte it sent. */
+async function rawGet (sim: Simulator, name: string): Promise<{ announced: number; body: Buffer }> {
+  const { port } = new URL(sim.ariUrl)
+  const socket = connect(Number(port), '127.0.0.1')
+  const chunks: Buffer[] = []
+  socket.on('data', (d: Buffer) => chunks.push(d))
+  socket.write(`GET /ari/recordings/stored/${name}/file?api_key=ringlead:ringlead HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`)
+  await new Promise<void>((resolve, reject) => { socket.once('close', () => { resolve() }); socket.once('error', reject) })
+  const all = Buffer.concat(chunks)
+  const headEnd = all.indexOf('\r\n\r\n')
+  return { announced: Number(/content-length: (\d+)/i.exec(all.subarray(0, headEnd).toString('latin1'))?.[1]), body: all.subarray(headEnd + 4) }
 }
 
 const start = (id: string, channel: string, prefix: string): string =>
@@ -46,6 +40,8 @@ t.test('MixMonitor by uniqueid writes the three files as stored recordings; they
   t.ok(sim.mixMonitoring(caller))
   const open = await stored(sim, 'c1-caller')
   t.ok(open !== null && !wavComplete(open), 'the file exists while recording, its sizes not yet written')
+  const wire = await rawGet(sim, 'c1-caller')
+  t.ok(wire.body.length > wire.announced, `a file still written arrives longer than its Content-Length, as Asterisk reads it to its end (${wire.body.length} > ${wire.announced})`)
   await sleep(3 * SECONDS_MS)
   const name = sim.channels().find((c) => c.channelId === caller)!.name
   ami.send(`Action: StopMixMonitor\r\nActionID: s1\r\nChannel: ${name}\r\n\r\n`)
