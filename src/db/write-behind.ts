@@ -42,13 +42,18 @@ export function isBusy (err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
 }
 
+/** Each connection's own busy timeout, as opened (openDb sets it once). */
+const busyTimeouts = new WeakMap<Db['$client'], number>()
+
 /**
  * Runs `fn` with no busy wait on the connection (a background writer that must not stall the event
  * loop while another process holds the lock); SQLITE_BUSY reaches the caller at once.
  */
 export function withoutWaiting<T> (db: Db, fn: () => T): T {
   const sqlite = db.$client
-  const busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true }))
+  // Read once per connection: every pragma is a statement compiled anew.
+  let busyTimeoutMs = busyTimeouts.get(sqlite)
+  if (busyTimeoutMs === undefined) busyTimeouts.set(sqlite, busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true })))
   sqlite.pragma('busy_timeout = 0')
   try { return fn() } finally { sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`) }
 }

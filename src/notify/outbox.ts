@@ -25,9 +25,8 @@ import { outbox } from '../db/schema.js'
 import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
 import { randomId } from '../ids.js'
-import { signWebhook } from './webhook-signature.js'
 import { entry, type OutboxEntry, type OutboxState } from './outbox-entry.js'
-import { describeFailure, parseWebhookUrls, retryDelayMs, safeUrl, WebhookClient } from './webhook-http.js'
+import { describeFailure, eventHeaders, parseWebhookUrls, retryDelayMs, safeUrl, WebhookClient } from './webhook-http.js'
 
 export { parseWebhookUrls, retryDelayMs, safeUrl }
 export type { OutboxEntry, OutboxState }
@@ -61,15 +60,12 @@ export interface OutboxOptions {
   concurrency?: number
   /** Events claimed per URL in one pass; they are sent one after another, so the lease covers them all. */
   batchPerUrl?: number
-  /**
-   * Bus events are written through it: an event emitted while another process locks the database
-   * waits in its journal instead of holding up the emitter.
-   */
+  /** Bus events and delivery marks are written through it: while another process locks the database they wait in its journal. */
   writes?: WriteBehind
 }
 
 type NewRow = typeof outbox.$inferInsert
-
+type Delivered = { outboxId: string; atMs: number; attempts: number }
 type Row = typeof outbox.$inferSelect
 type Attempt =
   | { ok: true; status: number }
@@ -112,6 +108,7 @@ export class Outbox {
     // Ids are chosen before the write: a journaled write applied twice inserts nothing the second time.
     const insertOnce = insertByShape(this.db, outbox, { ignoreExisting: true })
     this.writes?.register('outbox.insert', (rows: NewRow[]) => { for (const row of rows) insertOnce(row) })
+    this.writes?.register('outbox.delivered', (marks: Delivered[]) => { for (const m of marks) this.delivered.run(m) })
     this.insertRow = insertByShape(this.db, outbox)
     this.delivered = this.db.update(outbox)
       .set({ state: 'delivered', deliveredAt: sql`${sql.placeholder('atMs')}`, attempts: sql`${sql.placeholder('attempts')}`, leaseUntil: null, lastError: null })
@@ -222,6 +219,8 @@ export class Outbox {
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.concurrency, queues.length) }, worker))
+    // The pass's outcomes are in the database when it resolves.
+    this.writes?.flushSoon()
     return totals
   }
 
@@ -316,40 +315,35 @@ export class Outbox {
 
   /** Sends one URL's claimed events in order; stops at the first failure and releases the rest. */
   private async deliverInOrder (rows: Row[], clockAt: () => number): Promise<{ delivered: number; failed: number }> {
-    let delivered = 0
-    for (const [i, row] of rows.entries()) {
-      if (this.stopping) {
-        this.record(() => { this.release(rows.slice(i)) })
-        return { delivered, failed: 0 }
+    // Delivered events are marked together when the URL's batch ends (one commit, not one each);
+    // a crash before that sends them again after their lease: at least once, as promised.
+    const marks: Delivered[] = []
+    try {
+      for (const [i, row] of rows.entries()) {
+        if (this.stopping) {
+          this.record(() => { this.release(rows.slice(i)) })
+          return { delivered: marks.length, failed: 0 }
+        }
+        const attempt = await this.post(row, clockAt)
+        const atMs = clockAt()
+        if (attempt.ok) {
+          marks.push({ outboxId: row.outboxId, atMs, attempts: row.attempts + 1 })
+          this.log.info({ ...logFields(row), status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
+          continue
+        }
+        this.record(() => { this.markFailed(row, attempt, atMs, this.log.child(logFields(row))) })
+        this.record(() => { this.release(rows.slice(i + 1)) })
+        return { delivered: marks.length, failed: 1 }
       }
-      const log = this.log.child({ eventId: row.eventId, type: row.type, outboxId: row.outboxId, url: safeUrl(row.url) })
-      const attempt = await this.post(row, clockAt)
-      const atMs = clockAt()
-      if (attempt.ok) {
-        this.record(() => { this.markDelivered(row, atMs) })
-        log.info({ status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
-        delivered++
-        continue
-      }
-      this.record(() => { this.markFailed(row, attempt, atMs, log) })
-      this.record(() => { this.release(rows.slice(i + 1)) })
-      return { delivered, failed: 1 }
+      return { delivered: marks.length, failed: 0 }
+    } finally {
+      if (marks.length > 0) this.markDelivered(marks)
     }
-    return { delivered, failed: 0 }
   }
 
   private async post (row: Row, clockAt: () => number): Promise<Attempt> {
-    const timestamp = Math.floor(clockAt() / 1000)
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'ringlead-webhooks/1',
-      'x-ringlead-event': row.type,
-      'x-ringlead-event-id': row.eventId,
-      'x-ringlead-timestamp': String(timestamp)
-    }
-    if (this.config.secret !== '') headers['x-ringlead-signature'] = signWebhook(this.config.secret, timestamp, row.payload)
     try {
-      const { status, text } = await this.client.post(row.url, headers, row.payload, this.config.timeoutMs, errorBodyChars)
+      const { status, text } = await this.client.post(row.url, eventHeaders(row, this.config.secret, clockAt()), row.payload, this.config.timeoutMs, errorBodyChars)
       if (status >= 200 && status < 300) return { ok: true, status }
       return { ok: false, status, error: `HTTP ${status}${text === '' ? '' : `: ${text}`}` }
     } catch (err) {
@@ -357,9 +351,14 @@ export class Outbox {
     }
   }
 
-  private markDelivered (row: Row, atMs: number): void {
-    // Delivered is delivered, whoever's lease: no guard on leaseUntil here.
-    this.delivered.run({ outboxId: row.outboxId, atMs, attempts: row.attempts + 1 })
+  private markDelivered (marks: Delivered[]): void {
+    // Delivered is delivered, whoever's lease: no guard on leaseUntil here. Through the write-behind
+    // they land with the turn's other writes, or wait in its journal while the database is locked.
+    if (this.writes !== null) {
+      this.writes.later({ kind: 'outbox.delivered', args: marks })
+      return
+    }
+    this.record(() => { this.db.$client.transaction(() => { for (const m of marks) this.delivered.run(m) })() })
   }
 
   private markFailed (row: Row, attempt: Extract<Attempt, { ok: false }>, atMs: number, log: Logger): void {
@@ -391,6 +390,9 @@ export class Outbox {
     return row?.n ?? 0
   }
 }
+
+/** What a delivery's log lines carry (the URL without its secrets). */
+const logFields = (row: Row) => ({ eventId: row.eventId, type: row.type, outboxId: row.outboxId, url: safeUrl(row.url) })
 
 /** The row is still ours: delivering under the lease we took. */
 const ours = (row: Row) => and(eq(outbox.outboxId, row.outboxId), eq(outbox.state, 'delivering'), eq(outbox.leaseUntil, row.leaseUntil ?? -1))

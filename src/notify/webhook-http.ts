@@ -3,6 +3,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import { InvalidInput } from '../errors.js'
 import type { Config } from '../config.js'
+import { signWebhook } from './webhook-signature.js'
 
 const jitterShare = 0.2
 
@@ -31,6 +32,20 @@ export function safeUrl (url: string): string {
   } catch {
     return '[not a URL]'
   }
+}
+
+/** The headers of one event's POST, signed when a secret is set (the timestamp is in the signature). */
+export function eventHeaders (event: { type: string; eventId: string; payload: string }, secret: string, nowMs: number): Record<string, string> {
+  const timestamp = Math.floor(nowMs / 1000)
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'ringlead-webhooks/1',
+    'x-ringlead-event': event.type,
+    'x-ringlead-event-id': event.eventId,
+    'x-ringlead-timestamp': String(timestamp)
+  }
+  if (secret !== '') headers['x-ringlead-signature'] = signWebhook(secret, timestamp, event.payload)
+  return headers
 }
 
 class ReusedSocketCut extends Error {

@@ -4,7 +4,7 @@ import { createServer, type Socket } from 'node:net'
 import t from 'tap'
 import { AriLink } from '../../src/asterisk/ari-link.js'
 import { AmiLink, READ_EVENTS_FILTER } from '../../src/asterisk/ami-link.js'
-import { UNREAD_EVENTS } from '../../src/asterisk/event-filter.js'
+import { READ_EVENTS } from '../../src/asterisk/event-filter.js'
 import { ari, startSim } from '../sim/helpers.js'
 import { testLog, until } from '../helpers/world.js'
 import { VirtualClock } from '../helpers/virtual-clock.js'
@@ -101,15 +101,25 @@ t.test('on every connect the events ringlead never reads are turned off at Aster
   t.teardown(() => link.stop())
   const disallowed = async (): Promise<unknown> => (await ari(sim, 'GET', '/applications/ringlead')).body
   await link.start()
-  await until('the filter is set', async () => ((await disallowed()) as { events_disallowed: unknown[] }).events_disallowed.length > 0)
-  t.match(await disallowed(), { events_allowed: [], events_disallowed: UNREAD_EVENTS.map((type) => ({ type })) })
+  await until('the filter is set', async () => ((await disallowed()) as { events_allowed: unknown[] }).events_allowed.length > 0)
+  t.same((await disallowed() as { events_allowed: unknown[] }).events_allowed, READ_EVENTS.map((type) => ({ type })))
+  t.same((await disallowed() as { events_disallowed: unknown[] }).events_disallowed, [])
   // Cleared, as a restarted Asterisk would have it: the next connect sets it again.
   await ari(sim, 'PUT', '/applications/ringlead/eventFilter', '')
   const back = new Promise((resolve) => link.once('connected', resolve))
   sim.dropWebSockets()
   await back
-  await until('set again', async () => ((await disallowed()) as { events_disallowed: unknown[] }).events_disallowed.length > 0)
+  await until('set again', async () => ((await disallowed()) as { events_allowed: unknown[] }).events_allowed.length > 0)
   t.pass()
+})
+
+t.test('the event filter allows every event type the ARI router reads, and only those', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const source = readFileSync(new URL('../../src/asterisk/ari-link.ts', import.meta.url), 'utf8')
+  const router = source.slice(source.indexOf('private route ('), source.indexOf('private toLeg ('))
+  const routed = [...router.matchAll(/case '([A-Za-z]+)'/g)].map((m) => m[1])
+  t.ok(routed.length >= 10, `the router's cases were found (${routed.length})`)
+  t.same([...routed, 'ApplicationReplaced'].sort(), [...READ_EVENTS].sort())
 })
 
 t.test('AMI: after login the session is filtered to the events ringlead reads', async (t) => {

@@ -1,6 +1,7 @@
 // Callers waiting when nobody is free, end to end in the simulator.
 import t, { type Test } from 'tap'
 import { startWorld, until, type World } from '../helpers/world.js'
+import { EventStream } from '../sim/helpers.js'
 
 const queueOn = { enabled: true, maxWaitSeconds: 30, announceEverySeconds: 0.5, pollMs: 50 }
 
@@ -53,11 +54,14 @@ t.test('an operator who answers during a position announcement gets the caller a
   // The announcement opens with a prompt of 12,000 protocol seconds (10 minutes here): only
   // stopping it lets the caller into the bridge.
   const { w, first } = await busyShop(t, {}, 2, { 'ringlead/queue-position': 12_000 })
+  // ringlead's app filters out the bridge events it never reads: a watcher of its own sees them.
+  const watch = await EventStream.open(w.sim, 'app=test-watch&subscribeAll=true')
+  t.teardown(() => { watch.close() })
   const second = w.sim.placeCall({ from: '+79030000002', did: '74950000000' })
   await until('position being announced', () => w.sim.heard(second.channelId).includes('sound:ringlead/queue-position'))
   w.sim.hangup(first.channelId)
   await until('second caller talking to the operator', () => w.sim.bridges().some((b) => b.channelIds.includes(second.channelId) && b.channelIds.length === 2), 30_000)
-  const order = w.sim.wire.events().map((e) => e.body).flatMap((b) => {
+  const order = w.sim.wire.events().filter((e) => e.application === 'test-watch').map((e) => e.body).flatMap((b) => {
     if (b.type === 'PlaybackFinished' && (b.playback as { media_uri: string }).media_uri === 'sound:ringlead/queue-position') return ['announcement finished']
     if (b.type === 'ChannelEnteredBridge' && (b.channel as { id: string }).id === second.channelId) return ['caller entered']
     return []

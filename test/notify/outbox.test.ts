@@ -312,3 +312,47 @@ t.test('subscribes to only the bus events it is told to', async (t) => {
   bus.emit('call.started', { callId: 'call_1', callerPhone: null, did: '74950000000', source: null, categoryId: null, startedAt: t0 })
   t.equal(w.rows().length, 0)
 })
+
+t.test('a batch\'s delivery marks wait in the write journal while another process locks the database, then land: nothing is sent twice', async (t) => {
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { join } = await import('node:path')
+  const { tmpdir } = await import('node:os')
+  const { default: Database } = await import('better-sqlite3')
+  const { WriteBehind } = await import('../../src/db/write-behind.js')
+  const { VirtualClock } = await import('../helpers/virtual-clock.js')
+  const dir = mkdtempSync(join(tmpdir(), 'rl-outbox-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const db = openDb(join(dir, 'db.sqlite'), 50)
+  t.teardown(() => { db.$client.close() })
+  const clock = new VirtualClock(t0)
+  const writes = new WriteBehind({ db, journalPath: join(dir, 'writes.journal'), clock, log: pino({ level: 'silent' }) })
+  const receiver = await startReceiver({ secret, nowSeconds: () => Math.floor(clock.now() / 1000) })
+  t.teardown(() => receiver.close())
+  const config = loadConfig({}, { webhooks: { urls: receiver.url('/crm'), secret, timeoutMs: 1500, pumpEveryMs: 10 } }).webhooks
+  let seq = 0
+  const outbox = new Outbox({ db, config, log: pino({ level: 'silent' }), now: () => clock.now(), newId: (p) => `${p}_${++seq}`, writes })
+  const sent = [outbox.enqueue('call.started', { callId: 'c1' }), outbox.enqueue('call.ended', { callId: 'c1' }), outbox.enqueue('lead.created', { leadId: 'l1' })]
+  const states = (): unknown[] => (db.$client.prepare('select state from outbox order by rowid').all() as Array<{ state: string }>).map((r) => r.state)
+
+  t.match(await outbox.deliverDue(clock.now()), { claimed: 3, delivered: 3 })
+  t.same(states(), ['delivered', 'delivered', 'delivered'], 'marked when the pass resolves')
+
+  const more = [outbox.enqueue('call.started', { callId: 'c2' }), outbox.enqueue('call.ended', { callId: 'c2' })]
+  const other = new Database(join(dir, 'db.sqlite'))
+  other.exec('BEGIN IMMEDIATE') // another process holds the write lock
+  t.match(await outbox.deliverDue(clock.now()), { claimed: 0 }, 'the lock holds the claim off, as before')
+  other.exec('COMMIT')
+  // The lock comes back while the batch is in flight: the marks cannot land.
+  const pass = outbox.deliverDue(clock.now())
+  await new Promise<void>((resolve) => { const wait = (): void => { if (receiver.requests.length >= 4) { other.exec('BEGIN IMMEDIATE'); resolve() } else setImmediate(wait) }; wait() })
+  t.match(await pass, { claimed: 2, delivered: 2 })
+  t.same(states().slice(3), ['delivering', 'delivering'], 'locked: not in the database yet')
+  t.equal(writes.pending, 1, 'kept in the journal')
+  other.exec('COMMIT')
+  other.close()
+  await clock.advance(100)
+  t.same(states().slice(3), ['delivered', 'delivered'], 'landed once the lock was gone')
+  t.equal(writes.pending, 0)
+  t.match(await outbox.deliverDue(clock.now() + outbox.leaseMs + 1), { claimed: 0 }, 'nothing to send again after the lease')
+  t.same(receiver.requests.map((r) => r.eventId), [...sent, ...more], 'each event sent once')
+})
