@@ -59,11 +59,14 @@ if (settings === null) {
     const res = await lab.daemon.app.inject({ method: 'GET', url: '/api/health' })
     t.equal(res.statusCode, 200)
     t.match(res.json(), { status: 'ok', ari: 'connected', ami: 'connected', asterisk: 'real', activeCalls: 0 })
-    // The events ringlead never reads are turned off at Asterisk once the app is connected.
+    // Only the events ringlead reads are let through at Asterisk once the app is connected.
     const { ariRequest } = await import('./lab.js')
-    const app = async (): Promise<{ events_disallowed: Array<{ type: string }> }> => (await ariRequest<{ events_disallowed: Array<{ type: string }> }>(settings, 'GET', `/applications/${lab.daemon.config.ari.app}`)).body
-    await until('the event filter is set', async () => (await app()).events_disallowed.length > 0)
-    t.same((await app()).events_disallowed.map((e) => e.type), ['ChannelVarset', 'ChannelConnectedLine', 'ChannelCallerId', 'ChannelDialplan'])
+    const { READ_EVENTS } = await import('../../../src/asterisk/event-filter.js')
+    type Filter = { events_allowed: Array<{ type: string }>, events_disallowed: Array<{ type: string }> }
+    const app = async (): Promise<Filter> => (await ariRequest<Filter>(settings, 'GET', `/applications/${lab.daemon.config.ari.app}`)).body
+    await until('the event filter is set', async () => (await app()).events_allowed.length > 0)
+    t.same((await app()).events_allowed.map((e) => e.type), [...READ_EVENTS])
+    t.same((await app()).events_disallowed, [])
   })
 
   t.test('an answered call is bridged, recorded per party and told whole by GET /api/calls/:id', async (t) => {
