@@ -214,7 +214,7 @@ export class CallsRepo {
 
   /** After a call: remember who served the customer and when. */
   rememberCustomerCall (customerId: string, operatorId: string | null, atMs: number): void {
-    this.writes.submit({ kind: 'customers.remember', args: { customerId, operatorId, atMs } })
+    this.writes.later({ kind: 'customers.remember', args: { customerId, operatorId, atMs } })
   }
 
   /** A category's routing overrides, for a call whose category a voice menu chose. */

@@ -147,7 +147,9 @@ t.test('a write made at once takes the turn\'s waiting writes into its own trans
   transactions = 0
   r.repo.updateCall('call_1', { status: 'answered', endedAt: 9000 })
   r.repo.rememberCustomerCall('cus_missing', 'op_1', 9000)
-  t.equal(transactions, 1, 'the update waiting for the end of the turn and the customer write: one transaction')
+  t.equal(transactions, 0, 'the call\'s final update and the customer\'s last call wait for the end of the turn')
+  r.repo.interruptAttempts('call_1', 9000)
+  t.equal(transactions, 1, 'the waiting writes and the write made at once: one transaction')
   await endOfTurn()
   t.equal(transactions, 1, 'nothing left for the end of the turn')
   t.equal(r.repo.call('call_1')?.status, 'answered')

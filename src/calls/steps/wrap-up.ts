@@ -74,12 +74,12 @@ export async function finish (ctx: CallContext, status: CallStatus): Promise<Cal
   const endReason = ctx.problem ?? endReasonOf(ctx, status)
   if (operatorId) board.talkEnded(operatorId, talkMs)
   else if (ctx.talkingOnBoard !== null) board.talkAborted(ctx.talkingOnBoard)
-  repo.transaction(() => {
-    repo.updateCall(ctx.callId, {
-      status, endedAt, talkMs, ringMs: (ctx.answeredAt ?? endedAt) - ctx.startedAt, hangupBy: ctx.hangupBy, endReason
-    })
-    if (f.customer) repo.rememberCustomerCall(f.customer.customerId, operatorId, endedAt)
+  // Landed at the end of this turn, or with the outcome's transaction when call.ended goes out in
+  // this turn (nothing to wait for: no recording): one commit for the whole end of the call.
+  repo.updateCall(ctx.callId, {
+    status, endedAt, talkMs, ringMs: (ctx.answeredAt ?? endedAt) - ctx.startedAt, hangupBy: ctx.hangupBy, endReason
   })
+  if (f.customer) repo.rememberCustomerCall(f.customer.customerId, operatorId, endedAt)
   ctx.log.info({ status, talkMs, hangupBy: ctx.hangupBy }, 'call ended')
   const recordings = ctx.answered ? await ctx.recorder.settle() : []
   const event: CallEnded = {
