@@ -137,23 +137,28 @@ export class CallRecorder {
     }
   }
 
-  /** After the call: wait for Asterisk to finish the files, then keep local copies. */
+  /**
+   * After the call: wait for Asterisk to finish the files, then keep local copies. The rows say so
+   * together once every file is settled: in the turn call.ended goes out, so they land in the
+   * outcome's commit instead of one commit per file. Asterisk's copies go after that.
+   */
   async settle (): Promise<Array<{ kind: Kind; name: string }>> {
     await this.stopMixMonitor()
     const out: Array<{ kind: Kind; name: string }> = []
+    const rows: Array<() => void> = []
     await Promise.all(this.tracks.map(async (t) => {
       const event = t.finished === null ? null : await withDeadline(this.deps.clock, this.deps.settleMs, t.finished, () => null)
       t.unwatch()
       const endedAt = this.deps.clock.now()
       if (event?.kind === 'failed') {
-        this.deps.repo.updateRecording(t.recordingId, { status: 'failed', error: event.problem, endedAt })
+        rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status: 'failed', error: event.problem, endedAt }) })
         return
       }
       const durationMs = event?.kind === 'finished' && event.durationSeconds !== null ? event.durationSeconds * 1000 : null
       const notStored = (err: unknown, status: 'done' | 'missing'): void => {
         const message = (err as Error).message
         this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
-        this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt })
+        rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt }) })
       }
       let bytes: Buffer
       try {
@@ -164,14 +169,17 @@ export class CallRecorder {
       }
       try {
         const saved = await this.deps.store.save(t.name, endedAt, bytes)
-        this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
+        rows.push(() => {
+          this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
+          if (this.deps.recording.keepInAsterisk !== true) this.deps.recording.copies.drop(t.name)
+        })
         out.push({ kind: t.kind, name: t.name })
-        if (this.deps.recording.keepInAsterisk !== true) this.deps.recording.copies.drop(t.name)
       } catch (err) {
         // Asterisk finished the file (we hold it): only the local copy failed.
         notStored(err, 'done')
       }
     }))
+    for (const write of rows) write()
     return out
   }
 
