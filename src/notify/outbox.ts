@@ -67,9 +67,7 @@ export interface OutboxOptions {
 type NewRow = typeof outbox.$inferInsert
 type Delivered = { outboxId: string; atMs: number; attempts: number }
 type Row = typeof outbox.$inferSelect
-type Attempt =
-  | { ok: true; status: number }
-  | { ok: false; status: number | null; error: string }
+type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string }
 
 const errorBodyChars = 200
 const live = ['pending', 'delivering'] as const
@@ -91,7 +89,10 @@ export class Outbox {
   /** Set while stop() waits: the pass in flight sends nothing more. */
   private stopping = false
   private readonly insertRow: (row: NewRow) => number
+  /** The pump's statements, prepared once: it claims and marks on every pass. */
   private readonly delivered
+  private readonly head
+  private readonly claim
   private readonly client = new WebhookClient()
 
   constructor (opts: OutboxOptions) {
@@ -110,6 +111,12 @@ export class Outbox {
     this.writes?.register('outbox.insert', (rows: NewRow[]) => { for (const row of rows) insertOnce(row) })
     this.writes?.register('outbox.delivered', (marks: Delivered[]) => { for (const m of marks) this.delivered.run(m) })
     this.insertRow = insertByShape(this.db, outbox)
+    this.head = this.db.select().from(outbox)
+      .where(and(eq(outbox.url, sql.placeholder('url')), inArray(outbox.state, live)))
+      .orderBy(asc(outbox.createdAt), sql`rowid`)
+      .limit(this.batchPerUrl).prepare()
+    this.claim = this.db.update(outbox).set({ state: 'delivering', leaseUntil: sql`${sql.placeholder('leaseUntil')}` })
+      .where(eq(outbox.outboxId, sql.placeholder('outboxId'))).prepare()
     this.delivered = this.db.update(outbox)
       .set({ state: 'delivered', deliveredAt: sql`${sql.placeholder('atMs')}`, attempts: sql`${sql.placeholder('attempts')}`, leaseUntil: null, lastError: null })
       .where(and(eq(outbox.outboxId, sql.placeholder('outboxId')), inArray(outbox.state, live))).prepare()
@@ -231,25 +238,19 @@ export class Outbox {
    */
   claimDue (nowMs: number): Row[] {
     const leaseUntil = nowMs + this.leaseMs
-    return this.db.transaction((tx) => {
+    return this.db.$client.transaction(() => {
       const claimed: Row[] = []
       for (const url of this.urls) {
-        const head = tx.select().from(outbox)
-          .where(and(eq(outbox.url, url), inArray(outbox.state, live)))
-          .orderBy(asc(outbox.createdAt), sql`rowid`)
-          .limit(this.batchPerUrl).all()
         const due: Row[] = []
-        for (const row of head) {
+        for (const row of this.head.all({ url })) {
           if (row.nextAttemptAt > nowMs || (row.leaseUntil !== null && row.leaseUntil >= nowMs)) break
           due.push(row)
         }
-        if (due.length === 0) continue
-        tx.update(outbox).set({ state: 'delivering', leaseUntil })
-          .where(inArray(outbox.outboxId, due.map((r) => r.outboxId))).run()
+        for (const row of due) this.claim.run({ outboxId: row.outboxId, leaseUntil })
         claimed.push(...due.map((r) => ({ ...r, state: 'delivering', leaseUntil })))
       }
       return claimed
-    }, { behavior: 'immediate' })
+    }).immediate()
   }
 
   /** The pump never waits on a database another process locked: it tries again on its next pass. */
