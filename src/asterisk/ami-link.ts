@@ -70,6 +70,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private readonly clock: Clock
   private readonly health: LinkHealth
   private actionSeq = 0
+  private refreshing: Promise<void> | null = null
+  private refreshAgain: Promise<void> | null = null
 
   constructor (private readonly opts: AmiLinkOptions) {
     super()
@@ -183,8 +185,24 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     }
   }
 
-  /** Ask Asterisk for every device and contact state; answers arrive as the usual events. */
-  async refreshStates (): Promise<void> {
+  /**
+   * Ask Asterisk for every device and contact state; answers arrive as the usual events. Asked
+   * again while a refresh runs, one more follows it for all who asked: operators added one by one
+   * (an import of hundreds) would otherwise each list every device, hundreds of events apiece.
+   */
+  refreshStates (): Promise<void> {
+    if (this.refreshing === null) {
+      this.refreshing = this.listStates().finally(() => { this.refreshing = null })
+      return this.refreshing
+    }
+    this.refreshAgain ??= this.refreshing.catch(() => undefined).then(() => {
+      this.refreshAgain = null
+      return this.refreshStates()
+    })
+    return this.refreshAgain
+  }
+
+  private async listStates (): Promise<void> {
     // Each list stands alone: DeviceStateList needs res_manager_devicestate, and Asterisk answers
     // PJSIPShowContacts with an error when only static contacts exist ("No Contacts found").
     const results = await Promise.allSettled([this.action({ action: 'DeviceStateList' }), this.action({ action: 'PJSIPShowContacts' })])

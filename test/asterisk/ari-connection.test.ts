@@ -140,3 +140,21 @@ t.test('AMI: after login the session is filtered to the events ringlead reads', 
   t.notOk(seen.has('Newchannel') || seen.has('Newstate'), `only what ringlead reads: ${[...seen].join(', ')}`)
   t.match(READ_EVENTS_FILTER, /DeviceStateChange/)
 })
+
+t.test('AMI: state refreshes asked while one runs become one more, not one each', async (t) => {
+  const { sim } = await startSim(t)
+  for (const ep of ['101', '102', '103']) sim.addEndpoint(ep)
+  const link = new AmiLink({ host: '127.0.0.1', port: sim.amiPort, user: 'ringlead', secret: 'ringlead', log: testLog })
+  t.teardown(() => { link.stop() })
+  let lists = 0
+  link.on('event', (e) => { if (String(e.event) === 'DeviceStateListComplete') lists++ })
+  await link.start()
+  await until('the refresh at connect', () => lists === 1)
+  await link.refreshStates() // after this one (or with it) nothing is running
+  lists = 0
+  // Ten operators added one after another: each asks for a refresh.
+  await Promise.all(Array.from({ length: 10 }, () => link.refreshStates()))
+  t.equal(lists, 2, 'the one running and one more for the nine asked meanwhile')
+  await link.refreshStates()
+  t.equal(lists, 3, 'asked when none runs: at once')
+})
