@@ -183,7 +183,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     if (what !== 'operators') return
     board.reload()
     // A new or changed phone: ask Asterisk for its state instead of guessing.
-    if (amiLink?.connected) void amiLink.refreshStates().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
+    if (amiLink?.connected) void amiLink.refreshSoon().catch((err: Error) => { log.warn({ err: err.message }, 'AMI state refresh failed') })
   })
   const ari = new AriLink({
     url: ariUrl, user: config.ari.user, password: config.ari.password, app: config.ari.app, log,

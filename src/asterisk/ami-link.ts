@@ -72,6 +72,7 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private actionSeq = 0
   private refreshing: Promise<void> | null = null
   private refreshAgain: Promise<void> | null = null
+  private refreshLater: Promise<void> | null = null
 
   constructor (private readonly opts: AmiLinkOptions) {
     super()
@@ -187,8 +188,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
 
   /**
    * Ask Asterisk for every device and contact state; answers arrive as the usual events. Asked
-   * again while a refresh runs, one more follows it for all who asked: operators added one by one
-   * (an import of hundreds) would otherwise each list every device, hundreds of events apiece.
+   * again while a refresh runs, one more follows it for all who asked: each refresh lists every
+   * device, hundreds of events with hundreds of operators.
    */
   refreshStates (): Promise<void> {
     if (this.refreshing === null) {
@@ -200,6 +201,20 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
       return this.refreshStates()
     })
     return this.refreshAgain
+  }
+
+  /**
+   * A refresh `afterMs` from now, shared by everyone who asks until it starts: operators added one
+   * after another through the API (each answered in a few ms) then cost one list, not one each.
+   */
+  refreshSoon (afterMs = 250): Promise<void> {
+    this.refreshLater ??= new Promise<void>((resolve, reject) => {
+      this.clock.setTimeout(() => {
+        this.refreshLater = null
+        this.refreshStates().then(resolve, reject)
+      }, afterMs)
+    })
+    return this.refreshLater
   }
 
   private async listStates (): Promise<void> {

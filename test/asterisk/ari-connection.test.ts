@@ -158,3 +158,23 @@ t.test('AMI: state refreshes asked while one runs become one more, not one each'
   await link.refreshStates()
   t.equal(lists, 3, 'asked when none runs: at once')
 })
+
+t.test('AMI: refreshes asked within a moment of each other (operators added one by one) share one list', async (t) => {
+  const { sim } = await startSim(t)
+  sim.addEndpoint('101')
+  const clock = new VirtualClock()
+  const link = new AmiLink({ host: '127.0.0.1', port: sim.amiPort, user: 'ringlead', secret: 'ringlead', log: testLog, clock })
+  t.teardown(() => { link.stop() })
+  let lists = 0
+  link.on('event', (e) => { if (String(e.event) === 'DeviceStateListComplete') lists++ })
+  await link.start()
+  await until('the refresh at connect', () => lists === 1)
+  await link.refreshStates()
+  lists = 0
+  const asked = Array.from({ length: 10 }, () => link.refreshSoon(250))
+  await clock.advance(249)
+  t.equal(lists, 0, 'not before the moment is up')
+  await clock.advance(1)
+  await Promise.all(asked)
+  t.equal(lists, 1, 'one list for all ten')
+})
