@@ -176,7 +176,8 @@ export class ConsoleFeed {
     if (lastId >= this.nextId) return null // an id from before a restart
     const first = this.log[0]
     if (lastId === this.nextId - 1) return []
-    if (first === undefined || first.id > lastId + 1) return null
+    // The log holds up to twice the backlog (see push); only the backlog is replayed.
+    if (first === undefined || Math.max(first.id, this.nextId - this.deps.backlog) > lastId + 1) return null
     return this.log.slice(lastId + 1 - first.id)
   }
 
@@ -288,7 +289,8 @@ export class ConsoleFeed {
   private push (body: FeedEventBody): void {
     const event = { ...body, id: this.nextId++ } as FeedEvent
     this.log.push(event)
-    if (this.log.length > this.deps.backlog) this.log.splice(0, this.log.length - this.deps.backlog)
+    // Trimmed by halves: dropping the oldest at every push moved the whole log (2,000 events) each time.
+    if (this.log.length >= 2 * this.deps.backlog) this.log.splice(0, this.log.length - this.deps.backlog)
     for (const listener of this.listeners) listener(event)
   }
 }

@@ -119,6 +119,13 @@ t.test('replays what a reconnecting client missed, and asks for a snapshot when 
   t.same(feed.since(last - 2)?.map((e) => e.id), [last - 1, last])
   t.equal(feed.since(last - 4), null, 'the log keeps only the last 3')
   t.equal(feed.since(last + 10), null, 'an id from before a restart')
+  for (let i = 5; i < 50; i++) {
+    ops[1]!.state = i % 2 === 0 ? 'wrap_up' : 'talking'
+    bus.emit('operator.state', { operatorId: 'op_2', state: ops[1]!.state, reason: '', atMs: i })
+  }
+  const later = feed.snapshot().lastEventId
+  t.same(feed.since(later - 3)?.map((e) => e.id), [later - 2, later - 1, later], 'many events on: still the last 3')
+  t.equal(feed.since(later - 4), null)
 })
 
 t.test('the customer-card event is addressed to the operator whose phone rings', async (t) => {
