@@ -73,6 +73,7 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private refreshing: Promise<void> | null = null
   private refreshAgain: Promise<void> | null = null
   private refreshLater: Promise<void> | null = null
+  private cancelRefreshLater: (() => void) | null = null
 
   constructor (private readonly opts: AmiLinkOptions) {
     super()
@@ -98,6 +99,8 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   stop (): void {
     this.stopped = true
     this.cancelRetry?.()
+    this.cancelRefreshLater?.()
+    this.cancelRefreshLater = null
     this.health.stopped()
     const m = this.manager
     this.manager = null
@@ -209,10 +212,13 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
    */
   refreshSoon (afterMs = 250): Promise<void> {
     this.refreshLater ??= new Promise<void>((resolve, reject) => {
-      this.clock.setTimeout(() => {
+      const cancel = this.clock.setTimeout(() => {
         this.refreshLater = null
+        this.cancelRefreshLater = null
         this.refreshStates().then(resolve, reject)
       }, afterMs)
+      // Stopped before it starts: there is nothing left to refresh.
+      this.cancelRefreshLater = () => { cancel(); this.refreshLater = null; resolve() }
     })
     return this.refreshLater
   }

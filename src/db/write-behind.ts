@@ -45,15 +45,20 @@ export function isBusy (err: unknown): boolean {
 /** Each connection's own busy timeout, as opened (openDb sets it once). */
 const busyTimeouts = new WeakMap<Db['$client'], number>()
 
+/** Read once per connection: every pragma is a statement compiled anew. */
+function busyTimeoutOf (sqlite: Db['$client']): number {
+  let ms = busyTimeouts.get(sqlite)
+  if (ms === undefined) busyTimeouts.set(sqlite, ms = Number(sqlite.pragma('busy_timeout', { simple: true })))
+  return ms
+}
+
 /**
  * Runs `fn` with no busy wait on the connection (a background writer that must not stall the event
  * loop while another process holds the lock); SQLITE_BUSY reaches the caller at once.
  */
 export function withoutWaiting<T> (db: Db, fn: () => T): T {
   const sqlite = db.$client
-  // Read once per connection: every pragma is a statement compiled anew.
-  let busyTimeoutMs = busyTimeouts.get(sqlite)
-  if (busyTimeoutMs === undefined) busyTimeouts.set(sqlite, busyTimeoutMs = Number(sqlite.pragma('busy_timeout', { simple: true })))
+  const busyTimeoutMs = busyTimeoutOf(sqlite)
   sqlite.pragma('busy_timeout = 0')
   try { return fn() } finally { sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`) }
 }
@@ -75,7 +80,7 @@ export class WriteBehind {
 
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
-    this.busyTimeoutMs = Number(this.sqlite.pragma('busy_timeout', { simple: true }))
+    this.busyTimeoutMs = busyTimeoutOf(this.sqlite)
   }
 
   /** Names a kind of write and how to apply it (and what to do once it is committed). */
