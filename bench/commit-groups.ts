@@ -12,57 +12,63 @@ import { printFigures } from './stats.js'
 
 const tables = ['calls', 'call_attempts', 'customers', 'leads', 'lead_events', 'escalations', 'outbox'] as const
 type Table = typeof tables[number]
-type Variant = 'four commits a call' | 'one commit a call' | 'four calls a commit' | 'sixteen calls a commit'
+/** How a run commits: several calls' rows in one transaction, or each call's rows split as the daemon splits them. */
+interface Variant { name: string; callsPerCommit: number; split: boolean }
+const variants: Variant[] = [
+  { name: 'four commits a call', callsPerCommit: 1, split: true },
+  { name: 'one commit a call', callsPerCommit: 1, split: false },
+  { name: 'four calls a commit', callsPerCommit: 4, split: false },
+  { name: 'sixteen calls a commit', callsPerCommit: 16, split: false }
+]
 
-/** A database with `prefill` calls' rows, and an insert per table that fills every column. */
-function world (dir: string, name: string, prefill: number): { writeCall: (i: number, commits: 1 | 4) => void; inOne: (fn: () => void) => void; close: () => void } {
+/**
+ * A text value of row `i`, led by a hash of `i` so that keys land all over their indexes as the
+ * daemon's random ids do; the same `i` gives the same value (the call's update finds its row).
+ */
+const textOf = (table: string, column: string, i: number): string => `${(Math.imul(i + 1, 2654435761) >>> 0).toString(36)}-${table}-${column}-${i}`
+
+/** A database with `prefill` calls' rows, and a way to write call `i`'s rows as a variant does. */
+function world (dir: string, name: string, prefill: number): { write: (first: number, count: number, v: Variant) => void; close: () => void } {
   const db = openDb(join(dir, `${name}.db`))
   const sqlite = db.$client
   // Rows stand alone here: no parents to point at.
   sqlite.pragma('foreign_keys = OFF')
-  let salt = 0
   const insert = Object.fromEntries(tables.map((table): [Table, (i: number) => void] => {
     const columns = sqlite.pragma(`table_info(${table})`) as Array<{ name: string; type: string }>
     const stmt = sqlite.prepare(`INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
     const numeric = columns.map((c) => /INT|REAL/i.test(c.type))
-    // Text keys are random as the daemon's ids are, so each row lands on its own index pages.
-    return [table, (i) => { stmt.run(...columns.map((c, k) => numeric[k] ? 1_800_000_000_000 + i : `${table}-${c.name}-${i}-${(++salt * 2654435761 % 4294967296).toString(36)}`)) }]
+    return [table, (i) => { stmt.run(...columns.map((c, k) => numeric[k] ? 1_800_000_000_000 + i : textOf(table, c.name, i))) }]
   })) as Record<Table, (i: number) => void>
   const update = sqlite.prepare('UPDATE calls SET status = ?, ended_at = ? WHERE call_id = ?')
   const tx = (fn: () => void): void => { sqlite.transaction(fn).immediate() }
   const parts = (i: number): Array<() => void> => [
     () => { insert.calls(i); insert.call_attempts(i) },
     () => { insert.customers(i) },
-    () => { update.run('answered', 1, `calls-call_id-${i}`) },
+    () => { if (update.run('answered', 1, textOf('calls', 'call_id', i)).changes !== 1) throw new Error(`call ${i} not updated`) },
     () => { insert.leads(i); insert.lead_events(i); insert.escalations(i); insert.escalations(i + 1e7); insert.outbox(i); insert.outbox(i + 2e7); insert.outbox(i + 3e7) }
   ]
-  tx(() => { for (let i = 0; i < prefill; i++) for (const part of parts(i)) part() })
-  return {
-    writeCall: (i, commits) => { if (commits === 4) for (const part of parts(i)) tx(part); else for (const part of parts(i)) part() },
-    inOne: tx,
-    close: () => { sqlite.close() }
+  const write = (first: number, count: number, v: Variant): void => {
+    for (let i = first; i < first + count; i += v.callsPerCommit) {
+      if (v.split) for (const part of parts(i)) tx(part)
+      else tx(() => { for (let j = i; j < i + v.callsPerCommit; j++) for (const part of parts(j)) part() })
+    }
   }
+  write(0, prefill, { name: 'prefill', callsPerCommit: prefill, split: false })
+  return { write, close: () => { sqlite.close() } }
 }
 
 export function benchCommitGroups (rounds = 3, callsPerRun = 2000, prefill = 20_000): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-commits-'))
-  const variants: Variant[] = ['four commits a call', 'one commit a call', 'four calls a commit', 'sixteen calls a commit']
   const perCall = new Map<Variant, Array<{ user: number; system: number }>>(variants.map((v) => [v, []]))
   try {
     const worlds = new Map(variants.map((v, k) => [v, world(dir, `v${k}`, prefill)]))
     let next = prefill
     for (let round = 0; round < rounds; round++) {
       for (const variant of variants) {
-        const w = worlds.get(variant)!
-        const group = variant === 'four calls a commit' ? 4 : variant === 'sixteen calls a commit' ? 16 : 1
-        const first = next
-        next += callsPerRun
         const t0 = process.cpuUsage()
-        if (variant === 'four commits a call') for (let i = first; i < next; i++) w.writeCall(i, 4)
-        else {
-          for (let i = first; i < next; i += group) w.inOne(() => { for (let j = i; j < i + group; j++) w.writeCall(j, 1) })
-        }
+        worlds.get(variant)!.write(next, callsPerRun, variant)
         const used = process.cpuUsage(t0)
+        next += callsPerRun
         perCall.get(variant)!.push({ user: used.user / callsPerRun / 1000, system: used.system / callsPerRun / 1000 })
       }
     }
@@ -73,7 +79,7 @@ export function benchCommitGroups (rounds = 3, callsPerRun = 2000, prefill = 20_
   const out: Record<string, string> = {}
   for (const variant of variants) {
     const runs = perCall.get(variant)!
-    out[`${variant}: CPU ms per call, each round (user + system)`] = runs.map((r) => `${(r.user + r.system).toFixed(2)} (${r.user.toFixed(2)} + ${r.system.toFixed(2)})`).join(' · ')
+    out[`${variant.name}: CPU ms per call, each round (user + system)`] = runs.map((r) => `${(r.user + r.system).toFixed(2)} (${r.user.toFixed(2)} + ${r.system.toFixed(2)})`).join(' · ')
   }
   return out
 }
