@@ -33,12 +33,16 @@ export function parseCalendar (timeZone: string, json: string): WorkingCalendar 
 export const alwaysOpen = (timeZone = 'UTC'): WorkingCalendar =>
   ({ timeZone, days: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, [[0, 1440]]])) })
 
+/** A local day of the calendar: its working intervals (epoch ms) and where the next day starts. */
+interface LocalDay { intervals: Array<[number, number]>; next: number }
+
 /**
- * Working intervals (epoch ms) of the local day containing `ms`. Memoised per calendar by
- * 15-minute slot (no time zone offset splits one): every lead's deadline asks for the same few days.
+ * The local day containing `ms`. Memoised per calendar by 15-minute slot (no time zone offset
+ * splits one): every lead's deadline and ladder walk the same few days, and each walk asks for
+ * a day's start and the next one's, which luxon computes anew through the zone's offsets.
  */
-const dayCache = new WeakMap<WorkingCalendar, Map<number, Array<[number, number]>>>()
-function dayIntervals (cal: WorkingCalendar, ms: number): Array<[number, number]> {
+const dayCache = new WeakMap<WorkingCalendar, Map<number, LocalDay>>()
+function localDay (cal: WorkingCalendar, ms: number): LocalDay {
   let cache = dayCache.get(cal)
   if (!cache) dayCache.set(cal, cache = new Map())
   const slot = Math.floor(ms / 900_000)
@@ -46,15 +50,16 @@ function dayIntervals (cal: WorkingCalendar, ms: number): Array<[number, number]
   if (hit) return hit
   const day = DateTime.fromMillis(ms, { zone: cal.timeZone }).startOf('day')
   const intervals = (cal.days[day.weekday] ?? []).map(([a, b]) => [day.plus({ minutes: a }).toMillis(), day.plus({ minutes: b }).toMillis()] as [number, number])
+  const found = { intervals, next: day.plus({ days: 1 }).toMillis() }
   if (cache.size > 5000) cache.clear()
-  cache.set(slot, intervals)
-  return intervals
+  cache.set(slot, found)
+  return found
 }
 
 const hasAnyHours = (cal: WorkingCalendar): boolean => Object.values(cal.days).some((d) => d.length > 0)
 
 export function isWorkingTime (cal: WorkingCalendar, ms: number): boolean {
-  return dayIntervals(cal, ms).some(([a, b]) => ms >= a && ms < b)
+  return localDay(cal, ms).intervals.some(([a, b]) => ms >= a && ms < b)
 }
 
 /** `durationMs` of working time after `startMs`: the deadline. */
@@ -65,15 +70,15 @@ export function addWorkingTime (cal: WorkingCalendar, startMs: number, durationM
   for (let guard = 0; guard < 400; guard++) {
     // The next day counts from the day being walked: an interval ending at 24:00 leaves the cursor
     // on the next midnight, whose own day must not be skipped.
-    const nextDay = DateTime.fromMillis(cursor, { zone: cal.timeZone }).startOf('day').plus({ days: 1 }).toMillis()
-    for (const [a, b] of dayIntervals(cal, cursor)) {
+    const day = localDay(cal, cursor)
+    for (const [a, b] of day.intervals) {
       if (b <= cursor) continue
       const from = Math.max(a, cursor)
       if (from + left <= b) return from + left
       left -= b - from
       cursor = b
     }
-    cursor = nextDay
+    cursor = day.next
   }
   return startMs + durationMs
 }
@@ -85,12 +90,13 @@ export function workingTimeBetween (cal: WorkingCalendar, fromMs: number, toMs: 
   let total = 0
   let cursor = fromMs
   for (let guard = 0; guard < 400 && cursor < toMs; guard++) {
-    for (const [a, b] of dayIntervals(cal, cursor)) {
+    const day = localDay(cal, cursor)
+    for (const [a, b] of day.intervals) {
       const lo = Math.max(a, cursor)
       const hi = Math.min(b, toMs)
       if (hi > lo) total += hi - lo
     }
-    cursor = DateTime.fromMillis(cursor, { zone: cal.timeZone }).startOf('day').plus({ days: 1 }).toMillis()
+    cursor = day.next
   }
   return total
 }
@@ -104,10 +110,11 @@ function firstOpening (cal: WorkingCalendar, ms: number): number {
   if (!hasAnyHours(cal)) return ms
   let cursor = ms
   for (let guard = 0; guard < 400; guard++) {
-    for (const [a, b] of dayIntervals(cal, cursor)) {
+    const day = localDay(cal, cursor)
+    for (const [a, b] of day.intervals) {
       if (b > cursor) return Math.max(a, cursor)
     }
-    cursor = DateTime.fromMillis(cursor, { zone: cal.timeZone }).startOf('day').plus({ days: 1 }).toMillis()
+    cursor = day.next
   }
   return ms
 }

@@ -51,3 +51,39 @@ t.test('bad working hours and time zones are refused with the entry named', asyn
   t.throws(() => parseCalendar('UTC', '{"1":[["9am","18:00"]]}'), /day 1 #1: "9am" is not HH:MM/)
   t.throws(() => parseCalendar('UTC', '{"1":[["18:00","09:00"]]}'), /ends before it starts/)
 })
+
+t.test('a weekend with the clocks going back still starts Monday at 09:00 local', async (t) => {
+  // Berlin leaves summer time on Sunday 25 October 2026: that day has 25 hours.
+  const berlin = parseCalendar('Europe/Berlin', JSON.stringify({ 1: [['09:00', '18:00']], 5: [['09:00', '18:00']] }))
+  const at = (iso: string): number => DateTime.fromISO(iso, { zone: 'Europe/Berlin' }).toMillis()
+  const local = (ms: number): string => DateTime.fromMillis(ms, { zone: 'Europe/Berlin' }).toFormat('ccc yyyy-MM-dd HH:mm ZZ')
+  t.equal(local(addWorkingTime(berlin, at('2026-10-23T17:30'), 60 * 60_000)), 'Mon 2026-10-26 09:30 +01:00')
+  t.equal(local(nextWorkingMoment(berlin, at('2026-10-24T12:00'))), 'Mon 2026-10-26 09:00 +01:00')
+  t.equal(workingTimeBetween(berlin, at('2026-10-23T17:00'), at('2026-10-26T10:00')), 2 * 3_600_000)
+  // And back into summer time on Sunday 29 March 2026 (23 hours).
+  t.equal(local(addWorkingTime(berlin, at('2026-03-27T17:30'), 60 * 60_000)), 'Mon 2026-03-30 09:30 +02:00')
+})
+
+t.test('answers do not depend on what was asked before (the per-calendar memo)', async (t) => {
+  // The same hours in two calendar objects: one asked in a scrambled order first, one fresh per question.
+  const hours = JSON.stringify({ 1: [['09:00', '13:00'], ['14:00', '18:00']], 2: [['09:00', '18:00']], 4: [['22:00', '24:00']], 5: [['00:00', '02:00'], ['10:00', '16:30']] })
+  const warm = parseCalendar('America/New_York', hours)
+  let seed = 42
+  const random = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+  const start = DateTime.fromISO('2026-01-01T00:00', { zone: 'America/New_York' }).toMillis()
+  const questions = Array.from({ length: 300 }, () => ({
+    at: start + Math.floor(random() * 365 * 96) * 900_000 + Math.floor(random() * 900_000),
+    span: Math.floor(random() * 30 * 3_600_000)
+  }))
+  for (const q of [...questions].reverse()) addWorkingTime(warm, q.at, q.span)
+  let differences = 0
+  for (const q of questions) {
+    const fresh = parseCalendar('America/New_York', hours)
+    if (addWorkingTime(warm, q.at, q.span) !== addWorkingTime(fresh, q.at, q.span)) differences++
+    if (nextWorkingMoment(warm, q.at) !== nextWorkingMoment(parseCalendar('America/New_York', hours), q.at)) differences++
+    if (workingTimeBetween(warm, q.at, q.at + q.span) !== workingTimeBetween(parseCalendar('America/New_York', hours), q.at, q.at + q.span)) differences++
+  }
+  t.equal(differences, 0)
+  // The walk adds up: the working time from a moment to its deadline is the span asked for.
+  for (const q of questions.slice(0, 100)) t.equal(workingTimeBetween(warm, q.at, addWorkingTime(warm, q.at, q.span)), q.span, `from ${q.at}`)
+})
