@@ -364,8 +364,9 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
     await this.cmd('record', channelId, 'POST', `channels/${enc(channelId)}/record`, { name, format: 'wav', ifExists: 'overwrite' }, undefined, createsNamed)
   }
 
-  async storedRecordingFile (name: string): Promise<Buffer> {
-    return await this.rest.send({ command: 'get recording', target: name, method: 'GET', path: `recordings/stored/${enc(name)}/file`, repeat: 'any-reset', raw: true }) as Buffer
+  /** `onlyIfClosed`: a file Asterisk still writes gives only its head (AriCommand.onlyIfClosedWav). */
+  async storedRecordingFile (name: string, opts: { onlyIfClosed?: boolean } = {}): Promise<Buffer> {
+    return await this.rest.send({ command: 'get recording', target: name, method: 'GET', path: `recordings/stored/${enc(name)}/file`, repeat: 'any-reset', raw: true, onlyIfClosedWav: opts.onlyIfClosed === true }) as Buffer
   }
 
   /** Removes Asterisk's stored copy (404 when it holds none). */

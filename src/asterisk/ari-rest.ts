@@ -40,6 +40,12 @@ export interface AriCommand {
   createsNamed?: boolean
   /** Resolve with the body's bytes (recording files), under the longer file deadline. */
   raw?: boolean
+  /**
+   * With `raw`: a WAV that Asterisk may still be writing. It is read whole, on a kept-alive
+   * connection, only when its header shows it closed at exactly the announced length; else the
+   * transfer stops at the header and the bytes read so far are the answer (the caller asks again).
+   */
+  onlyIfClosedWav?: boolean
   /** Called once, with performance.now(), when the request has been handed to its socket. */
   sent?: (atPerf: number) => void
 }
@@ -93,6 +99,8 @@ export class AriRest {
   private readonly base: URL
   private readonly auth: string
   private readonly agent: Agent
+  /** Closed recordings' transfers, apart from commands: a file that went wrong never costs a command its socket. */
+  private readonly fileAgent: Agent
   private readonly clock: Clock
   /** Commands sent again after a connection reset (for tests and logs). */
   repeated = 0
@@ -108,10 +116,16 @@ export class AriRest {
     const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 64, maxFreeSockets: opts.maxSockets ?? 64, scheduling: 'lifo' as const }
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new Agent(agentOptions)
     closeIdleEarly(this.agent, opts.keepAliveIdleMs)
+    const fileOptions = { ...agentOptions, maxSockets: FILE_SOCKETS, maxFreeSockets: FILE_SOCKETS }
+    this.fileAgent = this.base.protocol === 'https:' ? new HttpsAgent(fileOptions) : new Agent(fileOptions)
+    closeIdleEarly(this.fileAgent, opts.keepAliveIdleMs)
     this.clock = opts.clock ?? systemClock
   }
 
-  close (): void { this.agent.destroy() }
+  close (): void {
+    this.agent.destroy()
+    this.fileAgent.destroy()
+  }
 
   /** Each command's wait for a socket, in seconds, as it gets one. Returns the unsubscribe. */
   onSocketWait (listener: (seconds: number) => void): () => void {
@@ -149,6 +163,7 @@ export class AriRest {
     for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
     const payload = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body))
     const send = this.base.protocol === 'https:' ? httpsRequest : request
+    const closedWav = c.raw === true && c.onlyIfClosedWav === true
     return new Promise((resolve, reject) => {
       let settled = false
       let answered = false
@@ -167,17 +182,36 @@ export class AriRest {
       let response: IncomingMessage | undefined
       const req = send(url, {
         method: c.method,
-        agent,
+        agent: closedWav && agent !== false ? this.fileAgent : agent,
         // Asterisk announces a file's length, then sends it to its end: a recording still being
         // written runs past the length. Those bytes must die with their connection, not be read
-        // as the next command's answer.
-        headers: { authorization: this.auth, ...(c.raw ? { connection: 'close' } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
+        // as the next command's answer (a closed WAV's transfer is cut before them, see below).
+        headers: { authorization: this.auth, ...(c.raw && !closedWav ? { connection: 'close' } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }
       }, (res) => {
         answered = true
         response = res
         this.noteKeepAlive(res)
         const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        const status = res.statusCode ?? 0
+        const announced = Number(res.headers['content-length'])
+        // A WAV still open stops here: what has come is the answer, and its connection goes.
+        const stop = (): void => {
+          finish(() => { resolve(Buffer.concat(chunks)) })
+          req.destroy()
+        }
+        let checked = !closedWav || status < 200 || status >= 300
+        if (!checked && !(announced >= WAV_HEADER_BYTES)) {
+          stop()
+          return
+        }
+        let received = 0
+        res.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          received += chunk.length
+          if (checked || received < RIFF_HEAD_BYTES) return
+          checked = true
+          if (!closedAtLength(Buffer.concat(chunks), announced)) stop()
+        })
         res.on('end', () => { finish(() => { settleResponse(c, res, Buffer.concat(chunks), resolve, reject) }) })
         res.on('error', (err) => { finish(() => { reject(new ConnectionCut(err, req.reusedSocket, true)) }) })
       })
@@ -220,6 +254,22 @@ export class AriRest {
     const hint = /timeout=(\d+)/.exec(String(res.headers['keep-alive'] ?? ''))?.[1]
     if (hint !== undefined) (res.socket as HintedSocket)[serverIdleMs] = Number(hint) * 1000
   }
+}
+
+const WAV_HEADER_BYTES = 44
+/** "RIFF", the RIFF size, "WAVE". */
+const RIFF_HEAD_BYTES = 12
+/** Recordings fetched at once on kept-alive connections; more wait for one. */
+const FILE_SOCKETS = 8
+
+/**
+ * Asterisk writes a WAV's sizes only when it closes the file (formats/format_wav.c), and announces
+ * the length it finds when the request arrives: a header whose RIFF size is that length says the
+ * file was closed before the transfer began, so nothing follows the announced bytes.
+ */
+function closedAtLength (head: Buffer, announced: number): boolean {
+  return head.length >= RIFF_HEAD_BYTES && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE' &&
+    head.readUInt32LE(4) + 8 === announced
 }
 
 function settleResponse (c: AriCommand, res: IncomingMessage, data: Buffer, resolve: (v: unknown) => void, reject: (e: Error) => void): void {

@@ -16,7 +16,7 @@ export async function fetchClosedRecording (ari: AriLink, clock: Clock, name: st
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
     let last: Fetched
     try {
-      const bytes = await ari.storedRecordingFile(name)
+      const bytes = await ari.storedRecordingFile(name, { onlyIfClosed: true })
       if (wavComplete(bytes)) return { bytes }
       last = { problem: `still being written by Asterisk after ${waitMs} ms`, notFound: false }
     } catch (err) {

@@ -1,6 +1,8 @@
 // ARI commands over real HTTP against the simulator on loopback: deadlines and resets.
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { AriRest, type AriCommand } from '../../src/asterisk/ari-rest.js'
+import { wavComplete } from '../../src/calls/wav-duration.js'
 import { EventStream, amiSession, bridgedCall, startSim } from '../sim/helpers.js'
 import { until } from '../helpers/world.js'
 import { VirtualClock } from '../helpers/virtual-clock.js'
@@ -90,4 +92,85 @@ t.test('a file Asterisk is still writing arrives longer than announced: the copy
     t.equal(channels.length, 2, `the command after fetch ${i + 1} reads its own answer`)
   }
   t.equal(ari.repeated, 0, 'nothing was cut and sent again')
+})
+
+/**
+ * A loopback HTTP/1.1 server that answers as Asterisk's does (main/http.c): the length a file has
+ * when the request arrives, then the file to its end. `growing` files get 320 bytes more than
+ * announced after their header, with the RIFF size not yet written.
+ */
+async function wavServer (t: { teardown (fn: () => void): void }, files: Record<string, { bytes: Buffer; growing?: boolean }>): Promise<{ url: string; connections: () => number }> {
+  let connections = 0
+  const server = createNetServer((socket) => {
+    connections++
+    let pending = ''
+    socket.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1')
+      for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+        const head = pending.slice(0, end)
+        pending = pending.slice(end + 4)
+        const path = /^GET \/ari\/(\S+) HTTP/.exec(head)?.[1] ?? ''
+        const name = /^recordings\/stored\/([^/]+)\/file$/.exec(path)?.[1]
+        const file = name === undefined ? undefined : files[name]
+        if (path === 'channels') {
+          socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n[]')
+        } else if (file === undefined) {
+          const body = '{"message":"Recording not found"}'
+          socket.write(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`)
+        } else {
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Type: audio/wav\r\nContent-Length: ${file.bytes.length}\r\n\r\n`)
+          socket.write(file.growing === true ? Buffer.concat([file.bytes, Buffer.alloc(320)]) : file.bytes)
+        }
+        if (/^connection: close/im.test(head)) socket.end()
+      }
+    })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close() })
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections }
+}
+
+const wav = (dataBytes: number, closed: boolean): Buffer => {
+  const b = Buffer.alloc(44 + dataBytes, 1)
+  b.write('RIFF', 0, 'latin1')
+  b.writeUInt32LE(closed ? b.length - 8 : 0, 4)
+  b.write('WAVE', 8, 'latin1')
+  return b
+}
+const recording = (name: string): AriCommand =>
+  ({ command: 'get recording', target: name, method: 'GET', path: `recordings/stored/${name}/file`, repeat: 'any-reset', raw: true, onlyIfClosedWav: true })
+
+t.test('closed recordings are fetched whole over one kept-alive connection', async (t) => {
+  const server = await wavServer(t, { a: { bytes: wav(16_000, true) }, b: { bytes: wav(8_000, true) } })
+  const ari = rest(t, server.url)
+  for (let i = 0; i < 5; i++) {
+    const a = await ari.send(recording('a')) as Buffer
+    t.same(a, wav(16_000, true), `fetch ${i + 1} of a`)
+    t.equal((await ari.send(recording('b')) as Buffer).length, 8044)
+  }
+  t.equal(server.connections(), 1, 'ten fetches, one connection')
+})
+
+t.test('a recording still being written gives its head only, and its connection goes with the bytes that follow', async (t) => {
+  const files: Record<string, { bytes: Buffer; growing?: boolean }> = { a: { bytes: wav(16_000, false), growing: true } }
+  const server = await wavServer(t, files)
+  const ari = rest(t, server.url)
+  const head = await ari.send(recording('a')) as Buffer
+  t.ok(head.length >= 12 && head.length <= 16_044, `no more than announced (${head.length} bytes)`)
+  t.notOk(wavComplete(head), 'an open WAV: the caller sees it incomplete and asks again later')
+  t.same(await ari.send(listChannels), [], 'the next command reads its own answer')
+  files.a = { bytes: wav(16_000, true) }
+  t.same(await ari.send(recording('a')), wav(16_000, true), 'once closed: the whole file')
+  t.same(await ari.send(listChannels), [], 'and the command after it too')
+  t.equal(ari.repeated, 0, 'nothing was cut and sent again')
+  // A file with no room for a WAV header (just created) is not read at all.
+  files.c = { bytes: Buffer.alloc(0), growing: true }
+  t.equal((await ari.send(recording('c')) as Buffer).length, 0)
+  t.same(await ari.send(listChannels), [])
+  // Without onlyIfClosedWav a file is read to its end, on a connection closed after it.
+  files.d = { bytes: wav(1_000, false), growing: true }
+  const whole = await ari.send({ ...recording('d'), onlyIfClosedWav: false }) as Buffer
+  t.equal(whole.length, 1_044, 'the announced bytes')
+  t.same(await ari.send(listChannels), [])
 })
