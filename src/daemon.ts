@@ -1,6 +1,6 @@
 // Wiring: builds every part from the config, starts them, and stops them in order.
 import { join, dirname, resolve } from 'node:path'
-import { randomId as newId } from './ids.js'
+import { orderedId as newId } from './ids.js'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { AmiLink } from './asterisk/ami-link.js'
@@ -242,6 +242,8 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   new CallOutcomes({ calls: repo, leads, callLeads, outbox, log, now, alsoWith: [(e) => { transcription.queueCall(e) }] }).subscribe(bus)
   // Writes a killed process journaled while the database was locked land before anything reads the calls.
   writes.replay()
+  // Read once, after the journal's writes: a waiting caller's expected wait is then kept from the calls as they end.
+  queue.rememberTalk(repo.answeredTalkSince(now() - 86_400_000))
   center.start()
   const supervision = new SupervisionService({ db, ari, clock, log, newId, talkingOn: (callId) => center.talkingOn(callId), ringTimeoutSeconds: config.routing.ringTimeoutSeconds, guardMs: config.calls.attemptGuardMs })
   center.otherOwners.push((channelId) => supervision.supervision.owns(channelId))

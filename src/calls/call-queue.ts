@@ -3,12 +3,15 @@
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import type { CancelTimer, Clock } from '../clock.js'
-import { waitingViews, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
+import { waitingViews, type CallEnded, type WaitingCaller, type WaitingView } from '../domain/call-events.js'
+import { RollingAverage } from '../domain/rolling-average.js'
 import type { OperatorSnapshot, RoutingPolicy } from '../domain/routing.js'
 import { insertionIndex, pickCallFor, positionOf, type QueuePolicy, type WaitingCall } from '../domain/wait-queue.js'
 import type { OperatorBoard } from './operator-board.js'
 
 export type { WaitingView }
+
+const DAY_MS = 86_400_000
 
 interface Entry {
   call: WaitingCall & { triedOperatorIds: Set<string> }
@@ -33,21 +36,40 @@ export class CallQueue {
   private readonly ordered: WaitingCall[] = []
   private readonly entries = new Map<string, Entry>()
   private cancelPoll: CancelTimer | null = null
+  private readonly onEnded = (e: CallEnded): void => {
+    if (e.status === 'answered') this.talk.add(e.startedAt, e.talkMs)
+  }
+
   private readonly onState = ({ operatorId, state }: { operatorId: string; state: string }): void => {
     if (state !== 'available' || this.entries.size === 0) return
     const op = this.deps.board.snapshot(this.deps.now()).find((o) => o.operatorId === operatorId)
     if (op) this.offerOperator(op)
   }
 
+  /** Talk of the calls answered in the last 24 hours (by their start), for a waiting caller's expected wait. */
+  private readonly talk = new RollingAverage(DAY_MS)
+
   constructor (private readonly deps: CallQueueDeps) {}
 
   start (): void {
     this.deps.bus.on('operator.state', this.onState)
+    this.deps.bus.on('call.ended', this.onEnded)
   }
 
   stop (): void {
     this.deps.bus.off('operator.state', this.onState)
+    this.deps.bus.off('call.ended', this.onEnded)
     this.stopPolling()
+  }
+
+  /** The answered calls of the last day as the database holds them, read once at start; later ones come as they end. */
+  rememberTalk (answered: Iterable<{ startedAt: number; talkMs: number }>): void {
+    for (const c of answered) this.talk.add(c.startedAt, c.talkMs)
+  }
+
+  /** Average talk of the calls answered in the last 24 hours; null when there were none. */
+  averageTalkMs (): number | null {
+    return this.talk.average(this.deps.now())
   }
 
   get size (): number { return this.entries.size }

@@ -43,3 +43,33 @@ t.test('a caller waiting for an operator in wrap-up is offered them within one p
   queue.leave('call-b')
   t.equal(clock.timers, 0, 'with nobody waiting the line stops polling')
 })
+
+t.test('a waiting caller\'s expected handling time: the answered calls of the last 24 hours, kept in memory as calls end', async (t) => {
+  const clock = new VirtualClock()
+  const bus = new Bus()
+  const now = (): number => clock.now()
+  const board = new OperatorBoard({ loadOperators: () => [], statsSince: () => new Map(), bus, now, wrapUpMs, timeZone: 'UTC' })
+  const queue = new CallQueue({ board, bus, now, setTimeout: (fn, ms) => clock.setTimeout(fn, ms), log: pino({ level: 'silent' }), settings: { priorityReturning: false, pollMs } })
+  queue.start()
+  t.teardown(() => { queue.stop() })
+  t.equal(queue.averageTalkMs(), null, 'no calls: the settings\' default is used')
+
+  // What the database held at start (read once), then calls ending.
+  const start = clock.now()
+  queue.rememberTalk([{ startedAt: start - 3_600_000, talkMs: 120_000 }])
+  const ended = (status: string, startedAt: number, talkMs: number): void => {
+    bus.emit('call.ended', { callId: `c${startedAt}`, status, startedAt, talkMs } as never)
+  }
+  ended('answered', start, 60_000)
+  ended('missed', start, 0)
+  ended('abandoned', start, 0)
+  t.equal(queue.averageTalkMs(), 90_000, 'answered calls only')
+
+  await clock.advance(86_400_000 - 3_600_000 + 60_000)
+  t.equal(queue.averageTalkMs(), 60_000, 'the call of an hour before start left the window a day later')
+  await clock.advance(3_600_000)
+  t.equal(queue.averageTalkMs(), null)
+  queue.stop()
+  ended('answered', clock.now(), 30_000)
+  t.equal(queue.averageTalkMs(), null, 'a stopped line no longer listens')
+})

@@ -178,7 +178,7 @@ class QueueWait {
     this.announcementDue = false
     const position = queue.position(ctx.callId)
     if (position > 0) {
-      const handle = ctx.deps.repo.averageTalkMs(ctx.now() - 86_400_000) ?? ctx.deps.settings.queue.defaultHandleMs
+      const handle = queue.averageTalkMs() ?? ctx.deps.settings.queue.defaultHandleMs
       const minutes = expectedWaitMinutes(position, handle, queue.servingCount(ctx.callId))
       const said = ctx.caller.say([
         'sound:ringlead/queue-position', `number:${position}`, 'sound:ringlead/queue-wait-minutes', `number:${minutes}`,
