@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { sleep, startBenchWorld, type BenchWorld } from './bench-world.js'
+import { addHistory } from './history.js'
 import { CpuWindow, cpuText, pctText } from './cpu-window.js'
 import { profiled, type ProfileSummary } from './profile.js'
 import type { SetupReport } from './sim-process.js'
@@ -159,6 +160,12 @@ export async function benchThroughput (rates = [50, 100, 150, 200, 300, 400], st
   let profile: RampResult['profile'] = null
   try {
     await runStep(w, 50, 3000) // warm-up
+    // RINGLEAD_BENCH_HISTORY_CALLS=100000: the database holds that many calls before the ramp, as a shop's does after months.
+    const history = Number(process.env.RINGLEAD_BENCH_HISTORY_CALLS ?? 0)
+    if (history > 0) {
+      const t0 = Date.now()
+      console.log(`  history: ${addHistory(w.daemon.db, history)} calls in the database (${((Date.now() - t0) / 1000).toFixed(1)} s to copy)`)
+    }
     for (const rate of rates) {
       try {
         const step = await runStep(w, rate, stepMs)
@@ -176,8 +183,9 @@ export async function benchThroughput (rates = [50, 100, 150, 200, 300, 400], st
       }
     }
     // Profile the daemon at the first rate where it falls behind, else at the highest rate run.
+    // RINGLEAD_BENCH_PROFILE_RATE profiles at a rate of one's choosing (e.g. the target's 200/s).
     const saturated = steps.find((s) => s.achieved < 0.95 * s.offered)
-    const rate = saturated?.offered ?? steps.at(-1)?.offered ?? 200
+    const rate = Number(process.env.RINGLEAD_BENCH_PROFILE_RATE) || (saturated?.offered ?? steps.at(-1)?.offered ?? 200)
     try {
       const { result, profile: p } = await profiled(() => runStep(w, rate, 6000))
       profile = { ...p, rate, step: result }

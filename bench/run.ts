@@ -42,6 +42,15 @@ const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
 // RINGLEAD_BENCH_ONLY=3,13 runs only those steps (by their number).
 const only = (process.env.RINGLEAD_BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
 
+/** RINGLEAD_BENCH_RATES=200,300 runs step 3's ramp at those rates only (default 50…400/s). */
+function rampRates (): number[] | undefined {
+  const text = process.env.RINGLEAD_BENCH_RATES
+  if (text === undefined || text.trim() === '') return undefined
+  const rates = text.split(',').map(Number)
+  if (rates.some((r) => !Number.isFinite(r) || r <= 0)) throw new Error(`RINGLEAD_BENCH_RATES must be positive numbers separated by commas, got "${text}"`)
+  return rates
+}
+
 async function step (title: string, run: () => Promise<Record<string, string>> | Record<string, string>): Promise<void> {
   if (only.length > 0 && !only.includes(title.split('.')[0]!)) return
   const started = Date.now()
@@ -120,7 +129,7 @@ console.log(`ringlead benchmarks: node ${process.version}, ${cpus().length} CPUs
 await step('4. daemon memory: 1,000 operators, 500 live calls', () => benchMemory(1000, 500))
 await step('1. plan() over 1,000 operators', () => benchPlan())
 await step('2. StasisStart → operator originate (ARI on loopback, sim in a child process)', () => benchSetupLatency(1000, 50))
-await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput()))
+await step('3. sustained call setups per second (daemon here, sim in a child process)', async () => rampFigures(await benchThroughput(rampRates())))
 await step('5. escalation sweep tick (10,000 or 100,000 open leads; 1,000 or 0 due)', () => benchSweep())
 await step('6. POST /api/leads intake (daemon here, HTTP client in a child process)', () => benchIntake())
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
