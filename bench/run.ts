@@ -135,7 +135,7 @@ await step('6. POST /api/leads intake (daemon here, HTTP client in a child proce
 await step('7. waiting callers: operator freed → caller offered (500 waiting, 1,000 operators)', () => benchQueue())
 await step('8. dialplan preview: db read + render + diff, 1,000 tracking numbers, 200 operators', () => benchDialplan())
 await step('9. customer lookup on call set-up (100,000 calls; a merged customer with 3,000)', () => benchCustomerLookup())
-await step('29. a call\'s rows in SQLite: four commits a call, one, four and sixteen calls a commit (20,000 calls\' rows already in, interleaved)', () => benchCommitGroups())
+await step('29. a call\'s rows in SQLite: four commits a call, one, four and sixteen calls a commit, random and time-ordered ids (20,000 calls\' rows already in, interleaved)', () => benchCommitGroups())
 await step('10. speech: ringlead transcription vs whisper.cpp\'s CLI built for this CPU, interleaved (tiny- and base-sized models)', () => benchEngine())
 await step('22. speech: native engine vs prebuilt binding, interleaved (tiny-sized model)', () => benchNativeVsPrebuilt())
 await step('25. speech: flash attention on/off, f16 vs q8_0 vs q5_1, interleaved (base-sized model): encoder per 30 s window, whole file', () => benchQuantized())
