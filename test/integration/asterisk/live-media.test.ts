@@ -43,8 +43,10 @@ if (settings !== null) {
     await until('two external media channels in Asterisk', async () => (await lab.channels()).filter((c) => c.name.startsWith('UnicastRTP/')).length === 2)
     const channels = await lab.channels()
     t.equal(channels.filter((c) => c.id.endsWith('-live') && c.name.startsWith('Snoop/')).length, 2, 'a live snoop per party')
-    const bridges = await lab.bridges()
-    t.equal(bridges.filter((b) => b.id.startsWith('rl-live-')).length, 2, 'a live bridge per party')
+    // Each party's bridge is made once its external media channel is in the app: just after the channel appears.
+    const liveBridges = async (): Promise<number> => (await lab.bridges()).filter((b) => b.id.startsWith('rl-live-')).length
+    await until('a live bridge per party', async () => await liveBridges() === 2)
+    t.equal(await liveBridges(), 2, 'a live bridge per party')
     await until('a window of the caller\'s audio reached the engine', () => engine.windows > 0 && engine.loudest > 1000)
     t.ok(engine.loudest > 1000, `the tone arrived over RTP (RMS ${engine.loudest.toFixed(0)})`)
     t.equal(lab.daemon.live?.activeCalls, 1)
