@@ -33,7 +33,9 @@ let seq = 0
  * Unique within the process: the sequence counts up within a millisecond and carries into the
  * next, and the clock going back never takes an id below the last one. Each millisecond's
  * sequence starts at a random point in its lower half, so two processes making ids of one kind in
- * the same millisecond (the daemon and a command-line run) are unlikely to meet.
+ * the same millisecond (the daemon and a command-line run) are unlikely to meet. An id tells when
+ * its row was made, which the row says anyway: ids name rows, they are not secrets (tokens' secrets
+ * and sessions are made elsewhere, from random bytes).
  */
 export function orderedId (prefix: string, nowMs: number = Date.now()): string {
   if (nowMs > lastMs) {
