@@ -78,6 +78,13 @@ export class CallsRepo {
   private readonly insertCustomerStmt
   private readonly updateCustomerStmt
   private readonly outcomePublishedStmt
+  private readonly customerExistsStmt
+  private readonly customerIdByPhoneStmt
+  /**
+   * New customers given to the write-behind and not yet in the database, by phone: a second call
+   * from the number before they land is the same customer.
+   */
+  private readonly pendingCustomers = new Map<string, CustomerFacts>()
   /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
   private readonly trackingCache = new Map<string, TrackingNumberFacts | null>()
 
@@ -122,13 +129,15 @@ export class CallsRepo {
     this.updateRecordingStmt = updateByShape(db, recordings, 'recordingId')
     this.updateCustomerStmt = updateByShape(db, customers, 'customerId')
     this.outcomePublishedStmt = db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, sql.placeholder('callId'))).prepare()
+    this.customerExistsStmt = db.select({ id: customers.customerId }).from(customers).where(eq(customers.customerId, sql.placeholder('customerId'))).prepare()
+    this.customerIdByPhoneStmt = db.select({ id: customers.customerId }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
     this.registerWrites()
   }
 
   private registerWrites (): void {
     const w = this.writes
     const db = this.db
-    w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(row) })
+    w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(this.withLandedCustomer(row)) })
     w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => { this.updateCallStmt(callId, patch) })
     w.register('attempts.insert', (row: Record<string, unknown>) => { this.insertAttemptStmt(row) })
     w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => { this.updateAttemptStmt(attemptId, patch) })
@@ -140,6 +149,8 @@ export class CallsRepo {
     w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => { this.updateRecordingStmt(recordingId, patch) })
     w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
       this.insertCustomerStmt(row)
+    }, (row) => {
+      if (this.pendingCustomers.get(row.phone)?.customerId === row.customerId) this.pendingCustomers.delete(row.phone)
     })
     w.register('customers.remember', ({ customerId, operatorId, atMs }: { customerId: string; operatorId: string | null; atMs: number }) => {
       this.updateCustomerStmt(customerId, operatorId ? { lastOperatorId: operatorId, lastCallAt: atMs } : { lastCallAt: atMs })
@@ -180,6 +191,8 @@ export class CallsRepo {
   }
 
   customerByPhone (phone: string): CustomerFacts | null {
+    const pending = this.pendingCustomers.get(phone)
+    if (pending !== undefined) return pending
     const row = this.customerByPhoneStmt.get({ phone })
     return row === undefined ? null : { ...row, earlierCalls: Number(row.earlierCalls), deals: Number(row.deals) }
   }
@@ -199,17 +212,29 @@ export class CallsRepo {
   }
 
   /**
-   * The customer with this phone, created when first heard of. While the database is locked the new
-   * customer is what it will be once written: no calls, no deals yet.
+   * The customer with this phone, created when first heard of: a new customer has no calls and no
+   * deals yet, and lands with the call's first rows (the write-behind's `later`, one commit with
+   * them instead of one of its own).
    */
   ensureCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null = null): CustomerFacts {
     const known = this.customerByPhone(phone)
     if (known) return known
-    const written = this.writes.submit({ kind: 'customers.insert', args: { customerId, phone, name: callerName, createdAt: nowMs } })
-    if (!written) return { customerId, phone, name: callerName, lastOperatorId: null, lastCallAt: null, earlierCalls: 0, deals: 0 }
-    const found = this.customerByPhone(phone)
-    if (!found) throw new Error(`customer with phone ${phone} vanished`)
-    return found
+    const facts: CustomerFacts = { customerId, phone, name: callerName, lastOperatorId: null, lastCallAt: null, earlierCalls: 0, deals: 0 }
+    this.pendingCustomers.set(phone, facts)
+    this.writes.later({ kind: 'customers.insert', args: { customerId, phone, name: callerName, createdAt: nowMs } })
+    return facts
+  }
+
+  /**
+   * A call row names its customer as the call found it. Should another process have written a
+   * customer with the same phone in the moment before ours landed (ours is then not written), the
+   * row names that one: the call is never refused for a customer that is not there.
+   */
+  private withLandedCustomer (row: Record<string, unknown>): Record<string, unknown> {
+    const customerId = row.customerId
+    if (typeof customerId !== 'string' || this.customerExistsStmt.get({ customerId }) !== undefined) return row
+    const phone = typeof row.callerPhone === 'string' ? row.callerPhone : null
+    return { ...row, customerId: (phone === null ? undefined : this.customerIdByPhoneStmt.get({ phone })?.id) ?? null }
   }
 
   /** After a call: remember who served the customer and when. */
