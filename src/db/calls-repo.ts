@@ -81,8 +81,8 @@ export class CallsRepo {
   private readonly customerExistsStmt
   private readonly customerIdByPhoneStmt
   /**
-   * New customers given to the write-behind and not yet in the database, by phone: a second call
-   * from the number before they land is the same customer.
+   * New customers given to the write-behind and not yet in the database, by phone: asked for again
+   * before they land, they land first; while the database is locked they are what is known.
    */
   private readonly pendingCustomers = new Map<string, CustomerFacts>()
   /** Tracking numbers by dialled number, read once; forgotten when the catalog changes. */
@@ -191,8 +191,13 @@ export class CallsRepo {
   }
 
   customerByPhone (phone: string): CustomerFacts | null {
-    const pending = this.pendingCustomers.get(phone)
-    if (pending !== undefined) return pending
+    if (this.pendingCustomers.has(phone)) {
+      // Asked again before it landed: it lands now (inside the caller's transaction when one is
+      // open), so rows naming it can be written at once, even outside the write-behind.
+      this.writes.flushSoon()
+      const pending = this.pendingCustomers.get(phone)
+      if (pending !== undefined) return pending // the database is locked: it waits in the journal
+    }
     const row = this.customerByPhoneStmt.get({ phone })
     return row === undefined ? null : { ...row, earlierCalls: Number(row.earlierCalls), deals: Number(row.deals) }
   }

@@ -49,3 +49,17 @@ t.test('another process writes a customer with the phone before ours lands: the 
   t.equal(db.select().from(calls).where(eq(calls.callId, 'call_1')).get()?.customerId, 'cus_theirs', 'the call is written, with their customer')
   t.equal(repo.customerByPhone(phone)?.customerId, 'cus_theirs', 'and the number is theirs from now on')
 })
+
+t.test('asked for again in the same turn (a lead written at once), the new customer lands first, inside that transaction', async (t) => {
+  const { db, repo } = fresh(t)
+  const customer = repo.ensureCustomer(phone, 'cus_a', 1000, 'Ivan')
+  // A lead naming the customer, written directly in a transaction of its own (as lead intake does).
+  db.$client.transaction(() => {
+    const again = repo.ensureCustomer(phone, 'cus_b', 1001)
+    t.equal(again.customerId, customer.customerId)
+    db.$client.prepare("INSERT INTO leads (lead_id, customer_id, phone, channel, status, status_since, created_at, updated_at) VALUES ('lead_1', ?, ?, 'api', 'new', 1, 1, 1)").run(again.customerId, phone)
+  })()
+  t.equal(db.select().from(customers).all().length, 1, 'in the database with the lead')
+  await turn()
+  t.equal(db.select().from(customers).all().length, 1, 'once')
+})
