@@ -243,7 +243,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   // Writes a killed process journaled while the database was locked land before anything reads the calls.
   writes.replay()
   // Read once, after the journal's writes: a waiting caller's expected wait is then kept from the calls as they end.
-  queue.rememberTalk(repo.answeredTalkSince(now() - 86_400_000))
+  queue.rememberTalk((sinceMs) => repo.answeredTalkSince(sinceMs))
   center.start()
   const supervision = new SupervisionService({ db, ari, clock, log, newId, talkingOn: (callId) => center.talkingOn(callId), ringTimeoutSeconds: config.routing.ringTimeoutSeconds, guardMs: config.calls.attemptGuardMs })
   center.otherOwners.push((channelId) => supervision.supervision.owns(channelId))

@@ -62,9 +62,12 @@ export class CallQueue {
     this.stopPolling()
   }
 
-  /** The answered calls of the last day as the database holds them, read once at start; later ones come as they end. */
-  rememberTalk (answered: Iterable<{ startedAt: number; talkMs: number }>): void {
-    for (const c of answered) this.talk.add(c.startedAt, c.talkMs)
+  /**
+   * Reads once, at start, the answered calls of the window as the database holds them (`since`: the
+   * window's start); later ones come as they end.
+   */
+  rememberTalk (answeredSince: (sinceMs: number) => Iterable<{ startedAt: number; talkMs: number }>): void {
+    for (const c of answeredSince(this.deps.now() - this.talk.windowMs)) this.talk.add(c.startedAt, c.talkMs)
   }
 
   /** Average talk of the calls answered in the last 24 hours; null when there were none. */

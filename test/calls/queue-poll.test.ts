@@ -56,7 +56,9 @@ t.test('a waiting caller\'s expected handling time: the answered calls of the la
 
   // What the database held at start (read once), then calls ending.
   const start = clock.now()
-  queue.rememberTalk([{ startedAt: start - 3_600_000, talkMs: 120_000 }])
+  const asked: number[] = []
+  queue.rememberTalk((sinceMs) => { asked.push(sinceMs); return [{ startedAt: start - 3_600_000, talkMs: 120_000 }] })
+  t.same(asked, [start - 86_400_000], 'the database is asked once, for the last 24 hours')
   const ended = (status: string, startedAt: number, talkMs: number): void => {
     bus.emit('call.ended', { callId: `c${startedAt}`, status, startedAt, talkMs } as never)
   }
