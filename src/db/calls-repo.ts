@@ -78,8 +78,12 @@ export class CallsRepo {
   private readonly insertCustomerStmt
   private readonly updateCustomerStmt
   private readonly outcomePublishedStmt
-  private readonly customerExistsStmt
   private readonly customerIdByPhoneStmt
+  /**
+   * Our new customers another process wrote the phone of first (ours was then not written), and
+   * whose customer has it: a call row naming ours names theirs instead. Rare, so kept for good.
+   */
+  private readonly customerTakenBy = new Map<string, string>()
   /**
    * New customers given to the write-behind and not yet in the database, by phone: asked for again
    * before they land, they land first; while the database is locked they are what is known.
@@ -129,7 +133,6 @@ export class CallsRepo {
     this.updateRecordingStmt = updateByShape(db, recordings, 'recordingId')
     this.updateCustomerStmt = updateByShape(db, customers, 'customerId')
     this.outcomePublishedStmt = db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, sql.placeholder('callId'))).prepare()
-    this.customerExistsStmt = db.select({ id: customers.customerId }).from(customers).where(eq(customers.customerId, sql.placeholder('customerId'))).prepare()
     this.customerIdByPhoneStmt = db.select({ id: customers.customerId }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
     this.registerWrites()
   }
@@ -137,7 +140,11 @@ export class CallsRepo {
   private registerWrites (): void {
     const w = this.writes
     const db = this.db
-    w.register('calls.insert', (row: Record<string, unknown>) => { this.insertCallStmt(this.withLandedCustomer(row)) })
+    w.register('calls.insert', (row: Record<string, unknown>) => {
+      // The call is never refused for a customer that is not there: it names the one holding the phone.
+      const holder = typeof row.customerId === 'string' ? this.customerTakenBy.get(row.customerId) : undefined
+      this.insertCallStmt(holder === undefined ? row : { ...row, customerId: holder })
+    })
     w.register('calls.update', ({ callId, patch }: { callId: string; patch: Partial<NewCall> }) => { this.updateCallStmt(callId, patch) })
     w.register('attempts.insert', (row: Record<string, unknown>) => { this.insertAttemptStmt(row) })
     w.register('attempts.update', ({ attemptId, patch }: { attemptId: string; patch: Partial<NewAttempt> }) => { this.updateAttemptStmt(attemptId, patch) })
@@ -148,7 +155,10 @@ export class CallsRepo {
     w.register('recordings.insert', (row: NewRecording) => { this.insertRecordingStmt(row) })
     w.register('recordings.update', ({ recordingId, patch }: { recordingId: string; patch: Partial<NewRecording> }) => { this.updateRecordingStmt(recordingId, patch) })
     w.register('customers.insert', (row: { customerId: string; phone: string; name: string | null; createdAt: number }) => {
-      this.insertCustomerStmt(row)
+      if (this.insertCustomerStmt(row) > 0) return
+      // Not written: ours already (a journal replayed), or the phone is another customer's now.
+      const holder = this.customerIdByPhoneStmt.get({ phone: row.phone })?.id
+      if (holder !== undefined && holder !== row.customerId) this.customerTakenBy.set(row.customerId, holder)
     }, (row) => {
       if (this.pendingCustomers.get(row.phone)?.customerId === row.customerId) this.pendingCustomers.delete(row.phone)
     })
@@ -228,18 +238,6 @@ export class CallsRepo {
     this.pendingCustomers.set(phone, facts)
     this.writes.later({ kind: 'customers.insert', args: { customerId, phone, name: callerName, createdAt: nowMs } })
     return facts
-  }
-
-  /**
-   * A call row names its customer as the call found it. Should another process have written a
-   * customer with the same phone in the moment before ours landed (ours is then not written), the
-   * row names that one: the call is never refused for a customer that is not there.
-   */
-  private withLandedCustomer (row: Record<string, unknown>): Record<string, unknown> {
-    const customerId = row.customerId
-    if (typeof customerId !== 'string' || this.customerExistsStmt.get({ customerId }) !== undefined) return row
-    const phone = typeof row.callerPhone === 'string' ? row.callerPhone : null
-    return { ...row, customerId: (phone === null ? undefined : this.customerIdByPhoneStmt.get({ phone })?.id) ?? null }
   }
 
   /** After a call: remember who served the customer and when. */
