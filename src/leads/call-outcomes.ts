@@ -2,7 +2,10 @@
 // webhook, the lead the call makes (a callback lead for a caller nobody answered), the transcription
 // job, and the call's `outcome_published_at`. A call whose mark is missing after a crash is published
 // by crash recovery; the mark makes that idempotent. The write goes through the WriteBehind, so a
-// locked database delays it without holding up the call.
+// locked database delays it without holding up the call, and lands right after the turn that ended
+// the call: the set-ups waiting in the same turn (the same WebSocket read) send their originates
+// first, and calls ending in one turn share one commit. A crash before it lands loses nothing: the
+// mark is missing, so crash recovery publishes the call.
 import type { Logger } from 'pino'
 import type { Bus } from '../bus.js'
 import type { CallsRepo } from '../db/calls-repo.js'
@@ -32,14 +35,13 @@ export class CallOutcomes {
     })
   }
 
-  /** At once, in the emit: listeners after this one find the lead and the transcription job written. */
   subscribe (bus: Bus): void {
     bus.on('call.ended', (e) => { this.publish(e) })
   }
 
   publish (e: CallEnded): void {
     try {
-      this.deps.calls.writes.submit({ kind: 'calls.outcome', args: e })
+      this.deps.calls.writes.later({ kind: 'calls.outcome', args: e })
     } catch (err) {
       this.deps.log.error({ err, callId: e.callId }, 'call outcome not written')
     }

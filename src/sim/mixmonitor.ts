@@ -15,6 +15,7 @@ export interface MixMonitorFiles { mixed: string | null; read: string | null; wr
 interface Monitor {
   id: string
   channelId: string
+  /** Where each file lands, resolved once at start. */
   files: MixMonitorFiles
   startedAtMs: number
   toneHz: number
@@ -42,6 +43,8 @@ export function parseMixMonitorOptions (options: string): { read: string | null;
 
 export class MixMonitors {
   private readonly byChannel = new Map<string, Monitor>()
+  /** Paths some monitor writes now: asked of every recording fetched, with hundreds of calls live. */
+  private readonly open = new Map<string, number>()
   private seq = 0
   constructor (private readonly host: MediaHost, private readonly files: SpoolFiles) {}
 
@@ -55,10 +58,13 @@ export class MixMonitors {
   start (ch: SimChannel, files: MixMonitorFiles): string {
     if (files.mixed === null && files.read === null && files.write === null) throw new Error('Could not start monitoring channel')
     if (this.byChannel.has(ch.id)) this.finish(this.byChannel.get(ch.id)!)
-    const monitor: Monitor = { id: `mm-${++this.seq}`, channelId: ch.id, files, startedAtMs: performance.now(), toneHz: ch.toneHz, open: new Map(), heard: [] }
-    for (const file of [files.mixed, files.read, files.write]) {
-      if (file === null) continue
-      this.files.write(this.path(file), OPEN_HEADER)
+    const at = (file: string | null): string | null => (file === null ? null : this.path(file))
+    const paths: MixMonitorFiles = { mixed: at(files.mixed), read: at(files.read), write: at(files.write) }
+    const monitor: Monitor = { id: `mm-${++this.seq}`, channelId: ch.id, files: paths, startedAtMs: performance.now(), toneHz: ch.toneHz, open: new Map(), heard: [] }
+    for (const path of [paths.mixed, paths.read, paths.write]) {
+      if (path === null) continue
+      this.files.write(path, OPEN_HEADER)
+      this.open.set(path, (this.open.get(path) ?? 0) + 1)
     }
     this.byChannel.set(ch.id, monitor)
     const bridge = ch.bridgeId !== undefined ? this.host.getBridge(ch.bridgeId) : undefined
@@ -80,12 +86,7 @@ export class MixMonitors {
   has (channelId: string): boolean { return this.byChannel.has(channelId) }
 
   /** Whether a monitor still writes the file at that path (its size grows as it is read). */
-  writing (path: string): boolean {
-    for (const m of this.byChannel.values()) {
-      for (const file of [m.files.mixed, m.files.read, m.files.write]) if (file !== null && this.path(file) === path) return true
-    }
-    return false
-  }
+  writing (path: string): boolean { return this.open.has(path) }
 
   bridgeJoined (bridgeId: string, ch: SimChannel): void {
     const own = this.byChannel.get(ch.id)
@@ -136,6 +137,11 @@ export class MixMonitors {
 
   private finish (monitor: Monitor): void {
     this.byChannel.delete(monitor.channelId)
+    for (const path of [monitor.files.mixed, monitor.files.read, monitor.files.write]) {
+      const n = path === null ? 0 : this.open.get(path) ?? 0
+      if (n > 1) this.open.set(path!, n - 1)
+      else if (path !== null) this.open.delete(path)
+    }
     this.write(monitor, performance.now())
   }
 
@@ -149,12 +155,12 @@ export class MixMonitors {
     const tracks: Array<[string | null, ToneSpan[]]> = [
       [monitor.files.read, said], [monitor.files.write, monitor.heard], [monitor.files.mixed, [...said, ...monitor.heard]]
     ]
-    for (const [file, spans] of tracks) {
-      if (file === null) continue
+    for (const [path, spans] of tracks) {
+      if (path === null) continue
       try {
-        this.files.write(this.path(file), encodeWav(renderTones(elapsedMs * scale, scaled(spans))))
+        this.files.write(path, encodeWav(renderTones(elapsedMs * scale, scaled(spans))))
       } catch (err) {
-        this.host.log?.error({ err, file }, 'MixMonitor write failed')
+        this.host.log?.error({ err, file: path }, 'MixMonitor write failed')
       }
     }
   }

@@ -28,7 +28,11 @@ export interface World {
    * is recorded (nobody answered) is left as it ended.
    */
   hangUpWhenRecorded (channelId: string, o?: { talkMs?: number; otherSide?: boolean }): Promise<void>
-  /** Resolves with the next call.ended whose call matches. */
+  /**
+   * Resolves with the next call.ended whose call matches, once what the call's end writes (its row,
+   * its outcome: webhook, lead, transcription job) has been handed to the database, as it is right
+   * after that turn: landed, or journaled while another process holds the lock.
+   */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
   /** The call a caller's channel started (an inbound call is known by its caller's channel). */
   callOf (channelId: string): Promise<string>
@@ -106,7 +110,10 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
         const on = (e: CallEnded): void => {
           if (!match(e)) return
           daemon.bus.off('call.ended', on)
-          resolve(e)
+          setImmediate(() => {
+            daemon.repo.writes.flushSoon()
+            resolve(e)
+          })
         }
         daemon.bus.on('call.ended', on)
       })
