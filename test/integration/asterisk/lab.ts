@@ -34,7 +34,7 @@ export interface Lab {
   customerPhone (behaviour: PhoneBehaviour): Promise<SippRun>
   /** Starts the carrier's call; its sipp process ends when the call does. */
   call (c: PlacedCall): SippRun
-  /** The next call.ended that matches. */
+  /** The next call.ended that matches, once what the call's end writes has been handed to the database. */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
   /** GET /api/calls/:id as the admin. */
   story (callId: string): Promise<any>
@@ -139,7 +139,11 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
         const on = (e: CallEnded): void => {
           if (!match(e)) return
           daemon.bus.off('call.ended', on)
-          resolve(e)
+          // What the call's end writes lands right after this turn (the write-behind's `later`).
+          setImmediate(() => {
+            daemon.repo.writes.flushSoon()
+            resolve(e)
+          })
         }
         daemon.bus.on('call.ended', on)
       })
