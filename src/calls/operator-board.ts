@@ -4,7 +4,7 @@ import type { Bus } from '../bus.js'
 import type { CancelTimer, Clock } from '../clock.js'
 import { decideAvailability, type Availability, type DeviceState, type OperatorSignals } from '../domain/operator-state.js'
 import type { OperatorView } from '../domain/call-events.js'
-import type { OperatorSnapshot } from '../domain/routing.js'
+import { skillsOfOneShape, type OperatorSnapshot } from '../domain/routing.js'
 import { shopDay } from '../domain/today-figures.js'
 
 export interface OperatorRecord {
@@ -74,7 +74,9 @@ export class OperatorBoard {
     const stats = this.deps.statsSince(day.startMs)
     this.dayStartMs = day.startMs
     this.nextDayStartMs = day.nextStartMs
-    for (const record of records) {
+    // The routing view's skills share one shape (see skillsOfOneShape); the records keep their own.
+    const skills = skillsOfOneShape(records.map((r) => r.skills))
+    for (const [i, record] of records.entries()) {
       seen.add(record.operatorId)
       const endpoint = upperEndpoint(record.endpoint)
       this.byEndpoint.set(endpoint, record.operatorId)
@@ -84,7 +86,7 @@ export class OperatorBoard {
         existing.record = record
         existing.paused = record.paused
         existing.today = { ...existing.today, ...(today ?? { answeredCalls: 0, talkMs: 0 }) }
-        Object.assign(existing.snap, { endpoint: record.endpoint, isManager: record.isManager, skills: record.skills, today: existing.today })
+        Object.assign(existing.snap, { endpoint: record.endpoint, isManager: record.isManager, skills: skills[i]!, today: existing.today })
       } else {
         const device = this.devices.get(endpoint) ?? {}
         const todayStats = { currentCalls: 0, answeredCalls: today?.answeredCalls ?? 0, talkMs: today?.talkMs ?? 0, deals: 0 }
@@ -93,7 +95,7 @@ export class OperatorBoard {
           ...device, state: 'available', reason: 'free', sinceMs: now, idleSinceMs: now,
           today: todayStats,
           snap: {
-            operatorId: record.operatorId, endpoint: record.endpoint, isManager: record.isManager, skills: record.skills,
+            operatorId: record.operatorId, endpoint: record.endpoint, isManager: record.isManager, skills: skills[i]!,
             state: 'available', stateReason: 'free', idleSinceMs: now, today: todayStats
           }
         })

