@@ -43,7 +43,7 @@ export function parseMixMonitorOptions (options: string): { read: string | null;
 
 export class MixMonitors {
   private readonly byChannel = new Map<string, Monitor>()
-  /** Paths some monitor writes now: asked of every recording fetched, with hundreds of calls live. */
+  /** Paths some monitor writes now, with how many write each: asked of every recording fetched, with hundreds of calls live. */
   private readonly open = new Map<string, number>()
   private seq = 0
   constructor (private readonly host: MediaHost, private readonly files: SpoolFiles) {}
@@ -138,9 +138,10 @@ export class MixMonitors {
   private finish (monitor: Monitor): void {
     this.byChannel.delete(monitor.channelId)
     for (const path of [monitor.files.mixed, monitor.files.read, monitor.files.write]) {
-      const n = path === null ? 0 : this.open.get(path) ?? 0
-      if (n > 1) this.open.set(path!, n - 1)
-      else if (path !== null) this.open.delete(path)
+      if (path === null) continue
+      const writers = this.open.get(path) ?? 0
+      if (writers > 1) this.open.set(path, writers - 1)
+      else this.open.delete(path)
     }
     this.write(monitor, performance.now())
   }

@@ -2,17 +2,12 @@
 import t from 'tap'
 import { plan, skillsOfOneShape, type OperatorSnapshot, type RoutingPolicy } from '../../src/domain/routing.js'
 import { fits, type WaitingCall } from '../../src/domain/wait-queue.js'
+import { seeded } from '../../bench/stats.js'
 
 const now = 1_800_000_000_000
 const policy: RoutingPolicy = {
   ringTimeoutSeconds: 20, stickyDays: 90, specialistsFirst: true, anyOperatorStep: true,
   ringAllStep: false, managerLast: true, maxAttempts: 6, efficiencyWeight: 0.5
-}
-
-/** A small deterministic generator: the same operators every run. */
-function random (seed: number): () => number {
-  let s = seed
-  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
 }
 
 function operators (count: number, categories: string[], r: () => number): OperatorSnapshot[] {
@@ -39,7 +34,7 @@ t.test('every object has every category in one order, 0 where the operator has n
 
 t.test('plan() and the waiting line decide the same with shaped skills as with the operators\' own', async (t) => {
   const categories = Array.from({ length: 20 }, (_, i) => `cat${i}`)
-  const r = random(11)
+  const r = seeded(11) // the same operators every run
   const ops = operators(300, categories, r)
   const shapedSkills = skillsOfOneShape(ops.map((o) => o.skills))
   const shaped = ops.map((o, i) => ({ ...o, skills: shapedSkills[i]! }))

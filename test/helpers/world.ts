@@ -8,6 +8,7 @@ import { promptLengths, startDaemon, type Daemon, type DaemonOptions } from '../
 import { createCategory, createOperator, createTrackingNumber, pauseOperator } from '../../src/catalog/catalog-service.js'
 import { randomId } from '../../src/ids.js'
 import type { CallEnded } from '../../src/domain/call-events.js'
+import { nextCallEnded } from './call-ended.js'
 import { startSimulator, type PhoneBehaviour, type Simulator } from '../../src/sim/simulator.js'
 
 export const secondsMs = 50
@@ -28,11 +29,7 @@ export interface World {
    * is recorded (nobody answered) is left as it ended.
    */
   hangUpWhenRecorded (channelId: string, o?: { talkMs?: number; otherSide?: boolean }): Promise<void>
-  /**
-   * Resolves with the next call.ended whose call matches, once what the call's end writes (its row,
-   * its outcome: webhook, lead, transcription job) has been handed to the database, as it is right
-   * after that turn: landed, or journaled while another process holds the lock.
-   */
+  /** Resolves with the next call.ended whose call matches, once its end's writes are handed over (call-ended.ts). */
   ended (match?: (e: CallEnded) => boolean): Promise<CallEnded>
   /** The call a caller's channel started (an inbound call is known by its caller's channel). */
   callOf (channelId: string): Promise<string>
@@ -105,19 +102,7 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
       if (o.otherSide === true && other === undefined) throw new Error(`nobody bridged to ${channelId}`)
       sim.hangup(o.otherSide === true ? other! : channelId)
     },
-    ended (match = () => true) {
-      return new Promise((resolve) => {
-        const on = (e: CallEnded): void => {
-          if (!match(e)) return
-          daemon.bus.off('call.ended', on)
-          setImmediate(() => {
-            daemon.repo.writes.flushSoon()
-            resolve(e)
-          })
-        }
-        daemon.bus.on('call.ended', on)
-      })
-    },
+    ended: (match) => nextCallEnded(daemon, match),
     async callOf (channelId) {
       await until(`a call from channel ${channelId}`, () => daemon.repo.lastCallOfChannel(channelId) !== undefined)
       return daemon.repo.lastCallOfChannel(channelId)!.callId

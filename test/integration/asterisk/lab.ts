@@ -8,6 +8,7 @@ import pino from 'pino'
 import { loadConfig, type Config, type DeepPartial } from '../../../src/config.js'
 import { startDaemon, type Daemon } from '../../../src/daemon.js'
 import type { CallEnded } from '../../../src/domain/call-events.js'
+import { nextCallEnded } from '../../helpers/call-ended.js'
 import type { LabSettings } from './lab-settings.js'
 import { placeCall, startPhone, startPhoneAt, type PhoneBehaviour, type PlacedCall, type SippRun } from './sipp.js'
 
@@ -134,20 +135,7 @@ export async function startLab (settings: LabSettings, overrides: DeepPartial<Co
       calls.push(run)
       return run
     },
-    ended (match = () => true) {
-      return new Promise((resolve) => {
-        const on = (e: CallEnded): void => {
-          if (!match(e)) return
-          daemon.bus.off('call.ended', on)
-          // What the call's end writes lands right after this turn (the write-behind's `later`).
-          setImmediate(() => {
-            daemon.repo.writes.flushSoon()
-            resolve(e)
-          })
-        }
-        daemon.bus.on('call.ended', on)
-      })
-    },
+    ended: (match) => nextCallEnded(daemon, match),
     story: (callId) => api('GET', `/api/calls/${callId}`),
     phone: (endpoint) => phones.get(endpoint),
     channels: async () => (await ariRequest<AriChannel[]>(settings, 'GET', '/channels')).body,
