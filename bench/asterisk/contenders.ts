@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { readMetrics, type MetricsSnapshot } from './daemon-metrics.js'
 import type { BenchSettings } from './settings.js'
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
@@ -16,6 +17,8 @@ export interface NodeContender {
   /** Extra figures it reports when stopped (the floor's recording set-up times). */
   stop (): Promise<Record<string, unknown>>
   output (): string
+  /** ringlead: its own figures (GET /metrics); null for the floor. */
+  metrics? (): Promise<MetricsSnapshot | null>
 }
 
 function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; out: () => string }> {
@@ -114,7 +117,8 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
   return {
     pid: child.pid!,
     async stop () { await stopChild(child); return {} },
-    output: out
+    output: out,
+    metrics: async () => await readMetrics(base)
   }
 }
 

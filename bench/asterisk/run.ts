@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { percentiles, printFigures } from '../stats.js'
 import { startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
 import { cpuWindow } from './cpu.js'
+import { routingQuantileMs, type MetricsSnapshot } from './daemon-metrics.js'
 import { benchSettings, type BenchSettings, type Contender } from './settings.js'
 import { callerNumbers, runCarrier, setupFigures, startPhones } from './sipp-load.js'
 
@@ -32,6 +33,8 @@ export interface RunResult {
   asteriskPct: number | null; nodePct: number | null
   machinePct: number | null; load1: number
   extra: Record<string, unknown>
+  /** ringlead's own figures over the run (see inProcess), null for the others. */
+  inside: string | null
 }
 
 interface Ctx { settings: BenchSettings; dir: string; runs: number; ringleadStarted: boolean; webhookUrl: string }
@@ -104,14 +107,18 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   }
   const numbers = callerNumbers(run, Math.max(1, Math.round(rate * s.durationS)))
   let extra: Record<string, unknown> = {}
+  let inside: string | null = null
   let cpu
   try {
+    const before = await node?.metrics?.() ?? null // also resets the event loop's lag figures
     const window = cpuWindow([s.asteriskPid, node?.pid ?? null])
     const started = Date.now()
     const carrier = runCarrier(s, dir, did, rate, numbers)
     await carrier.exited
     await sleep(2000) // the calls' tails (recordings stored, webhooks) belong to the run
     cpu = { ...window.stop(), seconds: (Date.now() - started) / 1000 }
+    const after = await node?.metrics?.() ?? null
+    if (before !== null && after !== null) inside = inProcess(before, after)
   } finally {
     await phones.stop()
     if (node) {
@@ -126,8 +133,15 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   return {
     contender, recording, rate, placed: f.placed, succeeded: f.succeeded, p50: p.p50, p99: p.p99, max: p.max,
     asteriskMsPerCall: perCall(cpu.ms[0]), nodeMsPerCall: perCall(cpu.ms[1]),
-    asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1, extra
+    asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1, extra, inside
   }
+}
+
+/** ringlead's own view of the run: StasisStart → originate sent, and the event loop's lag. */
+function inProcess (before: MetricsSnapshot, after: MetricsSnapshot): string {
+  const q = (p: number): string => n(routingQuantileMs(before, after, p), 2)
+  const lag = (k: string): string => n(after.lag[k] === undefined ? null : after.lag[k]! * 1000, 1)
+  return `StasisStart → originate sent p50 / p99 ${q(0.5)} / ${q(0.99)} ms (from /metrics buckets); event-loop lag p50 / p99 / max ${lag('0.5')} / ${lag('0.99')} / ${lag('1')} ms`
 }
 
 const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
@@ -185,11 +199,15 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
           const r = await runOne(ctx, c, rate, s.floorRecording)
           results.push(r)
           log(`  ${setupLine(r)}`)
+          if (r.inside !== null) log(`    ${r.inside}`)
         }
       }
     }
     out[SETUP_HEADER] = ''
-    results.forEach((r, i) => { out[`  run ${i + 1}`] = setupLine(r) })
+    results.forEach((r, i) => {
+      out[`  run ${i + 1}`] = setupLine(r)
+      if (r.inside !== null) out[`    run ${i + 1}, inside ringlead`] = r.inside
+    })
     for (const c of s.contenders) out[`knee (p99 < 50 ms, ≥ 99 % success): ${c}`] = knee(results, c)
     if (s.recordingRates.length > 0 && s.recordingModes.length > 0) {
       log(`  ${RECORDING_HEADER}`)

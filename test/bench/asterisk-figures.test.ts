@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
+import { parseMetrics, routingQuantileMs } from '../../bench/asterisk/daemon-metrics.js'
 import { knee, type RunResult } from '../../bench/asterisk/run.js'
 import { benchSettings } from '../../bench/asterisk/settings.js'
 import { callerNumbers, setupFigures } from '../../bench/asterisk/sipp-load.js'
@@ -44,7 +45,7 @@ t.test('a call whose caller did not end normally is not a success, though its de
 
 const result = (rate: number, p99: number, succeeded: number): RunResult => ({
   contender: 'floor', recording: 'none', rate, placed: 100, succeeded, p50: 1, p99, max: p99,
-  asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0, extra: {}
+  asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0, extra: {}, inside: null
 })
 
 t.test('the knee is the highest rate where every run kept p99 under 50 ms and 99 % success', async (t) => {
@@ -61,4 +62,23 @@ t.test('the bench is off without an ARI URL and reads its lists from the environ
   t.same(s.rates, [5, 40])
   t.equal(s.asteriskPid, 42)
   t.throws(() => benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'x', RINGLEAD_BENCH_ASTERISK_CONTENDERS: 'ringlead,pbx' }), /unknown contender "pbx"/)
+})
+
+t.test('ringlead\'s own set-up figures come from the difference of two /metrics scrapes', async (t) => {
+  const scrape = (counts: number[], lag: number): string => [
+    '# HELP ringlead_routing_latency_seconds x',
+    ...[0.0005, 0.001, 0.0025].map((le, i) => `ringlead_routing_latency_seconds_bucket{le="${le}"} ${counts[i]}`),
+    `ringlead_routing_latency_seconds_bucket{le="+Inf"} ${counts[3]}`,
+    `ringlead_event_loop_lag_seconds{quantile="0.99"} ${lag}`
+  ].join('\n')
+  const before = parseMetrics(scrape([10, 10, 10, 10], 0.5))
+  // The run: 50 routings in 0.5–1 ms, 50 in 1–2.5 ms.
+  const after = parseMetrics(scrape([10, 60, 110, 110], 0.004))
+  t.equal(routingQuantileMs(before, after, 0.5), 1)
+  t.equal(routingQuantileMs(before, after, 0.25)!.toFixed(3), '0.750')
+  t.equal(routingQuantileMs(before, after, 0.99)!.toFixed(2), '2.47')
+  t.equal(after.lag['0.99'], 0.004)
+  t.equal(routingQuantileMs(before, before, 0.5), null, 'no routing in the run: no figure')
+  const slow = parseMetrics(scrape([0, 0, 0, 4], 0))
+  t.equal(routingQuantileMs(parseMetrics(scrape([0, 0, 0, 0], 0)), slow, 0.5), 2.5, 'past the last bound: its lower edge')
 })
