@@ -97,6 +97,7 @@ const isReset = (err: NodeJS.ErrnoException): boolean => err.code === 'ECONNRESE
 
 export class AriRest {
   private readonly base: URL
+  private readonly hostname: string
   private readonly auth: string
   private readonly agent: Agent
   /** Closed recordings' transfers, apart from commands: a file that went wrong never costs a command its socket. */
@@ -112,6 +113,7 @@ export class AriRest {
 
   constructor (url: string, user: string, password: string, private readonly opts: AriRestOptions) {
     this.base = new URL(url.endsWith('/') ? url : `${url}/`)
+    this.hostname = this.base.hostname.replace(/^\[(.*)\]$/, '$1') // an IPv6 address without its brackets
     this.auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
     const agentOptions = { keepAlive: true, maxSockets: opts.maxSockets ?? 64, maxFreeSockets: opts.maxSockets ?? 64, scheduling: 'lifo' as const }
     this.agent = this.base.protocol === 'https:' ? new HttpsAgent(agentOptions) : new Agent(agentOptions)
@@ -159,8 +161,8 @@ export class AriRest {
   }
 
   private attempt (c: AriCommand, timeoutMs: number, deadlineMs: number, agent: Agent | false): Promise<unknown> {
-    const url = new URL(`ari/${c.path}`, this.base)
-    for (const [k, v] of Object.entries(c.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v))
+    // Options, not a URL object: a WHATWG URL is parsed, and set again for each query parameter.
+    const target = { protocol: this.base.protocol, hostname: this.hostname, port: this.base.port, path: `${this.base.pathname}ari/${c.path}${queryString(c.query)}` }
     const payload = c.body === undefined ? undefined : Buffer.from(JSON.stringify(c.body))
     const send = this.base.protocol === 'https:' ? httpsRequest : request
     const closedWav = c.raw === true && c.onlyIfClosedWav === true
@@ -180,7 +182,8 @@ export class AriRest {
         fn()
       }
       let response: IncomingMessage | undefined
-      const req = send(url, {
+      const req = send({
+        ...target,
         method: c.method,
         agent: closedWav && agent !== false ? this.fileAgent : agent,
         // Asterisk announces a file's length, then sends it to its end: a recording still being
@@ -254,6 +257,17 @@ export class AriRest {
     const hint = /timeout=(\d+)/.exec(String(res.headers['keep-alive'] ?? ''))?.[1]
     if (hint !== undefined) (res.socket as HintedSocket)[serverIdleMs] = Number(hint) * 1000
   }
+}
+
+/** `?a=1&b=2` from the parameters that have a value; '' when none has. */
+function queryString (query: Query | undefined): string {
+  let out = ''
+  if (query === undefined) return out
+  for (const k in query) {
+    const v = query[k]
+    if (v !== undefined) out += `${out === '' ? '?' : '&'}${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`
+  }
+  return out
 }
 
 const WAV_HEADER_BYTES = 44

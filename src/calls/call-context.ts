@@ -123,6 +123,8 @@ export class CallContext {
   talkingOnBoard: string | null = null
   answeredAt: number | null = null
   bridgeId: string | null = null
+  /** False while the caller id stands in its plain form, its full parse still to come (identify-caller.ts). */
+  phoneParsed = true
   hangupBy: CallEnded['hangupBy'] = null
   /** Why the call failed, when it did. */
   problem: string | null = null

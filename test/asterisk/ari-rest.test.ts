@@ -174,3 +174,19 @@ t.test('a recording still being written gives its head only, and its connection 
   t.equal(whole.length, 1_044, 'the announced bytes')
   t.same(await ari.send(listChannels), [])
 })
+
+t.test('query values reach Asterisk as given, whatever characters they hold; unset ones are left out', async (t) => {
+  const { createServer } = await import('node:http')
+  let seen = ''
+  const server = createServer((req, res) => { seen = req.url ?? ''; res.writeHead(204).end() })
+  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve) })
+  t.teardown(() => { server.close() })
+  const ari = rest(t, `http://127.0.0.1:${(server.address() as AddressInfo).port}/asterisk`)
+  const callerId = '"Иван & Co" <+7 903 010-00-01>'
+  await ari.send({ command: 'originate to', target: 'PJSIP/2001', method: 'POST', path: 'channels', query: { endpoint: 'PJSIP/2001', callerId, timeout: 15, channelId: undefined }, repeat: 'never' })
+  const url = new URL(seen, 'http://x')
+  t.equal(url.pathname, '/asterisk/ari/channels', 'under the base path')
+  t.same([...url.searchParams], [['endpoint', 'PJSIP/2001'], ['callerId', callerId], ['timeout', '15']])
+  await ari.send(listChannels)
+  t.equal(seen, '/asterisk/ari/channels', 'no query at all: no "?"')
+})

@@ -160,6 +160,32 @@ t.test('unknown DID and garbage caller id: the call is still routed, with warnin
   t.match(s.call.warnings.join('\n'), /caller id "not-a-number"/)
 })
 
+t.test('a caller id in plain form rings at once and is written as its full parse once the operator\'s phone rings', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const call = async (from: string): Promise<CallEnded> => {
+    const ended = w.ended()
+    const c = w.sim.placeCall({ from, did: '74950000001' })
+    await w.hangUpWhenRecorded(c.channelId)
+    return await ended
+  }
+  // "+" and digits that are no possible number: routed, then written without a phone, with the warning.
+  const impossible = await call('+99912345678')
+  t.equal(impossible.status, 'answered')
+  t.equal(impossible.callerPhone, null)
+  t.equal(impossible.customerId, null)
+  t.match((await story(w, impossible.callId)).call.warnings.join('\n'), /caller id "\+99912345678": not a possible phone number/)
+  // A London number sent with its national 0 after the country code is the customer of +442079460000.
+  const first = await call('+442079460000')
+  const again = await call('+4402079460000')
+  t.equal(again.status, 'answered')
+  t.equal(again.callerPhone, '+442079460000')
+  t.equal(again.customerId, first.customerId, 'the same customer, not a new one under the plain form')
+  const customers = w.daemon.db.$client.prepare('SELECT phone FROM customers WHERE phone LIKE ? ORDER BY phone').all('+44%')
+  t.same(customers, [{ phone: '+442079460000' }])
+})
+
 t.test('paused and unregistered operators are skipped with the reason in the plan', async (t) => {
   const w = await startWorld()
   t.teardown(() => w.close())
