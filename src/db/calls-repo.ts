@@ -7,7 +7,7 @@ import type { Db } from './open.js'
 import { insertByShape, updateByShape } from './prepared.js'
 import { WriteBehind } from './write-behind.js'
 import type { SQL } from 'drizzle-orm'
-import { calls, callAttempts, recordings, customers, trackingNumbers, trackingVisits, categories, leads } from './schema.js'
+import { calls, callAttempts, recordings, customers, trackingNumbers, trackingPoolNumbers, trackingVisits, categories, leads } from './schema.js'
 import type { RoutingPolicy } from '../domain/routing.js'
 
 export type CallRow = typeof calls.$inferSelect
@@ -20,6 +20,8 @@ export type NewRecording = typeof recordings.$inferInsert
 export interface TrackingNumberFacts {
   did: string; source: string | null; categoryId: string | null; menuId: string | null
   numberPolicy: Partial<RoutingPolicy> | null; categoryPolicy: Partial<RoutingPolicy> | null
+  /** A site visit may hold the number: it is in a tracking pool, or a visit names it. */
+  pooled: boolean
 }
 
 /** The site visit a pool number was handed to (dynamic number insertion). */
@@ -96,7 +98,10 @@ export class CallsRepo {
     this.writes = writes ?? new WriteBehind({ db, journalPath: null, clock: systemClock, log: pino({ level: 'silent' }) })
     this.trackingByDigits = db.select({
       did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId, menuId: trackingNumbers.menuId,
-      numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy
+      numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy,
+      // Pools change through the catalog (forgetTrackingNumbers); a visit is only handed a pool's number.
+      pooled: sql<number>`exists (select 1 from ${trackingPoolNumbers} where ${trackingPoolNumbers.did} in (${trackingNumbers.did}, ${sql.placeholder('digits')}, ${sql.placeholder('plus')}))
+        or exists (select 1 from ${trackingVisits} where ${trackingVisits.did} in (${sql.placeholder('digits')}, ${sql.placeholder('plus')}))`
     }).from(trackingNumbers)
       .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))
       .where(or(eq(trackingNumbers.did, sql.placeholder('digits')), eq(trackingNumbers.did, sql.placeholder('plus')))).prepare()
@@ -176,7 +181,7 @@ export class CallsRepo {
     if (cached !== undefined) return cached
     const digits = did.replace(/\D/g, '')
     const row = digits === '' ? undefined : this.trackingByDigits.get({ digits, plus: `+${digits}` })
-    const facts = row ? { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy) } : null
+    const facts = row ? { ...row, numberPolicy: parsePolicy(row.numberPolicy), categoryPolicy: parsePolicy(row.categoryPolicy), pooled: row.pooled === 1 } : null
     // Dialled numbers come from outside: the cache stays bounded whatever callers dial.
     if (this.trackingCache.size >= 10_000) this.trackingCache.clear()
     this.trackingCache.set(did, facts)

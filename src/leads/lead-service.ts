@@ -107,10 +107,13 @@ export class LeadService {
     }
   }
 
-  private announce (type: 'lead.created' | 'lead.updated' | 'lead.status_changed' | 'lead.escalated' | 'disposition.recorded', leadId: string, change: LeadChanged['change']): void {
+  /** Tells the bus; returns the lead as written, read once for both (undefined: no such lead). */
+  private announce (type: 'lead.created' | 'lead.updated' | 'lead.status_changed' | 'lead.escalated' | 'disposition.recorded', leadId: string, change: LeadChanged['change']): LeadView | undefined {
     const row = this.deps.repo.get(leadId)
-    if (!row) return
-    this.deps.bus.emit(type, { leadId, lead: viewLead(row) as unknown as Record<string, unknown>, change, atMs: this.deps.now() })
+    if (!row) return undefined
+    const lead = viewLead(row)
+    this.deps.bus.emit(type, { leadId, lead: { ...lead } as unknown as Record<string, unknown>, change, atMs: this.deps.now() })
+    return lead
   }
 
   /** A new request, or news on the customer's open one. */
@@ -151,8 +154,7 @@ export class LeadService {
       this.scheduleLadder({ leadId, deadlineAt, createdAt: now, ownerId }, now)
     })
     this.log.info({ leadId, ownerId, channel: input.channel, deadlineAt }, 'lead created')
-    this.announce('lead.created', leadId, { kind: 'created', to: status, actor })
-    return { lead: viewLead(this.deps.repo.get(leadId)!), created: true }
+    return { lead: this.announce('lead.created', leadId, { kind: 'created', to: status, actor })!, created: true }
   }
 
   private update (lead: LeadRow, input: LeadInput, actor: string, now: number): LeadView {
@@ -184,8 +186,7 @@ export class LeadService {
       this.event(lead.leadId, now, actor, 'updated', { data: { channel: input.channel, callId: input.callId ?? null, message: input.message ?? null, source: input.source ?? null, ...(filled.length > 0 ? { filled } : {}) } })
     })
     this.log.info({ leadId: lead.leadId, channel: input.channel, filled }, 'lead updated by a new request')
-    this.announce('lead.updated', lead.leadId, { kind: 'updated', actor })
-    return viewLead(this.deps.repo.get(lead.leadId)!)
+    return this.announce('lead.updated', lead.leadId, { kind: 'updated', actor })!
   }
 
   /** Leads by the filters, newest first (the repository's paging by createdAt). */

@@ -3,7 +3,8 @@
 import t from 'tap'
 import { CallsRepo } from '../../src/db/calls-repo.js'
 import { openDb } from '../../src/db/open.js'
-import { trackingVisits } from '../../src/db/schema.js'
+import { trackingNumbers, trackingVisits } from '../../src/db/schema.js'
+import { writePool } from '../../src/db/tracking-pools-repo.js'
 
 t.test('a visit is found by the dialled digits in either stored form, the latest live one first', async (t) => {
   const db = openDb(':memory:')
@@ -22,4 +23,25 @@ t.test('a visit is found by the dialled digits in either stored form, the latest
   t.match(repo.visitFor('74950000001', 10_000), { visitId: 'c' }, 'expired ones are passed over')
   t.equal(repo.visitFor('74950000001', 13_000), null, 'all expired: none')
   t.equal(repo.visitFor('', 1000), null)
+})
+
+t.test('a call looks for a visit only on a number a visit may hold: one of a pool, or one a visit names', async (t) => {
+  const db = openDb(':memory:')
+  t.teardown(() => { db.$client.close() })
+  const repo = new CallsRepo(db)
+  for (const did of ['74950000001', '+74950000002', '74950000003']) db.insert(trackingNumbers).values({ did, source: 'google-ads', createdAt: 0 }).run()
+  const pooled = (did: string): boolean | undefined => repo.trackingNumber(did)?.pooled
+  t.equal(pooled('74950000001'), false, 'a plain tracking number')
+  writePool(db, 'google-ads', { defaultDid: '74950000003', holdMinutes: 30, dids: ['74950000001', '+74950000002'] }, 0)
+  t.equal(pooled('74950000001'), false, 'remembered until the catalog says it changed')
+  repo.forgetTrackingNumbers()
+  t.equal(pooled('74950000001'), true, 'in the pool')
+  t.equal(pooled('74950000002'), true, 'in the pool with +, dialled without')
+  t.equal(pooled('74950000003'), false, 'the default number is no pool number')
+  // Taken out of the pool while a visit still holds it: the visit is still found.
+  db.insert(trackingVisits).values({ visitId: 'v1', source: 'google-ads', visitor: 'v-1', did: '74950000001', createdAt: 0, expiresAt: 5000 }).run()
+  writePool(db, 'google-ads', { defaultDid: '74950000003', holdMinutes: 30, dids: ['+74950000002'] }, 0)
+  repo.forgetTrackingNumbers()
+  t.equal(pooled('74950000001'), true, 'a visit names it')
+  t.match(repo.visitFor('74950000001', 1000), { visitId: 'v1' })
 })

@@ -52,7 +52,7 @@ export function completeIdentity (ctx: CallContext): void {
     }
   }
   if (!facts.tracking) ctx.log.warn({ did: channel.did }, 'unknown DID, default policy')
-  facts.visit = facts.tracking ? repo.visitFor(facts.tracking.did, ctx.startedAt) : null
+  facts.visit = facts.tracking?.pooled === true ? repo.visitFor(facts.tracking.did, ctx.startedAt) : null
   const customer = facts.customer
   if (customer && customer.earlierCalls === 0 && customer.lastCallAt === null) {
     // Created now unless another call of the same number did first: the row's customer wins.
