@@ -23,7 +23,8 @@ export type Transcription = Extract<WorkerReply, { ok: true }>
  * What a worker process is started with: `silenceRms` (0 or absent: off) leaves out silences quieter
  * than it; `pass` 'mixed' hears a call's two parties once, mixed to mono (absent: each on its own).
  */
-export type WorkerSettings = WhisperOptions & { silenceRms?: number; pass?: TranscribePass }
+/** `idlePolicy`: the worker puts itself under SCHED_IDLE before it loads the model (idle-policy.ts). */
+export type WorkerSettings = WhisperOptions & { silenceRms?: number; pass?: TranscribePass; idlePolicy?: boolean }
 export type TranscribePass = 'parties' | 'mixed'
 
 export interface Transcriber {
@@ -85,7 +86,7 @@ export class WorkerTranscriber implements Transcriber {
   get processIds (): number[] { return this.slots.flatMap((s) => (s.worker?.pid === undefined ? [] : [s.worker.pid])) }
 
   private start (slot: Slot): ChildProcess {
-    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.flashAttn === undefined ? {} : { flashAttn: this.opts.flashAttn }), ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }), ...(this.opts.pass === undefined ? {} : { pass: this.opts.pass }) }, this.opts.nice ?? 0)
+    const worker = newWorker(this.opts.workerFile ?? workerFile, { modelPath: this.opts.modelPath, threads: this.opts.threads, engine: this.opts.engine ?? 'auto', ...(this.opts.flashAttn === undefined ? {} : { flashAttn: this.opts.flashAttn }), ...(this.opts.limits === undefined ? {} : { limits: this.opts.limits }), ...(this.opts.silenceRms === undefined ? {} : { silenceRms: this.opts.silenceRms }), ...(this.opts.pass === undefined ? {} : { pass: this.opts.pass }), ...((this.opts.nice ?? 0) >= 19 ? { idlePolicy: true } : {}) }, this.opts.nice ?? 0)
     logNativeOutput(worker, this.opts.log)
     const pending: Slot['pending'] = new Map()
     slot.pending = pending
