@@ -100,7 +100,7 @@ export class CallsRepo {
       did: trackingNumbers.did, source: trackingNumbers.source, categoryId: trackingNumbers.categoryId, menuId: trackingNumbers.menuId,
       numberPolicy: trackingNumbers.routingPolicy, categoryPolicy: categories.routingPolicy,
       // Pools change through the catalog (forgetTrackingNumbers); a visit is only handed a pool's number.
-      pooled: sql<number>`exists (select 1 from ${trackingPoolNumbers} where ${trackingPoolNumbers.did} in (${trackingNumbers.did}, ${sql.placeholder('digits')}, ${sql.placeholder('plus')}))
+      pooled: sql<number>`exists (select 1 from ${trackingPoolNumbers} where ${trackingPoolNumbers.did} in (${sql.placeholder('digits')}, ${sql.placeholder('plus')}))
         or exists (select 1 from ${trackingVisits} where ${trackingVisits.did} in (${sql.placeholder('digits')}, ${sql.placeholder('plus')}))`
     }).from(trackingNumbers)
       .leftJoin(categories, eq(categories.categoryId, trackingNumbers.categoryId))

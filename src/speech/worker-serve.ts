@@ -2,6 +2,7 @@
 // engine and runs the calls sent to it at once (the native engine gives each its own decoding state
 // over the one loaded model). `open` makes the engine; tests give one that needs no model.
 import type { SpeechEngine } from './engine.js'
+import { runOnlyWhenIdle } from './idle-policy.js'
 import { transcribeRequest } from './transcribe-job.js'
 import type { WorkerReply, WorkerRequest, WorkerSettings } from './transcriber.js'
 
@@ -12,6 +13,12 @@ class ModelNotLoaded extends Error {
 
 export function serveTranscriptions (open: (settings: WorkerSettings) => Promise<SpeechEngine>): void {
   const settings = JSON.parse(process.argv[2] ?? '{}') as WorkerSettings
+  // At the lowest priority, before the engine starts its threads: they inherit the policy. Without
+  // it the worker still runs at nice 19; stderr reaches the daemon's log.
+  if (settings.idlePolicy === true) {
+    const why = runOnlyWhenIdle()
+    if (why !== null) process.stderr.write(`transcription worker left at nice 19, not SCHED_IDLE: ${why}\n`)
+  }
   let engine: Promise<SpeechEngine> | null = null
   const run = async (req: WorkerRequest): Promise<WorkerReply> => {
     // A model that failed to load is tried again on the next call (the file may have been replaced).

@@ -17,7 +17,7 @@ export function identifyCaller (ctx: CallContext): void {
     facts.callerPhone = plain
     ctx.phoneParsed = false
   } else {
-    const phone = known ?? normalisePhone(channel.callerNumber, settings.defaultRegion)
+    const phone = normalisePhone(channel.callerNumber, settings.defaultRegion) // the known answer when there is one
     facts.callerPhone = phone.e164
     if (phone.problem) facts.warnings.push(`caller id "${phone.raw}": ${phone.problem}`)
   }
