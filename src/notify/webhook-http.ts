@@ -1,6 +1,6 @@
 // Webhook HTTP details of the outbox: URLs from the config, retry delays, reading a reply, naming a failure.
-import { Agent as HttpAgent, request as httpRequest } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import { Agent, Client, type Dispatcher } from 'undici'
+import { cutOnReusedSocket, isConnectionCut, reuseMarkingConnector } from '../reused-socket.js'
 import { InvalidInput } from '../errors.js'
 import type { Config } from '../config.js'
 import { signWebhook } from './webhook-signature.js'
@@ -53,12 +53,12 @@ class ReusedSocketCut extends Error {
 }
 
 /**
- * Webhook POSTs over node:http(s) with keep-alive sockets per receiver. fetch cost several times the
- * CPU per delivery (web streams, a new body reader each time), and every call sends two or three.
+ * Webhook POSTs through undici, with kept-alive sockets per receiver (16 at most each). fetch cost
+ * several times the CPU per delivery (web streams, a new body reader each time), node:http about
+ * twice undici's dispatch, and every call sends two or three.
  */
 export class WebhookClient {
-  private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 16 })
-  private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: 16 })
+  private agent = newAgent()
 
   /**
    * The reply's status and the first `maxChars` of its body (whitespace folded); rejects with the
@@ -66,62 +66,74 @@ export class WebhookClient {
    */
   async post (url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxChars: number): Promise<{ status: number; text: string }> {
     try {
-      return await this.once(url, headers, body, timeoutMs, maxChars)
+      return await this.once(url, headers, body, timeoutMs, maxChars, this.agent)
     } catch (err) {
       // The receiver dropped a kept-alive socket as we reused it, with no reply: once more, on a new socket.
       if (!(err instanceof ReusedSocketCut)) throw err
-      return await this.once(url, headers, body, timeoutMs, maxChars)
+      const own = new Client(new URL(url).origin, { pipelining: 0, headersTimeout: 0, bodyTimeout: 0 })
+      try {
+        return await this.once(url, headers, body, timeoutMs, maxChars, own)
+      } finally {
+        void own.destroy().catch(() => undefined)
+      }
     }
   }
 
-  private once (url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxChars: number): Promise<{ status: number; text: string }> {
+  private once (url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxChars: number, dispatcher: Dispatcher): Promise<{ status: number; text: string }> {
     const target = new URL(url)
-    const secure = target.protocol === 'https:'
     return new Promise((resolve, reject) => {
       let settled = false
+      let status = 0
+      let text = ''
+      let abort: ((err?: Error) => void) | null = null
       const settle = (fn: () => void): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         fn()
       }
-      const req = (secure ? httpsRequest : httpRequest)(target, {
-        method: 'POST', agent: secure ? this.https : this.http,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }
-      }, (res) => {
-        const status = res.statusCode ?? 0
-        let text = ''
-        const done = (): void => { settle(() => { resolve({ status, text: text.replace(/\s+/g, ' ').trim().slice(0, maxChars) }) }) }
-        res.setEncoding('utf8')
-        res.on('data', (chunk: string) => {
-          text += chunk
-          // Enough of an answer: the rest is not read (the socket is dropped rather than drained).
-          if (text.length >= maxChars) { done(); res.destroy() }
-        })
-        res.on('end', done)
-        // The body broke off (timeout or reset) after the status arrived: the status is the answer.
-        res.on('error', done)
-        res.on('close', done)
-      })
+      const done = (): void => { settle(() => { resolve({ status, text: text.replace(/\s+/g, ' ').trim().slice(0, maxChars) }) }) }
       const timer = setTimeout(() => {
         const err = new Error(`no answer within ${timeoutMs} ms`)
         err.name = 'TimeoutError'
-        req.destroy(err)
+        settle(() => { reject(err) })
+        abort?.(err)
       }, timeoutMs)
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        const cut = req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')
-        settle(() => { reject(cut ? new ReusedSocketCut(err) : err) })
-      })
-      req.end(body)
+      // undici's legacy handler interface, the one its own request() is built on.
+      const handler: Dispatcher.DispatchHandler = {
+        onConnect: (abortRequest) => {
+          if (settled) abortRequest(new Error('given up'))
+          else abort = abortRequest
+        },
+        onHeaders: (statusCode) => { status = statusCode; return true },
+        onData: (chunk) => {
+          text += chunk.toString('utf8')
+          // Enough of an answer: the rest is not read (the socket is dropped rather than drained).
+          if (text.length >= maxChars) { done(); abort?.(new Error('enough of the reply read')) }
+          return true
+        },
+        onComplete: done,
+        onError: (err) => {
+          // The body broke off (timeout or reset) after the status arrived: the status is the answer.
+          if (status !== 0) { done(); return }
+          const cut = isConnectionCut(err) && cutOnReusedSocket(err)
+          settle(() => { reject(cut ? new ReusedSocketCut(err) : err) })
+        }
+      }
+      dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers, body }, handler)
     })
   }
 
-  /** Closes the idle sockets. */
+  /** Closes the sockets; a later post opens new ones (the outbox may start again). */
   close (): void {
-    this.http.destroy()
-    this.https.destroy()
+    const closed = this.agent
+    this.agent = newAgent()
+    void closed.destroy().catch(() => undefined)
   }
 }
+
+/** Sockets per receiver, 16 at most; the deliveries' own deadlines apply. */
+const newAgent = (): Agent => new Agent({ connections: 16, connect: reuseMarkingConnector(), headersTimeout: 0, bodyTimeout: 0 })
 
 export function describeFailure (err: unknown, timeoutMs: number): string {
   if (!(err instanceof Error)) return String(err)

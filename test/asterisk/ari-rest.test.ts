@@ -11,8 +11,8 @@ const listChannels: AriCommand = { command: 'list channels', target: '', method:
 const createBridge = (bridgeId: string, repeat: AriCommand['repeat']): AriCommand =>
   ({ command: 'create bridge', target: bridgeId, method: 'POST', path: 'bridges', query: { type: 'mixing', bridgeId }, repeat, createsNamed: true })
 
-function rest (t: { teardown (fn: () => void): void }, url: string, clock?: VirtualClock): AriRest {
-  const r = new AriRest(url, 'ringlead', 'ringlead', { commandTimeoutMs: 5000, fileTimeoutMs: 60_000, keepAliveIdleMs: 4000, ...(clock ? { clock } : {}) })
+function rest (t: { teardown (fn: () => void): void }, url: string, clock?: VirtualClock, maxSockets?: number): AriRest {
+  const r = new AriRest(url, 'ringlead', 'ringlead', { commandTimeoutMs: 5000, fileTimeoutMs: 60_000, keepAliveIdleMs: 4000, ...(clock ? { clock } : {}), ...(maxSockets ? { maxSockets } : {}) })
   t.teardown(() => { r.close() })
   return r
 }
@@ -36,8 +36,8 @@ t.test('a command Asterisk never answers fails at its deadline with a timeout er
 
 t.test('a command cut on a reused keep-alive socket is sent again and succeeds', async (t) => {
   const { sim } = await startSim(t)
-  const ari = rest(t, sim.ariUrl)
-  await ari.send(listChannels) // opens the keep-alive socket the next command reuses
+  const ari = rest(t, sim.ariUrl, undefined, 1) // one socket: the next command reuses it
+  await ari.send(listChannels)
   sim.ariFaults.cutReusedRequests(1)
   await ari.send(createBridge('b-retried', 'reused-socket'))
   t.equal(ari.repeated, 1, 'sent twice')
@@ -46,7 +46,7 @@ t.test('a command cut on a reused keep-alive socket is sent again and succeeds',
 
 t.test('a read cut by a reset is sent again too', async (t) => {
   const { sim } = await startSim(t)
-  const ari = rest(t, sim.ariUrl)
+  const ari = rest(t, sim.ariUrl, undefined, 1)
   await ari.send(listChannels)
   sim.ariFaults.cutReusedRequests(1)
   t.same(await ari.send(listChannels), [])
@@ -55,17 +55,53 @@ t.test('a read cut by a reset is sent again too', async (t) => {
 
 t.test('a command that is not safe to repeat fails with the reset instead of being sent twice', async (t) => {
   const { sim } = await startSim(t)
-  const ari = rest(t, sim.ariUrl)
+  const ari = rest(t, sim.ariUrl, undefined, 1)
   await ari.send(listChannels)
   sim.ariFaults.cutReusedRequests(1)
-  await t.rejects(ari.send(createBridge('b-once', 'never')), { code: 'ASTERISK_COMMAND_FAILED', message: /ARI create bridge b-once failed: socket hang up|ECONNRESET/ })
+  await t.rejects(ari.send(createBridge('b-once', 'never')), { code: 'ASTERISK_COMMAND_FAILED', message: /ARI create bridge b-once failed: (other side closed|socket hang up|ECONNRESET)/ })
   t.equal(ari.repeated, 0)
   t.same(sim.bridges(), [])
 })
 
+t.test('a command cut on a connection of its own (nothing answered on it before) is not taken for a reused socket: not sent again', async (t) => {
+  let requests = 0
+  const server = createNetServer((socket) => {
+    socket.on('data', () => { requests++; socket.destroy() }) // reads the command, then the connection dies
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close() })
+  const ari = rest(t, `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
+  await t.rejects(ari.send(createBridge('b-first', 'reused-socket')), { code: 'ASTERISK_COMMAND_FAILED', message: /ARI create bridge b-first failed: (other side closed|socket hang up|ECONNRESET)/ })
+  t.equal(ari.repeated, 0)
+  t.equal(requests, 1, 'Asterisk may have read it: it is sent once')
+})
+
+t.test('a command queued behind a stalled one for the only socket fails at its deadline too, and the gauges come back to zero', async (t) => {
+  const { sim } = await startSim(t)
+  const clock = new VirtualClock()
+  const ari = rest(t, sim.ariUrl, clock, 1)
+  await ari.send(listChannels)
+  sim.ariFaults.stall(true)
+  const outcomes: unknown[] = []
+  const first = ari.send(createBridge('b-stalled', 'never')).catch((err: unknown) => { outcomes[0] = err })
+  await until('the first command reached the stalled server', () => sim.ariFaults.stalledRequests === 1)
+  const second = ari.send(createBridge('b-queued', 'never')).catch((err: unknown) => { outcomes[1] = err })
+  t.equal(ari.waitingForSocket, 1, 'the second waits for the only socket')
+  t.equal(ari.inFlight, 2)
+  await clock.advance(5000)
+  await Promise.all([first, second])
+  t.match(outcomes, [{ code: 'ASTERISK_COMMAND_TIMEOUT', target: 'b-stalled' }, { code: 'ASTERISK_COMMAND_TIMEOUT', target: 'b-queued' }])
+  t.equal(ari.waitingForSocket, 0)
+  t.equal(ari.inFlight, 0)
+  t.equal(clock.timers, 0, 'no timer left behind')
+  sim.ariFaults.stall(false)
+  t.same(await ari.send(listChannels), [], 'the next command gets a socket and its answer')
+})
+
 t.test('a create whose first send went through counts as done when its repeat finds it exists', async (t) => {
   const { sim } = await startSim(t)
-  const ari = rest(t, sim.ariUrl)
+  const ari = rest(t, sim.ariUrl, undefined, 1)
   await ari.send(listChannels)
   // The bridge exists as if an earlier send of the same command had gone through before the cut.
   await ari.send(createBridge('b-made', 'any-reset'))
