@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { percentiles, printFigures } from '../stats.js'
-import { startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
+import { buildContenders, startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
 import { cpuWindow } from './cpu.js'
 import { routingQuantileMs, type MetricsSnapshot } from './daemon-metrics.js'
 import { benchSettings, type BenchSettings, type Contender } from './settings.js'
@@ -181,6 +181,7 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
   const dir = s.workDir !== '' ? s.workDir : mkdtempSync(join(tmpdir(), 'ringlead-bench-asterisk-'))
   mkdirSync(dir, { recursive: true })
   const version = await ari(s, 'GET', 'asterisk/info').then((i: { system?: { version?: string } }) => i.system?.version ?? '?')
+  buildContenders()
   const sink = await startWebhookSink()
   const ctx: Ctx = { settings: s, dir, runs: 0, ringleadStarted: false, webhookUrl: sink.url }
   const out: Record<string, string> = {
@@ -188,7 +189,8 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     'floor records': s.floorRecording,
     'ringlead records': s.ringleadRecording,
     'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run`,
-    'logs': dir
+    'logs': dir,
+    'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)'
   }
   const results: RunResult[] = []
   try {

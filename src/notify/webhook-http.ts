@@ -1,4 +1,5 @@
 // Webhook HTTP details of the outbox: URLs from the config, retry delays, reading a reply, naming a failure.
+import { StringDecoder } from 'node:string_decoder'
 import { Agent, Client, type Dispatcher } from 'undici'
 import { cutOnReusedSocket, isConnectionCut, reuseMarkingConnector } from '../reused-socket.js'
 import { InvalidInput } from '../errors.js'
@@ -86,6 +87,7 @@ export class WebhookClient {
       let status = 0
       let text = ''
       let abort: ((err?: Error) => void) | null = null
+      const utf8 = new StringDecoder('utf8') // a character split between two chunks stays whole
       const settle = (fn: () => void): void => {
         if (settled) return
         settled = true
@@ -107,7 +109,7 @@ export class WebhookClient {
         },
         onHeaders: (statusCode) => { status = statusCode; return true },
         onData: (chunk) => {
-          text += chunk.toString('utf8')
+          text += utf8.write(chunk)
           // Enough of an answer: the rest is not read (the socket is dropped rather than drained).
           if (text.length >= maxChars) { done(); abort?.(new Error('enough of the reply read')) }
           return true
