@@ -1,11 +1,11 @@
-// AMI through asterisk-manager: device and contact states of operators' phones, and commands.
+// AMI over TCP (ami-socket.ts): device and contact states of operators' phones, and commands.
 // Reconnects with backoff by itself; translates, never decides.
 import { EventEmitter } from 'node:events'
-import AsteriskManager, { type Manager, type AmiMessage } from 'asterisk-manager'
 import type { Logger } from 'pino'
 import { systemClock, type CancelTimer, type Clock } from '../clock.js'
 import type { DeviceState } from '../domain/operator-state.js'
 import { AsteriskCommandFailed, AsteriskCommandTimedOut, AsteriskConnectTimedOut } from './errors.js'
+import { AmiSocket, type AmiMessage } from './ami-socket.js'
 import { LinkHealth, type LinkStatus } from './link-health.js'
 
 export interface AmiLinkOptions {
@@ -45,6 +45,7 @@ export interface DialBegin {
 
 const deviceStates = new Set(['UNKNOWN', 'NOT_INUSE', 'INUSE', 'BUSY', 'INVALID', 'UNAVAILABLE', 'RINGING', 'RINGINUSE', 'ONHOLD'])
 const str = (v: AmiMessage[string]): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.join('\n') : '')
+const isError = (res: AmiMessage): boolean => str(res.response).toLowerCase() === 'error'
 
 /** ContactStatus values that mean the phone can be reached. */
 function isRegistered (status: string): boolean {
@@ -60,7 +61,7 @@ function isRegistered (status: string): boolean {
 export const READ_EVENTS_FILTER = '^Event: (DeviceStateChange|ContactStatus|PeerStatus|DialBegin|DialEnd|Hangup)[[:space:]]'
 
 export class AmiLink extends EventEmitter<AmiLinkEvents> {
-  private manager: Manager | null = null
+  private manager: AmiSocket | null = null
   private up = false
   private stopped = false
   private everConnected = false
@@ -107,13 +108,13 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     this.up = false
     if (m) {
       m.removeAllListeners('close')
-      try { m.disconnect() } catch { /* already closed */ }
+      m.close()
     }
   }
 
   private connect (): void {
     if (this.stopped) return
-    const m = AsteriskManager(null, this.opts.host, this.opts.user, this.opts.secret, true)
+    const m = new AmiSocket()
     this.manager = m
     this.health.connecting()
     let settled = false
@@ -127,7 +128,7 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
       this.up = false
       if (wasUp) this.emit('disconnected', { reason })
       m.removeAllListeners('close')
-      try { m.disconnect() } catch { /* already closed */ }
+      m.close()
       if (this.stopped) return
       const retryInMs = this.delayMs
       this.health.failed(reason, retryInMs)
@@ -137,11 +138,11 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     }
     m.on('error', (err: Error) => { fail(err.message) })
     m.on('close', () => { fail('connection closed') })
-    m.on('managerevent', (e: AmiMessage) => { this.onEvent(e) })
+    m.on('event', (e) => { this.onEvent(e) })
     m.connect(this.opts.port, this.opts.host, (err) => {
       if (err) return fail(err.message)
-      m.login((loginErr) => {
-        if (loginErr) return fail(`login refused: ${str((loginErr as AmiMessage).message) || String(loginErr)}`)
+      m.send({ action: 'Login', username: this.opts.user, secret: this.opts.secret, actionid: 'rl-login' }).then((res) => {
+        if (isError(res)) return fail(`login refused: ${str(res.message) || 'no reason given'}`)
         if (settled) return // the deadline gave up on this connection
         cancelDeadline()
         this.up = true
@@ -154,7 +155,7 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
         void this.refreshStates().catch((e: Error) => { this.log.warn({ err: e.message }, 'AMI state refresh failed') })
         void this.action({ action: 'Filter', operation: 'Add', filter: READ_EVENTS_FILTER })
           .catch((e: Error) => { this.log.info({ err: e.message }, 'AMI event filter not set: every event is received') })
-      })
+      }, (e: Error) => { fail(e.message) })
     })
   }
 
@@ -238,13 +239,17 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
     const timeoutMs = this.opts.actionTimeoutMs ?? 10_000
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimeout(() => {
+        m.forget(actionid)
         reject(new AsteriskCommandTimedOut(String(action.action), '', timeoutMs, 'AMI'))
       }, timeoutMs)
-      m.action({ ...action, actionid }, (err, res) => {
+      m.send({ ...action, actionid }).then((res) => {
         cancel()
         // A failed Command carries Asterisk's words in its Output lines, not in Message.
-        if (err) reject(new AsteriskCommandFailed(String(action.action), '', [str(err.message), str(err.output)].filter((s) => s !== '').join(': ') || 'error', { protocol: 'AMI' }))
+        if (isError(res)) reject(new AsteriskCommandFailed(String(action.action), '', [str(res.message), str(res.output)].filter((s) => s !== '').join(': ') || 'error', { protocol: 'AMI' }))
         else resolve(res)
+      }, (err: Error) => {
+        cancel()
+        reject(new AsteriskCommandFailed(String(action.action), '', err.message, { protocol: 'AMI' }))
       })
     })
   }
