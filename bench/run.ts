@@ -23,6 +23,7 @@ import { benchStop } from './stop.js'
 import { benchAsterisk } from './asterisk/run.js'
 import { benchSettings } from './asterisk/settings.js'
 import { benchIdle } from './idle.js'
+import { benchAmiParse } from './ami-parse.js'
 import { benchBackground } from './background.js'
 import { benchCommitGroups } from './commit-groups.js'
 import { benchLive, benchLiveBase } from './live.js'
@@ -147,6 +148,7 @@ if (soakCalls > 0) await step(`15. soak: ${soakCalls.toLocaleString('en')} calls
 await step('16. SIGTERM under load: exits 0 within the grace period (10 runs)', () => benchStop())
 await step('17. faults during a soak: kill -9 the daemon 10 times, database locked 10 s', () => benchFaults())
 await step('18. idle daemon: CPU with the simulator and no calls', () => benchIdle())
+await step('30. AMI: Asterisk\'s traced events read by asterisk-manager vs ringlead\'s reader, interleaved (CPU µs an event)', () => benchAmiParse())
 await step('19. background work: call set-up p99 idle vs two transcriptions running (interleaved)', () => benchBackground())
 await step('20. FastAGI under 3,000 hostile connections (silent, slowloris, huge headers, endless 520 replies)', () => benchFastAgiHostile())
 await step('23. live alerts: operator\'s phrase → console alert through the simulator\'s external media (RTP), 1 and 4 calls; whisper window time', () => benchLive())
