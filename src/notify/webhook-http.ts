@@ -122,7 +122,7 @@ export class WebhookClient {
           settle(() => { reject(cut ? new ReusedSocketCut(err) : err) })
         }
       }
-      dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers, body }, handler)
+      dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: withUserInfo(target, headers), body }, handler)
     })
   }
 
@@ -132,6 +132,13 @@ export class WebhookClient {
     this.agent = newAgent()
     void closed.destroy().catch(() => undefined)
   }
+}
+
+/** A receiver's user and password given in its URL (https://user:pass@host/…) go as Basic auth, as a browser or curl sends them. */
+function withUserInfo (target: URL, headers: Record<string, string>): Record<string, string> {
+  if (target.username === '' && target.password === '') return headers
+  const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
+  return { ...headers, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
 }
 
 /** Sockets per receiver, 16 at most; the deliveries' own deadlines apply. */

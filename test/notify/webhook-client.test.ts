@@ -73,3 +73,13 @@ t.test('a refused connection names its cause', async (t) => {
   const err = await client.post('http://127.0.0.1:9/hooks', {}, '{}', 2000, 200).then(() => null, (e: unknown) => e)
   t.match(describeFailure(err, 2000), /ECONNREFUSED/)
 })
+
+t.test('a user and password in the receiver\'s URL go as Basic auth', async (t) => {
+  const seen: Array<string | undefined> = []
+  const r = await receiver(t, (req, res) => { seen.push(req.headers.authorization); res.end('ok') })
+  const client = new WebhookClient()
+  t.teardown(() => { client.close() })
+  t.equal((await client.post(r.url.replace('http://', 'http://crm%40shop:p%3Ass@'), {}, '{}', 2000, 200)).status, 200)
+  t.equal((await client.post(r.url, {}, '{}', 2000, 200)).status, 200)
+  t.same(seen, [`Basic ${Buffer.from('crm@shop:p:ss').toString('base64')}`, undefined])
+})
