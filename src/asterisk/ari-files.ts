@@ -9,9 +9,7 @@ import { Agent, request, type IncomingMessage } from 'node:http'
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { Socket } from 'node:net'
 import type { Clock } from '../clock.js'
-import { AsteriskCommandFailed, AsteriskCommandTimedOut } from './errors.js'
-import { isConnectionCut } from '../reused-socket.js'
-import { answerOf, ConnectionCut, queryString, type AriCommand, type CommandTally } from './ari-request.js'
+import { answerOf, CommandAttempt, ConnectionCut, queryString, type AriCommand, type CommandTally } from './ari-request.js'
 
 const WAV_HEADER_BYTES = 44
 /** "RIFF", the RIFF size, "WAVE". */
@@ -67,18 +65,9 @@ export class AriFiles {
     const closedWav = c.onlyIfClosedWav === true
     const send = base.protocol === 'https:' ? httpsRequest : request
     return new Promise((resolve, reject) => {
-      let settled = false
       let answered = false
-      let socketed = false
-      const queuedAt = tally.queued()
-      const finish = (fn: () => void): void => {
-        if (settled) return
-        settled = true
-        tally.settled(socketed)
-        cancelDeadline()
-        fn()
-      }
       let response: IncomingMessage | undefined
+      const attempt = new CommandAttempt(c, tally, clock, timeoutMs, deadlineMs, reject, () => { req.destroy() })
       const req = send({
         protocol: base.protocol,
         hostname: this.hostname,
@@ -97,7 +86,7 @@ export class AriFiles {
         const announced = Number(res.headers['content-length'])
         // A WAV still open stops here: what has come is the answer, and its connection goes.
         const stop = (): void => {
-          finish(() => { resolve(Buffer.concat(chunks)) })
+          attempt.finish(() => { resolve(Buffer.concat(chunks)) })
           req.destroy()
         }
         let checked = !closedWav || status < 200 || status >= 300
@@ -114,32 +103,17 @@ export class AriFiles {
           if (!closedAtLength(Buffer.concat(chunks), announced)) stop()
         })
         res.on('end', () => {
-          finish(() => {
+          attempt.finish(() => {
             try { resolve(answerOf(c, status, res.statusMessage ?? '', Buffer.concat(chunks))) } catch (err) { reject(err) }
           })
         })
-        res.on('error', (err) => { finish(() => { reject(new ConnectionCut(err, req.reusedSocket, true)) }) })
+        res.on('error', (err) => { attempt.finish(() => { reject(new ConnectionCut(err, req.reusedSocket, true)) }) })
       })
-      const cancelDeadline = clock.setTimeout(() => {
-        // Timers run before I/O when our own event loop wakes from a long block: let I/O have one
-        // turn, so an answer already in the socket is not taken for Asterisk's silence.
-        setImmediate(() => {
-          if (settled) return
-          finish(() => { reject(new AsteriskCommandTimedOut(c.command, c.target, deadlineMs)) })
-          req.destroy()
-        })
-      }, timeoutMs)
-      req.once('socket', () => {
-        if (socketed) return
-        socketed = true
-        tally.socketed(queuedAt)
-      })
+      req.once('socket', () => { attempt.gotSocket() })
       req.on('error', (err: NodeJS.ErrnoException) => {
         // An answer received whole stands; what the server sent after it (see above) is not ours.
         if (response?.complete === true) return
-        finish(() => {
-          reject(isConnectionCut(err) ? new ConnectionCut(err, req.reusedSocket, answered) : new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err }))
-        })
+        attempt.failed(err, req.reusedSocket, answered)
       })
       req.end()
     })

@@ -1,7 +1,9 @@
 // What an ARI command is, and what both of its transports share: the answer's reading, the
 // connection cut that may be repeated, and the tally of commands waiting and in flight.
 import { performance } from 'node:perf_hooks'
-import { AsteriskCommandFailed } from './errors.js'
+import type { CancelTimer, Clock } from '../clock.js'
+import { isConnectionCut } from '../reused-socket.js'
+import { AsteriskCommandFailed, AsteriskCommandTimedOut } from './errors.js'
 
 export type Query = Record<string, string | number | undefined>
 
@@ -72,6 +74,64 @@ export class CommandTally {
   settled (hadSocket: boolean): void {
     this.inFlight--
     if (!hadSocket) this.waitingForSocket--
+  }
+}
+
+/**
+ * One send of a command, whichever transport carries it: its place in the tally, its deadline, and
+ * its outcome, settled once.
+ */
+export class CommandAttempt {
+  settled = false
+  /** The deadline has passed (its error may still be a turn away, see the constructor). */
+  expired = false
+  private socketed = false
+  private readonly queuedAt: number
+  private readonly cancelDeadline: CancelTimer
+
+  /** `onDeadline` gets the timeout error, already given to the caller, to stop the request with. */
+  constructor (private readonly c: AriCommand, private readonly tally: CommandTally, clock: Clock, timeoutMs: number, private readonly deadlineMs: number,
+    private readonly reject: (err: Error) => void, onDeadline: (err: AsteriskCommandTimedOut) => void) {
+    this.queuedAt = tally.queued()
+    this.cancelDeadline = clock.setTimeout(() => {
+      this.expired = true
+      // Timers run before I/O when our own event loop wakes from a long block: let I/O have one
+      // turn, so an answer already in the socket is not taken for Asterisk's silence.
+      setImmediate(() => {
+        if (this.settled) return
+        const err = this.timedOut()
+        this.finish(() => { reject(err) })
+        onDeadline(err)
+      })
+    }, timeoutMs)
+  }
+
+  /** The whole deadline is named, retries included: that is what the caller waited. */
+  timedOut (): AsteriskCommandTimedOut {
+    return new AsteriskCommandTimedOut(this.c.command, this.c.target, this.deadlineMs)
+  }
+
+  /** The request got its socket (counted once). */
+  gotSocket (): void {
+    if (this.socketed) return
+    this.socketed = true
+    this.tally.socketed(this.queuedAt)
+  }
+
+  /** Runs `fn` (resolve or reject) unless the attempt is already settled. */
+  finish (fn: () => void): void {
+    if (this.settled) return
+    this.settled = true
+    this.tally.settled(this.socketed)
+    this.cancelDeadline()
+    fn()
+  }
+
+  /** The connection failed under it: a cut (the caller may repeat it) or a plain failure. */
+  failed (err: Error, reusedSocket: boolean, answered: boolean): void {
+    this.finish(() => {
+      this.reject(isConnectionCut(err) ? new ConnectionCut(err, reusedSocket, answered) : new AsteriskCommandFailed(this.c.command, this.c.target, err.message, { cause: err }))
+    })
   }
 }
 

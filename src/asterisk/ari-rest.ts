@@ -11,9 +11,9 @@ import { performance } from 'node:perf_hooks'
 import type { Logger } from 'pino'
 import { Client, Pool, type Dispatcher } from 'undici'
 import { systemClock, type Clock } from '../clock.js'
-import { cutOnReusedSocket, isConnectionCut, reuseMarkingConnector } from '../reused-socket.js'
+import { cutOnReusedSocket, reuseMarkingConnector } from '../reused-socket.js'
 import { AriFiles } from './ari-files.js'
-import { answerOf, CommandTally, ConnectionCut, queryString, type AriCommand } from './ari-request.js'
+import { answerOf, CommandAttempt, CommandTally, ConnectionCut, queryString, type AriCommand } from './ari-request.js'
 import { AsteriskCommandFailed, AsteriskCommandTimedOut } from './errors.js'
 
 export type { AriCommand, Repeat } from './ari-request.js'
@@ -119,25 +119,13 @@ export class AriRest {
   }
 
   private command (c: AriCommand, timeoutMs: number, deadlineMs: number, dispatcher: Dispatcher): Promise<unknown> {
-    const tally = this.tally
     return new Promise((resolve, reject) => {
-      let settled = false
-      let expired = false
-      let socketed = false
       let answered = false
       let status = 0
       let statusText = ''
       let abort: ((err?: Error) => void) | null = null
       const chunks: Buffer[] = []
-      const queuedAt = tally.queued()
-      const finish = (fn: () => void): void => {
-        if (settled) return
-        settled = true
-        tally.settled(socketed)
-        cancelDeadline()
-        fn()
-      }
-      const timedOut = (): AsteriskCommandTimedOut => new AsteriskCommandTimedOut(c.command, c.target, deadlineMs)
+      const attempt = new CommandAttempt(c, this.tally, this.clock, timeoutMs, deadlineMs, reject, (err) => { abort?.(err) })
       const sent = c.sent
       c.sent = undefined // a repeat after a reset is not the first send
       // undici's legacy handler interface: the one its own request() is built on, and the only one
@@ -145,9 +133,9 @@ export class AriRest {
       const handler: Dispatcher.DispatchHandler & { onRequestSent?: () => void } = {
         onConnect: (abortRequest) => {
           // A command past its deadline while it waited for a socket is dropped as it gets one.
-          if (settled || expired) { abortRequest(timedOut()); return }
+          if (attempt.settled || attempt.expired) { abortRequest(attempt.timedOut()); return }
           abort = abortRequest
-          if (!socketed) { socketed = true; tally.socketed(queuedAt) }
+          attempt.gotSocket()
         },
         onRequestSent: sent === undefined ? undefined : () => { sent(performance.now()) },
         onHeaders: (statusCode, _headers, _resume, text) => {
@@ -158,29 +146,16 @@ export class AriRest {
         },
         onData: (chunk) => { chunks.push(chunk); return true },
         onComplete: () => {
-          finish(() => {
+          attempt.finish(() => {
             try { resolve(answerOf(c, status, statusText, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks))) } catch (err) { reject(err) }
           })
         },
         onError: (err) => {
-          finish(() => {
-            // Our own abort at the deadline (see onConnect) keeps its name.
-            if (err instanceof AsteriskCommandTimedOut) { reject(err); return }
-            reject(isConnectionCut(err) ? new ConnectionCut(err, cutOnReusedSocket(err), answered) : new AsteriskCommandFailed(c.command, c.target, err.message, { cause: err }))
-          })
+          // Our own abort at the deadline (see onConnect) keeps its name.
+          if (err instanceof AsteriskCommandTimedOut) attempt.finish(() => { reject(err) })
+          else attempt.failed(err, cutOnReusedSocket(err), answered)
         }
       }
-      const cancelDeadline = this.clock.setTimeout(() => {
-        expired = true
-        // Timers run before I/O when our own event loop wakes from a long block: let I/O have one
-        // turn, so an answer already in the socket is not taken for Asterisk's silence.
-        setImmediate(() => {
-          if (settled) return
-          // The whole deadline is named, retries included: that is what the caller waited.
-          finish(() => { reject(timedOut()) })
-          abort?.(timedOut())
-        })
-      }, timeoutMs)
       const body = c.body === undefined ? null : Buffer.from(JSON.stringify(c.body))
       dispatcher.dispatch({
         origin: this.origin,
