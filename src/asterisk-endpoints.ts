@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { usesSimulator, type Config } from './config.js'
 import { promptLengths } from './prompt-lengths.js'
-import { startSimulator, type Simulator } from './sim/simulator.js'
+import type { Simulator } from './sim/simulator.js'
 
 export interface AmiEndpoint { host: string; port: number; user: string; secret: string; actionTimeoutMs: number; connectTimeoutMs: number }
 
@@ -15,6 +15,8 @@ export async function asteriskEndpoints (config: Config, dataDir: string, log: L
     const ami = config.ami.host === '' ? null : { host: config.ami.host, port: config.ami.port, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }
     return { sim: null, ariUrl: config.ari.url, ami }
   }
+  // Loaded only when used: against a real Asterisk its code would only weigh on every full GC.
+  const { startSimulator } = await import('./sim/simulator.js')
   const sim = await startSimulator({
     ariPort: config.sim.ariPort, amiPort: config.sim.amiPort, ariUser: config.ari.user, ariPassword: config.ari.password,
     amiUser: config.ami.user, amiSecret: config.ami.secret,

@@ -22,7 +22,6 @@ import { SupervisionService } from './calls/supervision-service.js'
 import { openDaemonDb } from './db/daemon-db.js'
 import type { Db } from './db/open.js'
 import type { WriteBehind } from './db/write-behind.js'
-import { demoTraffic } from './sim/demo-traffic.js'
 import { buildApp } from './http/app.js'
 import type { Simulator } from './sim/simulator.js'
 import { stopInOrder } from './daemon-stop.js'
@@ -174,7 +173,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     bus, now, wrapUpMs: config.calls.wrapUpSeconds * 1000, timeZone: config.leads.timeZone, setTimeout: (fn, ms) => clock.setTimeout(fn, ms)
   })
 
-  const demo = sim && opts.demoTraffic ? demoTraffic(sim, db, config, now()) : null
+  const demo = sim && opts.demoTraffic ? (await import('./sim/demo-traffic.js')).demoTraffic(sim, db, config, now()) : null
   board.reload()
 
   const amiLink = ami ? new AmiLink({ ...ami, log }) : null
