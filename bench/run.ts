@@ -21,7 +21,7 @@ import { benchReports } from './reports.js'
 import { benchSoak } from './soak.js'
 import { benchStop } from './stop.js'
 import { benchAsterisk } from './asterisk/run.js'
-import { benchSettings } from './asterisk/settings.js'
+import { benchSettings, callsPerRun } from './asterisk/settings.js'
 import { benchIdle } from './idle.js'
 import { benchAmiParse } from './ami-parse.js'
 import { benchBackground } from './background.js'
@@ -118,7 +118,8 @@ const soakMinutes = soakCalls > 0 ? Math.ceil(2 * (soakCalls / soakRate + 120) /
 // The real-Asterisk comparison (step 21) runs only when RINGLEAD_BENCH_ASTERISK_ARI_URL names an Asterisk.
 const asterisk = benchSettings()
 const asteriskRuns = asterisk === null ? 0 : asterisk.rates.length * asterisk.rounds * asterisk.contenders.length + asterisk.recordingRates.length * asterisk.rounds * asterisk.recordingModes.length
-const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asterisk.durationS + 60) / 60)
+const asteriskRunS = asterisk === null ? 0 : Math.max(...[...asterisk.rates, ...asterisk.recordingRates].map((r) => callsPerRun(asterisk, r) / r))
+const asteriskMinutes = asterisk === null ? 0 : Math.ceil(asteriskRuns * (asteriskRunS + 60) / 60)
 // A hard stop, whatever hangs.
 // The speech engine comparison (steps 10, 22) runs base-sized models: a few minutes on a loaded machine;
 // steps 25 and 26 (six variants, then live calls on a base-sized model) up to 25 more.

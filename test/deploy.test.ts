@@ -31,7 +31,8 @@ t.test('every path the Dockerfile copies is in the repository or made by the bui
   }
   const cmd = lines.find((l) => l.startsWith('CMD '))!
   const entry = JSON.parse(cmd.slice(4)) as string[]
-  t.equal(builtFrom(entry[1]!), 'src/main.ts', 'the image starts the built main.ts, without tsx')
+  t.equal(builtFrom(entry.at(-1)!), 'src/main.ts', 'the image starts the built main.ts, without tsx')
+  t.notOk(entry.includes('--import'), 'no loader')
 })
 
 t.test('the image runs as a non-root user, keeps its data in a volume and checks /api/health', async (t) => {
@@ -47,13 +48,28 @@ t.test('the image runs as a non-root user, keeps its data in a volume and checks
 
 t.test('the systemd unit starts the built daemon and passes systemd-analyze verify', async (t) => {
   const unit = readFileSync(join(root, 'deploy', 'ringlead.service'), 'utf8')
-  t.match(unit, /^ExecStart=\/usr\/bin\/node \/opt\/ringlead\/dist\/src\/main\.js$/m)
+  t.match(unit, /^ExecStart=\/usr\/bin\/node (--[a-z-]+ )*\/opt\/ringlead\/dist\/src\/main\.js$/m)
   t.match(unit, /^TimeoutStopSec=(\d+)$/m)
   t.ok(Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)![1]) > 30, 'systemd waits longer than the default grace period')
   let analyze = true
   try { execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' }) } catch { analyze = false }
   if (!analyze) { t.comment('systemd-analyze is not installed here: the unit is not verified'); return }
   t.doesNotThrow(() => execFileSync('systemd-analyze', ['verify', join(root, 'deploy', 'ringlead.service')], { stdio: 'pipe' }))
+})
+
+t.test('every way of starting the daemon gives node the same flags as the systemd unit', async (t) => {
+  const unit = readFileSync(join(root, 'deploy', 'ringlead.service'), 'utf8')
+  const flagsOf = (words: string[]): string[] => words.filter((w) => /^--[a-z-]+$/.test(w) && w !== '--import')
+  const deployed = flagsOf(/^ExecStart=(.*)$/m.exec(unit)![1]!.split(' '))
+  t.ok(deployed.includes('--no-memory-reducer'), 'the unit turns off V8\'s memory reducer (docs/operations.md)')
+  const cmd = JSON.parse(lines.find((l) => l.startsWith('CMD '))!.slice(4)) as string[]
+  t.same(flagsOf(cmd), deployed, 'the image')
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  for (const script of ['start', 'start:built']) t.same(flagsOf(pkg.scripts[script]!.split(' ')), deployed, `npm run ${script}`)
+  const demo = /^demo:.*\n(?:\t.*\n)*?\t(node .*)$/m.exec(readFileSync(join(root, 'Makefile'), 'utf8'))![1]!
+  t.same(flagsOf(demo.split(' ')), deployed, 'make demo')
+  const { deployedNodeFlags } = await import('../bench/asterisk/contenders.js')
+  t.same(deployedNodeFlags(), deployed, 'the real-Asterisk bench runs ringlead as deployed')
 })
 
 t.test('the package ships what the built daemon reads', async (t) => {

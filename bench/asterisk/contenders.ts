@@ -3,6 +3,7 @@
 // with its normal features on (per-party recording, AMI states, wallboard feed, webhooks), and the
 // floor app. app_queue needs no process of ours.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,7 +22,18 @@ export interface NodeContender {
   metrics? (): Promise<MetricsSnapshot | null>
 }
 
-function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; out: () => string }> {
+/**
+ * The node flags the systemd unit starts the daemon with (deploy/ringlead.service): ringlead is
+ * measured as it runs in production. The floor runs on node's defaults, as a minimal app would.
+ */
+export function deployedNodeFlags (): string[] {
+  const unit = readFileSync(join(repoRoot, 'deploy', 'ringlead.service'), 'utf8')
+  const execStart = /^ExecStart=(.*)$/m.exec(unit)
+  if (execStart === null) throw new Error('deploy/ringlead.service has no ExecStart line')
+  return execStart[1]!.split(' ').filter((w) => /^--[a-z-]+$/.test(w))
+}
+
+function startNode (script: string, flags: string[], env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; out: () => string }> {
   let out = ''
   // RINGLEAD_BENCH_ASTERISK_NODE_ARGS: extra node flags for the contenders, e.g. "--cpu-prof" (Node
   // refuses it in NODE_OPTIONS).
@@ -30,7 +42,7 @@ function startNode (script: string, env: Record<string, string>, ready: RegExp, 
   // buildContenders. RINGLEAD_BENCH_ASTERISK_FROM_SOURCE=1 runs the sources through tsx instead,
   // whose keepNames wraps every closure made at run time in a defineProperty (0.12 ms a call).
   const args = fromSource() ? ['--import', 'tsx', script] : [join('dist', script.replace(/\.ts$/, '.js'))]
-  const child = spawn(process.execPath, [...extra, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [...flags, ...extra, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${script} not ready in ${timeoutMs} ms: ${out.slice(-2000)}`)) }, timeoutMs)
     child.stdout!.on('data', (c: Buffer) => {
@@ -103,7 +115,7 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
     RINGLEAD_WEBHOOKS_URLS: webhookUrl,
     RINGLEAD_LEADS_WORKING_HOURS: allDay, RINGLEAD_LEADS_TIME_ZONE: 'UTC', RINGLEAD_LEADS_DISPOSITION_PROMPT: 'false'
   }
-  const { child, match, out } = await startNode('src/main.ts', env, /ringlead is running: (http:\/\/[^/\s]+)/, 60_000)
+  const { child, match, out } = await startNode('src/main.ts', deployedNodeFlags(), env, /ringlead is running: (http:\/\/[^/\s]+)/, 60_000)
   const base = match[1]!
   try {
     // Both links up (health "ok") before the first call.
@@ -141,7 +153,7 @@ export async function startFloor (settings: BenchSettings, recording: string): P
     FLOOR_ENDPOINTS: settings.operators.join(','), FLOOR_RECORDING: recording,
     FLOOR_AMI_HOST: settings.ami.host, FLOOR_AMI_PORT: String(settings.ami.port), FLOOR_AMI_USER: settings.ami.user, FLOOR_AMI_SECRET: settings.ami.secret
   }
-  const { child, out } = await startNode('bench/asterisk/floor-app.ts', env, /floor ready/, 30_000)
+  const { child, out } = await startNode('bench/asterisk/floor-app.ts', [], env, /floor ready/, 30_000)
   return {
     pid: child.pid!,
     async stop () {

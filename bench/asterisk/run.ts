@@ -22,7 +22,7 @@ import { percentiles, printFigures } from '../stats.js'
 import { buildContenders, startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
 import { cpuWindow } from './cpu.js'
 import { routingQuantileMs, type MetricsSnapshot } from './daemon-metrics.js'
-import { benchSettings, type BenchSettings, type Contender } from './settings.js'
+import { benchSettings, callsPerRun, type BenchSettings, type Contender } from './settings.js'
 import { callerNumbers, runCarrier, setupFigures, startPhones } from './sipp-load.js'
 
 export interface RunResult {
@@ -105,7 +105,7 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
     await node?.stop()
     throw err
   }
-  const numbers = callerNumbers(run, Math.max(1, Math.round(rate * s.durationS)))
+  const numbers = callerNumbers(run, callsPerRun(s, rate))
   let extra: Record<string, unknown> = {}
   let inside: string | null = null
   let cpu
@@ -188,7 +188,7 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     'Asterisk': `${version} at ${s.ari.url} (pid ${s.asteriskPid ?? 'unknown: no Asterisk CPU'})`,
     'floor records': s.floorRecording,
     'ringlead records': s.ringleadRecording,
-    'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run`,
+    'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run, at least ${s.minCalls} calls`,
     'logs': dir,
     'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)'
   }

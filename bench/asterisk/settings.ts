@@ -16,6 +16,8 @@ export interface BenchSettings {
   asteriskPid: number | null
   rates: number[]
   durationS: number
+  /** At least this many calls a run, however low the rate: a p99 of 100 calls is their second slowest. */
+  minCalls: number
   rounds: number
   contenders: Contender[]
   ringMs: number
@@ -90,6 +92,7 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     asteriskPid: pidText === '' ? findAsterisk() : Number(pidText),
     rates: numbers(get('RATES', '5,20,40,80'), 'RATES'),
     durationS: Number(get('DURATION_S', '20')),
+    minCalls: Number(get('MIN_CALLS', '300')),
     rounds: Number(get('ROUNDS', '1')),
     contenders: contenders as Contender[],
     ringMs: Number(get('RING_MS', '100')),
@@ -107,4 +110,9 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
 function ringleadRecording (value: string): string {
   if (!['mixmonitor', 'ari', 'none'].includes(value)) throw new Error(`${PREFIX}DAEMON_RECORDING: "${value}" is not one of mixmonitor, ari, none`)
   return value
+}
+
+/** Calls placed in one run at `rate`: `durationS` seconds of them, and never fewer than `minCalls`. */
+export function callsPerRun (s: Pick<BenchSettings, 'durationS' | 'minCalls'>, rate: number): number {
+  return Math.max(1, Math.round(rate * s.durationS), s.minCalls)
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { parseMetrics, routingQuantileMs } from '../../bench/asterisk/daemon-metrics.js'
 import { knee, type RunResult } from '../../bench/asterisk/run.js'
-import { benchSettings } from '../../bench/asterisk/settings.js'
+import { benchSettings, callsPerRun } from '../../bench/asterisk/settings.js'
 import { callerNumbers, setupFigures } from '../../bench/asterisk/sipp-load.js'
 
 function logs (carrier: string[], phones: string[]): string {
@@ -62,6 +62,14 @@ t.test('the bench is off without an ARI URL and reads its lists from the environ
   t.same(s.rates, [5, 40])
   t.equal(s.asteriskPid, 42)
   t.throws(() => benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'x', RINGLEAD_BENCH_ASTERISK_CONTENDERS: 'ringlead,pbx' }), /unknown contender "pbx"/)
+})
+
+t.test('a run places its seconds of calls, and at a low rate never fewer than MIN_CALLS', async (t) => {
+  const s = benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'http://127.0.0.1:8090' })!
+  t.equal(s.minCalls, 300)
+  t.equal(callsPerRun(s, 5), 300, '20 s at 5/s would be 100 calls')
+  t.equal(callsPerRun(s, 40), 800)
+  t.equal(callsPerRun({ durationS: 10, minCalls: 0 }, 5), 50)
 })
 
 t.test('ringlead\'s own set-up figures come from the difference of two /metrics scrapes', async (t) => {
