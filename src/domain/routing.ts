@@ -65,8 +65,15 @@ export function operatorLoad (op: OperatorSnapshot, efficiencyWeight: number): n
   return currentCalls * 100 + answeredCalls + talkMs / 60_000 / talkMinutesPerCall + efficiencyWeight * conversion * 10
 }
 
-/** `at`: the operator's index in the snapshot. */
-interface Ranked { op: OperatorSnapshot; at: number; load: number; level: number }
+/**
+ * `at`: the operator's index in the snapshot. A class, not an object literal: a load is a small
+ * integer for some operators and a fraction for others, and V8 compiled a literal's field as an
+ * integer again after every deoptimisation, so offer() and plan() fell back to the interpreter
+ * again and again in a running daemon (--trace-deopt: "not a Smi" on the same store, call after call).
+ */
+class Ranked {
+  constructor (readonly op: OperatorSnapshot, readonly at: number, readonly load: number, readonly level: number) {}
+}
 
 function compareRanked (a: Ranked, b: Ranked): number {
   return b.level - a.level || a.load - b.load || a.op.idleSinceMs - b.op.idleSinceMs || (a.op.operatorId < b.op.operatorId ? -1 : 1)
@@ -86,7 +93,7 @@ class TopK {
       const worst = best[k - 1]!
       if ((worst.level - level || load - worst.load || op.idleSinceMs - worst.op.idleSinceMs || (op.operatorId < worst.op.operatorId ? -1 : 1)) >= 0) return
     }
-    const r: Ranked = { op, at, load, level }
+    const r = new Ranked(op, at, load, level)
     let i = best.length === k ? k - 1 : best.length
     while (i > 0 && compareRanked(r, best[i - 1]!) < 0) { best[i] = best[i - 1]!; i-- }
     best[i] = r
@@ -181,7 +188,7 @@ export function plan (call: CallFacts, operators: readonly OperatorSnapshot[], p
 
   // 4. Everyone free at once, as a last chance before the manager.
   if (policy.ringAllStep && availableCount > 1 && steps.length < budget) {
-    const all = Array.from({ length: availableCount }, (_, i): Ranked => ({ op: availableAt(i), at: availableIdx[i]!, load: loads[i]!, level: 0 })).sort(compareRanked)
+    const all = Array.from({ length: availableCount }, (_, i) => new Ranked(availableAt(i), availableIdx[i]!, loads[i]!, 0)).sort(compareRanked)
     steps.push({
       kind: 'ring_all',
       targets: all.map((r) => ({ operatorId: r.op.operatorId, endpoint: r.op.endpoint })),
