@@ -14,7 +14,9 @@ const require = createRequire(import.meta.url)
 
 /** Server-to-client bytes of the trace's logged-in session, as Asterisk sent them. */
 function tracedEvents (): string[] {
-  const text = readFileSync(join(packageRoot, '..', 'shared', 'asterisk', 'traces', 'ami', 'ami_raw.txt'), 'utf8')
+  // Found as the conformance tests find them: RINGLEAD_ASTERISK_TRACES, else ../shared beside the checkout.
+  const traces = process.env.RINGLEAD_ASTERISK_TRACES ?? join(packageRoot, '..', 'shared', 'asterisk', 'traces')
+  const text = readFileSync(join(traces, 'ami', 'ami_raw.txt'), 'utf8')
   const received: string[] = []
   let inside = false
   for (const line of text.split('\n')) {
