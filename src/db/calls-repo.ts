@@ -4,7 +4,7 @@ import { alias } from 'drizzle-orm/sqlite-core'
 import pino from 'pino'
 import { systemClock } from '../clock.js'
 import type { Db } from './open.js'
-import { insertByShape, updateByShape } from './prepared.js'
+import { fixedLimit, insertByShape, updateByShape } from './prepared.js'
 import { WriteBehind } from './write-behind.js'
 import type { SQL } from 'drizzle-orm'
 import { calls, callAttempts, recordings, customers, trackingNumbers, trackingPoolNumbers, trackingVisits, categories, leads } from './schema.js'
@@ -123,12 +123,12 @@ export class CallsRepo {
       // Best match first: category and source, then the category alone, then the source alone.
       .orderBy(sql`(case when ${trackingNumbers.categoryId} = ${sql.placeholder('categoryId')} then 0 else 1 end)`,
         sql`(case when ${trackingNumbers.source} = ${sql.placeholder('source')} then 0 else 1 end)`, asc(trackingNumbers.createdAt), asc(trackingNumbers.did))
-      .limit(1).prepare()
+      .limit(fixedLimit(1)).prepare()
     // One equality per form of the number: SQLite answers an OR of the two (or an IN) with a sort of
     // its own, ten times slower than two index lookups, on every call.
     this.visitByDidStmt = db.select().from(trackingVisits)
       .where(and(eq(trackingVisits.did, sql.placeholder('did')), gte(trackingVisits.expiresAt, sql.placeholder('atMs'))))
-      .orderBy(desc(trackingVisits.expiresAt)).limit(1).prepare()
+      .orderBy(desc(trackingVisits.expiresAt)).limit(fixedLimit(1)).prepare()
     this.insertCallStmt = insertByShape(db, calls, { ignoreExisting: true })
     this.insertAttemptStmt = insertByShape(db, callAttempts, { ignoreExisting: true })
     this.insertRecordingStmt = insertByShape(db, recordings, { ignoreExisting: true })

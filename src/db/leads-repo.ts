@@ -1,7 +1,7 @@
 // Leads, their append-only events and their escalation ladder rows.
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from './open.js'
-import { insertByShape, preparedVariants, updateByShape } from './prepared.js'
+import { fixedLimit, insertByShape, preparedVariants, updateByShape } from './prepared.js'
 import { escalations, leadEvents, leads } from './schema.js'
 
 export type LeadRow = typeof leads.$inferSelect
@@ -49,7 +49,7 @@ export class LeadsRepo {
       if (keys.includes('x')) who.push(eq(leads.externalId, sql.placeholder('externalId')))
       return db.select().from(leads)
         .where(and(or(...who), isNull(leads.closedAt), gte(leads.updatedAt, sql.placeholder('sinceMs'))))
-        .orderBy(desc(leads.updatedAt)).limit(1).prepare()
+        .orderBy(desc(leads.updatedAt)).limit(fixedLimit(1)).prepare()
     })
   }
 

@@ -20,7 +20,7 @@ import type { Logger } from 'pino'
 import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
-import { insertByShape } from '../db/prepared.js'
+import { fixedLimit, insertByShape } from '../db/prepared.js'
 import { outbox } from '../db/schema.js'
 import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
@@ -114,7 +114,7 @@ export class Outbox {
     this.head = this.db.select().from(outbox)
       .where(and(eq(outbox.url, sql.placeholder('url')), inArray(outbox.state, live)))
       .orderBy(asc(outbox.createdAt), sql`rowid`)
-      .limit(this.batchPerUrl).prepare()
+      .limit(fixedLimit(this.batchPerUrl)).prepare()
     this.claim = this.db.update(outbox).set({ state: 'delivering', leaseUntil: sql`${sql.placeholder('leaseUntil')}` })
       .where(eq(outbox.outboxId, sql.placeholder('outboxId'))).prepare()
     this.delivered = this.db.update(outbox)

@@ -1,0 +1,55 @@
+// Prepared statements carry their LIMIT in their text. A bound LIMIT (drizzle's `.limit(n)`) is read
+// by SQLite's planner, which then recompiles the statement every time the parameter is bound again:
+// a statement prepared once would be compiled on every run.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
+import { desc, eq, sql } from 'drizzle-orm'
+import t from 'tap'
+import { openDb } from '../../src/db/open.js'
+import { fixedLimit } from '../../src/db/prepared.js'
+import { leads } from '../../src/db/schema.js'
+
+const root = resolve(import.meta.dirname, '../..')
+
+function sources (dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name)
+    if (statSync(full).isDirectory()) return sources(full)
+    return full.endsWith('.ts') ? [full] : []
+  })
+}
+
+t.test('fixedLimit writes the number into the statement, with no parameter for it', async (t) => {
+  const db = openDb(':memory:')
+  t.teardown(() => { db.$client.close() })
+  const bound = db.select().from(leads).where(eq(leads.phone, sql.placeholder('phone'))).orderBy(desc(leads.updatedAt)).limit(1).toSQL()
+  t.match(bound.sql, /limit \?$/, 'drizzle binds a plain .limit(n)')
+  const fixed = db.select().from(leads).where(eq(leads.phone, sql.placeholder('phone'))).orderBy(desc(leads.updatedAt)).limit(fixedLimit(1))
+  t.match(fixed.toSQL().sql, /limit 1$/)
+  t.equal(fixed.toSQL().params.length, 1, 'only the phone is bound')
+  const stmt = fixed.prepare()
+  db.$client.prepare("insert into leads (lead_id, phone, channel, status, status_since, created_at, updated_at) values ('l1', '+7901', 'call', 'new', 1, 1, 1), ('l2', '+7901', 'call', 'new', 2, 2, 2)").run()
+  t.equal(stmt.all({ phone: '+7901' }).length, 1, 'and the statement still returns one row')
+  t.equal(stmt.get({ phone: '+7901' })?.leadId, 'l2')
+})
+
+t.test('fixedLimit refuses what is not a whole number of rows', async (t) => {
+  for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+    t.throws(() => fixedLimit(bad), { name: 'RangeError', message: /a LIMIT must be a whole number ≥ 0/ }, String(bad))
+  }
+  t.doesNotThrow(() => fixedLimit(0))
+})
+
+t.test('every prepared statement in src/ that has a LIMIT writes it with fixedLimit', async (t) => {
+  let checked = 0
+  for (const file of sources(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8')
+    // A query chain: from `.limit(` to the next `.prepare()`, `.get()`, `.all()`, `.run()` or blank line.
+    for (const m of text.matchAll(/\.limit\(([^\n]*?)\)([^;]*?)\.(prepare|get|all|run|values)\(\)/g)) {
+      if (m[3] !== 'prepare') continue
+      checked++
+      t.match(m[1]!, /^fixedLimit\(/, `${relative(root, file)}: .limit(${m[1]}) in a prepared statement`)
+    }
+  }
+  t.ok(checked >= 4, `the prepared statements with a LIMIT were found (${checked})`)
+})
