@@ -3,6 +3,7 @@
 import { and, asc, count, desc, eq, exists, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import { NotFound } from '../errors.js'
 import type { Db } from './open.js'
+import { runTransaction } from './prepared.js'
 import { callAttempts, calls, customerMerges, customerNotes, customers, leads, operators, recordings } from './schema.js'
 
 /** Calls on one card; older ones are counted, not listed. */
@@ -164,7 +165,7 @@ export class CustomersRepo {
   /** One customer as stored, merged or not. */
   get (customerId: string): CustomerRow | undefined { return this.row(customerId) }
 
-  transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
+  transaction<T> (fn: () => T): T { return runTransaction(this.db.$client, fn) }
 
   /**
    * Points `otherId` (and whatever was merged into it) at `customerId`, applies `target`'s new fields

@@ -1,7 +1,7 @@
 // Leads, their append-only events and their escalation ladder rows.
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from './open.js'
-import { fixedLimit, insertByShape, preparedVariants, updateByShape } from './prepared.js'
+import { fixedLimit, runTransaction, insertByShape, preparedVariants, updateByShape } from './prepared.js'
 import { escalations, leadEvents, leads } from './schema.js'
 
 export type LeadRow = typeof leads.$inferSelect
@@ -53,7 +53,7 @@ export class LeadsRepo {
     })
   }
 
-  transaction<T> (fn: () => T): T { return this.db.$client.transaction(fn)() }
+  transaction<T> (fn: () => T): T { return runTransaction(this.db.$client, fn) }
 
   insert (row: NewLead): void { this.insertLead(row) }
   update (leadId: string, patch: Partial<NewLead>): void { this.updateLead(leadId, patch) }

@@ -16,6 +16,7 @@ import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFile
 import type { Logger } from 'pino'
 import type { CancelTimer, Clock } from '../clock.js'
 import type { Db } from './open.js'
+import { runTransaction } from './prepared.js'
 
 export interface WriteOp { kind: string; args: unknown }
 
@@ -263,9 +264,7 @@ export class WriteBehind {
     let done: Array<() => void> = []
     setBusyTimeout(this.sqlite, 0)
     try {
-      done = !isolate
-        ? this.sqlite.transaction(() => units.flatMap((ops) => this.applyOps(ops))).immediate()
-        : this.sqlite.transaction(() => units.flatMap((ops) => this.applyIsolated(ops))).immediate()
+      done = runTransaction(this.sqlite, () => units.flatMap((ops) => isolate ? this.applyIsolated(ops) : this.applyOps(ops)), 'immediate')
     } finally {
       setBusyTimeout(this.sqlite, this.busyTimeoutMs)
     }
@@ -279,7 +278,7 @@ export class WriteBehind {
   /** Applies one unit; a unit that fails for another reason than the lock is logged and dropped, not retried for ever. */
   private applyIsolated (ops: WriteOp[]): Array<() => void> {
     try {
-      return this.sqlite.transaction(() => this.applyOps(ops))()
+      return runTransaction(this.sqlite, () => this.applyOps(ops))
     } catch (err) {
       if (isBusy(err)) throw err
       this.opts.log.error({ err, ops: JSON.stringify(ops).slice(0, 2000) }, 'journaled write rejected by the database: dropped')

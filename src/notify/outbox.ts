@@ -20,7 +20,7 @@ import type { Logger } from 'pino'
 import type { Bus, BusEvents } from '../bus.js'
 import type { Config } from '../config.js'
 import type { Db } from '../db/open.js'
-import { fixedLimit, insertByShape } from '../db/prepared.js'
+import { fixedLimit, runTransaction, insertByShape } from '../db/prepared.js'
 import { outbox } from '../db/schema.js'
 import { isBusy, withoutWaiting, type WriteBehind } from '../db/write-behind.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
@@ -137,7 +137,7 @@ export class Outbox {
     if (rows.length === 0) return null
     // All URLs or none (a savepoint inside the caller's transaction, when there is one).
     if (rows.length === 1) this.insertRow(rows[0]!)
-    else this.db.$client.transaction(() => { for (const row of rows) this.insertRow(row) })()
+    else runTransaction(this.db.$client, () => { for (const row of rows) this.insertRow(row) })
     return rows[0]!.eventId
   }
 
@@ -238,7 +238,7 @@ export class Outbox {
    */
   claimDue (nowMs: number): Row[] {
     const leaseUntil = nowMs + this.leaseMs
-    return this.db.$client.transaction(() => {
+    return runTransaction(this.db.$client, () => {
       const claimed: Row[] = []
       for (const url of this.urls) {
         const due: Row[] = []
@@ -250,7 +250,7 @@ export class Outbox {
         claimed.push(...due.map((r) => ({ ...r, state: 'delivering', leaseUntil })))
       }
       return claimed
-    }).immediate()
+    }, 'immediate')
   }
 
   /** The pump never waits on a database another process locked: it tries again on its next pass. */
@@ -359,7 +359,7 @@ export class Outbox {
       this.writes.later({ kind: 'outbox.delivered', args: marks })
       return
     }
-    this.record(() => { this.db.$client.transaction(() => { for (const m of marks) this.delivered.run(m) })() })
+    this.record(() => { runTransaction(this.db.$client, () => { for (const m of marks) this.delivered.run(m) }) })
   }
 
   private markFailed (row: Row, attempt: Extract<Attempt, { ok: false }>, atMs: number, log: Logger): void {

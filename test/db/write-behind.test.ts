@@ -138,9 +138,14 @@ t.test('without a lock nothing is journaled', async (t) => {
 t.test('a write made at once takes the turn\'s waiting writes into its own transaction: one commit, in order', async (t) => {
   const r = rig(t)
   const sqlite = r.db.$client
-  const begin = sqlite.transaction.bind(sqlite)
+  // Every transaction function made from here on counts its runs (the write path makes one per connection).
+  const make = sqlite.transaction.bind(sqlite)
   let transactions = 0
-  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => { transactions++; return begin(fn) }) as typeof sqlite.transaction
+  sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = make(fn)
+    const counted = (...args: unknown[]): unknown => { transactions++; return tx(...args) }
+    return Object.assign(counted, { deferred: counted, immediate: (...args: unknown[]): unknown => { transactions++; return tx.immediate(...args) } })
+  }) as unknown as typeof sqlite.transaction
   r.repo.insertCall(call('call_1', 1000))
   r.repo.updateCall('call_1', { status: 'talking', answeredAt: 2000 })
   t.equal(r.repo.call('call_1')?.status, 'talking', 'a read lands them first')

@@ -1,12 +1,13 @@
-// Prepared statements carry their LIMIT in their text. A bound LIMIT (drizzle's `.limit(n)`) is read
-// by SQLite's planner, which then recompiles the statement every time the parameter is bound again:
-// a statement prepared once would be compiled on every run.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+// The write path's statement helpers. Prepared statements carry their LIMIT in their text: a bound
+// LIMIT (drizzle's `.limit(n)`) is read by SQLite's planner, which then recompiles the statement
+// every time the parameter is bound again. Transactions run through one function per connection.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { desc, eq, sql } from 'drizzle-orm'
 import t from 'tap'
 import { openDb } from '../../src/db/open.js'
-import { fixedLimit } from '../../src/db/prepared.js'
+import { fixedLimit, runTransaction } from '../../src/db/prepared.js'
 import { leads } from '../../src/db/schema.js'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -52,4 +53,39 @@ t.test('every prepared statement in src/ that has a LIMIT writes it with fixedLi
     }
   }
   t.ok(checked >= 4, `the prepared statements with a LIMIT were found (${checked})`)
+})
+
+t.test('runTransaction commits, rolls back on a throw, nests as a savepoint, and takes the write lock at once when asked', async (t) => {
+  const db = openDb(':memory:')
+  t.teardown(() => { db.$client.close() })
+  const sqlite = db.$client
+  sqlite.exec('create table t (v integer)')
+  const values = (): number[] => sqlite.prepare('select v from t order by v').all().map((r) => (r as { v: number }).v)
+  t.equal(runTransaction(sqlite, () => { sqlite.prepare('insert into t values (1)').run(); return 'done' }), 'done')
+  t.throws(() => runTransaction(sqlite, () => { sqlite.prepare('insert into t values (2)').run(); throw new Error('refused') }), /refused/)
+  t.same(values(), [1], 'the throwing one left nothing')
+  runTransaction(sqlite, () => {
+    sqlite.prepare('insert into t values (3)').run()
+    t.ok(sqlite.inTransaction)
+    t.throws(() => runTransaction(sqlite, () => { sqlite.prepare('insert into t values (4)').run(); throw new Error('inner') }), /inner/)
+  })
+  t.same(values(), [1, 3], 'the inner failure undid only its own write')
+  runTransaction(sqlite, () => { t.ok(sqlite.inTransaction, 'immediate runs in a transaction too') }, 'immediate')
+  t.notOk(sqlite.inTransaction)
+})
+
+t.test('runTransaction immediate fails at BEGIN while another connection holds the write lock', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rl-tx-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const a = openDb(join(dir, 'db.sqlite'), 0)
+  const b = openDb(join(dir, 'db.sqlite'), 0)
+  t.teardown(() => { a.$client.close(); b.$client.close() })
+  a.$client.exec('create table t (v integer)')
+  b.$client.exec('BEGIN IMMEDIATE')
+  let ran = false
+  t.throws(() => runTransaction(a.$client, () => { ran = true }, 'immediate'), { code: /^SQLITE_BUSY/ })
+  t.notOk(ran, 'nothing ran without the lock')
+  b.$client.exec('ROLLBACK')
+  runTransaction(a.$client, () => { ran = true }, 'immediate')
+  t.ok(ran)
 })
