@@ -65,14 +65,15 @@ async function quiet (s: BenchSettings): Promise<void> {
 }
 
 /**
- * A production process is warm: a few unmeasured calls first (JIT, pools, caches), then a wait until
- * the contender's process is quiet again, so its start-up work is not charged to the run.
+ * A production process is warm: unmeasured calls first (JIT, pools, caches; WARM_UP_CALLS at
+ * WARM_UP_RATE), then a wait until the contender's process is quiet again, so its start-up work is
+ * not charged to the run.
  */
 async function warmUp (ctx: Ctx, dir: string, did: string, run: number, node: NodeContender | null): Promise<void> {
   const s = ctx.settings
   const warmDir = join(dir, 'warm-up')
   mkdirSync(warmDir, { recursive: true })
-  await runCarrier(s, warmDir, did, 10, callerNumbers(run, 10, '04')).exited
+  await runCarrier(s, warmDir, did, s.warmUpRate, callerNumbers(run, s.warmUpCalls, '04')).exited
   await quiet(s)
   const deadline = Date.now() + 20_000
   while (node !== null && Date.now() < deadline) {
@@ -188,7 +189,7 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     'Asterisk': `${version} at ${s.ari.url} (pid ${s.asteriskPid ?? 'unknown: no Asterisk CPU'})`,
     'floor records': s.floorRecording,
     'ringlead records': s.ringleadRecording,
-    'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run, at least ${s.minCalls} calls`,
+    'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run, at least ${s.minCalls} calls, after ${s.warmUpCalls} unmeasured at ${s.warmUpRate}/s`,
     'logs': dir,
     'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)'
   }

@@ -18,6 +18,13 @@ export interface BenchSettings {
   durationS: number
   /** At least this many calls a run, however low the rate: a p99 of 100 calls is their second slowest. */
   minCalls: number
+  /**
+   * Unmeasured calls before each run, at `warmUpRate`: a production daemon has handled thousands, and
+   * V8 needs a few hundred before it has compiled ringlead's call path (with ten, TurboFan was
+   * still compiling 30 s into a run at 40 calls/s: about 1 ms of CPU a call on its threads).
+   */
+  warmUpCalls: number
+  warmUpRate: number
   rounds: number
   contenders: Contender[]
   ringMs: number
@@ -93,6 +100,8 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     rates: numbers(get('RATES', '5,20,40,80'), 'RATES'),
     durationS: Number(get('DURATION_S', '20')),
     minCalls: Number(get('MIN_CALLS', '300')),
+    warmUpCalls: Number(get('WARM_UP_CALLS', '300')),
+    warmUpRate: Number(get('WARM_UP_RATE', '40')),
     rounds: Number(get('ROUNDS', '1')),
     contenders: contenders as Contender[],
     ringMs: Number(get('RING_MS', '100')),
