@@ -57,3 +57,16 @@ t.test('the simulator is separate from the daemon: nothing but the wiring import
     for (const spec of imports(file)) t.not(target(file, spec), 'sim', `${relative(root, file)} imports ${spec}`)
   }
 })
+
+t.test('a prepared statement writes its LIMIT into its text (fixedLimit): SQLite recompiles one whose LIMIT is bound, on every run', async (t) => {
+  let checked = 0
+  for (const file of files(src)) {
+    // A query chain from `.limit(` to the first `.prepare()`, `.get()`, `.all()`, `.run()` or `.values()` after it.
+    for (const m of readFileSync(file, 'utf8').matchAll(/\.limit\(([^\n]*?)\)([^;]*?)\.(prepare|get|all|run|values)\(\)/g)) {
+      if (m[3] !== 'prepare') continue
+      checked++
+      t.match(m[1]!, /^fixedLimit\(/, `${relative(root, file)}: .limit(${m[1]}) in a prepared statement`)
+    }
+  }
+  t.ok(checked >= 4, `the prepared statements with a LIMIT were found (${checked})`)
+})
