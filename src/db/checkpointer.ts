@@ -5,6 +5,13 @@
 // never blocks a reader or a writer) each time the injected clock says so. Pages written many times
 // between two checkpoints are copied once. If the worker fails, the connection checkpoints itself
 // again, as SQLite does by default, so the WAL never grows without bound.
+//
+// The WAL starts over from its beginning only when a write begins while every frame in it has been
+// copied. Under writes that never pause (40 calls/s is a commit every few ms) some commit always
+// lands while a checkpoint copies, so the WAL grew by every page written, 12 MB a second, and
+// every commit wrote into new file space. When a checkpoint leaves `restartAfterPages` or more
+// behind it, the call path's deferred writes are held (in memory, `holdMaxMs` at most) for a second
+// checkpoint, which copies the few frames written meanwhile; the first write after it starts the WAL over.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
@@ -30,6 +37,9 @@ parentPort.on('message', (m) => {
 })
 `
 
+/** Who holds the writes that can wait (the write-behind's `later`) while the WAL is made to start over. */
+export interface QuietWrites { hold: () => void; release: () => void }
+
 export interface CheckpointerOptions {
   db: Db
   /** The database file (not ':memory:'). */
@@ -37,6 +47,12 @@ export interface CheckpointerOptions {
   clock: Clock
   log: Logger
   everyMs: number
+  /** Without it the WAL starts over only when no write happens to land during a checkpoint. */
+  quiet?: QuietWrites
+  /** A WAL this long after a checkpoint is made to start over (SQLite's own threshold: 1,000 pages). */
+  restartAfterPages?: number
+  /** The longest the writes are held for it. */
+  holdMaxMs?: number
 }
 
 export class Checkpointer {
@@ -46,6 +62,8 @@ export class Checkpointer {
   private stopped = false
   /** The last checkpoint's figures (health, tests). */
   last: CheckpointResult | null = null
+  /** Times the writes were held for the WAL to start over. */
+  holds = 0
 
   constructor (private readonly opts: CheckpointerOptions) {}
 
@@ -96,8 +114,26 @@ export class Checkpointer {
     if (this.stopped || this.worker === null) return
     this.cancel = this.opts.clock.setTimeout(() => {
       this.cancel = null
-      void this.checkpoint().finally(() => { this.schedule() })
+      void this.tick().finally(() => { this.schedule() })
     }, this.opts.everyMs)
+  }
+
+  /** A checkpoint; a second one with the writes held when writes kept the WAL from starting over. */
+  private async tick (): Promise<void> {
+    const first = await this.checkpoint()
+    const quiet = this.opts.quiet
+    if (first === null || quiet === undefined || first.busy !== 0 || first.walPages < (this.opts.restartAfterPages ?? 1000)) return
+    this.holds++
+    quiet.hold()
+    let cancelDeadline: CancelTimer | null = null
+    // A disk that stalls the checkpoint does not hold the writes for longer than this.
+    const deadline = new Promise<null>((resolve) => { cancelDeadline = this.opts.clock.setTimeout(() => { resolve(null) }, this.opts.holdMaxMs ?? 100) })
+    try {
+      await Promise.race([this.checkpoint(), deadline])
+    } finally {
+      cancelDeadline!()
+      quiet.release()
+    }
   }
 
   private fallBack (err: Error): void {

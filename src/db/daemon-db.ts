@@ -22,7 +22,7 @@ export function openDaemonDb (settings: { path: string; busyTimeoutMs: number; c
   const writes = new WriteBehind({ db, clock, log: log.child({ part: 'db-writes' }), journalPath: inMemory ? null : `${resolve(settings.path)}-writes.jsonl` })
   const checkpoints = inMemory || settings.checkpointEveryMs === 0
     ? null
-    : new Checkpointer({ db, path: resolve(settings.path), clock, log: log.child({ part: 'db-checkpoints' }), everyMs: settings.checkpointEveryMs })
+    : new Checkpointer({ db, path: resolve(settings.path), clock, log: log.child({ part: 'db-checkpoints' }), everyMs: settings.checkpointEveryMs, quiet: { hold: () => { writes.holdLater() }, release: () => { writes.releaseLater() } } })
   checkpoints?.start()
   return {
     db, writes, checkpoints,

@@ -87,6 +87,8 @@ export class WriteBehind {
   /** Writes of this turn of the event loop given to `later`, landing together after it. */
   private soon: WriteOp[][] = []
   private soonScheduled = false
+  /** While set, the writes given to `later` wait for `releaseLater` (or any other write, which lands them first). */
+  private laterHeld = false
 
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
@@ -147,9 +149,22 @@ export class WriteBehind {
       return
     }
     this.soon.push([op])
-    if (this.soonScheduled) return
+    if (this.soonScheduled || this.laterHeld) return
     this.soonScheduled = true
-    setImmediate(() => { if (this.sqlite.open) this.flushSoon() })
+    setImmediate(() => { if (this.sqlite.open && !this.laterHeld) this.flushSoon() })
+  }
+
+  /**
+   * Holds the writes given to `later` until `releaseLater`: no commit of the call path lands while
+   * the checkpointer copies the last frames of the WAL, so the next one starts it over (see
+   * checkpointer.ts). Any other write, `flushed` and `stop` still land them first, in order.
+   */
+  holdLater (): void { this.laterHeld = true }
+
+  releaseLater (): void {
+    this.laterHeld = false
+    this.soonScheduled = false
+    if (this.sqlite.open) this.flushSoon()
   }
 
   /** Lands the writes given to `later` now. */

@@ -84,3 +84,41 @@ t.test('stop closes the worker\'s connection; the daemon\'s setting 0 leaves che
   t.equal(b.checkpoints, null)
   t.equal(b.db.$client.pragma('wal_autocheckpoint', { simple: true }), 1000)
 })
+
+t.test('under writes that never pause the WAL still starts over: the call path\'s writes wait for a second checkpoint', async (t) => {
+  const path = join(tempDir(t), 'ringlead.db')
+  const clock = new VirtualClock()
+  const { db, writes, checkpoints, close } = openDaemonDb({ path, busyTimeoutMs: 500, checkpointEveryMs: 1000 }, clock, testLog)
+  t.teardown(close)
+  writeMuch(db, 400)
+  const insert = db.$client.prepare('insert into filler (body) values (?)')
+  writes.register('filler', (body: string) => insert.run(body))
+  const count = (): number => db.$client.prepare('select count(*) from filler').pluck().get() as number
+  const before = count()
+  // A commit every 2 ms or so, each through `later` as the call path writes: some land during any checkpoint.
+  let given = 0
+  let pumping = true
+  const pump = (): void => {
+    if (!pumping) return
+    writes.later({ kind: 'filler', args: 'y'.repeat(500) })
+    given++
+    setTimeout(pump, 2)
+  }
+  pump()
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms) })
+  await clock.advance(1000)
+  // The tick is over once the next one is set (the hold's deadline is another timer, of 100 ms).
+  while (!clock.dueIn().includes(1000)) await sleep(5)
+  t.equal(checkpoints!.holds, 1, 'the first checkpoint left a long WAL behind: the writes were held once')
+  await sleep(20)
+  const size = walPages(path)
+  await sleep(300)
+  t.equal(walPages(path), size, `the WAL file is reused from its start, not grown (${size} pages)`)
+  const second = checkpoints!.last
+  await clock.advance(1000)
+  while (checkpoints!.last === second) await sleep(5)
+  t.ok(checkpoints!.last!.walPages < 1000, `the next checkpoint finds a short WAL (${checkpoints!.last!.walPages} pages)`)
+  pumping = false
+  await writes.flushed()
+  t.equal(count() - before, given, 'every held write landed')
+})

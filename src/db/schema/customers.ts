@@ -1,4 +1,5 @@
 // Customers, operators' notes on them and the history of merges.
+import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { operators } from './catalog.js'
 
@@ -15,7 +16,7 @@ export const customers = sqliteTable('customers', {
    */
   mergedInto: text('merged_into'),
   mergedAt: integer('merged_at')
-}, (t) => [uniqueIndex('customers_phone').on(t.phone), index('customers_merged_into').on(t.mergedInto)])
+}, (t) => [uniqueIndex('customers_phone').on(t.phone), index('customers_merged_into').on(t.mergedInto).where(sql`merged_into IS NOT NULL`)])
 
 /** Notes on a customer, written by operators; edits keep who and when. */
 export const customerNotes = sqliteTable('customer_notes', {

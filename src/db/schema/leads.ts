@@ -1,4 +1,5 @@
 // Leads, their history, the SLA ladder, the webhook outbox and intake idempotency keys.
+import { sql } from 'drizzle-orm'
 import { sqliteTable, text, integer, primaryKey, index } from 'drizzle-orm/sqlite-core'
 import { operators } from './catalog.js'
 import { customers } from './customers.js'
@@ -45,17 +46,19 @@ export const leads = sqliteTable('leads', {
   closedAt: integer('closed_at')
 }, (t) => [
   index('leads_phone_open').on(t.phone, t.closedAt),
-  index('leads_email_open').on(t.email, t.closedAt),
-  index('leads_external_id_open').on(t.externalId, t.closedAt),
+  // Only the leads with a value (0008_lean_indexes): a call's lead has neither.
+  index('leads_email_open').on(t.email, t.closedAt).where(sql`email IS NOT NULL`),
+  index('leads_external_id_open').on(t.externalId, t.closedAt).where(sql`external_id IS NOT NULL`),
   index('leads_owner').on(t.ownerId, t.status),
   index('leads_status').on(t.status, t.statusSince),
-  index('leads_created').on(t.createdAt),
   index('leads_customer').on(t.customerId, t.status),
   index('leads_call').on(t.callId),
-  // Reports: one owner's leads or deals in a period, and leads per source/category, from the index alone.
+  // Reports: one owner's leads or deals in a period, and leads per source/category, from the index
+  // alone (leads_report_created also serves the lookups by creation time). Deals and refusals hold
+  // only the leads that have one.
   index('leads_report_owned').on(t.ownerId, t.createdAt, t.respondedAt, t.slaDueAt, t.dealAt, t.dealAmount),
-  index('leads_report_deal').on(t.ownerId, t.dealAt, t.dealAmount),
-  index('leads_report_refused').on(t.ownerId, t.refusedAt, t.refusalReason),
+  index('leads_report_deal').on(t.ownerId, t.dealAt, t.dealAmount).where(sql`deal_at IS NOT NULL`),
+  index('leads_report_refused').on(t.ownerId, t.refusedAt, t.refusalReason).where(sql`refused_at IS NOT NULL`),
   index('leads_report_created').on(t.createdAt, t.source, t.categoryId, t.dealAt, t.dealAmount)
 ])
 
