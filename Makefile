@@ -20,7 +20,7 @@ install: node_modules/.install-stamp
 # returns only once it has stopped and freed its ports.
 demo: install
 	@echo "[demo] starting ringlead with the built-in Asterisk simulator; Ctrl-C stops it"
-	node --no-memory-reducer --import tsx src/main.ts
+	node --no-memory-reducer --max-semi-space-size=64 --import tsx src/main.ts
 
 typecheck: install
 	npx tsc -p tsconfig.json --noEmit

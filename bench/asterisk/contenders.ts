@@ -30,7 +30,7 @@ export function deployedNodeFlags (): string[] {
   const unit = readFileSync(join(repoRoot, 'deploy', 'ringlead.service'), 'utf8')
   const execStart = /^ExecStart=(.*)$/m.exec(unit)
   if (execStart === null) throw new Error('deploy/ringlead.service has no ExecStart line')
-  return execStart[1]!.split(' ').filter((w) => /^--[a-z-]+$/.test(w))
+  return execStart[1]!.split(' ').filter((w) => /^--[a-z-]+(=\S+)?$/.test(w))
 }
 
 function startNode (script: string, flags: string[], env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; out: () => string }> {
