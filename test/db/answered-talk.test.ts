@@ -5,6 +5,7 @@ import t from 'tap'
 import { CallsRepo } from '../../src/db/calls-repo.js'
 import { openDb } from '../../src/db/open.js'
 import { calls } from '../../src/db/schema.js'
+import { preparedDuring } from '../helpers/prepared-sql.js'
 
 t.test('answered calls since the moment, with their talk; not the others, not earlier ones', async (t) => {
   const db = openDb(':memory:')
@@ -23,11 +24,7 @@ t.test('answered calls since the moment, with their talk; not the others, not ea
 
   // The statement the repo runs, as SQLite is given it, and how SQLite plans it.
   const sqlite = db.$client
-  const prepare = sqlite.prepare.bind(sqlite)
-  const seen: string[] = []
-  sqlite.prepare = ((source: string) => { seen.push(source); return prepare(source) }) as typeof sqlite.prepare
-  repo.answeredTalkSince(0)
-  sqlite.prepare = prepare
+  const seen = preparedDuring(db, () => { repo.answeredTalkSince(0) })
   const query = seen.find((s) => /from "calls"/i.test(s) && /talk_ms/.test(s))
   if (query === undefined) { t.fail(`the repo's query was not seen among ${JSON.stringify(seen)}`); return }
   const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all(0) as Array<{ detail: string }>

@@ -25,6 +25,8 @@ function writeMuch (db: Db, transactions: number): void {
   for (let i = 0; i < transactions; i++) sqlite.transaction(() => { for (let j = 0; j < 10; j++) insert.run(body) })()
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms) })
+
 const walPages = (path: string): number => Math.floor((statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0) / 4096)
 
 t.test('the connection leaves checkpoints to the worker, which runs them when the clock says', async (t) => {
@@ -49,7 +51,7 @@ t.test('the connection leaves checkpoints to the worker, which runs them when th
   t.equal(last.checkpointed, last.walPages, 'and copied all of it (nothing read or wrote meanwhile)')
   // A WAL this long is checkpointed a second time with the call path's writes held (see the last
   // test); the tick is over once the next one is set and the hold's deadline is gone.
-  while (!clock.dueIn().includes(1000)) await new Promise((resolve) => { setTimeout(resolve, 5) })
+  while (!clock.dueIn().includes(1000)) await sleep(5)
   t.same(clock.dueIn(), [1000], 'the next one is set, and nothing else waits')
   // The next commit starts the WAL over: it does not keep growing.
   const before = walPages(path)
@@ -108,7 +110,6 @@ t.test('under writes that never pause the WAL still starts over: the call path\'
     setTimeout(pump, 2)
   }
   pump()
-  const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms) })
   await clock.advance(1000)
   // The tick is over once the next one is set (the hold's deadline is another timer, of 100 ms).
   while (!clock.dueIn().includes(1000)) await sleep(5)

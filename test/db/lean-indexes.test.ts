@@ -9,16 +9,7 @@ import { queueStatsByHour } from '../../src/db/queue-stats.js'
 import { CustomersRepo } from '../../src/db/customers-repo.js'
 import { LeadsRepo } from '../../src/db/leads-repo.js'
 import { calls, customers, leads } from '../../src/db/schema.js'
-
-/** The SQL texts prepared while `fn` runs. */
-function prepared (db: Db, fn: () => void): string[] {
-  const sqlite = db.$client
-  const prepare = sqlite.prepare.bind(sqlite)
-  const seen: string[] = []
-  sqlite.prepare = ((source: string) => { seen.push(source); return prepare(source) }) as typeof sqlite.prepare
-  try { fn() } finally { sqlite.prepare = prepare }
-  return seen
-}
+import { preparedDuring as prepared } from '../helpers/prepared-sql.js'
 
 function planOf (db: Db, query: string): string {
   const stmt = db.$client.prepare(`EXPLAIN QUERY PLAN ${query}`)

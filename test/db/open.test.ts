@@ -4,22 +4,26 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
-import { openDb } from '../../src/db/open.js'
+import t, { type Test } from 'tap'
+import { openDb, type Db } from '../../src/db/open.js'
 import { runTransaction } from '../../src/db/prepared.js'
 
-t.test('temporary storage, sub-journals included, is kept in memory', async (t) => {
+/** A database file of its own, closed and removed after the test. */
+function fileDb (t: Test): Db {
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-open-'))
   const db = openDb(join(dir, 'r.db'))
   t.teardown(() => { db.$client.close(); rmSync(dir, { recursive: true, force: true }) })
+  return db
+}
+
+t.test('temporary storage, sub-journals included, is kept in memory', async (t) => {
+  const db = fileDb(t)
   t.equal(db.$client.pragma('temp_store', { simple: true }), 2, 'MEMORY')
   t.equal(db.$client.pragma('journal_mode', { simple: true }), 'wal')
 })
 
 t.test('a savepoint that changes far more than 64 KiB of pages still rolls back exactly', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ringlead-open-'))
-  const db = openDb(join(dir, 'r.db'))
-  t.teardown(() => { db.$client.close(); rmSync(dir, { recursive: true, force: true }) })
+  const db = fileDb(t)
   const sqlite = db.$client
   sqlite.exec('create table big (id integer primary key, body text)')
   const insert = sqlite.prepare('insert into big (body) values (?)')
