@@ -76,8 +76,9 @@ const ConfigSchema = Type.Object({
     /** How often retention runs. */
     retentionEveryMinutes: Type.Integer({ minimum: 1, default: 60 }),
     /**
-     * mixmonitor: one AMI MixMonitor per call writes the mixed and per-party files (needs AMI and
-     * app_mixmonitor; without AMI a call is recorded through ARI). ari: bridge recording + a snoop per party.
+     * mixmonitor: one AMI MixMonitor per call writes the two per-party files (needs AMI and
+     * app_mixmonitor; without AMI a call is recorded through ARI); the conversation is made from them
+     * on first play. ari: bridge recording (mixed) + a snoop per party.
      * none: calls are not recorded (where the law or the shop forbids it); nothing is transcribed or scored.
      */
     method: Type.Union([Type.Literal('mixmonitor'), Type.Literal('ari'), Type.Literal('none')], { default: 'mixmonitor' }),

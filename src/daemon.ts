@@ -336,7 +336,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
       db, repo, leads: leadsRepo, place: (req) => center.placeOutbound(req), ready: () => ari.connected, now, newId,
       defaultRegion: config.calls.defaultRegion, outboundCallerId: config.leads.outboundCallerId
     }, input),
-    speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() } }),
+    speech: new SpeechService({ db, repo: speechRepo, status: () => transcription.status(), recordingsDir, poke: () => { transcription.tick() }, newId }),
     board: { view: (operatorId: string) => board.view(operatorId) }, listen: (req) => supervision.listen(req),
     health: () => ({
       ari: ari.connected ? 'connected' : 'disconnected',

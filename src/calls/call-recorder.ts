@@ -1,9 +1,11 @@
-// Records one call: the mixed conversation, and each party on its own, so the transcript knows who
-// said what. Two ways, chosen by configuration: MixMonitor (one AMI action; one audiohook on the
-// caller's channel writes all three files: what the caller says, what they hear, and both mixed) or
-// ARI (bridge recording plus a snoop channel per party, each recorded); or not at all. MixMonitor is the default:
-// measured cheaper and it records even short calls (docs/benchmarks.md). Failures are written down;
-// the call goes on without them.
+// Records one call: each party on its own, so the transcript knows who said what. Two ways, chosen
+// by configuration: MixMonitor (one AMI action; one audiohook on the caller's channel writes what the
+// caller says and what they hear, frame by frame) or ARI (a bridge recording of both, plus a snoop
+// channel per party, each recorded); or not at all. MixMonitor is the default: measured cheaper and
+// it records even short calls (docs/benchmarks.md). It writes no mixed file: the conversation is
+// made from the two tracks, in stereo, when someone plays it (speech/conversation-wav.ts), so a call
+// costs two files to fetch, store and remove instead of three. Failures are written down; the call
+// goes on without them.
 import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
@@ -60,7 +62,8 @@ export class CallRecorder {
     if (this.deps.recording.method === 'none') return
     // The rows first, as the ARI way writes them: a crash right after the start still finds them.
     const startedAt = this.deps.clock.now()
-    const rows = new Map((['mixed', 'caller', 'operator'] as const).map((kind) => {
+    const kinds: readonly Kind[] = this.deps.recording.method === 'mixmonitor' ? ['caller', 'operator'] : ['mixed', 'caller', 'operator']
+    const rows = new Map(kinds.map((kind) => {
       const recordingId = this.deps.newId()
       this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name: `${this.callId}-${kind}`, format: 'wav', status: 'recording', startedAt })
       return [kind, recordingId] as const
@@ -78,7 +81,7 @@ export class CallRecorder {
   private async mixMonitor (ami: AmiLink, channelId: string, rows: ReadonlyMap<Kind, string>): Promise<boolean> {
     const file = (kind: Kind): string => `${this.deps.recording.mixMonitorDir.replace(/\/+$/, '')}/${this.callId}-${kind}.wav`
     try {
-      await ami.mixMonitor(channelId, { mixed: file('mixed'), read: file('caller'), write: file('operator') })
+      await ami.mixMonitor(channelId, { read: file('caller'), write: file('operator') })
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'MixMonitor refused: recording through ARI')
       return false

@@ -219,6 +219,16 @@ export class SpeechRepo {
     return this.db.update(recordings).set({ golden }).where(eq(recordings.callId, callId)).run().changes
   }
 
+  /** Adds a recording made after the call (its conversation); false when the call has one by that name already. */
+  addRecording (row: typeof recordings.$inferInsert): boolean {
+    return this.db.insert(recordings).values(row).onConflictDoNothing().run().changes === 1
+  }
+
+  /** The call's recordings, removed ones included (they say why a file is gone). */
+  recordingsOf (callId: string): RecordingRow[] {
+    return this.db.select().from(recordings).where(eq(recordings.callId, callId)).all()
+  }
+
   recording (recordingId: string): RecordingRow | undefined {
     return this.db.select().from(recordings).where(eq(recordings.recordingId, recordingId)).get()
   }

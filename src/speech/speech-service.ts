@@ -1,5 +1,6 @@
 // Speech for the routes: which calls a viewer may hear and read, the recording to send, transcripts,
 // search, the transcription queue, languages and QA rule sets.
+import { dirname, join } from 'node:path'
 import { isOperatorOnCall } from '../db/calls-read.js'
 import type { Db } from '../db/open.js'
 import { QaVerdictsRepo } from '../db/qa-verdicts-repo.js'
@@ -10,10 +11,16 @@ import type { Segment } from '../domain/transcript.js'
 import { rulePrecision, type RulePrecision } from '../domain/qa-precision.js'
 import type { Role } from '../domain/roles.js'
 import { Conflict, InvalidInput, NotFound } from '../errors.js'
+import { writeConversation } from './conversation-wav.js'
 import { RecordingUnavailable } from './errors.js'
 import { defaultRuleSet } from './default-rule-set.js'
 import { speechView, type FindingVerdict, type SpeechView } from './speech-view.js'
 import type { SpeechStatus } from './transcription-runner.js'
+
+/** A recording whose file ringlead holds. */
+function isKept (r: RecordingRow): boolean {
+  return r.status === 'stored' && r.path !== null && r.deletedAt === null
+}
 
 export type { JobRow, JobState, RecordingRow, RuleSetView } from '../db/speech-repo.js'
 
@@ -29,6 +36,8 @@ export interface SpeechServiceDeps {
   recordingsDir: string
   /** Pokes the queue (a job was retried). */
   poke: () => void
+  /** Ids for recordings made here (a call's conversation). */
+  newId: (prefix: string) => string
 }
 
 /** A rule set with each rule's precision; `fallback`: the built-in set, used while none is stored for calls without a category. */
@@ -36,6 +45,8 @@ export interface RuleSetPrecision { ruleSetId: string; name: string; categoryId:
 
 export class SpeechService {
   private readonly verdicts: QaVerdictsRepo
+  /** Conversations being made, by call: two listeners pressing play at once make one file. */
+  private readonly making = new Map<string, Promise<{ recordingId: string; path: string }>>()
 
   constructor (private readonly deps: SpeechServiceDeps) {
     this.verdicts = new QaVerdictsRepo(deps.db)
@@ -95,6 +106,53 @@ export class SpeechService {
     if (rec.deletedAt !== null) throw new RecordingUnavailable(`recording ${rec.recordingId} was removed by the retention policy at ${new Date(rec.deletedAt).toISOString()}`)
     if (rec.status !== 'stored' || rec.path === null) throw new RecordingUnavailable(`recording ${rec.recordingId} is missing (${rec.status}): ${rec.error ?? 'no file was kept'}`)
     return { ...rec, path: rec.path }
+  }
+
+  /**
+   * The call's whole conversation to play: its mixed recording (the ARI way records one), or a stereo
+   * file made once from the two party tracks and kept as the call's mixed recording, so retention,
+   * backups and the golden fund treat it as the others. RecordingUnavailable says why there is none.
+   */
+  async conversation (callId: string): Promise<{ recordingId: string; path: string }> {
+    const recs = this.deps.repo.recordingsOf(callId)
+    const mixed = recs.find((r) => r.kind === 'mixed' && isKept(r))
+    if (mixed !== undefined) return { recordingId: mixed.recordingId, path: mixed.path! }
+    const caller = recs.find((r) => r.kind === 'caller')
+    const operator = recs.find((r) => r.kind === 'operator')
+    if (caller === undefined || operator === undefined) {
+      throw new RecordingUnavailable(recs.length === 0 ? `call ${callId} was not recorded` : `call ${callId} has no recording of both parties to make its conversation from`)
+    }
+    for (const r of [caller, operator]) if (!isKept(r)) this.storedRecording(callId, r.recordingId)
+    let made = this.making.get(callId)
+    if (made === undefined) {
+      made = this.makeConversation(callId, caller, operator).finally(() => { this.making.delete(callId) })
+      this.making.set(callId, made)
+    }
+    return await made
+  }
+
+  private async makeConversation (callId: string, caller: RecordingRow, operator: RecordingRow): Promise<{ recordingId: string; path: string }> {
+    const name = `${callId}-conversation`
+    const path = join(dirname(caller.path!), `${name}.wav`)
+    const dir = this.deps.recordingsDir
+    let made: { bytes: number; durationMs: number }
+    try {
+      made = await writeConversation(join(dir, caller.path!), join(dir, operator.path!), join(dir, path))
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      const gone = e.code === 'ENOENT' ? `a party's file is gone from the recordings directory (${e.path ?? 'unknown path'})` : e.message
+      throw new RecordingUnavailable(`call ${callId}: its conversation could not be made: ${gone}`)
+    }
+    const recordingId = this.deps.newId('rec')
+    const added = this.deps.repo.addRecording({
+      recordingId, callId, kind: 'mixed', name, format: 'wav', path, status: 'stored', durationMs: made.durationMs, bytes: made.bytes,
+      startedAt: Math.min(caller.startedAt, operator.startedAt), endedAt: Math.max(caller.endedAt ?? 0, operator.endedAt ?? 0) || null,
+      golden: caller.golden || operator.golden
+    })
+    if (added) return { recordingId, path }
+    // Made before and its row kept: the file just written is the same conversation.
+    const row = this.deps.repo.recordingsOf(callId).find((r) => r.name === name)!
+    return { recordingId: row.recordingId, path: row.path ?? path }
   }
 
   /** Marks (or unmarks) the call's recordings for the golden fund; how many recordings. */

@@ -46,7 +46,7 @@ t.test('a database locked by another process when ringlead is killed: the journa
   t.equal(readRows(dbPath, "SELECT * FROM call_attempts WHERE result = 'answered'").length, 1)
   t.equal(readRows(dbPath, 'SELECT * FROM leads WHERE phone = ?', '+79031112233').length, 1)
   t.equal(readRows(dbPath, "SELECT * FROM outbox WHERE type = 'call.ended'").length, 1)
-  t.same(readRows(dbPath, 'SELECT kind, status, error FROM recordings ORDER BY kind'), ['caller', 'mixed', 'operator'].map((kind) => ({ kind, status: 'stored', error: null })))
+  t.same(readRows(dbPath, 'SELECT kind, status, error FROM recordings ORDER BY kind'), ['caller', 'operator'].map((kind) => ({ kind, status: 'stored', error: null })))
   t.equal(readFileSync(journal, 'utf8'), '', 'journal emptied')
 })
 
@@ -70,7 +70,7 @@ t.test('a database locked for the whole of a ringing call: the call is answered,
   w.sim.hangup(caller.channelId)
   const e = await ended
   t.match(e, { status: 'answered', answeredBy: ana, hangupBy: 'caller' }, 'the call went on as if nothing was locked')
-  t.equal(e.recordings.length, 3)
+  t.equal(e.recordings.length, 2)
   t.equal(readRows(dbPath, 'SELECT * FROM calls').length, 0, 'its rows wait for the lock')
   t.ok(w.daemon.writes.pending > 0)
 
@@ -79,7 +79,7 @@ t.test('a database locked for the whole of a ringing call: the call is answered,
   await until('the outcome landed', () => readRows<CallRowView>(dbPath, 'SELECT * FROM calls')[0]?.outcome_published_at != null, 20_000)
   t.match(readRows(dbPath, 'SELECT * FROM calls')[0], { status: 'answered', answered_by: ana, hangup_by: 'caller' })
   t.match(readRows(dbPath, 'SELECT result FROM call_attempts'), [{ result: 'answered' }])
-  t.equal(readRows(dbPath, "SELECT * FROM recordings WHERE status = 'stored'").length, 3)
+  t.equal(readRows(dbPath, "SELECT * FROM recordings WHERE status = 'stored'").length, 2)
   t.equal(readRows(dbPath, 'SELECT * FROM customers WHERE phone = ?', '+79031112233').length, 1)
   t.equal(readRows(dbPath, 'SELECT * FROM leads WHERE phone = ?', '+79031112233').length, 1)
   await until('call.started and call.ended delivered', () => ['call.started', 'call.ended'].every((type) => hooks.events().some((h) => h.type === type && h.data.callId === e.callId)), 20_000)

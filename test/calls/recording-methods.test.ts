@@ -1,9 +1,10 @@
-// How a call is recorded: MixMonitor through AMI by default (one action, no extra channels), ARI's
-// bridge recording and snoops when configured or when AMI is down. Each way gives the mixed file and
-// one file per party, each with only that party's voice.
+// How a call is recorded: MixMonitor through AMI by default (one action, no extra channels, one file
+// per party), ARI's bridge recording and snoops when configured or when AMI is down (the mixed file
+// too). Each party's file holds only that party's voice; the conversation plays whole either way.
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
+import wavefile from 'wavefile'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
 import { startWorld, until, type World } from '../helpers/world.js'
 
@@ -13,7 +14,7 @@ const tonesOf = (w: World, caller: string): { caller: number; operator: number }
   return { caller: tone(caller), operator: tone(bridge.channelIds.find((id) => id !== caller)!) }
 }
 
-async function answeredCall (w: World, hangUp: 'caller' | 'operator'): Promise<{ files: Record<string, Int16Array>; tones: { caller: number; operator: number } }> {
+async function answeredCall (w: World, hangUp: 'caller' | 'operator'): Promise<{ callId: string; files: Record<string, Int16Array>; tones: { caller: number; operator: number } }> {
   w.addOperator('101')
   const ended = w.ended()
   const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
@@ -26,14 +27,23 @@ async function answeredCall (w: World, hangUp: 'caller' | 'operator'): Promise<{
     t.equal(r.status, 'stored', `${r.kind} stored`)
     files[r.kind] = decodeWav(new Uint8Array(readFileSync(join(w.daemon.config.recordings.dir, r.path!)))).pcm
   }
-  return { files, tones }
+  return { callId: e.callId, files, tones }
 }
 
-function checkParties (t: Test, files: Record<string, Int16Array>, tones: { caller: number; operator: number }): void {
-  t.same(Object.keys(files).sort(), ['caller', 'mixed', 'operator'])
+function checkParties (t: Test, files: Record<string, Int16Array>, tones: { caller: number; operator: number }, kinds: string[]): void {
+  t.same(Object.keys(files).sort(), kinds)
   t.ok(toneLevel(files.caller!, tones.caller) > 0.05 && toneLevel(files.caller!, tones.operator) < 0.01, 'the caller track holds the caller only')
   t.ok(toneLevel(files.operator!, tones.operator) > 0.05 && toneLevel(files.operator!, tones.caller) < 0.01, 'the operator track holds the operator only')
-  t.ok(toneLevel(files.mixed!, tones.caller) > 0.05 && toneLevel(files.mixed!, tones.operator) > 0.05, 'the mix holds both')
+  if (files.mixed !== undefined) t.ok(toneLevel(files.mixed, tones.caller) > 0.05 && toneLevel(files.mixed, tones.operator) > 0.05, 'the mix holds both')
+}
+
+/** GET /api/calls/:callId/conversation, its channels decoded. */
+async function conversation (w: World, callId: string): Promise<{ status: number; channels: Int16Array[]; sampleRate: number }> {
+  const res = await w.daemon.app.inject({ method: 'GET', url: `/api/calls/${callId}/conversation`, headers: { authorization: `Bearer ${w.token}` } })
+  if (res.statusCode !== 200) return { status: res.statusCode, channels: [], sampleRate: 0 }
+  const wav = new wavefile.WaveFile(res.rawPayload)
+  const samples = wav.getSamples(false, Int16Array) as unknown as Int16Array | Int16Array[]
+  return { status: 200, channels: Array.isArray(samples) ? samples : [samples], sampleRate: (wav.fmt as { sampleRate: number }).sampleRate }
 }
 
 const ariRecordingCommands = (w: World): number => w.sim.wire.responses().filter((r) => r.nickname === 'record' || (r.nickname ?? '').startsWith('snoop')).length
@@ -42,10 +52,29 @@ t.test('by default one MixMonitor on the caller\'s channel records the call: no 
   const w = await startWorld()
   t.teardown(() => w.close())
   await until('AMI up', () => w.daemon.ami?.connected === true)
-  const { files, tones } = await answeredCall(w, 'caller')
-  checkParties(t, files, tones)
+  const { callId, files, tones } = await answeredCall(w, 'caller')
+  checkParties(t, files, tones, ['caller', 'operator'])
   t.equal(ariRecordingCommands(w), 0, 'no ARI record or snoop request')
   t.equal(w.sim.channels().length, 0, 'nothing left in Asterisk')
+  // Asterisk's copies of the parties are removed once stored; a mixed file would have stayed.
+  const asked = await fetch(`${w.sim.ariUrl}/ari/recordings/stored/${callId}-mixed/file?api_key=ringlead:ringlead`)
+  t.equal(asked.status, 404, 'no mixed file written by Asterisk')
+
+  // The conversation is made on first play: the caller on the left, the operator on the right.
+  const played = await conversation(w, callId)
+  t.equal(played.status, 200)
+  t.equal(played.channels.length, 2, 'stereo')
+  t.equal(played.sampleRate, 8000, 'at the parties\' rate')
+  const [left, right] = played.channels as [Int16Array, Int16Array]
+  t.ok(toneLevel(left, tones.caller) > 0.05 && toneLevel(left, tones.operator) < 0.01, 'the left channel is the caller')
+  t.ok(toneLevel(right, tones.operator) > 0.05 && toneLevel(right, tones.caller) < 0.01, 'the right channel is the operator')
+  t.equal(left.length, Math.max(files.caller!.length, files.operator!.length), 'as long as the longer track')
+  const rows = w.daemon.repo.recordingsOf(callId)
+  const made = rows.find((r) => r.kind === 'mixed')
+  t.match(made, { name: `${callId}-conversation`, status: 'stored', bytes: 44 + left.length * 4 }, 'kept as the call\'s mixed recording')
+  const again = await conversation(w, callId)
+  t.same(again.channels, played.channels, 'played again from the file made')
+  t.equal(w.daemon.repo.recordingsOf(callId).length, rows.length, 'made once')
 })
 
 t.test('the operator hanging up first: StopMixMonitor closes the files while the caller is still there', async (t) => {
@@ -53,16 +82,19 @@ t.test('the operator hanging up first: StopMixMonitor closes the files while the
   t.teardown(() => w.close())
   await until('AMI up', () => w.daemon.ami?.connected === true)
   const { files, tones } = await answeredCall(w, 'operator')
-  checkParties(t, files, tones)
+  checkParties(t, files, tones, ['caller', 'operator'])
   t.equal(ariRecordingCommands(w), 0)
 })
 
 t.test('recordings.method=ari records through a bridge recording and a snoop per party', async (t) => {
   const w = await startWorld({ recordings: { method: 'ari' } })
   t.teardown(() => w.close())
-  const { files, tones } = await answeredCall(w, 'caller')
-  checkParties(t, files, tones)
+  const { callId, files, tones } = await answeredCall(w, 'caller')
+  checkParties(t, files, tones, ['caller', 'mixed', 'operator'])
   t.equal(ariRecordingCommands(w), 5, 'bridge record, two snoops, two snoop records')
+  const played = await conversation(w, callId)
+  t.equal(played.channels.length, 1, 'the conversation is the bridge\'s mixed recording')
+  t.same(played.channels[0], files.mixed)
 })
 
 t.test('without AMI the call is recorded through ARI', async (t) => {
@@ -70,7 +102,7 @@ t.test('without AMI the call is recorded through ARI', async (t) => {
   t.teardown(() => w.close())
   t.equal(w.daemon.ami, null)
   const { files, tones } = await answeredCall(w, 'caller')
-  checkParties(t, files, tones)
+  checkParties(t, files, tones, ['caller', 'mixed', 'operator'])
   t.equal(ariRecordingCommands(w), 5)
 })
 

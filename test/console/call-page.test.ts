@@ -83,7 +83,8 @@ t.test('the call page shows what was said, and QA findings can be judged', async
     t.match(await rows.nth(0).textContent(), /0:01\s+Operator Anna Smirnova\s+Hello, this is Anna/)
     t.match(await rows.nth(1).textContent(), /0:04\s+Customer\s+I would like an oven/)
     t.match(await rows.nth(2).getAttribute('class'), /flagged/, 'the segment a finding points to is marked')
-    t.equal(await page.locator('audio#call-player').count(), 1, 'the mixed recording is on the page')
+    t.equal(await page.locator('audio#call-player').count(), 1, 'the conversation is on the page')
+    t.equal(await page.getAttribute('audio#call-player', 'src'), `/api/calls/${callId}/conversation`, 'both parties in one player, made from their tracks')
   })
 
   await t.test('at 1,280 px the page holds: nothing wider than the window, the two cards side by side', async (t) => {

@@ -34,7 +34,7 @@ export interface World {
   /** The call a caller's channel started (an inbound call is known by its caller's channel). */
   callOf (channelId: string): Promise<string>
   /**
-   * Resolves once Asterisk records all three tracks of the call (mixed, caller, operator): the
+   * Resolves once Asterisk records every track of the call (caller and operator; with ARI also the mixed one): the
    * parties talk, and a hang-up from now on ends an answered, recorded call however busy the machine is.
    */
   talking (callId: string): Promise<void>
@@ -108,9 +108,11 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
       return daemon.repo.lastCallOfChannel(channelId)!.callId
     },
     async talking (callId) {
-      const names = ['mixed', 'caller', 'operator'].map((kind) => `${callId}-${kind}`)
+      // MixMonitor (the default) writes the two parties; ARI records the bridge too.
+      const kinds = daemon.config.recordings.method === 'ari' ? ['mixed', 'caller', 'operator'] : ['caller', 'operator']
+      const names = kinds.map((kind) => `${callId}-${kind}`)
       const missing = (): string[] => {
-        // MixMonitor (AMI, the default) has no ARI event: its rows are written once Asterisk said Success.
+        // MixMonitor (AMI) has no ARI event: its rows are written once Asterisk said Success.
         const monitored = new Set(daemon.repo.recordingsOf(callId).map((r) => r.name))
         const started = new Set(sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
           .map((e) => (e.body.recording as { name: string }).name))

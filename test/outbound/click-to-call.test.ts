@@ -29,7 +29,7 @@ t.test('click-to-call rings the operator, then the customer with the shop number
   t.equal(e.hangupBy, 'operator')
   t.equal(e.dialledPhone, '+79031112233')
   t.ok(e.talkMs > 0)
-  t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'mixed', 'operator'])
+  t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'operator'])
   t.match(offered, [{ callId, operatorId: ana, direction: 'outbound' }])
 
   const story = await api(w, 'GET', `/api/calls/${callId}`)
@@ -38,7 +38,7 @@ t.test('click-to-call rings the operator, then the customer with the shop number
   t.match(story.body.customer, { phone: '+79031112233' })
   t.match(story.body.trackingNumber, { did: '74957770011', categoryId: 'ovens', source: null }, 'the shop number shown, from its tracking number')
   t.match(story.body.attempts, [{ operatorId: ana, result: 'answered', stepKind: 'operator' }])
-  t.equal(story.body.recordings.length, 3)
+  t.equal(story.body.recordings.length, 2)
   await until('operator free again', () => w.daemon.board.view(ana)?.state === 'available')
   t.equal(w.sim.channels().length, 0, 'no channel left')
   t.equal(w.sim.bridges().length, 0, 'bridge destroyed')

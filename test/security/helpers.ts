@@ -137,7 +137,7 @@ export async function securityWorld (): Promise<SecurityWorld> {
   })
   const app = await buildApp({
     db, bus, config, log, now, newId, leads, dialplan, menus,
-    speech: new SpeechService({ db, repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {} }),
+    speech: new SpeechService({ db, repo: speechRepo, status: () => ({ state: 'waiting for a model', reason: 'none in tests' }), recordingsDir, poke: () => {}, newId }),
     // The call center is Asterisk's side; here it takes the request and names the call.
     outbound: (input) => clickToCall({
       db, repo: callsRepo, leads: leadsRepo, place: () => newId('call'), ready: () => true, now, newId,

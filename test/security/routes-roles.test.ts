@@ -80,6 +80,7 @@ const table: Record<string, Access> = {
   'GET /api/calls/{callId}': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   'GET /api/calls/{callId}/transcript': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   'GET /api/calls/{callId}/recordings/{recordingId}': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId, recordingId: of(w, whose).recordingId }) },
+  'GET /api/calls/{callId}/conversation': { who: 'operator', ok: 200, ownOnly: true, params: (w, whose) => ({ callId: of(w, whose).callId }) },
   // The supervisor's phone rings (the session names whose; a token names the supervisor user).
   'POST /api/calls/{callId}/listen': { who: 'supervisor', ok: 202, params: (w) => ({ callId: w.ben.callId }), body: (w) => ({ mode: 'whisper', userId: userByName(w.catalog.db, 'supervisor', { enabled: true })!.userId }) },
   'PUT /api/calls/{callId}/golden': { who: 'supervisor', ok: 200, params: (w) => ({ callId: w.ben.callId }), body: () => ({ golden: true }) },

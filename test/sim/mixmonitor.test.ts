@@ -25,8 +25,9 @@ async function rawGet (sim: Simulator, name: string): Promise<{ announced: numbe
   return { announced: Number(/content-length: (\d+)/i.exec(all.subarray(0, headEnd).toString('latin1'))?.[1]), body: all.subarray(headEnd + 4) }
 }
 
-const start = (id: string, channel: string, prefix: string): string =>
-  `Action: MixMonitor\r\nActionID: ${id}\r\nChannel: ${channel}\r\nFile: ../recording/${prefix}-mixed.wav\r\nOptions: r(../recording/${prefix}-caller.wav)t(../recording/${prefix}-operator.wav)\r\n\r\n`
+/** `mixed` false: an empty File, only the two directions (as ringlead asks). */
+const start = (id: string, channel: string, prefix: string, mixed = true): string =>
+  `Action: MixMonitor\r\nActionID: ${id}\r\nChannel: ${channel}\r\nFile: ${mixed ? `../recording/${prefix}-mixed.wav` : ''}\r\nOptions: r(../recording/${prefix}-caller.wav)t(../recording/${prefix}-operator.wav)\r\n\r\n`
 
 t.test('MixMonitor by uniqueid writes the three files as stored recordings; they are closed by StopMixMonitor, each party on its own', async (t) => {
   const { sim } = await startSim(t)
@@ -68,8 +69,10 @@ t.test('a channel that hangs up closes its MixMonitor files; errors are Asterisk
   t.equal(await ami.reply('e2'), 'Response: Error\r\nActionID: e2\r\nMessage: No such channel\r\n\r\n')
   ami.send(`Action: StopMixMonitor\r\nActionID: e3\r\nChannel: ${caller}\r\n\r\n`)
   t.equal(await ami.reply('e3'), 'Response: Error\r\nActionID: e3\r\nMessage: Could not stop monitoring channel\r\n\r\n', 'nothing to stop')
-  ami.send(start('m2', caller, 'c2'))
-  t.equal(await ami.reply('m2'), 'Response: Success\r\nActionID: m2\r\n\r\n')
+  ami.send(`Action: MixMonitor\r\nActionID: e5\r\nChannel: ${caller}\r\nFile: \r\n\r\n`)
+  t.equal(await ami.reply('e5'), 'Response: Error\r\nActionID: e5\r\nMessage: Could not start monitoring channel\r\n\r\n', 'no file and no direction: nothing to write')
+  ami.send(start('m2', caller, 'c2', false))
+  t.equal(await ami.reply('m2'), 'Response: Success\r\nActionID: m2\r\n\r\n', 'an empty File with r() and t()')
   await sleep(2 * SECONDS_MS)
   sim.hangup(caller)
   ami.send(`Action: StopMixMonitor\r\nActionID: e4\r\nChannel: ${caller}\r\n\r\n`)
@@ -77,5 +80,7 @@ t.test('a channel that hangs up closes its MixMonitor files; errors are Asterisk
   const bytes = await stored(sim, 'c2-caller')
   t.ok(bytes !== null && wavComplete(bytes), 'closed as the channel ended')
   t.ok(decodeWav(new Uint8Array(bytes!)).pcm.length > 0)
+  t.ok(wavComplete((await stored(sim, 'c2-operator'))!), 'the other direction too')
+  t.equal(await stored(sim, 'c2-mixed'), null, 'and no mixed file')
   t.match(ami.text(), /Event: MixMonitorStart\r\nPrivilege: call,all\r\nChannel: PJSIP\/carrier-/)
 })

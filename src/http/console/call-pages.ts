@@ -14,7 +14,6 @@ interface SpeechView {
   transcript: { language: string; model: string; createdAt: number; segments: Segment[] } | null
   qa: { score: number; alerts: number; findings: Finding[] } | null
 }
-interface Recording { recordingId: string; kind: string; status: string; url?: string | null }
 
 export async function callPages (app: FastifyInstance, kit: ConsoleKit): Promise<void> {
   const zone = app.services.config.leads.timeZone
@@ -50,7 +49,7 @@ export async function callPages (app: FastifyInstance, kit: ConsoleKit): Promise
 }
 
 /** The conversation and QA card as the page shows them. */
-function conversation (view: SpeechView, story: { answeredBy: { name: string } | null; customer: { name: string | null } | null; recordings: Recording[]; call: { callId: string } }, lang: Lang, zone: string) {
+function conversation (view: SpeechView, story: { answeredBy: { name: string } | null; customer: { name: string | null } | null; conversationUrl?: string | null }, lang: Lang, zone: string) {
   const t = translator(lang)
   const fmt = formatsFor(lang, zone)
   const when = (ms: number): string => fmt.dateTime(ms, 'medium')
@@ -68,13 +67,13 @@ function conversation (view: SpeechView, story: { answeredBy: { name: string } |
     flagged: flagged.has(index),
     findings: findings.filter((f) => f.segmentIndex === index).map((f) => f.index)
   }))
-  const mixed = story.recordings.find((r) => r.kind === 'mixed' && r.status === 'stored' && r.url !== null)
   return {
     state: view.state,
     stateText: t(`cp.state.${view.state}`),
     reason: view.reason,
     about: view.transcript === null ? null : t('cp.transcribedWith', { model: view.transcript.model, language: view.transcript.language, at: when(view.transcript.createdAt) }),
-    player: mixed === undefined ? null : mixed.url ?? `/api/calls/${encodeURIComponent(story.call.callId)}/recordings/${encodeURIComponent(mixed.recordingId)}`,
+    // The mixed recording, or the two parties in stereo, made on first play (GET /api/calls/:callId).
+    player: story.conversationUrl ?? null,
     segments,
     qa: view.qa === null ? null : { score: fmt.score(view.qa.score), alerts: view.qa.alerts, findings }
   }

@@ -2,7 +2,7 @@
 import send from '@fastify/send'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { QaRule } from '../../domain/qa.js'
 import { InvalidInput, NotFound } from '../../errors.js'
 import { RecordingUnavailable } from '../../speech/errors.js'
@@ -33,11 +33,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return speech.transcript(req.params.callId)
   })
 
-  app.get('/calls/:callId/recordings/:recordingId', {
-    schema: { params: Type.Object({ callId: CallParams.properties.callId, recordingId: Type.String({ minLength: 1, maxLength: 100 }) }) }
-  }, async (req, reply) => {
-    assertCallVisible(req, req.params.callId)
-    const rec = speech.storedRecording(req.params.callId, req.params.recordingId)
+  /** Sends a stored recording's file, with range requests (the console's player seeks with them). */
+  const sendRecording = async (req: FastifyRequest, reply: FastifyReply, rec: { recordingId: string; path: string }): Promise<FastifyReply> => {
     const file = await send(req.raw, rec.path, { root: speech.recordingsDir, acceptRanges: true, cacheControl: false, etag: true, lastModified: true, dotfiles: 'deny' })
     if (file.type === 'error') {
       const err = file.metadata.error as Error & { status?: number }
@@ -46,6 +43,21 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
     reply.code(file.statusCode).headers(file.headers as Record<string, string>).header('content-type', 'audio/wav')
     return await reply.send(file.stream)
+  }
+
+  app.get('/calls/:callId/recordings/:recordingId', {
+    schema: { params: Type.Object({ callId: CallParams.properties.callId, recordingId: Type.String({ minLength: 1, maxLength: 100 }) }) }
+  }, async (req, reply) => {
+    assertCallVisible(req, req.params.callId)
+    return await sendRecording(req, reply, speech.storedRecording(req.params.callId, req.params.recordingId))
+  })
+
+  // The whole conversation: the mixed recording, or (made on first play) the two parties in stereo.
+  app.get('/calls/:callId/conversation', {
+    schema: { params: CallParams }
+  }, async (req, reply) => {
+    assertCallVisible(req, req.params.callId)
+    return await sendRecording(req, reply, await speech.conversation(req.params.callId))
   })
 
   app.put('/calls/:callId/golden', {

@@ -144,6 +144,11 @@ export const CallStory = Type.Object({
     /** Where the console fetches the audio (range requests), when the file is kept. */
     url: Type.Optional(Nullable(Type.String()))
   })),
+  /**
+   * The whole conversation as one file (range requests): the mixed recording, or, made on first
+   * request, a stereo WAV of the two parties (caller left, operator right). Null while neither is kept.
+   */
+  conversationUrl: Type.Optional(Nullable(Type.String())),
   /** Supervisors listening in (POST /api/calls/:callId/listen): each session's ringing, start, mode switches and end. */
   supervision: Type.Array(SupervisionEvent),
   speech: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'transcription state, transcript segments and QA card (see GET /api/calls/:callId/transcript)' }))
