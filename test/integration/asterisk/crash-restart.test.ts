@@ -88,7 +88,7 @@ if (settings === null) {
       if (call?.status !== 'talking') return false
       callId = call.callId
       const story = await first.api('GET', `/api/calls/${callId}`)
-      return story.recordings.length === 3 && story.recordings.every((r: { status: string }) => r.status === 'recording')
+      return story.recordings.length === 2 && story.recordings.every((r: { status: string }) => r.status === 'recording')
     }, 30_000)
 
     await first.kill9()
