@@ -89,12 +89,14 @@ export class Placeholders {
       const [customer] = (await this.get('customers')).split(' ')
       return (await this.api('POST', `/api/customers/${customer}/notes`, { text: 'a note for the examples' })).noteId
     },
-    answeredCall: () => this.poll('answered call with a stored recording', async () => {
+    answeredCall: () => this.poll('answered call with a stored recording of each party', async () => {
       // Few requests a round (the API may limit a client's rate): inbound calls that have ended.
       const ended = (await this.api('GET', '/api/calls?status=answered&direction=inbound&limit=5')).calls.filter((c: Json) => c.endedAt !== null)
       for (const c of ended) {
-        const rec = (await this.api('GET', `/api/calls/${c.callId}`)).recordings.find((r: Json) => r.status === 'stored')
-        if (rec !== undefined) return `${c.callId} ${rec.recordingId}`
+        const story = await this.api('GET', `/api/calls/${c.callId}`)
+        const rec = story.recordings.find((r: Json) => r.status === 'stored')
+        // Its whole conversation plays too (docs/speech.md asks for it).
+        if (rec !== undefined && story.conversationUrl != null) return `${c.callId} ${rec.recordingId}`
       }
       return undefined
     })
