@@ -134,11 +134,14 @@ export class CallCenter {
   }
 
   private async squareNow (): Promise<void> {
+    // Bridges before channels: a side of a conversation that hangs up between the two lists is then
+    // missing from the channels (and its call ended below) instead of looking like a caller still
+    // waiting, routed again to an operator for nobody while the call it left never got its end.
+    const bridges = await this.deps.ari.listBridges()
     const listedAt = performance.now()
     const channels = await this.deps.ari.listChannels()
     const live = new Set(channels.map((c) => c.channelId))
     for (const call of this.liveCalls()) call.reconcile(live, listedAt)
-    const bridges = await this.deps.ari.listBridges()
     const sessions = this.liveCalls()
     const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId)) || this.otherOwners.some((owns) => owns(channelId))
     const bridged = new Set<string>()
@@ -153,7 +156,7 @@ export class CallCenter {
       })
       // A conversation that lost a side while ringlead was down is over: the rest is hung up and
       // crash recovery closes the call as interrupted.
-      if (bridge.channelIds.length >= 2) this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds)
+      if (bridge.channelIds.length >= 2) this.adoptBridge(bridge.bridgeId, bridge.channelIds, operatorIds, live)
       else await this.endBridge(bridge.bridgeId, bridge.channelIds)
     }
     const recovery = this.deps.recovery
@@ -179,7 +182,7 @@ export class CallCenter {
    * A conversation from before a restart: when one side leaves, the other is hung up too, and the
    * call's row gets its real end.
    */
-  private adoptBridge (bridgeId: string, channelIds: string[], operatorIds: string[]): void {
+  private adoptBridge (bridgeId: string, channelIds: string[], operatorIds: string[], live: ReadonlySet<string>): void {
     if (this.adopted.has(bridgeId)) return
     this.adopted.add(bridgeId)
     this.log.warn({ bridgeId, channelIds, operatorIds }, 'conversation from before the restart adopted')
@@ -202,6 +205,10 @@ export class CallCenter {
     for (const id of channelIds) {
       unwatch.push(this.deps.ari.watchLeg(id, (e) => { if (e.kind === 'left' || e.kind === 'destroyed' || e.kind === 'hangup_requested') end(id) }))
     }
+    // A side that hung up after the bridges were listed and before the channels were: its events came
+    // before anyone watched for them.
+    const gone = channelIds.find((id) => !live.has(id))
+    if (gone !== undefined) end(gone)
   }
 
   private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {

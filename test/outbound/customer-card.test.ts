@@ -44,7 +44,7 @@ t.test('the card: numbers, calls both ways with recordings, leads, usual operato
   t.same(card.body.phones.map((p: any) => p.phone), ['+79031112233'])
   t.same(card.body.calls.map((c: any) => c.direction).sort(), ['inbound', 'outbound'])
   t.equal(card.body.callsTotal, 2)
-  for (const c of card.body.calls) t.equal(c.recordings.length, 3, `${c.direction} call has its recordings`)
+  for (const c of card.body.calls) t.equal(c.recordings.length, 2, `${c.direction} call has its recordings, one per party`)
   t.match(card.body.usualOperator, { operatorId: ana, name: 'Ana', answeredCalls: 2 })
   t.equal(card.body.leads.length, 1, 'the answered inbound call made a lead, the outbound one none')
   t.equal(card.body.deals, 0)
