@@ -21,8 +21,12 @@ export interface DialAttemptOptions {
 
 export class DialAttempt {
   readonly channelId: string
-  /** Monotonic time the leg was created: a channel list taken earlier cannot show it. */
-  readonly createdAtPerf = performance.now()
+  /**
+   * Monotonic time Asterisk answered the originate, from when the channel surely exists; Infinity
+   * before. A channel list asked for earlier, or while the originate was in flight (Asterisk serves
+   * requests on different connections in any order), may not show it: it is not gone for that.
+   */
+  createdAtPerf = Infinity
   readonly outcome: Promise<AttemptOutcome>
   /** Settles once the answered leg has left. */
   readonly ended: Promise<{ cause: number | null }>
@@ -69,6 +73,7 @@ export class DialAttempt {
         appArgs: this.opts.appArgs,
         sent: this.opts.sent
       })
+      this.createdAtPerf = performance.now()
     } catch (err) {
       const message = err instanceof AsteriskCommandFailed ? err.asteriskMessage : (err as Error).message
       // Asterisk answers "Allocation failed" for an endpoint it cannot dial at all.

@@ -1,5 +1,6 @@
 // Squaring with Asterisk after a reconnect takes several requests; calls go on meanwhile. What
-// Asterisk listed at the start must not bring back a caller whose call ended since.
+// Asterisk listed at the start must not bring back a caller whose call ended since, nor take for gone
+// a leg Asterisk had not made yet.
 import t from 'tap'
 import { startWorld, until } from '../helpers/world.js'
 
@@ -37,4 +38,33 @@ t.test('a caller who hangs up while the daemon squares its calls with Asterisk i
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
   t.same(started, [], 'no call started for the caller who left')
   t.equal(w.sim.channels().length, 0)
+})
+
+t.test('an operator leg whose originate Asterisk has not answered when the channels are listed is not taken for gone', async (t) => {
+  const w = await startWorld({ routing: { ringTimeoutSeconds: 300 } })
+  t.teardown(() => w.close())
+  const ana = w.addOperator('101', { behaviour: { kind: 'answer', afterMs: 50 } })
+  // The originate leaves only once the squaring has listed the channels (requests on other
+  // connections are served in any order): the list cannot show the leg.
+  const ari = w.daemon.ari
+  const originate = ari.originate.bind(ari)
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  let held = false
+  ari.originate = async (o) => { held = true; await gate; return await originate(o) }
+  const listChannels = ari.listChannels.bind(ari)
+  let listed = false
+  ari.listChannels = async () => { const list = await listChannels(); listed = true; return list }
+
+  const ended = w.ended()
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await until('the originate is held', () => held)
+  w.sim.dropWebSockets()
+  await until('squaring has listed the channels', () => listed)
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+  release()
+  await w.hangUpWhenRecorded(caller.channelId)
+  const e = await ended
+  t.match(e, { status: 'answered', answeredBy: ana }, 'the operator rang and answered')
+  t.match(e.attempts.map((a: { result: string }) => a.result), ['answered'])
 })
