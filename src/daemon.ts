@@ -249,15 +249,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   if (amiLink && config.calls.trackDirectDials) {
     new DirectDials({ ami: amiLink, board, repo, bus, log, now, newId, defaultRegion: config.calls.defaultRegion }).start()
   }
+  const escalationLine = new EscalationCalls({ ari, board, clock, log, settings: {
+    ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000, guardMs: config.calls.attemptGuardMs,
+    customerDialString: config.leads.customerDialString, outboundCallerId: config.leads.outboundCallerId, lang: promptLang
+  } })
+  center.otherOwners.push((channelId) => escalationLine.owns(channelId))
   const escalations = new EscalationRunner({
     repo: leadsRepo, leads, bus, log, now, newId, pickOwner, phoneOf,
-    line: new EscalationCalls({
-      ari, board, clock, log,
-      settings: {
-        ringTimeoutSeconds: config.routing.ringTimeoutSeconds, keyTimeoutMs: config.leads.dispositionTimeoutSeconds * 1000, guardMs: config.calls.attemptGuardMs,
-        customerDialString: config.leads.customerDialString, outboundCallerId: config.leads.outboundCallerId, lang: promptLang
-      }
-    }),
+    line: escalationLine,
     managers: () => listOperators(db).filter((o) => o.isManager).map((o) => ({ operatorId: o.operatorId, endpoint: o.endpoint, mobile: o.mobile, state: board.view(o.operatorId)?.state })),
     worker: newId('worker'),
     settings: {

@@ -30,10 +30,29 @@ export interface EscalationCallDeps {
 }
 
 export class EscalationCalls implements EscalationLine {
+  /** The legs of each call under way: squaring with Asterisk must not take them for strays. */
+  private readonly legs = new Set<Set<string>>()
+
   constructor (private readonly deps: EscalationCallDeps) {}
+
+  /** Whether the channel is a leg of an escalation call under way. */
+  owns (channelId: string): boolean {
+    for (const mine of this.legs) if (mine.has(channelId)) return true
+    return false
+  }
 
   /** Rings the person, plays the lead's summary and acts on their key. */
   async call (req: EscalationCallRequest): Promise<EscalationCallResult> {
+    const mine = new Set<string>()
+    this.legs.add(mine)
+    try {
+      return await this.place(req, mine)
+    } finally {
+      this.legs.delete(mine)
+    }
+  }
+
+  private async place (req: EscalationCallRequest, mine: Set<string>): Promise<EscalationCallResult> {
     const { ari, board, clock, settings: s } = this.deps
     const log = this.deps.log.child({ part: 'escalation', leadId: req.leadId, escalationId: req.escalationId, operatorId: req.operatorId })
     const number = req.customerNumber
@@ -41,6 +60,7 @@ export class EscalationCalls implements EscalationLine {
       endpoint: req.dialString, callerId: sipCallerId(`Lead ${req.leadName ?? ''}`, number || 'ringlead'),
       timeoutSeconds: s.ringTimeoutSeconds, appArgs: `escalation,${req.escalationId}`, guardMs: s.guardMs
     }, clock)
+    mine.add(leg.channelId)
     board.legRinging(req.operatorId)
     void leg.start()
     const answered = await leg.outcome
@@ -68,20 +88,21 @@ export class EscalationCalls implements EscalationLine {
       }
       if (!number) return { outcome: 'no_key', detail: { problem: 'the lead has no phone number' } }
       await menu.say(['sound:ringlead/connecting'])
-      return await this.connectToCustomer(req, menu, log)
+      return await this.connectToCustomer(req, menu, log, mine)
     } finally {
       board.talkEnded(req.operatorId, clock.now() - startedAt)
       await menu.hangup()
     }
   }
 
-  private async connectToCustomer (req: EscalationCallRequest, menu: PhoneMenu, log: Logger): Promise<EscalationCallResult> {
+  private async connectToCustomer (req: EscalationCallRequest, menu: PhoneMenu, log: Logger, mine: Set<string>): Promise<EscalationCallResult> {
     const { ari, clock, settings: s } = this.deps
     const number = req.customerNumber
     const customer = new DialAttempt(ari, {
       endpoint: s.customerDialString.replace('{number}', number), callerId: s.outboundCallerId || number,
       timeoutSeconds: s.ringTimeoutSeconds * 2, appArgs: `customer,${req.escalationId}`, guardMs: s.guardMs
     }, clock)
+    mine.add(customer.channelId)
     void customer.start()
     const got = await Promise.race([customer.outcome, menu.ended.then(() => null)])
     if (got === null || got.result !== 'answered') {
