@@ -256,12 +256,12 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
 
   /**
    * Starts MixMonitor on a channel (its name or its uniqueid, which is the ARI channel id): one
-   * audiohook writing what the channel says (`read`), what it hears (`write`) and, when `mixed` is
-   * given, both mixed (without it File is empty, as app_mixmonitor allows with r() or t()). Paths
-   * are absolute or relative to Asterisk's monitor spool directory.
+   * audiohook writing what the channel says (`read`) and what it hears (`write`). No mixed file: File
+   * is empty, as app_mixmonitor allows with r() or t(). Paths are absolute or relative to Asterisk's
+   * monitor spool directory.
    */
-  async mixMonitor (channel: string, files: { mixed?: string; read: string; write: string }): Promise<void> {
-    await this.action({ action: 'MixMonitor', channel, file: files.mixed ?? '', options: `r(${files.read})t(${files.write})` })
+  async mixMonitor (channel: string, files: { read: string; write: string }): Promise<void> {
+    await this.action({ action: 'MixMonitor', channel, file: '', options: `r(${files.read})t(${files.write})` })
   }
 
   /** Stops the channel's MixMonitor: its files are closed when Asterisk answers. */
