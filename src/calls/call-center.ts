@@ -10,6 +10,7 @@ import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 import type { CrashRecovery } from './crash-recovery.js'
+import { recordedPartyOf, recordingSnoopOf } from './leg-names.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
@@ -37,6 +38,10 @@ export class CallCenter {
   /** Squarings under way, and the callers whose call ended meanwhile: a channel list taken before is stale for them. */
   private squarings = 0
   private readonly endedWhileSquaring = new Set<string>()
+  /** Squarings with Asterisk finished since start (one per (re)connect that got Asterisk's lists). */
+  get squared (): number { return this.squaredRounds }
+  private squaredRounds = 0
+
   /** Other parts' live channels (a supervisor listening in), kept when squaring after a reconnect. */
   readonly otherOwners: Array<(channelId: string) => boolean> = []
 
@@ -160,22 +165,28 @@ export class CallCenter {
       else await this.endBridge(bridge.bridgeId, bridge.channelIds)
     }
     const recovery = this.deps.recovery
+    let strays = 0
+    let rerouted = 0
     for (const c of channels) {
       // A call that ended while Asterisk was being asked is over, though the list still shows its caller.
       if (bridged.has(c.channelId) || owned(c.channelId) || this.sessions.has(c.channelId) || this.endedWhileSquaring.has(c.channelId)) continue
       // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
-      const snoopOf = c.channelId.endsWith('-snoop') ? c.channelId.slice(0, -'-snoop'.length) : null
+      const snoopOf = recordedPartyOf(c.channelId)
       if (snoopOf !== null && bridged.has(snoopOf)) continue
       if (c.channelId.startsWith('rl-') || snoopOf !== null || c.appArgs?.[0] === 'snoop') {
         this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
+        strays++
         await this.deps.ari.hangup(c.channelId).catch(ignoreChannelGone(this.log, 'stray leg hangup', { channelId: c.channelId }))
       } else if (c.appArgs !== null) {
         this.log.warn({ channelId: c.channelId }, 'caller still waiting after the restart, routing again')
         recovery?.continueCaller(c.channelId)
+        rerouted++
         this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state, arrivedAtPerf: null })
       }
     }
     void recovery?.settle()
+    this.squaredRounds++
+    this.log.info({ calls: sessions.length, adopted: this.adopted.size, strays, rerouted }, 'squared with Asterisk')
   }
 
   /**
@@ -213,7 +224,7 @@ export class CallCenter {
 
   private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {
     const callId = bridgeId.slice('rl-br-'.length)
-    await Promise.all([...channelIds, ...channelIds.map((id) => `${id}-snoop`)].map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.log, 'adopted call hangup', { callId, channelId: id }))))
+    await Promise.all([...channelIds, ...channelIds.map(recordingSnoopOf)].map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.log, 'adopted call hangup', { callId, channelId: id }))))
     await this.deps.ari.destroyBridge(bridgeId).catch(ignoreChannelGone(this.log, 'adopted call bridge destroy', { callId, bridgeId }))
   }
 

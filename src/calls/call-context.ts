@@ -13,6 +13,7 @@ import type { CallQueue } from './call-queue.js'
 import { CallRecorder, type RecordingSetup } from './call-recorder.js'
 import { CallerLeg } from './caller-leg.js'
 import type { DialAttempt } from './dial-attempt.js'
+import { partyChannelOf } from './leg-names.js'
 import type { OperatorBoard } from './operator-board.js'
 import type { RecordingStore } from './recording-store.js'
 
@@ -171,9 +172,9 @@ export class CallContext {
     return () => { this.timers.delete(cancel); cancel() }
   }
 
-  /** Whether a channel Asterisk lists belongs to this call (caller, operator legs, snoops). */
+  /** Whether a channel Asterisk lists belongs to this call (caller, operator legs, their snoops and live streams). */
   owns (channelId: string): boolean {
-    const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId
+    const base = partyChannelOf(channelId)
     return base === this.caller.channelId || this.ringing.has(base) || this.answered?.attempt.channelId === base
   }
 

@@ -11,6 +11,7 @@ import type { AmiLink } from '../asterisk/ami-link.js'
 import type { AriLink, LegEvent, RecordingEvent } from '../asterisk/ari-link.js'
 import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
+import { recordingSnoopOf } from './leg-names.js'
 import type { RecordingStore } from './recording-store.js'
 import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
@@ -121,7 +122,7 @@ export class CallRecorder {
 
   async recordParty (kind: 'caller' | 'operator', channelId: string, recordingId?: string): Promise<void> {
     const t = this.track(kind, recordingId)
-    const snoopId = `${channelId}-snoop`
+    const snoopId = recordingSnoopOf(channelId)
     let entered!: () => void
     const inStasis = new Promise<void>((resolve) => { entered = resolve })
     const unwatchSnoop = this.deps.ari.watchLeg(snoopId, (e: LegEvent) => {

@@ -6,6 +6,7 @@ import { withDeadline, type Clock } from '../clock.js'
 import type { Logger } from 'pino'
 import type { LiveMediaOpener } from '../speech/live-monitor.js'
 import type { LiveAlerts } from './call-context.js'
+import { liveMediaOf, liveSnoopOf } from './leg-names.js'
 
 /** Live alerts for a bridged conversation, when they are on; a failure leaves the call as it is. */
 export async function startLiveAlerts (live: LiveAlerts | undefined, callId: string, callerChannelId: string, operatorChannelId: string, log: Logger): Promise<{ stop (): Promise<void> } | null> {
@@ -33,8 +34,8 @@ export class AriLiveMedia implements LiveMediaOpener {
   }
 
   async open (o: Parameters<LiveMediaOpener['open']>[0]): ReturnType<LiveMediaOpener['open']> {
-    const snoopId = `${o.channelId}-live`
-    const rtpId = `${o.channelId}-rtp`
+    const snoopId = liveSnoopOf(o.channelId)
+    const rtpId = liveMediaOf(o.channelId)
     const bridgeId = `rl-live-${o.callId}-${o.speaker}`
     const snoop = this.entered(snoopId)
     const rtp = this.entered(rtpId)

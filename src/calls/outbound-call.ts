@@ -10,6 +10,7 @@ import type { CallLegDeps } from './call-context.js'
 import { startLiveAlerts } from './live-media.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
+import { partyChannelOf } from './leg-names.js'
 import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 export interface OutboundCallSettings {
@@ -86,7 +87,7 @@ export class OutboundCall {
   }
 
   owns (channelId: string): boolean {
-    const base = channelId.endsWith('-snoop') ? channelId.slice(0, -'-snoop'.length) : channelId
+    const base = partyChannelOf(channelId)
     return base === this.operatorLeg.channelId || base === this.customerLeg?.channelId
   }
 

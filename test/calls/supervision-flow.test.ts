@@ -128,10 +128,9 @@ t.test('a WebSocket outage does not end a session: squaring with Asterisk leaves
   t.equal((await listen(w, callId, { userId })).statusCode, 202)
   await until('listening', () => { const sup = phoneLeg(w, '150'); return sup !== undefined && w.sim.hears(sup).length === 2 })
   const sup = phoneLeg(w, '150')!
-  const bridgeLists = (): number => w.sim.wire.responses().filter((r) => r.resource === 'bridges' && r.nickname === 'list').length
-  const before = bridgeLists()
+  const squared = w.daemon.center.squared
   w.sim.dropWebSockets()
-  await until('squared with Asterisk after the reconnect', () => bridgeLists() > before)
+  await until('squared with Asterisk after the reconnect', () => w.daemon.center.squared > squared)
   w.sim.sendDtmf(sup, '5')
   await until('whisper after the outage', () => w.sim.hears(operator).includes(sup))
   t.ok(phoneLeg(w, '150'), 'the supervisor is still on')

@@ -114,6 +114,23 @@ t.test('the operator keys a refusal with its reason', async (t) => {
   await until('line free', () => w.sim.channels().length === 0)
 })
 
+t.test('a WebSocket outage during the disposition menu keeps the operator on the line; the key they press after it counts', async (t) => {
+  const w = await startWorld({ leads: patientMenu })
+  t.teardown(() => w.close())
+  const op = w.addOperator('101')
+  const call = await answeredCall(w, '+79031112233')
+  await asked(w, 'disposition-menu')
+  const leg = operatorLeg(w, 'PJSIP/101')!
+  const squared = w.daemon.center.squared
+  w.sim.dropWebSockets()
+  await until('squared with Asterisk after the reconnect', () => w.daemon.center.squared > squared)
+  t.ok(w.sim.channels().some((c) => c.channelId === leg), 'the operator is still on the line, not hung up as a stray leg')
+  w.sim.sendDtmf(leg, '1')
+  await until('the lead is a deal', () => w.daemon.leadsRepo.byCall(call.callId)?.status === 'deal')
+  await until('operator leg hung up after the thank-you', () => w.sim.channels().length === 0)
+  await until('operator free again', () => w.daemon.board.view(op)?.state === 'available')
+})
+
 t.test('an operator who keys nothing leaves the lead awaiting disposition', async (t) => {
   const w = await startWorld({ leads: { ...leadsConfig, dispositionPrompt: true, dispositionTimeoutSeconds: 1 } })
   t.teardown(() => w.close())

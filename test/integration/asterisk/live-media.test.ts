@@ -57,4 +57,35 @@ if (settings !== null) {
     await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
     await noChannelsLeft(t, lab)
   })
+
+  t.test('a dropped ARI WebSocket during the call leaves its live streams up: the squaring after the reconnect owns them', async (t) => {
+    const engine = listeningEngine()
+    const lab = await labFor(t, settings, { speech: { live: 'on', modelPath: '', liveListenHost: host, liveFormat: 'slin16', liveWindowMs: 2000, liveOverlapMs: 500 } }, { liveEngine: engine })
+    const tone = join(lab.dir, 'caller-tone.ulaw')
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', '30', 'sine', '440', 'vol', '0.5'])
+    await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: 20_000, audioFile: tone } })
+    const liveLegs = async (): Promise<string[]> => (await lab.channels()).map((c) => c.id).filter((id) => id.endsWith('-live') || id.endsWith('-rtp')).sort()
+    await until('a live snoop and an external media channel per party', async () => (await liveLegs()).length === 4)
+    await until('a window of the caller\'s audio reached the engine', () => engine.windows > 0)
+    const legs = await liveLegs()
+
+    // The client's side of the socket goes, as a network fault would take it: ringlead reconnects and squares.
+    const squared = lab.daemon.center.squared
+    const socket = (lab.daemon.ari as unknown as { connection: { ws: { terminate: () => void } | null } }).connection.ws
+    t.ok(socket, 'the daemon\'s WebSocket')
+    socket!.terminate()
+    await until('squared with Asterisk after the reconnect', () => lab.daemon.center.squared > squared)
+    t.same(await liveLegs(), legs, 'the live legs are still in Asterisk')
+    t.equal(lab.daemon.live?.activeCalls, 1, 'the call is still streamed')
+    const windows = engine.windows
+    await until('more of the caller\'s audio reaches the engine after the reconnect', () => engine.windows > windows + 1)
+
+    const e = await within(60_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    await sippOk(t, carrier, 'the carrier talked and hung up')
+    await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
+    await noChannelsLeft(t, lab)
+  })
 }

@@ -1,0 +1,43 @@
+// A dropped ARI WebSocket must not end a call's live alerts: the squaring with Asterisk after the
+// reconnect hangs up legs nobody owns, and the streams' snoop and external media legs are the call's.
+import t from 'tap'
+import type { QaAlert } from '../../src/bus.js'
+import { startWorld, until } from '../helpers/world.js'
+import { sayPhrases, toneEngine } from './tone-engine.js'
+
+const live = { live: 'on', liveWindowMs: 2000, liveOverlapMs: 500, modelPath: '' } as const
+
+t.test('after a WebSocket outage the call is still streamed: its live legs are not hung up as strays, and the operator\'s rudeness is alerted', async (t) => {
+  const w = await startWorld({ speech: live }, { liveEngine: toneEngine(), recordingSettleMs: 15_000 })
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const alerts: QaAlert[] = []
+  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  const callId = await w.callOf(call.channelId)
+  await until('both parties stream', () => w.sim.externalMedia().length === 2)
+  const legs = (): string[] => w.sim.channels().map((c) => c.channelId).filter((id) => id.endsWith('-live') || id.endsWith('-rtp')).sort()
+  const streamed = legs()
+  t.equal(streamed.length, 4, 'a snoop and an external media leg per party')
+
+  const ari = w.daemon.ari
+  const hungUp: string[] = []
+  const hangup = ari.hangup.bind(ari)
+  ari.hangup = async (channelId, ...rest) => { hungUp.push(channelId); return await hangup(channelId, ...rest) }
+  const squared = w.daemon.center.squared
+  w.sim.dropWebSockets()
+  await until('squared with Asterisk after the reconnect', () => w.daemon.center.squared > squared)
+  t.same(hungUp, [], 'nothing of the call hung up')
+  t.same(legs(), streamed, 'the live legs are still up')
+  t.equal(w.sim.externalMedia().length, 2, 'both parties still stream')
+
+  const operator = w.sim.channels().find((c) => c.endpoint === '101' && c.origin === 'originated')!
+  w.sim.speak(operator.channelId, sayPhrases([{ hz: 700, ms: 700 }, { hz: 1100, ms: 700 }]))
+  await until('a live alert after the outage', () => alerts.length > 0)
+  t.match(alerts[0], { callId, live: true, findings: [{ ruleId: 'rudeness-en', speaker: 'operator', text: 'you idiot' }] })
+
+  w.sim.hangup(call.channelId)
+  t.equal((await ended).status, 'answered')
+  await until('nothing left in Asterisk', () => w.sim.channels().length === 0 && w.sim.bridges().length === 0 && w.sim.externalMedia().length === 0)
+})
