@@ -113,6 +113,8 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   private readonly legs = new Map<string, Array<Handler<LegEvent>>>()
   private readonly recs = new Map<string, Handler<RecordingEvent>>()
   private readonly playbacks: ChannelPlaybacks
+  /** Bridges this process made and has not destroyed: another `rl-` bridge Asterisk lists is from before a restart. */
+  readonly bridgesMade = new Set<string>()
   readonly clock: Clock
   readonly log: Logger
 
@@ -314,6 +316,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async createBridge (bridgeId: string): Promise<void> {
+    this.bridgesMade.add(bridgeId)
     await this.cmd('create bridge', bridgeId, 'POST', 'bridges', { type: 'mixing', bridgeId, name: bridgeId }, undefined, createsNamed)
   }
 
@@ -324,13 +327,11 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
   }
 
   async destroyBridge (bridgeId: string): Promise<boolean> {
-    try {
-      await this.cmd('destroy bridge', bridgeId, 'DELETE', `bridges/${enc(bridgeId)}`)
-      return true
-    } catch (err) {
+    this.bridgesMade.delete(bridgeId)
+    return await this.cmd('destroy bridge', bridgeId, 'DELETE', `bridges/${enc(bridgeId)}`).then(() => true, (err: unknown) => {
       if (err instanceof AsteriskCommandFailed && err.isNotFound) return false
       throw err
-    }
+    })
   }
 
   async recordBridge (bridgeId: string, name: string): Promise<void> {

@@ -150,6 +150,9 @@ export class CallCenter {
     const sessions = this.liveCalls()
     const owned = (channelId: string): boolean => sessions.some((s) => s.owns(channelId)) || this.otherOwners.some((owns) => owns(channelId))
     const bridged = new Set<string>()
+    // Live-alert, escalation and supervision bridges of a process before a restart: their legs are
+    // hung up below as strays, and the bridges go after them (Asterisk keeps an empty one for ever).
+    const leftovers = bridges.filter((b) => b.bridgeId.startsWith('rl-') && !b.bridgeId.startsWith('rl-br-') && !this.deps.ari.bridgesMade.has(b.bridgeId))
     for (const bridge of bridges) {
       if (!bridge.bridgeId.startsWith('rl-br-') || sessions.some((s) => s.bridge === bridge.bridgeId)) continue
       for (const id of bridge.channelIds) bridged.add(id)
@@ -184,9 +187,13 @@ export class CallCenter {
         this.takeCall({ channelId: c.channelId, callerNumber: c.callerNumber, callerName: c.callerName, did: c.dialplanExten, args: c.appArgs, state: c.state, arrivedAtPerf: null })
       }
     }
+    for (const { bridgeId } of leftovers) {
+      this.log.warn({ bridgeId }, 'bridge from before the restart destroyed')
+      await this.deps.ari.destroyBridge(bridgeId).catch(ignoreChannelGone(this.log, 'leftover bridge destroy', { bridgeId }))
+    }
     void recovery?.settle()
     this.squaredRounds++
-    this.log.info({ calls: sessions.length, adopted: this.adopted.size, strays, rerouted }, 'squared with Asterisk')
+    this.log.info({ calls: sessions.length, adopted: this.adopted.size, strays, rerouted, leftoverBridges: leftovers.length }, 'squared with Asterisk')
   }
 
   /**

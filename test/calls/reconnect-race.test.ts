@@ -68,3 +68,27 @@ t.test('an operator leg whose originate Asterisk has not answered when the chann
   t.match(e, { status: 'answered', answeredBy: ana }, 'the operator rang and answered')
   t.match(e.attempts.map((a: { result: string }) => a.result), ['answered'])
 })
+
+t.test('bridges a process before a restart left are destroyed at the squaring; the running call\'s, and other apps\', are not', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  w.addOperator('101')
+  const caller = w.sim.placeCall({ from: '+79031112233', did: '74950000000' })
+  await w.talking(await w.callOf(caller.channelId))
+  // Left by an earlier process (made over ARI by someone else than this daemon), and another app's bridge.
+  const { user, password } = w.daemon.config.ari
+  const leftovers = ['rl-live-c_old-caller', 'rl-esc-esc_old', 'rl-sup-br-sup_old']
+  for (const bridgeId of [...leftovers, 'shop-conference']) {
+    const res = await fetch(`${w.sim.ariUrl}/ari/bridges?type=mixing&bridgeId=${bridgeId}`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } })
+    t.equal(res.status, 200, `bridge ${bridgeId} made`)
+  }
+  const bridgesBefore = w.sim.bridges().map((b) => b.bridgeId).sort()
+  const squared = w.daemon.center.squared
+  w.sim.dropWebSockets()
+  await until('squared with Asterisk after the reconnect', () => w.daemon.center.squared > squared)
+  t.same(w.sim.bridges().map((b) => b.bridgeId).sort(), bridgesBefore.filter((id) => !leftovers.includes(id)), 'the leftovers are gone; the call\'s bridge and the other app\'s stay')
+  t.ok(w.sim.bridges().some((b) => b.bridgeId.startsWith('rl-br-') && b.channelIds.includes(caller.channelId)), 'the call talks on')
+  const ended = w.ended()
+  w.sim.hangup(caller.channelId)
+  t.equal((await ended).status, 'answered')
+})

@@ -19,6 +19,9 @@ t.test('after a WebSocket outage the call is still streamed: its live legs are n
   await until('both parties stream', () => w.sim.externalMedia().length === 2)
   const legs = (): string[] => w.sim.channels().map((c) => c.channelId).filter((id) => id.endsWith('-live') || id.endsWith('-rtp')).sort()
   const streamed = legs()
+  const liveBridges = (): string[] => w.sim.bridges().map((b) => b.bridgeId).filter((id) => id.startsWith('rl-live-')).sort()
+  const bridges = liveBridges()
+  t.equal(bridges.length, 2, 'a live bridge per party')
   t.equal(streamed.length, 4, 'a snoop and an external media leg per party')
 
   const ari = w.daemon.ari
@@ -30,6 +33,7 @@ t.test('after a WebSocket outage the call is still streamed: its live legs are n
   await until('squared with Asterisk after the reconnect', () => w.daemon.center.squared > squared)
   t.same(hungUp, [], 'nothing of the call hung up')
   t.same(legs(), streamed, 'the live legs are still up')
+  t.same(liveBridges(), bridges, 'and their bridges')
   t.equal(w.sim.externalMedia().length, 2, 'both parties still stream')
 
   const operator = w.sim.channels().find((c) => c.endpoint === '101' && c.origin === 'originated')!

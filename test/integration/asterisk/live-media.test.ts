@@ -71,6 +71,13 @@ if (settings !== null) {
     await until('a window of the caller\'s audio reached the engine', () => engine.windows > 0)
     const legs = await liveLegs()
 
+    // A live bridge an earlier process left (made over ARI by someone else than this daemon): destroyed at the squaring.
+    const auth = `Basic ${Buffer.from(`${settings.ari.user}:${settings.ari.password}`).toString('base64')}`
+    const made = await fetch(`${settings.ari.url}/ari/bridges?type=mixing&bridgeId=rl-live-c_old-caller`, { method: 'POST', headers: { authorization: auth } })
+    t.equal(made.status, 200, 'a leftover live bridge')
+    const ours = (await lab.bridges()).map((b) => b.id).filter((id) => id.startsWith('rl-live-') && id !== 'rl-live-c_old-caller').sort()
+    t.equal(ours.length, 2, 'the call\'s live bridges')
+
     // The client's side of the socket goes, as a network fault would take it: ringlead reconnects and squares.
     const squared = lab.daemon.center.squared
     const socket = (lab.daemon.ari as unknown as { connection: { ws: { terminate: () => void } | null } }).connection.ws
@@ -78,6 +85,7 @@ if (settings !== null) {
     socket!.terminate()
     await until('squared with Asterisk after the reconnect', () => lab.daemon.center.squared > squared)
     t.same(await liveLegs(), legs, 'the live legs are still in Asterisk')
+    t.same((await lab.bridges()).map((b) => b.id).filter((id) => id.startsWith('rl-live-')).sort(), ours, 'the call\'s live bridges stay, the leftover is gone')
     t.equal(lab.daemon.live?.activeCalls, 1, 'the call is still streamed')
     const windows = engine.windows
     await until('more of the caller\'s audio reaches the engine after the reconnect', () => engine.windows > windows + 1)
