@@ -113,6 +113,12 @@ export class SpeechService {
    * file made once from the two party tracks and kept as the call's mixed recording, so retention,
    * backups and the golden fund treat it as the others. RecordingUnavailable says why there is none.
    */
+  /** Whether `conversation` has something to play: a kept mixed recording, or both parties' kept. */
+  hasConversation (callId: string): boolean {
+    const kept = new Set(this.deps.repo.recordingsOf(callId).filter(isKept).map((r) => r.kind))
+    return kept.has('mixed') || (kept.has('caller') && kept.has('operator'))
+  }
+
   async conversation (callId: string): Promise<{ recordingId: string; path: string }> {
     const recs = this.deps.repo.recordingsOf(callId)
     const mixed = recs.find((r) => r.kind === 'mixed' && isKept(r))

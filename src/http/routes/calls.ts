@@ -76,8 +76,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       return { ...r, golden: row?.golden ?? false, deletedAt: row?.deletedAt ?? null, url: kept ? `/api/calls/${story.call.callId}/recordings/${r.recordingId}` : null }
     })
     // The whole conversation plays from one address: the mixed recording, or the parties in stereo.
-    const kept = (kind: string): boolean => recordings.some((r) => r.kind === kind && r.url !== null)
-    const conversationUrl = kept('mixed') || (kept('caller') && kept('operator')) ? `/api/calls/${story.call.callId}/conversation` : null
+    const conversationUrl = speech.hasConversation(story.call.callId) ? `/api/calls/${story.call.callId}/conversation` : null
     return { ...story, recordings, conversationUrl, speech: { ...speech.transcript(story.call.callId) } }
   })
 }
