@@ -16,13 +16,13 @@ t.test('after a WebSocket outage the call is still streamed: its live legs are n
   const ended = w.ended()
   const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
   const callId = await w.callOf(call.channelId)
-  await until('both parties stream', () => w.sim.externalMedia().length === 2)
   const legs = (): string[] => w.sim.channels().map((c) => c.channelId).filter((id) => id.endsWith('-live') || id.endsWith('-rtp')).sort()
+  // Each party's bridge holds its snoop and its external media leg once both are in the app.
+  const liveBridges = (): string[] => w.sim.bridges().filter((b) => b.bridgeId.startsWith('rl-live-') && b.channelIds.length === 2).map((b) => b.bridgeId).sort()
+  await until('both parties stream', () => w.sim.externalMedia().length === 2 && liveBridges().length === 2)
   const streamed = legs()
-  const liveBridges = (): string[] => w.sim.bridges().map((b) => b.bridgeId).filter((id) => id.startsWith('rl-live-')).sort()
-  const bridges = liveBridges()
-  t.equal(bridges.length, 2, 'a live bridge per party')
   t.equal(streamed.length, 4, 'a snoop and an external media leg per party')
+  const bridges = liveBridges()
 
   const ari = w.daemon.ari
   const hungUp: string[] = []
