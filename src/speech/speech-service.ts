@@ -108,17 +108,17 @@ export class SpeechService {
     return { ...rec, path: rec.path }
   }
 
+  /** Whether a call with these recordings has a conversation to play: a kept mixed recording, or both parties' kept. */
+  hasConversation (rows: ReadonlyArray<RecordingRow | undefined>): boolean {
+    const kept = new Set(rows.flatMap((r) => r !== undefined && isKept(r) ? [r.kind] : []))
+    return kept.has('mixed') || (kept.has('caller') && kept.has('operator'))
+  }
+
   /**
    * The call's whole conversation to play: its mixed recording (the ARI way records one), or a stereo
    * file made once from the two party tracks and kept as the call's mixed recording, so retention,
    * backups and the golden fund treat it as the others. RecordingUnavailable says why there is none.
    */
-  /** Whether `conversation` has something to play: a kept mixed recording, or both parties' kept. */
-  hasConversation (callId: string): boolean {
-    const kept = new Set(this.deps.repo.recordingsOf(callId).filter(isKept).map((r) => r.kind))
-    return kept.has('mixed') || (kept.has('caller') && kept.has('operator'))
-  }
-
   async conversation (callId: string): Promise<{ recordingId: string; path: string }> {
     const recs = this.deps.repo.recordingsOf(callId)
     const mixed = recs.find((r) => r.kind === 'mixed' && isKept(r))

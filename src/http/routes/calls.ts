@@ -70,13 +70,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const { speech } = app.services
     if (speech === undefined) return story
-    const recordings = story.recordings.map((r) => {
-      const row = speech.recording(r.recordingId)
+    const rows = story.recordings.map((r) => ({ r, row: speech.recording(r.recordingId) }))
+    const recordings = rows.map(({ r, row }) => {
       const kept = r.status === 'stored' && row?.deletedAt === null
       return { ...r, golden: row?.golden ?? false, deletedAt: row?.deletedAt ?? null, url: kept ? `/api/calls/${story.call.callId}/recordings/${r.recordingId}` : null }
     })
     // The whole conversation plays from one address: the mixed recording, or the parties in stereo.
-    const conversationUrl = speech.hasConversation(story.call.callId) ? `/api/calls/${story.call.callId}/conversation` : null
+    const conversationUrl = speech.hasConversation(rows.map(({ row }) => row)) ? `/api/calls/${story.call.callId}/conversation` : null
     return { ...story, recordings, conversationUrl, speech: { ...speech.transcript(story.call.callId) } }
   })
 }
