@@ -2,19 +2,14 @@
 // RTP from an external media channel, is cut into windows, transcribed (tone engine: text follows
 // the audio received), checked, and the severe finding is on the wallboard while the call is up.
 import t from 'tap'
-import type { QaAlert } from '../../src/bus.js'
-import { startWorld, until } from '../helpers/world.js'
+import { until } from '../helpers/world.js'
+import { liveWorld } from './live-world.js'
 import { sayPhrases, toneEngine } from './tone-engine.js'
 
-const live = { live: 'on', liveWindowMs: 2000, liveOverlapMs: 500, modelPath: '' } as const
 
 t.test('an operator\'s rudeness reaches the wallboard while the call is still going; nothing of the stream is left after it', async (t) => {
   const engine = toneEngine()
-  const w = await startWorld({ speech: live }, { liveEngine: engine, recordingSettleMs: 15_000 })
-  t.teardown(() => w.close())
-  w.addOperator('101')
-  const alerts: QaAlert[] = []
-  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
+  const { w, alerts } = await liveWorld(t, { engine })
   const ended = w.ended()
   const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
   const callId = await w.callOf(call.channelId)
@@ -40,12 +35,8 @@ t.test('an operator\'s rudeness reaches the wallboard while the call is still go
 })
 
 t.test('the caller saying the same is no alert (the rule is about the operator); over the limit a call goes without live streaming', async (t) => {
-  const w = await startWorld({ speech: { ...live, liveMaxCalls: 1 } }, { liveEngine: toneEngine(), recordingSettleMs: 15_000 })
-  t.teardown(() => w.close())
-  w.addOperator('101')
+  const { w, alerts } = await liveWorld(t, { speech: { liveMaxCalls: 1 } })
   w.addOperator('102')
-  const alerts: QaAlert[] = []
-  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
   const first = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
   await until('the first call streams', () => w.sim.externalMedia().length === 2)
   const second = w.sim.placeCall({ from: '+79031112244', did: '74951234567' })
@@ -68,13 +59,9 @@ t.test('a phrase is alerted once the operator stops speaking, not when a window\
   const tones = toneEngine()
   const asked: string[] = []
   const engine = { ...tones, transcribe: async (samples: Int16Array, language: string) => { asked.push(language); return await tones.transcribe(samples, language) } }
-  const w = await startWorld({ speech: { ...live, liveWindowMs: 30_000, liveOverlapMs: 1000, liveEndpointMs: 400, language: 'auto' } }, { liveEngine: engine, recordingSettleMs: 15_000 })
-  t.teardown(() => w.close())
-  w.addOperator('101')
-  const alerts: QaAlert[] = []
+  const { w, alerts } = await liveWorld(t, { speech: { liveWindowMs: 30_000, liveOverlapMs: 1000, liveEndpointMs: 400, language: 'auto' }, engine })
   const audioAtAlert: number[] = []
-  w.daemon.bus.on('call.qa_alert', (a) => {
-    alerts.push(a)
+  w.daemon.bus.on('call.qa_alert', () => {
     // How much audio the streams had sent: audio time, whatever the machine's speed.
     audioAtAlert.push(Math.max(...w.sim.externalMedia().map((m) => m.packetsSent)) * 20)
   })

@@ -1,18 +1,12 @@
 // A dropped ARI WebSocket must not end a call's live alerts: the squaring with Asterisk after the
 // reconnect hangs up legs nobody owns, and the streams' snoop and external media legs are the call's.
 import t from 'tap'
-import type { QaAlert } from '../../src/bus.js'
-import { startWorld, until } from '../helpers/world.js'
-import { sayPhrases, toneEngine } from './tone-engine.js'
-
-const live = { live: 'on', liveWindowMs: 2000, liveOverlapMs: 500, modelPath: '' } as const
+import { until } from '../helpers/world.js'
+import { liveWorld } from './live-world.js'
+import { sayPhrases } from './tone-engine.js'
 
 t.test('after a WebSocket outage the call is still streamed: its live legs are not hung up as strays, and the operator\'s rudeness is alerted', async (t) => {
-  const w = await startWorld({ speech: live }, { liveEngine: toneEngine(), recordingSettleMs: 15_000 })
-  t.teardown(() => w.close())
-  w.addOperator('101')
-  const alerts: QaAlert[] = []
-  w.daemon.bus.on('call.qa_alert', (a) => alerts.push(a))
+  const { w, alerts } = await liveWorld(t)
   const ended = w.ended()
   const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
   const callId = await w.callOf(call.channelId)

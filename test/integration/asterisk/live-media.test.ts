@@ -5,7 +5,7 @@
 // RINGLEAD_IT_LIVE_HOST: the address Asterisk sends RTP to (ringlead's receivers listen there), 127.0.0.1 by default.
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { EngineResult, SpeechEngine } from '../../../src/speech/engine.js'
 import { labFor, labOrSkip, noChannelsLeft, sippOk } from './lab-test.js'
 
@@ -31,14 +31,31 @@ if (settings !== null) {
   const { until, within } = await import('./lab.js')
   const host = process.env.RINGLEAD_IT_LIVE_HOST ?? '127.0.0.1'
 
-  t.test('a bridged call with live streaming: external media channels made, RTP reaches the receiver, all hung up at the end', async (t) => {
+  /**
+   * An answered call with live streaming on: the caller talks for `talkMs`, sending a 440 Hz tone of
+   * `toneSeconds`. `over` waits for its end and checks it was answered, sipp's side, and that nothing
+   * is left in Asterisk.
+   */
+  const liveCall = async (t: Test, o: { toneSeconds: number; talkMs: number }) => {
     const engine = listeningEngine()
     const lab = await labFor(t, settings, { speech: { live: 'on', modelPath: '', liveListenHost: host, liveFormat: 'slin16', liveWindowMs: 2000, liveOverlapMs: 500 } }, { liveEngine: engine })
     const tone = join(lab.dir, 'caller-tone.ulaw')
-    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', '20', 'sine', '440', 'vol', '0.5'])
+    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', String(o.toneSeconds), 'sine', '440', 'vol', '0.5'])
     await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
     const ended = lab.ended()
-    const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: 9000, audioFile: tone } })
+    const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: o.talkMs, audioFile: tone } })
+    const over = async (): Promise<void> => {
+      const e = await within(60_000, 'call.ended', ended)
+      t.equal(e.status, 'answered')
+      await sippOk(t, carrier, 'the carrier talked and hung up')
+      await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
+      await noChannelsLeft(t, lab)
+    }
+    return { engine, lab, over }
+  }
+
+  t.test('a bridged call with live streaming: external media channels made, RTP reaches the receiver, all hung up at the end', async (t) => {
+    const { engine, lab, over } = await liveCall(t, { toneSeconds: 20, talkMs: 9000 })
 
     await until('two external media channels in Asterisk', async () => (await lab.channels()).filter((c) => c.name.startsWith('UnicastRTP/')).length === 2)
     const channels = await lab.channels()
@@ -51,21 +68,11 @@ if (settings !== null) {
     t.ok(engine.loudest > 1000, `the tone arrived over RTP (RMS ${engine.loudest.toFixed(0)})`)
     t.equal(lab.daemon.live?.activeCalls, 1)
 
-    const e = await within(60_000, 'call.ended', ended)
-    t.equal(e.status, 'answered')
-    await sippOk(t, carrier, 'the carrier talked and hung up')
-    await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
-    await noChannelsLeft(t, lab)
+    await over()
   })
 
   t.test('a dropped ARI WebSocket during the call leaves its live streams up: the squaring after the reconnect owns them', async (t) => {
-    const engine = listeningEngine()
-    const lab = await labFor(t, settings, { speech: { live: 'on', modelPath: '', liveListenHost: host, liveFormat: 'slin16', liveWindowMs: 2000, liveOverlapMs: 500 } }, { liveEngine: engine })
-    const tone = join(lab.dir, 'caller-tone.ulaw')
-    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', '30', 'sine', '440', 'vol', '0.5'])
-    await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
-    const ended = lab.ended()
-    const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: 20_000, audioFile: tone } })
+    const { engine, lab, over } = await liveCall(t, { toneSeconds: 30, talkMs: 20_000 })
     const liveLegs = async (): Promise<string[]> => (await lab.channels()).map((c) => c.id).filter((id) => id.endsWith('-live') || id.endsWith('-rtp')).sort()
     await until('a live snoop and an external media channel per party', async () => (await liveLegs()).length === 4)
     await until('a window of the caller\'s audio reached the engine', () => engine.windows > 0)
@@ -90,10 +97,6 @@ if (settings !== null) {
     const windows = engine.windows
     await until('more of the caller\'s audio reaches the engine after the reconnect', () => engine.windows > windows + 1)
 
-    const e = await within(60_000, 'call.ended', ended)
-    t.equal(e.status, 'answered')
-    await sippOk(t, carrier, 'the carrier talked and hung up')
-    await until('the live slot is free', () => lab.daemon.live?.activeCalls === 0)
-    await noChannelsLeft(t, lab)
+    await over()
   })
 }
