@@ -26,6 +26,11 @@ export function isMonitorGone (err: unknown): boolean {
   return err instanceof AsteriskCommandFailed && /no such channel|could not stop/i.test(err.asteriskMessage)
 }
 
+/** MixMonitor's answer when the channel to record has hung up. */
+export function isMonitoredChannelGone (err: unknown): boolean {
+  return err instanceof AsteriskCommandFailed && /no such channel/i.test(err.asteriskMessage)
+}
+
 /** `ignoreChannelGone` for StopMixMonitor. */
 export function ignoreMonitorGone (log: Logger, where: string, ids: Record<string, unknown> = {}): (err: unknown) => false {
   return ignoreUnless(isMonitorGone, log, where, ids)

@@ -15,7 +15,7 @@ import { recordingSnoopOf } from './leg-names.js'
 import type { RecordingStore } from './recording-store.js'
 import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
-import { ignoreChannelGone, ignoreMonitorGone } from '../asterisk/expected-errors.js'
+import { ignoreChannelGone, ignoreMonitorGone, isMonitoredChannelGone } from '../asterisk/expected-errors.js'
 
 type Kind = 'mixed' | 'caller' | 'operator'
 
@@ -78,12 +78,20 @@ export class CallRecorder {
     ])
   }
 
-  /** True when MixMonitor runs; false when the call must be recorded another way. */
+  /** True when MixMonitor runs or the channel is gone; false when the call must be recorded another way. */
   private async mixMonitor (ami: AmiLink, channelId: string, rows: ReadonlyMap<Kind, string>): Promise<boolean> {
     const file = (kind: Kind): string => `${this.deps.recording.mixMonitorDir.replace(/\/+$/, '')}/${this.callId}-${kind}.wav`
     try {
       await ami.mixMonitor(channelId, { read: file('caller'), write: file('operator') })
     } catch (err) {
+      // The caller hung up as the call was bridged: there is nothing to record, and the ARI way
+      // would only add a mixed row that fails too.
+      if (isMonitoredChannelGone(err)) {
+        this.deps.log.info({ channelId }, 'call ended before its recording started')
+        const endedAt = this.deps.clock.now()
+        for (const recordingId of rows.values()) this.deps.repo.updateRecording(recordingId, { status: 'failed', error: 'the call ended before its recording started', endedAt })
+        return true
+      }
       this.deps.log.warn({ err: (err as Error).message }, 'MixMonitor refused: recording through ARI')
       return false
     }

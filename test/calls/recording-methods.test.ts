@@ -86,6 +86,28 @@ t.test('the operator hanging up first: StopMixMonitor closes the files while the
   t.equal(ariRecordingCommands(w), 0)
 })
 
+t.test('a caller gone before MixMonitor starts: the two rows fail with the reason, nothing is tried through ARI', async (t) => {
+  const w = await startWorld()
+  t.teardown(() => w.close())
+  await until('AMI up', () => w.daemon.ami?.connected === true)
+  w.addOperator('101')
+  const ended = w.ended()
+  const call = w.sim.placeCall({ from: '+79031112233', did: '74951234567' })
+  // The caller hangs up just as the bridge is made: the action reaches Asterisk after the BYE.
+  const ami = w.daemon.ami!
+  const mixMonitor = ami.mixMonitor.bind(ami)
+  ami.mixMonitor = async (channel, files) => {
+    w.sim.hangup(call.channelId)
+    await mixMonitor(channel, files)
+  }
+  const e = await ended
+  t.same(e.recordings, [], 'no recording to announce')
+  const rows = w.daemon.repo.recordingsOf(e.callId)
+  t.same(rows.map((r) => r.kind).sort(), ['caller', 'operator'], 'the rows written before the action, and no mixed one')
+  for (const r of rows) t.match(r, { status: 'failed', error: 'the call ended before its recording started' }, `${r.kind} failed with the reason`)
+  t.equal(ariRecordingCommands(w), 0, 'no ARI record or snoop request')
+})
+
 t.test('recordings.method=ari records through a bridge recording and a snoop per party', async (t) => {
   const w = await startWorld({ recordings: { method: 'ari' } })
   t.teardown(() => w.close())

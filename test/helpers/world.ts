@@ -112,11 +112,14 @@ export async function startWorld (overrides: DeepPartial<Config> = {}, options: 
       const kinds = daemon.config.recordings.method === 'ari' ? ['mixed', 'caller', 'operator'] : ['caller', 'operator']
       const names = kinds.map((kind) => `${callId}-${kind}`)
       const missing = (): string[] => {
-        // MixMonitor (AMI) has no ARI event: its rows are written once Asterisk said Success.
-        const monitored = new Set(daemon.repo.recordingsOf(callId).map((r) => r.name))
+        // MixMonitor (AMI) has no ARI event, and its rows are written before the action is sent:
+        // the call is recorded once a channel of its bridge is monitored in the simulator.
+        const channelId = daemon.repo.call(callId)?.channelId
+        const bridge = channelId == null ? undefined : sim.bridges().find((b) => b.channelIds.includes(channelId))
+        if (bridge?.channelIds.some((id) => sim.mixMonitoring(id)) === true) return []
         const started = new Set(sim.wire.events().filter((e) => e.body.type === 'RecordingStarted')
           .map((e) => (e.body.recording as { name: string }).name))
-        return names.filter((name) => !started.has(name) && !monitored.has(name))
+        return names.filter((name) => !started.has(name))
       }
       await until(`call ${callId} talking and recorded`, () => {
         if (missing().length === 0) return true
