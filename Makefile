@@ -12,6 +12,10 @@ node_modules/.install-stamp: package.json package-lock.json
 	    /prebuild-install|gyp info (ok|spawn args)|CC\(target\)|CXX\(target\)|SOLINK_MODULE/ { print "[install] " $$0; fflush(); next } \
 	    /^(npm (warn|error)|added )|ERR!/ { print; fflush() }' && \
 	  echo "[install] done in $$(( $$(date +%s) - start )) s"
+	@# tap ships with its TypeScript plugin on; package.json turns it off. tap rebuilds its plugin set
+	@# when it sees that, but the run that rebuilds it still starts every test file with the old
+	@# set's ts-node hook on top of tsx: 1,070 s instead of 670 s for the first run after an install.
+	npx tap build
 	@touch $@
 
 install: node_modules/.install-stamp
