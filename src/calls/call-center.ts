@@ -10,7 +10,7 @@ import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
 import type { CrashRecovery } from './crash-recovery.js'
-import { recordedPartyOf, recordingSnoopOf } from './leg-names.js'
+import { callOfBridge, isOurs, recordedPartyOf, recordingSnoopOf } from './leg-names.js'
 import { OutboundCall, type OutboundCallSettings, type OutboundRequest } from './outbound-call.js'
 import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
@@ -152,9 +152,9 @@ export class CallCenter {
     const bridged = new Set<string>()
     // Live-alert, escalation and supervision bridges of a process before a restart: their legs are
     // hung up below as strays, and the bridges go after them (Asterisk keeps an empty one for ever).
-    const leftovers = bridges.filter((b) => b.bridgeId.startsWith('rl-') && !b.bridgeId.startsWith('rl-br-') && !this.deps.ari.bridgesMade.has(b.bridgeId))
+    const leftovers = bridges.filter((b) => isOurs(b.bridgeId) && callOfBridge(b.bridgeId) === null && !this.deps.ari.bridgesMade.has(b.bridgeId))
     for (const bridge of bridges) {
-      if (!bridge.bridgeId.startsWith('rl-br-') || sessions.some((s) => s.bridge === bridge.bridgeId)) continue
+      if (callOfBridge(bridge.bridgeId) === null || sessions.some((s) => s.bridge === bridge.bridgeId)) continue
       for (const id of bridge.channelIds) bridged.add(id)
       // The operator in it is busy: the board must say so before waiting callers are routed again.
       const operatorIds = bridge.channelIds.flatMap((id) => {
@@ -176,7 +176,7 @@ export class CallCenter {
       // A recording snoop on a conversation that goes on keeps recording it; it ends with it.
       const snoopOf = recordedPartyOf(c.channelId)
       if (snoopOf !== null && bridged.has(snoopOf)) continue
-      if (c.channelId.startsWith('rl-') || snoopOf !== null || c.appArgs?.[0] === 'snoop') {
+      if (isOurs(c.channelId) || snoopOf !== null || c.appArgs?.[0] === 'snoop') {
         this.log.warn({ channelId: c.channelId }, 'stray leg from before the restart hung up')
         strays++
         await this.deps.ari.hangup(c.channelId).catch(ignoreChannelGone(this.log, 'stray leg hangup', { channelId: c.channelId }))
@@ -205,7 +205,7 @@ export class CallCenter {
     this.adopted.add(bridgeId)
     this.log.warn({ bridgeId, channelIds, operatorIds }, 'conversation from before the restart adopted')
     for (const id of operatorIds) this.deps.board.adoptedTalk(id, +1)
-    const callId = bridgeId.slice('rl-br-'.length)
+    const callId = callOfBridge(bridgeId)!
     const callerChannelId = this.deps.repo.call(callId)?.channelId ?? null
     this.deps.recovery?.adopt(callId)
     const unwatch: Array<() => void> = []
@@ -230,7 +230,7 @@ export class CallCenter {
   }
 
   private async endBridge (bridgeId: string, channelIds: string[]): Promise<void> {
-    const callId = bridgeId.slice('rl-br-'.length)
+    const callId = callOfBridge(bridgeId)!
     await Promise.all([...channelIds, ...channelIds.map(recordingSnoopOf)].map((id) => this.deps.ari.hangup(id).catch(ignoreChannelGone(this.log, 'adopted call hangup', { callId, channelId: id }))))
     await this.deps.ari.destroyBridge(bridgeId).catch(ignoreChannelGone(this.log, 'adopted call bridge destroy', { callId, bridgeId }))
   }

@@ -10,7 +10,7 @@ import type { CallLegDeps } from './call-context.js'
 import { startLiveAlerts } from './live-media.js'
 import { CallRecorder } from './call-recorder.js'
 import { DialAttempt, type AttemptOutcome } from './dial-attempt.js'
-import { partyChannelOf } from './leg-names.js'
+import { callBridgeOf, partyChannelOf } from './leg-names.js'
 import { ignoreChannelGone } from '../asterisk/expected-errors.js'
 
 export interface OutboundCallSettings {
@@ -197,7 +197,7 @@ export class OutboundCall {
     const operatorId = this.req.operator.operatorId
     this.answeredAt = this.deps.clock.now()
     this.deps.repo.updateCall(this.callId, { answeredBy: operatorId, answeredAt: this.answeredAt, ringMs: this.answeredAt - this.startedAt })
-    this.bridgeId = `rl-br-${this.callId}`
+    this.bridgeId = callBridgeOf(this.callId)
     try {
       await this.deps.ari.createBridge(this.bridgeId)
       await this.deps.ari.addToBridge(this.bridgeId, [this.operatorLeg.channelId, customer.channelId])

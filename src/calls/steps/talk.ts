@@ -2,6 +2,7 @@
 import { AsteriskCommandFailed } from '../../asterisk/errors.js'
 import type { CallContext, OperatorLeg } from '../call-context.js'
 import { startLiveAlerts } from '../live-media.js'
+import { callBridgeOf } from '../leg-names.js'
 
 export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<void> {
   if (ctx.isOver) {
@@ -14,7 +15,7 @@ export async function talk (ctx: CallContext, operator: OperatorLeg): Promise<vo
   ctx.answeredAt = answeredAt
   // The board counts the operator talking since they answered (ring-step's recordAttempt).
   repo.updateCall(ctx.callId, { status: 'talking', answeredBy: operator.operatorId, answeredAt, ringMs: answeredAt - ctx.startedAt })
-  const bridgeId = `rl-br-${ctx.callId}`
+  const bridgeId = callBridgeOf(ctx.callId)
   ctx.bridgeId = bridgeId
   try {
     await ctx.caller.stopMusic()
