@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks'
 import ari, { type Client } from 'ari-client'
 import type { Logger } from 'pino'
 import { sleep, systemClock, withDeadline, type Clock } from '../clock.js'
+import { DeliveryProbe } from './delivery-probe.js'
 import { AsteriskConnectTimedOut, asteriskMessageOf } from './errors.js'
 import { LinkHealth, type LinkStatus } from './link-health.js'
 
@@ -13,9 +14,14 @@ export interface AriConnectionOptions {
   url: string; user: string; password: string; app: string
   log: Logger
   clock?: Clock
-  /** Deadline of each step: loading the API descriptions, opening the WebSocket. */
+  /** Deadline of each step: loading the API descriptions, opening the WebSocket, the delivery probe's answer. */
   connectTimeoutMs?: number
   reconnectMinMs?: number; reconnectMaxMs?: number
+  /**
+   * Sends the app a user event of this name (delivery-probe.ts): after each connect, one proves that
+   * events reach the new socket. Without it nothing is checked.
+   */
+  sendUserEvent?: (eventName: string) => Promise<unknown>
 }
 
 interface AriConnectionEvents {
@@ -58,6 +64,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
   private readonly health: LinkHealth
   private readonly log: Logger
   private readonly connectTimeoutMs: number
+  private readonly probe: DeliveryProbe | null
 
   constructor (private readonly opts: AriConnectionOptions) {
     super()
@@ -65,6 +72,8 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
     this.health = new LinkHealth(this.clock)
     this.log = opts.log
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000
+    const send = opts.sendUserEvent
+    this.probe = send === undefined ? null : new DeliveryProbe({ send, clock: this.clock, log: this.log, timeoutMs: this.connectTimeoutMs })
   }
 
   get connected (): boolean { return this.wsUp }
@@ -178,8 +187,16 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         this.log.info({ reconnect }, 'ARI connected')
         resolve()
         this.emit('connected', { reconnect })
+        void this.checkDelivery(ws)
       })
     })
+  }
+
+  /** Opens the socket again when the app's events do not reach it (delivery-probe.ts). */
+  private async checkDelivery (ws: WebSocketLike): Promise<void> {
+    if (this.probe === null || await this.probe.check() || this.ws !== ws || this.stopped) return
+    this.log.warn({ app: this.opts.app }, 'ARI events do not reach the app (Asterisk lost its registration): connecting again')
+    ws.terminate() // its 'close' takes the socket down and starts the reconnect
   }
 
   /**
@@ -205,6 +222,7 @@ export class AriConnection extends EventEmitter<AriConnectionEvents> {
         return
       }
       if (event.type === 'ApplicationReplaced') this.log.error({ app: this.opts.app }, 'another client took over the Stasis app')
+      if (this.probe?.answered(event) === true) return
       this.emit('event', event, arrivedAtPerf)
     })
   }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import { type Clock, systemClock } from '../clock.js'
 import { AriConnection } from './ari-connection.js'
-import { dropUnreadEvents } from './event-filter.js'
+import { dropUnreadEvents, sendUserEvent } from './event-filter.js'
 import { AriRest, type Repeat } from './ari-rest.js'
 import { ChannelPlaybacks } from './channel-playbacks.js'
 import { AsteriskCommandFailed, asteriskMessageOf } from './errors.js'
@@ -127,7 +127,7 @@ export class AriLink extends EventEmitter<AriLinkEvents> {
       clock: this.clock, log: this.log
     })
     this.playbacks = new ChannelPlaybacks((command, target, method, path, query) => this.rest.send({ command, target, method, path, query, repeat: method === 'DELETE' ? 'any-reset' : 'reused-socket', createsNamed: false }), this.clock, this.log, opts.playbackStopWaitMs ?? 2000)
-    this.connection = new AriConnection({ ...opts, log: this.log })
+    this.connection = new AriConnection({ ...opts, log: this.log, sendUserEvent: (name) => sendUserEvent(this.rest, opts.app, name) })
     this.connection.on('event', (event, arrivedAtPerf) => { this.dispatch(event as AriEventWire, arrivedAtPerf) })
     this.connection.on('malformed', (raw, err) => { this.malformed(raw, err) })
     this.connection.on('connected', (e) => { void dropUnreadEvents(this.rest, opts.app, this.log); this.emit('connected', e) })

@@ -8,14 +8,14 @@ import type { AriRest } from './ari-rest.js'
 import { AsteriskCommandFailed } from './errors.js'
 
 /**
- * Every event type a handler reads: AriLink's router (ari-link.ts) and the connection's
- * ApplicationReplaced. A type a new handler reads must be added here, or Asterisk never sends it
+ * Every event type a handler reads: AriLink's router (ari-link.ts), and the connection's
+ * ApplicationReplaced and ChannelUserevent (its delivery probe's answer). A type a new handler reads must be added here, or Asterisk never sends it
  * (test/asterisk/ari-connection.test.ts checks the router against this list).
  */
 export const READ_EVENTS = [
   'StasisStart', 'StasisEnd', 'ChannelStateChange', 'Dial', 'ChannelHangupRequest', 'ChannelDestroyed',
   'ChannelDtmfReceived', 'RecordingStarted', 'RecordingFinished', 'RecordingFailed',
-  'PlaybackStarted', 'PlaybackFinished', 'ApplicationReplaced'
+  'PlaybackStarted', 'PlaybackFinished', 'ApplicationReplaced', 'ChannelUserevent'
 ] as const
 
 export async function dropUnreadEvents (rest: AriRest, app: string, log: Logger): Promise<void> {
@@ -29,4 +29,12 @@ export async function dropUnreadEvents (rest: AriRest, app: string, log: Logger)
     const level = err instanceof AsteriskCommandFailed && err.isNotFound ? 'info' : 'warn'
     log[level]({ err: (err as Error).message }, 'ARI event filter not set: every event is received')
   }
+}
+
+/** Asks Asterisk to send the app a user event (ChannelUserevent) of this name: the delivery probe. */
+export async function sendUserEvent (rest: AriRest, app: string, eventName: string): Promise<unknown> {
+  return await rest.send({
+    command: 'send user event', target: eventName, method: 'POST', path: `events/user/${encodeURIComponent(eventName)}`,
+    query: { application: app }, repeat: 'any-reset'
+  })
 }

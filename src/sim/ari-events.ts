@@ -17,6 +17,10 @@ export class AriEventHub {
   private readonly subscribers = new Set<Subscriber>()
   /** The one WebSocket that currently owns each app. */
   private readonly owners = new Map<string, Subscriber>()
+  /** Sockets still to close with a stale teardown (Simulator.ariFaults.staleTeardown). */
+  private staleTeardowns = 0
+  /** Apps whose next registration a stale teardown undoes. */
+  private readonly losing = new Set<string>()
 
   constructor (
     private readonly asteriskId: string,
@@ -39,6 +43,8 @@ export class AriEventHub {
   }
 
   isAppActive (app: string): boolean { return this.owners.has(app) }
+
+  staleTeardown (): void { this.staleTeardowns++ }
 
   deliver (event: AriOutEvent): void {
     for (const sub of this.subscribers) {
@@ -81,10 +87,17 @@ export class AriEventHub {
       }
       this.owners.set(app, sub)
       this.onAppRegistered(app)
+      // The old socket's teardown lands just after: the app is inactive, this socket open and deaf.
+      if (this.losing.delete(app)) setImmediate(() => { if (this.owners.get(app) === sub) this.owners.delete(app) })
     }
     this.subscribers.add(sub)
     this.log?.debug({ apps, subscribeAll }, 'ari websocket connected')
     const detach = () => {
+      if (!this.subscribers.has(sub)) return
+      if (this.staleTeardowns > 0) {
+        this.staleTeardowns--
+        for (const app of apps) this.losing.add(app)
+      }
       this.subscribers.delete(sub)
       for (const app of apps) if (this.owners.get(app) === sub) this.owners.delete(app)
       this.log?.debug({ apps }, 'ari websocket closed')

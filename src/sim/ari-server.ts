@@ -42,8 +42,8 @@ const WWW_AUTHENTICATE = 'Basic realm="Asterisk REST Interface"'
 function buildRoutes (): Route[] {
   const routes: Route[] = []
   for (const [resource, decl] of Object.entries(DECLARATIONS)) {
-    if (resource === 'events') continue // the WebSocket is served on upgrade
     for (const api of decl.apis) {
+      if (resource === 'events' && api.path === '/events') continue // the WebSocket is served on upgrade
       const paramNames: string[] = []
       const source = api.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_m, name: string) => { paramNames.push(name); return '([^/]+)' })
       routes.push({ resource, pathTemplate: api.path, pattern: new RegExp(`^${source}$`), paramNames, operations: api.operations })
@@ -324,6 +324,7 @@ function ariHandlers (world: World): Record<string, Handler> {
     'applications.list': () => ok(world.applicationList()),
     'applications.get': (r) => ok(world.applicationGet(r.path.applicationName ?? '')),
     'applications.filter': (r) => ok(world.setEventFilter(r.path.applicationName ?? '', r.body)),
+    'events.userEvent': (r) => { world.userEvent(r.params.application ?? '', r.path.eventName ?? '', r.variables, r.params.source); return noContent },
     'channels.list': () => ok(world.channelList()),
     'channels.originate': (r) => originate(r, r.params.channelId),
     'channels.originateWithId': (r) => originate(r, r.path.channelId),

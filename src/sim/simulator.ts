@@ -59,6 +59,14 @@ export interface AriFaults {
   resetHttp (): void
   /** The next `count` requests that arrive on an already used keep-alive connection are cut unanswered, as when the server closes an idle connection just as a request crosses it. */
   cutReusedRequests (count: number): void
+  /**
+   * The next event WebSocket to close takes its apps' registration with it after a newer socket has
+   * registered them, as Asterisk 22 does when the old socket's teardown crosses the new one's
+   * registration (its log: "Replacing Stasis app", then "Deactivating Stasis app"): the newer socket
+   * stays open and receives nothing ("Inactive Stasis app missed message") until a socket registers
+   * the app again.
+   */
+  staleTeardown (): void
   /** Resets HTTP connections and/or the event WebSockets every `everyMs`; null stops. */
   resetEvery (everyMs: number | null, what?: { http?: boolean; webSockets?: boolean }): void
   /** How many periodic resets ran. */
@@ -149,6 +157,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
     get stalledRequests () { return ari.stalledRequests },
     resetHttp: () => { ari.resetHttp() },
     cutReusedRequests: (count) => { ari.cutReused = count },
+    staleTeardown: () => { hub.staleTeardown() },
     resetEvery (everyMs, what = { http: true, webSockets: true }) {
       clearInterval(resetTimer)
       if (everyMs === null) return

@@ -33,6 +33,16 @@ export class World extends DialingWorld {
   appRegistered (app: string): void { this.knownApps.add(app) }
 
   /**
+   * POST /events/user/{eventName}: a ChannelUserevent for the app, its variables as `userevent`.
+   * An app that lost its registration misses it, as every other event. Event sources are not simulated.
+   */
+  userEvent (app: string, eventName: string, variables: Record<string, unknown> | undefined, sources: string | undefined): void {
+    if (!this.knownApps.has(app)) throw ariFail(404, 'Application not found')
+    if (sources !== undefined) throw ariFail(400, 'event sources are not simulated')
+    this.emit('ChannelUserevent', { eventname: eventName, userevent: variables ?? {} }, new Set([app]))
+  }
+
+  /**
    * PUT /applications/{app}/eventFilter as Asterisk takes it: a list given replaces that list (an
    * empty one clears it), a list left out stays, an empty body clears both; each entry names a type.
    */

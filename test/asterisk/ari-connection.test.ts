@@ -119,7 +119,7 @@ t.test('the event filter allows every event type the ARI router reads, and only 
   const router = source.slice(source.indexOf('private route ('), source.indexOf('private toLeg ('))
   const routed = [...router.matchAll(/case '([A-Za-z]+)'/g)].map((m) => m[1])
   t.ok(routed.length >= 10, `the router's cases were found (${routed.length})`)
-  t.same([...routed, 'ApplicationReplaced'].sort(), [...READ_EVENTS].sort())
+  t.same([...routed, 'ApplicationReplaced', 'ChannelUserevent'].sort(), [...READ_EVENTS].sort())
 })
 
 t.test('AMI: after login the session is filtered to the events ringlead reads', async (t) => {

@@ -17,7 +17,8 @@ const EVENT_TYPES = [
   'StasisStart', 'StasisEnd', 'ChannelCreated', 'ChannelDestroyed', 'ChannelStateChange', 'ChannelHangupRequest',
   'ChannelVarset', 'ChannelDtmfReceived', 'ChannelEnteredBridge', 'ChannelLeftBridge', 'Dial', 'BridgeCreated',
   'BridgeDestroyed', 'RecordingStarted', 'RecordingFinished', 'RecordingFailed', 'PlaybackStarted',
-  'PlaybackContinuing', 'PlaybackFinished', 'ApplicationReplaced', 'EndpointStateChange', 'ChannelConnectedLine'
+  'PlaybackContinuing', 'PlaybackFinished', 'ApplicationReplaced', 'EndpointStateChange', 'ChannelConnectedLine',
+  'ChannelUserevent'
 ] as const
 
 export type EventType = typeof EVENT_TYPES[number]
@@ -60,7 +61,11 @@ const models: SwaggerModel[] = [
   model('PlaybackContinuing', 'The next item of a media list starts.', { playback: req('Playback') }),
   model('PlaybackFinished', 'Media stopped playing.', { playback: req('Playback') }),
   model('ApplicationReplaced', 'Another WebSocket took over the application.', {}),
-  model('EndpointStateChange', 'An endpoint changed state.', { endpoint: req('Endpoint') })
+  model('EndpointStateChange', 'An endpoint changed state.', { endpoint: req('Endpoint') }),
+  model('ChannelUserevent', 'User-generated event with additional user-defined fields in the object.', {
+    eventname: req('string', 'The name of the user event.'), channel: opt('Channel'), bridge: opt('Bridge'), endpoint: opt('Endpoint'),
+    userevent: req('object', 'Custom Userevent data')
+  })
 ]
 
 export const EVENT_MODELS: SwaggerModel[] = [Message, Event, ...models]

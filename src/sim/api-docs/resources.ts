@@ -261,6 +261,17 @@ export const events: ApiDeclaration = declaration('events', [
         queryParam('subscribeAll', 'boolean', 'Receive all events, not just those of the app\'s objects.')
       ]
     })
+  ] },
+  { path: '/events/user/{eventName}', description: 'Stasis application user events', operations: [
+    op('POST', 'userEvent', 'void', 'Generate a user event.', {
+      parameters: [
+        pathParam('eventName', 'Event name'),
+        queryParam('application', 'string', 'The name of the application that will receive this event', { required: true }),
+        queryParam('source', 'string', 'URI for event source (channel:{channelId}, bridge:{bridgeId}, endpoint:{tech}/{resource}, deviceState:{deviceName}', { allowMultiple: true }),
+        bodyParam('variables', 'The "variables" key in the body object holds custom key/value pairs to add to the user event.')
+      ],
+      errorResponses: [{ code: 404, reason: 'Application does not exist.' }, { code: 422, reason: 'Event source not found.' }, { code: 400, reason: 'Invalid even tsource URI or userevent data.' }]
+    })
   ] }
 ], EVENT_MODELS, '1.2')
 
