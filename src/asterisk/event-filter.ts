@@ -9,8 +9,9 @@ import { AsteriskCommandFailed } from './errors.js'
 
 /**
  * Every event type a handler reads: AriLink's router (ari-link.ts), and the connection's
- * ApplicationReplaced and ChannelUserevent (its delivery probe's answer). A type a new handler reads must be added here, or Asterisk never sends it
- * (test/asterisk/ari-connection.test.ts checks the router against this list).
+ * ApplicationReplaced and ChannelUserevent (its delivery probe's answer). A type a new handler
+ * reads must be added here, or Asterisk never sends it (test/asterisk/ari-connection.test.ts checks
+ * the router against this list).
  */
 export const READ_EVENTS = [
   'StasisStart', 'StasisEnd', 'ChannelStateChange', 'Dial', 'ChannelHangupRequest', 'ChannelDestroyed',
