@@ -23,10 +23,10 @@ export function ignoreChannelGone (log: Logger, where: string, ids: Record<strin
  * detached first).
  */
 export function isMonitorGone (err: unknown): boolean {
-  return err instanceof AsteriskCommandFailed && /no such channel|could not stop/i.test(err.asteriskMessage)
+  return isMonitoredChannelGone(err) || (err instanceof AsteriskCommandFailed && /could not stop/i.test(err.asteriskMessage))
 }
 
-/** MixMonitor's answer when the channel to record has hung up. */
+/** MixMonitor's and StopMixMonitor's answer when the channel has hung up. */
 export function isMonitoredChannelGone (err: unknown): boolean {
   return err instanceof AsteriskCommandFailed && /no such channel/i.test(err.asteriskMessage)
 }

@@ -6,6 +6,7 @@ import type { Bus } from '../bus.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { normalisePhone } from '../domain/phone.js'
+import { isOurs } from './leg-names.js'
 import type { OperatorBoard } from './operator-board.js'
 
 export interface DirectDialsDeps {
@@ -71,7 +72,7 @@ export class DirectDials {
 
   private begin (b: DialBegin): void {
     // Originates (ringlead's and others') have no dialling channel; ringlead's own legs are rl-*.
-    if (b.uniqueid === '' || b.uniqueid.startsWith('rl-') || b.linkedid.startsWith('rl-') || b.destUniqueid.startsWith('rl-')) return
+    if (b.uniqueid === '' || isOurs(b.uniqueid) || isOurs(b.linkedid) || isOurs(b.destUniqueid)) return
     if (this.open.has(b.uniqueid)) return // forked Dial(): the first destination stands for the call
     const endpoint = endpointOfChannel(b.channel)
     const operatorId = this.deps.board.operatorIdOf(endpoint)
