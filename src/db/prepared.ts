@@ -5,12 +5,16 @@
 import { eq, getTableColumns, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { Db } from './open.js'
+import { emptyRecord } from '../domain/empty-record.js'
 
 interface DriverColumn { mapToDriverValue: (v: unknown) => unknown }
 interface Runnable { run: (values: Record<string, unknown>) => { changes: number } }
 
+/** An empty bag of placeholder values, filled by name without a new hidden class each time (empty-record.ts). */
+export const placeholderValues = (): Record<string, unknown> => emptyRecord<unknown>()
+
 /** Each value as its column stores it (booleans as 0/1, JSON as text): placeholders skip drizzle's own mapping. */
-function driverValues (columns: Record<string, DriverColumn>, keys: readonly string[], row: Record<string, unknown>, into: Record<string, unknown> = {}): Record<string, unknown> {
+function driverValues (columns: Record<string, DriverColumn>, keys: readonly string[], row: Record<string, unknown>, into: Record<string, unknown> = placeholderValues()): Record<string, unknown> {
   for (const k of keys) {
     const v = row[k]
     into[k] = v === null || v === undefined ? null : columns[k]!.mapToDriverValue(v)
@@ -57,7 +61,9 @@ export function updateByShape (db: Db, table: SQLiteTable, idColumn: string): (i
         .where(eq(idCol, sql.placeholder(idKey))).prepare() as unknown as Runnable
       statements.set(shape, stmt)
     }
-    return stmt.run(driverValues(columns, keys, p, { [idKey]: id })).changes
+    const values = placeholderValues()
+    values[idKey] = id
+    return stmt.run(driverValues(columns, keys, p, values)).changes
   }
 }
 

@@ -3,6 +3,7 @@
 // browser only shows them. The longest wait grows by itself between events: it is carried as the
 // grades it will have from given moments on.
 import { grade, type Grade, type ServiceLevelView } from './service-level.js'
+import { emptyRecord } from './empty-record.js'
 
 export interface Thresholds { warn: number; alarm: number }
 
@@ -78,7 +79,7 @@ function figureGrades (serviceLevelPct: number | null, line: ReadonlyArray<{ arr
 /** Every figure's grade, overall and for each category with an outcome today or a caller waiting. */
 export function boardGrades (line: ReadonlyArray<{ arrivedAt: number; categoryId: string | null }>, serviceLevel: ServiceLevelView, t: BoardThresholds): BoardGrades {
   const categories = new Set([...Object.keys(serviceLevel.byCategory), ...line.flatMap((c) => (c.categoryId === null ? [] : [c.categoryId]))])
-  const byCategory: Record<string, FigureGrades> = {}
+  const byCategory = emptyRecord<FigureGrades>()
   for (const categoryId of [...categories].sort()) {
     byCategory[categoryId] = figureGrades(serviceLevel.byCategory[categoryId]?.pct ?? null, line.filter((c) => c.categoryId === categoryId), t)
   }

@@ -94,5 +94,10 @@ export interface QueueChanged { waiting: number; callers: WaitingCaller[] }
 
 /** The line as shown at `nowMs`. */
 export function waitingViews (callers: readonly WaitingCaller[], nowMs: number): WaitingView[] {
-  return callers.map((c, i) => ({ ...c, position: i + 1, waitedMs: Math.max(0, nowMs - c.arrivedAt) }))
+  // Spelled out: `{ ...c, position, waitedMs }` made a new hidden class for every view (V8 11), and a
+  // long line is viewed again at each change of it.
+  return callers.map((c, i) => ({
+    callId: c.callId, callerPhone: c.callerPhone, categoryId: c.categoryId, returning: c.returning, arrivedAt: c.arrivedAt,
+    ringingOperatorId: c.ringingOperatorId, position: i + 1, waitedMs: Math.max(0, nowMs - c.arrivedAt)
+  }))
 }

@@ -2,6 +2,8 @@
 // seconds), kept as running counts overall and per category, the longest current wait, and the
 // grade a figure gets against its warning and alarm thresholds.
 
+import { emptyRecord } from './empty-record.js'
+
 /** Running counts: calls that reached an outcome (answered, missed or abandoned) and those answered in time. */
 export interface ServiceLevelCounts { offered: number; inTime: number }
 
@@ -45,7 +47,7 @@ export function serviceLevelPct (c: ServiceLevelCounts): number | null {
 export interface ServiceLevelView { pct: number | null; offered: number; byCategory: Record<string, { pct: number | null; offered: number }> }
 
 export function serviceLevelView (t: ServiceLevelTotals): ServiceLevelView {
-  const byCategory: ServiceLevelView['byCategory'] = {}
+  const byCategory: ServiceLevelView['byCategory'] = emptyRecord()
   for (const [categoryId, c] of t.byCategory) byCategory[categoryId] = { pct: serviceLevelPct(c), offered: c.offered }
   return { pct: serviceLevelPct(t.all), offered: t.all.offered, byCategory }
 }

@@ -329,7 +329,7 @@ export class Outbox {
         const atMs = clockAt()
         if (attempt.ok) {
           marks.push({ outboxId: row.outboxId, atMs, attempts: row.attempts + 1 })
-          this.log.info({ ...logFields(row), status: attempt.status, attempts: row.attempts + 1 }, 'webhook delivered')
+          this.log.info({ status: attempt.status, attempts: row.attempts + 1, ...logFields(row) }, 'webhook delivered')
           continue
         }
         this.record(() => { this.markFailed(row, attempt, atMs, this.log.child(logFields(row))) })
