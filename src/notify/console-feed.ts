@@ -224,14 +224,19 @@ export class ConsoleFeed {
     const view = this.views.get(e.operatorId)
     if (view === undefined) return // not yet in the catalog the feed knows: the resync sends it
     const state = e.state as Availability
-    const next = { ...view, state, reason: e.reason, sinceMs: state === view.state ? view.sinceMs : e.atMs, pausedReason: state === 'paused' ? view.pausedReason ?? null : null }
+    // Spelled out: a spread of the last view with changed keys took a new hidden class every time (V8 11).
+    const next: OperatorView = {
+      operatorId: view.operatorId, name: view.name, endpoint: view.endpoint, state, reason: e.reason,
+      sinceMs: state === view.state ? view.sinceMs : e.atMs, pausedReason: state === 'paused' ? view.pausedReason ?? null : null, skills: view.skills ?? []
+    }
     this.views.set(e.operatorId, next)
     this.sendOperator(next)
   }
 
+  /** `view` is the feed's own, never changed after: a change makes a new one (operatorChanged, resyncOperators). */
   private sendOperator (view: OperatorView): void {
     this.note(view.operatorId, view.state)
-    this.push({ type: 'operator', data: { ...view } })
+    this.push({ type: 'operator', data: view })
     this.checkNobodyFree()
   }
 
@@ -241,7 +246,9 @@ export class ConsoleFeed {
     for (const operatorId of [...this.sent.keys()]) {
       if (!present.has(operatorId)) { this.note(operatorId, null); this.views.delete(operatorId) }
     }
-    for (const v of views) {
+    for (const given of views) {
+      // The feed's own copy (what the board hands out may change under it), in the shape operatorChanged makes.
+      const v: OperatorView = { ...given, pausedReason: given.pausedReason ?? null, skills: given.skills ?? [] }
       const before = this.views.get(v.operatorId)
       this.views.set(v.operatorId, v)
       // A pause's reason may change while the operator stays paused (a second pause with another
