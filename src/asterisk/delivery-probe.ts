@@ -7,6 +7,7 @@
 // socket is given up and opened again, which registers the app anew.
 import type { Logger } from 'pino'
 import { withDeadline, type Clock } from '../clock.js'
+import type { AriRest } from './ari-rest.js'
 import { AsteriskCommandFailed } from './errors.js'
 
 export interface DeliveryProbeOptions {
@@ -54,4 +55,12 @@ export class DeliveryProbe {
       this.waiting.delete(name)
     }
   }
+}
+
+/** Asks Asterisk to send the app a user event (ChannelUserevent) of this name: the probe's request. */
+export async function sendUserEvent (rest: AriRest, app: string, eventName: string): Promise<unknown> {
+  return await rest.send({
+    command: 'send user event', target: eventName, method: 'POST', path: `events/user/${encodeURIComponent(eventName)}`,
+    query: { application: app }, repeat: 'any-reset'
+  })
 }

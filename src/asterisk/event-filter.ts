@@ -31,11 +31,3 @@ export async function dropUnreadEvents (rest: AriRest, app: string, log: Logger)
     log[level]({ err: (err as Error).message }, 'ARI event filter not set: every event is received')
   }
 }
-
-/** Asks Asterisk to send the app a user event (ChannelUserevent) of this name: the delivery probe. */
-export async function sendUserEvent (rest: AriRest, app: string, eventName: string): Promise<unknown> {
-  return await rest.send({
-    command: 'send user event', target: eventName, method: 'POST', path: `events/user/${encodeURIComponent(eventName)}`,
-    query: { application: app }, repeat: 'any-reset'
-  })
-}

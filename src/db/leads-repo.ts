@@ -1,7 +1,8 @@
 // Leads, their append-only events and their escalation ladder rows.
 import { and, asc, desc, eq, gte, inArray, isNull, lte, or, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from './open.js'
-import { fixedLimit, runTransaction, insertByShape, placeholderValues, preparedVariants, updateByShape } from './prepared.js'
+import { emptyRecord } from '../domain/empty-record.js'
+import { fixedLimit, runTransaction, insertByShape, preparedVariants, updateByShape } from './prepared.js'
 import { escalations, leadEvents, leads } from './schema.js'
 
 export type LeadRow = typeof leads.$inferSelect
@@ -64,7 +65,7 @@ export class LeadsRepo {
   openLeadOf (keys: CustomerKeys, sinceMs: number): LeadRow | undefined {
     const variant = `${keys.phone ? 'p' : ''}${keys.email ? 'e' : ''}${keys.externalId ? 'x' : ''}`
     if (variant === '') return undefined
-    const values = placeholderValues()
+    const values = emptyRecord<unknown>()
     if (keys.phone) values.phone = keys.phone
     if (keys.email) values.email = keys.email
     if (keys.externalId) values.externalId = keys.externalId

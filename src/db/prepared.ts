@@ -10,11 +10,8 @@ import { emptyRecord } from '../domain/empty-record.js'
 interface DriverColumn { mapToDriverValue: (v: unknown) => unknown }
 interface Runnable { run: (values: Record<string, unknown>) => { changes: number } }
 
-/** An empty bag of placeholder values, filled by name without a new hidden class each time (empty-record.ts). */
-export const placeholderValues = (): Record<string, unknown> => emptyRecord<unknown>()
-
 /** Each value as its column stores it (booleans as 0/1, JSON as text): placeholders skip drizzle's own mapping. */
-function driverValues (columns: Record<string, DriverColumn>, keys: readonly string[], row: Record<string, unknown>, into: Record<string, unknown> = placeholderValues()): Record<string, unknown> {
+function driverValues (columns: Record<string, DriverColumn>, keys: readonly string[], row: Record<string, unknown>, into: Record<string, unknown> = emptyRecord()): Record<string, unknown> {
   for (const k of keys) {
     const v = row[k]
     into[k] = v === null || v === undefined ? null : columns[k]!.mapToDriverValue(v)
@@ -61,7 +58,7 @@ export function updateByShape (db: Db, table: SQLiteTable, idColumn: string): (i
         .where(eq(idCol, sql.placeholder(idKey))).prepare() as unknown as Runnable
       statements.set(shape, stmt)
     }
-    const values = placeholderValues()
+    const values = emptyRecord<unknown>() // filled by name: see empty-record.ts
     values[idKey] = id
     return stmt.run(driverValues(columns, keys, p, values)).changes
   }

@@ -49,6 +49,14 @@ export interface ConsoleFeedDeps {
   operatorOfCall?: (callId: string) => string | null
 }
 
+/**
+ * An operator's view as the feed keeps and sends it, every key spelled out: a spread of the last view
+ * with changed keys took a new hidden class for every change (V8 11; test/notify/hidden-classes.test.ts).
+ */
+function feedView (v: OperatorView, state: Availability, reason: string, sinceMs: number, pausedReason: string | null): OperatorView {
+  return { operatorId: v.operatorId, name: v.name, endpoint: v.endpoint, state, reason, sinceMs, pausedReason, skills: v.skills ?? [] }
+}
+
 /** Who watches a wallboard. */
 export interface FeedViewer { role: 'operator' | 'supervisor' | 'admin'; operatorId: string | null }
 
@@ -224,11 +232,7 @@ export class ConsoleFeed {
     const view = this.views.get(e.operatorId)
     if (view === undefined) return // not yet in the catalog the feed knows: the resync sends it
     const state = e.state as Availability
-    // Spelled out: a spread of the last view with changed keys took a new hidden class every time (V8 11).
-    const next: OperatorView = {
-      operatorId: view.operatorId, name: view.name, endpoint: view.endpoint, state, reason: e.reason,
-      sinceMs: state === view.state ? view.sinceMs : e.atMs, pausedReason: state === 'paused' ? view.pausedReason ?? null : null, skills: view.skills ?? []
-    }
+    const next = feedView(view, state, e.reason, state === view.state ? view.sinceMs : e.atMs, state === 'paused' ? view.pausedReason ?? null : null)
     this.views.set(e.operatorId, next)
     this.sendOperator(next)
   }
@@ -247,8 +251,8 @@ export class ConsoleFeed {
       if (!present.has(operatorId)) { this.note(operatorId, null); this.views.delete(operatorId) }
     }
     for (const given of views) {
-      // The feed's own copy (what the board hands out may change under it), in the shape operatorChanged makes.
-      const v: OperatorView = { ...given, pausedReason: given.pausedReason ?? null, skills: given.skills ?? [] }
+      // The feed's own copy: what the board hands out may change under it.
+      const v = feedView(given, given.state, given.reason, given.sinceMs, given.pausedReason ?? null)
       const before = this.views.get(v.operatorId)
       this.views.set(v.operatorId, v)
       // A pause's reason may change while the operator stays paused (a second pause with another
