@@ -325,7 +325,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
-    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
+    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports, landWrites: () => { writes.flushSoon() },
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },

@@ -180,3 +180,56 @@ t.test('held, the writes given to later wait past the turn until released; a wri
   r.writes.releaseLater()
   t.equal(r.writes.pending, 0)
 })
+
+t.test('under load the writes given to later share a commit per window; after a quiet spell one lands on the next turn', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-writes-'))
+  const db = openDb(join(dir, 'ringlead.db'), 60_000)
+  t.teardown(() => { db.$client.close(); rmSync(dir, { recursive: true, force: true }) })
+  const clock = new VirtualClock()
+  const writes = new WriteBehind({ db, journalPath: null, clock, log: testLog, commitWindowMs: 25 })
+  const repo = new CallsRepo(db, writes)
+  const rows = (): number => db.$client.prepare('select count(*) from calls').pluck().get() as number
+  const commits: number[] = []
+  // Each commit of the write path is one `attempt`: counted at its transaction's start.
+  const make = db.$client.transaction.bind(db.$client)
+  db.$client.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const tx = make(fn)
+    const counted = (...args: unknown[]): unknown => tx(...args)
+    return Object.assign(counted, { deferred: counted, immediate: (...args: unknown[]): unknown => { commits.push(clock.now()); return tx.immediate(...args) } })
+  }) as unknown as typeof db.$client.transaction
+  const start = clock.now()
+
+  repo.insertCall(call('call_1', 1000))
+  t.equal(rows(), 0, 'not in this turn')
+  await endOfTurn()
+  t.equal(rows(), 1, 'the first after a quiet spell lands on the next turn')
+  t.same(commits.map((at) => at - start), [0])
+
+  await clock.advance(5)
+  repo.insertCall(call('call_2', 2000))
+  await endOfTurn()
+  await clock.advance(10)
+  repo.insertCall(call('call_3', 3000))
+  await endOfTurn()
+  t.equal(rows(), 1, 'within the window they wait')
+  t.equal(clock.dueIn()[0], 10, 'until 25 ms after the last commit')
+  await clock.advance(10)
+  t.equal(rows(), 3, 'then land together')
+  t.same(commits.map((at) => at - start), [0, 25], 'two commits for three turns of writes')
+
+  await clock.advance(5)
+  repo.insertCall(call('call_4', 4000))
+  t.equal(repo.call('call_4')?.status, 'ringing', 'a read lands the waiting writes first')
+  t.equal(clock.timers, 0, 'and drops the window\'s timer')
+  await clock.advance(100)
+  repo.insertCall(call('call_5', 5000))
+  await endOfTurn()
+  t.equal(rows(), 5, 'after a quiet spell: the next turn again')
+
+  repo.insertCall(call('call_6', 6000))
+  await endOfTurn()
+  t.equal(rows(), 5)
+  writes.stop()
+  t.equal(rows(), 6, 'stopping lands what waits for the window')
+  t.equal(clock.timers, 0)
+})
