@@ -239,7 +239,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   new CallOutcomes({ calls: repo, leads, callLeads, outbox, log, now, alsoWith: [(e) => { transcription.queueCall(e) }] }).subscribe(bus)
-  // Writes a killed process journaled while the database was locked land before anything reads the calls.
+  // Writes a killed process journaled (a locked database, the commit window) land before anything reads the calls.
   writes.replay()
   // Read once, after the journal's writes: a waiting caller's expected wait is then kept from the calls as they end.
   queue.rememberTalk((sinceMs) => repo.answeredTalkSince(sinceMs))

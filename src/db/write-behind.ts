@@ -12,19 +12,19 @@
 // commit, and under load (a commit of them less than `commitWindowMs` ago) those of every turn until
 // the window ends share the next one. A commit costs about as much as the rows it carries (WAL
 // frames written, locks taken), so fewer, fuller commits cost less a call; at a quiet moment a write
-// still lands on the next turn.
+// still lands on the next turn. What waits for the window is journaled as it comes (write-journal.ts).
 //
 // Every kind of write is registered by name with a function that applies it; the journal stores the
 // name and its JSON arguments. Applying must be idempotent (inserts ignore a row already there,
 // updates set values), because the process can die between the commit of a backlog and the
 // truncation of its journal. Reads need nothing: under WAL a reader is not blocked by a writer.
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { CancelTimer, Clock } from '../clock.js'
 import type { Db } from './open.js'
 import { runTransaction } from './prepared.js'
+import { WriteJournal, type WriteOp } from './write-journal.js'
 
-export interface WriteOp { kind: string; args: unknown }
+export type { WriteOp }
 
 interface Kind {
   apply: (args: never) => unknown
@@ -89,7 +89,7 @@ export class WriteBehind {
   private readonly backlog: WriteOp[][] = []
   private readonly sqlite: Db['$client']
   private readonly busyTimeoutMs: number
-  private fd: number | null = null
+  private readonly journal: WriteJournal
   private unit: WriteOp[] | null = null
   private cancelRetry: CancelTimer | null = null
   private failures = 0
@@ -108,6 +108,7 @@ export class WriteBehind {
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
     this.busyTimeoutMs = busyTimeoutOf(this.sqlite)
+    this.journal = new WriteJournal(opts.journalPath, opts.log)
   }
 
   /** Names a kind of write and how to apply it (and what to do once it is committed). */
@@ -164,10 +165,13 @@ export class WriteBehind {
       return
     }
     this.soon.push([op])
+    // Waiting for the window, past this turn: journaled first, so a killed process loses none of it.
+    if (this.cancelSoon !== null) this.journal.append([op], false)
     if (this.soonScheduled || this.laterHeld) return
     this.soonScheduled = true
     const waitMs = this.soonLandedAt + (this.opts.commitWindowMs ?? 0) - this.opts.clock.now()
     if (waitMs > 0) {
+      for (const ops of this.soon) this.journal.append(ops, false)
       this.cancelSoon = this.opts.clock.setTimeout(() => {
         this.cancelSoon = null
         if (this.sqlite.open && !this.laterHeld) this.flushSoon()
@@ -253,20 +257,9 @@ export class WriteBehind {
    * land are applied (or wait for the database like any other). Returns how many units were found.
    */
   replay (): number {
-    const path = this.opts.journalPath
-    if (path === null || !existsSync(path)) return 0
-    const units: WriteOp[][] = []
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue
-      try {
-        units.push(JSON.parse(line) as WriteOp[])
-      } catch {
-        // Only the last line can be torn (the process died while appending it): that write never returned.
-        this.opts.log.warn({ line: line.slice(0, 200) }, 'torn line in the write journal skipped')
-      }
-    }
+    const units = this.journal.left()
     if (units.length === 0) return 0
-    this.opts.log.warn({ units: units.length }, 'replaying writes journaled while the database was locked')
+    this.opts.log.warn({ units: units.length }, 'replaying the writes the last process journaled and did not land')
     this.backlog.push(...units)
     this.drain()
     return units.length
@@ -280,8 +273,7 @@ export class WriteBehind {
     this.cancelRetry = null
     if (this.backlog.length > 0) this.drain()
     if (this.backlog.length > 0) this.opts.log.warn({ pending: this.pending }, 'database still locked at stop: writes left in the journal for the next start')
-    if (this.fd !== null) closeSync(this.fd)
-    this.fd = null
+    this.journal.close()
   }
 
   private submitUnit (ops: WriteOp[]): boolean {
@@ -314,6 +306,8 @@ export class WriteBehind {
     } finally {
       setBusyTimeout(this.sqlite, this.busyTimeoutMs)
     }
+    // Nothing waits for the database and nothing waits for the window (every commit lands those first).
+    if (this.backlog.length === 0) this.journal.clear()
     for (const f of done) f()
   }
 
@@ -346,17 +340,9 @@ export class WriteBehind {
   private keep (ops: WriteOp[]): void {
     if (this.backlog.length === 0) this.opts.log.warn({ kind: ops[0]?.kind }, 'database locked: writes kept in the journal until it is free')
     this.backlog.push(ops)
-    this.journal(ops)
+    // It may wait long: fdatasync makes it survive the machine too, not only a killed process.
+    this.journal.append(ops, true)
     this.scheduleRetry()
-  }
-
-  private journal (ops: WriteOp[]): void {
-    const path = this.opts.journalPath
-    if (path === null) return
-    this.fd ??= openSync(path, 'a')
-    writeSync(this.fd, `${JSON.stringify(ops)}\n`)
-    // The write survives a killed process once written; fdatasync makes it survive the machine too.
-    fdatasyncSync(this.fd)
   }
 
   private scheduleRetry (): void {
@@ -382,15 +368,8 @@ export class WriteBehind {
     const landed = this.pending
     this.backlog.length = 0
     this.failures = 0
-    this.truncateJournal()
+    this.journal.clearLeft()
     this.opts.log.info({ writes: landed }, 'database free again: journaled writes landed')
     for (const resolve of this.waiters.splice(0)) resolve()
-  }
-
-  private truncateJournal (): void {
-    const path = this.opts.journalPath
-    if (path === null) return
-    if (this.fd !== null) ftruncateSync(this.fd, 0)
-    else if (existsSync(path)) closeSync(openSync(path, 'w'))
   }
 }

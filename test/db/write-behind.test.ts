@@ -233,3 +233,45 @@ t.test('under load the writes given to later share a commit per window; after a 
   t.equal(rows(), 6, 'stopping lands what waits for the window')
   t.equal(clock.timers, 0)
 })
+
+t.test('writes waiting for the window are journaled as they come: a process killed meanwhile loses none; landed, the journal is emptied', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringlead-writes-'))
+  const dbPath = join(dir, 'ringlead.db')
+  const journalPath = `${dbPath}-writes.jsonl`
+  const db = openDb(dbPath, 60_000)
+  t.teardown(() => { db.$client.close(); rmSync(dir, { recursive: true, force: true }) })
+  const clock = new VirtualClock()
+  const writes = new WriteBehind({ db, journalPath, clock, log: testLog, commitWindowMs: 25 })
+  const repo = new CallsRepo(db, writes)
+  const journaled = (): string[] => existsSync(journalPath) ? readFileSync(journalPath, 'utf8').split('\n').filter(Boolean) : []
+
+  repo.insertCall(call('call_1', 1000))
+  await endOfTurn()
+  t.same(journaled(), [], 'a write landing on the next turn is not journaled')
+  await clock.advance(5)
+  repo.insertCall(call('call_2', 2000))
+  repo.updateCall('call_2', { status: 'talking', answeredAt: 2100 })
+  await endOfTurn()
+  repo.updateCall('call_2', { status: 'answered', endedAt: 9000 })
+  t.equal(journaled().length, 3, 'each write waiting for the window is a line, in order')
+  t.match(JSON.parse(journaled()[2]!), [{ kind: 'calls.update', args: { callId: 'call_2', patch: { status: 'answered' } } }])
+
+  // The process dies here, the window not yet over: its journal is what is left.
+  const kept = join(dir, 'journal-copy')
+  copyFileSync(journalPath, kept)
+  await clock.advance(20)
+  t.match(repo.call('call_2'), { status: 'answered' }, 'the window over, they land')
+  t.same(journaled(), [], 'and the journal is emptied')
+
+  const other = join(dir, 'other.db')
+  db.$client.exec(`VACUUM INTO '${other}'`)
+  const next = openDb(other)
+  t.teardown(() => { next.$client.close() })
+  next.$client.exec("DELETE FROM calls WHERE call_id = 'call_2'")
+  copyFileSync(kept, `${other}-writes.jsonl`)
+  const again = new WriteBehind({ db: next, journalPath: `${other}-writes.jsonl`, clock: new VirtualClock(), log: testLog })
+  const nextRepo = new CallsRepo(next, again)
+  t.equal(again.replay(), 3, 'the next start replays them')
+  t.match(nextRepo.call('call_2'), { status: 'answered', answeredAt: 2100, endedAt: 9000 })
+  t.equal(readFileSync(`${other}-writes.jsonl`, 'utf8'), '')
+})
