@@ -34,9 +34,7 @@ const ConfigSchema = Type.Object({
      */
     busyTimeoutMs: Type.Integer({ default: 500, minimum: 0 }),
     /** WAL checkpoints run in a worker thread this often; 0 = inside commits on the main thread (SQLite's own). */
-    checkpointEveryMs: Type.Integer({ default: 1000, minimum: 0 }),
-    /** Under load, the call path's writes that can wait share one commit at most this often (see write-behind.ts); 0 = one a turn. */
-    commitWindowMs: Type.Integer({ default: 25, minimum: 0, maximum: 1000 })
+    checkpointEveryMs: Type.Integer({ default: 1000, minimum: 0 })
   }, { default: {} }),
   ari: Type.Object({
     /** Base URL of Asterisk's HTTP server, e.g. http://10.0.0.5:8088. Empty = built-in simulator. */

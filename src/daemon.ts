@@ -239,7 +239,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
     }
   })
   new CallOutcomes({ calls: repo, leads, callLeads, outbox, log, now, alsoWith: [(e) => { transcription.queueCall(e) }] }).subscribe(bus)
-  // Writes a killed process journaled (a locked database, the commit window) land before anything reads the calls.
+  // Writes a killed process journaled while the database was locked land before anything reads the calls.
   writes.replay()
   // Read once, after the journal's writes: a waiting caller's expected wait is then kept from the calls as they end.
   queue.rememberTalk((sinceMs) => repo.answeredTalkSince(sinceMs))
@@ -325,7 +325,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
 
   const webhookBacklog = db.$client.prepare("SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'delivering')")
   const app = await buildApp({
-    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports, landWrites: () => { writes.flushSoon() },
+    db, bus, config, log, now, leads, intake, menus, waiting: () => queue.waiting(), dialplan, feed, reports,
     metrics: {
       activeCalls: () => center.activeCalls,
       ari: { commandQueue: () => ari.commandQueue(), onSocketWait: (listener) => ari.onSocketWait(listener) },

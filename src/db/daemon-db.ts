@@ -16,10 +16,10 @@ export interface DaemonDb {
   close: () => Promise<void>
 }
 
-export function openDaemonDb (settings: { path: string; busyTimeoutMs: number; checkpointEveryMs: number; commitWindowMs?: number }, clock: Clock, log: Logger): DaemonDb {
+export function openDaemonDb (settings: { path: string; busyTimeoutMs: number; checkpointEveryMs: number }, clock: Clock, log: Logger): DaemonDb {
   const db = openDb(settings.path, settings.busyTimeoutMs)
   const inMemory = settings.path === ':memory:'
-  const writes = new WriteBehind({ db, clock, log: log.child({ part: 'db-writes' }), journalPath: inMemory ? null : `${resolve(settings.path)}-writes.jsonl`, commitWindowMs: settings.commitWindowMs })
+  const writes = new WriteBehind({ db, clock, log: log.child({ part: 'db-writes' }), journalPath: inMemory ? null : `${resolve(settings.path)}-writes.jsonl` })
   const checkpoints = inMemory || settings.checkpointEveryMs === 0
     ? null
     : new Checkpointer({ db, path: resolve(settings.path), clock, log: log.child({ part: 'db-checkpoints' }), everyMs: settings.checkpointEveryMs, quiet: { hold: () => { writes.holdLater() }, release: () => { writes.releaseLater() } } })

@@ -8,23 +8,17 @@
 // queue behind it, so a call's rows land in order. At start the journal left by a process that died
 // meanwhile is replayed before anything else reads the calls.
 //
-// Writes that can wait a moment (`later`) are grouped: those of one turn of the event loop share a
-// commit, and under load (a commit of them less than `commitWindowMs` ago) those of every turn until
-// the window ends share the next one. A commit costs about as much as the rows it carries (WAL
-// frames written, locks taken), so fewer, fuller commits cost less a call; at a quiet moment a write
-// still lands on the next turn. What waits for the window is journaled as it comes (write-journal.ts).
-//
 // Every kind of write is registered by name with a function that applies it; the journal stores the
 // name and its JSON arguments. Applying must be idempotent (inserts ignore a row already there,
 // updates set values), because the process can die between the commit of a backlog and the
 // truncation of its journal. Reads need nothing: under WAL a reader is not blocked by a writer.
+import { closeSync, existsSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { Logger } from 'pino'
 import type { CancelTimer, Clock } from '../clock.js'
 import type { Db } from './open.js'
 import { runTransaction } from './prepared.js'
-import { WriteJournal, type WriteOp } from './write-journal.js'
 
-export type { WriteOp }
+export interface WriteOp { kind: string; args: unknown }
 
 interface Kind {
   apply: (args: never) => unknown
@@ -41,11 +35,6 @@ export interface WriteBehindOptions {
   /** First retry delay; it doubles up to `retryMaxMs`. */
   retryBaseMs?: number
   retryMaxMs?: number
-  /**
-   * Writes given to `later` land at most once in this many ms while they keep coming (the first after
-   * a quiet spell lands on the next turn). 0: every turn's writes land right after it.
-   */
-  commitWindowMs?: number
 }
 
 /** SQLITE_BUSY and its extended codes, SQLITE_LOCKED: someone else holds the lock. */
@@ -89,7 +78,7 @@ export class WriteBehind {
   private readonly backlog: WriteOp[][] = []
   private readonly sqlite: Db['$client']
   private readonly busyTimeoutMs: number
-  private readonly journal: WriteJournal
+  private fd: number | null = null
   private unit: WriteOp[] | null = null
   private cancelRetry: CancelTimer | null = null
   private failures = 0
@@ -98,17 +87,12 @@ export class WriteBehind {
   /** Writes of this turn of the event loop given to `later`, landing together after it. */
   private soon: WriteOp[][] = []
   private soonScheduled = false
-  /** The window's timer while `later` writes wait for it. */
-  private cancelSoon: CancelTimer | null = null
-  /** When writes given to `later` last landed (on the clock), for the commit window. */
-  private soonLandedAt = Number.NEGATIVE_INFINITY
   /** While set, the writes given to `later` wait for `releaseLater` (or any other write, which lands them first). */
   private laterHeld = false
 
   constructor (private readonly opts: WriteBehindOptions) {
     this.sqlite = opts.db.$client
     this.busyTimeoutMs = busyTimeoutOf(this.sqlite)
-    this.journal = new WriteJournal(opts.journalPath, opts.log)
   }
 
   /** Names a kind of write and how to apply it (and what to do once it is committed). */
@@ -130,18 +114,18 @@ export class WriteBehind {
     }
     // The writes given to `later` land first: in this write's transaction (one commit, not two).
     if (this.soon.length > 0 && this.backlog.length === 0 && !this.sqlite.inTransaction) {
-      const soon = this.takeSoon()
-      const units = [...soon, [op]]
+      const units = [...this.soon, [op]]
       try {
         this.attempt(units, false)
+        this.soon = []
         return true
       } catch (err) {
         if (isBusy(err)) {
+          this.soon = []
           for (const ops of units) this.keep(ops)
           return false
         }
         // Nothing landed: as apart, each `later` write on its own, then this one (its error to the caller).
-        this.soon = soon
       }
     }
     this.flushSoon()
@@ -150,7 +134,7 @@ export class WriteBehind {
 
   /**
    * A write that need not be in the database before this turn of the event loop ends: every such
-   * write of the turn lands in one transaction right after it, or when the commit window ends.
+   * write of the turn lands in one transaction right after it (one commit instead of one each).
    * Order with every other write is kept: any other write, and `flushed`, lands these first.
    */
   later (op: WriteOp): void {
@@ -165,19 +149,8 @@ export class WriteBehind {
       return
     }
     this.soon.push([op])
-    // Waiting for the window, past this turn: journaled first, so a killed process loses none of it.
-    if (this.cancelSoon !== null) this.journal.append([op], false)
     if (this.soonScheduled || this.laterHeld) return
     this.soonScheduled = true
-    const waitMs = this.soonLandedAt + (this.opts.commitWindowMs ?? 0) - this.opts.clock.now()
-    if (waitMs > 0) {
-      for (const ops of this.soon) this.journal.append(ops, false)
-      this.cancelSoon = this.opts.clock.setTimeout(() => {
-        this.cancelSoon = null
-        if (this.sqlite.open && !this.laterHeld) this.flushSoon()
-      }, waitMs)
-      return
-    }
     setImmediate(() => { if (this.sqlite.open && !this.laterHeld) this.flushSoon() })
   }
 
@@ -190,13 +163,16 @@ export class WriteBehind {
 
   releaseLater (): void {
     this.laterHeld = false
+    this.soonScheduled = false
     if (this.sqlite.open) this.flushSoon()
   }
 
   /** Lands the writes given to `later` now. */
   flushSoon (): void {
-    const units = this.takeSoon()
-    if (units.length === 0) return
+    this.soonScheduled = false
+    if (this.soon.length === 0) return
+    const units = this.soon
+    this.soon = []
     if (this.sqlite.inTransaction) {
       for (const ops of units) this.applyDirect(ops)
       return
@@ -214,17 +190,6 @@ export class WriteBehind {
       }
     }
     for (const ops of units) this.keep(ops)
-  }
-
-  /** Takes the writes given to `later` to land now, and drops their schedule. */
-  private takeSoon (): WriteOp[][] {
-    const units = this.soon
-    this.soon = []
-    this.soonScheduled = false
-    this.cancelSoon?.()
-    this.cancelSoon = null
-    if (units.length > 0) this.soonLandedAt = this.opts.clock.now()
-    return units
   }
 
   /** Writes made inside `fn` land together or not at all (one transaction, one journal line). */
@@ -257,9 +222,20 @@ export class WriteBehind {
    * land are applied (or wait for the database like any other). Returns how many units were found.
    */
   replay (): number {
-    const units = this.journal.left()
+    const path = this.opts.journalPath
+    if (path === null || !existsSync(path)) return 0
+    const units: WriteOp[][] = []
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line.trim() === '') continue
+      try {
+        units.push(JSON.parse(line) as WriteOp[])
+      } catch {
+        // Only the last line can be torn (the process died while appending it): that write never returned.
+        this.opts.log.warn({ line: line.slice(0, 200) }, 'torn line in the write journal skipped')
+      }
+    }
     if (units.length === 0) return 0
-    this.opts.log.warn({ units: units.length }, 'replaying the writes the last process journaled and did not land')
+    this.opts.log.warn({ units: units.length }, 'replaying writes journaled while the database was locked')
     this.backlog.push(...units)
     this.drain()
     return units.length
@@ -273,7 +249,8 @@ export class WriteBehind {
     this.cancelRetry = null
     if (this.backlog.length > 0) this.drain()
     if (this.backlog.length > 0) this.opts.log.warn({ pending: this.pending }, 'database still locked at stop: writes left in the journal for the next start')
-    this.journal.close()
+    if (this.fd !== null) closeSync(this.fd)
+    this.fd = null
   }
 
   private submitUnit (ops: WriteOp[]): boolean {
@@ -306,8 +283,6 @@ export class WriteBehind {
     } finally {
       setBusyTimeout(this.sqlite, this.busyTimeoutMs)
     }
-    // Nothing waits for the database and nothing waits for the window (every commit lands those first).
-    if (this.backlog.length === 0) this.journal.clear()
     for (const f of done) f()
   }
 
@@ -340,9 +315,17 @@ export class WriteBehind {
   private keep (ops: WriteOp[]): void {
     if (this.backlog.length === 0) this.opts.log.warn({ kind: ops[0]?.kind }, 'database locked: writes kept in the journal until it is free')
     this.backlog.push(ops)
-    // It may wait long: fdatasync makes it survive the machine too, not only a killed process.
-    this.journal.append(ops, true)
+    this.journal(ops)
     this.scheduleRetry()
+  }
+
+  private journal (ops: WriteOp[]): void {
+    const path = this.opts.journalPath
+    if (path === null) return
+    this.fd ??= openSync(path, 'a')
+    writeSync(this.fd, `${JSON.stringify(ops)}\n`)
+    // The write survives a killed process once written; fdatasync makes it survive the machine too.
+    fdatasyncSync(this.fd)
   }
 
   private scheduleRetry (): void {
@@ -368,8 +351,15 @@ export class WriteBehind {
     const landed = this.pending
     this.backlog.length = 0
     this.failures = 0
-    this.journal.clearLeft()
+    this.truncateJournal()
     this.opts.log.info({ writes: landed }, 'database free again: journaled writes landed')
     for (const resolve of this.waiters.splice(0)) resolve()
+  }
+
+  private truncateJournal (): void {
+    const path = this.opts.journalPath
+    if (path === null) return
+    if (this.fd !== null) ftruncateSync(this.fd, 0)
+    else if (existsSync(path)) closeSync(openSync(path, 'w'))
   }
 }

@@ -93,11 +93,6 @@ export interface AppDeps {
   metrics?: MetricsSources
   /** The reports; by default over `db` with the config's settings and no QA scores. */
   reports?: ReportService
-  /**
-   * Lands the call path's writes that wait for their commit (the write-behind's window), so a
-   * request reads everything that happened before it arrived.
-   */
-  landWrites?: () => void
 }
 
 /** What the HTTP logger must never print. */
@@ -145,8 +140,6 @@ export async function buildApp (deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('consoleUser', undefined)
   app.decorateRequest('preSession', undefined)
   await registerSecurityHeaders(app as unknown as FastifyInstance)
-  const landWrites = deps.landWrites
-  if (landWrites !== undefined) app.addHook('onRequest', (_request, _reply, done) => { landWrites(); done() })
   // The console's session cookie, and the CSRF token (double-submit, secret in its own cookie),
   // bound to the session or the pre-session cookie (csrfUserInfo). The binding's secret is that
   // value, which never leaves the server in clear: the HMAC key needs no secrecy of its own, and a
