@@ -20,8 +20,9 @@ export interface BenchSettings {
   minCalls: number
   /**
    * Unmeasured calls before each run, at `warmUpRate`: a production daemon has handled thousands, and
-   * V8 needs a few hundred before it has compiled ringlead's call path (with ten, TurboFan was
-   * still compiling 30 s into a run at 40 calls/s: about 1 ms of CPU a call on its threads).
+   * V8 needs thousands before ringlead's call path runs as it will for the rest of the day (with ten,
+   * TurboFan was still compiling 30 s into a run at 40 calls/s; after 300, ringlead still needed
+   * 6-25 % more CPU a call than after 3,000, the floor no more; docs/benchmarks.md, seventeenth pass).
    */
   warmUpCalls: number
   warmUpRate: number
@@ -100,7 +101,7 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     rates: numbers(get('RATES', '5,20,40,80'), 'RATES'),
     durationS: Number(get('DURATION_S', '20')),
     minCalls: Number(get('MIN_CALLS', '300')),
-    warmUpCalls: Number(get('WARM_UP_CALLS', '300')),
+    warmUpCalls: Number(get('WARM_UP_CALLS', '3000')),
     warmUpRate: Number(get('WARM_UP_RATE', '40')),
     rounds: Number(get('ROUNDS', '1')),
     contenders: contenders as Contender[],
