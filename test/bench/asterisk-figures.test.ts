@@ -74,7 +74,7 @@ t.test('a run places its seconds of calls, and at a low rate never fewer than MI
 
 t.test('each run is preceded by WARM_UP_CALLS unmeasured calls at WARM_UP_RATE', async (t) => {
   const s = benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'http://127.0.0.1:8090' })!
-  t.equal(s.warmUpCalls, 300)
+  t.equal(s.warmUpCalls, 3000)
   t.equal(s.warmUpRate, 40)
   const set = benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'http://127.0.0.1:8090', RINGLEAD_BENCH_ASTERISK_WARM_UP_CALLS: '10', RINGLEAD_BENCH_ASTERISK_WARM_UP_RATE: '10' })!
   t.same([set.warmUpCalls, set.warmUpRate], [10, 10])
