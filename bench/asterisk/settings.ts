@@ -22,7 +22,8 @@ export interface BenchSettings {
    * Unmeasured calls before each run, at `warmUpRate`: a production daemon has handled thousands, and
    * V8 needs thousands before ringlead's call path runs as it will for the rest of the day (with ten,
    * TurboFan was still compiling 30 s into a run at 40 calls/s; after 300, ringlead still needed
-   * 6-25 % more CPU a call than after 3,000, the floor no more; docs/benchmarks.md, seventeenth pass).
+   * about 11 % more CPU a call than after 3,000 against the machine's pace, the floor 5 %;
+   * docs/benchmarks.md, seventeenth pass).
    */
   warmUpCalls: number
   warmUpRate: number
