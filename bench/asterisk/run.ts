@@ -22,6 +22,7 @@ import { percentiles, printFigures } from '../stats.js'
 import { buildContenders, startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
 import { cpuWindow } from './cpu.js'
 import { routingQuantileMs, type MetricsSnapshot } from './daemon-metrics.js'
+import { pooledLines } from './pooled.js'
 import { benchSettings, callsPerRun, type BenchSettings, type Contender } from './settings.js'
 import { callerNumbers, runCarrier, setupFigures, startPhones } from './sipp-load.js'
 
@@ -29,6 +30,8 @@ export interface RunResult {
   contender: Contender; recording: string; rate: number
   placed: number; succeeded: number
   p50: number; p99: number; max: number
+  /** Each call's INVITE-in → INVITE-out, for the figures pooled over rounds (pooled.ts). */
+  delaysMs: number[]
   asteriskMsPerCall: number | null; nodeMsPerCall: number | null
   asteriskPct: number | null; nodePct: number | null
   machinePct: number | null; load1: number
@@ -132,7 +135,7 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   const perCall = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : ms / f.placed)
   const pct = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : 100 * ms / 1000 / cpu.seconds)
   return {
-    contender, recording, rate, placed: f.placed, succeeded: f.succeeded, p50: p.p50, p99: p.p99, max: p.max,
+    contender, recording, rate, placed: f.placed, succeeded: f.succeeded, p50: p.p50, p99: p.p99, max: p.max, delaysMs: f.delaysMs,
     asteriskMsPerCall: perCall(cpu.ms[0]), nodeMsPerCall: perCall(cpu.ms[1]),
     asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1, extra, inside
   }
@@ -212,6 +215,10 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
       if (r.inside !== null) out[`    run ${i + 1}, inside ringlead`] = r.inside
     })
     for (const c of s.contenders) out[`knee (p99 < 50 ms, ≥ 99 % success): ${c}`] = knee(results, c)
+    for (const [k, v] of Object.entries(pooledLines(results, s.rounds))) {
+      out[k] = v
+      log(`  ${k}: ${v}`)
+    }
     if (s.recordingRates.length > 0 && s.recordingModes.length > 0) {
       log(`  ${RECORDING_HEADER}`)
       out[`recording options, floor app: ${RECORDING_HEADER}`] = ''

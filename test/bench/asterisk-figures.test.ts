@@ -44,7 +44,7 @@ t.test('a call whose caller did not end normally is not a success, though its de
 })
 
 const result = (rate: number, p99: number, succeeded: number): RunResult => ({
-  contender: 'floor', recording: 'none', rate, placed: 100, succeeded, p50: 1, p99, max: p99,
+  contender: 'floor', recording: 'none', rate, placed: 100, succeeded, p50: 1, p99, max: p99, delaysMs: [],
   asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0, extra: {}, inside: null
 })
 

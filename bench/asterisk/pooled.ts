@@ -1,0 +1,102 @@
+// The comparison over all rounds at a rate. One run's p99 is a handful of calls (the 3rd slowest
+// of 300 at 5 calls/s, the 8th of 800 at 40), so two runs of the same contender differ by more
+// than the 1 ms the target allows. Pooling the rounds' calls gives the p99 more calls to stand on,
+// and a bootstrap interval says whether a difference between two contenders is larger than what
+// resampling the same calls gives. The interval is over calls: it cannot see a slow stretch of the
+// machine that hit one contender's round, which is why the rounds are interleaved.
+import { percentiles, seeded } from '../stats.js'
+
+export interface PooledRun {
+  contender: string
+  rate: number
+  placed: number
+  delaysMs: number[]
+  nodeMsPerCall: number | null
+}
+
+export interface Pooled {
+  rounds: number
+  calls: number
+  p50: number
+  p99: number
+  /** Node CPU summed over the rounds ÷ calls summed; null when any round has none. */
+  nodeMsPerCall: number | null
+}
+
+export function pooled (runs: PooledRun[]): Pooled {
+  const delays = runs.flatMap((r) => r.delaysMs)
+  const p = percentiles(delays)
+  const placed = runs.reduce((a, r) => a + r.placed, 0)
+  const cpu = runs.every((r) => r.nodeMsPerCall !== null) && placed > 0
+    ? runs.reduce((a, r) => a + r.nodeMsPerCall! * r.placed, 0) / placed
+    : null
+  return { rounds: runs.length, calls: delays.length, p50: p.p50, p99: p.p99, nodeMsPerCall: cpu }
+}
+
+/** The q-quantile the way bench/stats.ts takes it, on a sorted copy. */
+function quantile (sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+}
+
+function resample (from: number[], rng: () => number, into: Float64Array): Float64Array {
+  for (let i = 0; i < into.length; i++) into[i] = from[Math.floor(rng() * from.length)]!
+  return into.sort()
+}
+
+export interface Difference { diff: number; low: number; high: number; iterations: number }
+
+/**
+ * a's q-quantile minus b's, with a percentile-bootstrap interval (both samples resampled with
+ * replacement `iterations` times; the interval holds the middle `level` of the differences).
+ * Seeded, so the same calls always give the same interval.
+ */
+export function quantileDifference (a: number[], b: number[], q = 0.99, iterations = 2000, level = 0.95, seed = 16): Difference {
+  if (a.length === 0 || b.length === 0) return { diff: NaN, low: NaN, high: NaN, iterations: 0 }
+  const sa = Float64Array.from(a).sort()
+  const sb = Float64Array.from(b).sort()
+  const rng = seeded(seed)
+  const ba = new Float64Array(a.length)
+  const bb = new Float64Array(b.length)
+  const diffs = new Float64Array(iterations)
+  for (let i = 0; i < iterations; i++) diffs[i] = quantile(resample(a, rng, ba), q) - quantile(resample(b, rng, bb), q)
+  diffs.sort()
+  const tail = (1 - level) / 2
+  return {
+    diff: quantile(sa, q) - quantile(sb, q),
+    low: diffs[Math.floor(tail * iterations)]!,
+    high: diffs[Math.min(iterations - 1, Math.ceil((1 - tail) * iterations) - 1)]!,
+    iterations
+  }
+}
+
+const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
+const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`
+
+/**
+ * One line per rate: each contender's pooled p50 / p99 and Node CPU a call, and ringlead's p99 and
+ * CPU against the floor's. Empty when the runs hold no rate with both.
+ */
+export function pooledLines (runs: PooledRun[], rounds: number): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (rounds < 2) return out
+  const rates = [...new Set(runs.map((r) => r.rate))].sort((x, y) => x - y)
+  for (const rate of rates) {
+    const of = (c: string): PooledRun[] => runs.filter((r) => r.contender === c && r.rate === rate)
+    const parts: string[] = []
+    for (const c of [...new Set(runs.filter((r) => r.rate === rate).map((r) => r.contender))]) {
+      const p = pooled(of(c))
+      parts.push(`${c} ${n(p.p50)} / ${n(p.p99)} ms over ${p.calls} calls${p.nodeMsPerCall === null ? '' : `, Node ${n(p.nodeMsPerCall, 2)} ms a call`}`)
+    }
+    out[`pooled, ${rate} calls/s (${rounds} rounds): p50 / p99`] = parts.join(' · ')
+    const r = of('ringlead')
+    const f = of('floor')
+    if (r.length > 0 && f.length > 0) {
+      const d = quantileDifference(r.flatMap((x) => x.delaysMs), f.flatMap((x) => x.delaysMs))
+      const pr = pooled(r)
+      const pf = pooled(f)
+      const ratio = pr.nodeMsPerCall !== null && pf.nodeMsPerCall !== null ? `; Node CPU ${n(pr.nodeMsPerCall / pf.nodeMsPerCall, 2)}× the floor's` : ''
+      out[`pooled, ${rate} calls/s: ringlead p99 − floor p99`] = `${signed(d.diff)} ms (95 % bootstrap interval ${signed(d.low)} … ${signed(d.high)} ms)${ratio}`
+    }
+  }
+  return out
+}
