@@ -40,7 +40,12 @@ if (settings !== null) {
     const engine = listeningEngine()
     const lab = await labFor(t, settings, { speech: { live: 'on', modelPath: '', liveListenHost: host, liveFormat: 'slin16', liveWindowMs: 2000, liveOverlapMs: 500 } }, { liveEngine: engine })
     const tone = join(lab.dir, 'caller-tone.ulaw')
-    execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', String(o.toneSeconds), 'sine', '440', 'vol', '0.5'])
+    try {
+      execFileSync('sox', ['-n', '-r', '8000', '-c', '1', '-e', 'u-law', '-t', 'raw', tone, 'synth', String(o.toneSeconds), 'sine', '440', 'vol', '0.5'])
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the caller\'s tone is made with sox, which is not on the PATH (Debian: apt-get install sox)')
+      throw err
+    }
     await lab.addOperator('101', { behaviour: { kind: 'answer', afterMs: 500 } })
     const ended = lab.ended()
     const carrier = lab.call({ from: '+79031112233', did: settings.dids.tracked, caller: { kind: 'talk_audio', talkMs: o.talkMs, audioFile: tone } })
