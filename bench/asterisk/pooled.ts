@@ -70,7 +70,7 @@ export function quantileDifference (a: number[], b: number[], q = 0.99, iteratio
 }
 
 const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
-const signed = (v: number): string => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`
+const signed = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}` : 'n/a')
 
 /**
  * One line per rate: each contender's pooled p50 / p99 and Node CPU a call, and ringlead's p99 and

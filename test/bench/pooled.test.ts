@@ -58,5 +58,7 @@ t.test('the pooled lines: each contender per rate, and ringlead against the floo
   t.match(each, /^ringlead [\d.]+ \/ [\d.]+ ms over 1600 calls, Node 6\.30 ms a call · floor [\d.]+ \/ [\d.]+ ms over 1600 calls, Node 5\.10 ms a call · queue [\d.]+ \/ [\d.]+ ms over 1600 calls$/)
   t.match(lines['pooled, 40 calls/s: ringlead p99 − floor p99']!, /^[+−][\d.]+ ms \(95 % bootstrap interval [+−][\d.]+ … [+−][\d.]+ ms\); Node CPU 1\.24× the floor's$/)
   t.same(pooledLines(runs, 1), {}, 'one round: the runs\' own lines say it all')
+  const noCalls = pooledLines([run('ringlead', 5, [], 1), run('floor', 5, delays(300, 12), 1), run('ringlead', 5, [], 1), run('floor', 5, delays(300, 13), 1)], 2)
+  t.equal(noCalls['pooled, 5 calls/s: ringlead p99 − floor p99'], 'n/a ms (95 % bootstrap interval n/a … n/a ms)', 'no call reached an operator: no figure')
   t.same(Object.keys(pooledLines(runs.filter((r) => r.contender !== 'floor'), 2)), ['pooled, 40 calls/s (2 rounds): p50 / p99'], 'no floor, no difference')
 })
