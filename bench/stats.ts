@@ -1,8 +1,18 @@
 // Small helpers shared by the benchmarks.
 
+/** The q-quantile of samples sorted ascending: the value below which a share q of them lie. */
+export function quantileOfSorted (sorted: ArrayLike<number>, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+}
+
+/** A figure to print, or 'n/a' when there is none. */
+export function fixed (v: number | null, digits = 1): string {
+  return v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits)
+}
+
 export function percentiles (samples: number[]): { p50: number; p90: number; p99: number; max: number; n: number } {
   const s = [...samples].sort((a, b) => a - b)
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN
+  const at = (q: number): number => quantileOfSorted(s, q)
   return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: s.at(-1) ?? NaN, n: s.length }
 }
 

@@ -4,7 +4,7 @@
 // and a bootstrap interval says whether a difference between two contenders is larger than what
 // resampling the same calls gives. The interval is over calls: it cannot see a slow stretch of the
 // machine that hit one contender's round, which is why the rounds are interleaved.
-import { percentiles, seeded } from '../stats.js'
+import { fixed as n, percentiles, quantileOfSorted as quantile, seeded } from '../stats.js'
 
 export interface PooledRun {
   contender: string
@@ -15,7 +15,8 @@ export interface PooledRun {
 }
 
 export interface Pooled {
-  rounds: number
+  /** Every round's calls' delays, in run order. */
+  delaysMs: number[]
   calls: number
   p50: number
   p99: number
@@ -30,12 +31,7 @@ export function pooled (runs: PooledRun[]): Pooled {
   const cpu = runs.every((r) => r.nodeMsPerCall !== null) && placed > 0
     ? runs.reduce((a, r) => a + r.nodeMsPerCall! * r.placed, 0) / placed
     : null
-  return { rounds: runs.length, calls: delays.length, p50: p.p50, p99: p.p99, nodeMsPerCall: cpu }
-}
-
-/** The q-quantile the way bench/stats.ts takes it, on a sorted copy. */
-function quantile (sorted: Float64Array, q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+  return { delaysMs: delays, calls: delays.length, p50: p.p50, p99: p.p99, nodeMsPerCall: cpu }
 }
 
 function resample (from: number[], rng: () => number, into: Float64Array): Float64Array {
@@ -69,7 +65,6 @@ export function quantileDifference (a: number[], b: number[], q = 0.99, iteratio
   }
 }
 
-const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
 const signed = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}` : 'n/a')
 
 /**
@@ -81,19 +76,16 @@ export function pooledLines (runs: PooledRun[], rounds: number): Record<string, 
   if (rounds < 2) return out
   const rates = [...new Set(runs.map((r) => r.rate))].sort((x, y) => x - y)
   for (const rate of rates) {
-    const of = (c: string): PooledRun[] => runs.filter((r) => r.contender === c && r.rate === rate)
-    const parts: string[] = []
-    for (const c of [...new Set(runs.filter((r) => r.rate === rate).map((r) => r.contender))]) {
-      const p = pooled(of(c))
-      parts.push(`${c} ${n(p.p50)} / ${n(p.p99)} ms over ${p.calls} calls${p.nodeMsPerCall === null ? '' : `, Node ${n(p.nodeMsPerCall, 2)} ms a call`}`)
-    }
-    out[`pooled, ${rate} calls/s (${rounds} rounds): p50 / p99`] = parts.join(' · ')
-    const r = of('ringlead')
-    const f = of('floor')
-    if (r.length > 0 && f.length > 0) {
-      const d = quantileDifference(r.flatMap((x) => x.delaysMs), f.flatMap((x) => x.delaysMs))
-      const pr = pooled(r)
-      const pf = pooled(f)
+    const atRate = runs.filter((r) => r.rate === rate)
+    const byContender = new Map([...new Set(atRate.map((r) => r.contender))]
+      .map((c) => [c, pooled(atRate.filter((r) => r.contender === c))] as const))
+    out[`pooled, ${rate} calls/s (${rounds} rounds): p50 / p99`] = [...byContender]
+      .map(([c, p]) => `${c} ${n(p.p50)} / ${n(p.p99)} ms over ${p.calls} calls${p.nodeMsPerCall === null ? '' : `, Node ${n(p.nodeMsPerCall, 2)} ms a call`}`)
+      .join(' · ')
+    const pr = byContender.get('ringlead')
+    const pf = byContender.get('floor')
+    if (pr !== undefined && pf !== undefined) {
+      const d = quantileDifference(pr.delaysMs, pf.delaysMs)
       const ratio = pr.nodeMsPerCall !== null && pf.nodeMsPerCall !== null ? `; Node CPU ${n(pr.nodeMsPerCall / pf.nodeMsPerCall, 2)}× the floor's` : ''
       out[`pooled, ${rate} calls/s: ringlead p99 − floor p99`] = `${signed(d.diff)} ms (95 % bootstrap interval ${signed(d.low)} … ${signed(d.high)} ms)${ratio}`
     }

@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { percentiles, printFigures } from '../stats.js'
+import { fixed as n, percentiles, printFigures } from '../stats.js'
 import { buildContenders, startFloor, startRinglead, startWebhookSink, type NodeContender } from './contenders.js'
 import { cpuWindow } from './cpu.js'
 import { routingQuantileMs, type MetricsSnapshot } from './daemon-metrics.js'
@@ -148,7 +148,6 @@ function inProcess (before: MetricsSnapshot, after: MetricsSnapshot): string {
   return `StasisStart → originate sent p50 / p99 ${q(0.5)} / ${q(0.99)} ms (from /metrics buckets); event-loop lag p50 / p99 / max ${lag('0.5')} / ${lag('0.99')} / ${lag('1')} ms`
 }
 
-const n = (v: number | null, digits = 1): string => (v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits))
 const successPct = (r: RunResult): number => 100 * r.succeeded / r.placed
 
 export const SETUP_HEADER = 'calls/s | contender | calls | success % | p50 / p99 / max ms | Asterisk CPU ms/call (% core) | Node CPU ms/call (% core) | machine busy % | load1'
