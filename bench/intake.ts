@@ -13,10 +13,10 @@ import pino from 'pino'
 import { loadConfig } from '../src/config.js'
 import { startDaemon, type Daemon } from '../src/daemon.js'
 import type { IntakeCommand, IntakeReply, IntakeReport, IntakeRun } from './intake-client.js'
-import { percentiles, printFigures } from './stats.js'
+import { fixed, percentiles, printFigures } from './stats.js'
 
 const entry = fileURLToPath(new URL('./intake-client.ts', import.meta.url))
-const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
+const ms = (v: number): string => fixed(v, 2)
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(2)
 const fileSize = (path: string): number => (existsSync(path) ? statSync(path).size : 0)
 

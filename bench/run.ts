@@ -10,7 +10,7 @@ import { benchFastAgiHostile } from './fastagi-hostile.js'
 import { benchCustomerLookup } from './customer-lookup.js'
 import { benchIntake, INTAKE_HEADER } from './intake.js'
 import { benchPlan } from './plan.js'
-import { printFigures } from './stats.js'
+import { fixed, printFigures } from './stats.js'
 import { benchSweep } from './sweep.js'
 import { benchQueue } from './queue.js'
 import { benchQa, benchQueue as benchSpeechQueue } from './speech.js'
@@ -38,7 +38,7 @@ const load = (): string => {
   try { psi = `, CPU pressure avg60 ${/some avg10=[\d.]+ avg60=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? '?'}%` } catch { /* no PSI here */ }
   return `${loadavg().map((n) => n.toFixed(2)).join(' ')}${psi}`
 }
-const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
+const ms = (v: number): string => fixed(v, 2)
 
 // RINGLEAD_BENCH_ONLY=3,13 runs only those steps (by their number).
 const only = (process.env.RINGLEAD_BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
@@ -77,7 +77,7 @@ function rampFigures (r: RampResult): Record<string, string> {
     out[`  ${s.offered}/s`] = [s.achieved.toFixed(1), ms(s.p50), ms(s.p99), `${s.errors} (+${s.legErrors})`, cpuText(s.daemonCpu, s.daemonMainCpu), cpuText(s.simCpu, s.simMainCpu), pctText(s.othersCpu), ms(s.loopP99)].join(' | ')
   }
   out['main-thread CPU ms per call: daemon | sim'] = ''
-  for (const s of r.steps) out[`  at ${s.offered}/s`] = `${s.daemonMainMsPerCall === null ? 'n/a' : s.daemonMainMsPerCall.toFixed(2)} | ${s.simMainMsPerCall === null ? 'n/a' : s.simMainMsPerCall.toFixed(2)}`
+  for (const s of r.steps) out[`  at ${s.offered}/s`] = `${fixed(s.daemonMainMsPerCall, 2)} | ${fixed(s.simMainMsPerCall, 2)}`
   // From the highest step that kept up: the cost of a whole call when nothing is shed.
   const kept = r.steps.filter((s) => s.achieved >= 0.95 * s.offered && s.daemonMainMsPerCall !== null).at(-1)
   if (kept?.daemonMainMsPerCall && kept.simMainMsPerCall) {
