@@ -80,7 +80,9 @@ export class CallsRepo {
   private readonly insertCustomerStmt
   private readonly updateCustomerStmt
   private readonly outcomePublishedStmt
+  private readonly claimOutcomeStmt
   private readonly customerIdByPhoneStmt
+  private readonly effectiveCustomerIdStmt
   /**
    * Our new customers another process wrote the phone of first (ours was then not written), and
    * whose customer has it: a call row naming ours names theirs instead. Rare, so kept for good.
@@ -118,6 +120,10 @@ export class CallsRepo {
     }).from(customers)
       .leftJoin(primary, eq(primary.customerId, customers.mergedInto))
       .where(eq(customers.phone, sql.placeholder('phone'))).prepare()
+    // The same customer without its facts' counts: what a lead or a row naming the customer needs.
+    this.effectiveCustomerIdStmt = db.select({ id: effectiveId }).from(customers)
+      .leftJoin(primary, eq(primary.customerId, customers.mergedInto))
+      .where(eq(customers.phone, sql.placeholder('phone'))).prepare()
     this.trackingForStmt = db.select({ did: trackingNumbers.did }).from(trackingNumbers)
       .where(or(eq(trackingNumbers.categoryId, sql.placeholder('categoryId')), eq(trackingNumbers.source, sql.placeholder('source'))))
       // Best match first: category and source, then the category alone, then the source alone.
@@ -138,6 +144,8 @@ export class CallsRepo {
     this.updateRecordingStmt = updateByShape(db, recordings, 'recordingId')
     this.updateCustomerStmt = updateByShape(db, customers, 'customerId')
     this.outcomePublishedStmt = db.select({ at: calls.outcomePublishedAt }).from(calls).where(eq(calls.callId, sql.placeholder('callId'))).prepare()
+    this.claimOutcomeStmt = db.update(calls).set({ outcomePublishedAt: sql`${sql.placeholder('atMs')}` })
+      .where(and(eq(calls.callId, sql.placeholder('callId')), isNull(calls.outcomePublishedAt))).prepare()
     this.customerIdByPhoneStmt = db.select({ id: customers.customerId }).from(customers).where(eq(customers.phone, sql.placeholder('phone'))).prepare()
     this.registerWrites()
   }
@@ -206,15 +214,22 @@ export class CallsRepo {
   }
 
   customerByPhone (phone: string): CustomerFacts | null {
-    if (this.pendingCustomers.has(phone)) {
-      // Asked again before it landed: it lands now (inside the caller's transaction when one is
-      // open), so rows naming it can be written at once, even outside the write-behind.
-      this.writes.flushSoon()
-      const pending = this.pendingCustomers.get(phone)
-      if (pending !== undefined) return pending // the database is locked: it waits in the journal
-    }
+    const pending = this.landPending(phone)
+    if (pending !== undefined) return pending
     const row = this.customerByPhoneStmt.get({ phone })
     return row === undefined ? null : { ...row, earlierCalls: Number(row.earlierCalls), deals: Number(row.deals) }
+  }
+
+  /**
+   * A new customer of this phone given to the write-behind and asked for again before it landed: it
+   * lands now (inside the caller's transaction when one is open), so rows naming it can be written
+   * at once, even outside the write-behind. Returned while the database is locked and it waits in
+   * the journal; undefined once it is in the database (or there was none).
+   */
+  private landPending (phone: string): CustomerFacts | undefined {
+    if (!this.pendingCustomers.has(phone)) return undefined
+    this.writes.flushSoon()
+    return this.pendingCustomers.get(phone)
   }
 
   /**
@@ -237,8 +252,20 @@ export class CallsRepo {
    * them instead of one of its own).
    */
   ensureCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null = null): CustomerFacts {
-    const known = this.customerByPhone(phone)
-    if (known) return known
+    return this.customerByPhone(phone) ?? this.newCustomer(phone, customerId, nowMs, callerName)
+  }
+
+  /**
+   * `ensureCustomer` for a writer that only names the customer (a lead): the id alone, one indexed
+   * read, without the customer's call and deal counts (a range of the calls' index each).
+   */
+  ensureCustomerId (phone: string, customerId: string, nowMs: number, callerName: string | null = null): string {
+    const pending = this.landPending(phone)
+    if (pending !== undefined) return pending.customerId
+    return this.effectiveCustomerIdStmt.get({ phone })?.id ?? this.newCustomer(phone, customerId, nowMs, callerName).customerId
+  }
+
+  private newCustomer (phone: string, customerId: string, nowMs: number, callerName: string | null): CustomerFacts {
     const facts: CustomerFacts = { customerId, phone, name: callerName, lastOperatorId: null, lastCallAt: null, earlierCalls: 0, deals: 0 }
     this.pendingCustomers.set(phone, facts)
     this.writes.later({ kind: 'customers.insert', args: { customerId, phone, name: callerName, createdAt: nowMs } })
@@ -308,14 +335,16 @@ export class CallsRepo {
   }
 
   /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
-  outcomePublishedAt (callId: string): number | null | undefined {
+  /**
+   * Marks the call's outcome published, in the transaction that writes its webhook and lead: true
+   * when this write publishes it, false when it was published before (a journaled outcome applied
+   * again). A call without a row still has its outcome go out. One statement when the call is
+   * there, which is every time but the rare one.
+   */
+  claimOutcome (callId: string, atMs: number): boolean {
     this.writes.flushSoon()
-    return this.outcomePublishedStmt.get({ callId })?.at
-  }
-
-  /** Written in the transaction that wrote the call's webhook and lead. */
-  markOutcomePublished (callId: string, atMs: number): void {
-    this.updateCallStmt(callId, { outcomePublishedAt: atMs })
+    if (this.claimOutcomeStmt.run({ callId, atMs }).changes > 0) return true
+    return this.outcomePublishedStmt.get({ callId })?.at == null
   }
 
   /**

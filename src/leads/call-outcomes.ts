@@ -50,7 +50,7 @@ export class CallOutcomes {
   /** Inside the write's transaction. */
   private write (e: CallEnded): Published {
     const d = this.deps
-    if (d.calls.outcomePublishedAt(e.callId) != null) return { leadId: null, skipped: true }
+    if (!d.calls.claimOutcome(e.callId, d.now())) return { leadId: null, skipped: true }
     d.outbox.enqueue('call.ended', { ...e })
     let leadId: string | null = null
     try {
@@ -61,7 +61,6 @@ export class CallOutcomes {
       d.log.error({ err, callId: e.callId }, 'lead from call failed')
     }
     for (const also of d.alsoWith ?? []) also(e)
-    d.calls.markOutcomePublished(e.callId, d.now())
     return { leadId, skipped: false }
   }
 }

@@ -141,7 +141,7 @@ export class LeadService {
     const status = input.answered ? 'in_progress' : this.deps.settings.matrix.initial
     const deadlineAt = this.deadline(now, source, categoryId)
     this.deps.repo.transaction(() => {
-      const customerId = phone?.e164 ? this.deps.calls.ensureCustomer(phone.e164, this.deps.newId('cus'), now, input.name ?? null).customerId : null
+      const customerId = phone?.e164 ? this.deps.calls.ensureCustomerId(phone.e164, this.deps.newId('cus'), now, input.name ?? null) : null
       this.deps.repo.insert({
         leadId, customerId, phone: phoneValue, phoneProblem: phone?.problem ?? null, email, name: input.name ?? null,
         channel: input.channel, source, categoryId, message: input.message ?? null,
@@ -181,7 +181,7 @@ export class LeadService {
     }
     const filled = (['phone', 'email', 'externalId'] as const).filter((k) => patch[k] !== undefined)
     this.deps.repo.transaction(() => {
-      if (phone?.e164 && !lead.customerId) patch.customerId = this.deps.calls.ensureCustomer(phone.e164, this.deps.newId('cus'), now, lead.name ?? input.name ?? null).customerId
+      if (phone?.e164 && !lead.customerId) patch.customerId = this.deps.calls.ensureCustomerId(phone.e164, this.deps.newId('cus'), now, lead.name ?? input.name ?? null)
       this.deps.repo.update(lead.leadId, patch)
       this.event(lead.leadId, now, actor, 'updated', { data: { channel: input.channel, callId: input.callId ?? null, message: input.message ?? null, source: input.source ?? null, ...(filled.length > 0 ? { filled } : {}) } })
     })

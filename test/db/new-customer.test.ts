@@ -1,6 +1,7 @@
 // A caller heard of for the first time becomes a customer with the call's first rows (one commit with
 // them, not one of its own); a second call from the number before that is the same customer; and a
 // customer another process wrote with the same phone meanwhile takes the call, which is never refused.
+// A lead names the customer by id alone; a call's outcome is claimed once.
 import t, { type Test } from 'tap'
 import { CallsRepo } from '../../src/db/calls-repo.js'
 import { openDb } from '../../src/db/open.js'
@@ -62,4 +63,31 @@ t.test('asked for again in the same turn (a lead written at once), the new custo
   t.equal(db.select().from(customers).all().length, 1, 'in the database with the lead')
   await turn()
   t.equal(db.select().from(customers).all().length, 1, 'once')
+})
+
+t.test('ensureCustomerId names the same customer as ensureCustomer: a new one, one not landed yet, one merged into another', async (t) => {
+  const { db, repo } = fresh(t)
+  t.equal(repo.ensureCustomerId(phone, 'cus_a', 1000, 'Ivan'), 'cus_a', 'a new number: the id given')
+  t.equal(repo.ensureCustomerId(phone, 'cus_b', 1001), 'cus_a', 'asked again before it landed: the same customer')
+  t.same(db.select({ id: customers.customerId, name: customers.name }).from(customers).all(), [{ id: 'cus_a', name: 'Ivan' }], 'asked again, it landed at once')
+  await turn()
+  t.equal(repo.ensureCustomerId(phone, 'cus_c', 2000), 'cus_a', 'from the database')
+  // A second number of the same person, merged into the first customer.
+  const other = '+79035556677'
+  db.$client.prepare('INSERT INTO customers (customer_id, phone, created_at, merged_into, merged_at) VALUES (?, ?, ?, ?, ?)').run('cus_old', other, 500, 'cus_a', 2500)
+  t.equal(repo.ensureCustomerId(other, 'cus_d', 3000), 'cus_a', 'a merged number names the customer it was merged into')
+  t.equal(repo.ensureCustomerId(other, 'cus_d', 3000), repo.ensureCustomer(other, 'cus_e', 3000).customerId, 'as ensureCustomer does')
+  t.equal(db.select().from(customers).all().length, 2, 'nothing new written for a known number')
+})
+
+t.test('claimOutcome: the first write publishes a call\'s outcome, a second (a journal applied again) does not; a call with no row still publishes', async (t) => {
+  const { db, repo } = fresh(t)
+  repo.insertCall(callRow('call_1', repo.ensureCustomer(phone, 'cus_a', 1000).customerId))
+  await turn()
+  t.equal(repo.claimOutcome('call_1', 5000), true)
+  t.equal(db.select().from(calls).where(eq(calls.callId, 'call_1')).get()?.outcomePublishedAt, 5000, 'marked with the time')
+  t.equal(repo.claimOutcome('call_1', 6000), false, 'published before')
+  t.equal(db.select().from(calls).where(eq(calls.callId, 'call_1')).get()?.outcomePublishedAt, 5000, 'the first mark kept')
+  t.equal(repo.claimOutcome('call_missing', 6000), true, 'no row: its outcome still goes out')
+  t.equal(repo.claimOutcome('call_missing', 7000), true, 'again: with no row there is nothing to mark it on')
 })
