@@ -334,7 +334,6 @@ export class CallsRepo {
     return this.writes.together(fn)
   }
 
-  /** Whether the call's outcome went out already (null: not yet; undefined: no such call). */
   /**
    * Marks the call's outcome published, in the transaction that writes its webhook and lead: true
    * when this write publishes it, false when it was published before (a journaled outcome applied
