@@ -1,5 +1,5 @@
 // CPU time of a process (all its threads) and of the whole machine, from /proc, in milliseconds.
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 
 /** Linux's USER_HZ: 100 on every mainstream architecture. */
@@ -30,19 +30,49 @@ export function machineCpuMs (): { busy: number; total: number } | null {
   }
 }
 
-export interface CpuWindow { stop (): { ms: Array<number | null>; machineBusyPct: number | null; load1: number } }
+/**
+ * Time the process's threads spent ready to run but waiting for a core (the second field of
+ * schedstat, ns), in ms: the main thread's alone for a Node process (its event loop), every
+ * thread's for Asterisk. Null when it cannot be read (no schedstat, or gone).
+ */
+export function cpuWaitMs (pid: number | null, mainThreadOnly: boolean): number | null {
+  if (pid === null) return null
+  try {
+    const tids = mainThreadOnly ? [String(pid)] : readdirSync(`/proc/${pid}/task`)
+    let ns = 0
+    let read = 0
+    for (const tid of tids) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1])
+        read++
+      } catch { /* a thread that ended meanwhile */ }
+    }
+    return read > 0 && Number.isFinite(ns) ? ns / 1e6 : null
+  } catch {
+    return null
+  }
+}
 
-/** Starts counting for the given processes; stop() gives each one's CPU ms and the machine's busy share. */
+export interface CpuWindow { stop (): { ms: Array<number | null>; waitMs: Array<number | null>; machineBusyPct: number | null; load1: number } }
+
+/**
+ * Starts counting for the given processes; stop() gives each one's CPU ms, its wait for a core
+ * (see cpuWaitMs; the first process counted whole, the others by their main thread) and the
+ * machine's busy share.
+ */
 export function cpuWindow (pids: Array<number | null>): CpuWindow {
+  const waits = (): Array<number | null> => pids.map((pid, i) => cpuWaitMs(pid, i > 0))
   const before = pids.map(processCpuMs)
+  const w0 = waits()
   const m0 = machineCpuMs()
+  const delta = (a: Array<number | null>, b: Array<number | null>): Array<number | null> => a.map((x, i) => (x === null || b[i] === null ? null : x - b[i]!))
   return {
     stop () {
       const after = pids.map(processCpuMs)
+      const w1 = waits()
       const m1 = machineCpuMs()
-      const ms = after.map((a, i) => (a === null || before[i] === null ? null : a - before[i]!))
       const machineBusyPct = m0 === null || m1 === null || m1.total === m0.total ? null : 100 * (m1.busy - m0.busy) / (m1.total - m0.total)
-      return { ms, machineBusyPct, load1: loadavg()[0]! }
+      return { ms: delta(after, before), waitMs: delta(w1, w0), machineBusyPct, load1: loadavg()[0]! }
     }
   }
 }

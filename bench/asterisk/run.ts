@@ -35,6 +35,8 @@ export interface RunResult {
   asteriskMsPerCall: number | null; nodeMsPerCall: number | null
   asteriskPct: number | null; nodePct: number | null
   machinePct: number | null; load1: number
+  /** Time ready to run but without a core, ms a call: all of Asterisk's threads, the Node process's main thread. */
+  asteriskWaitMsPerCall: number | null; nodeWaitMsPerCall: number | null
   extra: Record<string, unknown>
   /** ringlead's own figures over the run (see inProcess), null for the others. */
   inside: string | null
@@ -137,7 +139,8 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   return {
     contender, recording, rate, placed: f.placed, succeeded: f.succeeded, p50: p.p50, p99: p.p99, max: p.max, delaysMs: f.delaysMs,
     asteriskMsPerCall: perCall(cpu.ms[0]), nodeMsPerCall: perCall(cpu.ms[1]),
-    asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1, extra, inside
+    asteriskPct: pct(cpu.ms[0]), nodePct: pct(cpu.ms[1]), machinePct: cpu.machineBusyPct, load1: cpu.load1,
+    asteriskWaitMsPerCall: perCall(cpu.waitMs[0]), nodeWaitMsPerCall: perCall(cpu.waitMs[1]), extra, inside
   }
 }
 
@@ -149,6 +152,16 @@ function inProcess (before: MetricsSnapshot, after: MetricsSnapshot): string {
 }
 
 const successPct = (r: RunResult): number => 100 * r.succeeded / r.placed
+
+/**
+ * How long each waited for a core while ready to run: on a shared machine a call's set-up stalls
+ * while Asterisk or the app's event loop has work and no core, whatever the app's own code costs.
+ */
+export function waitLine (r: RunResult): string | null {
+  if (r.asteriskWaitMsPerCall === null && r.nodeWaitMsPerCall === null) return null
+  const node = r.contender === 'queue' ? '' : `, the Node process's main thread ${n(r.nodeWaitMsPerCall, 2)}`
+  return `waited for a core, ms a call: Asterisk's threads ${n(r.asteriskWaitMsPerCall, 2)}${node}`
+}
 
 export const SETUP_HEADER = 'calls/s | contender | calls | success % | p50 / p99 / max ms | Asterisk CPU ms/call (% core) | Node CPU ms/call (% core) | machine busy % | load1'
 
@@ -205,6 +218,8 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
           results.push(r)
           log(`  ${setupLine(r)}`)
           if (r.inside !== null) log(`    ${r.inside}`)
+          const waited = waitLine(r)
+          if (waited !== null) log(`    ${waited}`)
         }
       }
     }
@@ -212,6 +227,8 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     results.forEach((r, i) => {
       out[`  run ${i + 1}`] = setupLine(r)
       if (r.inside !== null) out[`    run ${i + 1}, inside ringlead`] = r.inside
+      const waited = waitLine(r)
+      if (waited !== null) out[`    run ${i + 1}, ${r.contender}`] = waited
     })
     for (const c of s.contenders) out[`knee (p99 < 50 ms, ≥ 99 % success): ${c}`] = knee(results, c)
     for (const [k, v] of Object.entries(pooledLines(results, s.rounds))) {

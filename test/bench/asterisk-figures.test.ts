@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parseMetrics, routingQuantileMs } from '../../bench/asterisk/daemon-metrics.js'
-import { knee, type RunResult } from '../../bench/asterisk/run.js'
+import { cpuWaitMs } from '../../bench/asterisk/cpu.js'
+import { knee, type RunResult, waitLine } from '../../bench/asterisk/run.js'
 import { benchSettings, callsPerRun } from '../../bench/asterisk/settings.js'
 import { callerNumbers, setupFigures } from '../../bench/asterisk/sipp-load.js'
 
@@ -45,7 +46,24 @@ t.test('a call whose caller did not end normally is not a success, though its de
 
 const result = (rate: number, p99: number, succeeded: number): RunResult => ({
   contender: 'floor', recording: 'none', rate, placed: 100, succeeded, p50: 1, p99, max: p99, delaysMs: [],
-  asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0, extra: {}, inside: null
+  asteriskMsPerCall: null, nodeMsPerCall: null, asteriskPct: null, nodePct: null, machinePct: null, load1: 0,
+  asteriskWaitMsPerCall: null, nodeWaitMsPerCall: null, extra: {}, inside: null
+})
+
+t.test('a run names how long Asterisk and the Node main thread waited for a core', async (t) => {
+  t.equal(waitLine(result(5, 10, 100)), null)
+  t.equal(waitLine({ ...result(5, 10, 100), asteriskWaitMsPerCall: 1.234, nodeWaitMsPerCall: 0.5 }), "waited for a core, ms a call: Asterisk's threads 1.23, the Node process's main thread 0.50")
+  t.equal(waitLine({ ...result(5, 10, 100), contender: 'queue', asteriskWaitMsPerCall: 2 }), "waited for a core, ms a call: Asterisk's threads 2.00")
+})
+
+t.test("a process's wait for a core is read from its threads' schedstat", { skip: existsSync('/proc/self/schedstat') ? false : 'no schedstat here' }, async (t) => {
+  const main = cpuWaitMs(process.pid, true)
+  const all = cpuWaitMs(process.pid, false)
+  t.type(main, 'number')
+  t.ok(main! >= 0)
+  t.ok(all! >= main!, 'every thread waits at least as long as the main thread alone')
+  t.equal(cpuWaitMs(null, true), null)
+  t.equal(cpuWaitMs(2 ** 30, true), null, 'no such process')
 })
 
 t.test('the knee is the highest rate where every run kept p99 under 50 ms and 99 % success', async (t) => {
