@@ -57,11 +57,11 @@ export interface CpuWindow { stop (): { ms: Array<number | null>; waitMs: Array<
 
 /**
  * Starts counting for the given processes; stop() gives each one's CPU ms, its wait for a core
- * (see cpuWaitMs; the first process counted whole, the others by their main thread) and the
- * machine's busy share.
+ * (see cpuWaitMs: `waitOf` says, process by process, whether every thread or the main thread alone
+ * is counted; without it no wait is read) and the machine's busy share.
  */
-export function cpuWindow (pids: Array<number | null>): CpuWindow {
-  const waits = (): Array<number | null> => pids.map((pid, i) => cpuWaitMs(pid, i > 0))
+export function cpuWindow (pids: Array<number | null>, waitOf?: Array<'all threads' | 'main thread'>): CpuWindow {
+  const waits = (): Array<number | null> => pids.map((pid, i) => (waitOf?.[i] === undefined ? null : cpuWaitMs(pid, waitOf[i] === 'main thread')))
   const before = pids.map(processCpuMs)
   const w0 = waits()
   const m0 = machineCpuMs()

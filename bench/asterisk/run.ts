@@ -117,7 +117,7 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   let cpu
   try {
     const before = await node?.metrics?.() ?? null // also resets the event loop's lag figures
-    const window = cpuWindow([s.asteriskPid, node?.pid ?? null])
+    const window = cpuWindow([s.asteriskPid, node?.pid ?? null], ['all threads', 'main thread'])
     const started = Date.now()
     const carrier = runCarrier(s, dir, did, rate, numbers)
     await carrier.exited
