@@ -69,7 +69,9 @@ export async function startBenchWorld (o: { operators: number; behaviour: PhoneB
       db: { path: dbPath },
       ari: { url: sim.ariUrl },
       ami: { host: '127.0.0.1', port: sim.amiPort },
-      recordings: { dir: join(dir, 'recordings') },
+      // Beside its Asterisk on one machine, as the daemon is deployed: recordings are taken from the
+      // spool (RINGLEAD_RECORDINGS_SPOOL_DIR). RINGLEAD_BENCH_SPOOL=0 fetches them over ARI instead.
+      recordings: { dir: join(dir, 'recordings'), spoolDir: process.env.RINGLEAD_BENCH_SPOOL === '0' ? '' : sim.spoolDir },
       calls: { wrapUpSeconds: 0 },
       log: { level: 'silent' },
       agi: { enabled: false },

@@ -6,6 +6,8 @@ import type { SetupReport, SimCommand, SimReply, SimStats } from './sim-process.
 export interface SimChild {
   ariUrl: string
   amiPort: number
+  /** The simulator's stored-recordings directory: a spool on this machine's disk. */
+  spoolDir: string
   pid: number
   request<T = unknown> (command: SimCommand, timeoutMs?: number): Promise<T>
   load (command: Extract<SimCommand, { cmd: 'load' | 'closed' | 'burst' | 'hold' }>, timeoutMs?: number): Promise<SetupReport>
@@ -22,7 +24,7 @@ export async function startSimChild (startTimeoutMs = 30_000): Promise<SimChild>
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>()
   let seq = 0
   let exited = false
-  const ready = new Promise<{ ariUrl: string; amiPort: number }>((resolve, reject) => {
+  const ready = new Promise<{ ariUrl: string; amiPort: number; spoolDir: string }>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error(`simulator child not ready in ${startTimeoutMs} ms`)) }, startTimeoutMs)
     child.on('message', (m: SimReply) => {
       if (m.kind === 'ready') { clearTimeout(timer); resolve(m); return }
@@ -42,7 +44,7 @@ export async function startSimChild (startTimeoutMs = 30_000): Promise<SimChild>
       waiting.clear()
     })
   })
-  let info: { ariUrl: string; amiPort: number }
+  let info: { ariUrl: string; amiPort: number; spoolDir: string }
   try {
     info = await ready
   } catch (err) {
@@ -62,6 +64,7 @@ export async function startSimChild (startTimeoutMs = 30_000): Promise<SimChild>
   return {
     ariUrl: info.ariUrl,
     amiPort: info.amiPort,
+    spoolDir: info.spoolDir,
     pid: child.pid ?? -1,
     request,
     load: (command, timeoutMs) => request<SetupReport>(command, timeoutMs),

@@ -52,7 +52,7 @@ export interface SetupReport {
 export interface SimStats { channels: number; bridges: number; rssMb: number; heapUsedMb: number }
 
 export type SimReply =
-  | { kind: 'ready'; ariUrl: string; amiPort: number }
+  | { kind: 'ready'; ariUrl: string; amiPort: number; spoolDir: string }
   | { kind: 'done'; seq: number; result: unknown }
   | { kind: 'failed'; seq: number; error: string }
 
@@ -83,7 +83,8 @@ function noteRequest (req: http.IncomingMessage): void {
   if (call && call.t1 === null) call.t1 = at
 }
 
-const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording') })
+const spoolDir = join(dir, 'spool', 'recording')
+const sim = await startSimulator({ recordingsDir: spoolDir })
 // No log kept: the bench only needs the StasisStart moments and the error answers.
 sim.wire.add = (entry: WireEntry): void => {
   if (entry.kind === 'event') {
@@ -267,4 +268,4 @@ process.on('message', (m: { seq: number; command: SimCommand }) => {
   )
 })
 process.on('disconnect', () => { void sim.close().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(0) }) })
-send({ kind: 'ready', ariUrl: sim.ariUrl, amiPort: sim.amiPort })
+send({ kind: 'ready', ariUrl: sim.ariUrl, amiPort: sim.amiPort, spoolDir })

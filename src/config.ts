@@ -85,7 +85,13 @@ const ConfigSchema = Type.Object({
     /** Where MixMonitor writes: relative to Asterisk's monitor spool directory, or absolute. It must be ARI's stored-recordings directory. */
     mixmonitorDir: Type.String({ minLength: 1, pattern: '^[^,()]+$', default: '../recording' }),
     /** Leave Asterisk's copy in its spool once ringlead stored its own; by default it is removed. */
-    keepInAsterisk: Type.Boolean({ default: false })
+    keepInAsterisk: Type.Boolean({ default: false }),
+    /**
+     * Asterisk's stored-recordings directory as this machine sees it, when ringlead shares a disk
+     * with Asterisk: finished files are moved from there (a rename) instead of downloaded over ARI
+     * and removed. Empty: over ARI. The built-in simulator's spool is used when it runs here.
+     */
+    spoolDir: Type.String({ default: '' })
   }, { default: {} }),
   speech: SpeechConfigSchema,
   wallboard: WallboardConfigSchema,

@@ -152,7 +152,7 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const dataDir = config.db.path === ':memory:' ? resolve('data') : dirname(resolve(config.db.path))
 
   const asterisk = await asteriskEndpoints(config, dataDir, log)
-  const { sim, ami } = asterisk
+  const { sim, ami, spoolDir } = asterisk
   const ariUrl = asterisk.ariUrl
 
   const repo = new CallsRepo(db, writes)
@@ -205,14 +205,14 @@ export async function startDaemon (config: Config, opts: DaemonOptions): Promise
   const store = new RecordingStore(recordingsDir)
   if (config.recordings.method === 'none') log.warn('recordings off (RINGLEAD_RECORDINGS_METHOD=none): calls are not recorded, so not transcribed or scored')
   const copies = new AsteriskCopies(ari, log.child({ part: 'recordings' }))
-  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk, copies })
+  const recovery = new CrashRecovery({ ari, repo, store, bus, log, clock, recordingSettleMs: opts.recordingSettleMs ?? 15_000, keepInAsterisk: config.recordings.keepInAsterisk, copies, spoolDir })
   const live = buildLiveAlerts({
     config: config.speech, ari, bus, clock, log, speechRepo, ...(opts.liveEngine ? { engine: opts.liveEngine } : {}),
     modelPath: () => resolveModel({ modelPath: config.speech.modelPath, modelsDir: config.speech.modelsDir, fallback: opts.fallbackModel }).path
   })
   const center = new CallCenter({
     ari, ami: amiLink, repo, board, bus, log, clock, newId, menus, queue, recovery, ...(live ? { live: live.monitor } : {}),
-    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir, keepInAsterisk: config.recordings.keepInAsterisk, copies },
+    recording: { method: config.recordings.method, ami: () => amiLink, mixMonitorDir: config.recordings.mixmonitorDir, keepInAsterisk: config.recordings.keepInAsterisk, copies, spoolDir },
     isWorkingTime: (ms) => isWorkingTime(leadSettings.calendar, ms),
     afterCall: !config.leads.dispositionPrompt ? undefined : (info) => runDispositionPrompt({
       ari, leads, callLeads, log, now, calendar: leadSettings.calendar, refusalReasons: leadSettings.refusalReasons,

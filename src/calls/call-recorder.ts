@@ -13,6 +13,7 @@ import { withDeadline, type Clock } from '../clock.js'
 import type { CallsRepo } from '../db/calls-repo.js'
 import { recordingSnoopOf } from './leg-names.js'
 import type { RecordingStore } from './recording-store.js'
+import { takeFromSpool } from './spool-recording.js'
 import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 import { ignoreChannelGone, ignoreMonitorGone, isMonitoredChannelGone } from '../asterisk/expected-errors.js'
@@ -21,6 +22,8 @@ type Kind = 'mixed' | 'caller' | 'operator'
 
 interface Track {
   recordingId: string; kind: Kind; name: string
+  /** When it started: a file taken from the spool is stored under that day (crash recovery looks there). */
+  startedAt: number
   /** ARI tracks: Asterisk's RecordingFinished/Failed. MixMonitor tracks have no event: the file tells. */
   finished: Promise<RecordingEvent | null> | null
   unwatch: () => void
@@ -47,6 +50,8 @@ export interface RecordingSetup {
   keepInAsterisk?: boolean
   /** Removes Asterisk's copies a few at a time in the background. */
   copies: AsteriskCopies
+  /** Asterisk's stored-recordings directory on this machine's disk: files are moved from there, not fetched over ARI. */
+  spoolDir?: string | null
 }
 
 export class CallRecorder {
@@ -54,6 +59,8 @@ export class CallRecorder {
   private readonly snoops: string[] = []
   /** The channel MixMonitor listens on, while it may still run. */
   private monitored: string | null = null
+  /** When recordCall wrote the rows: their `startedAt`. */
+  private rowsStartedAt = 0
 
   constructor (private readonly deps: RecorderDeps, private readonly callId: string) {}
 
@@ -62,7 +69,7 @@ export class CallRecorder {
     // Not recorded by configuration: no rows, no command to Asterisk; the call has no recordings to settle.
     if (this.deps.recording.method === 'none') return
     // The rows first, as the ARI way writes them: a crash right after the start still finds them.
-    const startedAt = this.deps.clock.now()
+    const startedAt = this.rowsStartedAt = this.deps.clock.now()
     const kinds: readonly Kind[] = this.deps.recording.method === 'mixmonitor' ? ['caller', 'operator'] : ['mixed', 'caller', 'operator']
     const rows = new Map(kinds.map((kind) => {
       const recordingId = this.deps.newId()
@@ -96,7 +103,7 @@ export class CallRecorder {
       return false
     }
     this.monitored = channelId
-    for (const [kind, recordingId] of rows) this.tracks.push({ recordingId, kind, name: `${this.callId}-${kind}`, finished: null, unwatch: () => {} })
+    for (const [kind, recordingId] of rows) this.tracks.push({ recordingId, kind, name: `${this.callId}-${kind}`, startedAt: this.rowsStartedAt, finished: null, unwatch: () => {} })
     return true
   }
 
@@ -109,8 +116,9 @@ export class CallRecorder {
     const unwatch = this.deps.ari.watchRecording(name, (e) => {
       if (e.kind === 'finished' || e.kind === 'failed') settle(e)
     })
-    if (existing === undefined) this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt: this.deps.clock.now() })
-    const t = { recordingId, kind, name, finished, unwatch }
+    const startedAt = existing === undefined ? this.deps.clock.now() : this.rowsStartedAt
+    if (existing === undefined) this.deps.repo.insertRecording({ recordingId, callId: this.callId, kind, name, format: 'wav', status: 'recording', startedAt })
+    const t = { recordingId, kind, name, startedAt, finished, unwatch }
     this.tracks.push(t)
     return t
   }
@@ -171,6 +179,20 @@ export class CallRecorder {
         const message = (err as Error).message
         this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
         rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt }) })
+      }
+      const spoolDir = this.deps.recording.spoolDir
+      if (spoolDir) {
+        const taken = await takeFromSpool({ spoolDir, name: t.name, store: this.deps.store, atMs: t.startedAt, clock: this.deps.clock, waitMs: this.deps.settleMs })
+        if ('path' in taken) {
+          rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: taken.path, bytes: taken.bytes, durationMs: wavDurationMs(taken.head) ?? durationMs, endedAt }) })
+          out.push({ kind: t.kind, name: t.name })
+          return
+        }
+        if ('problem' in taken) {
+          notStored(new Error(taken.problem), taken.closed || event !== null ? 'done' : 'missing')
+          return
+        }
+        this.deps.log.warn({ recording: t.name, spoolDir, reason: taken.fallBack }, 'recording not taken from the spool directory: fetched over ARI')
       }
       let bytes: Buffer
       try {

@@ -14,6 +14,7 @@ import { sleep, type Clock } from '../clock.js'
 import { openCallStatuses, type CallRow, type CallsRepo, type RecordingRow } from '../db/calls-repo.js'
 import type { CallEnded } from '../domain/call-events.js'
 import type { RecordingStore } from './recording-store.js'
+import { findTaken, takeFromSpool } from './spool-recording.js'
 import { fetchClosedRecording, type AsteriskCopies } from './stored-recording.js'
 import { wavDurationMs } from './wav-duration.js'
 
@@ -30,6 +31,8 @@ export interface CrashRecoveryDeps {
   keepInAsterisk?: boolean
   /** Removes Asterisk's copies a few at a time in the background. */
   copies: AsteriskCopies
+  /** Asterisk's stored-recordings directory on this machine's disk (see call-recorder.ts). */
+  spoolDir?: string | null
 }
 
 export const interruptedReason = 'ringlead stopped during the call (crash or kill); closed at the next start'
@@ -124,6 +127,7 @@ export class CrashRecovery {
   private async finishRecordings (callId: string, waitForAsterisk: boolean): Promise<Array<{ kind: RecordingRow['kind']; name: string }>> {
     const settled = await Promise.all(this.deps.repo.recordingsOf(callId).map(async (rec) => {
       if (rec.status !== 'recording') return rec.status === 'stored' ? rec : null
+      if (await this.takeFromSpool(rec, waitForAsterisk)) return rec
       const fetched = await this.fetchRecording(rec.name, waitForAsterisk ? this.deps.recordingSettleMs : 0)
       const endedAt = this.deps.clock.now()
       if ('problem' in fetched) {
@@ -137,6 +141,20 @@ export class CrashRecovery {
       return rec
     }))
     return settled.flatMap((rec) => rec === null ? [] : [{ kind: rec.kind, name: rec.name }])
+  }
+
+  /**
+   * With a spool on this disk: the file moved from it now, or moved before the crash and not yet
+   * written down (it is in the store under its start's day). False: ask ARI as without a spool.
+   */
+  private async takeFromSpool (rec: RecordingRow, waitForAsterisk: boolean): Promise<boolean> {
+    const { spoolDir, store, clock } = this.deps
+    if (!spoolDir) return false
+    const taken = await takeFromSpool({ spoolDir, name: rec.name, store, atMs: rec.startedAt, clock, waitMs: waitForAsterisk ? this.deps.recordingSettleMs : 0 })
+    const found = 'path' in taken ? taken : await findTaken(store, rec.name, rec.startedAt)
+    if (found === null) return false
+    this.deps.repo.updateRecording(rec.recordingId, { status: 'stored', path: found.path, bytes: found.bytes, durationMs: wavDurationMs(found.head), endedAt: clock.now() })
+    return true
   }
 
   /** The finished file from Asterisk; while it is missing or still open, asks again until `waitMs` passed. */

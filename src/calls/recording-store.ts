@@ -1,5 +1,5 @@
 // Local copies of call recordings, laid out by date: <dir>/YYYY/MM/DD/<name>.wav
-import { mkdir as mkdirCb, rename as renameCb, writeFile as writeFileCb } from 'node:fs'
+import { copyFile as copyFileCb, mkdir as mkdirCb, rename as renameCb, unlink as unlinkCb, writeFile as writeFileCb } from 'node:fs'
 import { join, dirname } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -8,6 +8,8 @@ import { promisify } from 'node:util'
 const mkdir = promisify(mkdirCb)
 const rename = promisify(renameCb)
 const writeFile = promisify(writeFileCb)
+const copyFile = promisify(copyFileCb)
+const unlink = promisify(unlinkCb)
 
 export class RecordingStore {
   /** Day folders made already: three files a call need not ask the disk for them each time. */
@@ -23,6 +25,32 @@ export class RecordingStore {
 
   /** Writes atomically (temp file then rename) so a crash never leaves half a recording. */
   async save (name: string, atMs: number, bytes: Buffer): Promise<{ path: string; bytes: number }> {
+    const { path, full, folder } = await this.place(name, atMs)
+    const tmp = `${full}.part`
+    await this.inFolder(folder, () => writeFile(tmp, bytes))
+    await rename(tmp, full)
+    return { path, bytes: bytes.length }
+  }
+
+  /**
+   * Moves a finished file from elsewhere on this machine into the store: a rename, atomic, on one
+   * filesystem; across filesystems a copy under a temporary name, renamed, then the source removed.
+   */
+  async adopt (name: string, atMs: number, from: string, bytes: number): Promise<{ path: string; bytes: number }> {
+    const { path, full, folder } = await this.place(name, atMs)
+    try {
+      await this.inFolder(folder, () => rename(from, full))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err
+      const tmp = `${full}.part`
+      await copyFile(from, tmp)
+      await rename(tmp, full)
+      await unlink(from)
+    }
+    return { path, bytes }
+  }
+
+  private async place (name: string, atMs: number): Promise<{ path: string; full: string; folder: string }> {
     const path = this.relativePath(name, atMs)
     const full = join(this.dir, path)
     const folder = dirname(full)
@@ -30,16 +58,17 @@ export class RecordingStore {
       await mkdir(folder, { recursive: true })
       this.made.add(folder)
     }
-    const tmp = `${full}.part`
+    return { path, full, folder }
+  }
+
+  /** Runs a write into `folder`; when the folder went (retention, a hand) it is made again, once. */
+  private async inFolder (folder: string, write: () => Promise<void>): Promise<void> {
     try {
-      await writeFile(tmp, bytes)
+      await write()
     } catch (err) {
-      // The folder went (retention, a hand); make it again once.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
       await mkdir(folder, { recursive: true })
-      await writeFile(tmp, bytes)
+      await write()
     }
-    await rename(tmp, full)
-    return { path, bytes: bytes.length }
   }
 }

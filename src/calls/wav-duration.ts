@@ -22,6 +22,14 @@ export function wavDurationMs (bytes: Buffer): number | null {
  * being written (or cut short) has a size field that does not match its length.
  */
 export function wavComplete (bytes: Buffer): boolean {
-  if (bytes.length < 44 || bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') return false
-  return bytes.readUInt32LE(4) === bytes.length - 8
+  return wavCompleteAt(bytes, bytes.length)
 }
+
+/** The same from the file's first bytes (`head`) and its length on disk. */
+export function wavCompleteAt (head: Buffer, fileBytes: number): boolean {
+  if (head.length < 44 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') return false
+  return head.readUInt32LE(4) === fileBytes - 8
+}
+
+/** How much of a WAV's start holds its header chunks (what wavDurationMs reads). */
+export const WAV_HEADER_SPAN_BYTES = HEADER_SPAN_BYTES

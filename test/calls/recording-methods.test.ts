@@ -1,8 +1,9 @@
 // How a call is recorded: MixMonitor through AMI by default (one action, no extra channels, one file
 // per party), ARI's bridge recording and snoops when configured or when AMI is down (the mixed file
 // too). Each party's file holds only that party's voice; the conversation plays whole either way.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import wavefile from 'wavefile'
 import { decodeWav, toneLevel } from '../../src/sim/wav.js'
@@ -148,4 +149,45 @@ t.test('recordings.method=none: the call is answered and ends as usual with no r
   t.same(w.daemon.repo.recordingsOf(e.callId), [], 'no recording rows')
   t.equal(ariRecordingCommands(w), 0, 'no ARI record or snoop request')
   t.notOk(monitored, 'no MixMonitor')
+})
+
+/** Requests for recording files and their removal that reached Asterisk. */
+const fileRequests = (w: World): { fetched: number; removed: number } => {
+  const asked = w.sim.wire.responses().filter((r) => r.resource === 'recordings')
+  return { fetched: asked.filter((r) => r.nickname === 'getStoredFile').length, removed: asked.filter((r) => r.nickname === 'deleteStored').length }
+}
+
+/** The call's files left in the simulator's spool. */
+const inSpool = (w: World, callId: string): string[] => readdirSync(join(w.dir, 'spool', 'recording')).filter((f) => f.startsWith(callId))
+
+t.test('on Asterisk\'s disk (recordings.spoolDir): the files are moved from its spool, none fetched or removed over ARI', async (t) => {
+  const w = await startWorld({}, {}, { sharedSpool: true })
+  t.teardown(() => w.close())
+  await until('AMI up', () => w.daemon.ami?.connected === true)
+  const { callId, files, tones } = await answeredCall(w, 'caller')
+  checkParties(t, files, tones, ['caller', 'operator'])
+  t.same(fileRequests(w), { fetched: 0, removed: 0 }, 'no file asked of ARI, none removed through it')
+  t.same(inSpool(w, callId), [], 'nothing of the call left in Asterisk\'s spool')
+  for (const r of w.daemon.repo.recordingsOf(callId)) t.ok((r.durationMs ?? 0) > 0, `${r.kind}: its length read from the file`)
+})
+
+t.test('on Asterisk\'s disk with recordings.method=ari: the three files are moved from the spool', async (t) => {
+  const w = await startWorld({ recordings: { method: 'ari' } }, {}, { sharedSpool: true })
+  t.teardown(() => w.close())
+  const { callId, files, tones } = await answeredCall(w, 'operator')
+  checkParties(t, files, tones, ['caller', 'mixed', 'operator'])
+  t.same(fileRequests(w), { fetched: 0, removed: 0 })
+  t.same(inSpool(w, callId), [])
+})
+
+t.test('a spool directory that is not where Asterisk writes: each file is fetched over ARI as without one', async (t) => {
+  const elsewhere = mkdtempSync(join(tmpdir(), 'ringlead-not-the-spool-'))
+  t.teardown(() => { rmSync(elsewhere, { recursive: true, force: true }) })
+  const w = await startWorld({ recordings: { spoolDir: elsewhere } })
+  t.teardown(() => w.close())
+  await until('AMI up', () => w.daemon.ami?.connected === true)
+  const { files, tones } = await answeredCall(w, 'caller')
+  checkParties(t, files, tones, ['caller', 'operator'])
+  t.equal(fileRequests(w).fetched, 2, 'both fetched over ARI')
+  await until('Asterisk\'s copies removed', () => fileRequests(w).removed === 2)
 })

@@ -52,16 +52,18 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
  * `simSetup`: real ms per protocol second in the simulator (ring timeouts, prompt lengths), or that and
  * prompt lengths (protocol seconds) that replace or add to the project's, e.g. a prompt that never ends.
  */
-export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number> } = {}): Promise<World> {
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number>; sharedSpool?: boolean } = {}): Promise<World> {
   const simOptions = typeof simSetup === 'number' ? { secondsMs: simSetup } : simSetup
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
-  const sim = await startSimulator({ recordingsDir: join(dir, 'spool', 'recording'), secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
+  const spoolDir = join(dir, 'spool', 'recording')
+  const sim = await startSimulator({ recordingsDir: spoolDir, secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
     ari: { url: sim.ariUrl, ...overrides.ari },
     ami: { host: '127.0.0.1', port: sim.amiPort, ...overrides.ami },
-    recordings: { dir: join(dir, 'recordings'), ...overrides.recordings },
+    // sharedSpool: ringlead on the simulator's disk, taking recordings from its spool.
+    recordings: { dir: join(dir, 'recordings'), ...(simOptions.sharedSpool === true ? { spoolDir } : {}), ...overrides.recordings },
     routing: { ringTimeoutSeconds: 4, ...overrides.routing },
     calls: { wrapUpSeconds: 0, attemptGuardMs: 3000, ...overrides.calls },
     http: { adminToken: 'test-admin-token-0123456789abcdef', ...overrides.http },

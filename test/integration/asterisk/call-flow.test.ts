@@ -42,6 +42,32 @@ if (settings === null) {
     t.pass('Asterisk answers 404 for each')
   })
 
+  t.test('on Asterisk\'s disk (recordings.spoolDir) the party files are moved from its spool, none fetched over ARI', { skip: settings.spoolDir === '' ? 'RINGLEAD_IT_SPOOL_DIR not set: Asterisk\'s disk is not this machine\'s' : false }, async (t) => {
+    const lab = await labFor(t, { recordings: { spoolDir: settings.spoolDir } })
+    const fetched: string[] = []
+    const ari = lab.daemon.ari
+    const fetch = ari.storedRecordingFile.bind(ari)
+    ari.storedRecordingFile = async (name, o) => { fetched.push(name); return await fetch(name, o) }
+    await lab.addNumber(dids.tracked, { source: 'google-ads' })
+    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from: '+79031112297', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
+    const e = await within(30_000, 'call.ended', ended)
+    t.equal(e.status, 'answered')
+    t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'operator'])
+    const { wavComplete } = await import('../../../src/calls/wav-duration.js')
+    for (const r of lab.daemon.repo.recordingsOf(e.callId)) {
+      t.equal(r.status, 'stored', `${r.kind} stored (${r.error ?? 'no error'})`)
+      const bytes = readFileSync(join(lab.daemon.config.recordings.dir, r.path ?? ''))
+      t.ok(wavComplete(bytes) && bytes.length > 44 + 8000, `${r.kind}: a closed WAV with audio (${bytes.length} bytes)`)
+      t.ok((r.durationMs ?? 0) >= 1000, `${r.kind}: its length from the header (${r.durationMs} ms)`)
+      t.notOk(existsSync(join(settings.spoolDir, `${r.name}.wav`)), `${r.kind}: not left in Asterisk's spool`)
+    }
+    t.same(fetched, [], 'no file asked of ARI')
+    await sippOk(t, carrier, 'the carrier hung up and got 200 OK')
+    await noChannelsLeft(t, lab)
+  })
+
   t.test('with recordings off (recordings.method none) the call is answered, talks and ends with nothing recorded', async (t) => {
     const lab = await labFor(t, { recordings: { method: 'none' } })
     await lab.addNumber(dids.tracked, { source: 'google-ads' })

@@ -27,6 +27,8 @@ export interface LabSettings {
   pcap: string
   /** Keep each test's scratch directory (sipp message logs, recordings) even when it passes. */
   keepLogs: boolean
+  /** Asterisk's stored-recordings directory as this machine sees it; '' when Asterisk's disk is elsewhere. */
+  spoolDir: string
 }
 
 export const skipMessage = 'real-Asterisk tests skipped: set RINGLEAD_IT_ARI_URL (e.g. http://127.0.0.1:8088) and the other RINGLEAD_IT_* variables described in test/integration/asterisk/README.md'
@@ -107,7 +109,8 @@ export function labSettings (env: Record<string, string | undefined> = process.e
     },
     sipp: text('RINGLEAD_IT_SIPP', 'sipp'),
     pcap: text('RINGLEAD_IT_PCAP', '/usr/share/sip-tester/g711a.pcap'),
-    keepLogs: ['1', 'true', 'yes'].includes(text('RINGLEAD_IT_KEEP_LOGS', '').toLowerCase())
+    keepLogs: ['1', 'true', 'yes'].includes(text('RINGLEAD_IT_KEEP_LOGS', '').toLowerCase()),
+    spoolDir: text('RINGLEAD_IT_SPOOL_DIR', '')
   }
   if (new Set(Object.values(settings.dids)).size !== 3) problems.push('RINGLEAD_IT_DID, RINGLEAD_IT_SECOND_DID and RINGLEAD_IT_UNKNOWN_DID must differ')
   if (problems.length > 0) throw new LabSettingsError(problems)
