@@ -109,6 +109,7 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
     RINGLEAD_LOG_LEVEL: process.env.RINGLEAD_BENCH_ASTERISK_LOG_LEVEL ?? 'warn',
     RINGLEAD_HTTP_PORT: '0', RINGLEAD_AGI_PORT: '0', RINGLEAD_HTTP_ADMIN_TOKEN: token,
     RINGLEAD_DB_PATH: join(dir, 'ringlead.db'), RINGLEAD_RECORDINGS_DIR: join(dir, 'recordings'), RINGLEAD_RECORDINGS_METHOD: settings.ringleadRecording,
+    RINGLEAD_RECORDINGS_SPOOL_DIR: settings.spoolDir,
     RINGLEAD_ARI_URL: settings.ari.url, RINGLEAD_ARI_USER: settings.ari.user, RINGLEAD_ARI_PASSWORD: settings.ari.password, RINGLEAD_ARI_APP: 'ringlead',
     RINGLEAD_AMI_HOST: settings.ami.host, RINGLEAD_AMI_PORT: String(settings.ami.port), RINGLEAD_AMI_USER: settings.ami.user, RINGLEAD_AMI_SECRET: settings.ami.secret,
     RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '15', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0',

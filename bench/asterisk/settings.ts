@@ -39,6 +39,8 @@ export interface BenchSettings {
   floorRecording: string
   /** How ringlead records (its RINGLEAD_RECORDINGS_METHOD): mixmonitor by default, none to compare with the floor's none. */
   ringleadRecording: string
+  /** Asterisk's stored-recordings directory on this machine ('' when not shared): ringlead's RINGLEAD_RECORDINGS_SPOOL_DIR. */
+  spoolDir: string
   sipp: string
   /** Where sipp logs and ringlead's database go; kept after the run. */
   workDir: string
@@ -113,6 +115,7 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     recordingModes: modes,
     floorRecording: get('FLOOR_RECORDING', 'none'),
     ringleadRecording: ringleadRecording(get('DAEMON_RECORDING', 'mixmonitor')),
+    spoolDir: get('SPOOL_DIR', ''),
     sipp: get('SIPP', 'sipp'),
     workDir: get('WORK_DIR', '')
   }
