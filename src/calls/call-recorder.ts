@@ -182,7 +182,7 @@ export class CallRecorder {
       }
       const spoolDir = this.deps.recording.spoolDir
       if (spoolDir) {
-        const taken = await takeFromSpool({ spoolDir, name: t.name, store: this.deps.store, atMs: t.startedAt, clock: this.deps.clock, waitMs: this.deps.settleMs })
+        const taken = await takeFromSpool({ spoolDir, name: t.name, store: this.deps.store, atMs: t.startedAt, clock: this.deps.clock, waitMs: this.deps.settleMs, keepInAsterisk: this.deps.recording.keepInAsterisk })
         if ('path' in taken) {
           rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: taken.path, bytes: taken.bytes, durationMs: wavDurationMs(taken.head) ?? durationMs, endedAt }) })
           out.push({ kind: t.kind, name: t.name })

@@ -150,7 +150,7 @@ export class CrashRecovery {
   private async takeFromSpool (rec: RecordingRow, waitForAsterisk: boolean): Promise<boolean> {
     const { spoolDir, store, clock } = this.deps
     if (!spoolDir) return false
-    const taken = await takeFromSpool({ spoolDir, name: rec.name, store, atMs: rec.startedAt, clock, waitMs: waitForAsterisk ? this.deps.recordingSettleMs : 0 })
+    const taken = await takeFromSpool({ spoolDir, name: rec.name, store, atMs: rec.startedAt, clock, waitMs: waitForAsterisk ? this.deps.recordingSettleMs : 0, keepInAsterisk: this.deps.keepInAsterisk })
     const found = 'path' in taken ? taken : await findTaken(store, rec.name, rec.startedAt)
     if (found === null) return false
     this.deps.repo.updateRecording(rec.recordingId, { status: 'stored', path: found.path, bytes: found.bytes, durationMs: wavDurationMs(found.head), endedAt: clock.now() })

@@ -35,16 +35,24 @@ export class RecordingStore {
   /**
    * Moves a finished file from elsewhere on this machine into the store: a rename, atomic, on one
    * filesystem; across filesystems a copy under a temporary name, renamed, then the source removed.
+   * `keepSource`: copied the same way and the source left where it is.
    */
-  async adopt (name: string, atMs: number, from: string, bytes: number): Promise<{ path: string; bytes: number }> {
+  async adopt (name: string, atMs: number, from: string, bytes: number, keepSource = false): Promise<{ path: string; bytes: number }> {
     const { path, full, folder } = await this.place(name, atMs)
+    const copy = async (): Promise<void> => {
+      const tmp = `${full}.part`
+      await this.inFolder(folder, () => copyFile(from, tmp))
+      await rename(tmp, full)
+    }
+    if (keepSource) {
+      await copy()
+      return { path, bytes }
+    }
     try {
       await this.inFolder(folder, () => rename(from, full))
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err
-      const tmp = `${full}.part`
-      await copyFile(from, tmp)
-      await rename(tmp, full)
+      await copy()
       await unlink(from)
     }
     return { path, bytes }

@@ -54,9 +54,10 @@ const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException
 
 /**
  * Waits (100 ms, then longer pauses up to 1 s) until Asterisk has closed `<spoolDir>/<name>.wav`
- * or `waitMs` passed, then moves it into the store under the day `atMs` names.
+ * or `waitMs` passed, then moves it into the store under the day `atMs` names (`keepInAsterisk`:
+ * copies it, and Asterisk keeps its own).
  */
-export async function takeFromSpool (o: { spoolDir: string; name: string; store: RecordingStore; atMs: number; clock: Clock; waitMs: number }): Promise<Taken> {
+export async function takeFromSpool (o: { spoolDir: string; name: string; store: RecordingStore; atMs: number; clock: Clock; waitMs: number; keepInAsterisk?: boolean }): Promise<Taken> {
   const from = join(o.spoolDir, `${o.name}.wav`)
   const deadline = o.clock.now() + o.waitMs
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
@@ -70,7 +71,7 @@ export async function takeFromSpool (o: { spoolDir: string; name: string; store:
     }
     if (wavCompleteAt(got.head, got.size)) {
       try {
-        const moved = await o.store.adopt(o.name, o.atMs, from, got.size)
+        const moved = await o.store.adopt(o.name, o.atMs, from, got.size, o.keepInAsterisk === true)
         return { ...moved, head: got.head }
       } catch (err) {
         const c = code(err)

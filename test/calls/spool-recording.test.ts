@@ -1,7 +1,7 @@
 // Recordings taken from Asterisk's spool on this machine's disk (RINGLEAD_RECORDINGS_SPOOL_DIR):
-// a closed file is moved into the store, one still being written is looked at again on the injected
-// clock until the settle time, one that is not there is left to ARI, and across filesystems the
-// file is copied whole before the spool's copy goes. Crash recovery finds a file moved just before
+// a closed file is moved into the store (copied when Asterisk keeps its copies), one still being
+// written is looked at again on the injected clock until the settle time, one that is not there is
+// left to ARI, and across filesystems the file is copied whole before the spool's copy goes. Crash recovery finds a file moved just before
 // a crash in the store and one still in the spool, and writes both down.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -67,6 +67,18 @@ t.test('a closed file is moved into the store under its day: the same bytes, non
   t.notOk(existsSync(join(spool, 'call_1-caller.wav')), 'no copy left in the spool')
   t.same(await findTaken(store, 'call_1-caller', at), got, 'found again where crash recovery looks')
   t.equal(await findTaken(store, 'call_2-caller', at), null)
+})
+
+t.test('with Asterisk\'s copies kept (recordings.keepInAsterisk) the file is copied and stays in the spool', async (t) => {
+  const { spool, store } = dirs(t)
+  const clock = new VirtualClock()
+  const bytes = wav(600)
+  writeFileSync(join(spool, 'call_4-caller.wav'), bytes)
+  const got = await run(clock, takeFromSpool({ spoolDir: spool, name: 'call_4-caller', store, atMs: at, clock, waitMs: 3000, keepInAsterisk: true }))
+  if (!('path' in got)) { t.fail(JSON.stringify(got)); return }
+  t.same(readFileSync(join(store.dir, got.path)), bytes, 'the store holds the file')
+  t.same(readFileSync(join(spool, 'call_4-caller.wav')), bytes, 'and so does Asterisk\'s spool')
+  t.notOk(existsSync(join(store.dir, `${got.path}.part`)), 'no temporary file left')
 })
 
 t.test('a file Asterisk is still writing is looked at again until it is closed, or until the settle time', async (t) => {
