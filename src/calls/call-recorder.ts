@@ -180,12 +180,20 @@ export class CallRecorder {
         this.deps.log.warn({ recording: t.name, err: message }, 'recording not stored')
         rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status, durationMs, error: `not copied: ${message}`, endedAt }) })
       }
+      /** Held here: `wav` (its header at least) gives the length; `dropCopy` removes Asterisk's once the row is written. */
+      const stored = (saved: { path: string; bytes: number }, wav: Buffer, dropCopy: boolean): void => {
+        rows.push(() => {
+          this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(wav) ?? durationMs, endedAt })
+          if (dropCopy) this.deps.recording.copies.drop(t.name)
+        })
+        out.push({ kind: t.kind, name: t.name })
+      }
       const spoolDir = this.deps.recording.spoolDir
       if (spoolDir) {
         const taken = await takeFromSpool({ spoolDir, name: t.name, store: this.deps.store, atMs: t.startedAt, clock: this.deps.clock, waitMs: this.deps.settleMs, keepInAsterisk: this.deps.recording.keepInAsterisk })
         if ('path' in taken) {
-          rows.push(() => { this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: taken.path, bytes: taken.bytes, durationMs: wavDurationMs(taken.head) ?? durationMs, endedAt }) })
-          out.push({ kind: t.kind, name: t.name })
+          // Moved (or copied, when Asterisk keeps its own): nothing of Asterisk's to remove.
+          stored(taken, taken.head, false)
           return
         }
         if ('problem' in taken) {
@@ -202,12 +210,7 @@ export class CallRecorder {
         return
       }
       try {
-        const saved = await this.deps.store.save(t.name, endedAt, bytes)
-        rows.push(() => {
-          this.deps.repo.updateRecording(t.recordingId, { status: 'stored', path: saved.path, bytes: saved.bytes, durationMs: wavDurationMs(bytes) ?? durationMs, endedAt })
-          if (this.deps.recording.keepInAsterisk !== true) this.deps.recording.copies.drop(t.name)
-        })
-        out.push({ kind: t.kind, name: t.name })
+        stored(await this.deps.store.save(t.name, endedAt, bytes), bytes, this.deps.recording.keepInAsterisk !== true)
       } catch (err) {
         // Asterisk finished the file (we hold it): only the local copy failed.
         notStored(err, 'done')

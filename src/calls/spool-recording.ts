@@ -6,8 +6,9 @@
 import { close as closeCb, fstat as fstatCb, open as openCb, read as readCb } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { sleep, type Clock } from '../clock.js'
+import type { Clock } from '../clock.js'
 import type { RecordingStore } from './recording-store.js'
+import { lookUntilSettled } from './stored-recording.js'
 import { WAV_HEADER_SPAN_BYTES, wavCompleteAt } from './wav-duration.js'
 
 // The callback forms, as in recording-store.ts: no FileHandle object per file.
@@ -59,27 +60,23 @@ const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException
  */
 export async function takeFromSpool (o: { spoolDir: string; name: string; store: RecordingStore; atMs: number; clock: Clock; waitMs: number; keepInAsterisk?: boolean }): Promise<Taken> {
   const from = join(o.spoolDir, `${o.name}.wav`)
-  const deadline = o.clock.now() + o.waitMs
-  for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
+  return await lookUntilSettled<Taken>(o.clock, o.waitMs, async () => {
     let got: { head: Buffer; size: number }
     try {
       got = await readHead(from)
     } catch (err) {
       // Asterisk makes a file when its recording starts: none there means this directory is not
       // where Asterisk writes (or the file was taken already); ARI knows which.
-      return { fallBack: code(err) === 'ENOENT' ? `not in ${o.spoolDir}` : (err as Error).message }
+      return { settled: { fallBack: code(err) === 'ENOENT' ? `not in ${o.spoolDir}` : (err as Error).message } }
     }
-    if (wavCompleteAt(got.head, got.size)) {
-      try {
-        const moved = await o.store.adopt(o.name, o.atMs, from, got.size, o.keepInAsterisk === true)
-        return { ...moved, head: got.head }
-      } catch (err) {
-        const c = code(err)
-        if (c === 'EACCES' || c === 'EPERM' || c === 'EROFS') return { fallBack: (err as Error).message }
-        return { problem: (err as Error).message, closed: true }
-      }
+    if (!wavCompleteAt(got.head, got.size)) return { notYet: { problem: `still being written by Asterisk after ${o.waitMs} ms`, closed: false } }
+    try {
+      const moved = await o.store.adopt(o.name, o.atMs, from, got.size, o.keepInAsterisk === true)
+      return { settled: { ...moved, head: got.head } }
+    } catch (err) {
+      const c = code(err)
+      if (c === 'EACCES' || c === 'EPERM' || c === 'EROFS') return { settled: { fallBack: (err as Error).message } }
+      return { settled: { problem: (err as Error).message, closed: true } }
     }
-    if (o.clock.now() >= deadline) return { problem: `still being written by Asterisk after ${o.waitMs} ms`, closed: false }
-    await sleep(o.clock, Math.min(delayMs, Math.max(1, deadline - o.clock.now())))
-  }
+  })
 }

@@ -10,22 +10,36 @@ import { wavComplete } from './wav-duration.js'
 
 export type Fetched = { bytes: Buffer } | { problem: string; notFound: boolean }
 
-/** Asks again, with growing pauses (100 ms to 1 s), until the file is complete or `waitMs` passed. */
-export async function fetchClosedRecording (ari: AriLink, clock: Clock, name: string, waitMs: number): Promise<Fetched> {
+/** One look at a recording file: an answer to give now, or not yet (and what to say if the wait runs out). */
+export type Look<T> = { settled: T } | { notYet: T }
+
+/**
+ * Looks again, with growing pauses (100 ms to 1 s), until a look settles or `waitMs` passed; then
+ * the last look's answer. Asterisk closes a file a moment after the call ends, so each way of
+ * taking one (over ARI, from the spool on this disk) waits for it so.
+ */
+export async function lookUntilSettled<T> (clock: Clock, waitMs: number, look: () => Promise<Look<T>>): Promise<T> {
   const deadline = clock.now() + waitMs
   for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
-    let last: Fetched
-    try {
-      const bytes = await ari.storedRecordingFile(name, { onlyIfClosed: true })
-      if (wavComplete(bytes)) return { bytes }
-      last = { problem: `still being written by Asterisk after ${waitMs} ms`, notFound: false }
-    } catch (err) {
-      if (!(err instanceof AsteriskCommandFailed && err.isNotFound)) return { problem: `not copied: ${(err as Error).message}`, notFound: false }
-      last = { problem: 'Asterisk holds no such recording', notFound: true }
-    }
-    if (clock.now() >= deadline) return last
+    const got = await look()
+    if ('settled' in got) return got.settled
+    if (clock.now() >= deadline) return got.notYet
     await sleep(clock, Math.min(delayMs, Math.max(1, deadline - clock.now())))
   }
+}
+
+/** Asks again, with growing pauses (100 ms to 1 s), until the file is complete or `waitMs` passed. */
+export async function fetchClosedRecording (ari: AriLink, clock: Clock, name: string, waitMs: number): Promise<Fetched> {
+  return await lookUntilSettled<Fetched>(clock, waitMs, async () => {
+    try {
+      const bytes = await ari.storedRecordingFile(name, { onlyIfClosed: true })
+      if (wavComplete(bytes)) return { settled: { bytes } }
+      return { notYet: { problem: `still being written by Asterisk after ${waitMs} ms`, notFound: false } }
+    } catch (err) {
+      if (!(err instanceof AsteriskCommandFailed && err.isNotFound)) return { settled: { problem: `not copied: ${(err as Error).message}`, notFound: false } }
+      return { notYet: { problem: 'Asterisk holds no such recording', notFound: true } }
+    }
+  })
 }
 
 /**

@@ -3,13 +3,13 @@
 import wavefile from 'wavefile'
 
 /** Where the sizes are: a WAV's header chunks come first, its samples after them. */
-const HEADER_SPAN_BYTES = 4096
+export const WAV_HEADER_SPAN_BYTES = 4096
 
 export function wavDurationMs (bytes: Buffer): number | null {
   try {
     // The header alone: wavefile takes the data chunk's size from it, and copying a long call's
     // samples (megabytes, three files a call) would hold the event loop for nothing.
-    const wav = new wavefile.WaveFile(bytes.subarray(0, HEADER_SPAN_BYTES)) as unknown as { fmt: { sampleRate: number; blockAlign: number }; data: { chunkSize: number } }
+    const wav = new wavefile.WaveFile(bytes.subarray(0, WAV_HEADER_SPAN_BYTES)) as unknown as { fmt: { sampleRate: number; blockAlign: number }; data: { chunkSize: number } }
     if (!wav.fmt.sampleRate || !wav.fmt.blockAlign) return null
     return Math.round((wav.data.chunkSize / wav.fmt.blockAlign / wav.fmt.sampleRate) * 1000)
   } catch {
@@ -31,5 +31,3 @@ export function wavCompleteAt (head: Buffer, fileBytes: number): boolean {
   return head.readUInt32LE(4) === fileBytes - 8
 }
 
-/** How much of a WAV's start holds its header chunks (what wavDurationMs reads). */
-export const WAV_HEADER_SPAN_BYTES = HEADER_SPAN_BYTES

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import wavefile from 'wavefile'
+import type { CallEnded } from '../../../src/domain/call-events.js'
 import { labSettings, skipMessage } from './lab-settings.js'
 
 const settings = labSettings()
@@ -19,16 +20,21 @@ if (settings === null) {
   const { noChannelsLeft, sippOk } = lt
   const dids = settings.dids
 
+  /** Ana on 101 answers a call from `from` to the tracked number after 500 ms; the caller talks 2 s and hangs up. */
+  const callAna = async (lab: Lab, from: string): Promise<{ e: CallEnded; carrier: ReturnType<Lab['call']> }> => {
+    await lab.addNumber(dids.tracked, { source: 'google-ads' })
+    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
+    const ended = lab.ended()
+    const carrier = lab.call({ from, did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
+    return { e: await within(30_000, 'call.ended', ended), carrier }
+  }
+
   const version = await checkAsterisk(settings)
   t.comment(`real Asterisk ${version} at ${settings.ari.url}, SIP ${settings.sip.host}:${settings.sip.port}`)
 
   t.test('by default Asterisk\'s copies of a call\'s recordings are removed once ringlead stored its own', async (t) => {
     const lab = await labFor(t)
-    await lab.addNumber(dids.tracked, { source: 'google-ads' })
-    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
-    const ended = lab.ended()
-    lab.call({ from: '+79031112299', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
-    const e = await within(30_000, 'call.ended', ended)
+    const { e } = await callAna(lab, '+79031112299')
     t.equal(e.status, 'answered')
     const s = await lab.story(e.callId)
     t.equal(s.recordings.filter((r: { status: string }) => r.status === 'stored').length, 2, 'both parties stored here')
@@ -48,11 +54,7 @@ if (settings === null) {
     const ari = lab.daemon.ari
     const fetch = ari.storedRecordingFile.bind(ari)
     ari.storedRecordingFile = async (name, o) => { fetched.push(name); return await fetch(name, o) }
-    await lab.addNumber(dids.tracked, { source: 'google-ads' })
-    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
-    const ended = lab.ended()
-    const carrier = lab.call({ from: '+79031112297', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
-    const e = await within(30_000, 'call.ended', ended)
+    const { e, carrier } = await callAna(lab, '+79031112297')
     t.equal(e.status, 'answered')
     t.same(e.recordings.map((r) => r.kind).sort(), ['caller', 'operator'])
     const { wavComplete } = await import('../../../src/calls/wav-duration.js')
@@ -70,11 +72,7 @@ if (settings === null) {
 
   t.test('with recordings off (recordings.method none) the call is answered, talks and ends with nothing recorded', async (t) => {
     const lab = await labFor(t, { recordings: { method: 'none' } })
-    await lab.addNumber(dids.tracked, { source: 'google-ads' })
-    await lab.addOperator('101', { name: 'Ana', behaviour: { kind: 'answer', afterMs: 500 } })
-    const ended = lab.ended()
-    const carrier = lab.call({ from: '+79031112298', did: dids.tracked, caller: { kind: 'talk', talkMs: 2000 } })
-    const e = await within(30_000, 'call.ended', ended)
+    const { e, carrier } = await callAna(lab, '+79031112298')
     t.equal(e.status, 'answered')
     t.ok(e.talkMs >= 1500, `talk time measured (${e.talkMs} ms)`)
     t.same(e.recordings, [])
