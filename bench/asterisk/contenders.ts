@@ -114,7 +114,11 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
     RINGLEAD_AMI_HOST: settings.ami.host, RINGLEAD_AMI_PORT: String(settings.ami.port), RINGLEAD_AMI_USER: settings.ami.user, RINGLEAD_AMI_SECRET: settings.ami.secret,
     RINGLEAD_ROUTING_RING_TIMEOUT_SECONDS: '15', RINGLEAD_CALLS_WRAP_UP_SECONDS: '0',
     RINGLEAD_WEBHOOKS_URLS: webhookUrl,
-    RINGLEAD_LEADS_WORKING_HOURS: allDay, RINGLEAD_LEADS_TIME_ZONE: 'UTC', RINGLEAD_LEADS_DISPOSITION_PROMPT: 'false'
+    RINGLEAD_LEADS_WORKING_HOURS: allDay, RINGLEAD_LEADS_TIME_ZONE: 'UTC', RINGLEAD_LEADS_DISPOSITION_PROMPT: 'false',
+    // Nobody works the bench's leads: with the default 40 minutes their reminders and the calls to
+    // their owners would come due in bursts at the warm-ups' rate in the middle of later runs. The
+    // ladder's own cost is measured by step 5 of the simulator bench (bench/sweep.ts).
+    RINGLEAD_LEADS_RESPONSE_MINUTES: '1440'
   }
   const { child, match, out } = await startNode('src/main.ts', deployedNodeFlags(), env, /ringlead is running: (http:\/\/[^/\s]+)/, 60_000)
   const base = match[1]!

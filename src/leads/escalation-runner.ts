@@ -51,6 +51,7 @@ export class EscalationRunner {
   private active = 0
   private idle: Array<() => void> = []
   private leaseKeeper: NodeJS.Timeout | null = null
+  private pumpScheduled = false
   private readonly log: Logger
 
   constructor (private readonly deps: EscalationDeps) {
@@ -71,27 +72,40 @@ export class EscalationRunner {
     }
     if (claimed.length > 0) {
       this.keepLeases()
-      setImmediate(() => { this.pump() })
+      this.pumpSoon()
     }
     return claimed.length
   }
 
+  /**
+   * Starts the next step in a turn of the event loop of its own. A reminder runs to its end without
+   * waiting on anything: started back to back from one turn, a sweep's hundreds of due reminders held
+   * the loop (and every call's set-up behind it) for all of them; one a turn, a call's events get in
+   * between any two.
+   */
+  private pumpSoon (): void {
+    if (this.pumpScheduled) return
+    this.pumpScheduled = true
+    setImmediate(() => { this.pump() })
+  }
+
   private pump (): void {
-    while (this.active < this.deps.settings.concurrency && this.queue.length > 0) {
-      const row = this.queue.shift()!
-      this.active++
-      void this.run(row).catch((err: Error) => {
-        this.log.error({ err, leadId: row.leadId, escalationId: row.escalationId }, 'escalation step failed')
-        this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'failed', `error: ${err.message}`, this.deps.now())
-      }).finally(() => {
-        this.active--
-        this.held.delete(row.escalationId)
-        this.pump()
-        if (this.active === 0 && this.queue.length === 0) {
-          for (const resolve of this.idle.splice(0)) resolve()
-        }
-      })
-    }
+    this.pumpScheduled = false
+    if (this.active >= this.deps.settings.concurrency || this.queue.length === 0) return
+    const row = this.queue.shift()!
+    this.active++
+    void this.run(row).catch((err: Error) => {
+      this.log.error({ err, leadId: row.leadId, escalationId: row.escalationId }, 'escalation step failed')
+      this.deps.repo.finishStep(row.escalationId, this.deps.worker, 'failed', `error: ${err.message}`, this.deps.now())
+    }).finally(() => {
+      this.active--
+      this.held.delete(row.escalationId)
+      if (this.queue.length > 0) this.pumpSoon()
+      else if (this.active === 0) {
+        for (const resolve of this.idle.splice(0)) resolve()
+      }
+    })
+    if (this.queue.length > 0) this.pumpSoon()
   }
 
   private keepLeases (): void {
