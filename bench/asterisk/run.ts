@@ -78,15 +78,8 @@ async function warmUp (ctx: Ctx, dir: string, did: string, run: number, node: No
   const s = ctx.settings
   const warmDir = join(dir, 'warm-up')
   mkdirSync(warmDir, { recursive: true })
-  // The warm-up has phones of its own: a sipp that has just handled thousands of calls keeps them
-  // for its dead-call wait (33 s) and reads the run's INVITEs later while it lets them go, for any contender.
-  const phones = await startPhones(s, warmDir)
-  try {
-    await runCarrier(s, warmDir, did, s.warmUpRate, callerNumbers(run, s.warmUpCalls, '04')).exited
-    await quiet(s)
-  } finally {
-    await phones.stop()
-  }
+  await runCarrier(s, warmDir, did, s.warmUpRate, callerNumbers(run, s.warmUpCalls, '04')).exited
+  await quiet(s)
   const deadline = Date.now() + 20_000
   while (node !== null && Date.now() < deadline) {
     const w = cpuWindow([node.pid])
@@ -109,12 +102,12 @@ async function runOne (ctx: Ctx, contender: Contender, rate: number, recording: 
   } else if (contender === 'floor') {
     node = await startFloor(s, recording)
   }
+  const phones = await startPhones(s, dir)
   const did = s.dids[contender]
-  let phones
   try {
     await warmUp(ctx, dir, did, run, node)
-    phones = await startPhones(s, dir)
   } catch (err) {
+    await phones.stop()
     await node?.stop()
     throw err
   }
