@@ -84,7 +84,7 @@ export class EscalationRunner {
    * between any two.
    */
   private pumpSoon (): void {
-    if (this.pumpScheduled) return
+    if (this.pumpScheduled || this.queue.length === 0 || this.active >= this.deps.settings.concurrency) return
     this.pumpScheduled = true
     setImmediate(() => { this.pump() })
   }
@@ -100,12 +100,12 @@ export class EscalationRunner {
     }).finally(() => {
       this.active--
       this.held.delete(row.escalationId)
-      if (this.queue.length > 0) this.pumpSoon()
-      else if (this.active === 0) {
+      this.pumpSoon()
+      if (this.active === 0 && this.queue.length === 0) {
         for (const resolve of this.idle.splice(0)) resolve()
       }
     })
-    if (this.queue.length > 0) this.pumpSoon()
+    this.pumpSoon()
   }
 
   private keepLeases (): void {
