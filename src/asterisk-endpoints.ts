@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path'
 import type { Logger } from 'pino'
 import { usesSimulator, type Config } from './config.js'
+import { CALL_EVENTS_NOT_READ } from './domain/ami-events.js'
 import { promptLengths } from './prompt-lengths.js'
 import type { Simulator } from './sim/simulator.js'
 
@@ -28,7 +29,9 @@ export async function asteriskEndpoints (config: Config, dataDir: string, log: L
     amiUser: config.ami.user, amiSecret: config.ami.secret,
     recordingsDir, log: log.child({ part: 'sim' }),
     dialplanFiles: [resolve(config.dialplan.includeFile)],
-    sounds: promptLengths()
+    sounds: promptLengths(),
+    // It never makes the events a call makes by the dozen; it says so as a tuned Asterisk would.
+    amiDisabledEvents: CALL_EVENTS_NOT_READ
   })
   log.info({ ariUrl: sim.ariUrl, amiPort: sim.amiPort }, 'no Asterisk configured: built-in simulator started')
   return { sim, ariUrl: sim.ariUrl, ami: { host: '127.0.0.1', port: sim.amiPort, user: config.ami.user, secret: config.ami.secret, ...amiTimeouts }, spoolDir: configured ?? recordingsDir }

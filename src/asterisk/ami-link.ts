@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events'
 import type { Logger } from 'pino'
 import { systemClock, type CancelTimer, type Clock } from '../clock.js'
+import { AMI_READ_EVENTS } from '../domain/ami-events.js'
 import type { DeviceState } from '../domain/operator-state.js'
 import { AsteriskCommandFailed, AsteriskCommandTimedOut, AsteriskConnectTimedOut } from './errors.js'
 import { AmiSocket, type AmiMessage } from './ami-socket.js'
@@ -58,7 +59,7 @@ function isRegistered (status: string): boolean {
  * Newstate, Bridge*, NewConnectedLine… about two dozen per call, each parsed for nothing. Answers to
  * actions (DeviceStateList, PJSIPShowContacts) are not filtered.
  */
-export const READ_EVENTS_FILTER = '^Event: (DeviceStateChange|ContactStatus|PeerStatus|DialBegin|DialEnd|Hangup)[[:space:]]'
+export const READ_EVENTS_FILTER = `^Event: (${AMI_READ_EVENTS.join('|')})[[:space:]]`
 
 export class AmiLink extends EventEmitter<AmiLinkEvents> {
   private manager: AmiSocket | null = null
@@ -267,6 +268,17 @@ export class AmiLink extends EventEmitter<AmiLinkEvents> {
   /** Stops the channel's MixMonitor: its files are closed when Asterisk answers. */
   async stopMixMonitor (channel: string): Promise<void> {
     await this.action({ action: 'StopMixMonitor', channel })
+  }
+
+  /**
+   * The events Asterisk's manager.conf disables (`disabledevents`), from `manager show settings`;
+   * null when Asterisk does not say (a version without the setting).
+   */
+  async disabledEvents (): Promise<string[] | null> {
+    const lines = (await this.command('manager show settings')).flatMap((l) => l.split('\n'))
+    const line = lines.map((l) => /^\s*Disabled events:(.*)$/.exec(l)).find((m) => m !== null)
+    if (line === undefined) return null
+    return line[1]!.split(',').map((name) => name.trim()).filter((name) => name !== '')
   }
 
   /** Runs a CLI command and returns its output lines. */

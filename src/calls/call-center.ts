@@ -6,6 +6,7 @@ import type { Logger } from 'pino'
 import type { AmiLink } from '../asterisk/ami-link.js'
 import type { InboundChannel } from '../asterisk/ari-link.js'
 import { withDeadline } from '../clock.js'
+import { eventsStillMade } from '../domain/ami-events.js'
 import type { CallEnded } from '../domain/call-events.js'
 import { Unavailable } from '../errors.js'
 import { CallSession, type CallSessionDeps } from './call-session.js'
@@ -60,7 +61,24 @@ export class CallCenter {
     if (ami) {
       ami.on('device', ({ device, state }) => { this.deps.board.setDeviceState(device, state) })
       ami.on('contact', ({ endpoint, registered }) => { this.deps.board.setRegistered(endpoint, registered) })
+      ami.on('connected', () => { void this.adviseOnAmiEvents(ami) })
     }
+  }
+
+  /**
+   * Tells the PBX admin, once a connection, that Asterisk still makes the events a call makes by the
+   * dozen that ringlead never reads: with an AMI session open each costs Asterisk CPU on every call.
+   */
+  private async adviseOnAmiEvents (ami: AmiLink): Promise<void> {
+    const disabled = await ami.disabledEvents().catch((err: Error) => {
+      this.log.debug({ err: err.message }, 'AMI: manager settings not read')
+      return null
+    })
+    if (disabled === null) return
+    const made = eventsStillMade(disabled)
+    if (made.length === 0) return
+    this.log.info({ events: made },
+      'Asterisk makes AMI events on every call that ringlead never reads: disabledevents in manager.conf saves Asterisk that CPU, if nothing else of yours reads them (docs/pbx.md, "AMI events")')
   }
 
   get activeCalls (): number { return this.sessions.size + this.outbound.size }

@@ -5,7 +5,7 @@ import type { SimChannel } from './model.js'
 import { parseMixMonitorOptions } from './mixmonitor.js'
 import { type AmiFields, type World, amiChannelFields } from './world.js'
 
-export interface AmiServerOptions { user: string; secret: string; log?: Logger }
+export interface AmiServerOptions { user: string; secret: string; disabledEvents?: readonly string[]; log?: Logger }
 
 interface Session {
   socket: Socket; authed: boolean; events: boolean; buffer: string; closing: boolean
@@ -190,6 +190,10 @@ export class AmiServer {
       }
     }
     if (is('dialplan', 'show')) return this.world.showDialplan(words[2])
+    if (is('manager', 'show', 'settings') && words.length === 3) {
+      // Asterisk 22's layout, abridged to the line a client reads.
+      return { ok: true, lines: ['', 'Global Settings:', '----------------', `  Disabled events:           ${(this.opts.disabledEvents ?? []).join(',')}`] }
+    }
     return { ok: false, lines: [`No such command '${cmd}' (type 'core show help ${words.slice(0, 2).join(' ')}' for other possible commands)`] }
   }
 

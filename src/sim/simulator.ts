@@ -31,6 +31,8 @@ export interface SimOptions {
   dialplanFiles?: string[]
   /** Extra sound files (name -> length in protocol seconds) that sound: playbacks can find. */
   sounds?: Record<string, number>
+  /** What `manager show settings` lists as manager.conf's `disabledevents` (none by default). */
+  amiDisabledEvents?: readonly string[]
   log?: Logger
 }
 
@@ -130,7 +132,7 @@ export async function startSimulator (opts: SimOptions): Promise<Simulator> {
   })
   const hub = new AriEventHub(ASTERISK_ID, wire, (app) => world.appRegistered(app), log, (app, type) => world.eventAllowed(app, type))
   const ari = new AriServer(world, hub, wire, { user: opts.ariUser ?? 'ringlead', password: opts.ariPassword ?? 'ringlead', ...(log ? { log } : {}) })
-  const ami = new AmiServer(world, { user: opts.amiUser ?? 'ringlead', secret: opts.amiSecret ?? 'ringlead', ...(log ? { log } : {}) })
+  const ami = new AmiServer(world, { user: opts.amiUser ?? 'ringlead', secret: opts.amiSecret ?? 'ringlead', disabledEvents: opts.amiDisabledEvents ?? [], ...(log ? { log } : {}) })
   world.dialplanFiles = opts.dialplanFiles ?? []
   world.sinks = {
     ari: (event) => hub.deliver(event),

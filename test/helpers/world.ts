@@ -52,11 +52,11 @@ export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' })
  * `simSetup`: real ms per protocol second in the simulator (ring timeouts, prompt lengths), or that and
  * prompt lengths (protocol seconds) that replace or add to the project's, e.g. a prompt that never ends.
  */
-export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number>; sharedSpool?: boolean } = {}): Promise<World> {
+export async function startWorld (overrides: DeepPartial<Config> = {}, options: Partial<DaemonOptions> = {}, simSetup: number | { secondsMs?: number; sounds?: Record<string, number>; sharedSpool?: boolean; amiDisabledEvents?: readonly string[] } = {}): Promise<World> {
   const simOptions = typeof simSetup === 'number' ? { secondsMs: simSetup } : simSetup
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-test-'))
   const spoolDir = join(dir, 'spool', 'recording')
-  const sim = await startSimulator({ recordingsDir: spoolDir, secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds } })
+  const sim = await startSimulator({ recordingsDir: spoolDir, secondsMs: simOptions.secondsMs ?? secondsMs, log: testLog.child({ part: 'sim' }), sounds: { ...promptLengths(), ...simOptions.sounds }, ...(simOptions.amiDisabledEvents ? { amiDisabledEvents: simOptions.amiDisabledEvents } : {}) })
   const config = loadConfig({}, {
     ...overrides,
     db: { path: ':memory:', ...overrides.db },
