@@ -31,7 +31,7 @@ t.test('the daemon tells the PBX admin which call events Asterisk still makes fo
   t.match(String(advice()!.msg), /disabledevents in manager\.conf.*docs\/pbx\.md/)
 })
 
-t.test('the built-in simulator makes none of them, and says so: no advice in the demo', async (t) => {
+t.test('an Asterisk that disables all of them (as the built-in simulator says it does) gets no advice', async (t) => {
   const logs = memoryLog()
   const w = await startWorld({}, { log: logs.log }, { amiDisabledEvents: CALL_EVENTS_NOT_READ })
   t.teardown(() => w.close())
