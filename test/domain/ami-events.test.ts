@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { AMI_READ_EVENTS, CALL_EVENTS_NOT_READ, eventsStillMade } from '../../src/domain/ami-events.js'
 
@@ -18,4 +19,12 @@ t.test('names are matched as Asterisk matches them: case-sensitive', async (t) =
 
 t.test('no event ringlead reads is on the list an admin is told to disable', async (t) => {
   for (const name of AMI_READ_EVENTS) t.notOk((CALL_EVENTS_NOT_READ as readonly string[]).includes(name), name)
+})
+
+t.test('the list written for Asterisk (the PBX page, the bench and integration configs) is the one the daemon checks', async (t) => {
+  const root = new URL('../../', import.meta.url)
+  for (const file of ['docs/pbx.md', 'bench/asterisk/asterisk-config/manager.conf', 'test/integration/asterisk/asterisk-config/manager.conf']) {
+    const line = /^disabledevents = (.*)$/m.exec(readFileSync(new URL(file, root), 'utf8'))
+    t.same(line?.[1]?.split(','), [...CALL_EVENTS_NOT_READ], file)
+  }
 })
