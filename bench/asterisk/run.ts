@@ -206,7 +206,8 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     'ringlead records': s.ringleadRecording,
     'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run, at least ${s.minCalls} calls, after ${s.warmUpCalls} unmeasured at ${s.warmUpRate}/s`,
     'logs': dir,
-    'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)'
+    'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)',
+    'ringlead settings laid over': process.env.RINGLEAD_BENCH_ASTERISK_DAEMON_ENV ?? '(none)'
   }
   const results: RunResult[] = []
   try {

@@ -116,3 +116,10 @@ t.test('ringlead\'s own set-up figures come from the difference of two /metrics 
   const slow = parseMetrics(scrape([0, 0, 0, 4], 0))
   t.equal(routingQuantileMs(parseMetrics(scrape([0, 0, 0, 0], 0)), slow, 0.5), 2.5, 'past the last bound: its lower edge')
 })
+
+t.test('DAEMON_ENV lays ringlead settings over the bench\'s, and names a pair it cannot read', async (t) => {
+  const { daemonEnv } = await import('../../bench/asterisk/contenders.js')
+  t.same(daemonEnv(''), {})
+  t.same(daemonEnv('RINGLEAD_WEBHOOKS_URLS=  RINGLEAD_LOG_LEVEL=info'), { RINGLEAD_WEBHOOKS_URLS: '', RINGLEAD_LOG_LEVEL: 'info' })
+  t.throws(() => daemonEnv('WEBHOOKS=off'), /"WEBHOOKS=off" is not RINGLEAD_NAME=value/)
+})
