@@ -120,7 +120,7 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
     // ladder's own cost is measured by step 5 of the simulator bench (bench/sweep.ts).
     RINGLEAD_LEADS_RESPONSE_MINUTES: '1440'
   }
-  Object.assign(env, daemonEnv(process.env.RINGLEAD_BENCH_ASTERISK_DAEMON_ENV ?? ''))
+  Object.assign(env, settings.daemonEnv)
   const { child, match, out } = await startNode('src/main.ts', deployedNodeFlags(), env, /ringlead is running: (http:\/\/[^/\s]+)/, 60_000)
   const base = match[1]!
   try {
@@ -151,21 +151,6 @@ export async function startRinglead (settings: BenchSettings, dir: string, webho
     output: out,
     metrics: async () => await readMetrics(base)
   }
-}
-
-/**
- * RINGLEAD_BENCH_ASTERISK_DAEMON_ENV: settings laid over the daemon's own for one run, to weigh a
- * part of the product ("RINGLEAD_WEBHOOKS_URLS=" runs it without webhooks). Space-separated
- * NAME=value pairs; a value cannot hold a space.
- */
-export function daemonEnv (text: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const pair of text.split(' ').filter(Boolean)) {
-    const m = /^(RINGLEAD_[A-Z0-9_]+)=(.*)$/.exec(pair)
-    if (m === null) throw new Error(`RINGLEAD_BENCH_ASTERISK_DAEMON_ENV: "${pair}" is not RINGLEAD_NAME=value`)
-    out[m[1]!] = m[2]!
-  }
-  return out
 }
 
 export async function startFloor (settings: BenchSettings, recording: string): Promise<NodeContender> {

@@ -207,7 +207,7 @@ export async function benchAsterisk (s: BenchSettings, log: (line: string) => vo
     'per call': `ring ${s.ringMs} ms, talk ${s.talkMs} ms, ${s.pcap === '' ? 'no audio' : 'A-law audio both ways'}; ${s.operators.length} operators; ${s.durationS} s per run, at least ${s.minCalls} calls, after ${s.warmUpCalls} unmeasured at ${s.warmUpRate}/s`,
     'logs': dir,
     'contenders run': process.env.RINGLEAD_BENCH_ASTERISK_FROM_SOURCE === '1' ? 'from source (tsx)' : 'as built (npm run build, node dist/…)',
-    'ringlead settings laid over': process.env.RINGLEAD_BENCH_ASTERISK_DAEMON_ENV ?? '(none)'
+    'ringlead settings laid over': Object.keys(s.daemonEnv).length === 0 ? '(none)' : Object.entries(s.daemonEnv).map(([k, v]) => `${k}=${v}`).join(' ')
   }
   const results: RunResult[] = []
   try {

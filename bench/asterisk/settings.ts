@@ -44,6 +44,8 @@ export interface BenchSettings {
   sipp: string
   /** Where sipp logs and ringlead's database go; kept after the run. */
   workDir: string
+  /** ringlead settings laid over the bench's own (DAEMON_ENV), to weigh one part of the product. */
+  daemonEnv: Record<string, string>
 }
 
 export type Contender = 'ringlead' | 'floor' | 'queue'
@@ -117,8 +119,24 @@ export function benchSettings (env: NodeJS.ProcessEnv = process.env): BenchSetti
     ringleadRecording: ringleadRecording(get('DAEMON_RECORDING', 'mixmonitor')),
     spoolDir: get('SPOOL_DIR', ''),
     sipp: get('SIPP', 'sipp'),
-    workDir: get('WORK_DIR', '')
+    workDir: get('WORK_DIR', ''),
+    daemonEnv: daemonEnv(get('DAEMON_ENV', ''))
   }
+}
+
+/**
+ * DAEMON_ENV: ringlead settings laid over the daemon's own for the runs, to weigh a part of the
+ * product ("RINGLEAD_WEBHOOKS_URLS=" runs it without webhooks). Space-separated NAME=value pairs;
+ * a value cannot hold a space.
+ */
+export function daemonEnv (text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const pair of text.split(' ').filter(Boolean)) {
+    const m = /^(RINGLEAD_[A-Z0-9_]+)=(.*)$/.exec(pair)
+    if (m === null) throw new Error(`${PREFIX}DAEMON_ENV: "${pair}" is not RINGLEAD_NAME=value`)
+    out[m[1]!] = m[2]!
+  }
+  return out
 }
 
 function ringleadRecording (value: string): string {

@@ -5,7 +5,7 @@ import t from 'tap'
 import { parseMetrics, routingQuantileMs } from '../../bench/asterisk/daemon-metrics.js'
 import { cpuWaitMs } from '../../bench/asterisk/cpu.js'
 import { knee, type RunResult, waitLine } from '../../bench/asterisk/run.js'
-import { benchSettings, callsPerRun } from '../../bench/asterisk/settings.js'
+import { benchSettings, callsPerRun, daemonEnv } from '../../bench/asterisk/settings.js'
 import { callerNumbers, setupFigures } from '../../bench/asterisk/sipp-load.js'
 
 function logs (carrier: string[], phones: string[]): string {
@@ -118,8 +118,9 @@ t.test('ringlead\'s own set-up figures come from the difference of two /metrics 
 })
 
 t.test('DAEMON_ENV lays ringlead settings over the bench\'s, and names a pair it cannot read', async (t) => {
-  const { daemonEnv } = await import('../../bench/asterisk/contenders.js')
   t.same(daemonEnv(''), {})
   t.same(daemonEnv('RINGLEAD_WEBHOOKS_URLS=  RINGLEAD_LOG_LEVEL=info'), { RINGLEAD_WEBHOOKS_URLS: '', RINGLEAD_LOG_LEVEL: 'info' })
   t.throws(() => daemonEnv('WEBHOOKS=off'), /"WEBHOOKS=off" is not RINGLEAD_NAME=value/)
+  t.throws(() => benchSettings({ RINGLEAD_BENCH_ASTERISK_ARI_URL: 'http://127.0.0.1:8090', RINGLEAD_BENCH_ASTERISK_DAEMON_ENV: 'off' }),
+    /RINGLEAD_BENCH_ASTERISK_DAEMON_ENV: "off" is not RINGLEAD_NAME=value/, 'at the start, with the other settings')
 })
