@@ -215,7 +215,11 @@ export class Outbox {
     const clockAt = (): number => nowMs + Math.max(0, this.now() - started)
     const claimed = this.claimWithoutWaiting(nowMs)
     const byUrl = new Map<string, Row[]>()
-    for (const row of claimed) byUrl.set(row.url, [...(byUrl.get(row.url) ?? []), row])
+    for (const row of claimed) {
+      const rows = byUrl.get(row.url)
+      if (rows === undefined) byUrl.set(row.url, [row])
+      else rows.push(row)
+    }
     const queues = [...byUrl.values()]
     const totals = { claimed: claimed.length, delivered: 0, failed: 0 }
     const worker = async (): Promise<void> => {
@@ -329,7 +333,8 @@ export class Outbox {
         const atMs = clockAt()
         if (attempt.ok) {
           marks.push({ outboxId: row.outboxId, atMs, attempts: row.attempts + 1 })
-          this.log.info({ status: attempt.status, attempts: row.attempts + 1, ...logFields(row) }, 'webhook delivered')
+          // Its fields (the URL cleaned of secrets) are built only when someone reads them.
+          if (this.log.isLevelEnabled('info')) this.log.info({ status: attempt.status, attempts: row.attempts + 1, ...logFields(row) }, 'webhook delivered')
           continue
         }
         this.record(() => { this.markFailed(row, attempt, atMs, this.log.child(logFields(row))) })

@@ -60,6 +60,8 @@ class ReusedSocketCut extends Error {
  */
 export class WebhookClient {
   private agent = newAgent()
+  /** Each receiver's URL parsed once: the outbox sends every event of a URL to the same one. */
+  private readonly targets = new Map<string, Target>()
 
   /**
    * The reply's status and the first `maxChars` of its body (whitespace folded); rejects with the
@@ -71,7 +73,7 @@ export class WebhookClient {
     } catch (err) {
       // The receiver dropped a kept-alive socket as we reused it, with no reply: once more, on a new socket.
       if (!(err instanceof ReusedSocketCut)) throw err
-      const own = new Client(new URL(url).origin, { pipelining: 0, headersTimeout: 0, bodyTimeout: 0 })
+      const own = new Client(this.target(url).origin, { pipelining: 0, headersTimeout: 0, bodyTimeout: 0 })
       try {
         return await this.once(url, headers, body, timeoutMs, maxChars, own)
       } finally {
@@ -81,20 +83,20 @@ export class WebhookClient {
   }
 
   private once (url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxChars: number, dispatcher: Dispatcher): Promise<{ status: number; text: string }> {
-    const target = new URL(url)
+    const target = this.target(url)
     return new Promise((resolve, reject) => {
       let settled = false
       let status = 0
       let text = ''
       let abort: ((err?: Error) => void) | null = null
-      const utf8 = new StringDecoder('utf8') // a character split between two chunks stays whole
+      let utf8: StringDecoder | null = null // a character split between two chunks stays whole
       const settle = (fn: () => void): void => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         fn()
       }
-      const done = (): void => { settle(() => { resolve({ status, text: text.replace(/\s+/g, ' ').trim().slice(0, maxChars) }) }) }
+      const done = (): void => { settle(() => { resolve({ status, text: text === '' ? '' : text.replace(/\s+/g, ' ').trim().slice(0, maxChars) }) }) }
       const timer = setTimeout(() => {
         const err = new Error(`no answer within ${timeoutMs} ms`)
         err.name = 'TimeoutError'
@@ -109,7 +111,7 @@ export class WebhookClient {
         },
         onHeaders: (statusCode) => { status = statusCode; return true },
         onData: (chunk) => {
-          text += utf8.write(chunk)
+          text += (utf8 ??= new StringDecoder('utf8')).write(chunk)
           // Enough of an answer: the rest is not read (the socket is dropped rather than drained).
           if (text.length >= maxChars) { done(); abort?.(new Error('enough of the reply read')) }
           return true
@@ -122,8 +124,19 @@ export class WebhookClient {
           settle(() => { reject(cut ? new ReusedSocketCut(err) : err) })
         }
       }
-      dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: withUserInfo(target, headers), body }, handler)
+      const sent = target.authorization === null ? headers : { ...headers, authorization: target.authorization }
+      dispatcher.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: sent, body }, handler)
     })
+  }
+
+  private target (url: string): Target {
+    let target = this.targets.get(url)
+    if (target === undefined) {
+      // Bounded: a caller sending to ever new URLs keeps the latest few.
+      if (this.targets.size >= maxTargets) this.targets.clear()
+      this.targets.set(url, target = parseTarget(url))
+    }
+    return target
   }
 
   /** Closes the sockets; a later post opens new ones (the outbox may start again). */
@@ -134,11 +147,15 @@ export class WebhookClient {
   }
 }
 
+interface Target { origin: string; path: string; authorization: string | null }
+const maxTargets = 64
+
 /** A receiver's user and password given in its URL (https://user:pass@host/…) go as Basic auth, as a browser or curl sends them. */
-function withUserInfo (target: URL, headers: Record<string, string>): Record<string, string> {
-  if (target.username === '' && target.password === '') return headers
-  const credentials = `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`
-  return { ...headers, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` }
+function parseTarget (url: string): Target {
+  const u = new URL(url)
+  const credentials = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`
+  const authorization = u.username === '' && u.password === '' ? null : `Basic ${Buffer.from(credentials).toString('base64')}`
+  return { origin: u.origin, path: `${u.pathname}${u.search}`, authorization }
 }
 
 /** Sockets per receiver, 16 at most; the deliveries' own deadlines apply. */
