@@ -70,13 +70,13 @@ t.test('a stored number whose values could inject dialplan is left out and named
   t.match(preview.diff, /^\+exten => 74951110002,1,Stasis\(ringlead,inbound,yandex,\)$/m, 'the good numbers render')
   t.match(preview.diff, /^\+exten => 74951110003,1,Stasis\(ringlead,inbound,site,\)$/m)
   // The text's fingerprint is 16 hex digits of a hash that changes with every world, and the AGI
-  // port is whatever the system gave: either may hold "666". The injected line is looked for whole.
-  const unhashed = (text: string): string => text.replaceAll(preview.fingerprint, '<fingerprint>')
-  t.notMatch(unhashed(preview.diff), /74951110001|74951110004|evil|666,1,Hangup|7495;1/, 'nothing of the bad rows reaches the text')
+  // port is whatever the system gave: either may hold "666", so both are masked before looking.
+  const unhashed = (text: string): string => text.replaceAll(preview.fingerprint, '<fingerprint>').replace(/agi:\/\/[^/]+\//g, 'agi://<agi>/')
+  t.notMatch(unhashed(preview.diff), /74951110001|74951110004|evil|666|7495;1/, 'nothing of the bad rows reaches the text')
   const version = await w.daemon.dialplan.apply('test')
   t.equal(version.status, 'applied', 'apply is not blocked by them either')
   t.match(version.content, preview.fingerprint, 'the applied text is the previewed one')
-  t.notMatch(unhashed(version.content), /evil|666,1,Hangup/)
+  t.notMatch(unhashed(version.content), /evil|666/)
   t.match(await show(w, 'from-carrier'), /'74951110002' =>/)
 })
 
