@@ -108,8 +108,12 @@ if (import.meta.url.endsWith(process.argv[1]?.split('/').pop() ?? '-')) {
   process.exit(0)
 }
 
-/** A database with `count` answered calls of yesterday, each with its recording (`track`) and a pending transcription job. */
-export function seedTranscriptionBacklog (dbPath: string, dir: string, track: Buffer, count: number): void {
+/**
+ * A database with `count` answered calls of yesterday, each with its recording (`track`) and a
+ * transcription job: pending (a backlog to work through) or, for the same database with nothing
+ * to do, done.
+ */
+export function seedTranscriptionBacklog (dbPath: string, dir: string, track: Buffer, count: number, state: 'pending' | 'done' = 'pending'): void {
   if (count === 0) return
   writeFileSync(join(dir, 'track.wav'), track)
   const db = openDb(dbPath)
@@ -119,7 +123,7 @@ export function seedTranscriptionBacklog (dbPath: string, dir: string, track: Bu
       const callId = `old_${i}`
       db.insert(calls).values({ callId, direction: 'inbound', status: 'answered', channelId: `ch_${i}`, callerRaw: '+79990000000', did: '74950000000', startedAt: now - 86_400_000, endedAt: now - 86_400_000 }).run()
       db.insert(recordings).values({ recordingId: `rec_${i}`, callId, kind: 'caller', name: `${callId}-caller`, format: 'wav', path: '../track.wav', status: 'stored', startedAt: now, endedAt: now }).run()
-      db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state: 'pending', language: 'en', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now }).run()
+      db.insert(transcriptionJobs).values({ jobId: `stt_${i}`, callId, state, language: 'en', attempts: state === 'done' ? 1 : 0, nextAttemptAt: now, createdAt: now, updatedAt: now, finishedAt: state === 'done' ? now : null }).run()
     }
   })()
   db.$client.close()

@@ -4,7 +4,7 @@
 // and a bootstrap interval says whether a difference between two contenders is larger than what
 // resampling the same calls gives. The interval is over calls: it cannot see a slow stretch of the
 // machine that hit one contender's round, which is why the rounds are interleaved.
-import { fixed as n, percentiles, quantileOfSorted as quantile, seeded } from '../stats.js'
+import { fixed as n, percentiles, quantileDifference } from '../stats.js'
 
 export interface PooledRun {
   contender: string
@@ -32,37 +32,6 @@ export function pooled (runs: PooledRun[]): Pooled {
     ? runs.reduce((a, r) => a + r.nodeMsPerCall! * r.placed, 0) / placed
     : null
   return { delaysMs: delays, calls: delays.length, p50: p.p50, p99: p.p99, nodeMsPerCall: cpu }
-}
-
-function resample (from: number[], rng: () => number, into: Float64Array): Float64Array {
-  for (let i = 0; i < into.length; i++) into[i] = from[Math.floor(rng() * from.length)]!
-  return into.sort()
-}
-
-export interface Difference { diff: number; low: number; high: number; iterations: number }
-
-/**
- * a's q-quantile minus b's, with a percentile-bootstrap interval (both samples resampled with
- * replacement `iterations` times; the interval holds the middle `level` of the differences).
- * Seeded, so the same calls always give the same interval.
- */
-export function quantileDifference (a: number[], b: number[], q = 0.99, iterations = 2000, level = 0.95, seed = 16): Difference {
-  if (a.length === 0 || b.length === 0) return { diff: NaN, low: NaN, high: NaN, iterations: 0 }
-  const sa = Float64Array.from(a).sort()
-  const sb = Float64Array.from(b).sort()
-  const rng = seeded(seed)
-  const ba = new Float64Array(a.length)
-  const bb = new Float64Array(b.length)
-  const diffs = new Float64Array(iterations)
-  for (let i = 0; i < iterations; i++) diffs[i] = quantile(resample(a, rng, ba), q) - quantile(resample(b, rng, bb), q)
-  diffs.sort()
-  const tail = (1 - level) / 2
-  return {
-    diff: quantile(sa, q) - quantile(sb, q),
-    low: diffs[Math.floor(tail * iterations)]!,
-    high: diffs[Math.min(iterations - 1, Math.ceil((1 - tail) * iterations) - 1)]!,
-    iterations
-  }
 }
 
 const signed = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}` : 'n/a')

@@ -3,8 +3,10 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm'
 import type { QaFinding, QaMetrics, QaRule } from '../domain/qa.js'
 import type { Segment } from '../domain/transcript.js'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from './open.js'
 import { insertByShape } from './prepared.js'
+import { TranscriptWriter, type FinishedTranscript, type QaCardRow } from './transcript-writer.js'
 import { calls, categories, qaResults, qaRuleSets, recordings, trackingNumbers, transcriptionJobs, transcripts, transcriptSegments } from './schema.js'
 
 export type JobRow = typeof transcriptionJobs.$inferSelect
@@ -18,7 +20,24 @@ export class SpeechRepo {
   // Every ended call queues its job and reads its language hints: prepared once.
   private readonly insertJob
   private readonly hintsStmt
+  private readonly writer: TranscriptWriter
+  private readonly claimSql: (limit: number) => string
+  private readonly claimByLimit = new Map<number, Statement>()
   constructor (readonly db: Db) {
+    this.writer = new TranscriptWriter(db)
+    // Each poll and each finished job claims: prepared once per limit. A bound LIMIT would have
+    // SQLite compile the statement again on every run (prepared.ts, fixedLimit).
+    this.claimSql = (limit: number) => `
+      UPDATE transcription_jobs SET state = 'running', claimed_by = @worker, lease_until = @lease, updated_at = @now,
+        attempts = attempts + 1
+      WHERE job_id IN (
+        SELECT job_id FROM transcription_jobs WHERE state = 'pending' AND next_attempt_at <= @now
+        UNION ALL
+        SELECT job_id FROM transcription_jobs WHERE state = 'running' AND lease_until < @now
+        LIMIT ${limit})
+      RETURNING job_id AS jobId, call_id AS callId, state, language, attempts, next_attempt_at AS nextAttemptAt,
+        claimed_by AS claimedBy, lease_until AS leaseUntil, last_error AS lastError, created_at AS createdAt,
+        updated_at AS updatedAt, finished_at AS finishedAt`
     this.insertJob = insertByShape(db, transcriptionJobs, { ignoreExisting: true })
     this.hintsStmt = db.select({ tn: trackingNumbers.speechLanguage, cat: categories.speechLanguage })
       .from(calls)
@@ -39,18 +58,10 @@ export class SpeechRepo {
    * out (their worker died). One UPDATE … RETURNING, so two workers never get the same job.
    */
   claimDue (nowMs: number, worker: string, leaseMs: number, limit: number): JobRow[] {
-    return this.db.$client.prepare(`
-      UPDATE transcription_jobs SET state = 'running', claimed_by = @worker, lease_until = @lease, updated_at = @now,
-        attempts = attempts + 1
-      WHERE job_id IN (
-        SELECT job_id FROM transcription_jobs WHERE state = 'pending' AND next_attempt_at <= @now
-        UNION ALL
-        SELECT job_id FROM transcription_jobs WHERE state = 'running' AND lease_until < @now
-        LIMIT @limit)
-      RETURNING job_id AS jobId, call_id AS callId, state, language, attempts, next_attempt_at AS nextAttemptAt,
-        claimed_by AS claimedBy, lease_until AS leaseUntil, last_error AS lastError, created_at AS createdAt,
-        updated_at AS updatedAt, finished_at AS finishedAt`)
-      .all({ now: nowMs, worker, lease: nowMs + leaseMs, limit }) as JobRow[]
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`a claim's limit must be a whole number ≥ 0, not ${limit}`)
+    let stmt = this.claimByLimit.get(limit)
+    if (stmt === undefined) this.claimByLimit.set(limit, stmt = this.db.$client.prepare(this.claimSql(limit)))
+    return stmt.all({ now: nowMs, worker, lease: nowMs + leaseMs }) as JobRow[]
   }
 
   private ours (jobId: string, worker: string) {
@@ -62,22 +73,8 @@ export class SpeechRepo {
   }
 
   /** Stores the transcript and its QA card and finishes the job, in one transaction; false when the claim was lost. */
-  finish (jobId: string, worker: string, nowMs: number, t: { callId: string; language: string; engine: string; model: string; segments: Segment[] }, qa: QaResultView): boolean {
-    return this.db.transaction((tx) => {
-      const r = tx.update(transcriptionJobs).set({ state: 'done', leaseUntil: null, lastError: null, finishedAt: nowMs, updatedAt: nowMs })
-        .where(this.ours(jobId, worker)).run()
-      if (r.changes !== 1) return false
-      tx.delete(transcriptSegments).where(eq(transcriptSegments.callId, t.callId)).run()
-      tx.delete(transcripts).where(eq(transcripts.callId, t.callId)).run()
-      const text = t.segments.map((s) => s.text).join('\n')
-      tx.insert(transcripts).values({ callId: t.callId, language: t.language, engine: t.engine, model: t.model, text, createdAt: nowMs }).run()
-      if (t.segments.length > 0) {
-        tx.insert(transcriptSegments).values(t.segments.map((s, seq) => ({ callId: t.callId, seq, speaker: s.speaker, startMs: s.startMs, endMs: s.endMs, text: s.text }))).run()
-      }
-      indexTranscript(this.db, t.callId, text) // same connection, so inside this transaction
-      this.putQaResult(t.callId, qa)
-      return true
-    })
+  finish (jobId: string, worker: string, nowMs: number, t: FinishedTranscript, qa: QaResultView): boolean {
+    return this.writer.finish(jobId, worker, nowMs, t, qaCardRow(qa))
   }
 
   /** A failed attempt: back to pending after `retryAtMs`, or failed for good. */
@@ -186,9 +183,10 @@ export class SpeechRepo {
   deleteRuleSet (ruleSetId: string): boolean { return this.db.delete(qaRuleSets).where(eq(qaRuleSets.ruleSetId, ruleSetId)).run().changes === 1 }
 
   putQaResult (callId: string, r: QaResultView): void {
-    const row = { callId, ruleSetId: r.ruleSetId, score: r.score, findings: JSON.stringify(r.findings), metrics: JSON.stringify(r.metrics), alerts: r.alerts, createdAt: r.createdAt }
+    const row = { callId, ...qaCardRow(r) }
     this.db.insert(qaResults).values(row).onConflictDoUpdate({ target: qaResults.callId, set: row }).run()
   }
+
 
   qaResult (callId: string): QaResultView | undefined {
     const row = this.db.select().from(qaResults).where(eq(qaResults.callId, callId)).get()
@@ -253,17 +251,16 @@ export class SpeechRepo {
   }
 }
 
+function qaCardRow (r: QaResultView): QaCardRow {
+  return { ruleSetId: r.ruleSetId, score: r.score, findings: JSON.stringify(r.findings), metrics: JSON.stringify(r.metrics), alerts: r.alerts, createdAt: r.createdAt }
+}
+
 function ruleSetView (row: typeof qaRuleSets.$inferSelect): RuleSetView {
   return { ruleSetId: row.ruleSetId, name: row.name, categoryId: row.categoryId, rules: JSON.parse(row.rules) as QaRule[], updatedAt: row.updatedAt }
 }
 
-// ---- full-text search: the one SQLite-specific part (FTS5). On PostgreSQL these two functions
-// would use a tsvector column instead; nothing else knows. ----
-
-function indexTranscript (db: Db, callId: string, text: string): void {
-  db.$client.prepare('DELETE FROM transcripts_fts WHERE call_id = ?').run(callId)
-  db.$client.prepare('INSERT INTO transcripts_fts (call_id, text) VALUES (?, ?)').run(callId, text)
-}
+// ---- full-text search: the one SQLite-specific part (FTS5; the index is written with the transcript
+// in transcript-writer.ts). On PostgreSQL a tsvector column instead; nothing else knows. ----
 
 /** Words are matched as prefixes ("достав" finds "доставка", "доставим"); all words must occur. */
 function searchTranscripts (db: Db, query: string, limit: number): Array<{ callId: string; snippet: string }> {

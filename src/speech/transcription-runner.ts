@@ -25,6 +25,8 @@ import type { TrackFile, Transcriber } from './transcriber.js'
 
 export type SpeechConfig = Config['speech']
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => { setImmediate(resolve) })
+
 export interface RunnerDeps {
   repo: SpeechRepo
   bus: Bus
@@ -235,8 +237,9 @@ export class TranscriptionRunner {
       // Until its audio is measured, a job has the shortest deadline.
       const inHand: InHand = { promise: Promise.resolve(), deadlineAt: nowMs + this.deps.config.deadlineMinSeconds * 1000 }
       this.active.set(job.jobId, inHand)
-      inHand.promise = this.run(job, this.loaded!, inHand).finally(() => {
+      inHand.promise = this.run(job, this.loaded!, inHand).finally(async () => {
         this.active.delete(job.jobId)
+        await nextTurn() // the next claim in a turn of its own too
         this.tick()
       })
     }
@@ -261,8 +264,12 @@ export class TranscriptionRunner {
       // A stop that came while the audio was measured: the transcriber is closing, hand the job back.
       if (this.stopping) throw new TranscriptionStopped()
       const result = await this.withDeadline(inHand, audioMs, (signal) => model.transcriber.transcribe(tracks, job.language, signal))
+      // The rest runs on the daemon's event loop beside calls being set up: the check and the write
+      // each in a turn of their own, so a call's event waits behind one of them, never both.
+      await nextTurn()
       const segments = mergeTracks(result.tracks)
       const { qa, alerts, customer } = this.checkScript(job.callId, segments)
+      await nextTurn()
       const stored = this.deps.repo.finish(job.jobId, this.deps.worker, this.deps.now(), {
         callId: job.callId, language: result.language, engine: result.engine, model: basename(model.path), segments
       }, qa)
