@@ -2,7 +2,8 @@
 // transcriptions running all the time (B, workers at the default lowest priority: nice 19 and
 // SCHED_IDLE) and, for reference, the same at the daemon's own priority (C). A and B are the same
 // daemon on the same database: the model configured, the same calls of yesterday, their jobs done
-// (A) or pending (B); live alerts are off in all three, as they are call-time work, not background.
+// (A) or pending (B); live alerts are off in all three unless `live` says otherwise (they are
+// call-time work, not background; with them on, A and B both have them).
 // Runs interleave A B C A B C so the machine's other load falls on all alike; the p99s are pooled
 // over the rounds and B − A comes with a bootstrap interval. Daemon here, simulator in a child process.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -32,11 +33,11 @@ function phoneWav (seconds: number): Buffer {
 type Background = 'none' | 'low' | 'normal'
 interface Run { setupMs: number[]; placed: number; transcribing: number; transcribed: number; loopMaxMs: number }
 
-async function oneRun (modelPath: string, track: Buffer, background: Background, seconds: number): Promise<Run> {
+async function oneRun (modelPath: string, track: Buffer, background: Background, seconds: number, live: 'off' | 'auto'): Promise<Run> {
   const w = await startBenchWorld({
     operators: 200,
     behaviour: { kind: 'answer', afterMs: 20, hangupAfterMs: 1000 },
-    config: { speech: { modelPath, concurrency: 2, threads: 2, pollMs: 200, nice: background === 'normal' ? 0 : 19, live: 'off' } },
+    config: { speech: { modelPath, concurrency: 2, threads: 2, pollMs: 200, nice: background === 'normal' ? 0 : 19, live } },
     seed: (dbPath, dir) => { seedTranscriptionBacklog(dbPath, dir, track, JOBS, background === 'none' ? 'done' : 'pending') }
   })
   try {
@@ -59,8 +60,9 @@ async function oneRun (modelPath: string, track: Buffer, background: Background,
   }
 }
 
-export async function benchBackground (o: { rounds?: number | undefined; seconds?: number | undefined } = {}): Promise<Record<string, string>> {
+export async function benchBackground (o: { rounds?: number | undefined; seconds?: number | undefined; live?: 'off' | 'auto' | undefined } = {}): Promise<Record<string, string>> {
   const rounds = o.rounds ?? 2
+  const live = o.live ?? 'off'
   const seconds = o.seconds ?? 12
   const dir = mkdtempSync(join(tmpdir(), 'ringlead-bench-background-'))
   try {
@@ -74,7 +76,7 @@ export async function benchBackground (o: { rounds?: number | undefined; seconds
     for (let i = 0; i < rounds; i++) {
       for (const kind of ['none', 'low', 'normal'] as const) {
         loads.push(loadavg()[0]!.toFixed(1))
-        const r = await oneRun(modelPath, track, kind, seconds)
+        const r = await oneRun(modelPath, track, kind, seconds, live)
         all[kind].push(...r.setupMs)
         transcribed[kind] += r.transcribed
         const p = percentiles(r.setupMs)
@@ -85,7 +87,7 @@ export async function benchBackground (o: { rounds?: number | undefined; seconds
     const [a, b, c] = [percentiles(all.none), percentiles(all.low), percentiles(all.normal)]
     const d = quantileDifference(all.low, all.none)
     return {
-      'load': `10 callers in a closed loop for ${seconds} s per run, 1 s talk, 200 operators; the same ${JOBS} calls of 30 s audio seeded in all, their jobs done in A, pending in B and C (2 transcribing at once, 2 threads each, random-weight model)`,
+      'load': `10 callers in a closed loop for ${seconds} s per run, 1 s talk, 200 operators; the same ${JOBS} calls of 30 s audio seeded in all, their jobs done in A, pending in B and C (2 transcribing at once, 2 threads each, random-weight model); live alerts ${live === 'off' ? 'off' : 'on (auto), in all three'}`,
       'runs in order, setup p50/p99 ms, event-loop delay max ms': perRun.join('; '),
       'load average (1 min) before each run': loads.join(' '),
       'A nothing to transcribe: setup p50 / p99 ms': `${ms(a.p50)} / ${ms(a.p99)} (${a.n} calls)`,
@@ -99,8 +101,11 @@ export async function benchBackground (o: { rounds?: number | undefined; seconds
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  // A p99 of ~220 calls is their second-worst: RINGLEAD_BENCH_BACKGROUND_ROUNDS and _SECONDS give more calls.
+  // A p99 of ~220 calls is their second-worst: RINGLEAD_BENCH_BACKGROUND_ROUNDS and _SECONDS give more
+  // calls. RINGLEAD_BENCH_BACKGROUND_LIVE=auto runs all three with live alerts as a model turns them on.
+  const live = process.env.RINGLEAD_BENCH_BACKGROUND_LIVE
+  if (live !== undefined && live !== 'off' && live !== 'auto') throw new Error(`RINGLEAD_BENCH_BACKGROUND_LIVE must be off or auto, not ${live}`)
   const env = (name: string): number | undefined => (process.env[name] === undefined ? undefined : Number(process.env[name]))
-  printFigures('background work: call set-up with nothing to transcribe vs two transcriptions', await benchBackground({ rounds: env('RINGLEAD_BENCH_BACKGROUND_ROUNDS'), seconds: env('RINGLEAD_BENCH_BACKGROUND_SECONDS') }))
+  printFigures('background work: call set-up with nothing to transcribe vs two transcriptions', await benchBackground({ rounds: env('RINGLEAD_BENCH_BACKGROUND_ROUNDS'), seconds: env('RINGLEAD_BENCH_BACKGROUND_SECONDS'), live }))
   process.exit(0)
 }
