@@ -187,7 +187,6 @@ export class SpeechRepo {
     this.db.insert(qaResults).values(row).onConflictDoUpdate({ target: qaResults.callId, set: row }).run()
   }
 
-
   qaResult (callId: string): QaResultView | undefined {
     const row = this.db.select().from(qaResults).where(eq(qaResults.callId, callId)).get()
     if (row === undefined) return undefined
