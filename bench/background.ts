@@ -14,10 +14,9 @@ import wavefile from 'wavefile'
 import { writeRandomWhisperModel } from '../src/speech/ggml-model.js'
 import { startBenchWorld } from './bench-world.js'
 import { seedTranscriptionBacklog } from './speech.js'
-import { percentiles, printFigures, quantileDifference, seeded } from './stats.js'
+import { percentiles, printFigures, quantileDifference, seeded, signed } from './stats.js'
 
 const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a')
-const signed = (n: number): string => `${n >= 0 ? '+' : '−'}${ms(Math.abs(n))}`
 const JOBS = 200
 
 /** 8 kHz mono noise and tone: a phone track long enough to keep whisper busy. */
@@ -93,7 +92,7 @@ export async function benchBackground (o: { rounds?: number | undefined; seconds
       'A nothing to transcribe: setup p50 / p99 ms': `${ms(a.p50)} / ${ms(a.p99)} (${a.n} calls)`,
       'B two transcriptions at nice 19 (default): setup p50 / p99 ms': `${ms(b.p50)} / ${ms(b.p99)} (${b.n} calls, ${transcribed.low} transcribed meanwhile)`,
       'C two transcriptions at nice 0: setup p50 / p99 ms': `${ms(c.p50)} / ${ms(c.p99)} (${c.n} calls, ${transcribed.normal} transcribed meanwhile)`,
-      'setup p99 ms: B − A (95 % bootstrap interval over calls)': `${signed(d.diff)} (${signed(d.low)} … ${signed(d.high)}); target ≤ +1`
+      'setup p99 ms: B − A (95 % bootstrap interval over calls)': `${signed(d.diff, 2)} (${signed(d.low, 2)} … ${signed(d.high, 2)}); target ≤ +1`
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

@@ -10,6 +10,11 @@ export function fixed (v: number | null, digits = 1): string {
   return v === null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits)
 }
 
+/** A difference with its sign (− for negatives), or 'n/a' when there is none. */
+export function signed (v: number, digits = 1): string {
+  return Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : 'n/a'
+}
+
 export function percentiles (samples: number[]): { p50: number; p90: number; p99: number; max: number; n: number } {
   const s = [...samples].sort((a, b) => a - b)
   const at = (q: number): number => quantileOfSorted(s, q)

@@ -4,7 +4,7 @@
 // and a bootstrap interval says whether a difference between two contenders is larger than what
 // resampling the same calls gives. The interval is over calls: it cannot see a slow stretch of the
 // machine that hit one contender's round, which is why the rounds are interleaved.
-import { fixed as n, percentiles, quantileDifference } from '../stats.js'
+import { fixed as n, percentiles, quantileDifference, signed } from '../stats.js'
 
 export interface PooledRun {
   contender: string
@@ -33,8 +33,6 @@ export function pooled (runs: PooledRun[]): Pooled {
     : null
   return { delaysMs: delays, calls: delays.length, p50: p.p50, p99: p.p99, nodeMsPerCall: cpu }
 }
-
-const signed = (v: number): string => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}` : 'n/a')
 
 /**
  * One line per rate: each contender's pooled p50 / p99 and Node CPU a call, and ringlead's p99 and

@@ -72,8 +72,13 @@ export function updateByShape (db: Db, table: SQLiteTable, idColumn: string): (i
  * as it is.
  */
 export function fixedLimit (n: number): number {
+  return sql.raw(String(wholeLimit(n))) as unknown as number
+}
+
+/** `n` when it can be a LIMIT written into a statement's text; else a RangeError naming it. */
+export function wholeLimit (n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`a LIMIT must be a whole number ≥ 0, not ${n}`)
-  return sql.raw(String(n)) as unknown as number
+  return n
 }
 
 /** A statement per variant of a query (which filters it has), built the first time it is needed. */

@@ -5,7 +5,7 @@ import type { QaFinding, QaMetrics, QaRule } from '../domain/qa.js'
 import type { Segment } from '../domain/transcript.js'
 import type { Statement } from 'better-sqlite3'
 import type { Db } from './open.js'
-import { insertByShape } from './prepared.js'
+import { insertByShape, preparedVariants, wholeLimit } from './prepared.js'
 import { TranscriptWriter, type FinishedTranscript, type QaCardRow } from './transcript-writer.js'
 import { calls, categories, qaResults, qaRuleSets, recordings, trackingNumbers, transcriptionJobs, transcripts, transcriptSegments } from './schema.js'
 
@@ -21,13 +21,12 @@ export class SpeechRepo {
   private readonly insertJob
   private readonly hintsStmt
   private readonly writer: TranscriptWriter
-  private readonly claimSql: (limit: number) => string
-  private readonly claimByLimit = new Map<number, Statement>()
+  private readonly claimStmt: (limit: string) => Statement
   constructor (readonly db: Db) {
     this.writer = new TranscriptWriter(db)
-    // Each poll and each finished job claims: prepared once per limit. A bound LIMIT would have
-    // SQLite compile the statement again on every run (prepared.ts, fixedLimit).
-    this.claimSql = (limit: number) => `
+    // Each poll and each finished job claims: prepared once per limit, written into the text (a
+    // bound LIMIT would have SQLite compile the statement again on every run, see fixedLimit).
+    this.claimStmt = preparedVariants((limit) => db.$client.prepare(`
       UPDATE transcription_jobs SET state = 'running', claimed_by = @worker, lease_until = @lease, updated_at = @now,
         attempts = attempts + 1
       WHERE job_id IN (
@@ -37,7 +36,7 @@ export class SpeechRepo {
         LIMIT ${limit})
       RETURNING job_id AS jobId, call_id AS callId, state, language, attempts, next_attempt_at AS nextAttemptAt,
         claimed_by AS claimedBy, lease_until AS leaseUntil, last_error AS lastError, created_at AS createdAt,
-        updated_at AS updatedAt, finished_at AS finishedAt`
+        updated_at AS updatedAt, finished_at AS finishedAt`))
     this.insertJob = insertByShape(db, transcriptionJobs, { ignoreExisting: true })
     this.hintsStmt = db.select({ tn: trackingNumbers.speechLanguage, cat: categories.speechLanguage })
       .from(calls)
@@ -58,10 +57,7 @@ export class SpeechRepo {
    * out (their worker died). One UPDATE … RETURNING, so two workers never get the same job.
    */
   claimDue (nowMs: number, worker: string, leaseMs: number, limit: number): JobRow[] {
-    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`a claim's limit must be a whole number ≥ 0, not ${limit}`)
-    let stmt = this.claimByLimit.get(limit)
-    if (stmt === undefined) this.claimByLimit.set(limit, stmt = this.db.$client.prepare(this.claimSql(limit)))
-    return stmt.all({ now: nowMs, worker, lease: nowMs + leaseMs }) as JobRow[]
+    return this.claimStmt(String(wholeLimit(limit))).all({ now: nowMs, worker, lease: nowMs + leaseMs }) as JobRow[]
   }
 
   private ours (jobId: string, worker: string) {

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { pooled, pooledLines, type PooledRun } from '../../bench/asterisk/pooled.js'
-import { quantileDifference } from '../../bench/stats.js'
-import { seeded } from '../../bench/stats.js'
+import { quantileDifference, seeded } from '../../bench/stats.js'
 
 /** n delays spread like a set-up time: 4–8 ms, with a tail every 50th call. */
 function delays (n: number, seed: number, shiftMs = 0): number[] {
